@@ -1,0 +1,1 @@
+"""hoso — the ministry-level administrative-procedure dossier system (HTTT GQTTHC cấp bộ)."""

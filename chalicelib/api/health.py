@@ -1,0 +1,76 @@
+"""``GET /health``: is each dependency reachable? Operators and load balancers read it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel
+
+from chalicelib.api.routing import Access, json_response, route
+from chalicelib.aws import client
+from chalicelib.settings import get_settings
+
+bp = Blueprint(__name__)
+
+
+class DependencyHealth(BaseModel):
+    name: str
+    ok: bool
+    latency_ms: float
+    detail: str = ""
+
+
+class HealthOut(BaseModel):
+    status: str
+    stage: str
+    dependencies: list[DependencyHealth]
+
+
+def _checks() -> list[tuple[str, Callable[[], Any]]]:
+    s = get_settings()
+    ddb, s3, sqs = client("dynamodb"), client("s3"), client("sqs")
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        (f"dynamodb:{t}", lambda t=t: ddb.describe_table(TableName=t))
+        for t in (s.dossiers_table, s.catalogue_table, s.counters_table, s.sync_table)
+    ]
+    checks += [(f"s3:{b}", lambda b=b: s3.head_bucket(Bucket=b)) for b in (s.attachments_bucket, s.results_bucket)]
+    queues = (s.sync_dvcqg_queue_url, s.sync_coordinator_queue_url, s.sync_province_queue_url, s.agency_tasks_queue_url)
+    checks += [
+        (f"sqs:{u.rsplit('/', 1)[-1]}", lambda u=u: sqs.get_queue_attributes(QueueUrl=u, AttributeNames=["QueueArn"]))
+        for u in queues
+        if u
+    ]
+    return checks
+
+
+def check_dependencies() -> list[DependencyHealth]:
+    out = []
+    for name, check in _checks():
+        started = time.perf_counter()
+        try:
+            check()
+            ok, detail = True, ""
+        except Exception as exc:  # a health check reports, it never raises
+            ok, detail = False, type(exc).__name__
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        out.append(DependencyHealth(name=name, ok=ok, latency_ms=latency_ms, detail=detail))
+    return out
+
+
+@route(
+    bp,
+    "/health",
+    "GET",
+    summary="Tình trạng hệ thống và các thành phần phụ thuộc",
+    access=Access.PUBLIC,
+    tags=("Vận hành",),
+    responses={200: HealthOut, 503: HealthOut},
+)
+def health() -> Any:
+    deps = check_dependencies()
+    ok = all(d.ok for d in deps)
+    body = HealthOut(status="ok" if ok else "degraded", stage=get_settings().stage, dependencies=deps)
+    return json_response(200 if ok else 503, body.model_dump())

@@ -1,0 +1,68 @@
+"""Typed settings, parsed once from the environment.
+
+This is the only module that reads ``os.environ``. The variable names are the contract
+between ``infra/`` (which sets them on every Lambda function), the local stack (which
+resolves them from the same synthesised template) and the code.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+
+class Settings(BaseModel):
+    stage: str = Field("dev", alias="HOSO_STAGE")
+    region: str = Field("ap-southeast-1", alias="AWS_DEFAULT_REGION")
+    # DynamoDB tables
+    dossiers_table: str = Field("hoso-dev-dossiers", alias="HOSO_DOSSIERS_TABLE")
+    catalogue_table: str = Field("hoso-dev-catalogue", alias="HOSO_CATALOGUE_TABLE")
+    counters_table: str = Field("hoso-dev-counters", alias="HOSO_COUNTERS_TABLE")
+    sync_table: str = Field("hoso-dev-sync", alias="HOSO_SYNC_TABLE")
+    # S3 buckets
+    attachments_bucket: str = Field("hoso-dev-attachments", alias="HOSO_ATTACHMENTS_BUCKET")
+    results_bucket: str = Field("hoso-dev-results", alias="HOSO_RESULTS_BUCKET")
+    # SQS queues (one per sync destination, plus the agency hand-over queue)
+    sync_dvcqg_queue_url: str = Field("", alias="HOSO_SYNC_DVCQG_QUEUE_URL")
+    sync_coordinator_queue_url: str = Field("", alias="HOSO_SYNC_COORDINATOR_QUEUE_URL")
+    sync_province_queue_url: str = Field("", alias="HOSO_SYNC_PROVINCE_QUEUE_URL")
+    agency_tasks_queue_url: str = Field("", alias="HOSO_AGENCY_TASKS_QUEUE_URL")
+    # Step Functions
+    birth_flow_arn: str = Field("", alias="HOSO_BIRTH_FLOW_ARN")
+    death_flow_arn: str = Field("", alias="HOSO_DEATH_FLOW_ARN")
+    chain_flow_arn: str = Field("", alias="HOSO_CHAIN_FLOW_ARN")
+    # Integration credentials live in Secrets Manager; these are the secret ids.
+    dvcqg_hmac_secret_id: str = Field("hoso/dev/dvcqg-hmac-keys", alias="HOSO_DVCQG_HMAC_SECRET_ID")
+    dvcqg_credentials_secret_id: str = Field(
+        "hoso/dev/dvcqg-credentials", alias="HOSO_DVCQG_CREDENTIALS_SECRET_ID"
+    )
+    # Outside parties (through the integration platform in production)
+    dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
+    coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
+    province_base_url: str = Field("http://127.0.0.1:8103", alias="PROVINCE_BASE_URL")
+    ministry_unit_code: str = Field("000.00.00.G12", alias="HOSO_MINISTRY_UNIT_CODE")
+    vneid_issuer: str = Field("http://127.0.0.1:8104", alias="VNEID_ISSUER")
+    vneid_audience: str = Field("hoso-officers", alias="VNEID_AUDIENCE")
+    vneid_jwks_url: str = Field("http://127.0.0.1:8104/.well-known/jwks.json", alias="VNEID_JWKS_URL")
+    population_base_url: str = Field("http://127.0.0.1:8105", alias="POPULATION_BASE_URL")
+    esign_base_url: str = Field("http://127.0.0.1:8106", alias="ESIGN_BASE_URL")
+    payment_base_url: str = Field("http://127.0.0.1:8107", alias="PAYMENT_BASE_URL")
+    post_base_url: str = Field("http://127.0.0.1:8108", alias="POST_BASE_URL")
+    agency_base_url: str = Field("http://127.0.0.1:8109", alias="AGENCY_BASE_URL")
+    # Public base URL of the API (download links, QR codes)
+    public_base_url: str = Field("http://127.0.0.1:8000", alias="HOSO_PUBLIC_BASE_URL")
+
+    model_config = {"populate_by_name": True, "frozen": True}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    known = {f.alias for f in Settings.model_fields.values() if f.alias}
+    return Settings.model_validate({k: v for k, v in os.environ.items() if k in known})
+
+
+def reset_settings_cache() -> None:
+    """Tests and the local stack change the environment; forget the parsed copy."""
+    get_settings.cache_clear()
