@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     DESK = "desk"  # Cán bộ một cửa (tiếp nhận, trả kết quả)
     HEAD = "head"  # Trưởng phòng / lãnh đạo phòng (phân công, trình ký)
     APPRAISER = "appraiser"  # Chuyên viên thẩm định / xử lý

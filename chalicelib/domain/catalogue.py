@@ -1,0 +1,80 @@
+"""The catalogue (danh mục) as data: units, procedures, officers and their roles,
+integration clients. Processes live in ``chalicelib.domain.process``."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from chalicelib.domain.calendar import DEFAULT_OFFICE_HOURS, Duration, OfficeHours
+from chalicelib.domain.roles import Role
+
+
+class Unit(BaseModel):
+    """A receiving/processing unit, identified by its QCVN 102:2016 code."""
+
+    code: str
+    name: str
+    province_code: str = Field("", description="Mã tỉnh (2 số); rỗng với đơn vị cấp bộ")
+    parent_code: str | None = None
+    office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+
+
+class RequiredDocument(BaseModel):
+    code: str  # MaThanhPhanHoSo
+    name: str
+    required: bool = True
+    copies: str = "01 bản chính hoặc bản sao"
+
+
+class FeeItem(BaseModel):
+    code: str
+    name: str
+    amount: int  # VND
+    kind: str = "1"  # LoaiPhiLePhi: 1 lệ phí, 2 phí
+    collected: str = "on_receipt"  # on_receipt | after_appraisal | on_delivery
+
+
+class Procedure(BaseModel):
+    """A procedure (thủ tục hành chính) of the national procedure database."""
+
+    code: str  # e.g. 1.001193
+    name: str
+    field_code: str
+    field_name: str
+    applicant_types: list[str] = Field(default_factory=lambda: ["1"])  # LoaiDoiTuong
+    online_level: str = "full"  # full | partial | info
+    legal_deadline: Duration | None = None
+    cutoff_15h: bool = False
+    required_documents: list[RequiredDocument] = Field(default_factory=list)
+    fees: list[FeeItem] = Field(default_factory=list)
+    eform_code: str | None = None
+    unit_codes: list[str] = Field(default_factory=list)
+    process_code: str
+    flow: str | None = None  # liên thông flow this procedure starts, if any
+
+
+class RoleAssignment(BaseModel):
+    role: Role
+    unit_code: str
+
+
+class OfficerProfile(BaseModel):
+    """An officer as hoso knows them: a VNeID login alone grants nothing."""
+
+    sub: str  # VNeID subject
+    name: str
+    title: str = ""
+    department: str = ""
+    province_code: str = ""
+    active: bool = True
+    assignments: list[RoleAssignment] = Field(default_factory=list)
+
+    def roles_in(self, unit_code: str) -> set[Role]:
+        return {a.role for a in self.assignments if a.unit_code == unit_code}
+
+    def units_with(self, role: Role) -> set[str]:
+        return {a.unit_code for a in self.assignments if a.role == role}
+
+    @property
+    def roles(self) -> set[Role]:
+        return {a.role for a in self.assignments}

@@ -1,0 +1,148 @@
+"""The dossier (hồ sơ) and its audit event (nhật ký xử lý) as plain typed data."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Channel(enum.StrEnum):
+    """How the dossier reached hoso (FR-12.3b). DVCQG's KenhThucHien: 1 desk, 2 online, 3 post."""
+
+    ONLINE = "online"
+    DESK = "desk"
+    POST = "post"
+    AUTHORISED = "authorised"  # nộp qua người được ủy quyền
+    MOBILE = "mobile"  # tiếp nhận lưu động / ứng dụng di động
+
+    @property
+    def dvcqg_code(self) -> str:
+        return {"online": "2", "post": "3"}.get(self.value, "1")
+
+
+class Applicant(BaseModel):
+    name: str
+    kind: str = Field(description='LoaiDoiTuong: "1" công dân, "2" doanh nghiệp, "3" cơ quan nhà nước, "4" khác')
+    id_number: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    dvcqg_tech_id: str | None = None
+
+
+class Fee(BaseModel):
+    code: str
+    name: str
+    amount: int
+    kind: str = ""
+    collection: str = ""
+    paid: bool = False
+
+
+class DocumentRef(BaseModel):
+    id: str
+    name: str
+    component_code: str = ""  # MaThanhPhanHoSo
+    s3_key: str
+    sha256: str
+    content_type: str
+    size: int
+    kind: str = "submitted"  # submitted | result
+    deleted: bool = False
+
+
+class SupplementRound(BaseModel):
+    id: str
+    requested_by: str
+    content: str
+    requested_at: datetime
+    due_before: datetime | None = None
+    received_at: datetime | None = None
+    received_by: str | None = None
+    due_after: datetime | None = None
+
+
+class Consultation(BaseModel):
+    id: str
+    unit_code: str
+    content: str
+    requested_by: str
+    requested_at: datetime
+    due_at: datetime | None = None
+    opinion: str | None = None
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+
+
+class Dossier(BaseModel):
+    code: str
+    dvcqg_ref: str | None = None
+    procedure_code: str
+    procedure_name: str
+    field_code: str = ""
+    field_name: str = ""
+    unit_code: str
+    province_code: str = ""
+    channel: Channel
+    result_delivery: str = "0"  # HinhThucNhanKetQua: 0 tại quầy, 1 bưu chính, 2 điện tử
+    applicant: Applicant
+    summary: str = ""
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    status: int
+    step_id: str
+    step_role: str = ""  # the role that acts at the current step
+    process_code: str
+    process_version: int
+    assignee: str | None = None
+    assignee_name: str | None = None
+    submitted_at: datetime
+    received_at: datetime | None = None
+    due_at: datetime | None = None  # ngày hẹn trả
+    step_started_at: datetime
+    step_due_at: datetime | None = None
+    paused_at: datetime | None = None
+    finished_at: datetime | None = None
+    delivered_at: datetime | None = None
+    fees: list[Fee] = Field(default_factory=list)
+    documents: list[DocumentRef] = Field(default_factory=list)
+    supplements: list[SupplementRound] = Field(default_factory=list)
+    consultations: list[Consultation] = Field(default_factory=list)
+    action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once
+    version: int = 0
+    seq: int = 0  # number of audit events so far
+    created_at: datetime
+    updated_at: datetime
+
+
+class Actor(BaseModel):
+    sub: str
+    name: str
+    role: str
+    unit_code: str
+
+
+class AuditEvent(BaseModel):
+    seq: int
+    at: datetime
+    actor: Actor
+    action: str
+    label: str
+    from_step: str | None
+    to_step: str
+    from_status: int | None
+    to_status: int
+    note: str = ""
+    attachments: list[str] = Field(default_factory=list)
+    due_at: datetime | None = None
+    step_due_at: datetime | None = None
+    department: str = ""
+
+
+def search_key(text: str) -> str:
+    """Accent-free lowercase form for name search ("Nguyễn Văn Ân" → "nguyen van an")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())

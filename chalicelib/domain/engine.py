@@ -1,0 +1,223 @@
+"""The process engine: what an action does to a dossier. Pure — the caller loads the
+dossier, its process version and the calendar, and persists the result atomically.
+
+Every rule an officer can break answers a ``HosoError`` with a stable code and a
+Vietnamese message; nothing here touches AWS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from chalicelib.domain.calendar import Duration, WorkingCalendar
+from chalicelib.domain.dossier import Actor, AuditEvent, Consultation, Dossier, SupplementRound
+from chalicelib.domain.process import ActionKind, ProcessDefinition, Step
+from chalicelib.domain.roles import Role
+from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart, overdue_label
+from chalicelib.errors import FieldError, HosoError
+
+PAUSING_KINDS = frozenset({ActionKind.REQUEST_SUPPLEMENT, ActionKind.REQUEST_CORRECTION, ActionKind.REQUEST_PAYMENT})
+FINISHING_STATUSES = frozenset({DossierStatus.NOT_RECEIVED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
+                                DossierStatus.PROCESSED})
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    action_id: str
+    reason: str = ""
+    assignee: str | None = None
+    assignee_name: str | None = None
+    consult_unit: str | None = None
+    consult_deadline: Duration | None = None
+    consultation_id: str | None = None
+    extension: Duration | None = None
+    attachments: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What the engine needs to know about time: now, the unit's calendar, the procedure's
+    legal deadline and its 15:00 cut-off rule."""
+
+    now: dt.datetime
+    calendar: WorkingCalendar
+    legal_deadline: Duration | None
+    cutoff_15h: bool = False
+
+
+def _refuse(code: str, message: str, status: int = 409, errors: list[FieldError] | None = None) -> HosoError:
+    return HosoError(code, message, status, errors=errors or [])
+
+
+def start(dossier: Dossier, process: ProcessDefinition, *, direct: bool, actor: Actor, timing: Timing,
+          note: str = "") -> tuple[Dossier, AuditEvent]:
+    """Place a new dossier on its process's entry step (online: status 1; direct: received)."""
+    step = process.entry_step(direct=direct)
+    now = timing.now
+    received = step.status != DossierStatus.NEW
+    due_at = (
+        timing.calendar.appointment(now, timing.legal_deadline, timing.cutoff_15h)
+        if received and timing.legal_deadline
+        else None
+    )
+    placed = dossier.model_copy(update={
+        "status": int(step.status),
+        "step_id": step.id,
+        "step_role": step.role.value,
+        "process_code": process.code,
+        "process_version": process.version,
+        "received_at": now if received else None,
+        "due_at": due_at,
+        "step_started_at": now,
+        "step_due_at": timing.calendar.add(now, step.deadline) if step.deadline else None,
+        "seq": 1,
+        "version": 1,
+    })
+    event = AuditEvent(
+        seq=1, at=now, actor=actor, action="receive" if received else "submit_online",
+        label="Tiếp nhận hồ sơ" if received else "Nộp hồ sơ trực tuyến",
+        from_step=None, to_step=step.id, from_status=None, to_status=int(step.status), note=note,
+        due_at=due_at, step_due_at=placed.step_due_at, department=step.tt11.department,
+    )
+    return placed, event
+
+
+def available_actions(dossier: Dossier, process: ProcessDefinition, roles: set[Role], sub: str) -> list[str]:
+    """The action ids this officer may take now (for the UI; ``apply`` re-checks everything)."""
+    step = process.step(dossier.step_id)
+    out = []
+    for action in step.actions:
+        try:
+            _check_actor(dossier, step, action.id, step.performer(action), roles, sub)
+        except HosoError:
+            continue
+        limit = action.max_times
+        if limit is not None and dossier.action_counts.get(action.kind.value, 0) >= limit:
+            continue
+        out.append(action.id)
+    return out
+
+
+def _check_actor(dossier: Dossier, step: Step, action_id: str, performer: Role, roles: set[Role], sub: str) -> None:
+    if performer not in roles:
+        raise _refuse("FORBIDDEN_ROLE", "Bạn không có vai trò thực hiện thao tác này tại đơn vị của hồ sơ.", 403)
+    if performer is Role.APPRAISER and dossier.assignee and dossier.assignee != sub:
+        raise _refuse("NOT_ASSIGNEE", "Hồ sơ đang được phân công cho cán bộ khác.", 403)
+
+
+def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, *, actor: Actor,
+          roles: set[Role], timing: Timing, chart: StatusChart = DEFAULT_CHART) -> tuple[Dossier, AuditEvent]:
+    """The dossier after ``request`` and the audit event that records it."""
+    step = process.step(dossier.step_id)
+    try:
+        action = step.action(request.action_id)
+    except KeyError:
+        raise _refuse("ACTION_NOT_ALLOWED", "Thao tác không được phép ở bước hiện tại của hồ sơ.") from None
+    _check_actor(dossier, step, action.id, step.performer(action), roles, actor.sub)
+    reason = request.reason.strip()
+    if (action.requires_reason or action.kind.requires_reason) and not reason:
+        raise _refuse("REASON_REQUIRED", "Vui lòng nhập lý do.", 422, [FieldError("reason", "Vui lòng nhập lý do.")])
+    used = dossier.action_counts.get(action.kind.value, 0)
+    if action.max_times is not None and used >= action.max_times:
+        raise _refuse("ACTION_LIMIT_REACHED", f"Thao tác “{action.label}” chỉ được thực hiện {action.max_times} lần.")
+    target = process.step(action.to_step)
+    if target.status != step.status and not chart.allows(step.status, target.status):
+        raise _refuse("STATUS_TRANSITION_FORBIDDEN", "Chuyển trạng thái không hợp lệ theo sơ đồ trạng thái.")
+
+    now, cal = timing.now, timing.calendar
+    update: dict[str, object] = {}
+    kind = action.kind
+    if kind is ActionKind.RECEIVE:
+        update["received_at"] = now
+        if timing.legal_deadline:
+            update["due_at"] = cal.appointment(now, timing.legal_deadline, timing.cutoff_15h)
+    elif kind in (ActionKind.ASSIGN, ActionKind.REASSIGN):
+        if not request.assignee:
+            raise _refuse("ASSIGNEE_REQUIRED", "Vui lòng chọn cán bộ xử lý.", 422,
+                          [FieldError("assignee", "Vui lòng chọn cán bộ xử lý.")])
+        update["assignee"], update["assignee_name"] = request.assignee, request.assignee_name
+    elif kind is ActionKind.CONSULT:
+        if not request.consult_unit:
+            raise _refuse("CONSULT_UNIT_REQUIRED", "Vui lòng chọn đơn vị được xin ý kiến.", 422,
+                          [FieldError("consult_unit", "Vui lòng chọn đơn vị được xin ý kiến.")])
+        update["consultations"] = [*dossier.consultations, Consultation(
+            id=uuid.uuid4().hex[:12], unit_code=request.consult_unit, content=reason, requested_by=actor.sub,
+            requested_at=now, due_at=cal.add(now, request.consult_deadline) if request.consult_deadline else None,
+        )]
+    elif kind is ActionKind.RECORD_OPINION:
+        open_ones = [c for c in dossier.consultations if c.opinion is None
+                     and (request.consultation_id in (None, c.id))]
+        if not open_ones or not reason:
+            raise _refuse("NO_OPEN_CONSULTATION",
+                          "Không có yêu cầu xin ý kiến đang chờ hoặc thiếu nội dung ý kiến.", 422)
+        answered = open_ones[0].model_copy(update={"opinion": reason, "answered_by": actor.sub, "answered_at": now})
+        update["consultations"] = [answered if c.id == answered.id else c for c in dossier.consultations]
+    elif kind is ActionKind.EXTEND:
+        if request.extension is None or dossier.due_at is None:
+            raise _refuse("EXTENSION_REQUIRED", "Vui lòng nhập thời gian gia hạn.", 422,
+                          [FieldError("extension", "Vui lòng nhập thời gian gia hạn.")])
+        update["due_at"] = cal.extend(dossier.due_at, request.extension)
+
+    if kind in PAUSING_KINDS:
+        update["paused_at"] = now
+        if kind is not ActionKind.REQUEST_PAYMENT:
+            update["supplements"] = [*dossier.supplements, SupplementRound(
+                id=uuid.uuid4().hex[:12], requested_by=actor.name, content=reason, requested_at=now,
+                due_before=dossier.due_at,
+            )]
+    elif dossier.paused_at is not None and chart.pauses_clock(step.status) and not chart.pauses_clock(target.status):
+        # Leaving a paused status: FR-15.8 recomputes from the complete dossier when the
+        # process says so; otherwise the pause simply doesn't count.
+        if action.recompute_deadline and timing.legal_deadline:
+            new_due = cal.recompute_after_supplement(now, timing.legal_deadline)
+        elif dossier.due_at is not None:
+            new_due = cal.resume_deadline(dossier.due_at, dossier.paused_at, now)
+        else:
+            new_due = None
+        update["due_at"], update["paused_at"] = new_due, None
+        open_round = dossier.supplements and dossier.supplements[-1].received_at is None
+        if open_round and kind is not ActionKind.CONFIRM_PAYMENT:
+            last = dossier.supplements[-1].model_copy(update={"received_at": now, "received_by": actor.name,
+                                                                "due_after": new_due})
+            update["supplements"] = [*dossier.supplements[:-1], last]
+
+    if target.status in FINISHING_STATUSES and dossier.finished_at is None:
+        update["finished_at"] = now
+    if target.status == DossierStatus.DELIVERED:
+        update["delivered_at"] = now
+
+    seq = dossier.seq + 1
+    after = dossier.model_copy(update={
+        **update,
+        "status": int(target.status),
+        "step_id": target.id,
+        "step_role": target.role.value,
+        "step_started_at": now,
+        "step_due_at": cal.add(now, target.deadline) if target.deadline else None,
+        "action_counts": {**dossier.action_counts, kind.value: used + 1},
+        "version": dossier.version + 1,
+        "seq": seq,
+        "updated_at": now,
+    })
+    event = AuditEvent(
+        seq=seq, at=now, actor=actor, action=kind.value, label=action.label, from_step=step.id, to_step=target.id,
+        from_status=int(step.status), to_status=int(target.status), note=reason,
+        attachments=list(request.attachments), due_at=after.due_at, step_due_at=after.step_due_at,
+        department=target.tt11.department,
+    )
+    return after, event
+
+
+def display_info(dossier: Dossier, process: ProcessDefinition, calendar: WorkingCalendar,
+                 now: dt.datetime) -> dict[str, str]:
+    """TT11 item 4: where the dossier is, who handles it, and its deadline in words."""
+    step = process.step(dossier.step_id)
+    deadline = dossier.due_at
+    return {
+        "position": step.tt11.position or step.name,
+        "department": step.tt11.department,
+        "handler": dossier.assignee_name or "",
+        "deadline": overdue_label(deadline, now, calendar) if deadline and dossier.finished_at is None else "",
+    }

@@ -1,0 +1,1 @@
+"""Clients of outside parties and of AWS services other than DynamoDB."""

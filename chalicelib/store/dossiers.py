@@ -1,0 +1,287 @@
+"""Dossier repository: every state change is ONE DynamoDB transaction.
+
+- ``create``: allocates the dossier code from the per-unit-per-day counter *inside* the
+  transaction that writes the dossier, its first audit event, its outbox record and (for
+  DVCQG intake) the idempotency record — so codes are never duplicated and never skipped,
+  and concurrent duplicates of one DVCQG dossier make exactly one dossier.
+- ``transition``: conditional on the dossier's version; appends the audit event and the
+  outbox record in the same transaction. A concurrent attempt loses with ``VersionConflict``.
+
+Every read is by key or index; nothing here scans.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.codes import counter_key, format_dossier_code
+from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
+from chalicelib.store.models import (
+    CounterItem,
+    DossierItem,
+    DvcqgRefItem,
+    EventItem,
+    OutboxItem,
+)
+
+OUTBOX_TTL_S = 30 * 24 * 3600
+MAX_CODE_ATTEMPTS = 200
+
+
+class VersionConflict(Exception):
+    """Someone else changed the dossier first."""
+
+
+class DuplicateReference(Exception):
+    """A dossier with this DVCQG reference already exists."""
+
+    def __init__(self, ref: DvcqgRefItem) -> None:
+        super().__init__(ref.code)
+        self.ref = ref
+
+
+class CodeAllocationContention(Exception):
+    """The counter stayed contended beyond every retry (should not happen in practice)."""
+
+
+@dataclass(frozen=True)
+class IntakeReference:
+    dvcqg_ref: str
+    body_hash: str
+
+
+def dossier_pk(code: str) -> str:
+    return f"DOSSIER#{code}"
+
+
+def _event_sk(seq: int) -> str:
+    return f"EVENT#{seq:06d}"
+
+
+def _iso(dt: datetime | None) -> str:
+    return dt.isoformat() if dt else "9999"
+
+
+def _to_item(d: Dossier) -> DossierItem:
+    item = DossierItem(
+        pk=dossier_pk(d.code),
+        sk="META",
+        code=d.code,
+        data=d.model_dump(mode="json"),
+        status=d.status,
+        procedure_code=d.procedure_code,
+        field_code=d.field_code or None,
+        applicant_key=search_key(d.applicant.name),
+        due_at=d.due_at.isoformat() if d.due_at else None,
+        gsi1pk=f"UNIT#{d.unit_code}#S#{d.status}",
+        gsi1sk=f"{_iso(d.step_due_at or d.due_at)}#{d.code}",
+        gsi3pk=f"UNIT#{d.unit_code}",
+        gsi3sk=f"{d.submitted_at.isoformat()}#{d.code}",
+    )
+    if d.assignee and d.step_role == "appraiser":
+        item.gsi2pk = f"ASSIGNEE#{d.assignee}"
+        item.gsi2sk = f"{_iso(d.step_due_at or d.due_at)}#{d.code}"
+    item.version = d.version
+    return item
+
+
+def _event_item(code: str, event: AuditEvent) -> EventItem:
+    return EventItem(pk=dossier_pk(code), sk=_event_sk(event.seq), data=event.model_dump(mode="json"))
+
+
+def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
+    return OutboxItem(
+        pk=dossier_pk(code),
+        sk=f"OUTBOX#{seq:06d}",
+        kind="transition",
+        data={"code": code, "seq": seq},
+        expires_at=int(now.timestamp()) + OUTBOX_TTL_S,
+    )
+
+
+def _reasons(err: TransactWriteError) -> list[str | None]:
+    return [r.code if r else None for r in (err.cancellation_reasons or [])]
+
+
+def create(
+    build: Any,
+    *,
+    unit_code: str,
+    received_on: date,
+    event: AuditEvent,
+    reference: IntakeReference | None = None,
+    response_for: Any = None,
+    sequence_width: int = 4,
+) -> Dossier:
+    """Allocate the next code of ``unit_code`` on ``received_on`` and write the dossier.
+
+    ``build(code) -> Dossier`` makes the dossier once its code is known;
+    ``response_for(dossier) -> dict`` is the intake answer remembered for idempotent replays.
+    """
+    key = counter_key(unit_code, received_on)
+    for attempt in range(MAX_CODE_ATTEMPTS):
+        try:
+            current = CounterItem.get(key, "SEQ", consistent_read=True).n
+        except DoesNotExist:
+            current = 0
+        code = format_dossier_code(unit_code, received_on, current + 1, sequence_width=sequence_width)
+        dossier: Dossier = build(code)
+        counter = CounterItem(pk=key, sk="SEQ")
+        try:
+            with TransactWrite() as tx:
+                if current == 0:
+                    tx.save(CounterItem(pk=key, sk="SEQ", n=1), condition=CounterItem.pk.does_not_exist())
+                else:
+                    tx.update(counter, actions=[CounterItem.n.set(current + 1)], condition=CounterItem.n == current)
+                tx.save(_to_item(dossier), condition=DossierItem.pk.does_not_exist())
+                tx.save(_event_item(code, event.model_copy(update={"seq": 1})))
+                tx.save(_outbox_item(code, 1, dossier.created_at))
+                if reference is not None:
+                    tx.save(
+                        DvcqgRefItem(
+                            pk=f"DVCQGREF#{reference.dvcqg_ref}",
+                            sk="REF",
+                            body_hash=reference.body_hash,
+                            code=code,
+                            response=response_for(dossier) if response_for else {},
+                        ),
+                        condition=DvcqgRefItem.pk.does_not_exist(),
+                    )
+            return dossier
+        except TransactWriteError as err:
+            reasons = _reasons(err)
+            if reference is not None and len(reasons) >= 5 and reasons[4] == "ConditionalCheckFailed":
+                raise DuplicateReference(DvcqgRefItem.get(f"DVCQGREF#{reference.dvcqg_ref}", "REF")) from None
+            # The counter moved (or the transaction conflicted): read it again and retry.
+            time.sleep(random.uniform(0, min(0.05, 0.002 * (attempt + 1))))  # noqa: S311 — jitter, not crypto
+    raise CodeAllocationContention(key)
+
+
+def find_reference(dvcqg_ref: str) -> DvcqgRefItem | None:
+    try:
+        return DvcqgRefItem.get(f"DVCQGREF#{dvcqg_ref}", "REF", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get(code: str, consistent: bool = True) -> Dossier | None:
+    try:
+        item = DossierItem.get(dossier_pk(code), "META", consistent_read=consistent)
+    except DoesNotExist:
+        return None
+    return Dossier.model_validate(item.data)
+
+
+def transition(before: Dossier, after: Dossier, event: AuditEvent) -> Dossier:
+    """Write ``after`` if the stored dossier is still ``before`` (same version)."""
+    if after.version != before.version + 1 or event.seq != before.seq + 1 or after.seq != event.seq:
+        raise ValueError("transition must bump version and seq by one")
+    item = _to_item(after)
+    try:
+        with TransactWrite() as tx:
+            tx.save(item, condition=DossierItem.version == before.version)
+            tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
+            tx.save(_outbox_item(after.code, event.seq, after.updated_at))
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
+            raise VersionConflict(after.code) from None
+        raise
+    return after
+
+
+def events(code: str) -> list[AuditEvent]:
+    return [
+        AuditEvent.model_validate(i.data)
+        for i in EventItem.query(dossier_pk(code), EventItem.sk.startswith("EVENT#"), consistent_read=True)
+    ]
+
+
+def events_after(code: str, seq: int) -> Iterator[AuditEvent]:
+    """The audit events with a sequence number above ``seq``, in order."""
+    condition = EventItem.sk.between(_event_sk(seq + 1), _event_sk(999_999))
+    for i in EventItem.query(dossier_pk(code), condition, consistent_read=True):
+        yield AuditEvent.model_validate(i.data)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Dossier]
+    cursor: str | None
+
+
+def _encode_cursor(last_key: dict[str, Any] | None, sk_attr: str) -> str | None:
+    if not last_key:
+        return None
+    raw = json.dumps({"sk": last_key[sk_attr]["S"], "code": last_key["pk"]["S"]}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, pk_attr: str, pk_value: str, sk_attr: str) -> dict[str, Any] | None:
+    """Rebuild the start key server-side: a cursor only carries the sort position, so a
+    tampered cursor cannot move a query into another partition (another unit's list)."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        sk, pk = str(data["sk"]), str(data["code"])
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("invalid cursor") from None
+    if not pk.startswith("DOSSIER#"):
+        raise ValueError("invalid cursor")
+    return {pk_attr: {"S": pk_value}, sk_attr: {"S": sk}, "pk": {"S": pk}, "sk": {"S": "META"}}
+
+
+def _page(index: Any, pk_attr: str, sk_attr: str, pk_value: str, limit: int, cursor: str | None,
+          filter_condition: Any = None, range_condition: Any = None) -> Page:
+    start = _decode_cursor(cursor, pk_attr, pk_value, sk_attr)
+    result = index.query(
+        pk_value, range_condition, filter_condition=filter_condition, limit=limit, last_evaluated_key=start,
+        page_size=limit,
+    )
+    items = [Dossier.model_validate(i.data) for i in result]
+    return Page(items, _encode_cursor(result.last_evaluated_key, sk_attr))
+
+
+def worklist(unit_code: str, status: int, limit: int = 20, cursor: str | None = None) -> Page:
+    """Dossiers of a unit in a status, nearest deadline first."""
+    return _page(DossierItem.by_unit_status, "gsi1pk", "gsi1sk", f"UNIT#{unit_code}#S#{status}", limit, cursor)
+
+
+def assigned_to(sub: str, limit: int = 20, cursor: str | None = None) -> Page:
+    """An officer's own worklist, nearest deadline first."""
+    return _page(DossierItem.by_assignee, "gsi2pk", "gsi2sk", f"ASSIGNEE#{sub}", limit, cursor)
+
+
+def search(unit_code: str, *, received_from: datetime | None = None, received_to: datetime | None = None,
+           status: int | None = None, procedure_code: str | None = None, field_code: str | None = None,
+           applicant: str | None = None, due_before: datetime | None = None,
+           limit: int = 20, cursor: str | None = None) -> Page:
+    """FR-21: by unit and receipt period (the index), combined with any other criteria (filters)."""
+    lo = received_from.isoformat() if received_from else "0"
+    hi = (received_to.isoformat() if received_to else "9999") + "#~"
+    conditions = []
+    if status is not None:
+        conditions.append(DossierItem.status == status)
+    if procedure_code:
+        conditions.append(DossierItem.procedure_code == procedure_code)
+    if field_code:
+        conditions.append(DossierItem.field_code == field_code)
+    if applicant:
+        conditions.append(DossierItem.applicant_key.contains(search_key(applicant)))
+    if due_before:
+        conditions.append(DossierItem.due_at <= due_before.isoformat())
+    filter_condition = None
+    for c in conditions:
+        filter_condition = c if filter_condition is None else filter_condition & c
+    return _page(DossierItem.by_unit_received, "gsi3pk", "gsi3sk", f"UNIT#{unit_code}", limit, cursor,
+                 filter_condition=filter_condition, range_condition=DossierItem.gsi3sk.between(lo, hi))

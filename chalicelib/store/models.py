@@ -1,0 +1,187 @@
+"""PynamoDB models. Table names come from settings at connection time (``_TableName``),
+so the same models serve AWS, the local stack and the tests.
+
+Tables and item types (keys are generic ``pk``/``sk``; GSIs ``gsiN`` with ``gsiNpk``/``gsiNsk``):
+
+dossiers
+  DOSSIER#<code> / META          the dossier (one per dossier)
+  DOSSIER#<code> / EVENT#<seq>   audit trail event (nhật ký xử lý), append-only
+  DOSSIER#<code> / OUTBOX#<seq>  sync outbox record, relayed to SQS by the stream handler
+  DOSSIER#<code> / DOC#<id>      a document (attachment or result) of the dossier
+  DVCQGREF#<ref> / REF           idempotency record of a DVCQG intake (MaHoSoDVCQG)
+  DRAFT#<officer> / <draft id>   a desk-intake draft (TTL)
+  gsi1: UNIT#<unit>#S#<status> / <due>#<code>     worklists by unit and status
+  gsi2: ASSIGNEE#<sub> / <due>#<code>             an officer's own worklist
+  gsi3: UNIT#<unit> / <received_at>#<code>        search by unit and period
+catalogue
+  UNIT#<code>/META, PROC#<code>/META, PROCESS#<code>/V#<version>, USER#<sub>/PROFILE,
+  CALENDAR/<date>, CLIENT#<id>/META; gsi1: TYPE#<kind> / <sort>  (list a kind without a Scan)
+counters
+  CODE#<unit>#<yymmdd> / SEQ     dossier-code sequence of a unit on a day
+  AGG#<unit>#<...> / <...>       report aggregates
+sync
+  SYNC#<code> / CURSOR#<dest>    what a destination acknowledged
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.settings import get_settings
+
+
+class _TableName:
+    """Resolves a table name from the settings each time PynamoDB asks."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __get__(self, obj: Any, owner: Any) -> str:
+        return str(getattr(get_settings(), self.setting))
+
+
+class _Region:
+    def __get__(self, obj: Any, owner: Any) -> str:
+        return get_settings().region
+
+
+def _index(name: str) -> type[GlobalSecondaryIndex]:
+    class Index(GlobalSecondaryIndex):
+        class Meta:
+            index_name = name
+            projection = AllProjection()
+
+    Index.__name__ = f"{name.capitalize()}Index"
+    return Index
+
+
+class Gsi1(_index("gsi1")):  # type: ignore[misc]
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(_index("gsi2")):  # type: ignore[misc]
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(_index("gsi3")):  # type: ignore[misc]
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class DossiersTable(Model):
+    """Base of every item type in the dossiers table."""
+
+    class Meta:
+        table_name = _TableName("dossiers_table")
+        region = _Region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class DossierItem(DossiersTable):
+    version = NumberAttribute(default=0)  # optimistic concurrency: every transition bumps it
+    code = UnicodeAttribute()
+    data = JSONAttribute()  # the dossier document (chalicelib.domain.dossier.Dossier as JSON)
+    # Top-level copies of the fields that search filters on (FR-21) — JSON can't be filtered.
+    status = NumberAttribute()
+    procedure_code = UnicodeAttribute()
+    field_code = UnicodeAttribute(null=True)
+    applicant_key = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_unit_status = Gsi1()
+    by_assignee = Gsi2()
+    by_unit_received = Gsi3()
+
+
+class EventItem(DossiersTable):
+    data = JSONAttribute()
+
+
+class OutboxItem(DossiersTable):
+    kind = UnicodeAttribute()
+    data = JSONAttribute()
+    expires_at = NumberAttribute(null=True)
+
+
+class DocumentItem(DossiersTable):
+    data = JSONAttribute()
+
+
+class DvcqgRefItem(DossiersTable):
+    body_hash = UnicodeAttribute()
+    code = UnicodeAttribute()
+    response = JSONAttribute()
+
+
+class DraftItem(DossiersTable):
+    data = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+    expires_at = NumberAttribute(null=True)
+
+
+class CatalogueItem(Model):
+    class Meta:
+        table_name = _TableName("catalogue_table")
+        region = _Region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = JSONAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_kind = Gsi1()
+
+
+class CounterItem(Model):
+    class Meta:
+        table_name = _TableName("counters_table")
+        region = _Region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    n = NumberAttribute(default=0)
+    values = MapAttribute(null=True)  # type: ignore[var-annotated]
+
+
+class SyncItem(Model):
+    class Meta:
+        table_name = _TableName("sync_table")
+        region = _Region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = JSONAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    DossiersTable, DossierItem, EventItem, OutboxItem, DocumentItem, DvcqgRefItem, DraftItem,
+    CatalogueItem, CounterItem, SyncItem,
+)
+
+
+def reset_connections() -> None:
+    """Forget cached connections (tests and the local stack change endpoints)."""
+    for model in ALL_MODELS:
+        model._connection = None
