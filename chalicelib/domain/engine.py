@@ -18,7 +18,7 @@ from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart, overdue_label
 from chalicelib.errors import FieldError, HosoError
 
-PAUSING_KINDS = frozenset({ActionKind.REQUEST_SUPPLEMENT, ActionKind.REQUEST_CORRECTION, ActionKind.REQUEST_PAYMENT})
+SUPPLEMENT_KINDS = frozenset({ActionKind.REQUEST_SUPPLEMENT, ActionKind.REQUEST_CORRECTION})
 FINISHING_STATUSES = frozenset({DossierStatus.NOT_RECEIVED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
                                 DossierStatus.PROCESSED})
 
@@ -160,9 +160,10 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
                           [FieldError("extension", "Vui lòng nhập thời gian gia hạn.")])
         update["due_at"] = cal.extend(dossier.due_at, request.extension)
 
-    if kind in PAUSING_KINDS:
+    # The administered chart says which statuses stop the clock (5 supplement, 6 fees).
+    if chart.pauses_clock(target.status) and not chart.pauses_clock(step.status):
         update["paused_at"] = now
-        if kind is not ActionKind.REQUEST_PAYMENT:
+        if kind in SUPPLEMENT_KINDS:
             update["supplements"] = [*dossier.supplements, SupplementRound(
                 id=uuid.uuid4().hex[:12], requested_by=actor.name, content=reason, requested_at=now,
                 due_before=dossier.due_at,
