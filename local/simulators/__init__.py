@@ -1,0 +1,168 @@
+"""Simulators of the parties around hoso, as real HTTP servers on loopback (SPEC §7).
+
+``start_simulators(env)`` starts all nine in background threads and answers a
+:class:`RunningServer` (``name``, ``url``, ``stop()``) for each:
+
+===========  ========================  =====  ==============================================
+name         what                      port   protocol (module)
+===========  ========================  =====  ==============================================
+dvcqg        national portal DVCQG     8101   §7.2 sync + §7.1 posting (:mod:`.dvcqg`)
+coordinator  coordination system       8102   §7.2, own instance (:mod:`.dvcqg`)
+province     provincial system         8103   §7.2, own instance (:mod:`.dvcqg`)
+vneid        VNeID OIDC issuer         8104   §7.6 (:mod:`.vneid`)
+population   population database       8105   auto-fill (:mod:`.population`)
+esign        eSign portal              8106   sign requests (:mod:`.esign`)
+payment      payment platform          8107   §7.4 (:mod:`.payment`)
+post         postal service            8108   §7.5 (:mod:`.post`)
+agency       another agency's system   8109   §7.3 hand-over and callback (:mod:`.agency`)
+===========  ========================  =====  ==============================================
+
+Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_URL``
+(default ``http://127.0.0.1:8000``: where DVCQG posts dossiers and agencies call back);
+``HOSO_DVCQG_HMAC_KEYS`` (JSON ``{"key_id": "secret"}``, default
+``{"dvcqg-2026": "dev-secret-change-me"}``) and ``HOSO_DVCQG_ACTIVE_KEY_ID`` (default: the
+first key); ``SIM_DVCQG_USERNAME`` / ``SIM_DVCQG_PASSWORD`` (``hoso`` / ``hoso-dev``; the
+coordinator and the province read ``SIM_COORDINATOR_…`` / ``SIM_PROVINCE_…`` and fall back
+to DVCQG's); ``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-officers``),
+``SIM_VNEID_REDIRECT_URIS``, ``SIM_VNEID_ACCOUNTS_FILE``; ``SIM_POPULATION_API_KEY``
+(``dev-population-key``); ``SIM_PAYMENT_HMAC_KEY`` (``dev-payment-key``);
+``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
+(``dev-agency-token``). A taken port raises :class:`PortBusyError` (Vietnamese + English
+message, meant to be printed without a traceback).
+
+Control endpoints (JSON; never affected by failure modes)
+---------------------------------------------------------
+Every simulator:
+
+* ``GET /_sim/mode`` → the current modes; ``POST /_sim/mode`` with any of
+  ``{"down": bool, "delay_ms": int, "fail_next": int}`` changes them (unknown keys or wrong
+  types → 400, nothing changed). ``down``: 503 to every protocol route; ``delay_ms``: wait
+  before answering; ``fail_next``: answer 500 to the next N protocol calls (DVCQG-style
+  servers count only ``/service`` calls).
+* ``GET /_sim/records`` → everything received; ``POST /_sim/reset`` → forget it and clear
+  the modes (DVCQG sessions survive a reset; use ``expire_sessions``).
+
+More per simulator:
+
+* dvcqg / coordinator / province — modes ``"error_code": int | null`` (answer it to every
+  ``/service`` call), ``"lose_next": int`` (process the next N ``/service`` calls, then
+  answer 502 as if the answer got lost) and the action ``"expire_sessions": true``;
+  ``GET /_sim/records/{MaHoSo}`` (latest dossier, progress records in arrival order,
+  history); ``GET /_sim/violations``; ``GET /`` an HTML page for people. dvcqg only:
+  ``POST /_sim/post-dossier`` (optional JSON object of top-level overrides, ``null`` drops
+  a field) builds a §7.1 dossier, signs it and POSTs it to ``{HOSO_API_URL}/v1/dvcqg/dossiers``
+  → ``{"MaHoSoDVCQG", "status": hoso's HTTP status, "body": hoso's answer, "sent": dossier}``
+  (502 when hoso cannot be reached).
+* vneid — ``POST /_sim/token`` ``{"sub"}`` or ``{"SoDinhDanh"}`` (+ ``nonce``, ``ttl_s``) → tokens;
+  ``GET /_sim/accounts``; ``POST /_sim/accounts`` (add or replace an account).
+* payment — ``POST /_sim/pay/{MaThamChieu}`` (``{"MaLoi": "00"}``) → the result callback.
+* post — ``POST /_sim/orders/{orderNumber}/status`` ``{"status", "note"?}`` → tracking callback.
+* agency — ``POST /_sim/complete/{dossier_code}`` ``{"outcome", "reason"?, "result_documents"?}``
+  → callback to hoso; modes ``"auto_complete": bool``, ``"auto_outcome": "success" | "failure"
+  | "supplement"``.
+
+Answers of the callback-sending control routes are ``{"sent": <what was POSTed>, "callback":
+{"status": <receiver's HTTP status or null>, "body": <its answer>}}``.
+
+Run them alone with ``python -m local.simulators``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Final
+
+from local.simulators.accounts import DEMO_ACCOUNTS
+from local.simulators.agency import AgencySimulator
+from local.simulators.base import HOST, PortBusyError, RunningServer, Simulator, serve
+from local.simulators.dvcqg import DEFAULT_HMAC_KEYS, DossierPoster, DvcqgSimulator, parse_hmac_keys
+from local.simulators.esign import EsignSimulator
+from local.simulators.payment import PaymentSimulator
+from local.simulators.population import PopulationSimulator
+from local.simulators.post import PostSimulator
+from local.simulators.vneid import VneidSimulator, validate_account
+
+__all__ = ["DEFAULT_PORTS", "HOST", "PortBusyError", "RunningServer", "start_simulators"]
+
+DEFAULT_PORTS: Final = {
+    "dvcqg": 8101,
+    "coordinator": 8102,
+    "province": 8103,
+    "vneid": 8104,
+    "population": 8105,
+    "esign": 8106,
+    "payment": 8107,
+    "post": 8108,
+    "agency": 8109,
+}
+DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
+
+
+def _port(env: Mapping[str, str], name: str) -> int:
+    variable = f"SIM_{name.upper()}_PORT"
+    raw = env.get(variable, "")
+    if not raw:
+        return DEFAULT_PORTS[name]
+    if not raw.isdigit() or int(raw) > 65535:
+        raise ValueError(f"{variable}={raw!r}: cổng phải là số từ 0 đến 65535 / port must be 0..65535")
+    return int(raw)
+
+
+def _dvcqg(env: Mapping[str, str], name: str, poster: DossierPoster | None) -> DvcqgSimulator:
+    prefix = f"SIM_{name.upper()}_"
+    username = env.get(prefix + "USERNAME") or env.get("SIM_DVCQG_USERNAME") or "hoso"
+    password = env.get(prefix + "PASSWORD") or env.get("SIM_DVCQG_PASSWORD") or "hoso-dev"
+    ttl = float(env.get("SIM_DVCQG_SESSION_TTL_S") or 1800)
+    return DvcqgSimulator(name, username, password, ttl, poster)
+
+
+def _vneid_accounts(env: Mapping[str, str]) -> list[dict[str, str]]:
+    path = env.get("SIM_VNEID_ACCOUNTS_FILE")
+    if not path:
+        return [dict(a) for a in DEMO_ACCOUNTS]
+    accounts = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(accounts, list) or not accounts:
+        raise ValueError(f"{path}: cần một danh sách tài khoản JSON / a JSON list of accounts is expected")
+    for account in accounts:
+        problems = validate_account(account)
+        if problems:
+            raise ValueError(f"{path}: tài khoản không hợp lệ / invalid account: {problems}")
+    return accounts
+
+
+def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
+    hoso = env.get("HOSO_API_URL") or DEFAULT_HOSO_API_URL
+    keys, key_id = parse_hmac_keys(env.get("HOSO_DVCQG_HMAC_KEYS") or DEFAULT_HMAC_KEYS,
+                                   env.get("HOSO_DVCQG_ACTIVE_KEY_ID"))  # fmt: skip
+    redirect_uris = [u.strip() for u in env.get("SIM_VNEID_REDIRECT_URIS", "").split(",") if u.strip()]
+    return {
+        "dvcqg": lambda: _dvcqg(env, "dvcqg", DossierPoster(hoso, keys, key_id)),
+        "coordinator": lambda: _dvcqg(env, "coordinator", None),
+        "province": lambda: _dvcqg(env, "province", None),
+        "vneid": lambda: VneidSimulator(
+            "vneid", env.get("VNEID_CLIENT_ID") or "hoso-officers", _vneid_accounts(env), redirect_uris
+        ),
+        "population": lambda: PopulationSimulator("population", env.get("SIM_POPULATION_API_KEY") or
+                                                  "dev-population-key"),  # fmt: skip
+        "esign": lambda: EsignSimulator("esign"),
+        "payment": lambda: PaymentSimulator("payment", env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key"),
+        "post": lambda: PostSimulator("post", env.get("SIM_POST_CLIENT_TOKEN") or "dev-post-token"),
+        "agency": lambda: AgencySimulator("agency", hoso, env.get("SIM_AGENCY_CLIENT_TOKEN") or "dev-agency-token"),
+    }
+
+
+def start_simulators(env: Mapping[str, str]) -> list[RunningServer]:
+    """Start every simulator; on any failure stop those already started and re-raise."""
+    ports = {name: _port(env, name) for name in DEFAULT_PORTS}
+    builders = _builders(env)
+    running: list[RunningServer] = []
+    try:
+        for name, port in ports.items():
+            running.append(serve(builders[name](), port))
+    except BaseException:
+        for server in running:
+            server.stop()
+        raise
+    return running
