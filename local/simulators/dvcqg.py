@@ -69,7 +69,7 @@ from local.simulators.base import (
     post_bytes,
     read_json_object,
 )
-from local.simulators.citizens import DEMO_CITIZENS
+from local.simulators.citizens import DEMO_CITIZENS, lookup_citizen
 from local.simulators.dvcqg_schema import (
     DATE_FORMAT,
     STATUS_LABELS,
@@ -378,7 +378,7 @@ class DvcqgSimulator(Simulator):
         )
         posted = "".join(
             f"<tr><td>{e(p['at'])}</td><td>{e(p['MaHoSoDVCQG'])}</td><td>{e(str(p['status']))}</td>"
-            f"<td><code>{e(json.dumps(p['response'], ensure_ascii=False))[:300]}</code></td></tr>"
+            f"<td><code>{e(json.dumps(p['response'], ensure_ascii=False)[:300])}</code></td></tr>"
             for p in reversed(self.posted[-50:])
         )
         mode = e(json.dumps(dataclasses.asdict(self.mode)))
@@ -456,6 +456,65 @@ def parse_hmac_keys(raw: str, active: str | None) -> tuple[dict[str, str], str]:
     return keys, key_id
 
 
+def _spouse(person: Mapping[str, str]) -> dict[str, str]:
+    """The other parent: a person of the other gender, same birth year, living at the same place."""
+    number = person["SoDinhDanh"]
+    other = f"{number[:3]}{int(number[3]) ^ 1}{number[4:6]}9{number[7:]}"
+    spouse = lookup_citizen(other)
+    if spouse is None:
+        raise ValueError(f"no spouse can be derived for {number}")
+    return {**spouse, "NoiThuongTru": person["NoiThuongTru"]}
+
+
+def _parent_section(parent: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "ho_ten": parent["HoVaTen"].upper(),
+        "ngay_sinh": parent["NgaySinh"],
+        "dan_toc": "01",
+        "quoc_tich": parent["QuocTich"],
+        "so_dinh_danh": parent["SoDinhDanh"],
+        "noi_cu_tru": parent["NoiThuongTru"],
+    }
+
+
+def birth_registration_form(person: Mapping[str, str], child: str, birth: str) -> dict[str, Any]:
+    """``DuLieuBieuMau`` of the birth registration eForm (Tờ khai đăng ký khai sinh, Circular
+    04/2020/TT-BTP) as hoso's form ``HT-TK-KHAI-SINH`` defines it; ``person`` is a parent."""
+    is_father = person["GioiTinh"] == "Nam"
+    spouse = _spouse(person)
+    father, mother = (person, spouse) if is_father else (spouse, person)
+    requester = {
+        "ho_ten": person["HoVaTen"].upper(),
+        "so_dinh_danh": person["SoDinhDanh"],
+        "noi_cu_tru": person["NoiThuongTru"],
+        "quan_he": "Cha" if is_father else "Mẹ",
+    }
+    if person.get("SoDienThoai"):
+        requester["so_dien_thoai"] = person["SoDienThoai"]
+    in_hcmc = "Hồ Chí Minh" in person["NoiThuongTru"]
+    hospital = (
+        "Bệnh viện Từ Dũ, số 284 đường Cống Quỳnh, Phường Bến Thành, Thành phố Hồ Chí Minh"
+        if in_hcmc
+        else "Bệnh viện Phụ sản Hà Nội, số 929 đường La Thành, Phường Giảng Võ, Thành phố Hà Nội"
+    )
+    return {
+        "nguoi_yeu_cau": requester,
+        "nguoi_duoc_khai_sinh": {
+            "ho_ten": child.upper(),
+            "ngay_sinh": birth,
+            "gioi_tinh": "nam" if is_father else "nu",
+            "dan_toc": "01",
+            "quoc_tich": "Việt Nam",
+            "noi_sinh": hospital,
+            "que_quan": father["QueQuan"],
+        },
+        "me": _parent_section(mother),
+        "cha": {"xac_dinh_cha": "co", **_parent_section(father)},
+        "ban_sao": {"de_nghi_cap": "co", "so_luong": 1},
+        "cam_doan": {"cam_doan": True},
+    }
+
+
 def build_dossier(
     citizen: Mapping[str, str] | None = None,
     *,
@@ -463,15 +522,15 @@ def build_dossier(
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A realistic online dossier as DVCQG posts it (SPEC §7.1): birth registration
-    (``1.001193``) filed by a parent living in Hà Nội or TP.HCM, with the eForm data, a small
-    PDF (``NoiDungBase64``) and a fee. ``overrides`` replace top-level fields (None removes one)."""
+    (``1.001193``, no fee) filed by a parent living in Hà Nội or TP.HCM, with the eForm data
+    and the birth certificate as a small PDF (``NoiDungBase64``, component ``GCS``).
+    ``overrides`` replace top-level fields (None removes one)."""
     person = dict(citizen or DEMO_CITIZENS[0])
     moment = now or now_vn()
-    parent_is_father = person["GioiTinh"] == "Nam"
-    family = person["HoVaTen"].split()[0]
-    child = f"{family} Minh Khang" if parent_is_father else f"{family} Ngọc Diệp"
+    is_father = person["GioiTinh"] == "Nam"
+    father_family = (person if is_father else _spouse(person))["HoVaTen"].split()[0]
+    child = f"{father_family} Minh Khang" if is_father else f"{father_family} Ngọc Diệp"
     birth = (moment - timedelta(days=12)).strftime("%d/%m/%Y")
-    in_hcmc = "Hồ Chí Minh" in person["NoiThuongTru"]
     pdf = minimal_pdf(
         f"Giấy chứng sinh — {child}",
         ["GIAY CHUNG SINH", f"Ho ten tre: {child}", f"Ngay sinh: {birth}", f"Nguoi yeu cau: {person['HoVaTen']}"],
@@ -479,32 +538,18 @@ def build_dossier(
     dossier: dict[str, Any] = {
         "MaHoSoDVCQG": f"DVCQG-{moment:%y%m%d}-{secrets.token_hex(4).upper()}",
         "MaTTHC": "1.001193",
-        "MaDonViTiepNhan": HCMC_UNIT if in_hcmc else HANOI_UNIT,
+        "MaDonViTiepNhan": HCMC_UNIT if "Hồ Chí Minh" in person["NoiThuongTru"] else HANOI_UNIT,
         "ChuHoSo": person["HoVaTen"],
         "LoaiDoiTuong": "1",
         "SoGiayToChuHoSo": person["SoDinhDanh"],
         "MaDoiTuong": str(uuid.uuid5(uuid.NAMESPACE_URL, f"dvcqg:{person['SoDinhDanh']}")),
         "Email": ascii_fold(person["HoVaTen"]).lower().replace(" ", ".") + "@example.com",
-        "SoDienThoai": person.get("SoDienThoai", ""),
         "DiaChi": person["NoiThuongTru"],
         "NgayNopHoSo": moment.strftime(DATE_FORMAT),
         "TrichYeuHoSo": f"Đăng ký khai sinh cho {child}, sinh ngày {birth}",
         "KenhThucHien": "2",
         "HinhThucNhanKetQua": "0",
-        "DuLieuBieuMau": {
-            "HoTenNguoiYeuCau": person["HoVaTen"],
-            "SoDinhDanhNguoiYeuCau": person["SoDinhDanh"],
-            "NoiCuTruNguoiYeuCau": person["NoiThuongTru"],
-            "QuanHeVoiNguoiDuocKhaiSinh": "Cha" if parent_is_father else "Mẹ",
-            "HoTenNguoiDuocKhaiSinh": child,
-            "GioiTinhNguoiDuocKhaiSinh": "Nam" if parent_is_father else "Nữ",
-            "NgaySinhNguoiDuocKhaiSinh": birth,
-            "NoiSinh": "Bệnh viện Từ Dũ" if in_hcmc else "Bệnh viện Phụ sản Hà Nội",
-            "DanToc": "Kinh",
-            "QuocTich": "Việt Nam",
-            "QueQuan": person["QueQuan"],
-            "SoBanSaoYeuCau": "1",
-        },
+        "DuLieuBieuMau": birth_registration_form(person, child, birth),
         "TaiLieuNop": [
             {
                 "TepDinhKemId": str(uuid.uuid4()),
@@ -513,16 +558,9 @@ def build_dossier(
                 "NoiDungBase64": base64.b64encode(pdf).decode("ascii"),
             }
         ],
-        "DanhSachLePhi": [
-            {
-                "MaPhiLePhi": "PBSTL",
-                "TenPhiLePhi": "Phí cấp bản sao Trích lục khai sinh",
-                "Gia": "8000",
-                "LoaiPhiLePhi": "2",
-                "HinhThucThu": "2",
-            }
-        ],
     }
+    if person.get("SoDienThoai"):
+        dossier["SoDienThoai"] = person["SoDienThoai"]
     for key, value in (overrides or {}).items():
         if value is None:
             dossier.pop(key, None)
