@@ -89,7 +89,7 @@ ERR_NOT_FOUND: Final = 404
 ERR_INVALID_DATA: Final = 422
 ERR_UNKNOWN_SERVICE: Final = 501
 
-_HTTP_CODES: Final = {"BAD_REQUEST": 400, "NOT_FOUND": 404, "METHOD_NOT_ALLOWED": 405, "INTERNAL": 500,
+_HTTP_CODES: Final = {"BAD_REQUEST": ERR_BAD_REQUEST, "NOT_FOUND": 404, "METHOD_NOT_ALLOWED": 405, "INTERNAL": 500,
                       "UNAVAILABLE": 503, "BAD_MODE": 400}  # fmt: skip
 SERVICES: Final = ("DongBoHoSoMC", "CapNhatTienDoHoSoMC", "TraCuuHoSo")
 INTAKE_PATH: Final = "/v1/dvcqg/dossiers"
