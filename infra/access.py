@@ -1,0 +1,154 @@
+"""Least privilege, declared once: what each Chalice function may touch.
+
+One IAM role per function is built from its entry (``infra.roles``). KMS permissions are
+derived: whatever reads something encrypted with the stack's key may decrypt, whatever
+writes may also generate data keys. A function the packaged app has without an entry here
+fails the synth (``infra.wiring``); an entry whose function the app does not have yet is
+simply not built.
+
+Keys are the Python function names in app.py (``api_handler`` is Chalice's HTTP function).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from infra.resources import DATA_BUCKETS, QUEUES, SECRETS, SYNC_QUEUES, TABLES
+
+Level = Literal["read", "readwrite"]
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    level: Level
+    indexes: tuple[str, ...] = ()  # GSIs it may query
+
+
+@dataclass(frozen=True)
+class FunctionAccess:
+    timeout_s: int
+    memory_mb: int
+    tables: Mapping[str, TableAccess] = field(default_factory=dict)
+    buckets: Mapping[str, Level] = field(default_factory=dict)
+    send: tuple[str, ...] = ()  # queues it sends to
+    read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
+    start_executions: bool = False  # start/describe/stop executions of the stage's state machines
+    task_response: bool = False  # SendTaskSuccess/Failure/Heartbeat on them
+    secrets: tuple[str, ...] = ()
+    # Event sources (the app's decorators must match; infra wires them to the real resource)
+    consumes: str | None = None  # @app.on_sqs_message: the queue
+    stream_of: str | None = None  # @app.on_dynamodb_record: the table whose stream it reads
+    object_created_in: str | None = None  # @app.on_cw_event: S3 "Object Created" of this bucket
+
+
+READ: Level = "read"
+RW: Level = "readwrite"
+_ALL_GSIS = {name: TableAccess(RW, spec.gsis) for name, spec in TABLES.items()}
+
+
+def _sync_consumer(queue: str) -> FunctionAccess:
+    return FunctionAccess(
+        timeout_s=60,
+        memory_mb=512,
+        consumes=queue,
+        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",))},
+        buckets={"attachments": READ, "results": READ},  # presigned download links in the payload
+        secrets=("dvcqg-credentials",),
+    )
+
+
+FUNCTION_ACCESS: dict[str, FunctionAccess] = {
+    # HTTP API (API Gateway's 29 s integration limit bounds the timeout)
+    "api_handler": FunctionAccess(
+        timeout_s=29,
+        memory_mb=1024,
+        tables=_ALL_GSIS,
+        buckets={"attachments": RW, "results": RW},
+        send=QUEUES,
+        read_dlqs=SYNC_QUEUES,
+        start_executions=True,
+        task_response=True,
+        secrets=SECRETS,
+    ),
+    "outbox_relay": FunctionAccess(timeout_s=60, memory_mb=256, stream_of="dossiers", send=SYNC_QUEUES),
+    "sync_dvcqg": _sync_consumer("sync-dvcqg"),
+    "sync_coordinator": _sync_consumer("sync-coordinator"),
+    "sync_province": _sync_consumer("sync-province"),
+    # every 15 minutes: steps and dossiers past their deadline (worklists by unit/status/due)
+    "deadline_sweep": FunctionAccess(
+        timeout_s=300,
+        memory_mb=512,
+        tables={
+            "dossiers": TableAccess(RW, ("gsi1",)),
+            "catalogue": TableAccess(READ, ("gsi1",)),
+            "counters": TableAccess(RW),
+        },
+    ),
+    # hourly: compare what DVCQG has with the sync ledger, re-enqueue the gaps
+    "reconcile_dvcqg": FunctionAccess(
+        timeout_s=300,
+        memory_mb=512,
+        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",))},
+        send=("sync-dvcqg",),
+        secrets=("dvcqg-credentials",),
+    ),
+    "attachment_uploaded": FunctionAccess(
+        timeout_s=60,
+        memory_mb=512,
+        object_created_in="attachments",
+        buckets={"attachments": READ},
+        tables={"dossiers": TableAccess(RW)},
+    ),
+    # Step Functions hands agency steps over with a task token on the agency-tasks queue
+    "agency_tasks": FunctionAccess(
+        timeout_s=60,
+        memory_mb=512,
+        consumes="agency-tasks",
+        tables={"dossiers": TableAccess(RW)},
+        task_response=True,
+        secrets=("integration-clients",),
+    ),
+}
+
+# SQS visibility timeout = this × the consuming function's timeout (AWS's guidance is ≥ 6×,
+# so a batch retried by Lambda's poller is not redelivered while still being processed).
+VISIBILITY_FACTOR = 6
+
+
+class AccessError(ValueError):
+    """FUNCTION_ACCESS names something the stack does not have."""
+
+
+def validate(access: Mapping[str, FunctionAccess]) -> None:
+    problems: list[str] = []
+    for fn, a in access.items():
+        for table, t in a.tables.items():
+            if table not in TABLES:
+                problems.append(f"{fn}: unknown table {table!r}")
+                continue
+            unknown = set(t.indexes) - set(TABLES[table].gsis)
+            if unknown:
+                problems.append(f"{fn}: table {table!r} has no index {sorted(unknown)}")
+        problems += [f"{fn}: unknown bucket {b!r}" for b in a.buckets if b not in DATA_BUCKETS]
+        problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
+        problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
+        if a.consumes is not None and a.consumes not in QUEUES:
+            problems.append(f"{fn}: consumes unknown queue {a.consumes!r}")
+        if a.stream_of is not None and not (a.stream_of in TABLES and TABLES[a.stream_of].stream):
+            problems.append(f"{fn}: table {a.stream_of!r} has no stream")
+        if a.object_created_in is not None and a.object_created_in not in DATA_BUCKETS:
+            problems.append(f"{fn}: unknown bucket {a.object_created_in!r}")
+    consumers: dict[str, list[str]] = {}
+    for fn, a in access.items():
+        if a.consumes:
+            consumers.setdefault(a.consumes, []).append(fn)
+    problems += [f"queue {q!r} has several consumers {fns}" for q, fns in consumers.items() if len(fns) > 1]
+    if problems:
+        raise AccessError("FUNCTION_ACCESS is inconsistent:\n  " + "\n  ".join(problems))
+
+
+def consumer_timeout(queue: str, access: Mapping[str, FunctionAccess] = FUNCTION_ACCESS) -> int | None:
+    """The timeout of the function that consumes ``queue`` (None: nothing consumes it)."""
+    return next((a.timeout_s for a in access.values() if a.consumes == queue), None)

@@ -1,0 +1,72 @@
+"""Per-environment, non-secret settings: outside parties' endpoints and a few codes.
+
+They reach the functions as environment variables (the names of chalicelib/settings.py)
+and are also written to SSM Parameter Store under ``/hoso/<stage>/config/<KEY>`` so that
+operators can see what a stage runs with. The values come from a JSON object given to the
+synth (``--config-json``; in CI the GitHub environment's variable ``HOSO_CONFIG``). A local
+synth may leave keys out: they fall back to chalicelib's defaults, which point at the local
+simulators. A deployment (``--require-config``) must give every key, with https URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from urllib.parse import urlparse
+
+CONFIG_KEYS = (
+    "HOSO_MINISTRY_UNIT_CODE",
+    "HOSO_PUBLIC_BASE_URL",
+    "DVCQG_BASE_URL",
+    "COORDINATOR_BASE_URL",
+    "PROVINCE_BASE_URL",
+    "VNEID_ISSUER",
+    "VNEID_AUDIENCE",
+    "VNEID_JWKS_URL",
+    "POPULATION_BASE_URL",
+    "ESIGN_BASE_URL",
+    "PAYMENT_BASE_URL",
+    "POST_BASE_URL",
+    "AGENCY_BASE_URL",
+)
+
+
+class ConfigError(ValueError):
+    """The stage configuration is incomplete or unsafe to deploy."""
+
+
+def local_defaults() -> dict[str, str]:
+    """chalicelib's own defaults (the local simulators), keyed by environment variable."""
+    from chalicelib.settings import Settings
+
+    return {f.alias: str(f.default) for f in Settings.model_fields.values() if f.alias in CONFIG_KEYS}
+
+
+def parse(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"the stage configuration is not JSON: {e}") from e
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError("the stage configuration must be a JSON object of strings")
+    return value
+
+
+def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:
+    unknown = sorted(set(given) - set(CONFIG_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown configuration keys {unknown}; known: {list(CONFIG_KEYS)}")
+    if require:
+        missing = [k for k in CONFIG_KEYS if not given.get(k)]
+        if missing:
+            raise ConfigError(f"a deployment needs every configuration key; missing {missing}")
+        insecure = [k for k, v in given.items() if k.endswith(("_URL", "_ISSUER")) and urlparse(v).scheme != "https"]
+        if insecure:
+            raise ConfigError(f"a deployment needs https endpoints; not https: {insecure}")
+    values = {**local_defaults(), **given}
+    missing = [k for k in CONFIG_KEYS if k not in values]
+    if missing:
+        raise ConfigError(f"no value and no chalicelib default for {missing}")
+    return {k: values[k] for k in CONFIG_KEYS}

@@ -1,0 +1,74 @@
+"""Names and shapes of hoso's AWS resources, as plain data (no CDK import).
+
+The stack builds from these, ``infra.access`` checks its references against them, and the
+tests read them. Physical names are fixed per stage (``hoso-<stage>-<name>``) so that the
+code, the local stack and operators can name a resource without looking anything up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = "hoso"
+REGION = "ap-southeast-1"
+STAGES = ("dev", "staging", "production")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def stack_name(stage: str) -> str:
+    return f"{PROJECT}-{stage}"
+
+
+def physical_name(stage: str, name: str) -> str:
+    """``hoso-<stage>-<name>``: tables, queues, state machines, functions, topics."""
+    return f"{PROJECT}-{stage}-{name}"
+
+
+def template_path(outdir: Path, stage: str) -> Path:
+    """Where the synthesised template of a stage lands (the local stack reads this path)."""
+    return outdir / f"{stack_name(stage)}.template.json"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    gsis: tuple[str, ...] = ()
+    stream: bool = False  # NEW_IMAGE stream (the outbox relay reads the dossiers table's)
+    ttl: bool = False  # TTL attribute ``expires_at``
+
+
+TTL_ATTRIBUTE = "expires_at"
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec("dossiers", gsis=("gsi1", "gsi2", "gsi3"), stream=True, ttl=True),
+        TableSpec("catalogue", gsis=("gsi1",)),
+        TableSpec("counters"),
+        TableSpec("sync", gsis=("gsi1",), ttl=True),
+    )
+}
+
+# Buckets holding data; ``logs`` (access logs) and ``webapp`` (static site) are built apart.
+DATA_BUCKETS = ("attachments", "results")
+
+# Work queues, each with a dead-letter queue ``<name>-dlq``. Standard queues: the sync
+# handlers enforce per-dossier order themselves (moto does not even keep FIFO redelivery
+# order, see shared/LOCAL_AWS.md), so FIFO would only cost throughput.
+SYNC_QUEUES = ("sync-dvcqg", "sync-coordinator", "sync-province")
+QUEUES = (*SYNC_QUEUES, "agency-tasks")
+
+
+def dlq_name(queue: str) -> str:
+    return f"{queue}-dlq"
+
+
+# Failed batches of the dossiers stream (after retries) land here instead of blocking the shard.
+STREAM_FAILURE_QUEUE = "outbox-relay-failures"
+
+SECRETS = ("dvcqg-hmac-keys", "dvcqg-credentials", "payment-hmac-key", "integration-clients")
+
+
+def secret_name(stage: str, name: str) -> str:
+    return f"{PROJECT}/{stage}/{name}"

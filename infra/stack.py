@@ -1,0 +1,816 @@
+"""``HosoStack``: every AWS resource of one stage (dev, staging, production)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_stepfunctions as sfn
+from chalice.cdk import Chalice
+from constructs import Construct
+
+from infra import nag, roles, state_machines, wiring
+from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
+from infra.resources import (
+    DATA_BUCKETS,
+    QUEUES,
+    REGION,
+    REPO_ROOT,
+    SECRETS,
+    STREAM_FAILURE_QUEUE,
+    SYNC_QUEUES,
+    TABLES,
+    TTL_ATTRIBUTE,
+    dlq_name,
+    physical_name,
+    secret_name,
+    stack_name,
+)
+
+# Results (signed decisions, certificates) are records the law requires kept; S3 Object
+# Lock in GOVERNANCE mode stops anyone without s3:BypassGovernanceRetention from deleting or
+# overwriting a version before this. 10 years covers the retention of the procedures' results
+# under the archives rules; raise it per stage here if a procedure requires longer.
+RESULT_RETENTION_DAYS = 3650
+NONCURRENT_VERSION_DAYS = 365  # overwritten/deleted attachment versions kept this long
+ACCESS_LOG_DAYS = 400  # S3/CloudFront access logs
+ABORT_MULTIPART_DAYS = 7
+LOG_RETENTION = logs.RetentionDays.THIRTEEN_MONTHS  # function, API and state machine logs
+
+MAX_RECEIVE_COUNT = 5  # deliveries before a message goes to its DLQ
+QUEUE_RETENTION = cdk.Duration.days(14)  # the maximum: a partner's long outage (Tết) must not lose work
+STREAM_MAX_RETRIES = 10  # then the batch goes to the outbox-relay-failures queue
+
+# Step Functions substitutions: upper bounds; the flows' own per-step deadlines (from the
+# procedure catalogue) are tighter and passed in the execution input.
+STEP_TIMEOUT_SECONDS = 30 * 24 * 3600
+HEARTBEAT_SECONDS = 7 * 24 * 3600
+
+OLDEST_MESSAGE_ALARM_SECONDS = 300
+API_STAGE = "api"  # Chalice's API Gateway stage name (.chalice/config.json)
+API_THROTTLE_RATE = 200  # requests/s per stage, burst below
+API_THROTTLE_BURST = 400
+LOG_LEVEL = "INFO"
+
+
+class HosoStack(cdk.Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        stage: str,
+        *,
+        config: Mapping[str, str],
+        source_dir: Path = REPO_ROOT,
+        state_machines_dir: Path | None = None,
+        work_dir: Path | None = None,
+        access: Mapping[str, FunctionAccess] = FUNCTION_ACCESS,
+    ) -> None:
+        super().__init__(
+            scope,
+            stack_name(stage),
+            stack_name=stack_name(stage),
+            env=cdk.Environment(region=REGION),
+            description=f"hoso {stage}: administrative-procedure dossiers (CDK, infra/stack.py)",
+            termination_protection=stage == "production",
+        )
+        validate(access)
+        self.stage = stage
+        self.access = access
+        self.production = stage == "production"
+        cdk.Tags.of(self).add("project", "hoso")
+        cdk.Tags.of(self).add("stage", stage)
+
+        self.key = self._key()
+        self.tables = {name: self._table(name) for name in TABLES}
+        self.logs_bucket = self._logs_bucket()
+        self.buckets = {name: self._data_bucket(name) for name in DATA_BUCKETS}
+        self._webapp()
+        self.dlqs: dict[str, sqs.Queue] = {}
+        self.queues = {name: self._queue(name) for name in QUEUES}
+        self.stream_failures = self._stream_failure_queue()
+        self.secrets = {name: self._secret(name) for name in SECRETS}
+        self._config_parameters(config)
+        self.res = roles.Resources(
+            key=self.key,
+            tables=self.tables,
+            buckets=self.buckets,
+            queues=self.queues,
+            dlqs=self.dlqs,
+            stream_failures=self.stream_failures,
+            secrets=self.secrets,
+        )
+        self.state_machines = self._state_machines(state_machines_dir or source_dir / "state_machines")
+        self.res.state_machines = {physical_name(stage, stem): sm.attr_arn for stem, sm in self.state_machines.items()}
+        self.alarm_topic = self._alarm_topic()
+        self.functions = self._chalice_app(source_dir, work_dir or Path.cwd(), config)
+        self._api_settings()
+        self._alarms()
+        self._outputs()
+
+    # ---------------------------------------------------------------- encryption
+    def _key(self) -> kms.Key:
+        key = kms.Key(
+            self,
+            "Key",
+            alias=f"alias/{stack_name(self.stage)}",
+            description="hoso: personal data at rest (tables, buckets, queues, secrets, logs, alarms)",
+            enable_key_rotation=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchLogs",
+                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
+                            service="logs", resource="*", arn_format=cdk.ArnFormat.NO_RESOURCE_NAME
+                        )
+                    }
+                },
+            )
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsToEncryptedTopic",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+            )
+        )
+        return key
+
+    # ---------------------------------------------------------------- DynamoDB
+    def _table(self, name: str) -> dynamodb.Table:
+        spec = TABLES[name]
+        table = dynamodb.Table(
+            self,
+            f"Table{name.capitalize()}",
+            table_name=physical_name(self.stage, name),
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.key,
+            deletion_protection=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            stream=dynamodb.StreamViewType.NEW_IMAGE if spec.stream else None,
+            time_to_live_attribute=TTL_ATTRIBUTE if spec.ttl else None,
+        )
+        for gsi in spec.gsis:
+            table.add_global_secondary_index(
+                index_name=gsi,
+                partition_key=dynamodb.Attribute(name=f"{gsi}pk", type=dynamodb.AttributeType.STRING),
+                sort_key=dynamodb.Attribute(name=f"{gsi}sk", type=dynamodb.AttributeType.STRING),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+        return table
+
+    # ---------------------------------------------------------------- S3
+    def _bucket_name(self, name: str) -> str:
+        return f"{physical_name(self.stage, name)}-{self.account}-{self.region}"
+
+    def _logs_bucket(self) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "BucketLogs",
+            bucket_name=self._bucket_name("logs"),
+            # S3 server access log delivery supports only SSE-S3 on the target bucket.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            # CloudFront standard logs are written with an ACL, which needs ACLs enabled here.
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-access-logs",
+                    expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
+                    noncurrent_version_expiration=cdk.Duration.days(30),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        return bucket
+
+    def _data_bucket(self, name: str) -> s3.Bucket:
+        results = name == "results"
+        noncurrent = RESULT_RETENTION_DAYS if results else NONCURRENT_VERSION_DAYS
+        bucket = s3.Bucket(
+            self,
+            f"Bucket{name.capitalize()}",
+            bucket_name=self._bucket_name(name),
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.logs_bucket,
+            server_access_logs_prefix=f"s3/{name}/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="old-versions-and-unfinished-uploads",
+                    noncurrent_version_expiration=cdk.Duration.days(noncurrent),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
+                )
+            ],
+            object_lock_enabled=results or None,
+            object_lock_default_retention=(
+                s3.ObjectLockRetention.governance(cdk.Duration.days(RESULT_RETENTION_DAYS)) if results else None
+            ),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        if name == "attachments":
+            # S3 → EventBridge (natively, no CDK custom resource): the attachment_uploaded
+            # function's rule matches "Object Created" events of this bucket.
+            cfn = bucket.node.default_child
+            assert isinstance(cfn, s3.CfnBucket)
+            cfn.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
+        return bucket
+
+    def _webapp(self) -> None:
+        """The officers' single-page app (webapp/dist, uploaded by a later deployment step)."""
+        bucket = s3.Bucket(
+            self,
+            "BucketWebapp",
+            bucket_name=self._bucket_name("webapp"),
+            # Public static code, no personal data; SSE-KMS with CloudFront OAC would need the
+            # key policy to name the distribution (a circular reference) for no gain.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            server_access_logs_bucket=self.logs_bucket,
+            server_access_logs_prefix="s3/webapp/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="old-builds",
+                    noncurrent_version_expiration=cdk.Duration.days(30),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "WebappHeaders",
+            response_headers_policy_name=physical_name(self.stage, "webapp-security-headers"),
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, preload=True, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override=True
+                ),
+                xss_protection=cloudfront.ResponseHeadersXSSProtection(protection=True, mode_block=True, override=True),
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=(
+                        "default-src 'self'; connect-src 'self' https:; img-src 'self' data: blob:; "
+                        "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+                    ),
+                    override=True,
+                ),
+            ),
+        )
+        spa_fallback = [
+            cloudfront.ErrorResponse(
+                http_status=status,
+                response_http_status=200,
+                response_page_path="/index.html",
+                ttl=cdk.Duration.seconds(0),
+            )
+            for status in (403, 404)
+        ]
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Webapp",
+            comment=f"hoso {self.stage} officers' web app",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                response_headers_policy=headers,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            ),
+            error_responses=spa_fallback,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # includes edge locations in Vietnam
+            enable_logging=True,
+            log_bucket=self.logs_bucket,
+            log_file_prefix="cloudfront/webapp/",
+        )
+        self.webapp_bucket = bucket
+        nag.acknowledge(
+            self.distribution,
+            "CFR1",
+            "static app code only, no data; officers on official travel abroad must still load it (the API decides)",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR2",
+            "static app code only, no data or forms behind CloudFront; the API is where requests are authorised",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR4",
+            "the default *.cloudfront.net certificate (fixed TLSv1 policy) until the ministry domain's ACM "
+            "certificate exists; then set certificate and minimum_protocol_version TLSv1.2_2021",
+        )
+
+    # ---------------------------------------------------------------- SQS
+    def _queue(self, name: str) -> sqs.Queue:
+        dlq = sqs.Queue(
+            self,
+            f"Dlq{_camel(name)}",
+            queue_name=physical_name(self.stage, dlq_name(name)),
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            data_key_reuse=cdk.Duration.hours(1),
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        self.dlqs[name] = dlq
+        timeout = consumer_timeout(name, self.access)
+        if timeout is None:
+            raise ValueError(f"queue {name!r} has no consumer in FUNCTION_ACCESS, so no visibility timeout")
+        return sqs.Queue(
+            self,
+            f"Queue{_camel(name)}",
+            queue_name=physical_name(self.stage, name),
+            # SSE-KMS with the stack's key rather than SSE-SQS: messages name dossiers and
+            # agency hand-overs carry dossier data, so they fall under the same key policy,
+            # CloudTrail key-use audit and revocation as the tables. One-hour data-key reuse
+            # keeps the KMS request cost small.
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            data_key_reuse=cdk.Duration.hours(1),
+            enforce_ssl=True,
+            retention_period=QUEUE_RETENTION,
+            visibility_timeout=cdk.Duration.seconds(VISIBILITY_FACTOR * timeout),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=MAX_RECEIVE_COUNT),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
+    def _stream_failure_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "QueueOutboxRelayFailures",
+            queue_name=physical_name(self.stage, STREAM_FAILURE_QUEUE),
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            data_key_reuse=cdk.Duration.hours(1),
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        nag.acknowledge(
+            queue,
+            "SQS3",
+            "it is itself the dead-letter destination of the dossiers stream's event source mapping",
+        )
+        self.dlqs[STREAM_FAILURE_QUEUE] = queue
+        return queue
+
+    # ---------------------------------------------------------------- secrets and config
+    def _secret(self, name: str) -> secretsmanager.Secret:
+        """Values are set by operators (runbook); generated where hoso can mint the secret itself."""
+        generated = {
+            # {key_id: secret}: hoso mints the first HMAC key and hands it to DVCQG out of band.
+            "dvcqg-hmac-keys": _generated({}, "k1", 64),
+            "payment-hmac-key": _generated({}, "key", 64),
+            # DVCQG issues the account; the password is generated only as a placeholder to replace.
+            "dvcqg-credentials": _generated({"username": ""}, "password", 32),
+        }.get(name)
+        secret = secretsmanager.Secret(
+            self,
+            f"Secret{_camel(name)}",
+            secret_name=secret_name(self.stage, name),
+            description=f"hoso {self.stage}: {name} (see docs/adr/0001-infrastructure-cdk.md for rotation)",
+            encryption_key=self.key,
+            generate_secret_string=generated,
+            # integration-clients ({client_id: {...}}) starts empty: nobody may call until an
+            # administrator registers a client. "{}" is not a secret value.
+            secret_string_value=None if generated else cdk.SecretValue.unsafe_plain_text("{}"),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        nag.acknowledge(
+            secret,
+            "SMG4",
+            "shared with an outside party (DVCQG, payment platform, integrators): rotated by the manual, "
+            "overlapping-keys procedure in the ADR, not by a Lambda that cannot reach the partner",
+        )
+        return secret
+
+    def _config_parameters(self, config: Mapping[str, str]) -> None:
+        for key, value in config.items():
+            ssm.StringParameter(
+                self,
+                f"Config{key}",
+                parameter_name=f"/hoso/{self.stage}/config/{key}",
+                string_value=value,
+                description=f"hoso {self.stage}: {key} (also the functions' environment variable of that name)",
+            )
+
+    # ---------------------------------------------------------------- Step Functions
+    def _state_machines(self, folder: Path) -> dict[str, sfn.CfnStateMachine]:
+        """One STANDARD state machine ``hoso-<stage>-<stem>`` per definition file, by stem."""
+        files = state_machines.load(folder)
+        if not files:
+            return {}
+        role = roles.state_machine_role(self, self.res)
+        substitutions = {
+            "AgencyTasksQueueUrl": self.queues["agency-tasks"].queue_url,
+            "DossiersTableName": self.tables["dossiers"].table_name,
+            "StepTimeoutSeconds": str(STEP_TIMEOUT_SECONDS),
+            "HeartbeatSeconds": str(HEARTBEAT_SECONDS),
+        }
+        assert set(substitutions) == set(state_machines.SUBSTITUTIONS)
+        out = {}
+        for f in files:
+            name = physical_name(self.stage, f.stem)
+            log_group = logs.LogGroup(
+                self,
+                f"StateMachineLogs{_camel(f.stem)}",
+                log_group_name=f"/aws/vendedlogs/states/{name}",
+                retention=LOG_RETENTION,
+                encryption_key=self.key,
+                removal_policy=self._log_removal(),
+            )
+            out[f.stem] = sfn.CfnStateMachine(
+                self,
+                f"StateMachine{_camel(f.stem)}",
+                state_machine_name=name,
+                state_machine_type="STANDARD",
+                role_arn=role.role_arn,
+                definition_string=f.text,
+                definition_substitutions={k: substitutions[k] for k in sorted(f.placeholders)},
+                logging_configuration=sfn.CfnStateMachine.LoggingConfigurationProperty(
+                    level="ALL",
+                    include_execution_data=False,  # execution input/output hold personal data
+                    destinations=[
+                        sfn.CfnStateMachine.LogDestinationProperty(
+                            cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                                log_group_arn=log_group.log_group_arn
+                            )
+                        )
+                    ],
+                ),
+                tracing_configuration=sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True),
+            )
+        return out
+
+    # ---------------------------------------------------------------- the Chalice app
+    def _environment(self, config: Mapping[str, str]) -> dict[str, str]:
+        """Every variable chalicelib/settings.py reads (AWS_DEFAULT_REGION is Lambda's own)."""
+        env = {
+            "HOSO_STAGE": self.stage,
+            "HOSO_DOSSIERS_TABLE": self.tables["dossiers"].table_name,
+            "HOSO_CATALOGUE_TABLE": self.tables["catalogue"].table_name,
+            "HOSO_COUNTERS_TABLE": self.tables["counters"].table_name,
+            "HOSO_SYNC_TABLE": self.tables["sync"].table_name,
+            "HOSO_ATTACHMENTS_BUCKET": self.buckets["attachments"].bucket_name,
+            "HOSO_RESULTS_BUCKET": self.buckets["results"].bucket_name,
+            **{f"HOSO_{_env_part(q)}_QUEUE_URL": self.queues[q].queue_url for q in QUEUES},
+            "HOSO_DVCQG_HMAC_SECRET_ID": secret_name(self.stage, "dvcqg-hmac-keys"),
+            "HOSO_DVCQG_CREDENTIALS_SECRET_ID": secret_name(self.stage, "dvcqg-credentials"),
+            "HOSO_PAYMENT_HMAC_SECRET_ID": secret_name(self.stage, "payment-hmac-key"),
+            "HOSO_INTEGRATION_CLIENTS_SECRET_ID": secret_name(self.stage, "integration-clients"),
+            **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
+            **config,
+            "POWERTOOLS_SERVICE_NAME": "hoso",
+            "POWERTOOLS_METRICS_NAMESPACE": "hoso",
+            "LOG_LEVEL": LOG_LEVEL,
+        }
+        return env
+
+    def _function_name(self, python_name: str) -> str:
+        return physical_name(self.stage, python_name.replace("_", "-"))
+
+    def _function_log_group(self, python_name: str) -> logs.LogGroup:
+        return logs.LogGroup(
+            self,
+            f"FunctionLogs{_camel(python_name)}",
+            log_group_name=f"/aws/lambda/{self._function_name(python_name)}",
+            retention=LOG_RETENTION,
+            encryption_key=self.key,
+            removal_policy=self._log_removal(),
+        )
+
+    def _chalice_app(self, source_dir: Path, work_dir: Path, config: Mapping[str, str]) -> dict[str, Any]:
+        api = wiring.API_HANDLER
+        self.function_log_groups = {api: self._function_log_group(api)}
+        self.function_roles = {
+            api: roles.function_role(self, api, self.access[api], self.res, self.function_log_groups[api])
+        }
+        stage_config = {
+            "manage_iam_role": False,
+            # Chalice reads per-function settings (lambda_functions.<name>) only from
+            # .chalice/config.json, never from this dict, so the API handler's role is set here
+            # and every function's role, name, timeout and memory are set on the packaged
+            # template below.
+            "iam_role_arn": self.function_roles[api].role_arn,
+            "environment_variables": self._environment(config),
+            "xray": True,
+            "api_gateway_stage": API_STAGE,
+            "lambda_timeout": self.access[api].timeout_s,
+            "lambda_memory_size": self.access[api].memory_mb,
+            "autogen_policy": False,
+        }
+        with _chalice_packaging(source_dir, work_dir):
+            self.api = Chalice(self, "Api", source_dir=str(source_dir), stage_config=stage_config)
+        # The construct keeps the packaged template beside its deployment.zip.
+        sam = json.loads((Path(self.api._sam_package_dir) / "sam.json").read_text())
+        packaged = wiring.packaged_functions(sam)
+        wiring.check(packaged, self.access, self.stage)
+        functions = {}
+        for fn in packaged:
+            functions[fn.python_name] = self._wire_function(fn)
+        return functions
+
+    def _wire_function(self, fn: wiring.PackagedFunction) -> Any:
+        name = fn.python_name
+        access = self.access[name]
+        if name not in self.function_log_groups:
+            self.function_log_groups[name] = self._function_log_group(name)
+            self.function_roles[name] = roles.function_role(
+                self, name, access, self.res, self.function_log_groups[name]
+            )
+        cfn = self.api.get_resource(fn.logical_id)
+        cfn.add_property_override("FunctionName", self._function_name(name))
+        cfn.add_property_override("Role", self.function_roles[name].role_arn)
+        cfn.add_property_override("Timeout", access.timeout_s)
+        cfn.add_property_override("MemorySize", access.memory_mb)
+        cfn.add_property_override("Tracing", "Active")
+        cfn.node.add_dependency(self.function_log_groups[name])
+        for e in fn.events:
+            prefix = f"Events.{e.name}.Properties"
+            if e.kind == "SQS":
+                assert access.consumes is not None
+                cfn.add_property_override(f"{prefix}.Queue", self.queues[access.consumes].queue_arn)
+                cfn.add_property_override(f"{prefix}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+            elif e.kind == "DynamoDB":
+                assert access.stream_of is not None
+                cfn.add_property_override(f"{prefix}.Stream", self.tables[access.stream_of].table_stream_arn)
+                cfn.add_property_override(f"{prefix}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+                cfn.add_property_override(f"{prefix}.BisectBatchOnFunctionError", True)
+                cfn.add_property_override(f"{prefix}.MaximumRetryAttempts", STREAM_MAX_RETRIES)
+                cfn.add_property_override(
+                    f"{prefix}.DestinationConfig",
+                    {"OnFailure": {"Type": "SQS", "Destination": self.stream_failures.queue_arn}},
+                )
+            elif e.kind == "CloudWatchEvent":
+                assert access.object_created_in is not None
+                bucket = self.buckets[access.object_created_in].bucket_name
+                cfn.add_property_override(f"{prefix}.Pattern.detail", {"bucket": {"name": [bucket]}})
+        return cfn
+
+    def _api_settings(self) -> None:
+        """Name, access logs, tracing and throttling of Chalice's REST API (AWS::Serverless::Api)."""
+        if wiring.API_HANDLER not in self.functions:
+            return
+        account_role = iam.Role(
+            self,
+            "ApiGatewayCloudWatchRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+            ],
+        )
+        nag.acknowledge(
+            account_role,
+            "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "the AWS-documented service role for API Gateway's regional CloudWatch Logs setting",
+        )
+        account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=account_role.role_arn)
+        access_logs = logs.LogGroup(
+            self,
+            "ApiAccessLogs",
+            log_group_name=f"/aws/apigateway/{physical_name(self.stage, 'api')}",
+            retention=LOG_RETENTION,
+            encryption_key=self.key,
+            removal_policy=self._log_removal(),
+        )
+        api = self.api.get_resource("RestAPI")
+        api.add_property_override("Name", self.api_name)
+        api.add_property_override("TracingEnabled", True)
+        api.add_property_override(
+            "AccessLogSetting",
+            {
+                "DestinationArn": access_logs.log_group_arn,
+                "Format": json.dumps(
+                    {
+                        "requestId": "$context.requestId",
+                        "ip": "$context.identity.sourceIp",
+                        "requestTime": "$context.requestTimeEpoch",
+                        "method": "$context.httpMethod",
+                        "path": "$context.resourcePath",
+                        "status": "$context.status",
+                        "latencyMs": "$context.responseLatency",
+                        "responseLength": "$context.responseLength",
+                    }
+                ),
+            },
+        )
+        api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "MetricsEnabled": True,
+                    "LoggingLevel": "ERROR",
+                    "DataTraceEnabled": False,  # never log request/response bodies (personal data)
+                    "ThrottlingRateLimit": API_THROTTLE_RATE,
+                    "ThrottlingBurstLimit": API_THROTTLE_BURST,
+                }
+            ],
+        )
+        api.add_resource_dependency(account)
+
+    @property
+    def api_name(self) -> str:
+        return physical_name(self.stage, "api")
+
+    def _log_removal(self) -> cdk.RemovalPolicy:
+        return cdk.RemovalPolicy.RETAIN if self.production else cdk.RemovalPolicy.DESTROY
+
+    # ---------------------------------------------------------------- alarms
+    def _alarm_topic(self) -> sns.Topic:
+        return sns.Topic(
+            self,
+            "Alarms",
+            topic_name=physical_name(self.stage, "alarms"),
+            display_name=f"hoso {self.stage} alarms",
+            master_key=self.key,
+            enforce_ssl=True,
+        )
+
+    def _alarm(self, id_: str, metric: cloudwatch.IMetric, description: str, threshold: float = 0) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            f"Alarm{id_}",
+            alarm_name=f"{physical_name(self.stage, id_)}",
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
+
+    def _alarms(self) -> None:
+        five_min = cdk.Duration.minutes(5)
+        for name, dlq in self.dlqs.items():
+            self._alarm(
+                f"{name}-dlq-not-empty" if name != STREAM_FAILURE_QUEUE else f"{name}-not-empty",
+                dlq.metric_approximate_number_of_messages_visible(period=five_min, statistic="Maximum"),
+                f"Messages are waiting in {dlq.queue_name}: look at them and redrive (runbook).",
+            )
+        for name in SYNC_QUEUES:
+            self._alarm(
+                f"{name}-oldest-message",
+                self.queues[name].metric_approximate_age_of_oldest_message(period=five_min, statistic="Maximum"),
+                f"Sync to {name.removeprefix('sync-')} is more than {OLDEST_MESSAGE_ALARM_SECONDS} s behind.",
+                threshold=OLDEST_MESSAGE_ALARM_SECONDS,
+            )
+        for stem, sm in self.state_machines.items():
+            name = physical_name(self.stage, stem)
+            for metric in ("ExecutionsFailed", "ExecutionsTimedOut"):
+                self._alarm(
+                    f"{stem.replace('_', '-')}-{metric.lower()}",
+                    cloudwatch.Metric(
+                        namespace="AWS/States",
+                        metric_name=metric,
+                        dimensions_map={"StateMachineArn": sm.attr_arn},
+                        period=five_min,
+                        statistic="Sum",
+                    ),
+                    f"{name}: {metric} (open the execution in the Step Functions console).",
+                )
+        if wiring.API_HANDLER in self.functions:
+            self._alarm(
+                "api-5xx",
+                cloudwatch.Metric(
+                    namespace="AWS/ApiGateway",
+                    metric_name="5XXError",
+                    dimensions_map={"ApiName": self.api_name, "Stage": API_STAGE},
+                    period=five_min,
+                    statistic="Sum",
+                ),
+                "The API answered 5xx in the last 5 minutes.",
+            )
+        for python_name in self.functions:
+            for metric in ("Errors", "Throttles"):
+                self._alarm(
+                    f"{python_name.replace('_', '-')}-{metric.lower()}",
+                    cloudwatch.Metric(
+                        namespace="AWS/Lambda",
+                        metric_name=metric,
+                        dimensions_map={"FunctionName": self._function_name(python_name)},
+                        period=five_min,
+                        statistic="Sum",
+                    ),
+                    f"Lambda {self._function_name(python_name)}: {metric}.",
+                )
+        for name, table in self.tables.items():
+            self._alarm(
+                f"{name}-throttles",
+                cloudwatch.MathExpression(
+                    expression="r + w",
+                    using_metrics={
+                        "r": table.metric("ReadThrottleEvents", period=five_min, statistic="Sum"),
+                        "w": table.metric("WriteThrottleEvents", period=five_min, statistic="Sum"),
+                    },
+                    period=five_min,
+                ),
+                f"DynamoDB {table.table_name} throttled requests.",
+            )
+
+    # ---------------------------------------------------------------- outputs
+    def _outputs(self) -> None:
+        out: dict[str, str] = {
+            "WebappDomain": self.distribution.distribution_domain_name,
+            "WebappBucketName": self.webapp_bucket.bucket_name,
+            "AlarmTopicArn": self.alarm_topic.topic_arn,
+        }
+        out |= {f"{_camel(name)}BucketName": b.bucket_name for name, b in self.buckets.items()}
+        out |= {f"{_camel(name)}TableName": t.table_name for name, t in self.tables.items()}
+        out |= {f"{_camel(name)}QueueUrl": q.queue_url for name, q in self.queues.items()}
+        out |= {f"{_camel(name)}DlqUrl": q.queue_url for name, q in self.dlqs.items()}
+        out |= {f"{_camel(stem)}StateMachineArn": sm.attr_arn for stem, sm in self.state_machines.items()}
+        for key, value in out.items():
+            cdk.CfnOutput(self, key, value=value)
+
+
+def _generated(template: dict[str, str], key: str, length: int) -> secretsmanager.SecretStringGenerator:
+    return secretsmanager.SecretStringGenerator(
+        secret_string_template=json.dumps(template),
+        generate_string_key=key,
+        exclude_punctuation=True,
+        password_length=length,
+    )
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))
+
+
+def _env_part(name: str) -> str:
+    return name.replace("-", "_").upper()
+
+
+@contextmanager
+def _chalice_packaging(source_dir: Path, work_dir: Path) -> Iterator[None]:
+    """Chalice's construct packages in-process with side effects on the whole process: it
+    writes ``chalice.out/`` into the current directory, copies the stage's environment
+    variables (CDK tokens) into ``os.environ``, and imports ``app`` (caching it in
+    ``sys.modules``); it also needs a region. Contain all of it so the synth can run inside other programs (tests)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cwd, environ, path = Path.cwd(), dict(os.environ), list(sys.path)
+    cached_app = sys.modules.pop("app", None)
+    os.environ["AWS_DEFAULT_REGION"] = REGION  # chalice package asks botocore for a region
+    os.chdir(work_dir)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(environ)
+        sys.path[:] = path
+        sys.modules.pop("app", None)
+        if cached_app is not None:
+            sys.modules["app"] = cached_app
