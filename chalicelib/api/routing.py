@@ -3,6 +3,11 @@
 ``route`` wraps a Chalice route so that:
 - the route's access rule (``Access``) and models are recorded in ``ROUTES`` — the single
   route table that the OpenAPI document and the authorisation matrix are generated from;
+- the access rule is enforced in code before the view runs (``chalicelib.auth``): a VNeID token
+  and a role from hoso's catalogue for OFFICER/ADMIN/OPERATOR, a client credential for CLIENT;
+  the caller is then available to the view (``current_principal()``, ``current_client()``).
+  DVCQG_HMAC views verify the signature over the raw body themselves. Nothing a client sends
+  besides its credential (headers, request context) is trusted;
 - domain errors become ``{"error_code", "message", "errors"}`` JSON with their status, any
   other exception becomes a logged 500 with no internals leaked;
 - every response carries the correlation id.
@@ -19,8 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalice import Blueprint, Response
+from chalice.app import Request
 from pydantic import BaseModel
 
+from chalicelib import auth
+from chalicelib.domain.roles import Role
 from chalicelib.errors import HosoError
 from chalicelib.observability import logger
 
@@ -53,6 +61,37 @@ class RouteSpec:
 
 ROUTES: list[RouteSpec] = []
 
+# Access kinds authenticated with a VNeID token, and the roles each demands by default (in any
+# unit; the unit of the dossier at hand is the domain's check). An empty set: any officer with
+# a role. Roles declared on a route replace the default and must stay within it.
+_OFFICER_ACCESS: dict[Access, frozenset[Role]] = {
+    Access.OFFICER: frozenset(),
+    Access.ADMIN: frozenset({Role.ADMIN, Role.PROVINCE_ADMIN}),
+    Access.OPERATOR: frozenset({Role.OPERATOR, Role.ADMIN}),
+}
+
+
+def _required_roles(access: Access, roles: tuple[str, ...]) -> frozenset[Role]:
+    """The roles a route demands; a wrong declaration fails at import, not at request time."""
+    declared = frozenset(Role(r) for r in roles)
+    if access not in _OFFICER_ACCESS:
+        if declared:
+            raise ValueError(f"{access.value} routes are not for officers and take no roles")
+        return frozenset()
+    default = _OFFICER_ACCESS[access]
+    if default and not declared <= default:
+        raise ValueError(f"{access.value} routes take only the roles {sorted(r.value for r in default)}")
+    return declared or default
+
+
+def _authenticate(access: Access, required: frozenset[Role], request: Request) -> auth.Caller | None:
+    authorization = (request.headers or {}).get("authorization")
+    if access is Access.CLIENT:
+        return auth.authenticate_client(authorization)
+    if access in _OFFICER_ACCESS:
+        return auth.authenticate_officer(authorization, required)
+    return None  # PUBLIC, and DVCQG_HMAC (the view verifies the HMAC over the raw body)
+
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(
@@ -77,6 +116,8 @@ def route(
     content_types: list[str] | None = None,
     authorizer: Any = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    required = _required_roles(access, roles)
+
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         ROUTES.append(
             RouteSpec(
@@ -99,10 +140,14 @@ def route(
             correlation_id = (req.headers or {}).get("x-correlation-id") or str(uuid.uuid4())
             logger.set_correlation_id(correlation_id)
             try:
-                result = view(*args, **kwargs)
+                caller = _authenticate(access, required, req)
+                with auth.acting_as(caller):
+                    result = view(*args, **kwargs)
             except HosoError as err:
                 logger.info("request refused", extra={"error_code": err.code, "status": err.status})
-                result = json_response(err.status, err.body())
+                bearer = access is Access.CLIENT or access in _OFFICER_ACCESS
+                challenge = {"WWW-Authenticate": 'Bearer realm="hoso"'} if bearer and err.status == 401 else None
+                result = json_response(err.status, err.body(), challenge)
             except Exception:  # the one place an unexpected error becomes a 500
                 logger.exception("unhandled error")
                 result = json_response(
