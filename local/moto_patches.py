@@ -1,0 +1,105 @@
+"""Small fixes to moto 5.2.5's Step Functions interpreter, applied once before the server starts.
+
+Each patch closes a gap measured in ``shared/LOCAL_AWS.md`` and is proven needed by
+``tests/integration/stack/test_moto_patches.py`` (which runs an unpatched server too, so an
+upgrade of moto that fixes a bug shows up as a failing "still needed" test):
+
+1. ``arn:aws:states:::states:startExecution`` (plain, ``.sync``, ``.sync:2``): the ASL
+   parameters (``StateMachineArn``, ``Input``, ``Name``) reach boto3's camelCase
+   ``start_execution`` unchanged and the task fails with ``States.Runtime``; the camelCase
+   answer (``executionArn``, with ``datetime`` values the server cannot serialise) is then not
+   found by the ``.sync`` resolvers either. The patch maps parameters and answers through the
+   Step Functions service model and gives timestamps as epoch milliseconds, as AWS does.
+2. ``StartExecution`` without ``name`` gets the ARN ``…:None`` in the executing backend, so a
+   second unnamed run collides with the first. The patch names such runs with a UUID, like AWS.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime
+from functools import cache, wraps
+from typing import Any
+
+from botocore.model import OperationModel
+
+_lock = threading.Lock()
+_applied = False
+
+_SFN_SERVICE = "stepfunctions"
+
+
+@cache
+def _operation_model(operation: str) -> OperationModel:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(_SFN_SERVICE)
+    return model.operation_model(operation)
+
+
+def _operation_name(snake_action: str) -> str:
+    return "".join(part.title() for part in snake_action.split("_"))
+
+
+def _epoch_millis(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, dict):
+        return {k: _epoch_millis(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_epoch_millis(v) for v in value]
+    return value
+
+
+def _patch_sfn_service_task() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
+        StateTaskServiceSfn,
+    )
+
+    original_params = StateTaskServiceSfn._normalise_parameters
+    original_response = StateTaskServiceSfn._normalise_response
+
+    @wraps(original_params)
+    def normalise_parameters(
+        self: Any, parameters: dict, boto_service_name: str | None = None, service_action_name: str | None = None
+    ) -> None:
+        original_params(self, parameters, boto_service_name, service_action_name)
+        action = self._get_boto_service_action(service_action_name)
+        self._to_boto_request(parameters, _operation_model(_operation_name(action)).input_shape)
+
+    @wraps(original_response)
+    def normalise_response(
+        self: Any, response: Any, boto_service_name: str | None = None, service_action_name: str | None = None
+    ) -> None:
+        original_response(self, response, boto_service_name, service_action_name)
+        action = self._get_boto_service_action(service_action_name)
+        self._from_boto_response(response, _operation_model(_operation_name(action)).output_shape)
+        if isinstance(response, dict):
+            response.update(_epoch_millis(response))
+
+    StateTaskServiceSfn._normalise_parameters = normalise_parameters  # type: ignore[method-assign]
+    StateTaskServiceSfn._normalise_response = normalise_response  # type: ignore[method-assign]
+
+
+def _patch_unnamed_executions() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original = StepFunctionsParserBackend.start_execution
+
+    @wraps(original)
+    def start_execution(self: Any, state_machine_arn: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        return original(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
+
+
+def apply() -> None:
+    """Apply every patch once per process (later calls do nothing)."""
+    global _applied
+    with _lock:
+        if _applied:
+            return
+        _patch_sfn_service_task()
+        _patch_unnamed_executions()
+        _applied = True

@@ -1,0 +1,373 @@
+"""``LocalStack``: the whole of hoso on one machine, in one process.
+
+``LocalStack(env).start()`` brings up, in order: the simulators of the outside parties, a moto
+server (Step Functions executions on, ``local.moto_patches`` applied), every resource of the
+synthesised template (``local.provision``), the process environment the Lambda functions
+would have, the seed data (``local/seed.py`` when it exists), the Chalice app over HTTP
+(Chalice's own local API Gateway: same routes and authorizers, threaded) and the event
+dispatcher (``local.dispatcher``). ``stop()`` stops them in reverse order and puts the
+process environment back. ``python -m local.run`` (``make run``) drives it in the
+foreground; tests and benchmarks use it directly with port 0 (free ports).
+
+The environment variables it reads are documented in ``local/run.py``.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from chalicelib.observability import logger
+from infra.resources import secret_name
+from local import moto_patches
+from local.dispatcher import Dispatcher, HandlerResolver, import_handler
+from local.provision import ProvisionResult, provision
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT_ID = "123456789012"  # moto's default account
+# What the synthesised template is made from: newer than the template → synthesise again.
+TEMPLATE_SOURCES = ("infra", "app.py", "state_machines", ".chalice/config.json")
+SYNTH_TIMEOUT_S = 600
+
+DEFAULTS = {
+    "HOSO_HOST": "127.0.0.1",
+    "HOSO_API_PORT": "8000",
+    "MOTO_PORT": "4566",
+    "HOSO_STAGE": "dev",
+    "AWS_DEFAULT_REGION": "ap-southeast-1",
+}
+# Simulator → the settings variable that points hoso at it (chalicelib/settings.py).
+_SIMULATOR_URL_VARIABLES = {
+    "dvcqg": ("DVCQG_BASE_URL",),
+    "coordinator": ("COORDINATOR_BASE_URL",),
+    "province": ("PROVINCE_BASE_URL",),
+    "vneid": ("VNEID_ISSUER",),
+    "population": ("POPULATION_BASE_URL",),
+    "esign": ("ESIGN_BASE_URL",),
+    "payment": ("PAYMENT_BASE_URL",),
+    "post": ("POST_BASE_URL",),
+    "agency": ("AGENCY_BASE_URL",),
+}
+
+
+class PortInUseError(RuntimeError):
+    """A port the stack must listen on is taken: the message says which and what to do."""
+
+    def __init__(self, what: str, host: str, port: int, variable: str) -> None:
+        self.port = port
+        super().__init__(
+            f"Cổng {port} trên {host} ({what}) đang được chương trình khác sử dụng. Hãy dừng chương trình đó "
+            f"hoặc đặt biến {variable} sang cổng khác. / Port {port} on {host} ({what}) is already in use. "
+            f"Stop that program or set {variable} to another port."
+        )
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when nothing listens on ``host:port`` (SO_REUSEADDR, as the servers bind it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+# --- the template ------------------------------------------------------------------------------
+def template_path(stage: str, outdir: Path | None = None) -> Path:
+    return (outdir or REPO_ROOT / "build" / "cdk.out") / f"hoso-{stage}.template.json"
+
+
+def _newest_source_mtime(root: Path) -> float:
+    newest = 0.0
+    for name in TEMPLATE_SOURCES:
+        path = root / name
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            for f in path.rglob("*"):
+                if f.is_file() and "__pycache__" not in f.parts:
+                    newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
+def template_is_stale(template: Path, root: Path = REPO_ROOT) -> bool:
+    return not template.is_file() or template.stat().st_mtime < _newest_source_mtime(root)
+
+
+def ensure_template(stage: str, outdir: Path | None = None) -> Path:
+    """The synthesised template of ``stage``, running ``python -m infra.synth`` if it is
+    missing or older than infra/, app.py, state_machines/ or .chalice/config.json."""
+    template = template_path(stage, outdir)
+    if not template_is_stale(template):
+        return template
+    command = [sys.executable, "-m", "infra.synth", "--stage", stage]
+    if outdir is not None:
+        command += ["--outdir", str(outdir), "--work-dir", str(outdir.parent)]
+    logger.info("Local stack: synthesising the template", extra={"command": " ".join(command)})
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S, check=False
+    )
+    if done.returncode != 0 or not template.is_file():
+        raise RuntimeError(
+            f"python -m infra.synth --stage {stage} failed (exit {done.returncode}):\n{done.stderr or done.stdout}"
+        )
+    return template
+
+
+# --- the stack -------------------------------------------------------------------------------
+class LocalStack:
+    """Everything ``make run`` runs, startable in-process (port 0: any free port)."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        template: Path | Mapping[str, Any] | None = None,
+        handler_resolver: HandlerResolver = import_handler,
+        seed: bool = True,
+    ) -> None:
+        merged = {**DEFAULTS, **dict(os.environ if env is None else env)}
+        self.env = merged
+        self.host = merged["HOSO_HOST"]
+        self.stage = merged["HOSO_STAGE"]
+        self.region = merged["AWS_DEFAULT_REGION"]
+        self.api_port = int(merged["HOSO_API_PORT"])
+        self.moto_port = int(merged["MOTO_PORT"])
+        self._template = template
+        self._handler_resolver = handler_resolver
+        self._seed = seed
+        self.api_url = ""
+        self.moto_url = ""
+        self.simulators: list[Any] = []
+        self.dispatcher: Dispatcher | None = None
+        self.provisioned: ProvisionResult | None = None
+        self._moto: Any = None
+        self._api_server: Any = None
+        self._api_thread: threading.Thread | None = None
+        self._saved_environ: dict[str, str] | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self) -> LocalStack:
+        self.check_ports()
+        template = self._load_template()
+        self._saved_environ = dict(os.environ)
+        shared = self._shared_secrets()
+        try:
+            self._start_moto()
+            self.provisioned = provision(
+                template,
+                self.moto_url,
+                ACCOUNT_ID,
+                self.region,
+                stack_name=f"hoso-{self.stage}",
+                secret_values=self._secret_values(shared),
+            )
+            self._bind_api(self.provisioned)
+            self._start_simulators({**self.env, **shared, "HOSO_API_URL": self.api_url})
+            self._set_environment(self.provisioned)
+            self._run_seed()
+            self._serve_api()
+            self.dispatcher = Dispatcher(self.provisioned, self._handler_resolver)
+            self.dispatcher.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+            self.dispatcher = None
+        if self._api_server is not None:
+            self._api_server.server.shutdown()
+            self._api_server.server.server_close()
+            self._api_server = None
+        if self._api_thread is not None:
+            self._api_thread.join(timeout=5)
+            self._api_thread = None
+        for server in reversed(self.simulators):
+            server.stop()
+        self.simulators = []
+        self._restore_environment()
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        gc.collect()  # closes the dropped boto3 clients' keep-alive connections to moto
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- steps -----------------------------------------------------------------------------
+    def check_ports(self) -> None:
+        """Fail before starting anything when a port is taken (PortInUseError, PortBusyError)."""
+        from local.simulators import DEFAULT_PORTS, HOST, PortBusyError
+
+        for what, port, variable in (("API", self.api_port, "HOSO_API_PORT"), ("moto", self.moto_port, "MOTO_PORT")):
+            if port and not port_is_free(self.host, port):
+                raise PortInUseError(what, self.host, port, variable)
+        for name, default in DEFAULT_PORTS.items():
+            port = int(self.env.get(f"SIM_{name.upper()}_PORT") or default)
+            if port and not port_is_free(HOST, port):
+                raise PortBusyError(name, port)
+
+    def _load_template(self) -> Mapping[str, Any]:
+        if isinstance(self._template, Mapping):
+            return self._template
+        path = self._template or self.env.get("HOSO_TEMPLATE") or ensure_template(self.stage)
+        return json.loads(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def _start_simulators(self, env: Mapping[str, str]) -> None:
+        from local.simulators import start_simulators
+
+        self.simulators = list(start_simulators(env))
+
+    def _start_moto(self) -> None:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        moto_patches.apply()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        if self.moto_port:
+            os.environ["MOTO_PORT"] = str(self.moto_port)
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.moto_port = port
+        # Executions call back into moto through localhost:$MOTO_PORT (read at call time).
+        os.environ["MOTO_PORT"] = str(port)
+        self.moto_url = f"http://{host}:{port}"
+        configure_moto(self.moto_url)
+
+    def _shared_secrets(self) -> dict[str, str]:
+        """What hoso and the simulators must agree on: given in the environment or the local defaults."""
+        from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
+
+        env = self.env
+        return {
+            "HOSO_DVCQG_HMAC_KEYS": env.get("HOSO_DVCQG_HMAC_KEYS") or DEFAULT_HMAC_KEYS,
+            "SIM_DVCQG_USERNAME": env.get("SIM_DVCQG_USERNAME") or "hoso",
+            "SIM_DVCQG_PASSWORD": env.get("SIM_DVCQG_PASSWORD") or "hoso-dev",
+            "SIM_PAYMENT_HMAC_KEY": env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key",
+        }
+
+    def _secret_values(self, shared: Mapping[str, str]) -> dict[str, str]:
+        """The template's secrets that must hold the simulators' values (the shapes infra gives them)."""
+        credentials = {"username": shared["SIM_DVCQG_USERNAME"], "password": shared["SIM_DVCQG_PASSWORD"]}
+        return {
+            secret_name(self.stage, "dvcqg-hmac-keys"): shared["HOSO_DVCQG_HMAC_KEYS"],
+            secret_name(self.stage, "dvcqg-credentials"): json.dumps(credentials),
+            secret_name(self.stage, "payment-hmac-key"): json.dumps({"key": shared["SIM_PAYMENT_HMAC_KEY"]}),
+        }
+
+    def _set_environment(self, provisioned: ProvisionResult) -> None:
+        """The functions' environment (as Lambda would set it), pointed at moto and the simulators."""
+        env: dict[str, str] = {}
+        for spec in provisioned.functions.values():
+            for key, value in spec.environment.items():
+                if env.setdefault(key, value) != value:
+                    logger.warning(
+                        "Local stack: functions disagree on an environment variable; the first value is used",
+                        extra={"variable": key, "function": spec.function_name},
+                    )
+        for server in self.simulators:
+            for variable in _SIMULATOR_URL_VARIABLES.get(server.name, ()):
+                env[variable] = server.url
+            if server.name == "vneid":
+                env["VNEID_JWKS_URL"] = f"{server.url}/.well-known/jwks.json"
+        env.update(
+            {
+                "AWS_ENDPOINT_URL": self.moto_url,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": self.region,
+                "AWS_REGION": self.region,
+                "MOTO_PORT": str(self.moto_port),
+                "POWERTOOLS_TRACE_DISABLED": "1",
+                "HOSO_PUBLIC_BASE_URL": self.api_url,
+            }
+        )
+        os.environ.update(env)
+        _reset_app_caches()
+
+    def _restore_environment(self) -> None:
+        if self._saved_environ is None:
+            return
+        os.environ.clear()
+        os.environ.update(self._saved_environ)
+        self._saved_environ = None
+        _reset_app_caches()
+
+    def _run_seed(self) -> None:
+        if not self._seed:
+            return
+        if importlib.util.find_spec("local.seed") is None:
+            logger.info("Local stack: no local/seed.py, nothing seeded")
+            return
+        seed_module = importlib.import_module("local.seed")
+        started = time.perf_counter()
+        seed_module.seed()
+        logger.info("Local stack: seed data loaded", extra={"seconds": round(time.perf_counter() - started, 2)})
+
+    def _bind_api(self, provisioned: ProvisionResult) -> None:
+        """Listen now (so port 0 becomes a real port for HOSO_PUBLIC_BASE_URL); serve later."""
+        from chalice.config import Config
+        from chalice.local import LocalChalice, LocalDevServer, create_local_server
+
+        app = importlib.import_module("app").app
+        api = provisioned.api_function
+        # Chalice's local gateway reads the timeout and memory size (the Lambda context) from
+        # this; the environment is the process's own, set from the template.
+        config = Config.create(
+            chalice_stage=self.stage,
+            app_name=app.app_name,
+            lambda_timeout=api.timeout_s if api else None,
+            lambda_memory_size=api.memory_mb if api else None,
+        )
+        # create_local_server swaps the app's class for a thread-safe one, once per process.
+        if isinstance(app, LocalChalice):
+            self._api_server = LocalDevServer(app, config, self.host, self.api_port)
+        else:
+            self._api_server = create_local_server(app, config, self.host, self.api_port)
+        self.api_port = self._api_server.server.server_address[1]
+        self.api_url = f"http://{self.host}:{self.api_port}"
+
+    def _serve_api(self) -> None:
+        self._api_thread = threading.Thread(
+            target=self._api_server.server.serve_forever, kwargs={"poll_interval": 0.2}, name="hoso-api", daemon=True
+        )
+        self._api_thread.start()
+
+
+def configure_moto(moto_url: str) -> None:
+    """Turn on Step Functions executions; must precede the first ``create_state_machine``."""
+    request = urllib.request.Request(  # noqa: S310 - our own loopback server
+        f"{moto_url}/moto-api/config",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        answer.read()
+
+
+def _reset_app_caches() -> None:
+    from chalicelib import aws, settings
+
+    settings.reset_settings_cache()
+    aws.reset_clients()

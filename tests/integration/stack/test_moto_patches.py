@@ -1,0 +1,167 @@
+"""The moto patches of ``local.moto_patches``: each one works, and stock moto 5.2.5 needs it.
+
+The "needed" test runs an unpatched moto server in a subprocess: when a moto upgrade fixes a
+bug, it fails and says which patch to delete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from local import moto_patches
+from local.stack import configure_moto
+
+ROLE = "arn:aws:iam::123456789012:role/local"
+
+
+def _sfn(url: str) -> Any:
+    return boto3.session.Session().client("stepfunctions", endpoint_url=url, region_name="ap-southeast-1")
+
+
+def _child_and_parent(sfn: Any, resource: str) -> tuple[str, str]:
+    suffix = uuid.uuid4().hex[:8]
+    child = sfn.create_state_machine(
+        name=f"child-{suffix}",
+        roleArn=ROLE,
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    parent = sfn.create_state_machine(
+        name=f"parent-{suffix}",
+        roleArn=ROLE,
+        definition=json.dumps(
+            {
+                "StartAt": "StartChild",
+                "States": {
+                    "StartChild": {
+                        "Type": "Task",
+                        "Resource": resource,
+                        "Parameters": {"StateMachineArn": child, "Input": {"ma_ho_so": "G12-260101-0001"}},
+                        "End": True,
+                    }
+                },
+            }
+        ),
+    )["stateMachineArn"]
+    return child, parent
+
+
+def _finish(sfn: Any, execution_arn: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 20
+    while True:
+        described = sfn.describe_execution(executionArn=execution_arn)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described  # type: ignore[no-any-return]
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:states:::states:startExecution",
+        "arn:aws:states:::states:startExecution.sync",
+        "arn:aws:states:::states:startExecution.sync:2",
+    ],
+)
+def test_a_state_machine_can_start_another(moto_url: str, resource: str) -> None:
+    sfn = _sfn(moto_url)
+    child, parent = _child_and_parent(sfn, resource)
+
+    run = _finish(sfn, sfn.start_execution(stateMachineArn=parent, name="run-1")["executionArn"])
+
+    assert run["status"] == "SUCCEEDED", run.get("cause")
+    output = json.loads(run["output"])
+    [child_run] = sfn.list_executions(stateMachineArn=child)["executions"]
+    assert output["ExecutionArn"] == child_run["executionArn"]
+    assert isinstance(output["StartDate"], int)
+    if resource.endswith(".sync:2"):
+        assert output["Status"] == "SUCCEEDED"
+        assert output["Input"] == {"ma_ho_so": "G12-260101-0001"}
+
+
+def test_unnamed_executions_get_their_own_names(moto_url: str) -> None:
+    sfn = _sfn(moto_url)
+    child, _ = _child_and_parent(sfn, "arn:aws:states:::states:startExecution")
+
+    first = sfn.start_execution(stateMachineArn=child)["executionArn"]
+    second = sfn.start_execution(stateMachineArn=child, input='{"lan": 2}')["executionArn"]
+
+    assert first != second
+    assert not first.endswith(":None")
+    assert len(sfn.list_executions(stateMachineArn=child)["executions"]) == 2
+
+
+def test_applying_twice_changes_nothing() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    before = StepFunctionsParserBackend.start_execution
+    moto_patches.apply()
+    moto_patches.apply()
+    assert StepFunctionsParserBackend.start_execution is before
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def stock_moto_url() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "MOTO_PORT": str(port)}
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{url}/moto-api/data.json", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        configure_moto(url)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_stock_moto_still_needs_the_start_execution_patch(stock_moto_url: str) -> None:
+    sfn = _sfn(stock_moto_url)
+    _, parent = _child_and_parent(sfn, "arn:aws:states:::states:startExecution")
+
+    run = _finish(sfn, sfn.start_execution(stateMachineArn=parent, name="run-1")["executionArn"])
+
+    assert run["status"] == "FAILED", "moto now starts executions from a state machine: drop the patch"
+    assert run["error"] == "States.Runtime"
+    assert "StateMachineArn" in run["cause"]
+
+
+def test_stock_moto_still_needs_the_execution_name_patch(stock_moto_url: str) -> None:
+    sfn = _sfn(stock_moto_url)
+    child, _ = _child_and_parent(sfn, "arn:aws:states:::states:startExecution")
+
+    first = sfn.start_execution(stateMachineArn=child)["executionArn"]
+
+    assert first.endswith(":None"), "moto now names unnamed executions: drop the patch"
+    with pytest.raises(sfn.exceptions.ExecutionAlreadyExists):
+        sfn.start_execution(stateMachineArn=child, input='{"lan": 2}')
