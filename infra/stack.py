@@ -549,7 +549,7 @@ class HosoStack(cdk.Stack):
             "lambda_memory_size": self.access[api].memory_mb,
             "autogen_policy": False,
         }
-        with _chalice_packaging(source_dir, work_dir):
+        with _chalice_packaging(work_dir):
             self.api = Chalice(self, "Api", source_dir=str(source_dir), stage_config=stage_config)
         # The construct keeps the packaged template beside its deployment.zip.
         sam = json.loads((Path(self.api._sam_package_dir) / "sam.json").read_text())
@@ -793,15 +793,21 @@ def _env_part(name: str) -> str:
     return name.replace("-", "_").upper()
 
 
+def _project_module(name: str) -> bool:
+    return name == "app" or name == "chalicelib" or name.startswith("chalicelib.")
+
+
 @contextmanager
-def _chalice_packaging(source_dir: Path, work_dir: Path) -> Iterator[None]:
+def _chalice_packaging(work_dir: Path) -> Iterator[None]:
     """Chalice's construct packages in-process with side effects on the whole process: it
     writes ``chalice.out/`` into the current directory, copies the stage's environment
-    variables (CDK tokens) into ``os.environ``, and imports ``app`` (caching it in
-    ``sys.modules``); it also needs a region. Contain all of it so the synth can run inside other programs (tests)."""
+    variables (CDK tokens) into ``os.environ``, puts the project on ``sys.path`` and imports
+    ``app`` (and so ``chalicelib``), which ``sys.modules`` would otherwise serve from an earlier
+    import of another project; it also needs a region. Contain all of it so the synth can run
+    inside other programs (tests) and package any project directory."""
     work_dir.mkdir(parents=True, exist_ok=True)
     cwd, environ, path = Path.cwd(), dict(os.environ), list(sys.path)
-    cached_app = sys.modules.pop("app", None)
+    stashed = {name: sys.modules.pop(name) for name in list(sys.modules) if _project_module(name)}
     os.environ["AWS_DEFAULT_REGION"] = REGION  # chalice package asks botocore for a region
     os.chdir(work_dir)
     try:
@@ -811,6 +817,6 @@ def _chalice_packaging(source_dir: Path, work_dir: Path) -> Iterator[None]:
         os.environ.clear()
         os.environ.update(environ)
         sys.path[:] = path
-        sys.modules.pop("app", None)
-        if cached_app is not None:
-            sys.modules["app"] = cached_app
+        for name in [n for n in sys.modules if _project_module(n)]:
+            del sys.modules[name]
+        sys.modules.update(stashed)

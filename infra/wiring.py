@@ -1,8 +1,9 @@
 """Reads what ``chalice package`` produced and checks it against ``FUNCTION_ACCESS``.
 
 Chalice emits one ``AWS::Serverless::Function`` per function: ``APIHandler`` (handler
-``app.app``) for the HTTP API and one per event handler, named after the Python function in
-CamelCase (``sync_dvcqg`` → ``SyncDvcqg``, handler ``app.sync_dvcqg``). Event sources sit in
+``app.app``) for the HTTP API and one per event handler or authorizer, named after the Python
+function in CamelCase (``sync_dvcqg`` → ``SyncDvcqg``, handler ``app.sync_dvcqg``, or
+``chalicelib.<module>.sync_dvcqg`` when declared on a blueprint). Event sources sit in
 the function's ``Events``. App code only knows short resource names, so the stack rewrites
 each event source to the real resource (queue ARN, stream ARN, bucket name) after checking
 here that the app named the resource FUNCTION_ACCESS says the function uses.
@@ -18,6 +19,7 @@ from infra.access import FunctionAccess
 from infra.resources import physical_name
 
 API_HANDLER = "api_handler"
+API_APP_HANDLER = "app.app"
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 S3_OBJECT_CREATED = {"source": ["aws.s3"], "detail-type": ["Object Created"]}
 
@@ -49,13 +51,19 @@ def packaged_functions(sam: Mapping[str, Any]) -> list[PackagedFunction]:
         if resource.get("Type") != SERVERLESS_FUNCTION:
             continue
         props = resource.get("Properties", {})
-        attr = str(props["Handler"]).partition(".")[2]
+        handler = str(props["Handler"])
         events = tuple(
             PackagedEvent(name=name, kind=e["Type"], properties=e.get("Properties", {}))
             for name, e in props.get("Events", {}).items()
         )
-        out.append(PackagedFunction(logical_id, API_HANDLER if attr == "app" else attr, events))
+        out.append(PackagedFunction(logical_id, python_name(handler), events))
     return out
+
+
+def python_name(handler: str) -> str:
+    """``app.app`` is the HTTP API; otherwise the function's own name, wherever it is defined
+    (``app.sync_dvcqg``, or ``chalicelib.handlers.sync.sync_dvcqg`` for a blueprint's)."""
+    return API_HANDLER if handler == API_APP_HANDLER else handler.rpartition(".")[2]
 
 
 def queue_name_of(event: PackagedEvent) -> str:

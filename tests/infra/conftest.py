@@ -26,14 +26,18 @@ STAGE = "dev"
 
 # The decorators app.py must use (queues and streams by their short names; infra rewrites
 # each event source to the real resource). sync_province names its queue by physical name,
-# which is accepted too.
+# which is accepted too; agency_tasks and the authorizer sit on a blueprint in chalicelib, as
+# the real handlers do.
 FULL_APP = """
 from chalice import Chalice, Rate
 
+from chalicelib import handlers
+
 app = Chalice(app_name="hoso")
+app.register_blueprint(handlers.bp)
 
 
-@app.route("/health")
+@app.route("/health", authorizer=handlers.officer_authorizer)
 def health():
     return {"ok": True}
 
@@ -58,11 +62,6 @@ def sync_province(event):
     return None
 
 
-@app.on_sqs_message(queue="agency-tasks", batch_size=10)
-def agency_tasks(event):
-    return None
-
-
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def deadline_sweep(event):
     return None
@@ -76,6 +75,22 @@ def reconcile_dvcqg(event):
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None
+"""
+
+FULL_BLUEPRINT = """
+from chalice import AuthResponse, Blueprint
+
+bp = Blueprint(__name__)
+
+
+@bp.on_sqs_message(queue="agency-tasks", batch_size=10)
+def agency_tasks(event):
+    return None
+
+
+@bp.authorizer(name="officer_authorizer", ttl_seconds=300)
+def officer_authorizer(auth_request):
+    return AuthResponse(routes=[], principal_id="nobody")
 """
 
 BIRTH_FLOW_ASL = """{
@@ -141,6 +156,9 @@ def _full_project(base: Path) -> tuple[Path, Path]:
     (project / ".chalice").mkdir(parents=True)
     shutil.copy(REPO_ROOT / ".chalice" / "config.json", project / ".chalice" / "config.json")
     (project / "app.py").write_text(FULL_APP)
+    (project / "chalicelib").mkdir()
+    (project / "chalicelib" / "__init__.py").write_text("")
+    (project / "chalicelib" / "handlers.py").write_text(FULL_BLUEPRINT)
     machines = base / "state_machines"
     machines.mkdir()
     (machines / "birth_flow.asl.json").write_text(BIRTH_FLOW_ASL)

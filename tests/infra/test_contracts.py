@@ -78,6 +78,8 @@ def test_chalice_names_and_events_as_infra_expects(full: Synth) -> None:
     assert set(functions) == set(FUNCTION_ACCESS)
     assert functions[API_HANDLER].logical_id == "APIHandler"
     assert functions["sync_dvcqg"].logical_id == "SyncDvcqg"
+    assert functions["officer_authorizer"].logical_id == "OfficerAuthorizer"
+    assert functions["officer_authorizer"].events == ()
     assert [e.kind for e in functions["outbox_relay"].events] == ["DynamoDB"]
     assert queue_name_of(functions["sync_dvcqg"].events[0]) == "sync-dvcqg"
     assert queue_name_of(functions["sync_province"].events[0]) == "hoso-dev-sync-province"
@@ -103,7 +105,7 @@ def test_a_consumer_on_the_wrong_queue_fails(full: Synth) -> None:
 
 def test_a_consumer_without_its_event_and_an_unwired_event_fail(full: Synth) -> None:
     sam = _sam(full)
-    _function(sam, "app.agency_tasks")["Properties"].pop("Events")
+    _function(sam, "chalicelib.handlers.agency_tasks")["Properties"].pop("Events")
     (event,) = _function(sam, "app.deadline_sweep")["Properties"]["Events"].values()
     event["Type"] = "SNS"
     with pytest.raises(WiringError) as e:

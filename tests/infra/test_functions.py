@@ -13,13 +13,12 @@ from chalicelib.settings import Settings
 from infra.access import FUNCTION_ACCESS, RW
 from infra.resources import REPO_ROOT, STREAM_FAILURE_QUEUE, dlq_name, physical_name
 from infra.state_machines import arn_env_var, load
-from infra.wiring import API_HANDLER
+from infra.wiring import API_HANDLER, python_name
 from tests.infra.conftest import STAGE, Synth
 
 
 def _python_name(fn: dict[str, Any]) -> str:
-    attr = fn["Properties"]["Handler"].partition(".")[2]
-    return API_HANDLER if attr == "app" else attr
+    return python_name(fn["Properties"]["Handler"])
 
 
 def _functions(s: Synth) -> dict[str, dict[str, Any]]:

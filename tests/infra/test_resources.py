@@ -19,6 +19,7 @@ from infra.resources import (
     secret_name,
 )
 from infra.stack import RESULT_RETENTION_DAYS, STEP_TIMEOUT_SECONDS
+from infra.wiring import python_name
 from tests.infra.conftest import BIRTH_FLOW_ASL, STAGE, Synth
 
 
@@ -112,7 +113,7 @@ def _tls_only(s: Synth, type_: str, target_key: str, logical_id: str) -> bool:
 def test_every_queue_has_its_dlq_and_tls_only_policy(full: Synth) -> None:
     key = _key_ref(full)
     functions = {
-        r["Properties"]["Handler"].partition(".")[2]: r for r in full.resources("AWS::Serverless::Function").values()
+        python_name(r["Properties"]["Handler"]): r for r in full.resources("AWS::Serverless::Function").values()
     }
     for name in QUEUES:
         qid, q = _by_prop(full, "AWS::SQS::Queue", "QueueName", physical_name(STAGE, name))
