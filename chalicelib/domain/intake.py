@@ -246,7 +246,7 @@ def _optional(max_length: int, *, multiline: bool = False) -> Any:
 
 
 class TaiLieuNopIn(BaseModel):
-    """A submitted file: a download URL or the content itself (exactly one of the two)."""
+    """Tài liệu nộp kèm hồ sơ: đường dẫn tải tệp hoặc nội dung tệp (đúng một trong hai)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -272,7 +272,7 @@ class TaiLieuNopIn(BaseModel):
 
 
 class LePhiIn(BaseModel):
-    """A fee or charge (phí, lệ phí) of the dossier."""
+    """Một khoản phí, lệ phí của hồ sơ."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -402,10 +402,18 @@ class DvcqgDossierIn(_DossierCore):
     DanhSachLePhi: Annotated[list[LePhiIn], Field(max_length=MAX_FEES, title="Danh sách phí, lệ phí")] = []
 
 
+DESK_EXAMPLE: dict[str, Any] = {
+    **{k: v for k, v in DVCQG_EXAMPLE.items() if k in _DossierCore.model_fields},
+    "MaDoiTuong": None,
+    "HinhThucNhanKetQua": "0",
+    "KenhThucHien": "desk",
+}
+
+
 class DeskDossierIn(_DossierCore):
     """Hồ sơ do cán bộ một cửa nhập khi tiếp nhận trực tiếp, qua bưu chính, ủy quyền hoặc lưu động."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [DESK_EXAMPLE]})
 
     KenhThucHien: Annotated[
         Literal["desk", "post", "authorised", "mobile"],

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED
 from chalicelib.domain.identifiers import VN_TZ
 from chalicelib.domain.intake import (
+    DESK_EXAMPLE,
     DVCQG_EXAMPLE,
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -557,6 +558,12 @@ def test_desk_intake_uses_the_same_rules() -> None:
         "(công dân dùng số định danh cá nhân).",
         "TaiLieuNop": "Trường “TaiLieuNop” không có trong mẫu dữ liệu.",
     }
+
+
+def test_the_desk_example_of_the_openapi_document_is_accepted() -> None:
+    assert DeskDossierIn.model_json_schema()["examples"] == [DESK_EXAMPLE]
+    dossier = parse_desk(DESK_EXAMPLE)
+    assert (dossier.channel, dossier.result_delivery, dossier.dvcqg_tech_id) == ("desk", "0", None)
 
 
 def test_desk_intake_checks_procedure_unit_and_form() -> None:
