@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
-from chalicelib.domain.eform import EFormSchema
+from chalicelib.domain.eform import EFormSchema, validate_schema
 from chalicelib.domain.process import ProcessDefinition
 from chalicelib.store.models import CatalogueItem
 
@@ -66,7 +66,14 @@ def list_procedures() -> list[Procedure]:
     return _list("procedure", Procedure)
 
 
+class InvalidSchema(Exception):
+    """An eForm schema with problems is never stored: intake would fail on it."""
+
+
 def put_eform(schema: EFormSchema) -> None:
+    problems = validate_schema(schema)
+    if problems:
+        raise InvalidSchema("; ".join(problems))
     _put("eform", f"EFORM#{schema.code}", "META", schema, schema.code)
 
 

@@ -26,6 +26,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
+from chalicelib.errors import bad_request
 from chalicelib.store.models import (
     CounterItem,
     DossierItem,
@@ -84,7 +85,7 @@ def _to_item(d: Dossier) -> DossierItem:
         applicant_key=search_key(d.applicant.name),
         due_at=d.due_at.isoformat() if d.due_at else None,
         gsi1pk=f"UNIT#{d.unit_code}#S#{d.status}",
-        gsi1sk=f"{_iso(d.step_due_at or d.due_at)}#{d.code}",
+        gsi1sk=f"{_iso(d.due_at)}#{d.code}",  # legal deadline (Asia/Ho_Chi_Minh ISO), nearest first
         gsi3pk=f"UNIT#{d.unit_code}",
         gsi3sk=f"{d.submitted_at.isoformat()}#{d.code}",
     )
@@ -107,6 +108,37 @@ def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
         data={"code": code, "seq": seq},
         expires_at=int(now.timestamp()) + OUTBOX_TTL_S,
     )
+
+
+def _bucket(d: Dossier) -> tuple[str, str]:
+    """The aggregate a dossier counts in: its unit, status and the role that acts on it now."""
+    return f"AGG#{d.unit_code}", f"S#{d.status:02d}#R#{d.step_role}"
+
+
+def _count(tx: TransactWrite, before: Dossier | None, after: Dossier) -> None:
+    """Keep the per-unit counters (FR-20) right: they change in the same transaction as the
+    dossier, so concurrent transitions can never make them drift."""
+    old, new = (_bucket(before) if before else None), _bucket(after)
+    if old == new:
+        return
+    if old:
+        tx.update(CounterItem(pk=old[0], sk=old[1]), actions=[CounterItem.n.add(-1)])
+    tx.update(CounterItem(pk=new[0], sk=new[1]), actions=[CounterItem.n.add(1)])
+
+
+def counters(unit_code: str) -> dict[str, int]:
+    """``{"<status>#<role>": n}`` for a unit — one Query of one partition."""
+    out = {}
+    for item in CounterItem.query(f"AGG#{unit_code}"):
+        _, status, _, role = item.sk.split("#", 3)
+        out[f"{int(status)}#{role}"] = int(item.n)
+    return out
+
+
+def count_overdue(unit_code: str, status: int, now: datetime) -> int:
+    """Dossiers of a unit in a status whose deadline has passed: the worklist index is sorted
+    by deadline, so this reads only the overdue ones."""
+    return DossierItem.by_unit_status.count(f"UNIT#{unit_code}#S#{status}", DossierItem.gsi1sk < now.isoformat())
 
 
 def _reasons(err: TransactWriteError) -> list[str | None]:
@@ -146,6 +178,7 @@ def create(
                 tx.save(_to_item(dossier), condition=DossierItem.pk.does_not_exist())
                 tx.save(_event_item(code, event.model_copy(update={"seq": 1})))
                 tx.save(_outbox_item(code, 1, dossier.created_at))
+                _count(tx, None, dossier)
                 if reference is not None:
                     tx.save(
                         DvcqgRefItem(
@@ -160,7 +193,7 @@ def create(
             return dossier
         except TransactWriteError as err:
             reasons = _reasons(err)
-            if reference is not None and len(reasons) >= 5 and reasons[4] == "ConditionalCheckFailed":
+            if reference is not None and reasons and reasons[-1] == "ConditionalCheckFailed":  # the ref is last
                 raise DuplicateReference(DvcqgRefItem.get(f"DVCQGREF#{reference.dvcqg_ref}", "REF")) from None
             # The counter moved (or the transaction conflicted): read it again and retry.
             time.sleep(random.uniform(0, min(0.05, 0.002 * (attempt + 1))))  # noqa: S311 — jitter, not crypto
@@ -192,6 +225,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent) -> Dossier:
             tx.save(item, condition=DossierItem.version == before.version)
             tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
             tx.save(_outbox_item(after.code, event.seq, after.updated_at))
+            _count(tx, before, after)
     except TransactWriteError as err:
         if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
             raise VersionConflict(after.code) from None
@@ -235,9 +269,9 @@ def _decode_cursor(cursor: str | None, pk_attr: str, pk_value: str, sk_attr: str
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         sk, pk = str(data["sk"]), str(data["code"])
     except (ValueError, KeyError, TypeError):
-        raise ValueError("invalid cursor") from None
+        raise bad_request("Con trỏ phân trang không hợp lệ.", "INVALID_CURSOR") from None
     if not pk.startswith("DOSSIER#"):
-        raise ValueError("invalid cursor")
+        raise bad_request("Con trỏ phân trang không hợp lệ.", "INVALID_CURSOR")
     return {pk_attr: {"S": pk_value}, sk_attr: {"S": sk}, "pk": {"S": pk}, "sk": {"S": "META"}}
 
 

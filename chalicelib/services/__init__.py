@@ -1,0 +1,1 @@
+"""Application services: load what a use case needs, call the domain, persist atomically."""

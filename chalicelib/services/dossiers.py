@@ -1,0 +1,109 @@
+"""Use cases on existing dossiers: view, act, list, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from chalicelib.domain import engine
+from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
+from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.dossier import Actor, Dossier
+from chalicelib.domain.process import ProcessDefinition
+from chalicelib.domain.roles import Role
+from chalicelib.errors import FieldError, HosoError, conflict, not_found
+from chalicelib.store import catalogue, dossiers
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(VN_TZ)
+
+
+def calendar_for(unit_code: str) -> WorkingCalendar:
+    unit = catalogue.get_unit(unit_code)
+    overrides = catalogue.list_calendar_overrides()
+    return WorkingCalendar(overrides, unit.office_hours) if unit else WorkingCalendar(overrides)
+
+
+def timing_for(procedure_code: str, unit_code: str, at: dt.datetime) -> engine.Timing:
+    procedure = catalogue.get_procedure(procedure_code)
+    return engine.Timing(
+        now=at,
+        calendar=calendar_for(unit_code),
+        legal_deadline=procedure.legal_deadline if procedure else None,
+        cutoff_15h=procedure.cutoff_15h if procedure else False,
+    )
+
+
+def process_of(dossier: Dossier) -> ProcessDefinition:
+    process = catalogue.get_process(dossier.process_code, dossier.process_version)
+    if process is None:  # a published version is never deleted; this is a data fault
+        raise HosoError("PROCESS_MISSING", "Không tìm thấy quy trình của hồ sơ.", 409)
+    return process
+
+
+def visible_dossier(code: str, officer: OfficerProfile) -> Dossier:
+    """The dossier if this officer works in its unit; otherwise 404 — another unit's
+    officer cannot even learn that the code exists."""
+    dossier = dossiers.get(code)
+    if dossier is None or not officer.roles_in(dossier.unit_code):
+        raise not_found("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def actor_for(officer: OfficerProfile, unit_code: str, performer: str) -> Actor:
+    return Actor(sub=officer.sub, name=officer.name, role=performer, unit_code=unit_code)
+
+
+def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
+    dossier = visible_dossier(code, officer)
+    process = process_of(dossier)
+    at = now()
+    return {
+        "dossier": dossier.model_dump(mode="json"),
+        "display": engine.display_info(dossier, process, calendar_for(dossier.unit_code), at),
+        "available_actions": [
+            {"id": a.id, "label": a.label, "kind": a.kind.value,
+             "requires_reason": a.requires_reason or a.kind.requires_reason}
+            for a in process.step(dossier.step_id).actions
+            if a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub)
+        ],
+        "events": [e.model_dump(mode="json") for e in dossiers.events(code)],
+    }
+
+
+def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Dossier:
+    dossier = visible_dossier(code, officer)
+    process = process_of(dossier)
+    roles = officer.roles_in(dossier.unit_code)
+    step = process.step(dossier.step_id)
+    performer = next((step.performer(a).value for a in step.actions if a.id == request.action_id), step.role.value)
+    if request.assignee is not None:
+        assignee = catalogue.get_officer(request.assignee)
+        if assignee is None or Role.APPRAISER not in assignee.roles_in(dossier.unit_code):
+            raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
+                            errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
+        request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
+    after, event = engine.apply(
+        dossier, process, request,
+        actor=actor_for(officer, dossier.unit_code, performer),
+        roles=roles,
+        timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
+    )
+    try:
+        return dossiers.transition(dossier, after, event)
+    except dossiers.VersionConflict:
+        current = dossiers.get(code)
+        raise conflict(
+            "Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại và thử lại.",
+            "VERSION_CONFLICT",
+            current={"status": current.status, "step_id": current.step_id, "version": current.version}
+            if current else None,
+        ) from None
+
+
+def require_unit(officer: OfficerProfile, unit_code: str) -> set[Role]:
+    roles = officer.roles_in(unit_code)
+    if not roles:
+        raise HosoError("FORBIDDEN_UNIT", "Bạn không thuộc đơn vị này.", 403)
+    return roles

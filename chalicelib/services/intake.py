@@ -1,0 +1,174 @@
+"""Intake use cases: an online dossier from DVCQG (SPEC §7.1) and a desk dossier entered by
+a one-stop officer (FR-12). Both end in ONE transaction that allocates the dossier code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.domain import engine
+from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.catalogue import OfficerProfile, Procedure
+from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee
+from chalicelib.domain.hmac_auth import verify_signature
+from chalicelib.domain.intake import (
+    MAX_FILE_BYTES,
+    IntakeDossier,
+    ProcedureIntake,
+    canonical_body_hash,
+    parse_desk_dossier,
+    parse_dvcqg_dossier,
+)
+from chalicelib.domain.roles import Role
+from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
+from chalicelib.integrations import downloads, secrets
+from chalicelib.observability import logger, metrics
+from chalicelib.services.dossiers import timing_for
+from chalicelib.settings import get_settings
+from chalicelib.store import catalogue, dossiers, files
+
+DVCQG_ACTOR = Actor(sub="dvcqg", name="Cổng Dịch vụ công quốc gia", role="system", unit_code="")
+
+
+def procedure_lookup(code: str) -> ProcedureIntake | None:
+    procedure = catalogue.get_procedure(code)
+    if procedure is None:
+        return None
+    schema = catalogue.get_eform(procedure.eform_code) if procedure.eform_code else None
+    return ProcedureIntake(eform=schema, applicant_types=frozenset(procedure.applicant_types))
+
+
+def unit_exists(code: str) -> bool:
+    return catalogue.get_unit(code) is not None
+
+
+def verify_dvcqg(headers: Mapping[str, str], raw: bytes) -> str:
+    keys = secrets.get_json(get_settings().dvcqg_hmac_secret_id)
+    return verify_signature(headers, raw, keys, time.time())
+
+
+def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
+    if ref.body_hash != body_hash:
+        raise conflict(
+            "Mã hồ sơ DVCQG đã được tiếp nhận với nội dung khác.", "DUPLICATE_DVCQG_REF", MaHoSo=ref.code
+        )
+    return 200, dict(ref.response)
+
+
+def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
+    bucket = get_settings().attachments_bucket
+    problems: list[FieldError] = []
+    contents: list[bytes] = []
+    for i, attachment in enumerate(parsed.attachments):
+        field = f"TaiLieuNop[{i}]"
+        try:
+            content = attachment.content
+            if content is None and attachment.url:
+                content = downloads.fetch(attachment.url, MAX_FILE_BYTES)
+            files.sniff(content or b"")
+            contents.append(content or b"")
+        except downloads.DownloadFailed:
+            problems.append(FieldError(f"{field}.DuongDanTaiTepTin", "Không tải được tệp từ địa chỉ đã cung cấp."))
+        except files.UnsupportedFile:
+            problems.append(FieldError(field, "Định dạng tệp không được chấp nhận (PDF, JPEG, PNG, TIFF, DOCX, XLSX)."))
+    if problems:  # nothing is stored unless every file is acceptable
+        raise invalid(problems)
+    docs = []
+    for attachment, content in zip(parsed.attachments, contents, strict=True):
+        stored = files.put_document(bucket, content)
+        docs.append(DocumentRef(
+            id=attachment.id, name=attachment.name, component_code=attachment.component_code or "",
+            s3_key=stored.key, sha256=stored.sha256, content_type=stored.content_type, size=stored.size,
+        ))
+    return docs
+
+
+def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: list[DocumentRef],
+                 now: dt.datetime) -> Dossier:
+    unit = catalogue.get_unit(parsed.unit_code)
+    return Dossier(
+        code=code, dvcqg_ref=parsed.dvcqg_ref, procedure_code=procedure.code, procedure_name=procedure.name,
+        field_code=procedure.field_code, field_name=procedure.field_name, unit_code=parsed.unit_code,
+        province_code=unit.province_code if unit else "", channel=Channel(parsed.channel),
+        result_delivery=parsed.result_delivery,
+        applicant=Applicant(name=parsed.applicant_name, kind=parsed.applicant_kind, id_number=parsed.applicant_id,
+                            email=parsed.email, phone=parsed.phone, address=parsed.address,
+                            dvcqg_tech_id=parsed.dvcqg_tech_id),
+        summary=parsed.summary or procedure.name, form_data=parsed.form_data,
+        status=1, step_id="", process_code=procedure.process_code, process_version=0,
+        submitted_at=parsed.submitted_at, step_started_at=now,
+        fees=[Fee(code=f.code, name=f.name, amount=f.amount, kind=f.kind or "", collection=f.collection or "")
+              for f in parsed.fees],
+        documents=docs, created_at=now, updated_at=now,
+    )
+
+
+def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossiers.IntakeReference | None,
+          docs: list[DocumentRef]) -> Dossier:
+    procedure = catalogue.get_procedure(parsed.procedure_code)
+    if procedure is None:  # parse_* already refused unknown procedures; the catalogue changed since
+        raise HosoError("UNKNOWN_PROCEDURE", "Thủ tục hành chính không có trong danh mục.", 422)
+    process = catalogue.get_process(procedure.process_code)
+    if process is None:
+        raise HosoError("PROCESS_MISSING", "Thủ tục chưa được gán quy trình xử lý đã ban hành.", 409)
+    now = dt.datetime.now(VN_TZ)
+    timing = timing_for(procedure.code, parsed.unit_code, now)
+
+    def build(code: str) -> Dossier:
+        placed, _ = engine.start(_new_dossier(parsed, procedure, code, docs, now), process, direct=direct,
+                                 actor=actor, timing=timing)
+        return placed
+
+    # The first audit event depends only on the process, not on the code: compute it once.
+    _, first_event = engine.start(_new_dossier(parsed, procedure, "pending", docs, now), process, direct=direct,
+                                  actor=actor, timing=timing)
+    return dossiers.create(build, unit_code=parsed.unit_code, received_on=now.date(), event=first_event,
+                           reference=reference, response_for=_accepted_body)
+
+
+def _accepted_body(dossier: Dossier) -> dict[str, Any]:
+    return {"error_code": 0, "message": "Tiếp nhận hồ sơ thành công.", "MaHoSo": dossier.code,
+            "MaHoSoDVCQG": dossier.dvcqg_ref, "TrangThaiHoSo": str(dossier.status)}
+
+
+def receive_from_dvcqg(headers: Mapping[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+    """SPEC §7.1: 401 unsigned, 201 new, 200 same request again, 409 same reference with
+    another body, 422 invalid. The signature is checked before the body is even parsed."""
+    verify_dvcqg(headers, raw)
+    payload = parse_json(raw)
+    body_hash = canonical_body_hash(payload)
+    ref_value = payload.get("MaHoSoDVCQG") if isinstance(payload, dict) else None
+    if isinstance(ref_value, str) and (existing := dossiers.find_reference(ref_value)):
+        return _replay(existing, body_hash)
+    parsed = parse_dvcqg_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
+    docs = _store_attachments(parsed)
+    reference = dossiers.IntakeReference(dvcqg_ref=parsed.dvcqg_ref or "", body_hash=body_hash)
+    try:
+        dossier = _open(parsed, direct=False, actor=DVCQG_ACTOR, reference=reference, docs=docs)
+    except dossiers.DuplicateReference as dup:  # a concurrent twin won the race
+        return _replay(dup.ref, body_hash)
+    metrics.add_metric(name="DossierReceived", unit="Count", value=1)
+    logger.info("dvcqg dossier received", extra={"code": dossier.code, "procedure": dossier.procedure_code})
+    return 201, _accepted_body(dossier)
+
+
+def parse_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise bad_request("Nội dung yêu cầu không phải JSON hợp lệ.", "INVALID_JSON") from None
+
+
+def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
+    """FR-12.1: a one-stop officer receives a dossier (desk, post, authorised person, mobile)."""
+    unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
+    if not isinstance(unit_code, str) or Role.DESK not in officer.roles_in(unit_code):
+        raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị tiếp nhận.", 403)
+    parsed = parse_desk_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
+    actor = Actor(sub=officer.sub, name=officer.name, role=Role.DESK.value, unit_code=unit_code)
+    dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[])
+    metrics.add_metric(name="DossierReceived", unit="Count", value=1)
+    return dossier

@@ -1,0 +1,140 @@
+"""Demo data for the local stack: the ministry and two provinces' units, real procedures
+(both Decree-63 liên thông chains included), the default process, officers for every role
+(the same accounts the VNeID simulator logs in), and a demo make-up working Saturday.
+
+Idempotent: running it twice leaves the same catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from chalicelib.domain.calendar import CalendarOverride, Duration
+from chalicelib.domain.catalogue import FeeItem, OfficerProfile, Procedure, RequiredDocument, RoleAssignment, Unit
+from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
+from chalicelib.domain.process import ProcessDefinition, validate_process
+from chalicelib.domain.roles import Role
+from chalicelib.store import catalogue
+from chalicelib.store.catalogue import AlreadyPublished
+from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
+
+DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"
+ALL_UNITS = [u["code"] for u in DEMO_UNITS]
+
+_TITLES = {
+    Role.DESK: ("Chuyên viên", "Bộ phận Một cửa"),
+    Role.HEAD: ("Trưởng phòng", "Phòng Quản lý chuyên ngành"),
+    Role.APPRAISER: ("Chuyên viên thẩm định", "Phòng Quản lý chuyên ngành"),
+    Role.LEADER: ("Phó Giám đốc", "Lãnh đạo đơn vị"),
+    Role.CLERK: ("Văn thư", "Văn phòng"),
+    Role.ADMIN: ("Quản trị hệ thống", "Trung tâm Công nghệ thông tin"),
+    Role.PROVINCE_ADMIN: ("Quản trị cấp tỉnh", "Văn phòng"),
+    Role.OPERATOR: ("Kỹ sư vận hành", "Trung tâm Công nghệ thông tin"),
+}
+
+
+def _doc(code: str, name: str, required: bool = True) -> RequiredDocument:
+    return RequiredDocument(code=code, name=name, required=required)
+
+
+def procedures(process_code: str) -> list[Procedure]:
+    """Real procedures of the national procedure database (codes as published there; the
+    liên thông ones follow Decree 63/2024/NĐ-CP)."""
+    common = {"unit_codes": ALL_UNITS, "process_code": process_code}
+    return [
+        Procedure(
+            code="1.001193", name="Đăng ký khai sinh", field_code="HT", field_name="Hộ tịch",
+            legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
+            required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
+                                _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
+            flow="birth_flow", **common,
+        ),
+        Procedure(
+            code="1.004222", name="Đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
+            legal_deadline=Duration.of_working_days(7), eform_code=PROCEDURE_EFORMS["1.004222"],
+            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)"),
+                                _doc("CMCO", "Giấy tờ chứng minh chỗ ở hợp pháp")],
+            fees=[FeeItem(code="LP-CT", name="Lệ phí đăng ký cư trú", amount=20000, kind="1")],
+            **common,
+        ),
+        Procedure(
+            code="1.000656", name="Đăng ký khai tử", field_code="HT", field_name="Hộ tịch",
+            legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.000656"],
+            required_documents=[_doc("TK-KT", "Tờ khai đăng ký khai tử"),
+                                _doc("GBT", "Giấy báo tử hoặc giấy tờ thay thế giấy báo tử")],
+            flow="death_flow", **common,
+        ),
+        Procedure(
+            code="1.003197", name="Xóa đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
+            legal_deadline=Duration.of_working_days(1), eform_code=PROCEDURE_EFORMS["1.003197"],
+            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)")], **common,
+        ),
+        # National code not verified against the national procedure database (demo data).
+        Procedure(
+            code="1.002076", name="Giải quyết hưởng trợ cấp mai táng", field_code="BHXH",
+            field_name="Bảo hiểm xã hội", legal_deadline=Duration.of_working_days(5), eform_code=MAI_TANG.code,
+            required_documents=[_doc("GCT", "Bản sao giấy chứng tử hoặc giấy báo tử")], **common,
+        ),
+        # A ministry-level procedure with a fee; national code not verified (demo data).
+        Procedure(
+            code="1.000105", name="Cấp giấy phép tiến hành công việc bức xạ - sử dụng thiết bị X-quang chẩn đoán "
+            "trong y tế", field_code="ATBX", field_name="An toàn bức xạ và hạt nhân", applicant_types=["2", "3", "4"],
+            online_level="partial", legal_deadline=Duration.of_working_days(15), eform_code=None,
+            required_documents=[_doc("DDN", "Đơn đề nghị cấp giấy phép"),
+                                _doc("BCDG", "Báo cáo đánh giá an toàn"),
+                                _doc("CCNV", "Chứng chỉ nhân viên bức xạ của người phụ trách an toàn")],
+            fees=[FeeItem(code="PTD-BX", name="Phí thẩm định cấp giấy phép tiến hành công việc bức xạ",
+                          amount=2_000_000, kind="2", collected="on_receipt")],
+            **common,
+        ),
+    ]
+
+
+def officers() -> list[OfficerProfile]:
+    out = []
+    for account in DEMO_ACCOUNTS:
+        role = Role(account["role"])
+        title, department = _TITLES[role]
+        out.append(OfficerProfile(
+            sub=account["sub"], name=account["HoVaTen"], title=title, department=department,
+            province_code=account["province_code"],
+            assignments=[RoleAssignment(role=role, unit_code=account["unit_code"])],
+        ))
+    return out
+
+
+def default_process() -> ProcessDefinition:
+    process = ProcessDefinition.model_validate(json.loads(DEFAULT_PROCESS_FILE.read_text(encoding="utf-8")))
+    errors = validate_process(process)
+    if errors:
+        raise ValueError(f"default process is invalid: {errors}")
+    return process
+
+
+def seed() -> dict[str, int]:
+    for unit in DEMO_UNITS:
+        catalogue.put_unit(Unit(code=unit["code"], name=unit["name"], province_code=unit["province_code"]))
+    for schema in SAMPLE_EFORMS.values():
+        catalogue.put_eform(schema)
+    process = default_process()
+    try:
+        catalogue.publish_process(process.model_copy(update={
+            "published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "seed"}))
+    except AlreadyPublished:
+        pass
+    procs = procedures(process.code)
+    for procedure in procs:
+        catalogue.put_procedure(procedure)
+    staff = officers()
+    for officer in staff:
+        catalogue.put_officer(officer)
+    # A demo make-up working Saturday: administrators enter the real ones from the
+    # government's yearly notice (the holidays package doesn't know them).
+    catalogue.put_calendar_override(CalendarOverride(
+        date=dt.date(2026, 12, 19), kind="working_day",
+        decision="Dữ liệu mẫu: ngày làm bù thứ Bảy (nhập theo thông báo hằng năm của Chính phủ)",
+    ))
+    return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,
+            "eforms": len(SAMPLE_EFORMS)}
