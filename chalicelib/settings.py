@@ -38,6 +38,10 @@ class Settings(BaseModel):
     dvcqg_credentials_secret_id: str = Field(
         "hoso/dev/dvcqg-credentials", alias="HOSO_DVCQG_CREDENTIALS_SECRET_ID"
     )
+    payment_hmac_secret_id: str = Field("hoso/dev/payment-hmac-key", alias="HOSO_PAYMENT_HMAC_SECRET_ID")
+    integration_clients_secret_id: str = Field(
+        "hoso/dev/integration-clients", alias="HOSO_INTEGRATION_CLIENTS_SECRET_ID"
+    )
     # Outside parties (through the integration platform in production)
     dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
