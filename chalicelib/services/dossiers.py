@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.catalogue import OfficerProfile
-from chalicelib.domain.dossier import Actor, Dossier
+from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
 from chalicelib.domain.process import ProcessDefinition
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
@@ -107,3 +108,44 @@ def require_unit(officer: OfficerProfile, unit_code: str) -> set[Role]:
     if not roles:
         raise HosoError("FORBIDDEN_UNIT", "Bạn không thuộc đơn vị này.", 403)
     return roles
+
+
+def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossier:
+    """A process action taken by a system on the dossier's behalf (payment platform callback,
+    a liên thông flow step, specialised software): the process still decides whether the
+    action is allowed here; the actor is recorded in the audit trail."""
+    dossier = dossiers.get(code)
+    if dossier is None:
+        raise not_found("Không tìm thấy hồ sơ.")
+    process = process_of(dossier)
+    step = process.step(dossier.step_id)
+    performers = {step.performer(a) for a in step.actions if a.id == request.action_id}
+    after, event = engine.apply(dossier, process, request, actor=actor, roles=performers,
+                                timing=timing_for(dossier.procedure_code, dossier.unit_code, now()))
+    try:
+        return dossiers.transition(dossier, after, event)
+    except dossiers.VersionConflict:
+        raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
+
+
+def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
+           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None) -> Dossier:
+    """Record something that happened to a dossier without moving it along its process
+    (a document attached, a result signed, a flow step finished): the change and its audit
+    event are one transaction, conditional on the version, like every transition."""
+    dossier = dossiers.get(code)
+    if dossier is None:
+        raise not_found("Không tìm thấy hồ sơ.")
+    if expected_version is not None and dossier.version != expected_version:
+        raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
+    at = now()
+    seq = dossier.seq + 1
+    after = dossier.model_copy(update={**(change(dossier) if change else {}), "version": dossier.version + 1,
+                                       "seq": seq, "updated_at": at})
+    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, label=label, from_step=dossier.step_id,
+                       to_step=after.step_id, from_status=dossier.status, to_status=after.status, note=note,
+                       due_at=after.due_at, step_due_at=after.step_due_at)
+    try:
+        return dossiers.transition(dossier, after, event)
+    except dossiers.VersionConflict:
+        raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
