@@ -3,7 +3,7 @@ logic in ``chalicelib/handlers``; the rules they call live in ``chalicelib/domai
 
 from chalice import Chalice
 
-from chalicelib.api import docs, dossiers, dvcqg, health
+from chalicelib.api import catalogue, docs, dossiers, dvcqg, health
 
 app = Chalice(app_name="hoso")
 
@@ -11,3 +11,4 @@ app.register_blueprint(health.bp)
 app.register_blueprint(docs.bp)
 app.register_blueprint(dvcqg.bp)
 app.register_blueprint(dossiers.bp)
+app.register_blueprint(catalogue.bp)
