@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from chalice.local import ThreadedHTTPServer
+
 from chalicelib.observability import logger
 from infra.resources import secret_name
 from local import moto_patches
@@ -106,15 +108,21 @@ def template_is_stale(template: Path, root: Path = REPO_ROOT) -> bool:
     return not template.is_file() or template.stat().st_mtime < _newest_source_mtime(root)
 
 
+def synth_command(stage: str, outdir: Path | None = None) -> list[str]:
+    """``python -m infra.synth`` for ``stage`` (into ``outdir``, Chalice's package beside it)."""
+    command = [sys.executable, "-m", "infra.synth", "--stage", stage]
+    if outdir is not None:
+        command += ["--outdir", str(outdir), "--work-dir", str(outdir.parent)]
+    return command
+
+
 def ensure_template(stage: str, outdir: Path | None = None) -> Path:
     """The synthesised template of ``stage``, running ``python -m infra.synth`` if it is
     missing or older than infra/, app.py, state_machines/ or .chalice/config.json."""
     template = template_path(stage, outdir)
     if not template_is_stale(template):
         return template
-    command = [sys.executable, "-m", "infra.synth", "--stage", stage]
-    if outdir is not None:
-        command += ["--outdir", str(outdir), "--work-dir", str(outdir.parent)]
+    command = synth_command(stage, outdir)
     logger.info("Local stack: synthesising the template", extra={"command": " ".join(command)})
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S, check=False
@@ -156,13 +164,12 @@ class LocalStack:
         self._moto: Any = None
         self._api_server: Any = None
         self._api_thread: threading.Thread | None = None
-        self._saved_environ: dict[str, str] | None = None
+        self._replaced_environ: dict[str, str | None] = {}  # what the stack changed, as it was
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> LocalStack:
         self.check_ports()
         template = self._load_template()
-        self._saved_environ = dict(os.environ)
         shared = self._shared_secrets()
         try:
             self._start_moto()
@@ -192,6 +199,7 @@ class LocalStack:
             self.dispatcher = None
         if self._api_server is not None:
             self._api_server.server.shutdown()
+            self._api_server.server.close_connections()
             self._api_server.server.server_close()
             self._api_server = None
         if self._api_thread is not None:
@@ -244,15 +252,28 @@ class LocalStack:
         moto_patches.apply()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         if self.moto_port:
-            os.environ["MOTO_PORT"] = str(self.moto_port)
+            self._set_environ({"MOTO_PORT": str(self.moto_port)})
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.moto_port = port
         # Executions call back into moto through localhost:$MOTO_PORT (read at call time).
-        os.environ["MOTO_PORT"] = str(port)
+        self._set_environ({"MOTO_PORT": str(port)})
         self.moto_url = f"http://{host}:{port}"
         configure_moto(self.moto_url)
+        self._set_environ(self._aws_environment())
+
+    def _aws_environment(self) -> dict[str, str]:
+        """Every AWS client of the process talks to moto, with fake credentials (never real AWS)."""
+        return {
+            "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "MOTO_PORT": str(self.moto_port),
+        }
 
     def _shared_secrets(self) -> dict[str, str]:
         """What hoso and the simulators must agree on: given in the environment or the local defaults."""
@@ -290,27 +311,24 @@ class LocalStack:
                 env[variable] = server.url
             if server.name == "vneid":
                 env["VNEID_JWKS_URL"] = f"{server.url}/.well-known/jwks.json"
-        env.update(
-            {
-                "AWS_ENDPOINT_URL": self.moto_url,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_DEFAULT_REGION": self.region,
-                "AWS_REGION": self.region,
-                "MOTO_PORT": str(self.moto_port),
-                "POWERTOOLS_TRACE_DISABLED": "1",
-                "HOSO_PUBLIC_BASE_URL": self.api_url,
-            }
-        )
-        os.environ.update(env)
+        env.update({"POWERTOOLS_TRACE_DISABLED": "1", "HOSO_PUBLIC_BASE_URL": self.api_url, **self._aws_environment()})
+        self._set_environ(env)
         _reset_app_caches()
 
+    def _set_environ(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._replaced_environ.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
     def _restore_environment(self) -> None:
-        if self._saved_environ is None:
+        if not self._replaced_environ:
             return
-        os.environ.clear()
-        os.environ.update(self._saved_environ)
-        self._saved_environ = None
+        for key, value in self._replaced_environ.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._replaced_environ = {}
         _reset_app_caches()
 
     def _run_seed(self) -> None:
@@ -327,7 +345,7 @@ class LocalStack:
     def _bind_api(self, provisioned: ProvisionResult) -> None:
         """Listen now (so port 0 becomes a real port for HOSO_PUBLIC_BASE_URL); serve later."""
         from chalice.config import Config
-        from chalice.local import LocalChalice, LocalDevServer, create_local_server
+        from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
         app = importlib.import_module("app").app
         api = provisioned.api_function
@@ -339,11 +357,12 @@ class LocalStack:
             lambda_timeout=api.timeout_s if api else None,
             lambda_memory_size=api.memory_mb if api else None,
         )
-        # create_local_server swaps the app's class for a thread-safe one, once per process.
-        if isinstance(app, LocalChalice):
-            self._api_server = LocalDevServer(app, config, self.host, self.api_port)
-        else:
-            self._api_server = create_local_server(app, config, self.host, self.api_port)
+        if not isinstance(app, LocalChalice):
+            # What chalice.local.create_local_server does (once per process): the app's class
+            # becomes one whose current_request is per thread, for the threaded server.
+            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+            app.__class__ = CustomLocalChalice
+        self._api_server = LocalDevServer(app, config, self.host, self.api_port, server_cls=_ApiHttpServer)
         self.api_port = self._api_server.server.server_address[1]
         self.api_url = f"http://{self.host}:{self.api_port}"
 
@@ -352,6 +371,35 @@ class LocalStack:
             target=self._api_server.server.serve_forever, kwargs={"poll_interval": 0.2}, name="hoso-api", daemon=True
         )
         self._api_thread.start()
+
+
+class _ApiHttpServer(ThreadedHTTPServer):
+    """Chalice's threaded HTTP server (a thread per connection, HTTP/1.1 keep-alive) that can
+    also close the connections clients keep open, so that stopping leaves no thread behind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the client
 
 
 def configure_moto(moto_url: str) -> None:

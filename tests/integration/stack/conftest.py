@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from moto.server import ThreadedMotoServer
 
 from local import moto_patches
 from local.provision import ProvisionResult, provision
-from local.stack import configure_moto, ensure_template, template_is_stale, template_path
+from local.stack import REPO_ROOT, SYNTH_TIMEOUT_S, configure_moto, synth_command, template_is_stale, template_path
 from tests.integration.stack import fixture_template
 
 
@@ -46,13 +48,37 @@ def moto_url() -> Iterator[str]:
         os.environ["MOTO_PORT"] = previous
 
 
+@dataclass
+class _Synth:
+    process: subprocess.Popen[str]
+    outdir: Path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_template_synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Synth | None]:
+    """Synthesises the real template in the background from the folder's first test (a synth
+    takes half a minute) unless build/cdk.out already holds an up-to-date one."""
+    if not template_is_stale(template_path("dev")):
+        yield None
+        return
+    outdir = tmp_path_factory.mktemp("synth") / "cdk.out"
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        synth_command("dev", outdir), cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    yield _Synth(process, outdir)
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
 @pytest.fixture(scope="session")
-def real_template_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """build/cdk.out/hoso-dev.template.json when it is up to date, else a fresh synth of infra/."""
-    built = template_path("dev")
-    if not template_is_stale(built):
-        return built
-    return ensure_template("dev", outdir=tmp_path_factory.mktemp("synth") / "cdk.out")
+def real_template_file(_real_template_synth: _Synth | None) -> Path:
+    """The template ``python -m infra.synth --stage dev`` writes for this checkout."""
+    if _real_template_synth is None:
+        return template_path("dev")
+    _, stderr = _real_template_synth.process.communicate(timeout=SYNTH_TIMEOUT_S)
+    assert _real_template_synth.process.returncode == 0, stderr
+    return template_path("dev", _real_template_synth.outdir)
 
 
 @pytest.fixture(scope="session")
