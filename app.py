@@ -1,9 +1,18 @@
 """hoso's Chalice app: wiring only. Routes live in ``chalicelib/api``, event handlers'
-logic in ``chalicelib/handlers``; the rules they call live in ``chalicelib/domain``."""
+logic in ``chalicelib/handlers``; the rules they call live in ``chalicelib/domain``.
+
+Event handlers' names are the Lambda functions infra declares (infra/access.py); the
+queue/stream names here are resolved to real ARNs by infra."""
+
+from typing import Any
+from urllib.parse import unquote
 
 from chalice import Chalice
 
-from chalicelib.api import catalogue, docs, dossiers, dvcqg, health
+from chalicelib.api import catalogue, docs, dossiers, dvcqg, health, uploads
+from chalicelib.handlers import outbox
+from chalicelib.observability import logger, metrics
+from chalicelib.store import uploads as upload_store
 
 app = Chalice(app_name="hoso")
 
@@ -12,3 +21,21 @@ app.register_blueprint(docs.bp)
 app.register_blueprint(dvcqg.bp)
 app.register_blueprint(dossiers.bp)
 app.register_blueprint(catalogue.bp)
+app.register_blueprint(uploads.bp)
+
+
+@app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
+def outbox_relay(event: Any) -> None:
+    """Committed transitions (OUTBOX# inserts) → one signal per sync destination queue."""
+    outbox.relay(event.to_dict()["Records"])
+    metrics.flush_metrics()
+
+
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
+def attachment_uploaded(event: Any) -> None:
+    """S3 Object Created on the attachments bucket → check size, SHA-256 and type of the upload."""
+    detail = event.detail
+    # moto URL-encodes keys in these events; hoso's upload keys never contain '%' or '+'.
+    checked = upload_store.inspect(detail["bucket"]["name"], unquote(detail["object"]["key"]))
+    if checked is not None:
+        logger.info("upload checked", extra={"upload": checked.id, "status": checked.status})

@@ -73,7 +73,7 @@ def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
         except downloads.DownloadFailed:
             problems.append(FieldError(f"{field}.DuongDanTaiTepTin", "Không tải được tệp từ địa chỉ đã cung cấp."))
         except files.UnsupportedFile:
-            problems.append(FieldError(field, "Định dạng tệp không được chấp nhận (PDF, JPEG, PNG, TIFF, DOCX, XLSX)."))
+            problems.append(FieldError(field, files.UNSUPPORTED_MESSAGE))
     if problems:  # nothing is stored unless every file is acceptable
         raise invalid(problems)
     docs = []

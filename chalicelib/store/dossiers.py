@@ -33,6 +33,7 @@ from chalicelib.store.models import (
     DvcqgRefItem,
     EventItem,
     OutboxItem,
+    transaction_connection,
 )
 
 OUTBOX_TTL_S = 30 * 24 * 3600
@@ -170,7 +171,7 @@ def create(
         dossier: Dossier = build(code)
         counter = CounterItem(pk=key, sk="SEQ")
         try:
-            with TransactWrite() as tx:
+            with TransactWrite(connection=transaction_connection()) as tx:
                 if current == 0:
                     tx.save(CounterItem(pk=key, sk="SEQ", n=1), condition=CounterItem.pk.does_not_exist())
                 else:
@@ -221,7 +222,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent) -> Dossier:
         raise ValueError("transition must bump version and seq by one")
     item = _to_item(after)
     try:
-        with TransactWrite() as tx:
+        with TransactWrite(connection=transaction_connection()) as tx:
             tx.save(item, condition=DossierItem.version == before.version)
             tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
             tx.save(_outbox_item(after.code, event.seq, after.updated_at))

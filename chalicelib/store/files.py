@@ -13,6 +13,7 @@ from io import BytesIO
 from chalicelib.aws import client
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+UNSUPPORTED_MESSAGE = "Định dạng tệp không được chấp nhận (PDF, JPEG, PNG, TIFF, DOCX, XLSX)."
 
 # Content types hoso accepts, by magic bytes.
 _MAGIC: list[tuple[bytes, str]] = [

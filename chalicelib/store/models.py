@@ -10,6 +10,7 @@ dossiers
   DOSSIER#<code> / DOC#<id>      a document (attachment or result) of the dossier
   DVCQGREF#<ref> / REF           idempotency record of a DVCQG intake (MaHoSoDVCQG)
   DRAFT#<officer> / <draft id>   a desk-intake draft (TTL)
+  UPLOAD#<id> / META             a presigned upload and what the S3 event found in it (TTL)
   gsi1: UNIT#<unit>#S#<status> / <due>#<code>     worklists by unit and status
   gsi2: ASSIGNEE#<sub> / <due>#<code>             an officer's own worklist
   gsi3: UNIT#<unit> / <received_at>#<code>        search by unit and period
@@ -34,6 +35,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -132,6 +134,11 @@ class DvcqgRefItem(DossiersTable):
     response = JSONAttribute()
 
 
+class UploadItem(DossiersTable):
+    data = JSONAttribute()
+    expires_at = NumberAttribute(null=True)
+
+
 class DraftItem(DossiersTable):
     data = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -176,12 +183,25 @@ class SyncItem(Model):
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    DossiersTable, DossierItem, EventItem, OutboxItem, DocumentItem, DvcqgRefItem, DraftItem,
+    DossiersTable, DossierItem, EventItem, OutboxItem, DocumentItem, DvcqgRefItem, DraftItem, UploadItem,
     CatalogueItem, CounterItem, SyncItem,
 )
 
 
+_transaction_connection: Connection | None = None
+
+
+def transaction_connection() -> Connection:
+    """The connection PynamoDB transactions go through (models keep their own)."""
+    global _transaction_connection
+    if _transaction_connection is None:
+        _transaction_connection = Connection(region=get_settings().region)
+    return _transaction_connection
+
+
 def reset_connections() -> None:
     """Forget cached connections (tests and the local stack change endpoints)."""
+    global _transaction_connection
+    _transaction_connection = None
     for model in ALL_MODELS:
         model._connection = None
