@@ -1,0 +1,165 @@
+"""Results and documents API: issue and sign results (one or a batch), verify signatures,
+short-lived download links, the FR-19 printed forms, and the trusted roots (FR-10, 11, 18, 19)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_principal
+from chalicelib.documents import forms, lookup, trust
+from chalicelib.documents import service as documents
+from chalicelib.documents import store as docstore
+from chalicelib.domain.roles import PROCESSING_ROLES
+from chalicelib.errors import FieldError, HosoError, invalid, too_large
+
+bp = Blueprint(__name__)
+TAGS = ("Kết quả và tài liệu",)
+ROLES = tuple(r.value for r in PROCESSING_ROLES)
+MAX_VERIFY_BYTES = 4 * 1024 * 1024  # base64 of it stays under API Gateway's 6 MB
+
+
+def _parse(model: type[BaseModel], payload: Any) -> Any:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None
+
+
+def _body(model: type[BaseModel], max_bytes: int = 64 * 1024, optional: bool = False) -> Any:
+    if optional and not (bp.current_request.raw_body or b"").strip():
+        return model()
+    _, payload = read_json(bp, max_bytes)
+    return _parse(model, payload)
+
+
+class IssueIn(BaseModel):
+    content: str = Field("", max_length=4000, description="Nội dung quyết định/kết luận in trong văn bản kết quả")
+    model_config = {"extra": "forbid"}
+
+
+class SignIn(BaseModel):
+    reason: str = Field("", max_length=500, description="Lý do ký (mặc định theo vai trò)")
+    model_config = {"extra": "forbid"}
+
+
+class BatchItem(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    doc_id: str = Field(min_length=1, max_length=64)
+
+
+class BatchIn(BaseModel):
+    items: list[BatchItem] = Field(min_length=1, max_length=20)
+    reason: str = Field("", max_length=500)
+    model_config = {"extra": "forbid"}
+
+
+class VerifyIn(BaseModel):
+    pdf_base64: str = Field(min_length=1, description="Tệp PDF đã ký, mã hóa base64")
+
+
+class TrustRootIn(BaseModel):
+    pem: str = Field(min_length=1, max_length=trust.MAX_PEM_CHARS)
+
+
+class Link(BaseModel):
+    url: str
+    expires_in: int = Field(description="Số giây link còn hiệu lực")
+    name: str
+    sha256: str
+
+
+class BatchOut(BaseModel):
+    results: list[dict[str, Any]]
+    signed: int
+    failed: int
+
+
+@route(bp, "/v1/dossiers/{code}/results", "POST", summary="Tạo văn bản kết quả từ mẫu của thủ tục (FR-18.1)",
+       access=Access.OFFICER, roles=("appraiser", "head", "leader", "clerk"), tags=TAGS, request=IssueIn,
+       responses={201: docstore.DocumentRecord}, errors=(403, 404, 409))
+def issue_result(code: str) -> Any:
+    body: IssueIn = _body(IssueIn, optional=True)
+    record = documents.issue_result(code, current_principal().profile, body.content)
+    return json_response(201, record.model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/documents/{doc_id}/sign", "POST", summary="Ký số (PAdES) văn bản kết quả (FR-10)",
+       access=Access.OFFICER, roles=("head", "leader", "clerk"), tags=TAGS, request=SignIn,
+       responses={200: docstore.DocumentRecord}, errors=(403, 404, 409, 502))
+def sign_document(code: str, doc_id: str) -> Any:
+    body: SignIn = _body(SignIn, optional=True)
+    record = documents.sign(code, doc_id, current_principal().profile, body.reason)
+    return json_response(200, record.model_dump(mode="json"))
+
+
+@route(bp, "/v1/documents/sign-batch", "POST", summary="Ký số nhiều hồ sơ một lần; kết quả từng hồ sơ (FR-16.3)",
+       access=Access.OFFICER, roles=("head", "leader", "clerk"), tags=TAGS, request=BatchIn,
+       responses={200: BatchOut}, errors=(422,))
+def sign_batch() -> Any:
+    body: BatchIn = _body(BatchIn)
+    outcomes = documents.sign_batch([(i.code, i.doc_id) for i in body.items], current_principal().profile,
+                                    body.reason)
+    signed = sum(o.ok for o in outcomes)
+    return json_response(200, BatchOut(results=[o.as_dict() for o in outcomes], signed=signed,
+                                       failed=len(outcomes) - signed).model_dump())
+
+
+@route(bp, "/v1/dossiers/{code}/documents/{doc_id}/verification", "GET",
+       summary="Kiểm tra chữ ký số của văn bản kết quả lưu trữ", access=Access.OFFICER, roles=ROLES, tags=TAGS,
+       errors=(404,))
+def verify_stored(code: str, doc_id: str) -> Any:
+    return json_response(200, documents.verify_document(code, doc_id, current_principal().profile))
+
+
+@route(bp, "/v1/documents/verify", "POST", summary="Kiểm tra chữ ký số của một tệp PDF (cho mọi người có tệp)",
+       access=Access.PUBLIC, tags=TAGS, request=VerifyIn, errors=(413, 422, 429))
+def verify_upload() -> Any:
+    lookup.enforce_limit(bp.current_request.context)
+    body: VerifyIn = _body(VerifyIn, max_bytes=MAX_VERIFY_BYTES * 4 // 3 + 1024)
+    try:
+        content = base64.b64decode(body.pdf_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid([FieldError("pdf_base64", "Không phải base64 hợp lệ.")]) from None
+    if len(content) > MAX_VERIFY_BYTES:
+        raise too_large()
+    return json_response(200, documents.verify_bytes(content).as_dict())
+
+
+@route(bp, "/v1/dossiers/{code}/documents/{doc_id}/link", "GET",
+       summary="Link tải tài liệu có thời hạn ngắn (5 phút)", access=Access.OFFICER, roles=ROLES, tags=TAGS,
+       responses={200: Link}, errors=(404,))
+def document_link(code: str, doc_id: str) -> Any:
+    return json_response(200, documents.download_link(code, doc_id, current_principal().profile))
+
+
+@route(bp, "/v1/dossiers/{code}/forms/{form}", "GET",
+       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, xin-loi, kiem-soat — trả link PDF",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: Link}, errors=(404, 409))
+def print_form(code: str, form: str) -> Any:
+    if form not in forms.FORMS:
+        raise HosoError("UNKNOWN_FORM", f"Không có biểu mẫu này; chọn một trong: {', '.join(forms.FORMS)}.", 404)
+    return json_response(200, documents.print_form(code, form, current_principal().profile))
+
+
+@route(bp, "/v1/admin/trust-roots", "GET", summary="Danh sách chứng thư gốc được tin cậy", access=Access.ADMIN,
+       roles=("admin",), tags=TAGS)
+def list_trust_roots() -> Any:
+    return json_response(200, {"items": [r.model_dump(mode="json", exclude={"pem"}) for r in trust.list_roots()]})
+
+
+@route(bp, "/v1/admin/trust-roots", "POST", summary="Thêm chứng thư gốc được tin cậy (PEM)", access=Access.ADMIN,
+       roles=("admin",), tags=TAGS, request=TrustRootIn, responses={201: None}, errors=(422,))
+def add_trust_root() -> Any:
+    body: TrustRootIn = _body(TrustRootIn)
+    try:
+        root = trust.add_root(body.pem, current_principal().profile.sub)
+    except trust.InvalidCertificate:
+        raise invalid([FieldError("pem", "Không phải chứng thư CA định dạng PEM.")]) from None
+    return json_response(201, root.model_dump(mode="json", exclude={"pem"}))

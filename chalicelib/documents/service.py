@@ -1,0 +1,239 @@
+"""Use cases of documents: issue a result, sign it (one or a batch), verify, download links,
+printed forms. Every change to a dossier goes through ``services.dossiers.record`` (one
+conditional transaction with its audit event and sync outbox record)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.documents import forms, lookup, results, signing, trust
+from chalicelib.documents import pdf as pdfkit
+from chalicelib.documents import store as docstore
+from chalicelib.domain.catalogue import OfficerProfile, Unit
+from chalicelib.domain.dossier import DocumentRef, Dossier
+from chalicelib.domain.roles import Role
+from chalicelib.domain.statuses import DossierStatus
+from chalicelib.errors import HosoError, not_found
+from chalicelib.observability import logger
+from chalicelib.services import dossiers as dossier_service
+from chalicelib.settings import get_settings
+from chalicelib.store import catalogue
+from chalicelib.store import dossiers as dossier_repo
+
+ISSUERS = frozenset({Role.APPRAISER, Role.HEAD, Role.LEADER, Role.CLERK})
+SIGNERS = frozenset({Role.HEAD, Role.LEADER, Role.CLERK})
+ISSUABLE = frozenset({DossierStatus.PROCESSING, DossierStatus.PROCESSED})
+MINISTRY_PLACE = "Hà Nội"
+
+
+def _role(officer: OfficerProfile, unit_code: str, allowed: frozenset[Role], what: str) -> Role:
+    roles = officer.roles_in(unit_code) & allowed
+    if not roles:
+        raise HosoError("FORBIDDEN_ROLE", f"Bạn không có vai trò {what} tại đơn vị của hồ sơ.", 403)
+    order = (Role.LEADER, Role.HEAD, Role.CLERK, Role.APPRAISER)
+    return next(r for r in order if r in roles)
+
+
+def _place(unit: Unit | None) -> str:
+    """The place in the place-date line: the province or city of a provincial unit."""
+    if unit is None or not unit.province_code:
+        return MINISTRY_PLACE
+    lowered = unit.name.lower()
+    for marker in ("thành phố ", "tỉnh "):
+        at = lowered.rfind(marker)
+        if at >= 0:
+            place = unit.name[at + len(marker):].strip()
+            return f"Thành phố {place}" if place.lower() == "hồ chí minh" else place
+    return unit.name
+
+
+def _parent(unit: Unit | None) -> str:
+    if unit is None or not unit.parent_code:
+        return ""
+    parent = catalogue.get_unit(unit.parent_code)
+    return parent.name if parent else ""
+
+
+def _letterhead(dossier: Dossier, number: str, day: dt.datetime) -> tuple[pdfkit.Letterhead, Unit | None]:
+    unit = catalogue.get_unit(dossier.unit_code)
+    agency = unit.name if unit else dossier.unit_code
+    return pdfkit.Letterhead(_parent(unit), agency, number, _place(unit), day), unit
+
+
+def _current_result(dossier: Dossier, doc_id: str) -> DocumentRef:
+    ref = next((d for d in dossier.documents if d.id == doc_id and not d.deleted), None)
+    if ref is None:
+        raise not_found("Không tìm thấy tài liệu của hồ sơ.")
+    return ref
+
+
+# --- issuing -------------------------------------------------------------------------------
+def issue_result(code: str, officer: OfficerProfile, content: str = "") -> docstore.DocumentRecord:
+    """Render the procedure's result template, number it, store it and attach it to the dossier
+    as its (unsigned) result; an earlier unsigned draft is replaced (marked deleted)."""
+    dossier = dossier_service.visible_dossier(code, officer)
+    role = _role(officer, dossier.unit_code, ISSUERS, "soạn kết quả")
+    if DossierStatus(dossier.status) not in ISSUABLE:
+        raise HosoError("RESULT_NOT_ALLOWED", "Chỉ tạo kết quả cho hồ sơ đang xử lý hoặc đã xử lý xong.", 409)
+    for ref in dossier.documents:
+        record = docstore.get_record(code, ref.id) if ref.kind == "result" and not ref.deleted else None
+        if record is not None and record.signatures:
+            raise HosoError("RESULT_ALREADY_SIGNED", "Hồ sơ đã có kết quả được ký số; không tạo lại kết quả.", 409)
+    procedure = catalogue.get_procedure(dossier.procedure_code)
+    template = results.template_for(dossier.procedure_code)
+    schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
+    now = dossier_service.now()
+    number = docstore.next_number(dossier.unit_code, now.year, template.symbol)
+    head, _ = _letterhead(dossier, f"Số: {number}", now)
+    leader = next((e.actor.name for e in reversed(dossier_repo.events(code)) if e.actor.role == Role.LEADER.value), "")
+    content_pdf = results.render(template, dossier, head=head, signer_name=leader, content=content, schema=schema,
+                                 lookup_url=lookup.lookup_url(code, lookup.token_for(code)))
+    doc_id = uuid.uuid4().hex[:16]
+    key = docstore.result_key(code, doc_id, 1)
+    sha256, size = docstore.put_pdf(get_settings().results_bucket, key, content_pdf)
+    file_name = f"{template.document_name} số {number.replace('/', '-')}.pdf"
+    ref = DocumentRef(id=doc_id, name=file_name, component_code=template.component_code, s3_key=key, sha256=sha256,
+                      content_type=docstore.PDF, size=size, kind="result")
+    record = docstore.DocumentRecord(
+        id=doc_id, code=code, name=ref.name, number=number, template=template.key, created_at=now,
+        created_by=officer.sub,
+        versions=[docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now, note="Tạo từ mẫu kết quả")],
+    )
+    docstore.save_record(record)
+
+    def attach(d: Dossier) -> dict[str, Any]:
+        kept = [x.model_copy(update={"deleted": True}) if x.kind == "result" and not x.deleted else x
+                for x in d.documents]
+        return {"documents": [*kept, ref]}
+
+    dossier_service.record(code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value),
+                           action="issue_result_document", label=f"Tạo văn bản kết quả số {number}",
+                           change=attach, expected_version=dossier.version)
+    return record
+
+
+# --- signing -------------------------------------------------------------------------------
+def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> docstore.DocumentRecord:
+    dossier = dossier_service.visible_dossier(code, officer)
+    role = _role(officer, dossier.unit_code, SIGNERS, "ký số kết quả")
+    ref = _current_result(dossier, doc_id)
+    record = docstore.get_record(code, doc_id)
+    if ref.kind != "result" or record is None:
+        raise HosoError("NOT_A_RESULT", "Chỉ ký số văn bản kết quả do hệ thống tạo.", 409)
+    if any(s.signer_sub == officer.sub for s in record.signatures):
+        raise HosoError("ALREADY_SIGNED", "Bạn đã ký văn bản này.", 409)
+    current = docstore.get_bytes(docstore.bucket_of(ref), ref.s3_key)
+    if hashlib.sha256(current).hexdigest() != ref.sha256:
+        logger.error("stored result does not match its recorded hash", extra={"code": code, "doc_id": doc_id})
+        raise HosoError("DOCUMENT_INTEGRITY", "Tệp kết quả lưu trữ không khớp giá trị băm đã ghi nhận.", 409)
+    head, unit = _letterhead(dossier, "", dossier_service.now())
+    signer = signing.SignerIdentity(officer.sub, officer.name, unit.name if unit else dossier.unit_code)
+    why = reason.strip() or ("Phê duyệt kết quả giải quyết" if role is Role.LEADER else "Xác thực văn bản kết quả")
+    try:
+        signed = signing.sign_pdf(current, signer, document_id=f"{code}/{doc_id}", reason=why, location=head.place)
+    except signing.SigningFailed as err:
+        raise HosoError(err.code, err.message, 502 if err.code == "ESIGN_UNAVAILABLE" else 409) from None
+    now = dossier_service.now()
+    version = len(record.versions) + 1
+    key = docstore.result_key(code, doc_id, version)
+    sha256, size = docstore.put_pdf(get_settings().results_bucket, key, signed.pdf)
+    new_ref = ref.model_copy(update={"s3_key": key, "sha256": sha256, "size": size})
+    dossier_service.record(
+        code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value), action="sign_result",
+        label=f"Ký số văn bản kết quả số {record.number}", note=why,
+        change=lambda d: {"documents": [new_ref if x.id == doc_id else x for x in d.documents]},
+        expected_version=dossier.version,
+    )
+    record = record.model_copy(update={
+        "versions": [*record.versions, docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now,
+                                                              note=f"Ký số: {officer.name}")],
+        "signatures": [*record.signatures, docstore.SignatureRecord(
+            field=signed.field_name, signer_sub=officer.sub, signer_name=officer.name, role=role.value, reason=why,
+            at=now, certificate_subject=signed.certificate_subject, certificate_serial=signed.certificate_serial)],
+    })
+    docstore.save_record(record)
+    return record
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    code: str
+    doc_id: str
+    ok: bool
+    error_code: str = ""
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def sign_batch(items: list[tuple[str, str]], officer: OfficerProfile, reason: str = "") -> list[BatchOutcome]:
+    """Sign several dossiers' results; each one succeeds or fails on its own and the signer is
+    told which (FR-10, FR-16: "sign several dossiers")."""
+    outcomes = []
+    for code, doc_id in items:
+        try:
+            sign(code, doc_id, officer, reason)
+        except HosoError as err:
+            outcomes.append(BatchOutcome(code, doc_id, False, err.code, err.message))
+        else:
+            outcomes.append(BatchOutcome(code, doc_id, True, message="Đã ký số thành công."))
+    return outcomes
+
+
+# --- verification and downloads -------------------------------------------------------------
+def verify_bytes(content: bytes) -> signing.VerificationReport:
+    return signing.verify_pdf(content, trust.roots())
+
+
+def verify_document(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:
+    dossier = dossier_service.visible_dossier(code, officer)
+    ref = _current_result(dossier, doc_id)
+    content = docstore.get_bytes(docstore.bucket_of(ref), ref.s3_key)
+    report = verify_bytes(content).as_dict()
+    report["stored_hash_matches"] = hashlib.sha256(content).hexdigest() == ref.sha256
+    report["ok"] = report["ok"] and report["stored_hash_matches"]
+    return report
+
+
+def download_link(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:
+    dossier = dossier_service.visible_dossier(code, officer)
+    ref = _current_result(dossier, doc_id)
+    url = docstore.presigned_link(docstore.bucket_of(ref), ref.s3_key, ref.name, ref.content_type)
+    return {"url": url, "expires_in": docstore.LINK_TTL_S, "name": ref.name, "sha256": ref.sha256}
+
+
+# --- printed forms (FR-19) ------------------------------------------------------------------
+def form_context(dossier: Dossier, printed_at: dt.datetime) -> forms.FormContext:
+    unit = catalogue.get_unit(dossier.unit_code)
+    token = lookup.token_for(dossier.code)
+    return forms.FormContext(
+        dossier=dossier, events=dossier_repo.events(dossier.code), unit=unit, parent_agency=_parent(unit),
+        place=_place(unit), procedure=catalogue.get_procedure(dossier.procedure_code),
+        process=catalogue.get_process(dossier.process_code, dossier.process_version),
+        lookup_url=lookup.lookup_url(dossier.code, token), check_token=token, printed_at=printed_at,
+    )
+
+
+def render_form(code: str, form: str, officer: OfficerProfile) -> bytes:
+    if form not in forms.FORMS:
+        raise not_found("Không có biểu mẫu này.")
+    dossier = dossier_service.visible_dossier(code, officer)
+    try:
+        return forms.render(form, form_context(dossier, dossier_service.now()))
+    except forms.FormNotAvailable:
+        raise HosoError("FORM_NOT_AVAILABLE", "Hồ sơ chưa đến bước có biểu mẫu này.", 409) from None
+
+
+def print_form(code: str, form: str, officer: OfficerProfile) -> dict[str, Any]:
+    content = render_form(code, form, officer)
+    name = f"{forms.FORMS[form][0]} — {code}.pdf"
+    key = f"forms/{code}/{form}/{uuid.uuid4().hex}.pdf"
+    bucket = get_settings().attachments_bucket
+    sha256, size = docstore.put_pdf(bucket, key, content)
+    return {"url": docstore.presigned_link(bucket, key, name, docstore.PDF), "expires_in": docstore.LINK_TTL_S,
+            "name": name, "sha256": sha256, "size": size}

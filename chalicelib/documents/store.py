@@ -1,0 +1,120 @@
+"""Where result documents and printed forms live.
+
+- The PDF bytes: the results bucket (``results/<dossier code>/<doc id>/v<n>.pdf``; versioned,
+  encrypted, under object-lock retention by the bucket's default — infra) or, for printed
+  forms, the attachments bucket (``forms/<dossier code>/…``). Every object carries its
+  SHA-256 (S3 checksum and metadata). A signature adds a new object (``v2``, ``v3``…): the
+  earlier versions stay, locked, as the document's history.
+- The document's record: ``DOSSIER#<code>`` / ``DOC#<id>`` in the dossiers table (number,
+  template, versions, signatures). The dossier itself lists the current version as a
+  :class:`~chalicelib.domain.dossier.DocumentRef` (what DVCQG sync and officers see).
+- Result numbers (số/ký hiệu): ``RESULTNO#<unit>#<year>#<symbol>`` / ``SEQ`` in the
+  counters table, an atomic counter.
+- Download links: presigned GETs that live :data:`LINK_TTL_S` seconds and name exactly one
+  object.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import urllib.parse
+
+from pydantic import BaseModel, Field
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.aws import client
+from chalicelib.domain.dossier import DocumentRef
+from chalicelib.settings import get_settings
+from chalicelib.store.dossiers import dossier_pk
+from chalicelib.store.models import CounterItem, DocumentItem
+
+LINK_TTL_S = 300  # an officer's download link: five minutes
+PDF = "application/pdf"
+
+
+class SignatureRecord(BaseModel):
+    field: str
+    signer_sub: str
+    signer_name: str
+    role: str
+    reason: str
+    at: dt.datetime
+    certificate_subject: str
+    certificate_serial: str
+
+
+class VersionRecord(BaseModel):
+    s3_key: str
+    sha256: str
+    size: int
+    at: dt.datetime
+    note: str
+
+
+class DocumentRecord(BaseModel):
+    id: str
+    code: str
+    kind: str = "result"
+    name: str
+    number: str = Field("", description="Số/ký hiệu, ví dụ 15/2026/GP-BX")
+    template: str = ""
+    created_at: dt.datetime
+    created_by: str
+    versions: list[VersionRecord] = Field(default_factory=list)
+    signatures: list[SignatureRecord] = Field(default_factory=list)
+
+
+def next_number(unit_code: str, year: int, symbol: str) -> str:
+    counter = CounterItem(pk=f"RESULTNO#{unit_code}#{year}#{symbol}", sk="SEQ")
+    counter.update(actions=[CounterItem.n.add(1)])
+    return f"{int(counter.n)}/{year}/{symbol}"
+
+
+def put_pdf(bucket: str, key: str, content: bytes) -> tuple[str, int]:
+    digest = hashlib.sha256(content)
+    client("s3").put_object(
+        Bucket=bucket, Key=key, Body=content, ContentType=PDF,
+        ChecksumSHA256=base64.b64encode(digest.digest()).decode(), Metadata={"sha256": digest.hexdigest()},
+    )
+    return digest.hexdigest(), len(content)
+
+
+def get_bytes(bucket: str, key: str) -> bytes:
+    return client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()  # type: ignore[no-any-return]
+
+
+def result_key(code: str, doc_id: str, version: int) -> str:
+    return f"results/{code}/{doc_id}/v{version}.pdf"
+
+
+def bucket_of(document: DocumentRef) -> str:
+    s = get_settings()
+    return s.results_bucket if document.kind == "result" else s.attachments_bucket
+
+
+def save_record(record: DocumentRecord) -> None:
+    DocumentItem(pk=dossier_pk(record.code), sk=f"DOC#{record.id}", data=record.model_dump(mode="json")).save()
+
+
+def get_record(code: str, doc_id: str) -> DocumentRecord | None:
+    try:
+        item = DocumentItem.get(dossier_pk(code), f"DOC#{doc_id}", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return DocumentRecord.model_validate(item.data)
+
+
+def _disposition(name: str) -> str:
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+
+
+def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S) -> str:
+    return str(client("s3").generate_presigned_url(
+        "get_object",
+        Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
+                "ResponseContentType": content_type},
+        ExpiresIn=ttl_s,
+    ))

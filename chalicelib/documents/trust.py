@@ -1,0 +1,104 @@
+"""The trusted roots signatures are verified against (FR-10: "check certificate validity").
+
+Kept in the catalogue table (``PKI#ROOT`` / ``<SHA-256 of the certificate>``, one partition,
+read by key), administered by the ministry's administrators: in production the national
+root CAs (public CA, government CA); locally the eSign simulator's test root, registered by
+the seed from the gateway (:func:`trust_gateway_root`). A short in-process cache keeps
+verification from reading the table on every call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+
+from asn1crypto import pem as asn1_pem
+from asn1crypto import x509 as asn1_x509
+from pydantic import BaseModel
+
+from chalicelib.documents import http
+from chalicelib.settings import get_settings
+from chalicelib.store.models import CatalogueItem
+
+PK = "PKI#ROOT"
+TTL_S = 300.0
+MAX_PEM_CHARS = 16_384
+
+_cache: tuple[float, list[asn1_x509.Certificate]] | None = None
+_lock = threading.Lock()
+
+
+class InvalidCertificate(ValueError):
+    """Not a PEM CA certificate."""
+
+
+class TrustRoot(BaseModel):
+    fingerprint: str
+    subject: str
+    not_after: dt.datetime
+    pem: str
+    added_by: str
+    added_at: dt.datetime
+
+
+def parse_ca(pem: str) -> asn1_x509.Certificate:
+    if len(pem) > MAX_PEM_CHARS or not asn1_pem.detect(pem.encode()):
+        raise InvalidCertificate("not a PEM certificate")
+    try:
+        kind, _, der = asn1_pem.unarmor(pem.encode())
+        cert = asn1_x509.Certificate.load(der)
+        cert.native  # noqa: B018 — parse fully now
+    except ValueError as err:
+        raise InvalidCertificate(str(err)) from None
+    if kind != "CERTIFICATE" or not cert.ca:
+        raise InvalidCertificate("not a CA certificate")
+    return cert
+
+
+def add_root(pem: str, added_by: str) -> TrustRoot:
+    cert = parse_ca(pem)
+    root = TrustRoot(fingerprint=hashlib.sha256(cert.dump()).hexdigest(), subject=cert.subject.human_friendly,
+                     not_after=cert.not_valid_after, pem=asn1_pem.armor("CERTIFICATE", cert.dump()).decode(),
+                     added_by=added_by, added_at=dt.datetime.now(dt.UTC))
+    CatalogueItem(pk=PK, sk=root.fingerprint, data=root.model_dump(mode="json"), gsi1pk="TYPE#trust_root",
+                  gsi1sk=root.fingerprint).save()
+    clear_cache()
+    return root
+
+
+def list_roots() -> list[TrustRoot]:
+    return [TrustRoot.model_validate(i.data) for i in CatalogueItem.query(PK)]
+
+
+def remove_root(fingerprint: str) -> None:
+    CatalogueItem(pk=PK, sk=fingerprint).delete()
+    clear_cache()
+
+
+def roots() -> list[asn1_x509.Certificate]:
+    global _cache
+    now = time.monotonic()
+    with _lock:
+        if _cache is not None and now - _cache[0] < TTL_S:
+            return _cache[1]
+    certs = [parse_ca(r.pem) for r in list_roots()]
+    with _lock:
+        _cache = (now, certs)
+    return certs
+
+
+def clear_cache() -> None:
+    global _cache
+    with _lock:
+        _cache = None
+
+
+def trust_gateway_root(added_by: str = "seed") -> TrustRoot:
+    """Register the eSign gateway's published root (``GET /ca/root.pem``): the local stack's
+    seed trusts its simulator this way; production roots are added by an administrator."""
+    answer = http.call("GET", f"{get_settings().esign_base_url.rstrip('/')}/ca/root.pem")
+    if answer.status != 200:
+        raise http.GatewayError(f"root certificate: HTTP {answer.status}")
+    return add_root(answer.body.decode("ascii", "replace"), added_by)

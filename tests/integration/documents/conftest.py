@@ -1,0 +1,189 @@
+"""Documents, payments and post against moto (in-process) and the real simulators over HTTP.
+
+Each test gets fresh AWS state (the dossiers, catalogue and counters tables as infra declares
+them, both buckets, the payment HMAC secret), the demo catalogue from ``local.seed`` and the
+eSign simulator's root registered as trusted. The simulators (eSign — a second instance is
+an untrusted CA —, VNeID, payment, post) live for the package. Officers act through the
+services with their catalogue profiles; routes are driven with ``chalice.test.Client`` and
+VNeID tokens from the simulator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from chalice import Chalice
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib import aws
+from chalicelib.api import documents as documents_api
+from chalicelib.api import public as public_api
+from chalicelib.documents import signing, trust
+from chalicelib.domain import engine
+from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.integrations import secrets
+from chalicelib.services import dossiers as dossier_service
+from chalicelib.services import intake
+from chalicelib.settings import reset_settings_cache
+from chalicelib.store import catalogue
+from chalicelib.store.models import reset_connections
+from local import seed
+from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT
+from local.simulators.base import RunningServer, serve
+from local.simulators.esign import EsignSimulator
+from local.simulators.payment import PaymentSimulator
+from local.simulators.post import PostSimulator
+from local.simulators.vneid import VneidSimulator
+
+REGION = "ap-southeast-1"
+PAYMENT_KEY = "test-payment-key"
+POST_TOKEN = "test-post-token"
+APPLICANT = "Nguyễn Thị Ánh"
+TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+UNIT = HCMC_UNIT
+OTHER_UNIT = HANOI_UNIT
+
+
+@dataclass
+class Sims:
+    esign: RunningServer
+    rogue_esign: RunningServer
+    vneid: RunningServer
+    payment: RunningServer
+    post: RunningServer
+    payment_sim: PaymentSimulator
+    post_sim: PostSimulator
+
+
+@pytest.fixture(scope="package")
+def sims() -> Iterator[Sims]:
+    payment = PaymentSimulator("payment", PAYMENT_KEY)
+    post = PostSimulator("post", POST_TOKEN)
+    servers = Sims(
+        esign=serve(EsignSimulator("esign"), 0), rogue_esign=serve(EsignSimulator("rogue"), 0),
+        vneid=serve(VneidSimulator("vneid", "hoso-officers", [dict(a) for a in DEMO_ACCOUNTS], []), 0),
+        payment=serve(payment, 0), post=serve(post, 0), payment_sim=payment, post_sim=post,
+    )
+    yield servers
+    for server in (servers.esign, servers.rogue_esign, servers.vneid, servers.payment, servers.post):
+        server.stop()
+
+
+def _table(ddb: Any, name: str, gsis: int) -> None:
+    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
+    request: dict[str, Any] = {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    }
+    if gsis:
+        request["GlobalSecondaryIndexes"] = [
+            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
+             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
+                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
+            for i in range(1, gsis + 1)
+        ]
+    ddb.create_table(**request)
+
+
+def officer(role: str, unit: str = UNIT) -> OfficerProfile:
+    account = next(a for a in DEMO_ACCOUNTS if a["role"] == role and a["unit_code"] == unit)
+    profile = catalogue.get_officer(account["sub"])
+    assert profile is not None
+    return profile
+
+
+class World:
+    def __init__(self, sims: Sims, client: Client) -> None:
+        self.sims = sims
+        self.client = client
+        self.s3 = boto3.client("s3", region_name=REGION)
+
+    # --- dossiers --------------------------------------------------------------------------
+    def desk_dossier(self, **overrides: Any) -> Dossier:
+        payload = {**DESK_EXAMPLE, "MaDonViTiepNhan": UNIT, "ChuHoSo": APPLICANT, **overrides}
+        return intake.receive_at_desk(payload, officer("desk"))
+
+    def act(self, code: str, role: str, action: str, **fields: Any) -> Dossier:
+        return dossier_service.act(code, engine.ActionRequest(action_id=action, **fields), officer(role))
+
+    def to_approval(self, **overrides: Any) -> Dossier:
+        """A received dossier moved to the leader's approval step (status 4)."""
+        dossier = self.desk_dossier(**overrides)
+        self.act(dossier.code, "desk", "chuyen_phong")
+        self.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+        self.act(dossier.code, "appraiser", "trinh")
+        return self.act(dossier.code, "head", "trinh_lanh_dao")
+
+    # --- HTTP ------------------------------------------------------------------------------
+    def token(self, role: str, unit: str = UNIT) -> str:
+        account = next(a for a in DEMO_ACCOUNTS if a["role"] == role and a["unit_code"] == unit)
+        answer = requests.post(f"{self.sims.vneid.url}/_sim/token", json={"SoDinhDanh": account["SoDinhDanh"]},
+                               timeout=10)
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
+
+    def call(self, method: str, path: str, role: str | None = None, unit: str = UNIT, body: Any = None,
+             headers: dict[str, str] | None = None) -> Any:
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if role:
+            all_headers["Authorization"] = f"Bearer {self.token(role, unit)}"
+        raw = json.dumps(body, ensure_ascii=False) if body is not None else ""
+        return self.client.http.request(method, path, headers=all_headers, body=raw.encode())
+
+
+def _app() -> Chalice:
+    app = Chalice(app_name="hoso-documents-test")
+    for blueprint in (documents_api.bp, public_api.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+APP = _app()
+
+
+@pytest.fixture
+def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    env = {
+        "ESIGN_BASE_URL": sims.esign.url, "PAYMENT_BASE_URL": sims.payment.url, "POST_BASE_URL": sims.post.url,
+        "VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
+        "VNEID_AUDIENCE": "hoso-officers", "HOSO_PUBLIC_BASE_URL": "https://hoso.example.gov.vn",
+        "HOSO_PAYMENT_HMAC_SECRET_ID": "hoso/dev/payment-hmac-key",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    reset_settings_cache()
+    with mock_aws():
+        aws.reset_clients()
+        reset_connections()
+        secrets.clear_cache()
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        for name, gsis in TABLES.items():
+            _table(ddb, name, gsis)
+        s3 = boto3.client("s3", region_name=REGION)
+        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
+        seed.seed()
+        signing.reset_gateways()
+        trust.trust_gateway_root()
+        for server in (sims.esign, sims.rogue_esign, sims.payment, sims.post):
+            requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
+        with Client(APP) as client:
+            yield World(sims, client)
+        trust.clear_cache()
+        aws.reset_clients()
+        reset_connections()
+    reset_settings_cache()
