@@ -20,6 +20,8 @@ import base64
 import datetime as dt
 import hashlib
 import urllib.parse
+from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, Field
 from pynamodb.exceptions import DoesNotExist
@@ -111,8 +113,23 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
 
 
+@cache
+def _presigner() -> Any:
+    """An S3 client that signs links with SigV4 (``X-Amz-Expires`` relative expiry; SigV2's
+    absolute ``Expires`` is deprecated and unavailable in newer regions)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client("s3", region_name=get_settings().region,
+                                          config=Config(signature_version="s3v4"))
+
+
+def reset_presigner() -> None:
+    _presigner.cache_clear()
+
+
 def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S) -> str:
-    return str(client("s3").generate_presigned_url(
+    return str(_presigner().generate_presigned_url(
         "get_object",
         Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
                 "ResponseContentType": content_type},

@@ -26,6 +26,7 @@ from chalicelib import aws
 from chalicelib.api import documents as documents_api
 from chalicelib.api import public as public_api
 from chalicelib.documents import signing, trust
+from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
@@ -178,6 +179,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
         seed.seed()
         signing.reset_gateways()
+        docstore.reset_presigner()
         trust.trust_gateway_root()
         for server in (sims.esign, sims.rogue_esign, sims.payment, sims.post):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
