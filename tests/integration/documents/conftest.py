@@ -24,6 +24,7 @@ from moto import mock_aws
 
 from chalicelib import aws
 from chalicelib.api import documents as documents_api
+from chalicelib.api import payments as payments_api
 from chalicelib.api import public as public_api
 from chalicelib.documents import signing, trust
 from chalicelib.documents import store as docstore
@@ -51,6 +52,7 @@ POST_TOKEN = "test-post-token"
 APPLICANT = "Nguyễn Thị Ánh"
 TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 UNIT = HCMC_UNIT
+LOOPBACK_HOSO = "http://127.0.0.1:9"  # where links point; nothing listens, so callbacks fail fast
 OTHER_UNIT = HANOI_UNIT
 
 
@@ -144,7 +146,7 @@ class World:
 
 def _app() -> Chalice:
     app = Chalice(app_name="hoso-documents-test")
-    for blueprint in (documents_api.bp, public_api.bp):
+    for blueprint in (documents_api.bp, public_api.bp, payments_api.bp):
         app.register_blueprint(blueprint)
     return app
 
@@ -157,7 +159,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     env = {
         "ESIGN_BASE_URL": sims.esign.url, "PAYMENT_BASE_URL": sims.payment.url, "POST_BASE_URL": sims.post.url,
         "VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
-        "VNEID_AUDIENCE": "hoso-officers", "HOSO_PUBLIC_BASE_URL": "https://hoso.example.gov.vn",
+        "VNEID_AUDIENCE": "hoso-officers", "HOSO_PUBLIC_BASE_URL": LOOPBACK_HOSO,
         "HOSO_PAYMENT_HMAC_SECRET_ID": "hoso/dev/payment-hmac-key",
         "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
     }

@@ -1,0 +1,59 @@
+"""Fees through the central payment platform (SPEC §7.4): request a payment, the platform's
+signed result callback, the payments of a dossier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_principal
+from chalicelib.documents import lookup
+from chalicelib.errors import FieldError, invalid
+from chalicelib.payments import service as payments
+
+bp = Blueprint(__name__)
+TAGS = ("Phí, lệ phí",)
+
+
+class PaymentIn(BaseModel):
+    fee_codes: list[str] | None = Field(None, max_length=20,
+                                        description="Các khoản cần nộp; mặc định: mọi khoản chưa nộp")
+    model_config = {"extra": "forbid"}
+
+
+class CallbackOut(BaseModel):
+    MaLoi: str
+    MoTaLoi: str
+
+
+@route(bp, "/v1/dossiers/{code}/payments", "POST",
+       summary="Gửi yêu cầu thanh toán phí, lệ phí qua Cổng thanh toán tập trung (hồ sơ ở trạng thái 6)",
+       access=Access.OFFICER, roles=("desk", "appraiser", "head"), tags=TAGS, request=PaymentIn,
+       responses={201: payments.Payment}, errors=(403, 404, 409, 422, 502))
+def request_payment(code: str) -> Any:
+    raw = bp.current_request.raw_body or b""
+    payload = read_json(bp, 16 * 1024)[1] if raw.strip() else {}
+    try:
+        body = PaymentIn.model_validate(payload)
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None
+    payment = payments.request_payment(code, current_principal().profile, body.fee_codes)
+    return json_response(201, payment.model_dump(mode="json"))
+
+
+@route(bp, "/v1/payments/callback", "POST",
+       summary="Cổng thanh toán báo kết quả giao dịch (xác thực bằng MaXacThuc)", access=Access.PUBLIC, tags=TAGS,
+       responses={200: CallbackOut}, errors=(400, 401, 404, 409))
+def payment_callback() -> Any:
+    _, body = read_json(bp, 16 * 1024)
+    if not isinstance(body, dict):
+        return json_response(400, {"MaLoi": "01", "MoTaLoi": "Dữ liệu không hợp lệ"})
+    try:
+        payments.handle_callback(body, lookup.client_ip(bp.current_request.context))
+    except payments.CallbackRefused as refused:
+        return json_response(refused.status, {"MaLoi": refused.code, "MoTaLoi": refused.message})
+    return json_response(200, {"MaLoi": "00", "MoTaLoi": "Đã nhận kết quả giao dịch"})
