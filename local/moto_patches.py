@@ -12,6 +12,17 @@ upgrade of moto that fixes a bug shows up as a failing "still needed" test):
    Step Functions service model and gives timestamps as epoch milliseconds, as AWS does.
 2. ``StartExecution`` without ``name`` gets the ARN ``…:None`` in the executing backend, so a
    second unnamed run collides with the first. The patch names such runs with a UUID, like AWS.
+3. moto's DynamoDB backend is not thread-safe: under concurrent requests ``TransactWriteItems``
+   deep-copies tables while other threads write them ("dictionary changed size during
+   iteration" → 500). DynamoDB itself serialises conflicting writes; the patch serialises
+   every DynamoDB request in the moto server with one lock, which keeps moto's answers right
+   (found by the 500-concurrent-intakes test, tests/e2e/test_concurrency.py).
+4. ``TransactWriteItems`` deep-copies every table it touches, once per item, to roll back on
+   failure: each transaction costs O(table size), so the local stack slows down as dossiers
+   accumulate (and cost-per-page benchmarks would measure moto, not hoso). The patch snapshots
+   only the items the transaction touches (and the stream's length) and restores exactly those
+   on failure — the same all-or-nothing result, stream records of a cancelled transaction
+   included.
 """
 
 from __future__ import annotations
@@ -94,6 +105,78 @@ def _patch_unnamed_executions() -> None:
     StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
 
 
+_dynamodb_lock = threading.RLock()
+
+
+def _patch_dynamodb_thread_safety() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+
+    @wraps(original)
+    def call_action(self: Any) -> Any:
+        with _dynamodb_lock:
+            return original(self)
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def _patch_transaction_rollback() -> None:
+    import copy
+    import types
+
+    import moto.dynamodb.models as dynamodb_models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = DynamoDBBackend.transact_write_items
+    real_deepcopy = copy.deepcopy
+    # The backend's own rollback copies whole tables: make that copy free (it "restores" the
+    # very table object) and roll back the touched items ourselves.
+    shim = types.SimpleNamespace(
+        deepcopy=lambda value, memo=None: value if isinstance(value, Table) else real_deepcopy(value, memo)
+    )
+
+    def _key(table: Any, attrs: dict[str, Any]) -> tuple[Any, Any] | None:
+        if table.hash_key_attr not in attrs:
+            return None
+        range_value = attrs.get(table.range_key_attr) if table.range_key_attr else None
+        return DynamoType(attrs[table.hash_key_attr]), DynamoType(range_value) if range_value is not None else None
+
+    @wraps(original)
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        touched: list[tuple[Any, Any, Any, Any]] = []
+        streams: dict[int, tuple[Any, int]] = {}
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            key = _key(table, op.get("Key") or op.get("Item") or {}) if table is not None else None
+            if table is None or key is None:
+                continue
+            touched.append((table, key[0], key[1], real_deepcopy(table.get_item(*key))))
+            if table.stream_shard is not None:
+                streams.setdefault(id(table), (table.stream_shard, len(table.stream_shard.items)))
+        dynamodb_models.copy = shim  # type: ignore[attr-defined]
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_value, range_value, item in reversed(touched):
+                if range_value is None:
+                    table.items.pop(hash_value, None) if item is None else table.items.__setitem__(hash_value, item)
+                elif item is None:
+                    table.items[hash_value].pop(range_value, None)
+                else:
+                    table.items[hash_value][range_value] = item
+            for shard, length in streams.values():
+                del shard.items[length:]
+            raise
+        finally:
+            dynamodb_models.copy = copy  # type: ignore[attr-defined]
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Apply every patch once per process (later calls do nothing)."""
     global _applied
@@ -102,4 +185,6 @@ def apply() -> None:
             return
         _patch_sfn_service_task()
         _patch_unnamed_executions()
+        _patch_dynamodb_thread_safety()
+        _patch_transaction_rollback()
         _applied = True

@@ -34,12 +34,35 @@ Exit codes: 0 after a clean stop, 2 when a port is taken (message in Vietnamese 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import secrets
 import signal
 import sys
 import threading
+from urllib.parse import urlencode
 
 from local.stack import LocalStack, PortInUseError
+
+
+def vneid_login_url(vneid_url: str, api_url: str) -> str:
+    """The simulator's login page (the accounts to choose from), as an OIDC client opens it;
+    after a choice it redirects to the API docs with the authorization code."""
+    from chalicelib.settings import get_settings
+
+    verifier = secrets.token_urlsafe(32)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    query = {
+        "response_type": "code",
+        "client_id": get_settings().vneid_audience,
+        "redirect_uri": f"{api_url}/docs",
+        "scope": "openid",
+        "state": secrets.token_urlsafe(8),
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    return f"{vneid_url}/oauth2/authorize?{urlencode(query)}"
 
 
 def banner(stack: LocalStack) -> str:
@@ -57,9 +80,9 @@ def banner(stack: LocalStack) -> str:
         f"  AWS (moto)                  {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
     ]
     if "vneid" in sims:
-        lines.append(f"  Đăng nhập VNeID / login     {sims['vneid']}/oauth2/authorize")
+        lines.append(f"  Đăng nhập VNeID / login     {vneid_login_url(sims['vneid'], stack.api_url)}")
     if "dvcqg" in sims:
-        lines.append(f"  Hồ sơ DVCQG đã nhận         {sims['dvcqg']}/_sim/records")
+        lines.append(f"  DVCQG: hồ sơ đã nhận        {sims['dvcqg']}/   (JSON: {sims['dvcqg']}/_sim/records)")
     lines += ["", "  Trình mô phỏng / simulators:"]
     lines += [f"    {name:<26}{url}" for name, url in sims.items()]
     lines += ["", "  Tài khoản mẫu / demo accounts (đăng nhập VNeID bằng số định danh / log in with the number):"]

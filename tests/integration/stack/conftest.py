@@ -1,12 +1,15 @@
 """One moto server for the folder (in-process, patched as ``make run`` patches it), the
-fixture template provisioned into it, and the real template synthesised from infra/."""
+fixture template provisioned into it, and the real template synthesised from infra/.
+
+moto keeps one state per process, shared by every server in it (the e2e tier's LocalStack
+may still be running): nothing here resets it. The fixture template's names (stage ``fx``)
+never collide with the real template's, and provisioning is idempotent."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +23,6 @@ from local import moto_patches
 from local.provision import ProvisionResult, provision
 from local.stack import REPO_ROOT, SYNTH_TIMEOUT_S, configure_moto, synth_command, template_is_stale, template_path
 from tests.integration.stack import fixture_template
-
-
-def reset_moto(url: str) -> None:
-    """Forget every resource (moto's state is per process) and turn executions back on."""
-    request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        answer.read()
-    configure_moto(url)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +83,6 @@ def real_template(real_template_file: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def fixture_provisioned(moto_url: str) -> ProvisionResult:
-    reset_moto(moto_url)
     return provision(fixture_template.template(), moto_url, stack_name="hoso-fx")
 
 

@@ -11,9 +11,11 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -100,6 +102,40 @@ def test_unnamed_executions_get_their_own_names(moto_url: str) -> None:
     assert first != second
     assert not first.endswith(":None")
     assert len(sfn.list_executions(stateMachineArn=child)["executions"]) == 2
+
+
+def test_dynamodb_requests_are_served_one_at_a_time(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's DynamoDB backend is not thread-safe (TransactWriteItems copies tables that other
+    requests are writing): the patch serialises DynamoDB requests in the server."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    ddb = boto3.session.Session().client("dynamodb", endpoint_url=moto_url, region_name="ap-southeast-1")
+    table = f"hoso-fx-lock-{uuid.uuid4().hex[:8]}"
+    ddb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    active, peak, counter = 0, 0, threading.Lock()
+    original = DynamoDBBackend.describe_table
+
+    def observed(self: Any, name: str) -> Any:
+        nonlocal active, peak
+        with counter:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.1)
+        with counter:
+            active -= 1
+        return original(self, name)
+
+    monkeypatch.setattr(DynamoDBBackend, "describe_table", observed)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: ddb.describe_table(TableName=table), range(4)))
+
+    assert [a["Table"]["TableName"] for a in answers] == [table] * 4
+    assert peak == 1
 
 
 def test_applying_twice_changes_nothing() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,6 @@ import pytest
 
 from local.provision import SERVERLESS_FUNCTION, ProvisionError, ProvisionResult, provision
 from tests.integration.stack import fixture_template
-from tests.integration.stack.conftest import reset_moto
 
 EMULATED = {
     "AWS::DynamoDB::Table",
@@ -31,11 +31,19 @@ EMULATED = {
 }
 
 
+def _renamed(template: dict[str, Any], stage: str) -> dict[str, Any]:
+    """The real template with its physical names moved to another stage: the same shapes in a
+    namespace of its own (moto's state is shared with whatever else runs in this process)."""
+    text = json.dumps(template).replace("hoso-dev", f"hoso-{stage}").replace("hoso/dev/", f"hoso/{stage}/")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module", params=["fixture", "real"])
 def case(request: pytest.FixtureRequest, moto_url: str) -> Iterator[tuple[dict[str, Any], ProvisionResult]]:
-    template = fixture_template.template() if request.param == "fixture" else request.getfixturevalue("real_template")
-    reset_moto(moto_url)
-    stack = "hoso-fx" if request.param == "fixture" else "hoso-dev"
+    if request.param == "fixture":
+        template, stack = fixture_template.template(), "hoso-fx"
+    else:
+        template, stack = _renamed(request.getfixturevalue("real_template"), "rt"), "hoso-rt"
     yield template, provision(template, moto_url, stack_name=stack)
 
 
@@ -221,36 +229,48 @@ def test_provisioning_twice_gives_the_same_resources(case: tuple[dict[str, Any],
     assert second.functions.keys() == first.functions.keys()
 
 
-def test_the_state_machine_runs_with_its_substituted_queue_and_table(
-    fixture_provisioned: ProvisionResult, aws: Any
-) -> None:
-    """The fixture's flow hands a task token to the agency queue named by a substitution."""
-    machine = fixture_provisioned.resources["StateMachineBirthFlow1A2B3C4D"].ref
-    queue = fixture_provisioned.resources["QueueAgencyTasksF3B33076"].ref
-    sfn = aws("stepfunctions")
-    execution = sfn.start_execution(stateMachineArn=machine, name="G12-260101-0001", input="{}")["executionArn"]
+def _fixture_subset(*logical_ids: str) -> dict[str, Any]:
+    full = fixture_template.template()
+    return {**full, "Resources": {lid: full["Resources"][lid] for lid in logical_ids}}
 
-    messages = aws("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=5).get("Messages", [])
-    assert len(messages) == 1
-    body = json.loads(messages[0]["Body"])
+
+def test_the_state_machine_runs_with_its_substituted_queue_and_table(moto_url: str, aws: Any) -> None:
+    """The fixture's flow hands a task token to the agency queue named by a substitution."""
+    result = provision(
+        _fixture_subset(
+            "Key961B73FD",
+            "TableDossiersC0061235",
+            "DlqAgencyTasksB99D851F",
+            "QueueAgencyTasksF3B33076",
+            "StateMachineRole0C7E7A7B",
+            "StateMachineBirthFlow1A2B3C4D",
+        ),
+        moto_url,
+        stack_name="hoso-fx",
+    )
+    machine = result.resources["StateMachineBirthFlow1A2B3C4D"].ref
+    queue = result.resources["QueueAgencyTasksF3B33076"].ref
+    sfn = aws("stepfunctions")
+    execution = sfn.start_execution(stateMachineArn=machine, name=f"G12-{uuid.uuid4().hex[:8]}", input="{}")
+    [message] = aws("sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
+    body = json.loads(message["Body"])
     assert body["table"] == "hoso-fx-dossiers"
     sfn.send_task_success(taskToken=body["token"], output=json.dumps({"ket_qua": "đã xử lý"}))
     deadline = time.monotonic() + 10
-    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+    while (described := sfn.describe_execution(executionArn=execution["executionArn"]))["status"] == "RUNNING":
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"ket_qua": "đã xử lý"}
 
 
-def test_given_secret_values_replace_generated_ones(fixture_provisioned: ProvisionResult, aws: Any) -> None:
+def test_given_secret_values_replace_generated_ones(moto_url: str, aws: Any) -> None:
+    template = _fixture_subset("SecretDvcqgHmacKeysC989FD99", "Key961B73FD")
+    provision(template, moto_url, stack_name="hoso-fx")
     keys = json.dumps({"dvcqg-2026": "khóa-bí-mật"})
-    provision(
-        fixture_template.template(),
-        fixture_provisioned.endpoint_url,
-        stack_name="hoso-fx",
-        secret_values={"hoso/fx/dvcqg-hmac-keys": keys},
-    )
+
+    provision(template, moto_url, stack_name="hoso-fx", secret_values={"hoso/fx/dvcqg-hmac-keys": keys})
+
     assert aws("secretsmanager").get_secret_value(SecretId="hoso/fx/dvcqg-hmac-keys")["SecretString"] == keys
 
 

@@ -169,6 +169,10 @@ def test_make_run_serves_until_interrupted(real_template_file: Path) -> None:
         api = re.search(r"API\s+(http://127\.0\.0\.1:\d+)", banner)
         assert api, banner
         assert requests.get(f"{api.group(1)}/health", timeout=10).status_code == 200
+        login = re.search(r"VNeID / login\s+(\S+)", banner)
+        assert login, banner
+        page = requests.get(login.group(1), timeout=10)
+        assert page.status_code == 200 and "001185004101" in page.text  # the accounts to log in as
         for account in ("001185004101", "Nguyễn Thị Thu Hà"):
             assert account in banner
     finally:
