@@ -25,6 +25,7 @@ from moto import mock_aws
 from chalicelib import aws
 from chalicelib.api import documents as documents_api
 from chalicelib.api import payments as payments_api
+from chalicelib.api import post as post_api
 from chalicelib.api import public as public_api
 from chalicelib.documents import signing, trust
 from chalicelib.documents import store as docstore
@@ -146,7 +147,7 @@ class World:
 
 def _app() -> Chalice:
     app = Chalice(app_name="hoso-documents-test")
-    for blueprint in (documents_api.bp, public_api.bp, payments_api.bp):
+    for blueprint in (documents_api.bp, public_api.bp, payments_api.bp, post_api.bp):
         app.register_blueprint(blueprint)
     return app
 

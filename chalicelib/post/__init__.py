@@ -1,0 +1,15 @@
+"""Result delivery by the public postal service (SPEC §7.5, FR-18).
+
+- :func:`service.create_order`: when the result is ready (status 9) and the applicant chose
+  postal return, the one-stop officer books a delivery: ``orderNumber`` = the dossier code,
+  sender (the unit's desk) and receiver (the applicant, with province and commune codes), COD
+  = the fees still to collect on delivery. The applicant's choice becomes ``HinhThucNhanKetQua``
+  "1", which the DVCQG sync sends as ``HinhThuc`` "1".
+- :func:`service.handle_tracking`: the postal service's tracking callbacks (an integration
+  client's bearer credential, scoped to the dossier's procedure) are recorded on the order and
+  in the dossier's audit trail; "delivered" moves the dossier to status 10 with the process's
+  ``deliver_result`` action, as the system actor "Bưu chính công ích".
+
+Records: ``DOSSIER#<code>`` / ``POST#ORDER`` in the dossiers table (the order, its tracking
+number and every status received).
+"""
