@@ -21,11 +21,13 @@ variable                           default         meaning
                                                    keys, given to the DVCQG simulator and stored in the
                                                    ``hoso/<stage>/dvcqg-hmac-keys`` secret
 ``SIM_DVCQG_USERNAME`` /           ``hoso`` /      DVCQG login, given to the simulator and stored in the
-``SIM_DVCQG_PASSWORD``             ``hoso-dev``    ``hoso/<stage>/dvcqg-credentials`` secret
+``SIM_DVCQG_PASSWORD``             ``hoso-dev``    ``hoso/<stage>/dvcqg-credentials`` secret (the
+                                                   coordinator's and province's too, unless
+                                                   ``SIM_COORDINATOR_…``/``SIM_PROVINCE_…`` give their own)
 ``SIM_PAYMENT_HMAC_KEY``           ``dev-payment-  the payment platform's HMAC key (simulator and the
                                    key``           ``hoso/<stage>/payment-hmac-key`` secret)
-``SIM_<NAME>_PORT`` and other      see             ports and settings of each simulator (NAME = DVCQG,
-``SIM_*`` variables                local/simulators COORDINATOR, PROVINCE, VNEID, …)
+``SIM_<NAME>_PORT`` and other      8101…8109       ports and settings of each simulator (NAME = DVCQG,
+``SIM_*`` variables                                COORDINATOR, PROVINCE, VNEID, …): local/simulators
 =================================  ==============  ====================================================
 
 Exit codes: 0 after a clean stop, 2 when a port is taken (message in Vietnamese and English),
@@ -43,14 +45,15 @@ import sys
 import threading
 from urllib.parse import urlencode
 
+from chalicelib.settings import get_settings
+from local.simulators import PortBusyError
+from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
 from local.stack import LocalStack, PortInUseError
 
 
 def vneid_login_url(vneid_url: str, api_url: str) -> str:
     """The simulator's login page (the accounts to choose from), as an OIDC client opens it;
     after a choice it redirects to the API docs with the authorization code."""
-    from chalicelib.settings import get_settings
-
     verifier = secrets.token_urlsafe(32)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     query = {
@@ -66,8 +69,6 @@ def vneid_login_url(vneid_url: str, api_url: str) -> str:
 
 
 def banner(stack: LocalStack) -> str:
-    from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
-
     units = {u["code"]: u["name"] for u in DEMO_UNITS}
     sims = {s.name: s.url for s in stack.simulators}
     lines = [
@@ -95,8 +96,6 @@ def banner(stack: LocalStack) -> str:
 
 
 def main() -> int:
-    from local.simulators import PortBusyError
-
     # SIGTERM stops the stack the same way Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     stack = LocalStack(dict(os.environ))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -28,13 +29,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from chalice.local import ThreadedHTTPServer
+from chalice.config import Config
+from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
+from moto.server import ThreadedMotoServer
 
+from chalicelib import aws, settings
+from chalicelib.integrations import secrets
 from chalicelib.observability import logger
+from chalicelib.store import models
 from infra.resources import secret_name
 from local import moto_patches
-from local.dispatcher import Dispatcher, HandlerResolver, import_handler
+from local.dispatcher import Dispatcher
 from local.provision import ProvisionResult, provision
+from local.simulators import DEFAULT_PORTS, HOST, PortBusyError, RunningServer, start_simulators
+from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -61,6 +69,10 @@ _SIMULATOR_URL_VARIABLES = {
     "post": ("POST_BASE_URL",),
     "agency": ("AGENCY_BASE_URL",),
 }
+
+
+# Sync destinations whose simulators fall back to DVCQG's account unless given their own.
+_OWN_ACCOUNTS = ("coordinator", "province")
 
 
 class PortInUseError(RuntimeError):
@@ -149,8 +161,6 @@ class LocalStack:
         env: Mapping[str, str] | None = None,
         *,
         template: Path | Mapping[str, Any] | None = None,
-        handler_resolver: HandlerResolver = import_handler,
-        seed: bool = True,
     ) -> None:
         merged = {**DEFAULTS, **dict(os.environ if env is None else env)}
         self.env = merged
@@ -160,11 +170,9 @@ class LocalStack:
         self.api_port = int(merged["HOSO_API_PORT"])
         self.moto_port = int(merged["MOTO_PORT"])
         self._template = template
-        self._handler_resolver = handler_resolver
-        self._seed = seed
         self.api_url = ""
         self.moto_url = ""
-        self.simulators: list[Any] = []
+        self.simulators: list[RunningServer] = []
         self.dispatcher: Dispatcher | None = None
         self.provisioned: ProvisionResult | None = None
         self._moto: Any = None
@@ -192,7 +200,7 @@ class LocalStack:
             self._set_environment(self.provisioned)
             self._run_seed()
             self._serve_api()
-            self.dispatcher = Dispatcher(self.provisioned, self._handler_resolver)
+            self.dispatcher = Dispatcher(self.provisioned)
             self.dispatcher.start()
         except BaseException:
             self.stop()
@@ -229,8 +237,6 @@ class LocalStack:
     # --- steps -----------------------------------------------------------------------------
     def check_ports(self) -> None:
         """Fail before starting anything when a port is taken (PortInUseError, PortBusyError)."""
-        from local.simulators import DEFAULT_PORTS, HOST, PortBusyError
-
         for what, port, variable in (("API", self.api_port, "HOSO_API_PORT"), ("moto", self.moto_port, "MOTO_PORT")):
             if port and not port_is_free(self.host, port):
                 raise PortInUseError(what, self.host, port, variable)
@@ -246,15 +252,9 @@ class LocalStack:
         return json.loads(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
     def _start_simulators(self, env: Mapping[str, str]) -> None:
-        from local.simulators import start_simulators
-
         self.simulators = list(start_simulators(env))
 
     def _start_moto(self) -> None:
-        import logging
-
-        from moto.server import ThreadedMotoServer
-
         moto_patches.apply()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         if self.moto_port:
@@ -283,19 +283,34 @@ class LocalStack:
 
     def _shared_secrets(self) -> dict[str, str]:
         """What hoso and the simulators must agree on: given in the environment or the local defaults."""
-        from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
-
         env = self.env
-        return {
+        shared = {
             "HOSO_DVCQG_HMAC_KEYS": env.get("HOSO_DVCQG_HMAC_KEYS") or DEFAULT_HMAC_KEYS,
             "SIM_DVCQG_USERNAME": env.get("SIM_DVCQG_USERNAME") or "hoso",
             "SIM_DVCQG_PASSWORD": env.get("SIM_DVCQG_PASSWORD") or "hoso-dev",
             "SIM_PAYMENT_HMAC_KEY": env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key",
         }
+        # The coordinator and the provincial system have their own accounts only when given.
+        for name in _OWN_ACCOUNTS:
+            for part in ("USERNAME", "PASSWORD"):
+                if env.get(f"SIM_{name.upper()}_{part}"):
+                    shared[f"SIM_{name.upper()}_{part}"] = env[f"SIM_{name.upper()}_{part}"]
+        return shared
 
     def _secret_values(self, shared: Mapping[str, str]) -> dict[str, str]:
-        """The template's secrets that must hold the simulators' values (the shapes infra gives them)."""
-        credentials = {"username": shared["SIM_DVCQG_USERNAME"], "password": shared["SIM_DVCQG_PASSWORD"]}
+        """The template's secrets that must hold the simulators' values, in the shapes chalicelib
+        reads: ``{"username", "password", "<destination>": {...}}`` for the sync accounts."""
+        credentials: dict[str, Any] = {
+            "username": shared["SIM_DVCQG_USERNAME"],
+            "password": shared["SIM_DVCQG_PASSWORD"],
+        }
+        for name in _OWN_ACCOUNTS:
+            prefix = f"SIM_{name.upper()}_"
+            if prefix + "USERNAME" in shared or prefix + "PASSWORD" in shared:
+                credentials[name] = {
+                    "username": shared.get(prefix + "USERNAME", credentials["username"]),
+                    "password": shared.get(prefix + "PASSWORD", credentials["password"]),
+                }
         return {
             secret_name(self.stage, "dvcqg-hmac-keys"): shared["HOSO_DVCQG_HMAC_KEYS"],
             secret_name(self.stage, "dvcqg-credentials"): json.dumps(credentials),
@@ -338,8 +353,6 @@ class LocalStack:
         _reset_app_caches()
 
     def _run_seed(self) -> None:
-        if not self._seed:
-            return
         if importlib.util.find_spec("local.seed") is None:
             logger.info("Local stack: no local/seed.py, nothing seeded")
             return
@@ -353,9 +366,6 @@ class LocalStack:
 
     def _bind_api(self, provisioned: ProvisionResult) -> None:
         """Listen now (so port 0 becomes a real port for HOSO_PUBLIC_BASE_URL); serve later."""
-        from chalice.config import Config
-        from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
-
         app = importlib.import_module("app").app
         api = provisioned.api_function
         # Chalice's local gateway reads the timeout and memory size (the Lambda context) from
@@ -427,10 +437,6 @@ def configure_moto(moto_url: str) -> None:
 
 def _reset_app_caches() -> None:
     """Forget what the app cached from an older environment (settings, clients, connections)."""
-    from chalicelib import aws, settings
-    from chalicelib.integrations import secrets
-    from chalicelib.store import models
-
     settings.reset_settings_cache()
     aws.reset_clients()
     models.reset_connections()

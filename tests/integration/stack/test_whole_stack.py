@@ -42,7 +42,8 @@ def environ_before() -> dict[str, str]:
 def stack(
     threads_before: set[threading.Thread], environ_before: dict[str, str], real_template_file: Path
 ) -> Iterator[LocalStack]:
-    running = LocalStack({**os.environ, **FREE_PORTS}, template=real_template_file).start()
+    env = {**os.environ, **FREE_PORTS, "SIM_PROVINCE_USERNAME": "tinh", "SIM_PROVINCE_PASSWORD": "mật-khẩu-tỉnh"}
+    running = LocalStack(env, template=real_template_file).start()
     yield running
     running.stop()
 
@@ -99,9 +100,11 @@ def test_the_dvcqg_secrets_are_the_simulators(stack: LocalStack) -> None:
     credentials = json.loads(secrets.get_secret_value(SecretId="hoso/dev/dvcqg-credentials")["SecretString"])
     sims = {s.name: s.url for s in stack.simulators}
 
-    login = requests.post(f"{sims['dvcqg']}/login", json=credentials, timeout=10).json()
-
-    assert login["error_code"] == 0 and login["session"]
+    for destination in ("dvcqg", "coordinator", "province"):
+        account = credentials.get(destination, credentials)
+        login = requests.post(f"{sims[destination]}/login", json=account, timeout=10).json()
+        assert login["error_code"] == 0 and login["session"], destination
+    assert credentials["province"]["username"] == "tinh"
     keys = json.loads(secrets.get_secret_value(SecretId="hoso/dev/dvcqg-hmac-keys")["SecretString"])
     assert keys and all(isinstance(v, str) and v for v in keys.values())
 
