@@ -8,9 +8,9 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.documents import forms, lookup, results, signing, trust
+from chalicelib.documents import forms, lookup, results, trust
 from chalicelib.documents import pdf as pdfkit
 from chalicelib.documents import store as docstore
 from chalicelib.domain.catalogue import OfficerProfile, Unit
@@ -23,6 +23,9 @@ from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_repo
+
+if TYPE_CHECKING:
+    from chalicelib.documents.signing import VerificationReport
 
 ISSUERS = frozenset({Role.APPRAISER, Role.HEAD, Role.LEADER, Role.CLERK})
 SIGNERS = frozenset({Role.HEAD, Role.LEADER, Role.CLERK})
@@ -130,6 +133,8 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
     if hashlib.sha256(current).hexdigest() != ref.sha256:
         logger.error("stored result does not match its recorded hash", extra={"code": code, "doc_id": doc_id})
         raise HosoError("DOCUMENT_INTEGRITY", "Tệp kết quả lưu trữ không khớp giá trị băm đã ghi nhận.", 409)
+    from chalicelib.documents import signing  # pyHanko: loaded only by the functions that sign or verify
+
     head, unit = _letterhead(dossier, "", dossier_service.now())
     signer = signing.SignerIdentity(officer.sub, officer.name, unit.name if unit else dossier.unit_code)
     why = reason.strip() or ("Phê duyệt kết quả giải quyết" if role is Role.LEADER else "Xác thực văn bản kết quả")
@@ -186,7 +191,9 @@ def sign_batch(items: list[tuple[str, str]], officer: OfficerProfile, reason: st
 
 
 # --- verification and downloads -------------------------------------------------------------
-def verify_bytes(content: bytes) -> signing.VerificationReport:
+def verify_bytes(content: bytes) -> VerificationReport:
+    from chalicelib.documents import signing  # pyHanko: loaded only by the functions that sign or verify
+
     return signing.verify_pdf(content, trust.roots())
 
 
