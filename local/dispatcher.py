@@ -288,12 +288,9 @@ class Dispatcher:
         self,
         provisioned: ProvisionResult,
         handler_resolver: HandlerResolver = import_handler,
-        *,
-        poll_wait_s: int = POLL_WAIT_S,
     ) -> None:
         self.provisioned = provisioned
         self._resolve = handler_resolver
-        self._poll_wait_s = poll_wait_s
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._clients: dict[str, Any] = {}
@@ -335,6 +332,10 @@ class Dispatcher:
         if alive:
             logger.error("Local dispatcher: threads still running after stop", extra={"threads": alive})
         self._threads = []
+        with self._clients_lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
 
     @property
     def threads(self) -> list[threading.Thread]:
@@ -359,7 +360,7 @@ class Dispatcher:
                     service,
                     endpoint_url=self.provisioned.endpoint_url,
                     region_name=self.provisioned.region,
-                    config=Config(retries={"max_attempts": 3}, read_timeout=self._poll_wait_s + 10),
+                    config=Config(retries={"max_attempts": 3}, read_timeout=POLL_WAIT_S + 10),
                 )
             return self._clients[service]
 
@@ -404,7 +405,7 @@ class Dispatcher:
     def _receive(self, queue_url: str, limit: int) -> list[dict[str, Any]]:
         sqs = self.client("sqs")
         messages: list[dict[str, Any]] = []
-        wait = self._poll_wait_s
+        wait = POLL_WAIT_S
         while len(messages) < limit and not self._stop.is_set():
             got = sqs.receive_message(
                 QueueUrl=queue_url,

@@ -174,6 +174,11 @@ class _Provisioner:
             )
         return self._clients[service]
 
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
     # --- driving ---------------------------------------------------------------------------
     def run(self) -> ProvisionResult:
         for lid in self.definitions:
@@ -757,7 +762,11 @@ def provision(
     ``secret_values`` (secret name → secret string) replaces the template's generated or
     literal secret values, e.g. the DVCQG HMAC keys the local simulators also use.
     """
-    result = _Provisioner(template, endpoint_url, account_id, region, stack_name, secret_values or {}).run()
+    provisioner = _Provisioner(template, endpoint_url, account_id, region, stack_name, secret_values or {})
+    try:
+        result = provisioner.run()
+    finally:
+        provisioner.close()
     logger.info(
         "Local stack: template provisioned",
         extra={
