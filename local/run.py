@@ -96,7 +96,9 @@ def banner(stack: LocalStack) -> str:
 
 
 def main() -> int:
-    # SIGTERM stops the stack the same way Ctrl-C does.
+    # Ctrl-C and SIGTERM stop the stack; SIGINT explicitly too, as a shell that starts us in
+    # the background leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     stack = LocalStack(dict(os.environ))
     try:
