@@ -3,7 +3,10 @@ officers, calendar overrides. Lists use the ``TYPE#<kind>`` index — never a Sc
 
 from __future__ import annotations
 
-from typing import TypeVar
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -15,6 +18,31 @@ from chalicelib.domain.process import ProcessDefinition
 from chalicelib.store.models import CatalogueItem
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+# Catalogue reads sit on every intake and transition; the catalogue changes rarely. Entries
+# live CACHE_TTL_S in each process (a warm Lambda): an administrator's change is seen by every
+# function within that time. Published process versions never change, so they are cached too.
+CACHE_TTL_S = 60.0
+_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def _cached(key: tuple[Any, ...], load: Callable[[], T]) -> T:
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit and now - hit[0] < CACHE_TTL_S:
+        return hit[1]  # type: ignore[no-any-return]
+    value = load()
+    with _cache_lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
 
 
 class AlreadyPublished(Exception):
@@ -22,6 +50,7 @@ class AlreadyPublished(Exception):
 
 
 def _put(kind: str, pk: str, sk: str, model: BaseModel, sort: str, *, once: bool = False) -> None:
+    clear_cache()
     item = CatalogueItem(pk=pk, sk=sk, data=model.model_dump(mode="json"), gsi1pk=f"TYPE#{kind}", gsi1sk=sort)
     try:
         item.save(condition=CatalogueItem.pk.does_not_exist() if once else None)
@@ -47,7 +76,7 @@ def put_unit(unit: Unit) -> None:
 
 
 def get_unit(code: str) -> Unit | None:
-    return _get(f"UNIT#{code}", "META", Unit)
+    return _cached(("unit", code), lambda: _get(f"UNIT#{code}", "META", Unit))
 
 
 def list_units() -> list[Unit]:
@@ -59,7 +88,7 @@ def put_procedure(procedure: Procedure) -> None:
 
 
 def get_procedure(code: str) -> Procedure | None:
-    return _get(f"PROC#{code}", "META", Procedure)
+    return _cached(("procedure", code), lambda: _get(f"PROC#{code}", "META", Procedure))
 
 
 def list_procedures() -> list[Procedure]:
@@ -78,7 +107,7 @@ def put_eform(schema: EFormSchema) -> None:
 
 
 def get_eform(code: str) -> EFormSchema | None:
-    return _get(f"EFORM#{code}", "META", EFormSchema)
+    return _cached(("eform", code), lambda: _get(f"EFORM#{code}", "META", EFormSchema))
 
 
 def publish_process(definition: ProcessDefinition) -> None:
@@ -95,10 +124,15 @@ def publish_process(definition: ProcessDefinition) -> None:
 
 def get_process(code: str, version: int | None = None) -> ProcessDefinition | None:
     if version is not None:
-        return _get(f"PROCESS#{code}", f"V#{version:04d}", ProcessDefinition)
-    latest = list(CatalogueItem.query(f"PROCESS#{code}", CatalogueItem.sk.startswith("V#"), scan_index_forward=False,
-                                      limit=1))
-    return ProcessDefinition.model_validate(latest[0].data) if latest else None
+        return _cached(("process", code, version),
+                       lambda: _get(f"PROCESS#{code}", f"V#{version:04d}", ProcessDefinition))
+
+    def load() -> ProcessDefinition | None:
+        latest = list(CatalogueItem.query(f"PROCESS#{code}", CatalogueItem.sk.startswith("V#"),
+                                          scan_index_forward=False, limit=1))
+        return ProcessDefinition.model_validate(latest[0].data) if latest else None
+
+    return _cached(("process-latest", code), load)
 
 
 def put_officer(officer: OfficerProfile) -> None:
@@ -118,4 +152,5 @@ def put_calendar_override(override: CalendarOverride) -> None:
 
 
 def list_calendar_overrides() -> list[CalendarOverride]:
-    return [CalendarOverride.model_validate(i.data) for i in CatalogueItem.query("CALENDAR")]
+    return _cached(("calendar",), lambda: [CalendarOverride.model_validate(i.data)
+                                           for i in CatalogueItem.query("CALENDAR")])

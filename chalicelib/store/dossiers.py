@@ -193,11 +193,14 @@ def create(
                     )
             return dossier
         except TransactWriteError as err:
-            reasons = _reasons(err)
-            if reference is not None and reasons and reasons[-1] == "ConditionalCheckFailed":  # the ref is last
-                raise DuplicateReference(DvcqgRefItem.get(f"DVCQGREF#{reference.dvcqg_ref}", "REF")) from None
+            # PynamoDB groups operations by kind, so reasons can't be matched by position:
+            # a failed condition with a reference may mean a twin intake won — look it up.
+            if reference is not None and "ConditionalCheckFailed" in _reasons(err):
+                existing = find_reference(reference.dvcqg_ref)
+                if existing is not None:
+                    raise DuplicateReference(existing) from None
             # The counter moved (or the transaction conflicted): read it again and retry.
-            time.sleep(random.uniform(0, min(0.05, 0.002 * (attempt + 1))))  # noqa: S311 — jitter, not crypto
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))  # noqa: S311 — jitter, not crypto
     raise CodeAllocationContention(key)
 
 

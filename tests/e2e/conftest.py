@@ -67,14 +67,26 @@ class Officer:
     def post(self, path: str, body: Any) -> requests.Response:
         return requests.post(f"{self.api}{path}", headers=self.headers, json=body, timeout=30)
 
+    def all_pages(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every item of a paginated list, following the opaque cursors."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.get(path, **params, limit=100, **({"cursor": cursor} if cursor else {}))
+            assert page.status_code == 200, page.text
+            items += page.json()["items"]
+            cursor = page.json()["cursor"]
+            if not cursor:
+                return items
+
     def act(self, code: str, action: str, **fields: Any) -> requests.Response:
         return self.post(f"/v1/dossiers/{code}/actions", {"action": action, **fields})
 
 
 def post_signed(api: str, body: dict[str, Any], key_id: str = "dvcqg-2026", ts: int | None = None,
-                raw: bytes | None = None) -> requests.Response:
+                raw: bytes | None = None, timeout: float = 30) -> requests.Response:
     raw = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
     ts = int(time.time()) if ts is None else ts
     headers = {"Content-Type": "application/json", "X-Hoso-Key-Id": key_id, "X-Hoso-Timestamp": str(ts),
                "X-Hoso-Signature": sign(HMAC_KEYS.get(key_id, "unknown"), raw, ts)}
-    return requests.post(f"{api}/v1/dvcqg/dossiers", data=raw, headers=headers, timeout=30)
+    return requests.post(f"{api}/v1/dvcqg/dossiers", data=raw, headers=headers, timeout=timeout)

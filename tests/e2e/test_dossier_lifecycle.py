@@ -47,8 +47,8 @@ def test_a_dvcqg_dossier_goes_from_intake_to_processed(stack: LocalStack) -> Non
     unit = code.split("-")[0]
 
     desk = Officer(stack, "desk", unit)
-    queue = desk.get(f"/v1/units/{unit}/worklist", status=1).json()
-    assert code in [d["code"] for d in queue["items"]], "desk officers see the new online dossier in their queue"
+    queue = desk.all_pages(f"/v1/units/{unit}/worklist", status=1)
+    assert code in [d["code"] for d in queue], "desk officers see the new online dossier in their queue"
 
     view = walk_to_processed(stack, code, unit, online=True)
     dossier = view["dossier"]

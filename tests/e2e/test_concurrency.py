@@ -1,0 +1,49 @@
+"""Codes and transitions under concurrency, through HTTP on the local stack."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+
+from chalicelib.domain.codes import parse_dossier_code
+from chalicelib.domain.intake import DESK_EXAMPLE
+from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT
+from local.simulators.dvcqg import build_dossier
+from local.stack import LocalStack
+from tests.e2e.conftest import Officer, post_signed
+
+
+def test_five_hundred_concurrent_intakes_get_unique_contiguous_codes(stack: LocalStack) -> None:
+    def intake(i: int) -> str:
+        unit = HCMC_UNIT if i % 2 else HANOI_UNIT
+        # Every intake of a unit on a day contends for one counter: this measures correctness under
+        # contention, not latency, so the client waits as long as it takes.
+        answer = post_signed(stack.api_url, build_dossier(overrides={"MaDonViTiepNhan": unit}), timeout=300)
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["MaHoSo"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(intake, range(500)))
+    assert len(set(codes)) == 500, "no duplicate codes"
+    by_counter: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for code in codes:
+        parsed = parse_dossier_code(code)
+        by_counter[(parsed.unit_code, parsed.received_on)].append(parsed.sequence)
+    for sequences in by_counter.values():
+        ordered = sorted(sequences)
+        # other tests in the session may have taken earlier numbers: contiguous from where this run started
+        assert ordered == list(range(ordered[0], ordered[0] + len(ordered))), "no gaps"
+
+
+def test_fifty_concurrent_transitions_on_one_dossier_have_one_winner(stack: LocalStack) -> None:
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    code = desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT}).json()["dossier"]["code"]
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        answers = list(pool.map(lambda _: desk.act(code, "chuyen_phong"), range(50)))
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) <= {200, 409}
+    losers = [a.json() for a in answers if a.status_code == 409]
+    assert {body["error_code"] for body in losers} <= {"VERSION_CONFLICT", "ACTION_NOT_ALLOWED"}
+    events = desk.get(f"/v1/dossiers/{code}").json()["events"]
+    assert [e["seq"] for e in events] == [1, 2] and events[1]["action"] == "submit"
