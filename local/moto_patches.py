@@ -1,8 +1,8 @@
-"""Small fixes to moto 5.2.5's Step Functions interpreter, applied once before the server starts.
+"""Small fixes to moto 5.2.5 (Step Functions, DynamoDB), applied once before the server starts.
 
-Each patch closes a gap measured in ``shared/LOCAL_AWS.md`` and is proven needed by
-``tests/integration/stack/test_moto_patches.py`` (which runs an unpatched server too, so an
-upgrade of moto that fixes a bug shows up as a failing "still needed" test):
+Each patch closes a gap measured in ``shared/LOCAL_AWS.md`` or found by our tests, and
+``tests/integration/stack/test_moto_patches.py`` shows it working; for 1 and 2 it also runs an
+unpatched server, so a moto upgrade that fixes them shows up as a failing "still needed" test:
 
 1. ``arn:aws:states:::states:startExecution`` (plain, ``.sync``, ``.sync:2``): the ASL
    parameters (``StateMachineArn``, ``Input``, ``Name``) reach boto3's camelCase

@@ -138,6 +138,91 @@ def test_dynamodb_requests_are_served_one_at_a_time(moto_url: str, monkeypatch: 
     assert peak == 1
 
 
+def _table_with_stream(ddb: Any) -> tuple[str, str]:
+    table = f"hoso-fx-tx-{uuid.uuid4().hex[:8]}"
+    answer = ddb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    return table, answer["TableDescription"]["LatestStreamArn"]
+
+
+def _stream_events(streams: Any, stream_arn: str) -> list[str]:
+    [shard] = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    return [r["eventName"] for r in streams.get_records(ShardIterator=iterator)["Records"]]
+
+
+def test_a_cancelled_transaction_leaves_items_and_stream_as_they_were(moto_url: str) -> None:
+    session = boto3.session.Session()
+    ddb = session.client("dynamodb", endpoint_url=moto_url, region_name="ap-southeast-1")
+    streams = session.client("dynamodbstreams", endpoint_url=moto_url, region_name="ap-southeast-1")
+    table, stream_arn = _table_with_stream(ddb)
+    dossier = {"pk": {"S": "DOSSIER#G12-260101-0001"}, "sk": {"S": "META"}}
+    ddb.put_item(TableName=table, Item={**dossier, "status": {"S": "2"}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "UNIT#01"}, "sk": {"S": "META"}})
+    event = {"pk": dossier["pk"], "sk": {"S": "EVENT#2"}}
+
+    def transact(must_exist: str) -> None:
+        ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": dossier,
+                        "UpdateExpression": "SET #s = :s",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":s": {"S": "4"}},
+                    }
+                },
+                {"Put": {"TableName": table, "Item": {**event, "action": {"S": "assign"}}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"pk": {"S": must_exist}, "sk": {"S": "META"}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
+            ]
+        )
+
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        transact("UNIT#none")
+
+    assert ddb.get_item(TableName=table, Key=dossier)["Item"]["status"] == {"S": "2"}
+    assert "Item" not in ddb.get_item(TableName=table, Key=event)
+    assert _stream_events(streams, stream_arn) == ["INSERT", "INSERT"]
+
+    transact("UNIT#01")
+
+    assert ddb.get_item(TableName=table, Key=dossier)["Item"]["status"] == {"S": "4"}
+    assert ddb.get_item(TableName=table, Key=event)["Item"]["action"] == {"S": "assign"}
+    assert _stream_events(streams, stream_arn) == ["INSERT", "INSERT", "MODIFY", "INSERT"]
+
+
+def test_transactions_do_not_copy_whole_tables(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transaction's cost must not grow with the table (stock moto deep-copies each table)."""
+    from moto.dynamodb.models.table import Table
+
+    def refuse(self: Any, memo: Any) -> Any:
+        raise AssertionError(f"table {self.name} deep-copied")
+
+    ddb = boto3.session.Session().client("dynamodb", endpoint_url=moto_url, region_name="ap-southeast-1")
+    table, _ = _table_with_stream(ddb)
+    monkeypatch.setattr(Table, "__deepcopy__", refuse, raising=False)
+
+    ddb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": "A"}, "sk": {"S": str(i)}}}} for i in range(3)]
+    )
+
+    assert ddb.scan(TableName=table)["Count"] == 3
+
+
 def test_applying_twice_changes_nothing() -> None:
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
