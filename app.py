@@ -7,11 +7,12 @@ queue/stream names here are resolved to real ARNs by infra."""
 from typing import Any
 from urllib.parse import unquote
 
-from chalice import Chalice
+from chalice import Chalice, Cron
 
-from chalicelib.api import catalogue, docs, dossiers, dvcqg, health, uploads
+from chalicelib.api import catalogue, docs, documents, dossiers, dvcqg, health, payments, post, public, uploads
 from chalicelib.handlers import outbox
 from chalicelib.observability import logger, metrics
+from chalicelib.payments import service as payment_service
 from chalicelib.store import uploads as upload_store
 
 app = Chalice(app_name="hoso")
@@ -22,6 +23,10 @@ app.register_blueprint(dvcqg.bp)
 app.register_blueprint(dossiers.bp)
 app.register_blueprint(catalogue.bp)
 app.register_blueprint(uploads.bp)
+app.register_blueprint(documents.bp)
+app.register_blueprint(public.bp)
+app.register_blueprint(payments.bp)
+app.register_blueprint(post.bp)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
@@ -39,3 +44,9 @@ def attachment_uploaded(event: Any) -> None:
     checked = upload_store.inspect(detail["bucket"]["name"], unquote(detail["object"]["key"]))
     if checked is not None:
         logger.info("upload checked", extra={"upload": checked.id, "status": checked.status})
+
+
+@app.schedule(Cron(0, 18, "*", "*", "?", "*"))  # 01:00 Asia/Ho_Chi_Minh, every day
+def reconcile_payments(event: Any) -> None:
+    """Yesterday's payments compared with the payment platform; the report goes to S3."""
+    payment_service.reconcile_yesterday()

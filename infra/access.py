@@ -94,6 +94,14 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         send=("sync-dvcqg",),
         secrets=("dvcqg-credentials",),
     ),
+    # daily: compare the day's payments with the payment platform, store the report
+    "reconcile_payments": FunctionAccess(
+        timeout_s=300,
+        memory_mb=512,
+        tables={"dossiers": TableAccess(READ, ("gsi1",))},
+        buckets={"attachments": RW},
+        secrets=("payment-hmac-key",),
+    ),
     "attachment_uploaded": FunctionAccess(
         timeout_s=60,
         memory_mb=512,

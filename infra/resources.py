@@ -45,7 +45,7 @@ TABLES: dict[str, TableSpec] = {
     for t in (
         TableSpec("dossiers", gsis=("gsi1", "gsi2", "gsi3"), stream=True, ttl=True),
         TableSpec("catalogue", gsis=("gsi1",)),
-        TableSpec("counters"),
+        TableSpec("counters", ttl=True),  # rate-limit windows of the public lookup expire
         TableSpec("sync", gsis=("gsi1",), ttl=True),
     )
 }

@@ -11,6 +11,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from chalicelib.auth import IntegrationClient, hash_secret, put_client
+from chalicelib.documents.trust import trust_gateway_root
 from chalicelib.domain.calendar import CalendarOverride, Duration
 from chalicelib.domain.catalogue import FeeItem, OfficerProfile, Procedure, RequiredDocument, RoleAssignment, Unit
 from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
@@ -136,5 +138,11 @@ def seed() -> dict[str, int]:
         date=dt.date(2026, 12, 19), kind="working_day",
         decision="Dữ liệu mẫu: ngày làm bù thứ Bảy (nhập theo thông báo hằng năm của Chính phủ)",
     ))
+    # The postal service calls back with its own integration-client credential (the
+    # simulator sends SIM_POST_CLIENT_TOKEN = "buu-chinh.dev-post-token" by default).
+    put_client(IntegrationClient(client_id="buu-chinh", name="Bưu chính công ích",
+                                 procedure_codes=[p.code for p in procs], secret_sha256=hash_secret("dev-post-token")))
+    # Signatures made by the local eSign gateway verify as trusted.
+    trust_gateway_root()
     return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,
             "eforms": len(SAMPLE_EFORMS)}

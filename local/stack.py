@@ -289,6 +289,8 @@ class LocalStack:
             "SIM_DVCQG_USERNAME": env.get("SIM_DVCQG_USERNAME") or "hoso",
             "SIM_DVCQG_PASSWORD": env.get("SIM_DVCQG_PASSWORD") or "hoso-dev",
             "SIM_PAYMENT_HMAC_KEY": env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key",
+            # integration clients' credentials <client_id>.<secret>, registered by local/seed.py
+            "SIM_POST_CLIENT_TOKEN": env.get("SIM_POST_CLIENT_TOKEN") or "buu-chinh.dev-post-token",
         }
         # The coordinator and the provincial system have their own accounts only when given.
         for name in _OWN_ACCOUNTS:

@@ -72,6 +72,11 @@ def reconcile_dvcqg(event):
     return None
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def reconcile_payments(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None
