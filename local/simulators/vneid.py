@@ -21,7 +21,11 @@ the id_token when the request had one. Access tokens also carry ``scope``, ``cli
 ``jti`` and ``token_use: "access"``.
 
 Accepted ``redirect_uri``: the comma-separated list ``SIM_VNEID_REDIRECT_URIS`` when set,
-otherwise any http(s) URL on loopback (127.0.0.1, localhost, ::1). Accounts:
+otherwise any http(s) URL on loopback (127.0.0.1, localhost, ::1). A browser application
+(the officers' web app, a public client with PKCE) reads the discovery document and the JWKS
+and redeems its code at ``/token`` from its own origin: those answers carry
+``Access-Control-Allow-Origin`` for the origins of the accepted redirect URIs (any loopback
+origin when no list is set) — simple CORS requests only, so no preflight is needed. Accounts:
 :data:`local.simulators.accounts.DEMO_ACCOUNTS`, or the JSON list in the file named by
 ``SIM_VNEID_ACCOUNTS_FILE``.
 
@@ -59,6 +63,8 @@ _CHALLENGE: Final = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 ACCOUNT_FIELDS: Final = ("sub", "SoDinhDanh", "HoVaTen", "ThuDienTu", "SoDienThoai", "role", "unit_code",
                          "province_code")  # fmt: skip
+# What a browser application calls from its own origin (CORS answers).
+_CORS_PATHS: Final = frozenset({"/.well-known/openid-configuration", "/.well-known/jwks.json", "/token"})
 _AUTHORIZE_PARAMS: Final = ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
                             "code_challenge", "code_challenge_method")  # fmt: skip
 
@@ -105,6 +111,20 @@ class VneidSimulator(Simulator):
         )
         self.kid = hashlib.sha256(public_der).hexdigest()[:16]
         super().__init__(name)
+
+    def _dispatch(self, request: Request) -> Response:
+        response = super()._dispatch(request)
+        origin = request.headers.get("Origin", "")
+        if request.path in _CORS_PATHS and origin and self._origin_allowed(origin):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers.add("Vary", "Origin")
+        return response
+
+    def _origin_allowed(self, origin: str) -> bool:
+        """An origin a registered redirect URI lives on (any loopback origin without a list)."""
+        if self.redirect_uris:
+            return origin in {_origin(uri) for uri in self.redirect_uris}
+        return self._redirect_allowed(origin + "/") and _origin(origin) == origin
 
     def routes(self) -> list[Rule]:
         return [
@@ -346,6 +366,11 @@ def validate_account(account: Any) -> list[str]:
     if isinstance(number, str) and number and not (len(number) == 12 and number.isdigit()):
         problems.append("SoDinhDanh: phải gồm đúng 12 chữ số")
     return problems
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
 def _redirect(location: str) -> Response:

@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useState } from "react";
+
+import { api, errorMessage } from "../api";
+import { useApp } from "../context";
+import { formatDate, formatDateTime } from "../format";
+import { href } from "../router";
+import { statusLabel } from "../statuses";
+import type { Dossier, DossierPage } from "../types";
+import { ErrorMessage, Loading } from "./Page";
+
+export function isOverdue(dossier: Dossier, now: number = Date.now()): boolean {
+  return Boolean(dossier.due_at && !dossier.finished_at && Date.parse(dossier.due_at) < now);
+}
+
+export function Deadline({ dossier }: { dossier: Dossier }) {
+  if (!dossier.due_at) return <span>Chưa có</span>;
+  if (isOverdue(dossier)) {
+    return (
+      <span className="overdue">
+        {formatDateTime(dossier.due_at)} <strong>(quá hạn)</strong>
+      </span>
+    );
+  }
+  return <span>{formatDateTime(dossier.due_at)}</span>;
+}
+
+/**
+ * A list of dossiers from one of the API's paginated lists (``{items, cursor}``): the first
+ * page on load, "Xem thêm" for the next one. ``path`` is the API path with its query.
+ */
+export function DossierList({ path, caption, emptyText }: { path: string; caption: string; emptyText: string }) {
+  const { roles } = useApp();
+  const [items, setItems] = useState<Dossier[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (after: string | null, signal?: AbortSignal) => {
+      setLoading(true);
+      setError(null);
+      try {
+        const join = path.includes("?") ? "&" : "?";
+        const page = await api<DossierPage>(after ? `${path}${join}cursor=${encodeURIComponent(after)}` : path, { signal });
+        setItems((previous) => (after ? [...previous, ...page.items] : page.items));
+        setCursor(page.cursor);
+      } catch (caught) {
+        if (caught instanceof DOMException && caught.name === "AbortError") return;
+        setError(errorMessage(caught));
+      } finally {
+        if (!signal?.aborted) setLoading(false);
+      }
+    },
+    [path],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setItems([]);
+    setCursor(null);
+    void load(null, controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  return (
+    <div className="dossier-list">
+      {error && <ErrorMessage>{error}</ErrorMessage>}
+      {items.length > 0 && (
+        <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
+          <table>
+            <caption>{caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Mã hồ sơ</th>
+                <th scope="col">Thủ tục</th>
+                <th scope="col">Chủ hồ sơ</th>
+                <th scope="col">Ngày tiếp nhận</th>
+                <th scope="col">Hạn trả kết quả</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Người xử lý</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((dossier) => (
+                <tr key={dossier.code} className={isOverdue(dossier) ? "row-overdue" : undefined}>
+                  <th scope="row">
+                    <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
+                    {(roles as string[]).includes(dossier.step_role) && dossier.status !== 10 && (
+                      <span className="badge badge-turn">Đến lượt bạn</span>
+                    )}
+                  </th>
+                  <td>{dossier.procedure_name}</td>
+                  <td>{dossier.applicant.name}</td>
+                  <td>{formatDate(dossier.received_at ?? dossier.submitted_at)}</td>
+                  <td>
+                    <Deadline dossier={dossier} />
+                  </td>
+                  <td>{statusLabel(dossier.status)}</td>
+                  <td>{dossier.assignee_name ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {loading && <Loading what="danh sách hồ sơ" />}
+      {!loading && !error && items.length === 0 && <p className="empty">{emptyText}</p>}
+      {!loading && cursor && (
+        <p>
+          <button type="button" className="button-secondary" onClick={() => void load(cursor)}>
+            Xem thêm hồ sơ
+          </button>
+        </p>
+      )}
+      {!loading && items.length > 0 && (
+        <p className="count" role="status">
+          Đang hiển thị {items.length} hồ sơ{cursor ? " (còn nữa)" : ""}.
+        </p>
+      )}
+    </div>
+  );
+}

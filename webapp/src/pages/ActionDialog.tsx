@@ -1,0 +1,243 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+
+import { ApiError, api, errorMessage } from "../api";
+import { getOfficers } from "../catalogue";
+import { Dialog } from "../components/Dialog";
+import { useApp } from "../context";
+import type { ActionOption, DossierView, OfficerSummary } from "../types";
+
+const REASON_MAX = 2000;
+
+const REASON_LABELS: Record<string, string> = {
+  request_supplement: "Nội dung yêu cầu bổ sung",
+  request_correction: "Nội dung cần chỉnh sửa, bổ sung",
+  consult: "Nội dung xin ý kiến",
+  record_opinion: "Nội dung ý kiến tham gia",
+  extend: "Lý do gia hạn",
+};
+
+type FieldName = "reason" | "assignee" | "consult_unit" | "consult_deadline" | "extension";
+
+/**
+ * Confirms one process action on a dossier and asks for what it needs: the reason (required
+ * where the process says so), the appraiser (assignment), the unit and deadline (consultation),
+ * the extra time (extension). On success the API's new view of the dossier goes to ``onDone``.
+ */
+export function ActionDialog({
+  code,
+  action,
+  onClose,
+  onDone,
+}: {
+  code: string;
+  action: ActionOption;
+  onClose: () => void;
+  onDone: (view: DossierView) => void;
+}) {
+  const { unit, units } = useApp();
+  const needsAssignee = action.kind === "assign" || action.kind === "reassign";
+  const isConsult = action.kind === "consult";
+  const isExtension = action.kind === "extend";
+  const reasonRequired = action.requires_reason || action.kind === "record_opinion" || isConsult;
+  const [reason, setReason] = useState("");
+  const [assignee, setAssignee] = useState("");
+  const [consultUnit, setConsultUnit] = useState("");
+  const [days, setDays] = useState(isConsult ? "3" : isExtension ? "5" : "");
+  const [officers, setOfficers] = useState<OfficerSummary[] | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [general, setGeneral] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    if (!needsAssignee) return;
+    getOfficers(unit, "appraiser")
+      .then(setOfficers)
+      .catch((caught: unknown) => setGeneral(errorMessage(caught)));
+  }, [needsAssignee, unit]);
+
+  const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
+    const first = (["assignee", "consult_unit", "consult_deadline", "extension", "reason"] as FieldName[]).find((f) => found[f]);
+    if (first) formRef.current?.querySelector<HTMLElement>(`#action-${first}`)?.focus();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const problems: Partial<Record<FieldName, string>> = {};
+    if (needsAssignee && !assignee) problems.assignee = "Vui lòng chọn chuyên viên thụ lý.";
+    if (isConsult && !consultUnit) problems.consult_unit = "Vui lòng chọn đơn vị được xin ý kiến.";
+    const dayCount = Number(days);
+    if ((isConsult || isExtension) && !(Number.isInteger(dayCount) && dayCount >= 1 && dayCount <= 60)) {
+      problems[isConsult ? "consult_deadline" : "extension"] = "Số ngày làm việc phải là số nguyên từ 1 đến 60.";
+    }
+    if (reasonRequired && !reason.trim()) problems.reason = `Vui lòng nhập ${(REASON_LABELS[action.kind] ?? "lý do").toLowerCase()}.`;
+    if (reason.length > REASON_MAX) problems.reason = `Nội dung không được dài quá ${REASON_MAX} ký tự.`;
+    setErrors(problems);
+    setGeneral(null);
+    if (Object.keys(problems).length) {
+      focusFirstError(problems);
+      return;
+    }
+    const body: Record<string, unknown> = { action: action.id, reason: reason.trim() };
+    if (needsAssignee) body.assignee = assignee;
+    if (isConsult) {
+      body.consult_unit = consultUnit;
+      body.consult_deadline = { value: dayCount, unit: "working_days" };
+    }
+    if (isExtension) body.extension = { value: dayCount, unit: "working_days" };
+    setBusy(true);
+    try {
+      const view = await api<DossierView>(`/v1/dossiers/${encodeURIComponent(code)}/actions`, { method: "POST", body });
+      onDone(view);
+    } catch (caught) {
+      setBusy(false);
+      if (caught instanceof ApiError && caught.fieldErrors.length) {
+        const mapped: Partial<Record<FieldName, string>> = {};
+        const rest: string[] = [];
+        for (const fieldError of caught.fieldErrors) {
+          const name = fieldError.field.split(".")[0] as FieldName;
+          if (["reason", "assignee", "consult_unit", "consult_deadline", "extension"].includes(name)) mapped[name] = fieldError.message;
+          else rest.push(fieldError.message);
+        }
+        setErrors(mapped);
+        setGeneral(rest.length ? rest.join(" ") : caught.message);
+        focusFirstError(mapped);
+      } else {
+        setGeneral(errorMessage(caught));
+      }
+    }
+  };
+
+  const described = (name: FieldName, hint?: string) =>
+    [hint ?? "", errors[name] ? `action-${name}-error` : ""].filter(Boolean).join(" ") || undefined;
+  const errorLine = (name: FieldName) =>
+    errors[name] ? (
+      <p className="error" id={`action-${name}-error`}>
+        <span aria-hidden="true">⚠ </span>
+        {errors[name]}
+      </p>
+    ) : null;
+  const required = (
+    <span className="required" aria-hidden="true">
+      {" "}
+      *
+    </span>
+  );
+
+  return (
+    <Dialog title={action.label} onClose={onClose} describedBy="action-dialog-help">
+      <form ref={formRef} onSubmit={(event) => void submit(event)} noValidate>
+        <p id="action-dialog-help" className="hint">
+          Hồ sơ {code}. {reasonRequired ? "Các trường có dấu * là bắt buộc." : "Kiểm tra rồi bấm “Xác nhận”."}
+        </p>
+        {general && (
+          <div className="alert alert-error" role="alert">
+            <span className="alert-icon" aria-hidden="true">
+              ⚠
+            </span>
+            <strong>{general}</strong>
+          </div>
+        )}
+        {needsAssignee && (
+          <div className={`field${errors.assignee ? " field-invalid" : ""}`}>
+            <label htmlFor="action-assignee">
+              Chuyên viên thụ lý{required}
+            </label>
+            <select
+              id="action-assignee"
+              value={assignee}
+              required
+              aria-invalid={errors.assignee ? true : undefined}
+              aria-describedby={described("assignee")}
+              onChange={(event) => setAssignee(event.target.value)}
+            >
+              <option value="">{officers ? "— Chọn chuyên viên —" : "Đang tải danh sách…"}</option>
+              {(officers ?? []).map((o) => (
+                <option key={o.sub} value={o.sub}>
+                  {o.name}
+                  {o.title ? ` — ${o.title}` : ""}
+                </option>
+              ))}
+            </select>
+            {errorLine("assignee")}
+          </div>
+        )}
+        {isConsult && (
+          <div className={`field${errors.consult_unit ? " field-invalid" : ""}`}>
+            <label htmlFor="action-consult_unit">
+              Đơn vị được xin ý kiến{required}
+            </label>
+            <select
+              id="action-consult_unit"
+              value={consultUnit}
+              required
+              aria-invalid={errors.consult_unit ? true : undefined}
+              aria-describedby={described("consult_unit")}
+              onChange={(event) => setConsultUnit(event.target.value)}
+            >
+              <option value="">— Chọn đơn vị —</option>
+              {units
+                .filter((u) => u.code !== unit)
+                .map((u) => (
+                  <option key={u.code} value={u.code}>
+                    {u.name}
+                  </option>
+                ))}
+            </select>
+            {errorLine("consult_unit")}
+          </div>
+        )}
+        {(isConsult || isExtension) && (
+          <div className={`field${errors[isConsult ? "consult_deadline" : "extension"] ? " field-invalid" : ""}`}>
+            <label htmlFor={`action-${isConsult ? "consult_deadline" : "extension"}`}>
+              {isConsult ? "Thời hạn trả lời (ngày làm việc)" : "Thời gian gia hạn (ngày làm việc)"}
+              {required}
+            </label>
+            <input
+              id={`action-${isConsult ? "consult_deadline" : "extension"}`}
+              type="number"
+              min={1}
+              max={60}
+              step={1}
+              required
+              value={days}
+              aria-invalid={errors[isConsult ? "consult_deadline" : "extension"] ? true : undefined}
+              aria-describedby={described(isConsult ? "consult_deadline" : "extension")}
+              onChange={(event) => setDays(event.target.value)}
+            />
+            {errorLine(isConsult ? "consult_deadline" : "extension")}
+          </div>
+        )}
+        <div className={`field${errors.reason ? " field-invalid" : ""}`}>
+          <label htmlFor="action-reason">
+            {REASON_LABELS[action.kind] ?? (reasonRequired ? "Lý do" : "Ghi chú")}
+            {reasonRequired && required}
+          </label>
+          <textarea
+            id="action-reason"
+            rows={4}
+            value={reason}
+            maxLength={REASON_MAX}
+            required={reasonRequired}
+            aria-invalid={errors.reason ? true : undefined}
+            aria-describedby={described("reason", "action-reason-count")}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <p className="counter-text" id="action-reason-count">
+            {reason.length}/{REASON_MAX} ký tự
+          </p>
+          {errorLine("reason")}
+        </div>
+        <div className="dialog-actions">
+          <button type="submit" aria-disabled={busy || undefined}>
+            {busy ? "Đang xử lý…" : "Xác nhận"}
+          </button>
+          <button type="button" className="button-secondary" onClick={onClose}>
+            Hủy
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
