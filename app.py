@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from chalice import Chalice, Cron
 
-from chalicelib.api import catalogue, docs, documents, dossiers, dvcqg, health, payments, post, public, uploads
+from chalicelib.api import admin, catalogue, docs, documents, dossiers, dvcqg, health, payments, post, public, uploads
 from chalicelib.handlers import outbox
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
@@ -22,6 +22,7 @@ app.register_blueprint(docs.bp)
 app.register_blueprint(dvcqg.bp)
 app.register_blueprint(dossiers.bp)
 app.register_blueprint(catalogue.bp)
+app.register_blueprint(admin.bp)
 app.register_blueprint(uploads.bp)
 app.register_blueprint(documents.bp)
 app.register_blueprint(public.bp)

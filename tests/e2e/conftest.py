@@ -79,6 +79,9 @@ class Officer:
             if not cursor:
                 return items
 
+    def put(self, path: str, body: Any) -> requests.Response:
+        return requests.put(f"{self.api}{path}", headers=self.headers, json=body, timeout=30)
+
     def act(self, code: str, action: str, **fields: Any) -> requests.Response:
         return self.post(f"/v1/dossiers/{code}/actions", {"action": action, **fields})
 
