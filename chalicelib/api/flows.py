@@ -1,0 +1,54 @@
+"""Liên thông flows over HTTP: the agencies' callback (SPEC §7.3) and the operators' view and
+decisions (``docs/runbooks/lien-thong.md``). The rules live in ``chalicelib.flows``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_client, current_principal
+from chalicelib.errors import FieldError, invalid
+from chalicelib.flows import callbacks, operations
+
+bp = Blueprint(__name__)
+TAGS = ("Liên thông",)
+OPS_TAGS = ("Vận hành",)
+
+
+def _parse(model: type[BaseModel], payload: Any) -> Any:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None  # fmt: skip
+
+
+@route(bp, "/v1/flows/callback", "POST",
+       summary="Cơ quan phối hợp trả kết quả một bước liên thông (task token, kết quả, giấy tờ, lý do)",
+       access=Access.CLIENT, tags=TAGS, request=callbacks.CallbackIn, responses={200: callbacks.CallbackOut},
+       errors=(400, 401, 403, 409, 413, 422))  # fmt: skip
+def flow_callback() -> Any:
+    _, payload = read_json(bp)
+    out = callbacks.receive(current_client(), _parse(callbacks.CallbackIn, payload))
+    return json_response(200, out.model_dump(mode="json"))
+
+
+@route(bp, "/v1/ops/flows/{code}", "GET", summary="Trạng thái luồng liên thông của hồ sơ và lịch sử thực thi",
+       access=Access.OPERATOR, tags=OPS_TAGS, responses={200: operations.FlowView}, errors=(401, 403, 404))
+def flow_view(code: str) -> Any:
+    return json_response(200, operations.view(code).model_dump(mode="json"))
+
+
+@route(bp, "/v1/ops/flows/{code}/decision", "POST",
+       summary="Quyết định cho bước liên thông đang cảnh báo: thử lại, bỏ qua hoặc dừng luồng",
+       access=Access.OPERATOR, tags=OPS_TAGS, request=operations.DecisionIn, responses={200: operations.FlowView},
+       errors=(400, 401, 403, 404, 409, 422))  # fmt: skip
+def flow_decision(code: str) -> Any:
+    _, payload = read_json(bp)
+    principal = current_principal()
+    view = operations.decide(code, _parse(operations.DecisionIn, payload), operator_sub=principal.sub,
+                             operator_name=principal.name)  # fmt: skip
+    return json_response(200, view.model_dump(mode="json"))

@@ -1,0 +1,121 @@
+"""Hand-over of a step to another agency's system (SPEC §7.3), through the integration
+platform (NDXP/LGSP in production; the agency simulator locally).
+
+``POST {base_url}/v1/handover`` with ``{"task_token", "dossier_code", "step", "agency",
+"procedure_code", "procedure_name", "callback_url", "applicant", "form_data", "documents":
+[{"name", "url", "sha256", "content_type", "kind"}]}`` → 2xx (the same token again is
+answered 200 by the agency: hand-overs are idempotent). The agency answers later at
+``POST /v1/flows/callback`` with the token.
+
+Where each agency is reached and who may answer for it: the ``integration-clients`` secret
+(``HOSO_INTEGRATION_CLIENTS_SECRET_ID``), a JSON object by agency id::
+
+    {"cong_an_xa": {"base_url": "https://…", "token": "<hoso's credential there>",
+                    "client_id": "<the integration client that calls back>"}}
+
+An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and any
+integration client scoped to the step's procedure may answer for it.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.aws import client
+from chalicelib.domain.dossier import Dossier
+from chalicelib.integrations import secrets
+from chalicelib.settings import get_settings
+
+CALL_TIMEOUT_S = 10.0
+MAX_ANSWER_BYTES = 64 * 1024
+LINK_TTL_S = 7 * 24 * 3600  # the agency downloads the documents within a week (SigV4's maximum)
+
+
+class AgencyUnavailable(Exception):
+    """The agency's system could not be reached or failed (5xx): hand over again later."""
+
+
+class HandoverRejected(Exception):
+    """The agency's system refused the hand-over (4xx): sending it again will not help."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    base_url: str
+    token: str | None
+    client_id: str | None
+
+
+def connection(agency_id: str) -> Connection:
+    try:
+        configured = secrets.get_json(get_settings().integration_clients_secret_id)
+    except ClientError as err:
+        if err.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        configured = {}
+    entry = configured.get(agency_id) if isinstance(configured, dict) else None
+    entry = entry if isinstance(entry, dict) else {}
+    return Connection(
+        base_url=str(entry.get("base_url") or get_settings().agency_base_url).rstrip("/"),
+        token=str(entry["token"]) if entry.get("token") else None,
+        client_id=str(entry["client_id"]) if entry.get("client_id") else None,
+    )
+
+
+def _document_links(dossier: Dossier) -> list[dict[str, str]]:
+    s3, settings = client("s3"), get_settings()
+    out = []
+    for doc in dossier.documents:
+        if doc.deleted:
+            continue
+        bucket = settings.results_bucket if doc.kind == "result" else settings.attachments_bucket
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": doc.s3_key},
+                                        ExpiresIn=LINK_TTL_S)  # fmt: skip
+        out.append({"name": doc.name, "url": url, "sha256": doc.sha256, "content_type": doc.content_type,
+                    "kind": doc.kind})  # fmt: skip
+    return out
+
+
+def handover_body(token: str, dossier: Dossier, *, step: str, agency: str, procedure_code: str,
+                  procedure_name: str) -> dict[str, Any]:  # fmt: skip
+    """What the agency needs to handle the step: the dossier's data and links to its files."""
+    return {
+        "task_token": token,
+        "dossier_code": dossier.code,
+        "step": step,
+        "agency": agency,
+        "procedure_code": procedure_code,
+        "procedure_name": procedure_name,
+        "callback_url": get_settings().public_base_url.rstrip("/") + "/v1/flows/callback",
+        "applicant": dossier.applicant.model_dump(mode="json", exclude_none=True),
+        "form_data": dossier.form_data,
+        "documents": _document_links(dossier),
+    }
+
+
+def hand_over(conn: Connection, body: dict[str, Any]) -> None:
+    url = f"{conn.base_url}/v1/handover"
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise HandoverRejected(f"not an http(s) URL: {conn.base_url}")
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    if conn.token:
+        headers["Authorization"] = f"Bearer {conn.token}"
+    data = json.dumps(body, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 (scheme checked)
+    try:
+        with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_S) as answer:  # noqa: S310 (scheme checked)
+            answer.read(MAX_ANSWER_BYTES)
+    except urllib.error.HTTPError as err:
+        detail = err.read(MAX_ANSWER_BYTES).decode("utf-8", "replace")[:500]
+        if 400 <= err.code < 500:
+            raise HandoverRejected(f"HTTP {err.code}: {detail}") from None
+        raise AgencyUnavailable(f"HTTP {err.code}: {detail}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as err:
+        raise AgencyUnavailable(str(err)) from None
