@@ -36,7 +36,8 @@ from moto.server import ThreadedMotoServer
 from chalicelib import aws, settings
 from chalicelib.integrations import secrets
 from chalicelib.observability import logger
-from chalicelib.store import models
+from chalicelib.documents import trust
+from chalicelib.store import catalogue, models
 from infra.resources import secret_name
 from local import moto_patches
 from local.dispatcher import Dispatcher
@@ -443,3 +444,5 @@ def _reset_app_caches() -> None:
     aws.reset_clients()
     models.reset_connections()
     secrets.clear_cache()
+    catalogue.clear_cache()
+    trust.clear_cache()
