@@ -34,9 +34,9 @@ from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, Thre
 from moto.server import ThreadedMotoServer
 
 from chalicelib import aws, settings
+from chalicelib.documents import trust
 from chalicelib.integrations import secrets
 from chalicelib.observability import logger
-from chalicelib.documents import trust
 from chalicelib.store import catalogue, models
 from infra.resources import secret_name
 from local import moto_patches
