@@ -1,7 +1,8 @@
 # hoso — one command to run the whole system locally, one to test everything.
-#   make run    set up what is missing, then run the local stack in the foreground
-#   make test   set up what is missing, then run every test tier (what CI runs)
-#   make bench  print the benchmark figures
+#   make run     set up what is missing, then run the local stack in the foreground (Ctrl-C stops it)
+#   make test    set up what is missing, then run every test tier (what CI runs: .ci/run)
+#   make bench   print the benchmark figures (and write build/bench.json)
+#   make openapi regenerate docs/openapi.json after changing routes or models
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,11 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test synth lint unit bench clean
+.PHONY: setup system python run test unit lint synth bench openapi clean
+
+# Debian packages: Chromium for the browser tests (a downloaded browser cannot run here).
+system:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,23 +23,32 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+python: $(STAMP)
 
-synth: setup
-	$(PY) -m infra.synth
+# The web app (webapp/) is installed and built on demand by local/webapp.py (npm ci, vite build)
+# when `make run` or the browser tests need it and its build is missing or stale.
+setup: system python
 
 run: setup
 	$(PY) -m local.run
 
-lint: setup
+lint: python
 	$(VENV)/bin/ruff check .
 
-test: setup
-	$(VENV)/bin/ruff check .
+test: setup lint
 	$(PY) -m pytest
+
+unit: python
+	$(PY) -m pytest tests/unit
+
+synth: python
+	$(PY) -m infra.synth
 
 bench: setup
 	$(PY) -m bench
 
+openapi: python
+	$(PY) -m local.openapi
+
 clean:
-	rm -rf build cdk.out chalice.out .pytest_cache
+	rm -rf build chalice.out .pytest_cache webapp/dist webapp/node_modules
