@@ -65,3 +65,19 @@ def test_cancelling_at_vneid_comes_back_with_a_message(browser: Browser, webapp:
         assert not errors
     finally:
         context.close()
+
+
+def test_a_token_the_api_refuses_sends_the_officer_back_to_login(
+    officers: Callable[..., OfficerSession], stack: LocalStack
+) -> None:
+    desk = officers("desk")
+    expired = requests.post(f"{simulator(stack, 'vneid')}/_sim/token",
+                            json={"SoDinhDanh": "079190023301", "ttl_s": -60}, timeout=10).json()  # fmt: skip
+    desk.page.evaluate("""(token) => {
+        const session = JSON.parse(sessionStorage.getItem('hoso.session'));
+        sessionStorage.setItem('hoso.session', JSON.stringify({...session, accessToken: token}));
+    }""", expired["access_token"])
+    desk.open("tim-kiem")
+    expect(desk.heading()).to_have_text("Đăng nhập dành cho cán bộ")
+    expect(desk.page.get_by_role("alert")).to_contain_text("Phiên đăng nhập đã hết hạn")
+    assert desk.page.evaluate("sessionStorage.getItem('hoso.session')") is None
