@@ -98,8 +98,9 @@ def _flow(message: TaskMessage) -> chains.Flow:
     return flow
 
 
-def _task(message: TaskMessage, kind: TaskKind, **extra: Any) -> tuple[FlowTask, bool]:
-    """The task of this message, recorded now (True) or already (False: a redelivery)."""
+def _task(message: TaskMessage, kind: TaskKind, **extra: Any) -> FlowTask:
+    """The task of this message, recorded now or already (a redelivery, or a retry after a failed
+    delivery: what was recorded on the parent is tracked by ``announced``)."""
     if not message.task_token:
         raise ValueError(f"{message.kind} message without a task token")
     task = FlowTask(
@@ -108,10 +109,10 @@ def _task(message: TaskMessage, kind: TaskKind, **extra: Any) -> tuple[FlowTask,
         execution=message.execution, created_at=dt.datetime.now(dt.UTC), error=message.error, **extra,
     )
     if store.put_task(task):
-        return task, True
+        return task
     record = store.get_task(task.token_hash)
     assert record is not None
-    return record.task, False
+    return record.task
 
 
 # --- hand-over -------------------------------------------------------------------------------
@@ -124,8 +125,9 @@ def handover(message: TaskMessage) -> None:
     if agency.id != step.agency:
         raise ValueError(f"step {step.id} belongs to {step.agency}, the message names {agency.id}")
     connection = agencies.connection(agency.id) if agency.kind == "external" else None
-    task, new = _task(message, TaskKind.HANDOVER, client=connection.client_id if connection else None)
-    if store.get_task(task.token_hash).status != "pending":  # type: ignore[union-attr]
+    task = _task(message, TaskKind.HANDOVER, client=connection.client_id if connection else None)
+    record = store.get_task(task.token_hash)
+    if record is None or record.status != "pending":
         return  # answered already: a late redelivery
     parent = parents.get(task.parent)
     child = None
@@ -143,11 +145,13 @@ def handover(message: TaskMessage) -> None:
         return
     state = store.get_state(task.parent)
     attempts = state.steps[step.id].attempts if state and step.id in state.steps else 0
+    first = not record.announced  # the first delivery that got through (earlier ones may have failed)
     tasks.mark(task.parent, step.id, "handed_over", agency=agency.id, task=task.token_hash,
-               child=child.code if child else None, attempts=attempts + (1 if new else 0), error=None)  # fmt: skip
-    if new:
+               child=child.code if child else None, attempts=attempts + (1 if first else 0), error=None)  # fmt: skip
+    if first:
         parents.note(task.parent, actor=parents.system_actor(parent.unit_code), action="flow_handover",
                      label="Chuyển hồ sơ liên thông", text=f"{step.name} — {where}")  # fmt: skip
+        store.announced(task.token_hash)
     metrics.add_metric(name="FlowHandover", unit="Count", value=1)
     if child is not None and child_outcome(child.status) != "progress":
         # A child that has already finished (a retry after a lost signal) answers at once.
@@ -192,7 +196,7 @@ def _handover_failed(task: FlowTask, step: chains.ChainStep, reason: str) -> Non
 
 
 def supplement(message: TaskMessage) -> None:
-    task, _ = _task(message, TaskKind.SUPPLEMENT)
+    task = _task(message, TaskKind.SUPPLEMENT)
     tasks.mark(task.parent, task.step, "waiting_supplement", task=task.token_hash)
     parent = parents.get(task.parent)
     if parents.supplement_back(parent):  # the applicant was quicker than this message
@@ -200,7 +204,8 @@ def supplement(message: TaskMessage) -> None:
 
 
 def escalation(message: TaskMessage) -> None:
-    task, new = _task(message, TaskKind.ESCALATION)
+    task = _task(message, TaskKind.ESCALATION)
+    record = store.get_task(task.token_hash)
     state = store.get_state(task.parent)
     previous = state.steps.get(task.step) if state else None
     reason = ""
@@ -210,7 +215,7 @@ def escalation(message: TaskMessage) -> None:
         failed = store.get_task(previous.task)
         reason = (failed.reason or "") if failed else ""
     tasks.mark(task.parent, task.step, "escalated", task=task.token_hash, error=task.error)
-    if new:
+    if record is not None and not record.announced:
         flow = _flow(message)
         name = flow.step(task.step).name if task.step != chains.COMPLETE_STEP else "Hoàn thành liên thông"
         label = escalation_label(task.error)
@@ -219,13 +224,14 @@ def escalation(message: TaskMessage) -> None:
                      label=f"Cảnh báo liên thông: {label}",
                      text=f"{name}: {label}{'. ' + reason if reason else ''}. Chờ người vận hành quyết định "
                           "thử lại, bỏ qua bước hoặc dừng luồng.")  # fmt: skip
+        store.announced(task.token_hash)
         metrics.add_metric(name="FlowEscalated", unit="Count", value=1)
         logger.error("flow escalated", extra={"dossier": task.parent, "step": task.step, "error": task.error})
 
 
 def complete(message: TaskMessage) -> None:
     flow = _flow(message)
-    task, _ = _task(message, TaskKind.COMPLETE)
+    task = _task(message, TaskKind.COMPLETE)
 
     def work() -> None:
         try:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.flows.model import FlowState, FlowTask, TaskStatus
@@ -39,6 +39,7 @@ class FlowTaskItem(DossiersTable):
     outcome = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     answered_at = UnicodeAttribute(null=True)
+    announced = BooleanAttribute(null=True)  # its hand-over was recorded on the parent
     expires_at = NumberAttribute(null=True)
 
 
@@ -72,6 +73,7 @@ class TaskRecord:
     status: TaskStatus
     outcome: str | None
     reason: str | None
+    announced: bool = False
 
 
 def put_task(task: FlowTask) -> bool:
@@ -94,13 +96,19 @@ def get_task(token_hash: str) -> TaskRecord | None:
         item = FlowTaskItem.get(_task_pk(token_hash), "TASK", consistent_read=True)
     except DoesNotExist:
         return None
-    return TaskRecord(FlowTask.model_validate(item.data), item.status, item.outcome, item.reason)  # type: ignore[arg-type]
+    return TaskRecord(FlowTask.model_validate(item.data), item.status, item.outcome, item.reason,  # type: ignore[arg-type]
+                      bool(item.announced))
 
 
 def set_child(token_hash: str, child: str) -> None:
     item = FlowTaskItem.get(_task_pk(token_hash), "TASK", consistent_read=True)
     task = FlowTask.model_validate(item.data).model_copy(update={"child": child})
     item.update(actions=[FlowTaskItem.data.set(task.model_dump(mode="json"))])
+
+
+def announced(token_hash: str) -> None:
+    """The task's hand-over is recorded on the parent (a redelivery does not record it again)."""
+    FlowTaskItem(pk=_task_pk(token_hash), sk="TASK").update(actions=[FlowTaskItem.announced.set(True)])
 
 
 def claim(token_hash: str) -> bool:

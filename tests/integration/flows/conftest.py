@@ -234,6 +234,15 @@ class World:
             self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(signal))
         return len(signals)
 
+    def drop_signals(self, code: str) -> None:
+        """Lose the signals of ``code``'s changes so far (a lost message)."""
+        kwargs: dict[str, Any] = {
+            "TableName": f"hoso-{STAGE}-dossiers", "KeyConditionExpression": "pk = :p AND begins_with(sk, :o)",
+            "ExpressionAttributeValues": {":p": {"S": f"DOSSIER#{code}"}, ":o": {"S": "OUTBOX#"}},
+        }
+        for item in self.ddb.query(**kwargs)["Items"]:
+            self._relayed.add((item["pk"]["S"], item["sk"]["S"]))
+
     def pump(self) -> int:
         """One round: relay, then one batch of the queue through the handler (Lambda's poller)."""
         self.relay()
@@ -317,6 +326,9 @@ class World:
         return start_flow(code, timing=flow_timing, chosen=chosen)
 
     # --- the agency and the operators --------------------------------------------------------------
+    def agency_mode(self, **modes: Any) -> None:
+        requests.post(f"{self.agency.url}/_sim/mode", json=modes, timeout=10).raise_for_status()
+
     def handovers(self, code: str, step: str | None = None) -> list[dict[str, Any]]:
         records = requests.get(f"{self.agency.url}/_sim/records", timeout=10).json()["handovers"]
         return [h for h in records if h["dossier_code"] == code and (step is None or h["step"] == step)]
@@ -366,6 +378,7 @@ class World:
 
     # --- teardown ----------------------------------------------------------------------------------
     def clean(self) -> None:
+        self.agency_mode(down=False)
         for arn in self.machines.values():
             for e in self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
                 self.sfn.stop_execution(executionArn=e["executionArn"], error="Test.Teardown")

@@ -104,3 +104,32 @@ def test_timeout_escalates_then_skip_goes_on(world: World) -> None:
     assert done is not None and done.status == 9
     state = store.get_state(code)
     assert state is not None and state.steps["thuong_tru"].status == "skipped"
+
+
+def test_a_lost_child_signal_is_repaired_by_retry(world: World) -> None:
+    parent = world.open_parent()
+    world.start(parent.code, timing("birth_flow", fast=("khai_sinh",)))
+    child = world.until("child", lambda: world.child_of(parent.code, "khai_sinh"))
+    world.finish_child(child)
+    world.drop_signals(child)  # the finished child's signals never arrive
+    world.until("escalation", lambda: _escalated(world, code := parent.code, "khai_sinh") and code, timeout_s=10)
+    operator = world.operator_token()
+    retry = {"decision": "retry", "reason": "Hồ sơ con đã xong."}
+    assert world.api.post(f"/v1/ops/flows/{parent.code}/decision", retry, operator).status_code == 200
+    world.handover(parent.code, "thuong_tru")  # the retry found the finished child and went on
+    assert world.child_of(parent.code, "khai_sinh") == child
+    state = store.get_state(parent.code)
+    assert state is not None and state.steps["khai_sinh"].status == "done"
+
+
+def test_an_agency_that_is_down_gets_the_handover_when_it_is_back(world: World) -> None:
+    parent = world.open_parent()
+    world.start(parent.code, timing("birth_flow"))
+    world.agency_mode(down=True)
+    world.finish_child(world.until("child", lambda: world.child_of(parent.code, "khai_sinh")))
+    for _ in range(5):  # the queue redelivers the hand-over while the agency answers 503
+        world.pump()
+    assert world.handovers(parent.code) == []
+    world.agency_mode(down=False)
+    assert world.callback(world.handover(parent.code, "thuong_tru")["task_token"], "success").status_code == 200
+    assert world.labels(parent.code).count("Chuyển hồ sơ liên thông") == 2  # khai_sinh, thuong_tru once
