@@ -130,6 +130,8 @@ def handover(message: TaskMessage) -> None:
     if record is None or record.status != "pending":
         return  # answered already: a late redelivery
     parent = parents.get(task.parent)
+    # Marked before the agency hears of it, so that its answer always comes after this.
+    tasks.mark(task.parent, step.id, "handed_over", agency=agency.id, task=task.token_hash, error=None)
     child = None
     try:
         if connection is not None:
@@ -143,12 +145,9 @@ def handover(message: TaskMessage) -> None:
     except (agencies.HandoverRejected, children.HandoverError, HosoError) as err:
         _handover_failed(task, step, str(err))
         return
-    state = store.get_state(task.parent)
-    attempts = state.steps[step.id].attempts if state and step.id in state.steps else 0
-    first = not record.announced  # the first delivery that got through (earlier ones may have failed)
-    tasks.mark(task.parent, step.id, "handed_over", agency=agency.id, task=task.token_hash,
-               child=child.code if child else None, attempts=attempts + (1 if first else 0), error=None)  # fmt: skip
-    if first:
+    if child is not None:
+        tasks.mark(task.parent, step.id, None, child=child.code)
+    if not record.announced:  # the first delivery that got through (earlier ones may have failed)
         parents.note(task.parent, actor=parents.system_actor(parent.unit_code), action="flow_handover",
                      label="Chuyển hồ sơ liên thông", text=f"{step.name} — {where}")  # fmt: skip
         store.announced(task.token_hash)
@@ -200,7 +199,7 @@ def supplement(message: TaskMessage) -> None:
     tasks.mark(task.parent, task.step, "waiting_supplement", task=task.token_hash)
     parent = parents.get(task.parent)
     if parents.supplement_back(parent):  # the applicant was quicker than this message
-        hooks.resume(task.parent, task.step, task.token_hash)
+        hooks.resume(task.token_hash)
 
 
 def escalation(message: TaskMessage) -> None:

@@ -20,4 +20,5 @@ def agency_tasks(event: Any) -> dict[str, Any]:
     try:
         return handle_batch(event.to_dict(), event.context)
     finally:
-        metrics.flush_metrics()
+        if metrics.metric_set:  # FlowHandover, FlowEscalated, … (EMF on stdout)
+            metrics.flush_metrics()

@@ -79,16 +79,15 @@ def parent_changed(state: FlowState, parent: Dossier) -> None:
         start.start_flow(parent.code)
         return
     if parents.supplement_back(parent):
-        for step_id, step in state.steps.items():
+        for step in state.steps.values():
             if step.status == "waiting_supplement" and step.task:
-                resume(parent.code, step_id, step.task)
+                resume(step.task)
 
 
-def resume(parent: str, step: str, token_hash: str) -> None:
-    """The applicant's supplement is in: the waiting step is handed over again."""
+def resume(token_hash: str) -> None:
+    """The applicant's supplement is in: the waiting step is handed over again (and marked so
+    by its new hand-over)."""
     task = answers.pending(token_hash)
     if task is None:
         return
-    settled = tasks.settle(token_hash, "supplemented", lambda: sfn.succeed(task.token, {"supplemented": True}))
-    if settled == "answered":
-        tasks.mark(parent, step, "handed_over", task=None)
+    tasks.settle(token_hash, "supplemented", lambda: sfn.succeed(task.token, {"supplemented": True}))

@@ -157,6 +157,6 @@ def decide(code: str, body: DecisionIn, *, operator_sub: str, operator_name: str
         raise conflict("Bước này đã có quyết định.", "FLOW_DECISION_TAKEN")
     if settled == "closed":
         raise conflict("Luồng liên thông không còn chờ quyết định này (đã kết thúc hoặc quá hạn).", "FLOW_TASK_CLOSED")
-    status = {"retry": "handed_over", "skip": "skipped", "abort": "stopped"}[body.decision.value]
-    tasks.mark(code, step_id, status, task=None)  # type: ignore[arg-type]
+    if body.decision is not Decision.RETRY:  # a retry is marked by its new hand-over
+        tasks.mark(code, step_id, "skipped" if body.decision is Decision.SKIP else "stopped", task=None)
     return view(code)

@@ -35,14 +35,18 @@ def settle(token_hash: str, outcome: str, work: Callable[[], None], reason: str 
     return "answered"
 
 
-def mark(parent: str, step: str, status: StepStatus, **fields: Any) -> FlowState:
-    """Set where ``step`` of ``parent``'s flow stands (other fields of the step are kept)."""
+def mark(parent: str, step: str, status: StepStatus | None, **fields: Any) -> FlowState:
+    """Set where ``step`` of ``parent``'s flow stands (``status`` None: keep it; other fields of
+    the step are kept unless given). A new open task counts as one more attempt."""
 
     def change(state: FlowState) -> FlowState:
         now = dt.datetime.now(dt.UTC)
         current = state.steps.get(step)
-        base = current.model_dump() if current else {}
-        updated = StepState.model_validate({**base, **fields, "status": status, "updated_at": now})
+        base = current.model_dump() if current else {"status": status or "handed_over"}
+        task = fields.get("task")
+        if status == "handed_over" and task and (current is None or current.task != task):
+            fields["attempts"] = (current.attempts if current else 0) + 1
+        updated = StepState.model_validate({**base, **fields, "status": status or base["status"], "updated_at": now})
         return state.model_copy(update={"steps": {**state.steps, step: updated}})
 
     return store.update_state(parent, change)

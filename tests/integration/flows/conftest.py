@@ -378,7 +378,7 @@ class World:
 
     # --- teardown ----------------------------------------------------------------------------------
     def clean(self) -> None:
-        self.agency_mode(down=False)
+        self.agency_mode(down=False, auto_complete=False)
         for arn in self.machines.values():
             for e in self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
                 self.sfn.stop_execution(executionArn=e["executionArn"], error="Test.Teardown")

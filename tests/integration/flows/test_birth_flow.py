@@ -59,3 +59,17 @@ def test_every_step_succeeds_and_the_results_reach_the_parent(world: World) -> N
                          default=str, ensure_ascii=False)  # fmt: skip
     for personal in (applicant.name, applicant.id_number, applicant.phone or "", "NGUYỄN MINH KHÔI"):
         assert personal and personal not in execution["input"] + execution.get("output", "") + history
+
+
+def test_agencies_answering_at_once(world: World) -> None:
+    # The agency's system answers while hoso is still handing over: nothing is lost or overwritten
+    world.agency_mode(auto_complete=True)
+    parent = world.open_parent("1.001193")
+    world.finish_child(world.until("child", lambda: world.child_of(parent.code, "khai_sinh")))
+    assert world.until("finished", lambda: world.finished(parent.code))["status"] == "SUCCEEDED"
+    state = store.get_state(parent.code)
+    assert state is not None and state.finished
+    assert {s: (v.status, v.attempts) for s, v in state.steps.items()} == {
+        "khai_sinh": ("done", 1), "thuong_tru": ("done", 1), "bhyt": ("done", 1)}
+    done = dossiers.get(parent.code)
+    assert done is not None and done.status == 9
