@@ -232,16 +232,20 @@ def complete(message: TaskMessage) -> None:
     flow = _flow(message)
     task = _task(message, TaskKind.COMPLETE)
 
+    completed = False
+
     def work() -> None:
+        nonlocal completed
         try:
             parents.complete(task.parent, flow)
-        except HosoError as err:
+        except HosoError as err:  # e.g. the parent changed meanwhile: escalates, an operator decides
             logger.error("flow completion failed", extra={"dossier": task.parent, "error_code": err.code})
             sfn.fail(task.token, COMPLETE_FAILED, err.code)
             return
         sfn.succeed(task.token, {"outcome": "success", "documents": []})
+        completed = True
 
-    if tasks.settle(task.token_hash, "complete", work) == "answered":
+    if tasks.settle(task.token_hash, "complete", work) == "answered" and completed:
         store.update_state(task.parent, lambda s: s.model_copy(update={"finished": True}))
         metrics.add_metric(name="FlowCompleted", unit="Count", value=1)
 
