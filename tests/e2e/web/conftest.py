@@ -11,6 +11,7 @@ as PNG files there (``docs/screenshots`` for the README).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -124,10 +125,10 @@ def new_context(browser: Browser, webapp: str) -> tuple[BrowserContext, Page, li
 
 
 def select_starting_with(select: Locator, prefix: str) -> None:
-    """Choose the option of a native select whose text starts with ``prefix``."""
-    value = select.evaluate("(el, prefix) => [...el.options].find((o) => o.text.startsWith(prefix))?.value", prefix)
-    assert value, f"no option starts with {prefix!r}"
-    select.select_option(value)
+    """Choose the option of a native select whose text starts with ``prefix`` (once it is there)."""
+    option = select.locator("option").filter(has_text=re.compile("^" + re.escape(prefix)))
+    expect(option).to_have_count(1)
+    select.select_option(option.get_attribute("value"))
 
 
 def vneid_button_name(role: str, unit: str) -> str:
