@@ -162,6 +162,7 @@ class World:
         self.agency_token = ""
         self.other_client_token = ""
         self._relayed: set[tuple[str, str]] = set()
+        self._codes: set[str] = set()  # the test's parent dossiers
         self.env: dict[str, str] = {}
 
     # --- set-up ------------------------------------------------------------------------------
@@ -211,37 +212,34 @@ class World:
     # --- the Lambda side ---------------------------------------------------------------------------
     def relay(self) -> int:
         """The outbox relay for flows: committed transitions (``OUTBOX#`` items, each written in
-        the transaction of its change) → signals on the agency-tasks queue. (moto's in-process
-        DynamoDB Streams API is not reachable — its endpoint is routed to DynamoDB — so the
-        table is read for new outbox items instead of its stream.)"""
-        kwargs: dict[str, Any] = {
-            "TableName": f"hoso-{STAGE}-dossiers", "FilterExpression": "begins_with(sk, :o)",
-            "ExpressionAttributeValues": {":o": {"S": "OUTBOX#"}},
-        }
+        the transaction of its change) → signals on the agency-tasks queue. Reads the outbox of
+        the test's dossiers (its parents and their children): moto's in-process DynamoDB Streams
+        API is not reachable (its endpoint is routed to DynamoDB)."""
+        codes = set(self._codes)
+        for code in self._codes:
+            state = store.get_state(code)
+            codes |= {s.child for s in state.steps.values() if s.child} if state else set()
         records = []
-        while True:
-            page = self.ddb.scan(**kwargs)
-            for item in page["Items"]:
+        for code in sorted(codes):
+            for item in self._outbox(code):
                 key = (item["pk"]["S"], item["sk"]["S"])
                 if key not in self._relayed:
                     self._relayed.add(key)
                     records.append({"eventName": "INSERT", "dynamodb": {"NewImage": item}})
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         signals = outbox_signals(records)
         for signal in signals:
             self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(signal))
         return len(signals)
 
+    def _outbox(self, code: str) -> list[dict[str, Any]]:
+        return list(self.ddb.query(
+            TableName=f"hoso-{STAGE}-dossiers", KeyConditionExpression="pk = :p AND begins_with(sk, :o)",
+            ExpressionAttributeValues={":p": {"S": f"DOSSIER#{code}"}, ":o": {"S": "OUTBOX#"}},
+        )["Items"])  # fmt: skip
+
     def drop_signals(self, code: str) -> None:
         """Lose the signals of ``code``'s changes so far (a lost message)."""
-        kwargs: dict[str, Any] = {
-            "TableName": f"hoso-{STAGE}-dossiers", "KeyConditionExpression": "pk = :p AND begins_with(sk, :o)",
-            "ExpressionAttributeValues": {":p": {"S": f"DOSSIER#{code}"}, ":o": {"S": "OUTBOX#"}},
-        }
-        for item in self.ddb.query(**kwargs)["Items"]:
-            self._relayed.add((item["pk"]["S"], item["sk"]["S"]))
+        self._relayed |= {(item["pk"]["S"], item["sk"]["S"]) for item in self._outbox(code)}
 
     def pump(self) -> int:
         """One round: relay, then one batch of the queue through the handler (Lambda's poller)."""
@@ -279,6 +277,7 @@ class World:
         form = SAMPLE_FILLED[KHAI_TU.code if procedure == "1.000656" else KHAI_SINH.code]
         payload = {**DESK_EXAMPLE, "MaTTHC": procedure, "MaDonViTiepNhan": HANOI_UNIT, "DuLieuBieuMau": form}
         dossier = intake.receive_at_desk(payload, self.officer("desk"))
+        self._codes.add(dossier.code)
         if with_document:
             self.attach(dossier.code, "giay-chung-sinh.pdf", "submitted")
         return dossier
@@ -383,6 +382,7 @@ class World:
             for e in self.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
                 self.sfn.stop_execution(executionArn=e["executionArn"], error="Test.Teardown")
         self.relay()
+        self._codes.clear()
         while messages := self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
                                                    VisibilityTimeout=0).get("Messages", []):  # fmt: skip
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
