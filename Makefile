@@ -13,9 +13,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup system python run test unit lint synth bench openapi clean
 
-# Debian packages: Chromium for the browser tests (a downloaded browser cannot run here).
+# Debian packages: Chromium for the browser tests (a downloaded browser cannot run here) and a
+# font with Vietnamese glyphs for it.
 system:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/dejavu; } || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,7 @@ lint: python
 	$(VENV)/bin/ruff check .
 
 test: setup lint
+	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent
 	$(PY) -m pytest
 
 unit: python

@@ -13,6 +13,7 @@ variable                           default         meaning
 ``HOSO_HOST``                      ``127.0.0.1``   address every local server listens on
 ``HOSO_API_PORT``                  ``8000``        the API (Chalice); 0 picks a free port
 ``MOTO_PORT``                      ``4566``        the moto server (AWS); 0 picks a free port
+``HOSO_WEB_PORT``                  ``8080``        the officers' web app (API on the same origin)
 ``HOSO_STAGE``                     ``dev``         which template: ``build/cdk.out/hoso-<stage>.template.json``
 ``HOSO_TEMPLATE``                  (synthesised)   a template file to use as it is, instead of the stage's
                                                    (then nothing is synthesised)
@@ -75,6 +76,7 @@ def banner(stack: LocalStack) -> str:
         "",
         "hoso đang chạy trên máy này / hoso is running locally",
         "",
+        f"  Ứng dụng cán bộ / web app   {stack.web_url}",
         f"  API                         {stack.api_url}",
         f"  Tình trạng / health         {stack.api_url}/health",
         f"  Tài liệu API / API docs     {stack.api_url}/docs   (OpenAPI: {stack.api_url}/openapi.json)",

@@ -169,6 +169,9 @@ class LocalStack:
         self.stage = merged["HOSO_STAGE"]
         self.region = merged["AWS_DEFAULT_REGION"]
         self.api_port = int(merged["HOSO_API_PORT"])
+        self.web_port = int(merged.get("HOSO_WEB_PORT", "8080"))
+        self.webapp: Any = None
+        self.web_url = ""
         self.moto_port = int(merged["MOTO_PORT"])
         self._template = template
         self.api_url = ""
@@ -201,6 +204,7 @@ class LocalStack:
             self._set_environment(self.provisioned)
             self._run_seed()
             self._serve_api()
+            self._serve_webapp()
             self.dispatcher = Dispatcher(self.provisioned)
             self.dispatcher.start()
         except BaseException:
@@ -209,6 +213,9 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        if self.webapp is not None:
+            self.webapp.stop()
+            self.webapp = None
         if self.dispatcher is not None:
             self.dispatcher.stop()
             self.dispatcher = None
@@ -238,7 +245,9 @@ class LocalStack:
     # --- steps -----------------------------------------------------------------------------
     def check_ports(self) -> None:
         """Fail before starting anything when a port is taken (PortInUseError, PortBusyError)."""
-        for what, port, variable in (("API", self.api_port, "HOSO_API_PORT"), ("moto", self.moto_port, "MOTO_PORT")):
+        ports = (("API", self.api_port, "HOSO_API_PORT"), ("moto", self.moto_port, "MOTO_PORT"),
+                 ("web app", self.web_port, "HOSO_WEB_PORT"))
+        for what, port, variable in ports:
             if port and not port_is_free(self.host, port):
                 raise PortInUseError(what, self.host, port, variable)
         for name, default in DEFAULT_PORTS.items():
@@ -387,6 +396,16 @@ class LocalStack:
         self._api_server = LocalDevServer(app, config, self.host, self.api_port, server_cls=_ApiHttpServer)
         self.api_port = self._api_server.server.server_address[1]
         self.api_url = f"http://{self.host}:{self.api_port}"
+
+    def _serve_webapp(self) -> None:
+        """The officers' web app (built on demand), with the API on the same origin."""
+        from local.webapp import ensure_built, start_webapp
+
+        ensure_built()
+        vneid = next(s.url for s in self.simulators if s.name == "vneid")
+        self.webapp = start_webapp(self.api_url, vneid, self.host, self.web_port,
+                                   client_id=self.env.get("VNEID_CLIENT_ID") or "hoso-officers")
+        self.web_url = self.webapp.url
 
     def _serve_api(self) -> None:
         self._api_thread = threading.Thread(

@@ -28,12 +28,13 @@ import http.client
 import json
 import mimetypes
 import shutil
+import socket
 import subprocess
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from chalicelib.observability import logger
@@ -235,11 +236,36 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _WebappServer(ThreadingHTTPServer):
-    daemon_threads = True
+    """A thread per connection (HTTP/1.1 keep-alive); on stop it closes the connections
+    browsers keep open and waits for their threads, so stopping leaves no thread behind."""
+
+    daemon_threads = False
+    block_on_close = True
 
     def __init__(self, address: tuple[str, int], settings: WebappSettings) -> None:
         self.settings = settings
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            open_ones = list(self._connections)
+        for connection in open_ones:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class RunningWebapp:
@@ -257,6 +283,7 @@ class RunningWebapp:
 
     def stop(self) -> None:
         self._server.shutdown()
+        self._server.close_connections()
         self._server.server_close()
         self._thread.join(timeout=5)
 

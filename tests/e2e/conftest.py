@@ -26,6 +26,7 @@ def stack() -> Iterator[LocalStack]:
         **os.environ,
         "HOSO_API_PORT": "0",
         "MOTO_PORT": "0",
+        "HOSO_WEB_PORT": "0",
         "HOSO_DVCQG_HMAC_KEYS": json.dumps(HMAC_KEYS),
         **{f"SIM_{name.upper()}_PORT": "0" for name in DEFAULT_PORTS},
     }

@@ -24,8 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 from chalicelib.domain.roles import ROLE_LABELS, Role
 from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
-from local.webapp import WEBAPP_DIR, ensure_built, start_webapp
-from tests.e2e.conftest import account, simulator
+from local.webapp import WEBAPP_DIR
+from tests.e2e.conftest import account
 
 CHROMIUM = os.environ.get("HOSO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,13 +52,9 @@ _AXE_RUN = """async (tags) => {
 
 
 @pytest.fixture(scope="session")
-def webapp(stack: LocalStack) -> Iterator[str]:
-    ensure_built()
-    running = start_webapp(stack.api_url, simulator(stack, "vneid"))
-    try:
-        yield running.url
-    finally:
-        running.stop()
+def webapp(stack: LocalStack) -> str:
+    """The web app the stack serves (built on demand), with the API on the same origin."""
+    return stack.web_url
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,10 @@ import requests
 from local.simulators import DEFAULT_PORTS
 from local.stack import REPO_ROOT, LocalStack
 
-FREE_PORTS = {"HOSO_API_PORT": "0", "MOTO_PORT": "0", **{f"SIM_{name.upper()}_PORT": "0" for name in DEFAULT_PORTS}}
+FREE_PORTS = {
+    "HOSO_API_PORT": "0", "MOTO_PORT": "0", "HOSO_WEB_PORT": "0",
+    **{f"SIM_{name.upper()}_PORT": "0" for name in DEFAULT_PORTS},
+}
 
 
 @pytest.fixture(scope="module")
