@@ -9,7 +9,21 @@ from urllib.parse import unquote
 
 from chalice import Chalice, Cron
 
-from chalicelib.api import admin, catalogue, docs, documents, dossiers, dvcqg, health, payments, post, public, uploads
+from chalicelib.api import (
+    admin,
+    catalogue,
+    docs,
+    documents,
+    dossiers,
+    dvcqg,
+    flows,
+    health,
+    payments,
+    post,
+    public,
+    uploads,
+)
+from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
@@ -28,6 +42,8 @@ app.register_blueprint(documents.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(payments.bp)
 app.register_blueprint(post.bp)
+app.register_blueprint(flows.bp)  # liên thông: agency callbacks, operators' decisions
+app.register_blueprint(flow_handler.bp)  # the agency_tasks function (queue agency-tasks)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

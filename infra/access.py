@@ -72,7 +72,11 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         task_response=True,
         secrets=SECRETS,
     ),
-    "outbox_relay": FunctionAccess(timeout_s=60, memory_mb=256, stream_of="dossiers", send=SYNC_QUEUES),
+    # committed transitions → the sync queues, and agency-tasks (a child dossier finishing
+    # answers its liên thông step)
+    "outbox_relay": FunctionAccess(
+        timeout_s=60, memory_mb=256, stream_of="dossiers", send=(*SYNC_QUEUES, "agency-tasks")
+    ),
     "sync_dvcqg": _sync_consumer("sync-dvcqg"),
     "sync_coordinator": _sync_consumer("sync-coordinator"),
     "sync_province": _sync_consumer("sync-province"),
@@ -117,7 +121,9 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         timeout_s=60,
         memory_mb=512,
         consumes="agency-tasks",
-        tables={"dossiers": TableAccess(RW)},
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"attachments": READ, "results": READ},  # presigned links in hand-overs
+        start_executions=True,  # starts flows, stops a withdrawn dossier's flow
         task_response=True,
         secrets=("integration-clients",),
     ),

@@ -13,10 +13,10 @@ DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 
 
 def render() -> str:
-    import app  # noqa: F401 — registers every route
-    from chalicelib.api.openapi import build_openapi
+    from app import app
+    from chalicelib.api.openapi import build_openapi, registered
 
-    return json.dumps(build_openapi(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json.dumps(build_openapi(registered(app)), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ from chalicelib.domain.catalogue import FeeItem, OfficerProfile, Procedure, Requ
 from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
 from chalicelib.domain.process import ProcessDefinition, validate_process
 from chalicelib.domain.roles import Role
+from chalicelib.flows import chains
 from chalicelib.store import catalogue
 from chalicelib.store.catalogue import AlreadyPublished
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
@@ -51,7 +52,9 @@ def procedures(process_code: str) -> list[Procedure]:
             legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
-            flow="birth_flow", **common,
+            # The birth chain (flow "birth_flow") is a liên thông group with its own entry on DVCQG, whose
+            # national code is not confirmed yet; until it is, 1.001193 stays on the ordinary process.
+            **common,
         ),
         Procedure(
             code="1.004222", name="Đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
@@ -126,7 +129,14 @@ def seed() -> dict[str, int]:
             "published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "seed"}))
     except AlreadyPublished:
         pass
-    procs = procedures(process.code)
+    lien_thong = chains.lien_thong_process()
+    try:
+        catalogue.publish_process(lien_thong.model_copy(update={
+            "published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "seed"}))
+    except AlreadyPublished:
+        pass
+    # Procedures that start a liên thông flow follow the liên thông parent process.
+    procs = [p.model_copy(update={"process_code": lien_thong.code}) if p.flow else p for p in procedures(process.code)]
     for procedure in procs:
         catalogue.put_procedure(procedure)
     staff = officers()
@@ -142,6 +152,10 @@ def seed() -> dict[str, int]:
     # simulator sends SIM_POST_CLIENT_TOKEN = "buu-chinh.dev-post-token" by default).
     put_client(IntegrationClient(client_id="buu-chinh", name="Bưu chính công ích",
                                  procedure_codes=[p.code for p in procs], secret_sha256=hash_secret("dev-post-token")))
+    # The agency simulator answers liên thông steps as client "agency-sim" (SIM_AGENCY_CLIENT_TOKEN).
+    put_client(IntegrationClient(client_id="agency-sim", name="Hệ thống của cơ quan liên thông (mô phỏng)",
+                                 procedure_codes=["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
+                                 secret_sha256=hash_secret("dev-agency-token")))
     # Signatures made by the local eSign gateway verify as trusted.
     trust_gateway_root()
     return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,

@@ -35,6 +35,7 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib import aws, settings
 from chalicelib.documents import trust
+from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
 from chalicelib.observability import logger
 from chalicelib.store import catalogue, models
@@ -301,6 +302,7 @@ class LocalStack:
             "SIM_PAYMENT_HMAC_KEY": env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key",
             # integration clients' credentials <client_id>.<secret>, registered by local/seed.py
             "SIM_POST_CLIENT_TOKEN": env.get("SIM_POST_CLIENT_TOKEN") or "buu-chinh.dev-post-token",
+            "SIM_AGENCY_CLIENT_TOKEN": env.get("SIM_AGENCY_CLIENT_TOKEN") or "agency-sim.dev-agency-token",
         }
         # The coordinator and the provincial system have their own accounts only when given.
         for name in _OWN_ACCOUNTS:
@@ -465,3 +467,4 @@ def _reset_app_caches() -> None:
     secrets.clear_cache()
     catalogue.clear_cache()
     trust.clear_cache()
+    flow_store.reset_connections()

@@ -1,5 +1,5 @@
 """Outbox relay: DynamoDB stream of the dossiers table → one SQS message per sync
-destination for every committed transition.
+destination (and to the liên thông flows' queue) for every committed transition.
 
 The message only says "dossier X has audit event N"; the sync handler reads the audit
 trail itself from its per-destination cursor, so duplicated or reordered messages are
@@ -23,6 +23,8 @@ def destinations() -> dict[str, str]:
         "dvcqg": s.sync_dvcqg_queue_url,
         "coordinator": s.sync_coordinator_queue_url,
         "province": s.sync_province_queue_url,
+        # liên thông: a child dossier reaching its end answers its flow step (chalicelib.flows.hooks)
+        "flows": s.agency_tasks_queue_url,
     }
 
 

@@ -7,6 +7,7 @@ import json
 from chalice.test import Client
 
 from app import app
+from chalicelib.api.openapi import registered
 from chalicelib.api.routing import ROUTES
 from local.openapi import DOCUMENT, render
 
@@ -18,7 +19,11 @@ def test_the_committed_document_matches_the_code() -> None:
 def test_every_route_is_documented_with_its_access_rule_and_a_vietnamese_summary() -> None:
     spec = json.loads(render())
     assert spec["openapi"] == "3.1.0"
+    served = registered(app)
+    assert served, "the app serves routes"
     for r in ROUTES:
+        if (r.path, r.method) not in served:
+            continue
         op = spec["paths"][r.path][r.method.lower()]
         assert op["summary"] and op["x-hoso-access"] == r.access.value
         if r.access.value != "public":

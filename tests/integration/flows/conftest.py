@@ -197,6 +197,8 @@ class World:
         for definition in (unit_process, process):
             catalogue.publish_process(definition.model_copy(update=published))
         for procedure in seed.procedures(unit_process.code):
+            if procedure.code == "1.001193":  # the demo seed keeps birth registration on the ordinary process
+                procedure = procedure.model_copy(update={"flow": "birth_flow"})
             if procedure.flow:
                 procedure = procedure.model_copy(update={"process_code": process.code})
             catalogue.put_procedure(procedure)
