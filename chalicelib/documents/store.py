@@ -76,8 +76,9 @@ def next_number(unit_code: str, year: int, symbol: str) -> str:
 
 def put_pdf(bucket: str, key: str, content: bytes) -> tuple[str, int]:
     digest = hashlib.sha256(content)
+    # The algorithm header too: the results bucket's Object Lock refuses uploads without it.
     client("s3").put_object(
-        Bucket=bucket, Key=key, Body=content, ContentType=PDF,
+        Bucket=bucket, Key=key, Body=content, ContentType=PDF, ChecksumAlgorithm="SHA256",
         ChecksumSHA256=base64.b64encode(digest.digest()).decode(), Metadata={"sha256": digest.hexdigest()},
     )
     return digest.hexdigest(), len(content)

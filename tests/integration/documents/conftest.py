@@ -177,7 +177,11 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             _table(ddb, name, gsis)
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},
+                             ObjectLockEnabledForBucket=bucket == "hoso-dev-results")
+        # as infra declares it: results under Object Lock retention by default
+        s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
         boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
         seed.seed()

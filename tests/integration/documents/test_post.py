@@ -43,7 +43,7 @@ def test_delivery_by_post_reaches_status_10(world: World) -> None:
     assert world.call("POST", f"/v1/dossiers/{dossier.code}/post-order", "desk",
                       body={"sender": SENDER, "receiver": RECEIVER}).status_code == 409
 
-    token = create_client("buu-chinh", "Bưu chính công ích", [dossier.procedure_code])
+    token = create_client("buu-chinh-thu-nghiem", "Bưu chính công ích", [dossier.procedure_code])
     headers = {"Authorization": f"Bearer {token}"}
     for status in ("picked_up", "in_transit", "out_for_delivery"):
         sent = _move(world, dossier.code, status)
@@ -64,7 +64,7 @@ def test_delivery_by_post_reaches_status_10(world: World) -> None:
     assert world.call("POST", "/v1/post/tracking", body=delivered, headers=headers).status_code == 200
     assert dossiers.get(dossier.code).version == after.version  # type: ignore[union-attr]
     assert world.call("POST", "/v1/post/tracking", body=delivered,
-                      headers={"Authorization": "Bearer buu-chinh.wrong"}).status_code == 401
+                      headers={"Authorization": "Bearer buu-chinh-thu-nghiem.wrong"}).status_code == 401
     other = create_client("buu-chinh-2", "Khác", ["1.000105"])
     assert world.call("POST", "/v1/post/tracking", body=delivered,
                       headers={"Authorization": f"Bearer {other}"}).status_code == 403
