@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib.api.routing import Access, json_response, read_json, route
 from chalicelib.auth import current_principal
-from chalicelib.documents import forms, lookup, trust
+from chalicelib.documents import delivery, forms, lookup, trust
 from chalicelib.documents import service as documents
 from chalicelib.documents import store as docstore
 from chalicelib.domain.roles import PROCESSING_ROLES
@@ -146,6 +146,23 @@ def print_form(code: str, form: str) -> Any:
     if form not in forms.FORMS:
         raise HosoError("UNKNOWN_FORM", f"Không có biểu mẫu này; chọn một trong: {', '.join(forms.FORMS)}.", 404)
     return json_response(200, documents.print_form(code, form, current_principal().profile))
+
+
+@route(bp, "/v1/dossiers/{code}/delivery", "POST",
+       summary="Trả kết quả tại Bộ phận Một cửa: người nhận (hoặc người nhận thay có ủy quyền), biên lai, đối chiếu "
+               "bản chính (FR-18)",
+       access=Access.OFFICER, roles=("desk",), tags=TAGS, request=delivery.DeliveryIn,
+       responses={200: delivery.DeliveryView}, errors=(403, 404, 409, 422))
+def deliver_result(code: str) -> Any:
+    body: delivery.DeliveryIn = _body(delivery.DeliveryIn, max_bytes=16 * 1024)
+    return json_response(200, delivery.deliver_at_desk(code, current_principal().profile, body).model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/delivery", "GET",
+       summary="Tình trạng trả kết quả: thời điểm hoàn thành, đúng/quá hạn, người nhận, biên lai, bưu gửi (FR-18.2)",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: delivery.DeliveryView}, errors=(404,))
+def delivery_status(code: str) -> Any:
+    return json_response(200, delivery.view(code, current_principal().profile).model_dump(mode="json"))
 
 
 @route(bp, "/v1/admin/trust-roots", "GET", summary="Danh sách chứng thư gốc được tin cậy", access=Access.ADMIN,
