@@ -1,0 +1,230 @@
+"""Client of DVCQG's synchronisation protocol (SPEC §7.2), for the three destinations that speak
+it: the national portal (``dvcqg``), the coordination system (``coordinator``) and the
+provincial system (``province``), each at its own configured base URL.
+
+Protocol: ``POST {base}/login`` ``{"username", "password"}`` → ``{"error_code": 0, "session"}``;
+``POST {base}/service`` ``{"session", "madonvi", "service", ...}`` → ``{"error_code": 0, ...}``.
+
+Sessions: one per destination per process (a Lambda sandbox keeps it between invocations),
+obtained on first use. A call answered ``error_code`` 401 (session unknown or expired) logs in
+again and repeats that call once — a session expiring in the middle of a batch costs one
+extra login, nothing else.
+
+Failures: any other non-zero ``error_code``, an HTTP 5xx, an answer that is not the protocol's
+JSON, a timeout or a network error raises :class:`SyncFailed`; the caller leaves the record to
+be retried. ``TraCuuHoSo`` answering 404 is not a failure: the destination has no such dossier.
+
+Credentials (Secrets Manager, secret id ``HOSO_DVCQG_CREDENTIALS_SECRET_ID``), a JSON object::
+
+    {"username": "...", "password": "...",                      # used by every destination
+     "coordinator": {"username": "...", "password": "..."},     # optional, per destination
+     "province": {"username": "...", "password": "..."}}        # optional, per destination
+
+A destination without its own entry uses the top-level pair.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Final
+
+from chalicelib.integrations import secrets
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+
+DESTINATIONS: Final = ("dvcqg", "coordinator", "province")
+DESTINATION_NAMES: Final = {
+    "dvcqg": "Cổng Dịch vụ công quốc gia",
+    "coordinator": "Hệ thống điều phối",
+    "province": "Hệ thống thông tin giải quyết TTHC cấp tỉnh",
+}
+
+CALL_TIMEOUT_S: Final = 8.0  # urllib applies it to the connection and to each read
+SESSION_EXPIRED: Final = 401
+NOT_FOUND: Final = 404
+MAX_ANSWER_BYTES: Final = 8 * 1024 * 1024
+
+
+class SyncFailed(Exception):
+    """A call to a destination did not succeed; the record must be sent again later."""
+
+    def __init__(
+        self,
+        destination: str,
+        service: str,
+        reason: str,
+        *,
+        error_code: Any = None,
+        http_status: int | None = None,
+        details: Any = None,
+        unreachable: bool = False,
+    ) -> None:
+        super().__init__(f"{destination} {service}: {reason}")
+        self.destination = destination
+        self.service = service
+        self.reason = reason
+        self.error_code = error_code
+        self.http_status = http_status
+        self.details = details
+        self.unreachable = unreachable  # no answer from the destination (down, timeout, 5xx)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+def credentials(destination: str) -> Credentials:
+    """The account of ``destination`` from the credentials secret (format in the module doc)."""
+    secret = secrets.get_json(get_settings().dvcqg_credentials_secret_id)
+    if not isinstance(secret, dict):
+        raise SyncFailed(destination, "login", "the credentials secret is not a JSON object")
+    own = secret.get(destination)
+    pair = own if isinstance(own, dict) else secret
+    username, password = pair.get("username"), pair.get("password")
+    if not isinstance(username, str) or not username or not isinstance(password, str) or not password:
+        raise SyncFailed(destination, "login", "no username/password for this destination in the credentials secret")
+    return Credentials(username, password)
+
+
+def base_url(destination: str) -> str:
+    s = get_settings()
+    urls = {"dvcqg": s.dvcqg_base_url, "coordinator": s.coordinator_base_url, "province": s.province_base_url}
+    if destination not in urls:
+        raise ValueError(f"unknown sync destination {destination!r}")
+    return urls[destination].rstrip("/")
+
+
+def is_ok(answer: dict[str, Any]) -> bool:
+    return str(answer.get("error_code")) == "0"
+
+
+class SyncClient:
+    """One destination's endpoint and session. Thread-safe; use :func:`client_for`."""
+
+    def __init__(self, destination: str, timeout_s: float = CALL_TIMEOUT_S) -> None:
+        self.destination = destination
+        self.timeout_s = timeout_s
+        self._session: str | None = None
+        self._lock = threading.Lock()
+
+    # --- HTTP --------------------------------------------------------------------------
+    def _post(self, path: str, body: dict[str, Any], service: str) -> dict[str, Any]:
+        url = base_url(self.destination) + path
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(  # noqa: S310 — the URL is hoso's own configuration
+            url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
+                status, raw = response.status, response.read(MAX_ANSWER_BYTES)
+        except urllib.error.HTTPError as err:  # 4xx/5xx: the body may still be the protocol's answer
+            status, raw = err.code, err.read(MAX_ANSWER_BYTES)
+        except TimeoutError as err:
+            raise SyncFailed(self.destination, service, "timeout", unreachable=True) from err
+        except (urllib.error.URLError, OSError) as err:
+            reason = "timeout" if isinstance(getattr(err, "reason", None), TimeoutError) else (
+                f"network error: {type(err).__name__}")  # fmt: skip
+            raise SyncFailed(self.destination, service, reason, unreachable=True) from err
+        if status >= 500:
+            raise SyncFailed(self.destination, service, f"HTTP {status}", http_status=status, details=_text(raw),
+                             unreachable=True)  # fmt: skip
+        try:
+            answer = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise SyncFailed(self.destination, service, f"HTTP {status}: the answer is not JSON",
+                             http_status=status) from None  # fmt: skip
+        if not isinstance(answer, dict) or "error_code" not in answer:
+            raise SyncFailed(self.destination, service, f"HTTP {status}: the answer has no error_code",
+                             http_status=status)  # fmt: skip
+        return answer
+
+    # --- session -------------------------------------------------------------------------
+    def _login(self) -> str:
+        account = credentials(self.destination)
+        answer = self._post("/login", {"username": account.username, "password": account.password}, "login")
+        session = answer.get("session")
+        if not is_ok(answer) or not isinstance(session, str) or not session:
+            raise SyncFailed(self.destination, "login", "login refused", error_code=answer.get("error_code"),
+                             details=answer.get("message"))  # fmt: skip
+        logger.info("sync session opened", extra={"destination": self.destination})
+        return session
+
+    def _current_session(self, renew: bool, stale: str | None) -> str:
+        with self._lock:
+            # Another thread may have renewed it already: renew only the session that failed.
+            if self._session is None or (renew and self._session == stale):
+                self._session = self._login()
+            return self._session
+
+    # --- calls ---------------------------------------------------------------------------
+    def call(self, service: str, fields: dict[str, Any], *, accept: frozenset[int] = frozenset()) -> dict[str, Any]:
+        """``POST /service``; renews the session once on 401. ``accept``: non-zero codes that are
+        answers rather than failures (``TraCuuHoSo``'s 404)."""
+        session = self._current_session(False, None)
+        for attempt in (1, 2):
+            envelope = {"session": session, "madonvi": get_settings().ministry_unit_code, "service": service,
+                        **fields}  # fmt: skip
+            answer = self._post("/service", envelope, service)
+            code = answer.get("error_code")
+            if str(code) == str(SESSION_EXPIRED) and attempt == 1:
+                logger.info("sync session expired, logging in again", extra={"destination": self.destination})
+                session = self._current_session(True, session)
+                continue
+            if is_ok(answer) or _as_int(code) in accept:
+                return answer
+            raise SyncFailed(self.destination, service, f"error_code {code}: {answer.get('message', '')}",
+                             error_code=code, details=answer.get("errors"))  # fmt: skip
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def send(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A call built by :mod:`chalicelib.sync.payloads` (``{"service": ..., <fields>}``)."""
+        fields = {k: v for k, v in request.items() if k != "service"}
+        return self.call(str(request["service"]), fields)
+
+    def look_up(self, code: str) -> dict[str, Any] | None:
+        """``TraCuuHoSo``: ``{"HoSo": <dossier record>, "TienDo": [<progress records>]}``, or None
+        if the destination has no such dossier."""
+        answer = self.call("TraCuuHoSo", {"MaHoSo": code}, accept=frozenset({NOT_FOUND}))
+        if not is_ok(answer):
+            return None
+        data = answer.get("data")
+        if not isinstance(data, dict):
+            raise SyncFailed(self.destination, "TraCuuHoSo", "the answer has no data object")
+        return data
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(raw: bytes) -> str:
+    return raw[:500].decode("utf-8", errors="replace")
+
+
+_clients: dict[str, SyncClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(destination: str) -> SyncClient:
+    """The process-wide client of ``destination`` (its session is reused across invocations)."""
+    if destination not in DESTINATIONS:
+        raise ValueError(f"unknown sync destination {destination!r}")
+    with _clients_lock:
+        if destination not in _clients:
+            _clients[destination] = SyncClient(destination)
+        return _clients[destination]
+
+
+def reset_clients() -> None:
+    """Forget every session (tests and the local stack change endpoints and credentials)."""
+    with _clients_lock:
+        _clients.clear()

@@ -1,0 +1,188 @@
+"""Deliver a dossier to one destination: whatever it has not acknowledged yet, in order.
+
+The queue message only says "dossier X changed"; what to send comes from the dossier's audit
+trail and the destination's cursor (the last step it acknowledged), so duplicated, delayed
+and reordered messages are harmless:
+
+1. read the cursor and the dossier; if the destination already has every step, stop;
+2. take the (dossier, destination) lease, so two workers never send the same dossier to the
+   same destination at once, and read the cursor again under it;
+3. ``DongBoHoSoMC`` with the dossier as it stands — ``isUpdating`` "False" the first time
+   this destination sees the dossier, "True" afterwards (if an earlier first send may have
+   reached it without our hearing back, ``TraCuuHoSo`` settles which);
+4. ``CapNhatTienDoHoSoMC`` with the missing steps in order, in chunks; after each
+   acknowledged chunk, write the ledger and advance the cursor conditionally (from the value
+   read), so a failure half-way keeps what was acknowledged. The cursor records that the
+   destination has the dossier with the first advance; should that never happen, the
+   ``TraCuuHoSo`` of step 3 finds out next time;
+5. release the lease.
+
+Only steps up to the dossier's sequence number *as read* are sent, so the dossier record and
+the progress records always describe the same moment; a later step has its own message.
+Any failure raises (:class:`~chalicelib.integrations.dvcqg.SyncFailed`, :class:`LeaseBusy`,
+:class:`~chalicelib.sync.store.CursorMoved`, …) and the message is retried.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from chalicelib.domain.dossier import AuditEvent, Dossier
+from chalicelib.integrations.dvcqg import SyncClient, client_for
+from chalicelib.observability import logger
+from chalicelib.store import catalogue, dossiers
+from chalicelib.sync import payloads, store
+from chalicelib.sync.links import document_link
+
+LEASE_S: Final = 90  # longer than a sync function may run (60 s): a crashed holder frees it soon
+PROGRESS_CHUNK: Final = 50  # progress records per CapNhatTienDoHoSoMC call
+RECONCILED: Final = "dvcqg"  # the destination whose recently changed dossiers are reconciled
+DOSSIER_LABEL: Final = "Đồng bộ thông tin hồ sơ"
+
+
+class LeaseBusy(Exception):
+    """Another worker is sending this dossier to this destination; try again later."""
+
+
+class UnknownDossier(Exception):
+    """The message names a dossier hoso does not have."""
+
+
+class BrokenTrail(Exception):
+    """The audit trail has a gap where a step should be (never expected: steps are written in
+    the dossier's own transaction)."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    destination: str
+    code: str
+    acked: int  # the cursor afterwards
+    steps: int = 0  # progress records acknowledged by this call
+    lags_ms: list[int] = field(default_factory=list)  # commit → acknowledgement, per step
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.steps == 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lag_ms(event: AuditEvent, acked_at: datetime) -> int:
+    return max(0, int((acked_at - event.at).total_seconds() * 1000))
+
+
+def _chunks(events: list[AuditEvent], size: int) -> Iterator[list[AuditEvent]]:
+    for start in range(0, len(events), size):
+        yield events[start : start + size]
+
+
+def missing_steps(dossier: Dossier, cursor: store.Cursor, trail: list[AuditEvent]) -> list[AuditEvent]:
+    """The steps after the cursor up to the dossier as read, checked to be exactly those."""
+    steps = [e for e in trail if cursor.acked < e.seq <= dossier.seq]
+    expected = list(range(cursor.acked + 1, dossier.seq + 1))
+    if [e.seq for e in steps] != expected:
+        raise BrokenTrail(f"{dossier.code}: steps {[e.seq for e in steps]} where {expected} were expected")
+    return steps
+
+
+def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now) -> Delivered:
+    """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc)."""
+    cursor = store.get_cursor(code, destination)
+    dossier = dossiers.get(code)
+    if dossier is None:
+        raise UnknownDossier(code)
+    if dossier.seq <= cursor.acked:
+        return Delivered(destination, code, cursor.acked)
+    owner = uuid.uuid4().hex
+    if not store.acquire_lease(code, destination, owner, at=clock(), seconds=LEASE_S):
+        raise LeaseBusy(f"{code} → {destination}")
+    try:
+        cursor = store.get_cursor(code, destination)
+        if dossier.seq <= cursor.acked:
+            return Delivered(destination, code, cursor.acked)
+        if destination == RECONCILED:
+            store.mark_changed(code, clock())
+        return _send(client_for(destination), dossier, cursor, clock)
+    finally:
+        store.release_lease(code, destination, owner)
+
+
+_UNIT_TTL_S: Final = 300.0
+_unit_names: dict[str, tuple[float, str]] = {}
+
+
+def _unit_name(code: str) -> str:
+    """The unit's name from the catalogue, kept a few minutes (units are renamed rarely)."""
+    now = time.monotonic()
+    hit = _unit_names.get(code)
+    if hit is None or now - hit[0] > _UNIT_TTL_S:
+        unit = catalogue.get_unit(code)
+        hit = (now, unit.name if unit else "")
+        _unit_names[code] = hit
+    return hit[1]
+
+
+def _dossier_record(dossier: Dossier, last_event: AuditEvent) -> dict[str, Any]:
+    complete = dossier.procedure_name and dossier.field_code and dossier.field_name
+    procedure = None if complete else catalogue.get_procedure(dossier.procedure_code)
+    return payloads.dossier_record(dossier, unit_name=_unit_name(dossier.unit_code), link=document_link,
+                                   procedure=procedure, last_event=last_event)  # fmt: skip
+
+
+def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Callable[[], datetime]) -> Delivered:
+    destination, code = cursor.destination, dossier.code
+    steps = missing_steps(dossier, cursor, list(dossiers.events_after(code, cursor.acked)))
+    seen = cursor.seen
+    if not seen and cursor.first_attempt_at is not None:
+        # A first DongBoHoSoMC went out before and was never acknowledged to us: ask.
+        seen = client.look_up(code) is not None
+    if not seen:
+        cursor = store.note_first_attempt(code, cursor, clock())
+
+    sent_at = clock()
+    answer = client.send(payloads.dossier_call(_dossier_record(dossier, steps[-1]), is_updating=seen))
+    acked_at = clock()
+    # Written with the first progress chunk's acknowledgements (or alone if that chunk fails).
+    pending = [store.Acknowledgement(
+        seq=dossier.seq, service=payloads.SYNC_DOSSIER, status=str(dossier.status), label=DOSSIER_LABEL,
+        sent_at=sent_at, acked_at=acked_at, lag_ms=_lag_ms(steps[-1], acked_at), answer=_brief(answer),
+    )]  # fmt: skip
+    lags: list[int] = []
+    try:
+        for chunk in _chunks(steps, PROGRESS_CHUNK):
+            sent_at = clock()
+            answer = client.send(payloads.progress_call([payloads.progress_record(code, e) for e in chunk]))
+            acked_at = clock()
+            pending += [
+                store.Acknowledgement(
+                    seq=e.seq, service=payloads.UPDATE_PROGRESS, status=str(e.to_status), label=e.label,
+                    sent_at=sent_at, acked_at=acked_at, lag_ms=_lag_ms(e, acked_at), answer=_brief(answer),
+                )
+                for e in chunk
+            ]  # fmt: skip
+            store.record(code, destination, pending)
+            pending = []
+            cursor = store.advance(code, cursor, acked=chunk[-1].seq, seen=True,
+                                   first_attempt_at=cursor.first_attempt_at, at=acked_at)  # fmt: skip
+            lags += [_lag_ms(e, acked_at) for e in chunk]
+    finally:
+        if pending:
+            store.record(code, destination, pending)
+    logger.info(
+        "sync delivered",
+        extra={"destination": destination, "code": code, "steps": len(steps), "acked": cursor.acked},
+    )
+    return Delivered(destination, code, cursor.acked, len(steps), lags)
+
+
+def _brief(answer: dict[str, Any]) -> dict[str, Any]:
+    """What the ledger keeps of an answer."""
+    return {"error_code": answer.get("error_code"), "message": str(answer.get("message", ""))[:300]}

@@ -1,0 +1,1 @@
+"""Unit tests of the sync: pure mapping and decisions, no AWS."""
