@@ -1,8 +1,10 @@
-"""Documents, payments and post against moto (in-process) and the real simulators over HTTP.
+"""Documents, payments, post and the e-data store against moto (in-process) and the real
+simulators over HTTP.
 
-Each test gets fresh AWS state (the dossiers, catalogue and counters tables as infra declares
-them, both buckets, the payment HMAC secret), the demo catalogue from ``local.seed`` and the
-eSign simulator's root registered as trusted. The simulators (eSign — a second instance is
+Each test gets fresh AWS state (the dossiers table with its stream, the catalogue and counters
+tables as infra declares them, both buckets — results under Object Lock —, the payment HMAC
+secret), the demo catalogue from ``local.seed`` and the eSign simulator's root registered as
+trusted. The simulators (eSign — a second instance is
 an untrusted CA —, VNeID, payment, post) live for the package. Officers act through the
 services with their catalogue profiles; routes are driven with ``chalice.test.Client`` and
 VNeID tokens from the simulator.
@@ -24,6 +26,7 @@ from moto import mock_aws
 
 from chalicelib import aws
 from chalicelib.api import documents as documents_api
+from chalicelib.api import edata as edata_api
 from chalicelib.api import payments as payments_api
 from chalicelib.api import post as post_api
 from chalicelib.api import public as public_api
@@ -33,6 +36,7 @@ from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.edata import service as edata_service
 from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
@@ -86,6 +90,8 @@ def _table(ddb: Any, name: str, gsis: int) -> None:
     keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
     request: dict[str, Any] = {
         "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+        **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}
+           if name == "hoso-dev-dossiers" else {}),
         "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
     }
@@ -111,6 +117,30 @@ class World:
         self.sims = sims
         self.client = client
         self.s3 = boto3.client("s3", region_name=REGION)
+        self._stream: Any = None
+        self._shard_iterator: str | None = None
+
+    # --- the dossiers table's stream, as a stream consumer reads it ------------------------------
+    def stream_records(self) -> list[dict[str, Any]]:
+        """The stream records written since the last call (Lambda's record shape)."""
+        if self._stream is None:
+            # moto (in-process) routes the streams API only when the endpoint is given explicitly
+            self._stream = boto3.client("dynamodbstreams", region_name=REGION,
+                                        endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com")
+            arn = boto3.client("dynamodb", region_name=REGION).describe_table(
+                TableName="hoso-dev-dossiers")["Table"]["LatestStreamArn"]
+            shard = self._stream.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            self._shard_iterator = self._stream.get_shard_iterator(
+                StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        answer = self._stream.get_records(ShardIterator=self._shard_iterator)
+        self._shard_iterator = answer["NextShardIterator"]
+        return list(answer["Records"])
+
+    def capture(self) -> list[dict[str, Any]]:
+        """Run the e-data store's stream consumer over the new records; answer them."""
+        records = self.stream_records()
+        assert edata_service.capture(records) == {"batchItemFailures": []}
+        return records
 
     # --- dossiers --------------------------------------------------------------------------
     def desk_dossier(self, **overrides: Any) -> Dossier:
@@ -147,7 +177,7 @@ class World:
 
 def _app() -> Chalice:
     app = Chalice(app_name="hoso-documents-test")
-    for blueprint in (documents_api.bp, public_api.bp, payments_api.bp, post_api.bp):
+    for blueprint in (documents_api.bp, public_api.bp, payments_api.bp, post_api.bp, edata_api.bp):
         app.register_blueprint(blueprint)
     return app
 

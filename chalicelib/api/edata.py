@@ -1,0 +1,69 @@
+"""E-data store API (FR-28/29): an officer reaches an owner's store only through a dossier of
+that owner they handle (list, reuse a document in the dossier); administrators see the
+storage and reuse statistics of any owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_principal
+from chalicelib.domain.dossier import DocumentRef
+from chalicelib.domain.roles import PROCESSING_ROLES
+from chalicelib.edata import model
+from chalicelib.edata import service as edata
+from chalicelib.errors import FieldError, invalid
+
+bp = Blueprint(__name__)
+TAGS = ("Kho dữ liệu điện tử",)
+ROLES = tuple(r.value for r in PROCESSING_ROLES)
+OWNER = r"^(\d{12}|\d{10}(-\d{3})?)$"
+
+
+class AttachIn(BaseModel):
+    doc_type: str = Field(min_length=1, max_length=64, description="Mã loại giấy tờ của giấy tờ trong kho")
+    item_id: str = Field(pattern=r"^[0-9a-f]{20}$")
+    component_code: str | None = Field(None, min_length=1, max_length=64,
+                                       description="MaThanhPhanHoSo trong hồ sơ mới (mặc định: mã loại giấy tờ)")
+    model_config = {"extra": "forbid"}
+
+
+class OwnerIn(BaseModel):
+    owner: str = Field(pattern=OWNER)
+
+
+@route(bp, "/v1/dossiers/{code}/edata", "GET",
+       summary="Kho dữ liệu điện tử của chủ hồ sơ: giấy tờ dùng lại được (loại thủ tục yêu cầu trước), hồ sơ bị từ "
+               "chối, thống kê (FR-28/29)",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: edata.OwnerStore}, errors=(404,))
+def owner_store(code: str) -> Any:
+    doc_type = (bp.current_request.query_params or {}).get("type") or None
+    return json_response(200, edata.for_dossier(code, current_principal().profile, doc_type).model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/edata/attach", "POST",
+       summary="Dùng lại một giấy tờ trong kho cho hồ sơ thay vì yêu cầu nộp lại (FR-29.1)",
+       access=Access.OFFICER, roles=("desk", "appraiser", "head"), tags=TAGS, request=AttachIn,
+       responses={201: DocumentRef}, errors=(403, 404, 409, 422))
+def attach(code: str) -> Any:
+    try:
+        body = AttachIn.model_validate(read_json(bp, 4096)[1])
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None
+    ref = edata.attach(code, current_principal().profile, body.doc_type, body.item_id, body.component_code)
+    return json_response(201, ref.model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/edata/{owner}/stats", "GET",
+       summary="Thống kê lưu trữ và tái sử dụng giấy tờ của một tổ chức, cá nhân (FR-28.3, 28.5)",
+       access=Access.ADMIN, roles=("admin",), tags=TAGS, responses={200: model.OwnerStats}, errors=(422,))
+def owner_stats(owner: str) -> Any:
+    try:
+        OwnerIn(owner=owner)
+    except ValidationError:
+        raise invalid([FieldError("owner", "Số định danh (12 số) hoặc mã số doanh nghiệp không hợp lệ.")]) from None
+    return json_response(200, edata.owner_stats(owner).model_dump(mode="json"))
