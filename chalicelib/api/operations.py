@@ -29,7 +29,6 @@ class LedgerEntryOut(BaseModel):
     label: str
     first_sent_at: str
     first_acked_at: str = Field(description="Lần đầu hệ thống nhận xác nhận đã nhận bản ghi (UTC, ISO 8601)")
-    last_sent_at: str
     last_acked_at: str
     sends: int = Field(description="Số lần bản ghi được gửi và được xác nhận")
     lag_ms: int = Field(description="Từ lúc ghi nhận bước đến lần xác nhận đầu tiên (ms)")

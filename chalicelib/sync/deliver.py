@@ -66,10 +66,6 @@ class Delivered:
     steps: int = 0  # progress records acknowledged by this call
     lags_ms: list[int] = field(default_factory=list)  # commit → acknowledgement, per step
 
-    @property
-    def nothing_to_do(self) -> bool:
-        return self.steps == 0
-
 
 def _now() -> datetime:
     return datetime.now(UTC)

@@ -35,10 +35,6 @@ def _s3() -> Any:
     )
 
 
-def reset_client() -> None:
-    _s3.cache_clear()
-
-
 def bucket_of(document: DocumentRef) -> str:
     s = get_settings()
     return s.results_bucket if document.kind == "result" else s.attachments_bucket

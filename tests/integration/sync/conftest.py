@@ -111,7 +111,8 @@ def _table(ddb: Any, name: str, gsis: int) -> None:
 
 @dataclass
 class Drained:
-    """What a drain did: handler invocations, and the failed messages still in flight."""
+    """What a drain did: messages handled, and the last receipt of each message whose last
+    handling failed."""
 
     batches: int = 0
     handled: int = 0

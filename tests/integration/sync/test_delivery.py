@@ -244,6 +244,29 @@ def test_a_failed_record_stays_away_for_its_backoff(world: World, capsys: pytest
     assert [m["Attributes"]["ApproximateReceiveCount"] for m in messages] == ["2"]
 
 
+class NearlyOver:
+    """A Lambda context with ``left_ms`` of the invocation left."""
+
+    def __init__(self, left_ms: int) -> None:
+        self.left_ms = left_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.left_ms
+
+
+def test_no_delivery_starts_when_the_invocation_is_nearly_over(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dossier = walked(world, [])
+    event = world.event("province", world.messages("province", [(dossier.code, 1)]))
+    assert len(failures(handle_batch("province", event, NearlyOver(5_000), backoff=SLOW))) == 1
+    assert metric_values(capsys.readouterr().out, "SyncDeferred", "province") == [1.0]
+    assert world.sims["province"].calls() == []
+    event = world.event("province", world.messages("province", [(dossier.code, 1)]))
+    assert failures(handle_batch("province", event, NearlyOver(60_000), backoff=SLOW)) == []
+    assert world.sims["province"].record(dossier.code)["progress"] == expected_progress(dossier.code)
+
+
 def test_an_unreachable_destination_is_not_tried_again_in_the_same_batch(world: World) -> None:
     codes = [walked(world, [], recent() + timedelta(seconds=i)).code for i in range(3)]
     deliver("dvcqg", codes[0])  # a session, so the failure below hits the service, not the login

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from chalicelib.domain.dossier import AuditEvent
 from chalicelib.store import dossiers
 from chalicelib.sync import store
@@ -22,6 +24,7 @@ DOSSIERS = 50
 ROUNDS = [samples.FULL[1:6], samples.FULL[6:]]  # after submission: 11 status changes per dossier
 
 
+@pytest.mark.slow
 def test_a_destination_down_gets_everything_once_in_order_after_recovery_and_delays_no_one(world: World) -> None:
     dvcqg = world.sims["dvcqg"]
     dvcqg.mode(down=True)

@@ -184,7 +184,7 @@ def walk(dossier: Dossier, moves: list[Move], start: datetime, gap: timedelta = 
     return dossier, events
 
 
-def full_dossier(code: str = dossier_code(7)) -> tuple[Dossier, list[AuditEvent]]:
+def full_dossier(code: str = dossier_code(11)) -> tuple[Dossier, list[AuditEvent]]:
     """A dossier through every kind of step: a fee, a supplement round, a replaced document, a result."""
     start = new_dossier(code, START, fees=[FEE], documents=[BIRTH_CERTIFICATE, MARRIAGE_CERTIFICATE],
                         result_delivery="1")  # fmt: skip
