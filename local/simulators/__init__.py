@@ -1,6 +1,6 @@
 """Simulators of the parties around hoso, as real HTTP servers on loopback (SPEC §7).
 
-``start_simulators(env)`` starts all nine in background threads and answers a
+``start_simulators(env)`` starts all ten in background threads and answers a
 :class:`RunningServer` (``name``, ``url``, ``stop()``) for each:
 
 ===========  ========================  =====  ==============================================
@@ -15,6 +15,7 @@ esign        eSign portal              8106   sign requests (:mod:`.esign`)
 payment      payment platform          8107   §7.4 (:mod:`.payment`)
 post         postal service            8108   §7.5 (:mod:`.post`)
 agency       another agency's system   8109   §7.3 hand-over and callback (:mod:`.agency`)
+messaging    e-mail and SMS gateway    8110   officers' reminders (:mod:`.messaging`)
 ===========  ========================  =====  ==============================================
 
 Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_URL``
@@ -27,8 +28,8 @@ to DVCQG's); ``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-off
 ``SIM_VNEID_REDIRECT_URIS``, ``SIM_VNEID_ACCOUNTS_FILE``; ``SIM_POPULATION_API_KEY``
 (``dev-population-key``); ``SIM_PAYMENT_HMAC_KEY`` (``dev-payment-key``);
 ``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
-(``dev-agency-token``). A taken port raises :class:`PortBusyError` (Vietnamese + English
-message, meant to be printed without a traceback).
+(``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``). A taken port raises
+:class:`PortBusyError` (Vietnamese + English message, meant to be printed without a traceback).
 
 Control endpoints (JSON; never affected by failure modes)
 ---------------------------------------------------------
@@ -57,6 +58,7 @@ More per simulator:
   ``GET /_sim/accounts``; ``POST /_sim/accounts`` (add or replace an account).
 * payment — ``POST /_sim/pay/{MaThamChieu}`` (``{"MaLoi": "00"}``) → the result callback.
 * post — ``POST /_sim/orders/{orderNumber}/status`` ``{"status", "note"?}`` → tracking callback.
+* messaging — ``GET /_sim/messages`` (``?channel=email|sms``, ``?to=``): every e-mail and SMS accepted.
 * agency — ``POST /_sim/complete/{dossier_code}`` ``{"outcome", "reason"?, "result_documents"?}``
   → callback to hoso; modes ``"auto_complete": bool``, ``"auto_outcome": "success" | "failure"
   | "supplement"``.
@@ -79,6 +81,7 @@ from local.simulators.agency import AgencySimulator
 from local.simulators.base import HOST, PortBusyError, RunningServer, Simulator, serve
 from local.simulators.dvcqg import DEFAULT_HMAC_KEYS, DossierPoster, DvcqgSimulator, parse_hmac_keys
 from local.simulators.esign import EsignSimulator
+from local.simulators.messaging import MessagingSimulator
 from local.simulators.payment import PaymentSimulator
 from local.simulators.population import PopulationSimulator
 from local.simulators.post import PostSimulator
@@ -96,6 +99,7 @@ DEFAULT_PORTS: Final = {
     "payment": 8107,
     "post": 8108,
     "agency": 8109,
+    "messaging": 8110,
 }
 DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
 
@@ -150,6 +154,7 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
         "payment": lambda: PaymentSimulator("payment", env.get("SIM_PAYMENT_HMAC_KEY") or "dev-payment-key"),
         "post": lambda: PostSimulator("post", env.get("SIM_POST_CLIENT_TOKEN") or "dev-post-token"),
         "agency": lambda: AgencySimulator("agency", hoso, env.get("SIM_AGENCY_CLIENT_TOKEN") or "dev-agency-token"),
+        "messaging": lambda: MessagingSimulator("messaging", env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token"),
     }
 
 

@@ -1,0 +1,83 @@
+"""Desk-intake helpers for one-stop officers (SPEC §5, FR-12.1): drafts saved and resumed
+server-side, and auto-fill from the national population database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, Field
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_principal
+from chalicelib.errors import HosoError, bad_request, not_found
+from chalicelib.services import autofill as autofill_service
+from chalicelib.services import drafts
+from chalicelib.services.dossiers import now
+
+bp = Blueprint(__name__)
+TAGS = ("Tiếp nhận tại một cửa",)
+DESK = ("desk",)
+
+
+class DraftList(BaseModel):
+    items: list[drafts.DraftSummary]
+
+
+class AutofillOut(BaseModel):
+    values: dict[str, Any] = Field(description="Giá trị theo đường dẫn trường biểu mẫu, ví dụ nguoi_yeu_cau.ho_ten")
+    autofilled: list[str] = Field(description="Các trường được tự động điền (hiển thị dấu hiệu “tự động điền”)")
+    source: str = Field(description="Nguồn dữ liệu: population (CSDL quốc gia về dân cư)")
+
+
+def _draft_not_found() -> HosoError:
+    return not_found("Không tìm thấy bản nháp.")
+
+
+@route(bp, "/v1/drafts/{draft_id}", "PUT", summary="Lưu bản nháp hồ sơ đang tiếp nhận (tạo mới hoặc ghi đè)",
+       access=Access.OFFICER, roles=DESK, tags=TAGS, responses={200: drafts.Draft, 201: drafts.Draft},
+       errors=(400, 409, 413))
+def put_draft(draft_id: str) -> Any:
+    if not drafts.valid_id(draft_id):
+        raise bad_request("Mã bản nháp gồm 1–64 ký tự chữ, số, “-” hoặc “_”.", "INVALID_DRAFT_ID")
+    _, payload = read_json(bp, drafts.MAX_DRAFT_BYTES)
+    if not isinstance(payload, dict):
+        raise bad_request("Bản nháp phải là một đối tượng JSON.", "INVALID_DRAFT")
+    draft, created = drafts.save(current_principal().sub, draft_id, payload, now())
+    return json_response(201 if created else 200, draft.model_dump(mode="json"))
+
+
+@route(bp, "/v1/drafts", "GET", summary="Các bản nháp của tôi (lưu gần nhất trước)",
+       access=Access.OFFICER, roles=DESK, tags=TAGS, responses={200: DraftList})
+def list_drafts() -> Any:
+    items = drafts.list_drafts(current_principal().sub, now())
+    return json_response(200, DraftList(items=items).model_dump(mode="json"))
+
+
+@route(bp, "/v1/drafts/{draft_id}", "GET", summary="Mở lại một bản nháp", access=Access.OFFICER, roles=DESK,
+       tags=TAGS, responses={200: drafts.Draft}, errors=(404,))
+def get_draft(draft_id: str) -> Any:
+    draft = drafts.get(current_principal().sub, draft_id, now())
+    if draft is None:
+        raise _draft_not_found()
+    return json_response(200, draft.model_dump(mode="json"))
+
+
+@route(bp, "/v1/drafts/{draft_id}", "DELETE", summary="Xóa bản nháp", access=Access.OFFICER, roles=DESK,
+       tags=TAGS, responses={204: None}, errors=(404,))
+def delete_draft(draft_id: str) -> Any:
+    if not drafts.delete(current_principal().sub, draft_id, now()):
+        raise _draft_not_found()
+    return Response(body="", status_code=204)
+
+
+@route(bp, "/v1/autofill/citizens/{so_dinh_danh}", "GET",
+       summary="Tự động điền biểu mẫu của thủ tục từ CSDL quốc gia về dân cư", access=Access.OFFICER, roles=DESK,
+       tags=TAGS, responses={200: AutofillOut}, errors=(404, 422, 503))
+def autofill_citizen(so_dinh_danh: str) -> Any:
+    procedure_code = (bp.current_request.query_params or {}).get("thu_tuc", "").strip()
+    if not procedure_code:
+        raise bad_request("Thiếu tham số thu_tuc (mã thủ tục hành chính).", "INVALID_QUERY")
+    filled = autofill_service.autofill(so_dinh_danh, procedure_code)
+    return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
+                                          source=autofill_service.SOURCE).model_dump(mode="json"))

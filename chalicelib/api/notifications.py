@@ -1,0 +1,96 @@
+"""Officers' own notifications (FR-20 reminders) and where reminders reach them by e-mail/SMS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import BaseModel, Field, ValidationError
+
+from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.auth import current_principal
+from chalicelib.domain.identifiers import normalise_email, normalise_mobile
+from chalicelib.errors import FieldError, bad_request, invalid, not_found
+from chalicelib.notifications import store
+from chalicelib.services.dossiers import now
+
+bp = Blueprint(__name__)
+TAGS = ("Thông báo",)
+
+
+class NotificationPage(BaseModel):
+    items: list[store.Notification]
+    cursor: str | None = None
+
+
+class PreferencesIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    email: str | None = Field(None, max_length=254, description="Nhận nhắc việc qua thư điện tử; null: không nhận")
+    phone: str | None = Field(None, max_length=20, description="Nhận SMS khi có việc quá hạn; null: không nhận")
+
+
+def _limit(params: dict[str, str]) -> int:
+    try:
+        return max(1, min(100, int(params.get("limit", "20"))))
+    except ValueError:
+        raise bad_request("Tham số limit không hợp lệ.", "INVALID_QUERY") from None
+
+
+def _address(value: str | None, normalise: Callable[[str], str | None], name: str, message: str,
+             errors: list[FieldError]) -> str | None:
+    """The normalised address, None when not given; a problem is added to ``errors``."""
+    if value is None or not value.strip():
+        return None
+    normalised = normalise(value.strip())
+    if normalised is None:
+        errors.append(FieldError(name, message))
+    return normalised
+
+
+@route(bp, "/v1/me/notifications", "GET", summary="Thông báo nhắc việc của tôi (mới nhất trước)",
+       access=Access.OFFICER, tags=TAGS, responses={200: NotificationPage})
+def my_notifications() -> Any:
+    params = bp.current_request.query_params or {}
+    unread = params.get("unread", "").lower()
+    if unread not in ("", "0", "1", "true", "false"):
+        raise bad_request("Tham số unread phải là true hoặc false.", "INVALID_QUERY")
+    page = store.page(current_principal().sub, limit=_limit(params), cursor=params.get("cursor"),
+                      unread_only=unread in ("1", "true"))
+    return json_response(200, NotificationPage(items=page.items, cursor=page.cursor).model_dump(mode="json"))
+
+
+@route(bp, "/v1/me/notifications/{notification_id}/read", "POST", summary="Đánh dấu thông báo đã đọc",
+       access=Access.OFFICER, tags=TAGS, responses={200: store.Notification}, errors=(404,))
+def mark_read(notification_id: str) -> Any:
+    notification = store.mark_read(current_principal().sub, notification_id, now())
+    if notification is None:
+        raise not_found("Không tìm thấy thông báo.")
+    return json_response(200, notification.model_dump(mode="json"))
+
+
+@route(bp, "/v1/me/notification-settings", "GET", summary="Địa chỉ nhận nhắc việc qua thư điện tử và SMS",
+       access=Access.OFFICER, tags=TAGS, responses={200: store.Preferences})
+def my_notification_settings() -> Any:
+    return json_response(200, store.get_preferences(current_principal().sub).model_dump(mode="json"))
+
+
+@route(bp, "/v1/me/notification-settings", "PUT", summary="Đặt địa chỉ nhận nhắc việc qua thư điện tử và SMS",
+       access=Access.OFFICER, tags=TAGS, request=PreferencesIn, responses={200: store.Preferences}, errors=(422,))
+def set_my_notification_settings() -> Any:
+    _, payload = read_json(bp, 4 * 1024)
+    try:
+        body = PreferencesIn.model_validate(payload)
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None
+    errors: list[FieldError] = []
+    email = _address(body.email, normalise_email, "email", "Địa chỉ thư điện tử không hợp lệ.", errors)
+    phone = _address(body.phone, normalise_mobile, "phone", "Số điện thoại di động không hợp lệ (ví dụ 0912345678).",
+                     errors)
+    if errors:
+        raise invalid(errors)
+    preferences = store.Preferences(email=email, phone=phone)
+    store.put_preferences(current_principal().sub, preferences)
+    return json_response(200, preferences.model_dump(mode="json"))

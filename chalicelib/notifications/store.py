@@ -1,0 +1,203 @@
+"""Officers' notifications, their once-markers and contact preferences, in the dossiers table
+(one partition per officer, read by key only), plus the index reads the sweep needs.
+
+  NOTIFY#<sub> / N#<id>          a notification (TTL ``NOTIFICATION_TTL_S``); ids sort by time
+  NOTIFY#<sub> / ONCE#<key>      "already notified" marker of a reminder's once-key (TTL)
+  NOTIFY#<sub> / PREFS           where the officer wants e-mail and SMS reminders
+
+A notification and its marker are written in one transaction conditional on the marker not
+existing: however many sweeps overlap or retry, a reminder reaches an officer once.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.dossier import Dossier
+from chalicelib.errors import bad_request
+from chalicelib.notifications.reminders import Reminder, ReminderKind
+from chalicelib.store.models import DossierItem, DossiersTable, transaction_connection
+
+NOTIFICATION_TTL_S = 90 * 24 * 3600
+MARKER_TTL_S = 3 * 24 * 3600  # longer than a day (daily kinds) and than new work's look-back
+ID_PATTERN = re.compile(r"[0-9]{8}T[0-9]{12}-[0-9a-f]{8}")
+MAX_ATTEMPTS = 3
+
+
+class NotificationItem(DossiersTable):
+    data = JSONAttribute()
+    read_at = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
+class MarkerItem(DossiersTable):
+    expires_at = NumberAttribute(null=True)
+
+
+class PreferencesItem(DossiersTable):
+    data = JSONAttribute()
+
+
+_MODELS: tuple[type[Model], ...] = (NotificationItem, MarkerItem, PreferencesItem)
+
+
+def reset_connections() -> None:
+    """Forget cached connections (tests and the local stack change endpoints)."""
+    for model in _MODELS:
+        model._connection = None
+
+
+class Notification(BaseModel):
+    id: str
+    kind: ReminderKind
+    title: str
+    message: str
+    dossier_code: str
+    unit_code: str
+    step_id: str
+    deadline: dt.datetime | None = None
+    created_at: dt.datetime
+    read_at: dt.datetime | None = None
+
+
+class Preferences(BaseModel):
+    """Contact addresses for reminders; none given: in-app notifications only."""
+
+    email: str | None = None
+    phone: str | None = None
+
+
+def _pk(sub: str) -> str:
+    return f"NOTIFY#{sub}"
+
+
+def new_id(now: dt.datetime) -> str:
+    """Sortable by creation time (UTC, to the microsecond), unique by its random tail."""
+    return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"
+
+
+def _notification(item: NotificationItem) -> Notification:
+    return Notification.model_validate({**item.data, "read_at": item.read_at})
+
+
+def deliver(sub: str, reminder: Reminder, now: dt.datetime) -> Notification | None:
+    """Notify ``sub`` of ``reminder`` unless its once-key was notified already (then None)."""
+    notification = Notification(
+        id=new_id(now), kind=reminder.kind, title=reminder.title, message=reminder.message,
+        dossier_code=reminder.dossier_code, unit_code=reminder.unit_code, step_id=reminder.step_id,
+        deadline=reminder.deadline, created_at=now,
+    )
+    expires = int(now.timestamp())
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with TransactWrite(connection=transaction_connection()) as tx:
+                tx.save(MarkerItem(pk=_pk(sub), sk=f"ONCE#{reminder.once}", expires_at=expires + MARKER_TTL_S),
+                        condition=MarkerItem.pk.does_not_exist())
+                tx.save(NotificationItem(pk=_pk(sub), sk=f"N#{notification.id}",
+                                         data=notification.model_dump(mode="json", exclude={"read_at"}),
+                                         expires_at=expires + NOTIFICATION_TTL_S))
+            return notification
+        except TransactWriteError as err:
+            reasons = [r.code if r else None for r in (err.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons:
+                return None
+            if "TransactionConflict" not in reasons or attempt >= MAX_ATTEMPTS:
+                raise
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Notification]
+    cursor: str | None
+
+
+def _cursor(last_key: dict[str, dict[str, str]] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(last_key["sk"]["S"].encode()).decode().rstrip("=")
+
+
+def _start(sub: str, cursor: str | None) -> dict[str, dict[str, str]] | None:
+    """The cursor carries only the sort key; the partition is always the caller's own."""
+    if not cursor:
+        return None
+    try:
+        sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        sk = ""
+    if not (sk.startswith("N#") and ID_PATTERN.fullmatch(sk[2:])):
+        raise bad_request("Con trỏ phân trang không hợp lệ.", "INVALID_CURSOR")
+    return {"pk": {"S": _pk(sub)}, "sk": {"S": sk}}
+
+
+def page(sub: str, *, limit: int = 20, cursor: str | None = None, unread_only: bool = False) -> Page:
+    """The officer's notifications, newest first."""
+    result = NotificationItem.query(
+        _pk(sub), NotificationItem.sk.startswith("N#"), scan_index_forward=False, limit=limit, page_size=limit,
+        last_evaluated_key=_start(sub, cursor),
+        filter_condition=NotificationItem.read_at.does_not_exist() if unread_only else None,
+    )
+    items = [_notification(i) for i in result]
+    return Page(items, _cursor(result.last_evaluated_key))
+
+
+def mark_read(sub: str, notification_id: str, now: dt.datetime) -> Notification | None:
+    """Mark one of the officer's notifications read (once; again is harmless). None: no such
+    notification of this officer."""
+    if not ID_PATTERN.fullmatch(notification_id):
+        return None
+    item = NotificationItem(pk=_pk(sub), sk=f"N#{notification_id}")
+    try:
+        item.update(actions=[NotificationItem.read_at.set(now.isoformat())],
+                    condition=NotificationItem.pk.exists() & NotificationItem.read_at.does_not_exist())
+    except UpdateError as err:
+        if err.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    try:
+        return _notification(NotificationItem.get(_pk(sub), f"N#{notification_id}", consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_preferences(sub: str) -> Preferences:
+    try:
+        return Preferences.model_validate(PreferencesItem.get(_pk(sub), "PREFS").data)
+    except DoesNotExist:
+        return Preferences()
+
+
+def put_preferences(sub: str, preferences: Preferences) -> None:
+    PreferencesItem(pk=_pk(sub), sk="PREFS", data=preferences.model_dump(mode="json")).save()
+
+
+# -- what the sweep reads: the dossiers table's indexes, never a Scan -----------------------------
+
+
+def dossiers_in(unit_code: str, status: int, due_until: dt.datetime | None = None) -> Iterator[Dossier]:
+    """A unit's dossiers in a status (``gsi1``, sorted by legal deadline); with ``due_until``
+    only those due by then — the query stops at that point of the index."""
+    # The index holds deadlines as Asia/Ho_Chi_Minh ISO strings: compare in the same zone.
+    bound = f"{due_until.astimezone(VN_TZ).isoformat()}#~" if due_until is not None else None
+    condition = DossierItem.gsi1sk <= bound if bound is not None else None
+    for item in DossierItem.by_unit_status.query(f"UNIT#{unit_code}#S#{status}", condition):
+        yield Dossier.model_validate(item.data)
+
+
+def assigned_dossiers(sub: str) -> Iterator[Dossier]:
+    """An appraiser's own worklist (``gsi2``)."""
+    for item in DossierItem.by_assignee.query(f"ASSIGNEE#{sub}"):
+        yield Dossier.model_validate(item.data)

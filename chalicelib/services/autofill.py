@@ -1,0 +1,109 @@
+"""Auto-fill at the desk (SPEC §5, FR-12.1): the applicant's personal number looks the citizen up
+in the national population database — the pre-check that the person exists — and the fields
+of the procedure's eForm that declare ``autofill_source = "population.<Attribute>"`` get the
+database's values, marked so the web app can show them as auto-filled (and the officer can
+still edit them).
+
+A value is proposed only if it passes the form's own server-side checks for that field
+(length, format, options — a select or radio takes the option whose value or label the
+database's value is); one that would not is left for the officer to enter. Fields inside
+dynamic rows (tables) are not filled: their rows are the officer's to create.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.domain.eform import EFormSchema, FormField, validate_eform
+from chalicelib.domain.identifiers import check_personal_number, sentence
+from chalicelib.errors import FieldError, HosoError
+from chalicelib.integrations import population
+from chalicelib.observability import logger
+from chalicelib.store import catalogue
+
+SOURCE = "population"
+_FILLABLE = frozenset({"text", "textarea", "date", "email", "phone", "personal_number", "select", "radio"})
+
+
+@dataclass(frozen=True)
+class Autofill:
+    values: dict[str, Any]  # "section.field" → value
+    autofilled: list[str]  # the paths filled, in form order
+
+
+def population_fields(schema: EFormSchema) -> Iterator[tuple[str, FormField, str]]:
+    """``(path, field, attribute)`` of every top-level field filled from the population database."""
+    for section in schema.sections:
+        for f in section.fields:
+            source, _, attribute = (f.autofill_source or "").partition(".")
+            if source == SOURCE and f.type in _FILLABLE:
+                yield f"{section.key}.{f.key}", f, attribute
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def _candidate(f: FormField, value: str) -> str | None:
+    if f.type in ("select", "radio"):
+        return next((o.value for o in f.options if o.value == value or _fold(o.label) == _fold(value)), None)
+    return value
+
+
+def fill(schema: EFormSchema, citizen: population.Citizen) -> Autofill:
+    """The citizen's data on the form's auto-fill fields, each as the form's checks normalise it."""
+    proposed: dict[str, tuple[str, str]] = {}  # path → (section, key)
+    data: dict[str, dict[str, Any]] = {}
+    for path, f, attribute in population_fields(schema):
+        raw = citizen.attribute(attribute)
+        value = _candidate(f, raw) if raw is not None else None
+        if value is None:
+            continue
+        section, key = path.split(".", 1)
+        data.setdefault(section, {})[key] = value
+        proposed[path] = (section, key)
+    checked = validate_eform(schema, data, prefix="")
+    rejected = {e.field for e in checked.errors}
+    values = {path: checked.data[section][key] for path, (section, key) in proposed.items()
+              if path not in rejected and key in checked.data.get(section, {})}
+    return Autofill(values=values, autofilled=list(values))
+
+
+def _invalid_number(problems: tuple[str, ...]) -> HosoError:
+    message = sentence("Số định danh cá nhân", "; ".join(problems))
+    return HosoError("INVALID_PERSONAL_NUMBER", message, 422, errors=[FieldError("so_dinh_danh", message)])
+
+
+def _unavailable() -> HosoError:
+    return HosoError("POPULATION_UNAVAILABLE", "Chưa kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại "
+                     "sau hoặc nhập thông tin trực tiếp.", 503)
+
+
+def autofill(so_dinh_danh: str, procedure_code: str,
+             connect: Callable[[], population.PopulationClient] | None = None) -> Autofill:
+    """422 ``INVALID_PERSONAL_NUMBER``, 404 ``PROCEDURE_NOT_FOUND`` / ``CITIZEN_NOT_FOUND``,
+    503 ``POPULATION_UNAVAILABLE``."""
+    check = check_personal_number(so_dinh_danh)
+    if check.problems:
+        raise _invalid_number(check.problems)
+    procedure = catalogue.get_procedure(procedure_code)
+    if procedure is None:
+        raise HosoError("PROCEDURE_NOT_FOUND", f"Không tìm thấy thủ tục {procedure_code}.", 404)
+    schema = catalogue.get_eform(procedure.eform_code) if procedure.eform_code else None
+    try:
+        citizen = (connect or population.connect)().citizen(so_dinh_danh)
+    except population.PopulationUnavailable as err:
+        logger.warning("population database unavailable", extra={"error": str(err)})
+        raise _unavailable() from None
+    except (ClientError, BotoCoreError, KeyError, TypeError, ValueError):
+        logger.exception("population database not configured")
+        raise _unavailable() from None
+    if citizen is None:
+        raise HosoError("CITIZEN_NOT_FOUND",
+                        "Không tìm thấy công dân có số định danh này trong Cơ sở dữ liệu quốc gia về dân cư.", 404)
+    return fill(schema, citizen) if schema else Autofill(values={}, autofilled=[])

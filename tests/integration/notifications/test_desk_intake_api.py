@@ -1,0 +1,122 @@
+"""Desk-intake helpers through the routes: drafts saved, listed, resumed and deleted per
+officer; auto-fill from the population database with its error cases."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.services import drafts
+from local.simulators.accounts import HANOI_UNIT
+from local.simulators.citizens import DEMO_CITIZENS
+from tests.integration.notifications.conftest import World, answer
+
+PARTIAL = {"MaTTHC": "1.001193", "MaDonViTiepNhan": "000.00.13.H29", "ChuHoSo": "Trần Thị Bích Ngọc",
+           "DuLieuBieuMau": {"nguoi_yeu_cau": {"ho_ten": "Trần Thị Bích Ngọc"}}}
+
+
+def test_a_draft_is_saved_resumed_replaced_and_deleted(world: World) -> None:
+    created = world.call("PUT", "/v1/drafts/ks-2026-001", role="desk", body=PARTIAL)
+    assert created.status_code == 201
+    draft = answer(created)
+    assert draft["id"] == "ks-2026-001" and draft["data"] == PARTIAL
+    assert draft["procedure_code"] == "1.001193" and draft["applicant"] == "Trần Thị Bích Ngọc"
+
+    resumed = world.call("GET", "/v1/drafts/ks-2026-001", role="desk")
+    assert resumed.status_code == 200 and answer(resumed)["data"] == PARTIAL
+
+    fuller = {**DESK_EXAMPLE, "MaDonViTiepNhan": "000.00.13.H29"}
+    replaced = world.call("PUT", "/v1/drafts/ks-2026-001", role="desk", body=fuller)
+    assert replaced.status_code == 200 and answer(replaced)["data"] == fuller
+    assert answer(world.call("GET", "/v1/drafts/ks-2026-001", role="desk"))["data"] == fuller
+
+    gone = world.call("DELETE", "/v1/drafts/ks-2026-001", role="desk")
+    assert gone.status_code == 204
+    assert world.call("GET", "/v1/drafts/ks-2026-001", role="desk").status_code == 404
+    again = world.call("DELETE", "/v1/drafts/ks-2026-001", role="desk")
+    assert again.status_code == 404 and answer(again)["error_code"] == "NOT_FOUND"
+
+
+def test_the_list_shows_the_officers_own_drafts_most_recent_first(world: World) -> None:
+    for draft_id in ("a", "b", "c"):
+        assert world.call("PUT", f"/v1/drafts/{draft_id}", role="desk", body={"ChuHoSo": draft_id}).status_code == 201
+    world.call("PUT", "/v1/drafts/a", role="desk", body={"ChuHoSo": "a, sửa lại"})
+    listed = answer(world.call("GET", "/v1/drafts", role="desk"))["items"]
+    assert [d["id"] for d in listed] == ["a", "c", "b"]
+    assert listed[0]["applicant"] == "a, sửa lại" and "data" not in listed[0]
+
+    other_desk = {"role": "desk", "unit": HANOI_UNIT}
+    assert answer(world.call("GET", "/v1/drafts", **other_desk))["items"] == []
+    assert world.call("GET", "/v1/drafts/a", **other_desk).status_code == 404
+    assert world.call("DELETE", "/v1/drafts/a", **other_desk).status_code == 404
+    assert world.call("GET", "/v1/drafts/a", role="desk").status_code == 200, "still there for its owner"
+
+
+def test_drafts_are_for_desk_officers_and_must_be_json_objects_of_bounded_size(world: World) -> None:
+    assert world.call("PUT", "/v1/drafts/x", role="appraiser", body=PARTIAL).status_code == 403
+    assert world.call("GET", "/v1/drafts").status_code == 401
+    not_object = world.call("PUT", "/v1/drafts/x", role="desk", body=["a"])
+    assert not_object.status_code == 400 and answer(not_object)["error_code"] == "INVALID_DRAFT"
+    broken = world.call("PUT", "/v1/drafts/x", role="desk", raw=b"{not json")
+    assert broken.status_code == 400 and answer(broken)["error_code"] == "INVALID_JSON"
+    bad_id = world.call("PUT", "/v1/drafts/no%20spaces", role="desk", body=PARTIAL)
+    assert bad_id.status_code == 400 and answer(bad_id)["error_code"] == "INVALID_DRAFT_ID"
+    huge = json.dumps({"TrichYeuHoSo": "x" * drafts.MAX_DRAFT_BYTES}).encode()
+    assert world.call("PUT", "/v1/drafts/x", role="desk", raw=huge).status_code == 413
+
+
+def test_an_officer_keeps_a_bounded_number_of_drafts(world: World) -> None:
+    for n in range(drafts.MAX_DRAFTS):
+        assert world.call("PUT", f"/v1/drafts/d{n}", role="desk", body={"n": n}).status_code == 201
+    refused = world.call("PUT", "/v1/drafts/one-too-many", role="desk", body={})
+    assert refused.status_code == 409 and answer(refused)["error_code"] == "DRAFT_LIMIT"
+    assert world.call("PUT", "/v1/drafts/d0", role="desk", body={"n": "again"}).status_code == 200
+    assert world.call("DELETE", "/v1/drafts/d1", role="desk").status_code == 204
+    assert world.call("PUT", "/v1/drafts/one-too-many", role="desk", body={}).status_code == 201
+
+
+CITIZEN = DEMO_CITIZENS[1]  # Trần Thị Bích Ngọc
+
+
+def test_autofill_fills_the_procedures_form_from_the_population_database(world: World) -> None:
+    found = world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.001193", role="desk")
+    assert found.status_code == 200
+    body = answer(found)
+    assert body == {
+        "values": {"nguoi_yeu_cau.ho_ten": CITIZEN["HoVaTen"], "nguoi_yeu_cau.so_dinh_danh": CITIZEN["SoDinhDanh"],
+                   "nguoi_yeu_cau.noi_cu_tru": CITIZEN["NoiThuongTru"]},
+        "autofilled": ["nguoi_yeu_cau.ho_ten", "nguoi_yeu_cau.so_dinh_danh", "nguoi_yeu_cau.noi_cu_tru"],
+        "source": "population",
+    }
+    residence = answer(world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.004222",
+                                  role="desk"))
+    assert residence["values"]["nguoi_de_nghi.ngay_sinh"] == CITIZEN["NgaySinh"]
+    no_form = answer(world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.000105",
+                                role="desk"))
+    assert no_form["values"] == {} and no_form["autofilled"] == []
+
+
+def test_autofill_answers_each_failure_with_its_code(world: World) -> None:
+    def get(number: str, procedure: str | None = "1.001193", role: str = "desk") -> tuple[int, dict[str, str]]:
+        query = f"?thu_tuc={procedure}" if procedure else ""
+        response = world.call("GET", f"/v1/autofill/citizens/{number}{query}", role=role)
+        return response.status_code, answer(response)
+
+    status, body = get("12345")
+    assert status == 422 and body["error_code"] == "INVALID_PERSONAL_NUMBER"
+    assert body["message"] == "Số định danh cá nhân phải gồm đúng 12 chữ số."
+    assert body["errors"] == [{"field": "so_dinh_danh", "message": body["message"]}]
+    status, body = get("099190000123")
+    assert status == 422 and "mã nơi đăng ký khai sinh 099 không tồn tại" in body["message"]
+    status, body = get("001090000000")  # well formed, unknown to the database
+    assert status == 404 and body["error_code"] == "CITIZEN_NOT_FOUND"
+    assert get(CITIZEN["SoDinhDanh"], "9.999999")[1]["error_code"] == "PROCEDURE_NOT_FOUND"
+    status, body = get(CITIZEN["SoDinhDanh"], None)
+    assert status == 400 and body["error_code"] == "INVALID_QUERY"
+    assert get(CITIZEN["SoDinhDanh"], role="appraiser")[0] == 403
+
+    world.mode(world.sims.population, down=True)
+    status, body = get(CITIZEN["SoDinhDanh"])
+    assert status == 503 and body["error_code"] == "POPULATION_UNAVAILABLE"
+    assert "nhập thông tin trực tiếp" in body["message"]
+    world.mode(world.sims.population, down=False)
