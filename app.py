@@ -7,7 +7,7 @@ queue/stream names here are resolved to real ARNs by infra."""
 from typing import Any
 from urllib.parse import unquote
 
-from chalice import Chalice, Cron
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
@@ -15,9 +15,13 @@ from chalicelib.api import (
     docs,
     documents,
     dossiers,
+    drafts,
     dvcqg,
+    edata,
     flows,
     health,
+    notifications,
+    operations,
     payments,
     post,
     public,
@@ -25,9 +29,12 @@ from chalicelib.api import (
 )
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
+from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
 from chalicelib.store import uploads as upload_store
+from chalicelib.sync import handler as sync_handler
+from chalicelib.sync import reconcile as sync_reconcile
 
 app = Chalice(app_name="hoso")
 
@@ -44,6 +51,10 @@ app.register_blueprint(payments.bp)
 app.register_blueprint(post.bp)
 app.register_blueprint(flows.bp)  # liên thông: agency callbacks, operators' decisions
 app.register_blueprint(flow_handler.bp)  # the agency_tasks function (queue agency-tasks)
+app.register_blueprint(operations.bp)  # operators: sync ledger per destination, resync, DLQ redrive
+app.register_blueprint(edata.bp)  # the applicant's e-data store (FR-28/29)
+app.register_blueprint(drafts.bp)  # desk-intake drafts, population auto-fill
+app.register_blueprint(notifications.bp)  # officers' reminders
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
@@ -67,3 +78,33 @@ def attachment_uploaded(event: Any) -> None:
 def reconcile_payments(event: Any) -> None:
     """Yesterday's payments compared with the payment platform; the report goes to S3."""
     payment_service.reconcile_yesterday()
+
+
+@app.on_sqs_message(queue="sync-dvcqg", batch_size=10)
+def sync_dvcqg(event: Any) -> dict[str, Any]:
+    """Bring each signalled dossier up to date on DVCQG (partial batch failures, backoff)."""
+    return sync_handler.handle_batch("dvcqg", event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue="sync-coordinator", batch_size=10)
+def sync_coordinator(event: Any) -> dict[str, Any]:
+    """Bring each signalled dossier up to date on the coordination system."""
+    return sync_handler.handle_batch("coordinator", event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue="sync-province", batch_size=10)
+def sync_province(event: Any) -> dict[str, Any]:
+    """Bring each signalled dossier up to date on the provincial system."""
+    return sync_handler.handle_batch("province", event.to_dict(), event.context)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def reconcile_dvcqg(event: Any) -> None:
+    """Dossiers changed in the last two hours compared with DVCQG (TraCuuHoSo); drift re-synced."""
+    sync_reconcile.reconcile()
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def deadline_sweep(event: Any) -> None:
+    """Near-due and overdue steps and dossiers → officers' reminders (in-app, e-mail, SMS)."""
+    sweep.run()

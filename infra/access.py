@@ -53,7 +53,8 @@ def _sync_consumer(queue: str) -> FunctionAccess:
         timeout_s=60,
         memory_mb=512,
         consumes=queue,
-        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",))},
+        # catalogue: unit and procedure names in the DVCQG records
+        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",)), "catalogue": TableAccess(READ)},
         buckets={"attachments": READ, "results": READ},  # presigned download links in the payload
         secrets=("dvcqg-credentials",),
     )

@@ -39,7 +39,6 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from chalice import Chalice
 from chalice.config import Config
 from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
 from moto import mock_aws
@@ -133,10 +132,11 @@ class Api:
 
 
 def _serve_api() -> Api:
-    """The flows' blueprint on its own Chalice app, over HTTP as ``chalice local`` serves it."""
-    previous = getattr(flow_routes.bp, "_current_app", None)  # restored at teardown: app.py may hold it
-    app = Chalice(app_name="hoso-flows-test")
-    app.register_blueprint(flow_routes.bp)
+    """hoso's app (app.py registers the flows' blueprint), over HTTP as ``chalice local`` serves
+    it. Not a second app: a Chalice blueprint registered on two apps loses its routes' methods."""
+    from app import app
+
+    previous = getattr(flow_routes.bp, "_current_app", None)
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
     server = LocalDevServer(app, Config.create(chalice_stage=STAGE, app_name=app.app_name, lambda_timeout=29),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib.flows import handler
@@ -13,9 +12,9 @@ from tests.integration.flows.conftest import World
 
 
 def test_a_bad_message_fails_alone(world: World) -> None:
+    from app import app  # registers the agency_tasks blueprint (a blueprint belongs to one app)
+
     previous = getattr(handler.bp, "_current_app", None)
-    app = Chalice(app_name="hoso-agency-tasks-test")
-    app.register_blueprint(handler.bp)
     try:
         with Client(app) as client:
             event = client.events.generate_sqs_event(queue_name="agency-tasks", message_bodies=[
