@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from typing import Any
 
 from chalice import Blueprint
@@ -140,12 +141,36 @@ def document_link(code: str, doc_id: str) -> Any:
 
 
 @route(bp, "/v1/dossiers/{code}/forms/{form}", "GET",
-       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, xin-loi, kiem-soat — trả link PDF",
+       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, xin-loi, kiem-soat, danh-gia — trả link "
+               "PDF",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: Link}, errors=(404, 409))
 def print_form(code: str, form: str) -> Any:
     if form not in forms.FORMS:
         raise HosoError("UNKNOWN_FORM", f"Không có biểu mẫu này; chọn một trong: {', '.join(forms.FORMS)}.", 404)
     return json_response(200, documents.print_form(code, form, current_principal().profile))
+
+
+@route(bp, "/v1/units/{unit_code}/forms/{form}", "GET",
+       summary="In sổ, phiếu của đơn vị theo kỳ (FR-19): so-theo-doi (sổ theo dõi hồ sơ, tối đa 31 ngày), "
+               "danh-gia-dinh-ky (phiếu đánh giá định kỳ, tối đa 92 ngày); tham số from, to (YYYY-MM-DD) — trả "
+               "link PDF",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: Link}, errors=(403, 404, 422))
+def print_register(unit_code: str, form: str) -> Any:
+    if form not in forms.UNIT_FORMS:
+        raise HosoError("UNKNOWN_FORM", f"Không có biểu mẫu này; chọn một trong: {', '.join(forms.UNIT_FORMS)}.",
+                        404)
+    params = bp.current_request.query_params or {}
+    period: list[dt.date] = []
+    errors = []
+    for name in ("from", "to"):
+        try:
+            period.append(dt.date.fromisoformat(params.get(name, "")))
+        except ValueError:
+            errors.append(FieldError(name, "Ngày theo định dạng YYYY-MM-DD."))
+    if errors:
+        raise invalid(errors)
+    return json_response(200, documents.print_register(unit_code, form, period[0], period[1],
+                                                        current_principal().profile))
 
 
 @route(bp, "/v1/dossiers/{code}/delivery", "POST",

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from pynamodb.attributes import JSONAttribute
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.documents.pdf import money
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Dossier, Fee
@@ -116,11 +117,6 @@ class DeliveryItem(DossiersTable):
 
 
 # --- rules (pure) ----------------------------------------------------------------------------
-def vnd(amount: int) -> str:
-    """``16000`` → ``16.000 đồng`` (Vietnamese thousands separator)."""
-    return f"{amount:,} đồng".replace(",", ".")
-
-
 def is_proxy(dossier: Dossier, receiver: Receiver) -> bool:
     return dossier.applicant.kind != CITIZEN or receiver.id_number != dossier.applicant.id_number
 
@@ -145,10 +141,10 @@ def check(dossier: Dossier, request: DeliveryIn, unpaid: list[Fee]) -> list[Fiel
         errors.append(FieldError("receiver.authorisation_doc_id", "Không có tài liệu này trong hồ sơ."))
     due = sum(f.amount for f in unpaid)
     if due and request.fee_receipt is None:
-        errors.append(FieldError("fee_receipt", f"Hồ sơ còn {vnd(due)} phí, lệ phí chưa nộp: vui lòng ghi biên lai."))
+        errors.append(FieldError("fee_receipt", f"Hồ sơ còn {money(due)} phí, lệ phí chưa nộp: vui lòng ghi biên lai."))
     elif request.fee_receipt is not None and request.fee_receipt.amount != due:
         errors.append(FieldError("fee_receipt.amount", "Số tiền trên biên lai phải bằng số phí, lệ phí còn phải nộp "
-                                                       f"({vnd(due)})."))
+                                                       f"({money(due)})."))
     return errors
 
 
@@ -162,7 +158,7 @@ def summary(dossier: Dossier, request: DeliveryIn) -> str:
     if request.fee_receipt is not None:
         receipt = request.fee_receipt
         number = f"{receipt.symbol} {receipt.number}".strip()
-        parts.append(f"Biên lai số {number}, {vnd(receipt.amount)}, {PAYMENT_METHODS[receipt.method]}")
+        parts.append(f"Biên lai số {number}, {money(receipt.amount)}, {PAYMENT_METHODS[receipt.method]}")
     parts.append("Đã đối chiếu bản chính" if request.originals_checked
                  else "Chưa đối chiếu được bản chính: chưa trả kết quả")
     if clean_text(request.note):

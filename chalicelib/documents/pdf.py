@@ -23,7 +23,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -38,6 +38,7 @@ FONT_BOLD = "DejaVuSans-Bold"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PAGE_WIDTH = A4[0] - 45 * mm  # 30 mm left + 15 mm right margins
+LANDSCAPE_WIDTH = A4[1] - 45 * mm  # registers (sổ) are printed across the page
 
 
 @cache
@@ -62,6 +63,10 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, alignment=TA_LEFT, spaceAfter=0),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=9, leading=11.5, alignment=TA_CENTER,
                                     fontName=FONT_BOLD, spaceAfter=0),
+        "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7.5, leading=9.5, alignment=TA_LEFT,
+                                     spaceAfter=0),
+        "cell_small_bold": ParagraphStyle("cell_small_bold", parent=base, fontSize=7.5, leading=9.5,
+                                          alignment=TA_CENTER, fontName=FONT_BOLD, spaceAfter=0),
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, alignment=TA_LEFT),
         "italic_center": ParagraphStyle("italic_center", parent=base, alignment=TA_CENTER, fontSize=9.5),
     }
@@ -113,7 +118,7 @@ class Letterhead:
     day: dt.datetime | dt.date
 
 
-def letterhead(head: Letterhead) -> Table:
+def letterhead(head: Letterhead, page_width: float = PAGE_WIDTH) -> Table:
     s = styles()
     left = []
     if head.parent_agency:
@@ -123,7 +128,7 @@ def letterhead(head: Letterhead) -> Table:
     right = [Paragraph(f"<b>{NATION}</b>", s["center"]), Paragraph(f"<b>{MOTTO}</b>", s["center"]),
              Paragraph("―――――――――――", s["center"]), Paragraph(f"<i>{text(place_date(head.place, head.day))}</i>",
                                                                  s["center"])]
-    table = Table([[left, right]], colWidths=[PAGE_WIDTH * 0.42, PAGE_WIDTH * 0.58])
+    table = Table([[left, right]], colWidths=[page_width * 0.42, page_width * 0.58])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
@@ -135,16 +140,22 @@ def title(main: str, *subtitles: str) -> list[Flowable]:
     return out
 
 
-def grid(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
-    """A bordered table: ``header`` bold, cells plain text (escaped here)."""
+def grid(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+         page_width: float = PAGE_WIDTH, small: bool = False) -> Table:
+    """A bordered table: ``header`` bold, cells plain text (escaped here); ``small`` type for
+    registers with many columns."""
     s = styles()
-    data = [[Paragraph(text(h), s["cell_bold"]) for h in header]]
-    data += [[Paragraph(text(c), s["cell"]) for c in row] for row in rows]
-    table = Table(data, colWidths=[PAGE_WIDTH * w for w in widths], repeatRows=1)
+    cell, bold = ("cell_small", "cell_small_bold") if small else ("cell", "cell_bold")
+    data = [[Paragraph(text(h), s[bold]) for h in header]]
+    data += [[Paragraph(text(c), s[cell]) for c in row] for row in rows]
+    table = Table(data, colWidths=[page_width * w for w in widths], repeatRows=1)
+    padding = 2 if small else 6
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
     ]))
     return table
 
@@ -176,12 +187,14 @@ def lookup_box(url: str, caption: str) -> Table:
     return table
 
 
-def build(flowables: Sequence[Flowable], *, title_text: str, subject: str, author: str) -> bytes:
-    """The PDF bytes; metadata carries the title (any Unicode) for viewers and archives."""
+def build(flowables: Sequence[Flowable], *, title_text: str, subject: str, author: str,
+          across: bool = False) -> bytes:
+    """The PDF bytes (``across``: A4 landscape); metadata carries the title (any Unicode) for
+    viewers and archives."""
     _fonts()
     out = BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, title=title_text, subject=subject, author=author,
-                            creator="hoso", lang="vi-VN")
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4) if across else A4, leftMargin=30 * mm, rightMargin=15 * mm,
+                            topMargin=20 * mm, bottomMargin=20 * mm, title=title_text, subject=subject,
+                            author=author, creator="hoso", lang="vi-VN")
     doc.build(list(flowables))
     return out.getvalue()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.documents import forms, lookup, results, trust
 from chalicelib.documents import pdf as pdfkit
 from chalicelib.documents import store as docstore
+from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Unit
 from chalicelib.domain.dossier import DocumentRef, Dossier
 from chalicelib.domain.roles import Role
@@ -223,6 +224,7 @@ def form_context(dossier: Dossier, printed_at: dt.datetime) -> forms.FormContext
         place=_place(unit), procedure=catalogue.get_procedure(dossier.procedure_code),
         process=catalogue.get_process(dossier.process_code, dossier.process_version),
         lookup_url=lookup.lookup_url(dossier.code, token), check_token=token, printed_at=printed_at,
+        calendar=dossier_service.calendar_for(dossier.unit_code),
     )
 
 
@@ -236,11 +238,64 @@ def render_form(code: str, form: str, officer: OfficerProfile) -> bytes:
         raise HosoError("FORM_NOT_AVAILABLE", "Hồ sơ chưa đến bước có biểu mẫu này.", 409) from None
 
 
-def print_form(code: str, form: str, officer: OfficerProfile) -> dict[str, Any]:
-    content = render_form(code, form, officer)
-    name = f"{forms.FORMS[form][0]} — {code}.pdf"
-    key = f"forms/{code}/{form}/{uuid.uuid4().hex}.pdf"
+def _printed(content: bytes, key: str, name: str) -> dict[str, Any]:
     bucket = get_settings().attachments_bucket
     sha256, size = docstore.put_pdf(bucket, key, content)
     return {"url": docstore.presigned_link(bucket, key, name, docstore.PDF), "expires_in": docstore.LINK_TTL_S,
             "name": name, "sha256": sha256, "size": size}
+
+
+def print_form(code: str, form: str, officer: OfficerProfile) -> dict[str, Any]:
+    content = render_form(code, form, officer)
+    return _printed(content, f"forms/{code}/{form}/{uuid.uuid4().hex}.pdf", f"{forms.FORMS[form][0]} — {code}.pdf")
+
+
+# --- the unit's registers (FR-19) ---------------------------------------------------------------
+MAX_REGISTER_DAYS = {"so-theo-doi": 31, "danh-gia-dinh-ky": 92}  # a month's ledger, a quarter's evaluation
+MAX_REGISTER_DOSSIERS = 2000  # what one request renders within API Gateway's time limit
+
+
+def _period_dossiers(unit_code: str, start: dt.date, end: dt.date) -> list[Dossier]:
+    """The unit's dossiers submitted (or received at the desk) in the period, oldest first."""
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=VN_TZ)
+    hi = dt.datetime.combine(end, dt.time.max, tzinfo=VN_TZ)
+    found: list[Dossier] = []
+    cursor = None
+    while True:
+        page = dossier_repo.search(unit_code, received_from=lo, received_to=hi, limit=200, cursor=cursor)
+        found += page.items
+        if len(found) > MAX_REGISTER_DOSSIERS:
+            raise HosoError("PERIOD_TOO_LARGE", f"Kỳ đã chọn có hơn {MAX_REGISTER_DOSSIERS} hồ sơ; vui lòng chọn "
+                                                "khoảng thời gian ngắn hơn.", 422)
+        cursor = page.cursor
+        if not cursor:
+            return found
+
+
+def render_register(unit_code: str, form: str, start: dt.date, end: dt.date, officer: OfficerProfile) -> bytes:
+    if form not in forms.UNIT_FORMS:
+        raise not_found("Không có biểu mẫu này.")
+    dossier_service.require_unit(officer, unit_code)
+    if end < start or (end - start).days >= MAX_REGISTER_DAYS[form]:
+        raise HosoError("INVALID_PERIOD", f"Kỳ phải có ngày kết thúc không trước ngày bắt đầu và dài tối đa "
+                                          f"{MAX_REGISTER_DAYS[form]} ngày.", 422)
+    unit = catalogue.get_unit(unit_code)
+    if unit is None:
+        raise not_found("Không tìm thấy đơn vị.")
+    dossiers = _period_dossiers(unit_code, start, end)
+    transfers: dict[str, dt.datetime] = {}
+    if form == "so-theo-doi":  # the ledger lists what the desk received, and when it passed it on
+        dossiers = [d for d in dossiers if d.received_at is not None]
+        for d in dossiers:
+            moved = forms.transferred_at(dossier_repo.events(d.code))
+            if moved is not None:
+                transfers[d.code] = moved
+    ctx = forms.RegisterContext(unit=unit, parent_agency=_parent(unit), place=_place(unit), start=start, end=end,
+                                dossiers=dossiers, transfers=transfers, printed_at=dossier_service.now())
+    return forms.render_register(form, ctx)
+
+
+def print_register(unit_code: str, form: str, start: dt.date, end: dt.date, officer: OfficerProfile) -> dict[str, Any]:
+    content = render_register(unit_code, form, start, end, officer)
+    name = f"{forms.UNIT_FORMS[form][0]} — {unit_code} — {start:%d-%m-%Y} đến {end:%d-%m-%Y}.pdf"
+    return _printed(content, f"registers/{unit_code}/{form}/{uuid.uuid4().hex}.pdf", name)
