@@ -55,13 +55,15 @@ class Rule:
     (the dossier ``code`` in the path: another unit's dossier is a 404), OWNER (something one
     officer started, e.g. an upload: anyone else gets a 404), PROVINCE (administration of a
     unit's data: a province admin only in their province). ``path`` gives path parameters
-    the default resolution (``code``, ``unit_code``, ``doc_id``, ``upload_id``) does not cover.
+    the default resolution (``code``, ``unit_code``, ``doc_id``, ``upload_id``) does not cover;
+    ``query`` the query parameters a view checks before its access checks.
     """
 
     allowed: frozenset[str]
     scope: str = GLOBAL
     body: Builder | None = None
     path: dict[str, Builder] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
 
 
 def _unit_as_is(world: World, target: Target) -> dict[str, Any]:
@@ -132,7 +134,27 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/dossiers/{code}/delivery"): Rule(frozenset({"desk"}), DOSSIER, body=_const({
         "receiver": {"name": "Nguyễn Văn An", "id_number": "079203001234"}, "originals_checked": True})),
     ("GET", "/v1/dossiers/{code}/delivery"): Rule(P, DOSSIER),
+    ("GET", "/v1/units/{unit_code}/forms/{form}"): Rule(P, UNIT, path={"form": _const("so-theo-doi")},
+                                                        query={"from": "2026-01-01", "to": "2026-01-02"}),
+    ("GET", "/v1/dossiers/{code}/edata"): Rule(P, DOSSIER),
+    ("POST", "/v1/dossiers/{code}/edata/attach"): Rule(frozenset({"desk", "appraiser", "head"}), DOSSIER,
+                                                       body=_const({"doc_type": "GCS", "item_id": "0" * 20})),
+    # one-stop officers' drafts and national-database auto-fill (a draft belongs to its officer)
+    ("GET", "/v1/drafts"): Rule(frozenset({"desk"})),
+    ("PUT", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), body=_const({}),
+                                           path={"draft_id": _const("ban-nhap-thu-quyen")}),
+    ("GET", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
+    ("DELETE", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
+    ("GET", "/v1/autofill/citizens/{so_dinh_danh}"): Rule(frozenset({"desk"}),
+                                                          path={"so_dinh_danh": _const("001090012345")}),
+    # every officer's own reminders
+    ("GET", "/v1/me/notifications"): Rule(OFFICERS),
+    ("POST", "/v1/me/notifications/{notification_id}/read"): Rule(OFFICERS,
+                                                                  path={"notification_id": _const("khong-co")}),
+    ("GET", "/v1/me/notification-settings"): Rule(OFFICERS),
+    ("PUT", "/v1/me/notification-settings"): Rule(OFFICERS, body=_const({"email": None, "phone": None})),
     # administrators
+    ("GET", "/v1/admin/edata/{owner}/stats"): Rule(MINISTRY_ADMIN, path={"owner": _const("0101243150")}),
     ("POST", "/v1/admin/processes/check"): Rule(ADMINS, body=_const({})),
     ("POST", "/v1/admin/processes"): Rule(MINISTRY_ADMIN, body=_const({})),
     ("GET", "/v1/admin/processes/{code}"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
@@ -153,7 +175,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/ops/sync/{destination}/redrive"): Rule(OPERATORS, path={"destination": _const("khong-co")}),
 }
 
-_DEFAULT_PATH: dict[str, Builder] = {
+DEFAULT_PATH: dict[str, Builder] = {
     "code": lambda w, t: t.dossier,
     "unit_code": lambda w, t: t.unit,
     "doc_id": lambda w, t: t.doc_id,
@@ -176,16 +198,16 @@ def expected_allowed(rule: Rule, caller: str, target: Target) -> bool:
     return True
 
 
-def _request(world: World, spec: RouteSpec, rule: Rule, caller: str, target: Target) -> requests.Response:
+def request_for(world: World, spec: RouteSpec, rule: Rule, caller: str, target: Target) -> requests.Response:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
-        builder = rule.path.get(name) or _DEFAULT_PATH.get(name)
+        builder = rule.path.get(name) or DEFAULT_PATH.get(name)
         assert builder is not None, f"{spec.method} {spec.path}: no value for path parameter {{{name}}} in RULES"
         return str(builder(world, target))
 
     path = re.sub(r"{(\w+)}", fill, spec.path)
     body = rule.body(world, target) if rule.body else None
-    return world.callers[caller].request(spec.method, path, body=body)
+    return world.callers[caller].request(spec.method, path, body=body, params=rule.query or None)
 
 
 def _verdict(world: World, rule: Rule, caller: str, allowed: bool, answer: requests.Response) -> str | None:
@@ -235,7 +257,7 @@ def test_route_access_matrix(world: World, spec: RouteSpec) -> None:
         target = world.targets[scope]
         for caller in CALLERS:
             allowed = expected_allowed(rule, caller, target)
-            answer = _request(world, spec, rule, caller, target)
+            answer = request_for(world, spec, rule, caller, target)
             why = _verdict(world, rule, caller, allowed, answer)
             if why:
                 problems.append(f"{caller} × {scope}: {why} — {answer.text[:200]}")
