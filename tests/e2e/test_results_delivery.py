@@ -4,25 +4,25 @@ holding the file, issued (status 9), sent with the post simulator, tracked throu
 postal service's callbacks and delivered (status 10, ``HinhThuc`` "1"); the receipt PDF
 reads back with the applicant's Vietnamese name exactly as typed.
 
-DVCQG's sync consumer is not wired into the app yet, so the dossier's way to DVCQG is
-asserted up to what hoso commits: one outbox record per audit event (the stream relay's
-input) and the ``DongBoHoSoMC`` record the sync builds from the stored dossier."""
+On the way to DVCQG: every audit event has its outbox record, and the DVCQG simulator ends up
+with the dossier delivered by post, its steps in order, and a result link that downloads the
+signed file."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
 from pypdf import PdfReader
 
-from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import OutboxItem
-from chalicelib.sync.payloads import dossier_record
 from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer, simulator
@@ -107,12 +107,31 @@ def test_result_is_signed_verified_and_delivered_by_post(stack: LocalStack) -> N
     delivery = _ok(desk.get(f"/v1/dossiers/{code}/delivery"))
     assert delivery["state"] == "delivered" and delivery["post_order"]["status"] == "delivered"
 
-    # what goes to DVCQG: every audit event has its outbox record, and the record says delivered by post
+    # DVCQG: every audit event has its outbox record; the portal sees the dossier delivered by post
     assert _outbox_seqs(code) == [e["seq"] for e in view["events"]]
-    record = dossier_record(Dossier.model_validate(dossier), unit_name="", link=lambda d: link["url"])
-    assert record["TrangThaiHoSo"] == "10" and record["HinhThuc"] == "1" and record["NgayTra"]
+    entry = _dvcqg_record(stack, code, lambda e: e["dossier"].get("TrangThaiHoSo") == "10"
+                          and len(e["progress"]) == len(view["events"]))
+    record = entry["dossier"]
+    assert record["HinhThuc"] == "1" and record["NgayTra"] and record["ChuHoSo"] == APPLICANT
     [result_doc] = record["DanhSachGiayToKetQua"]
     assert result_doc["GiayToId"] == doc_id and result_doc["TenGiayTo"].startswith("Trích lục khai sinh")
+    assert hashlib.sha256(_download(result_doc["DuongDanTepTinKetQua"])).hexdigest() == link["sha256"]
+    assert [p["TrangThai"] for p in entry["progress"]][-1] == "10"
+
+
+def _dvcqg_record(stack: LocalStack, code: str, done: Callable[[dict[str, Any]], bool],
+                  timeout_s: float = 60) -> dict[str, Any]:
+    """What the DVCQG simulator holds for the dossier once ``done`` (the sync is asynchronous)."""
+    deadline = time.monotonic() + timeout_s
+    entry: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        answer = requests.get(f"{simulator(stack, 'dvcqg')}/_sim/records/{code}", timeout=10)
+        if answer.status_code == 200:
+            entry = answer.json()
+            if done(entry):
+                return entry
+        time.sleep(0.5)
+    raise AssertionError(f"DVCQG did not get the delivered dossier in {timeout_s} s: {entry}")
 
 
 def _outbox_seqs(code: str) -> list[int]:
