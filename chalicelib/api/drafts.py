@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.errors import HosoError, bad_request, not_found
+from chalicelib.observability import logger
 from chalicelib.services import autofill as autofill_service
 from chalicelib.services import drafts
 from chalicelib.services.dossiers import now
@@ -78,6 +79,9 @@ def autofill_citizen(so_dinh_danh: str) -> Any:
     procedure_code = (bp.current_request.query_params or {}).get("thu_tuc", "").strip()
     if not procedure_code:
         raise bad_request("Thiếu tham số thu_tuc (mã thủ tục hành chính).", "INVALID_QUERY")
+    # Who looked whom up in the population database (the logger masks the number).
+    logger.info("population lookup", extra={"officer": current_principal().sub, "so_dinh_danh": so_dinh_danh,
+                                            "procedure": procedure_code})
     filled = autofill_service.autofill(so_dinh_danh, procedure_code)
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
                                           source=autofill_service.SOURCE).model_dump(mode="json"))
