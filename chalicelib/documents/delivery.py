@@ -29,7 +29,7 @@ from chalicelib.documents.pdf import money
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Dossier, Fee
-from chalicelib.domain.identifiers import clean_text
+from chalicelib.domain.identifiers import clean_text, control_characters
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
@@ -133,6 +133,11 @@ def check(dossier: Dossier, request: DeliveryIn, unpaid: list[Fee]) -> list[Fiel
     """What is wrong with this delivery of ``dossier`` whose ``unpaid`` fees are due (empty: nothing)."""
     errors = []
     receiver = request.receiver
+    for where, value, multiline in (("receiver.name", receiver.name, False),
+                                    ("receiver.authorisation", receiver.authorisation, False),
+                                    ("note", request.note, True)):
+        if control_characters(value, multiline=multiline):
+            errors.append(FieldError(where, "Có ký tự điều khiển không hợp lệ."))
     if is_proxy(dossier, receiver) and not clean_text(receiver.authorisation):
         errors.append(FieldError("receiver.authorisation", "Người nhận thay phải có văn bản ủy quyền hoặc giấy giới "
                                                            "thiệu; vui lòng ghi số, ngày của văn bản."))
@@ -245,7 +250,9 @@ def deliver_at_desk(code: str, officer: OfficerProfile, request: DeliveryIn) -> 
     )
     now = dossier_service.now()
     desk = get_desk(code) or DeskDelivery(code=code)
-    attempt = DeliveryAttempt(at=now, by_sub=officer.sub, by_name=officer.name, receiver=request.receiver,
+    receiver = request.receiver.model_copy(update={"name": clean_text(request.receiver.name),
+                                                    "authorisation": clean_text(request.receiver.authorisation)})
+    attempt = DeliveryAttempt(at=now, by_sub=officer.sub, by_name=officer.name, receiver=receiver,
                               proxy=is_proxy(dossier, request.receiver), originals_checked=request.originals_checked,
                               note=clean_text(request.note),
                               outcome="delivered" if request.originals_checked else "pending_originals")

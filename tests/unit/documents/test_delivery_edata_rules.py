@@ -69,6 +69,12 @@ def test_a_receipt_must_cover_exactly_what_is_owed() -> None:
     assert [e.field for e in delivery.check(_dossier(), unknown_doc, [])] == ["receiver.authorisation_doc_id"]
 
 
+def test_control_characters_are_refused() -> None:
+    request = _request(receiver={"name": "Trần\u202eThị", "id_number": APPLICANT_ID}, note="Dòng 1\nDòng 2\x1b")
+    assert [e.field for e in delivery.check(_dossier(), request, [])] == ["receiver.name", "note"]
+    assert delivery.check(_dossier(), _request(note="Dòng 1\nDòng 2"), []) == []
+
+
 def test_the_audit_note_says_who_on_what_authority_and_the_receipt() -> None:
     request = _request(receiver={"name": "Lê Văn Bình", "id_number": "079085001122",
                                  "authorisation": "Giấy ủy quyền số 15/2026"},
