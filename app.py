@@ -27,6 +27,7 @@ from chalicelib.api import (
     public,
     uploads,
 )
+from chalicelib.edata import service as edata_service
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.notifications import sweep
@@ -62,6 +63,12 @@ def outbox_relay(event: Any) -> None:
     """Committed transitions (OUTBOX# inserts) → one signal per sync destination queue."""
     outbox.relay(event.to_dict()["Records"])
     metrics.flush_metrics()
+
+
+@app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
+def edata_capture(event: Any) -> dict[str, Any]:
+    """Issued results, their dossiers' components and refused dossiers → the owners' e-data stores (FR-28/29)."""
+    return edata_service.capture(event.to_dict()["Records"])
 
 
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})

@@ -42,6 +42,8 @@ class Settings(BaseModel):
     integration_clients_secret_id: str = Field(
         "hoso/dev/integration-clients", alias="HOSO_INTEGRATION_CLIENTS_SECRET_ID"
     )
+    population_secret_id: str = Field("hoso/dev/population-api-key", alias="HOSO_POPULATION_SECRET_ID")
+    messaging_secret_id: str = Field("hoso/dev/messaging-credentials", alias="HOSO_MESSAGING_SECRET_ID")
     # Outside parties (through the integration platform in production)
     dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
@@ -55,6 +57,7 @@ class Settings(BaseModel):
     payment_base_url: str = Field("http://127.0.0.1:8107", alias="PAYMENT_BASE_URL")
     post_base_url: str = Field("http://127.0.0.1:8108", alias="POST_BASE_URL")
     agency_base_url: str = Field("http://127.0.0.1:8109", alias="AGENCY_BASE_URL")
+    messaging_base_url: str = Field("http://127.0.0.1:8110", alias="MESSAGING_BASE_URL")
     # Public base URL of the API (download links, QR codes)
     public_base_url: str = Field("http://127.0.0.1:8000", alias="HOSO_PUBLIC_BASE_URL")
 

@@ -71,25 +71,30 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
-        secrets=SECRETS,
+        secrets=tuple(s for s in SECRETS if s != "messaging-credentials"),
     ),
     # committed transitions → the sync queues, and agency-tasks (a child dossier finishing
     # answers its liên thông step)
     "outbox_relay": FunctionAccess(
         timeout_s=60, memory_mb=256, stream_of="dossiers", send=(*SYNC_QUEUES, "agency-tasks")
     ),
+    # issued results and refused dossiers → the owners' e-data stores (FR-28/29): a second reader of the stream
+    "edata_capture": FunctionAccess(
+        timeout_s=60, memory_mb=256, stream_of="dossiers", tables={"dossiers": TableAccess(RW)}
+    ),
     "sync_dvcqg": _sync_consumer("sync-dvcqg"),
     "sync_coordinator": _sync_consumer("sync-coordinator"),
     "sync_province": _sync_consumer("sync-province"),
-    # every 15 minutes: steps and dossiers past their deadline (worklists by unit/status/due)
+    # every 15 minutes: new work, steps and dossiers near or past their deadline (worklists by
+    # unit/status/due, appraisers' own worklists) → officers' notifications, e-mail and SMS
     "deadline_sweep": FunctionAccess(
         timeout_s=300,
         memory_mb=512,
         tables={
-            "dossiers": TableAccess(RW, ("gsi1",)),
+            "dossiers": TableAccess(RW, ("gsi1", "gsi2")),
             "catalogue": TableAccess(READ, ("gsi1",)),
-            "counters": TableAccess(RW),
         },
+        secrets=("messaging-credentials",),
     ),
     # hourly: compare what DVCQG has with the sync ledger, re-enqueue the gaps
     "reconcile_dvcqg": FunctionAccess(

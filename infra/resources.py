@@ -67,7 +67,10 @@ def dlq_name(queue: str) -> str:
 # Failed batches of the dossiers stream (after retries) land here instead of blocking the shard.
 STREAM_FAILURE_QUEUE = "outbox-relay-failures"
 
-SECRETS = ("dvcqg-hmac-keys", "dvcqg-credentials", "payment-hmac-key", "integration-clients")
+SECRETS = (
+    "dvcqg-hmac-keys", "dvcqg-credentials", "payment-hmac-key", "integration-clients", "population-api-key",
+    "messaging-credentials",
+)
 
 
 def secret_name(stage: str, name: str) -> str:

@@ -508,6 +508,8 @@ class HosoStack(cdk.Stack):
             "HOSO_DVCQG_CREDENTIALS_SECRET_ID": secret_name(self.stage, "dvcqg-credentials"),
             "HOSO_PAYMENT_HMAC_SECRET_ID": secret_name(self.stage, "payment-hmac-key"),
             "HOSO_INTEGRATION_CLIENTS_SECRET_ID": secret_name(self.stage, "integration-clients"),
+            "HOSO_POPULATION_SECRET_ID": secret_name(self.stage, "population-api-key"),
+            "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
             **config,
             "POWERTOOLS_SERVICE_NAME": "hoso",

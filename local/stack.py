@@ -37,6 +37,7 @@ from chalicelib import aws, settings
 from chalicelib.documents import trust
 from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
+from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
 from chalicelib.store import catalogue, models
 from infra.resources import secret_name
@@ -70,6 +71,7 @@ _SIMULATOR_URL_VARIABLES = {
     "payment": ("PAYMENT_BASE_URL",),
     "post": ("POST_BASE_URL",),
     "agency": ("AGENCY_BASE_URL",),
+    "messaging": ("MESSAGING_BASE_URL",),
 }
 
 
@@ -303,6 +305,8 @@ class LocalStack:
             # integration clients' credentials <client_id>.<secret>, registered by local/seed.py
             "SIM_POST_CLIENT_TOKEN": env.get("SIM_POST_CLIENT_TOKEN") or "buu-chinh.dev-post-token",
             "SIM_AGENCY_CLIENT_TOKEN": env.get("SIM_AGENCY_CLIENT_TOKEN") or "agency-sim.dev-agency-token",
+            "SIM_POPULATION_API_KEY": env.get("SIM_POPULATION_API_KEY") or "dev-population-key",
+            "SIM_MESSAGING_TOKEN": env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token",
         }
         # The coordinator and the provincial system have their own accounts only when given.
         for name in _OWN_ACCOUNTS:
@@ -329,6 +333,8 @@ class LocalStack:
             secret_name(self.stage, "dvcqg-hmac-keys"): shared["HOSO_DVCQG_HMAC_KEYS"],
             secret_name(self.stage, "dvcqg-credentials"): json.dumps(credentials),
             secret_name(self.stage, "payment-hmac-key"): json.dumps({"key": shared["SIM_PAYMENT_HMAC_KEY"]}),
+            secret_name(self.stage, "population-api-key"): json.dumps({"api_key": shared["SIM_POPULATION_API_KEY"]}),
+            secret_name(self.stage, "messaging-credentials"): json.dumps({"token": shared["SIM_MESSAGING_TOKEN"]}),
         }
 
     def _set_environment(self, provisioned: ProvisionResult) -> None:
@@ -468,3 +474,4 @@ def _reset_app_caches() -> None:
     catalogue.clear_cache()
     trust.clear_cache()
     flow_store.reset_connections()
+    notification_store.reset_connections()

@@ -7,3 +7,21 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "hoso")
+
+
+def _let_blueprints_serve_several_apps() -> None:
+    """Chalice consumes a blueprint route's options when the first app registers it, so the
+    same blueprint registered on a test's own app loses its methods (every route becomes GET
+    and collides). hoso registers each blueprint once; tests register some on small apps of
+    their own too — give each registration its own copy of the options."""
+    from chalice.app import Chalice
+
+    original = Chalice._register_route
+
+    def register_route(self, name, user_handler, kwargs, **unused):  # type: ignore[no-untyped-def]
+        return original(self, name, user_handler, {**kwargs, "kwargs": dict(kwargs["kwargs"])}, **unused)
+
+    Chalice._register_route = register_route  # type: ignore[method-assign]
+
+
+_let_blueprints_serve_several_apps()

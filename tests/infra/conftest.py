@@ -47,6 +47,11 @@ def outbox_relay(event):
     return None
 
 
+@app.on_dynamodb_record(stream_arn="dossiers", batch_size=100)
+def edata_capture(event):
+    return None
+
+
 @app.on_sqs_message(queue="sync-dvcqg", batch_size=10)
 def sync_dvcqg(event):
     return None
