@@ -37,9 +37,16 @@ run: setup
 lint: python
 	$(VENV)/bin/ruff check .
 
+# Each suite runs in its own pytest process: the e2e and integration suites start a whole local
+# stack (moto server, environment, threads) that must not leak into the suites after them.
+TEST_SUITES = tests/unit tests/infra $(sort $(wildcard tests/integration/*/)) $(wildcard tests/fault tests/security) tests/e2e
+
 test: setup lint
 	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent
-	$(PY) -m pytest
+	@failed=""; for suite in $(TEST_SUITES); do \
+	  echo "== $$suite"; $(PY) -m pytest $$suite || failed="$$failed $$suite"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed suites:$$failed"; exit 1; fi
 
 unit: python
 	$(PY) -m pytest tests/unit
