@@ -86,6 +86,13 @@ def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
     return docs
 
 
+def _discard(docs: list[DocumentRef]) -> None:
+    """Delete the files of an intake that registered nothing."""
+    bucket = get_settings().attachments_bucket
+    for doc in docs:
+        files.delete_document(bucket, doc.s3_key)
+
+
 def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: list[DocumentRef],
                  now: dt.datetime) -> Dossier:
     unit = catalogue.get_unit(parsed.unit_code)
@@ -148,8 +155,12 @@ def receive_from_dvcqg(headers: Mapping[str, str], raw: bytes) -> tuple[int, dic
     reference = dossiers.IntakeReference(dvcqg_ref=parsed.dvcqg_ref or "", body_hash=body_hash)
     try:
         dossier = _open(parsed, direct=False, actor=DVCQG_ACTOR, reference=reference, docs=docs)
-    except dossiers.DuplicateReference as dup:  # a concurrent twin won the race
+    except dossiers.DuplicateReference as dup:  # a concurrent twin won the race: its files are the ones kept
+        _discard(docs)
         return _replay(dup.ref, body_hash)
+    except Exception:  # nothing was registered: leave no file behind either
+        _discard(docs)
+        raise
     metrics.add_metric(name="DossierReceived", unit="Count", value=1)
     logger.info("dvcqg dossier received", extra={"code": dossier.code, "procedure": dossier.procedure_code})
     return 201, _accepted_body(dossier)

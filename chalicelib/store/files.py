@@ -72,3 +72,12 @@ def put_document(bucket: str, content: bytes, *, prefix: str = "documents") -> S
 
 def _b64_sha256(content: bytes) -> str:
     return base64.b64encode(hashlib.sha256(content).digest()).decode()
+
+
+def delete_document(bucket: str, key: str) -> None:
+    """Remove a stored file and every version of it (an intake that registered nothing)."""
+    s3 = client("s3")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=key).get("Versions", [])
+    for version in versions:
+        if version["Key"] == key:
+            s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])

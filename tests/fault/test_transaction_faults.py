@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
@@ -214,8 +213,6 @@ def test_a_failed_intake_writes_nothing_and_its_retry_gets_the_next_code(stack: 
     _failed_intake(stack, staff)
 
 
-@pytest.mark.xfail(strict=True, reason="defect reported: chalicelib/services/intake.py stores DVCQG attachments "
-                   "in S3 before the intake transaction and never deletes them when it fails or loses to a twin")
 def test_a_failed_intake_leaves_no_orphan_file(stack: LocalStack, staff: dict[str, Caller]) -> None:
     _, keys_before, keys_after = _failed_intake(stack, staff)
     # the retry stores its own copy (one new key, referenced by the new dossier); the failed attempt's must be gone
