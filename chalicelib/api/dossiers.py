@@ -9,6 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.text import Text
 from chalicelib.auth import current_principal
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import Duration
@@ -27,7 +28,7 @@ ROLES = tuple(r.value for r in PROCESSING_ROLES)
 
 class ActionIn(BaseModel):
     action: str = Field(min_length=1, max_length=64, description="Mã thao tác của bước hiện tại")
-    reason: str = Field("", max_length=2000, description="Lý do / nội dung (bắt buộc với từ chối, bổ sung, dừng…)")
+    reason: Text = Field("", max_length=2000, description="Lý do / nội dung (bắt buộc với từ chối, bổ sung, dừng…)")
     assignee: str | None = Field(None, max_length=128, description="Cán bộ được phân công (VNeID sub)")
     consult_unit: str | None = Field(None, max_length=32)
     consult_deadline: Duration | None = None

@@ -9,6 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.text import Line
 from chalicelib.auth import current_principal
 from chalicelib.domain.dossier import Actor, DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
@@ -23,7 +24,7 @@ ROLES = tuple(r.value for r in PROCESSING_ROLES)
 
 
 class UploadIn(BaseModel):
-    file_name: str = Field(min_length=1, max_length=255, description="Tên tệp hiển thị")
+    file_name: Line = Field(min_length=1, max_length=255, description="Tên tệp hiển thị")
     model_config = {"extra": "forbid"}
 
 
@@ -35,7 +36,7 @@ class UploadOut(BaseModel):
 class AttachIn(BaseModel):
     upload_id: str = Field(min_length=32, max_length=32)
     component_code: str = Field("", max_length=100, description="Mã thành phần hồ sơ")
-    name: str | None = Field(None, max_length=255)
+    name: Line | None = Field(None, max_length=255)
     model_config = {"extra": "forbid"}
 
 

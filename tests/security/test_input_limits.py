@@ -116,12 +116,7 @@ def test_control_characters_in_names_are_refused(world: World, bad: str) -> None
     assert online.status_code == 422 and "ChuHoSo" in {e["field"] for e in online.json()["errors"]}
 
 
-# Free text officers type, checked by the views' pydantic models only for length: reported with the
-# fix (``chalicelib.domain.identifiers.clean_text`` + ``control_characters``, as the intake does).
-UNCLEANED_TEXT = "defect reported: free text of officers is neither NFC-normalised nor checked for control characters"
-
-
-@pytest.mark.xfail(strict=True, reason=UNCLEANED_TEXT)
+# Free text officers type is cleaned like the intake's (chalicelib/api/text.py).
 def test_an_action_reason_is_stored_in_nfc(world: World) -> None:
     desk = world.callers["desk"]
     created = desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT})
@@ -131,7 +126,6 @@ def test_an_action_reason_is_stored_in_nfc(world: World) -> None:
     assert moved.json()["events"][-1]["note"] == "Công dân xin rút hồ sơ"
 
 
-@pytest.mark.xfail(strict=True, reason=UNCLEANED_TEXT)
 @pytest.mark.parametrize("bad", ["\x00", "\u202e"], ids=["NUL", "RLO"])
 def test_control_characters_in_a_reason_or_a_file_name_are_refused(world: World, bad: str) -> None:
     desk = world.callers["desk"]
