@@ -74,7 +74,7 @@ def delete_draft(draft_id: str) -> Any:
 
 @route(bp, "/v1/autofill/citizens/{so_dinh_danh}", "GET",
        summary="Tự động điền biểu mẫu của thủ tục từ CSDL quốc gia về dân cư", access=Access.OFFICER, roles=DESK,
-       tags=TAGS, responses={200: AutofillOut}, errors=(404, 422, 503))
+       tags=TAGS, responses={200: AutofillOut}, errors=(400, 404, 422, 503))
 def autofill_citizen(so_dinh_danh: str) -> Any:
     procedure_code = (bp.current_request.query_params or {}).get("thu_tuc", "").strip()
     if not procedure_code:

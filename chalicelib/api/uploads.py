@@ -33,7 +33,7 @@ class UploadOut(BaseModel):
     post: dict[str, Any] | None = Field(None, description="URL và các trường của biểu mẫu POST lên S3 (15 phút)")
 
 
-class AttachIn(BaseModel):
+class AttachUploadIn(BaseModel):
     upload_id: str = Field(min_length=32, max_length=32)
     component_code: str = Field("", max_length=100, description="Mã thành phần hồ sơ")
     name: Line | None = Field(None, max_length=255)
@@ -72,10 +72,11 @@ def get_upload(upload_id: str) -> Any:
 
 
 @route(bp, "/v1/dossiers/{code}/documents", "POST", summary="Đính kèm tệp đã kiểm tra vào hồ sơ",
-       access=Access.OFFICER, roles=ROLES, tags=TAGS, request=AttachIn, responses={201: None}, errors=(404, 409))
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, request=AttachUploadIn, responses={201: None},
+       errors=(404, 409, 422))
 def attach(code: str) -> Any:
     _, payload = read_json(bp, 4096)
-    body: AttachIn = _parse(AttachIn, payload)
+    body: AttachUploadIn = _parse(AttachUploadIn, payload)
     officer = current_principal().profile
     dossier = service.visible_dossier(code, officer)
     upload = _own_upload(body.upload_id)
