@@ -8,9 +8,9 @@ import datetime as dt
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal, require_province
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
@@ -34,17 +34,9 @@ class ProcessCheck(BaseModel):
     errors: list[ProcessError]
 
 
-def _model(cls: type[BaseModel], payload: Any) -> Any:
-    try:
-        return cls.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
-
-
 def _body(cls: type[BaseModel], limit: int = 256 * 1024) -> Any:
     _, payload = read_json(bp, limit)
-    return _model(cls, payload)
+    return parse_model(cls, payload)
 
 
 def _ministry_admin() -> None:

@@ -9,9 +9,9 @@ import datetime as dt
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.documents import delivery, forms, lookup, trust
 from chalicelib.documents import service as documents
@@ -25,19 +25,11 @@ ROLES = tuple(r.value for r in PROCESSING_ROLES)
 MAX_VERIFY_BYTES = 4 * 1024 * 1024  # base64 of it stays under API Gateway's 6 MB
 
 
-def _parse(model: type[BaseModel], payload: Any) -> Any:
-    try:
-        return model.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
-
-
 def _body(model: type[BaseModel], max_bytes: int = 64 * 1024, optional: bool = False) -> Any:
     if optional and not (bp.current_request.raw_body or b"").strip():
         return model()
     _, payload = read_json(bp, max_bytes)
-    return _parse(model, payload)
+    return parse_model(model, payload)
 
 
 class IssueIn(BaseModel):

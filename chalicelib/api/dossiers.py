@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
 from chalicelib.auth import current_principal
 from chalicelib.domain import engine
@@ -16,7 +16,7 @@ from chalicelib.domain.calendar import Duration
 from chalicelib.domain.dossier import AuditEvent, Dossier
 from chalicelib.domain.intake import DeskDossierIn
 from chalicelib.domain.roles import PROCESSING_ROLES
-from chalicelib.errors import FieldError, bad_request, invalid
+from chalicelib.errors import bad_request
 from chalicelib.services import dossiers as service
 from chalicelib.services import intake
 from chalicelib.store import dossiers as repo
@@ -58,14 +58,6 @@ class DossierPage(BaseModel):
     cursor: str | None = None
 
 
-def _parse(model: type[BaseModel], payload: Any) -> Any:
-    try:
-        return model.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
-
-
 def _limit(params: dict[str, str]) -> int:
     try:
         return max(1, min(100, int(params.get("limit", "20"))))
@@ -98,7 +90,7 @@ def get_dossier(code: str) -> Any:
        errors=(404, 409, 422))
 def post_action(code: str) -> Any:
     _, payload = read_json(bp, 64 * 1024)
-    body: ActionIn = _parse(ActionIn, payload)
+    body: ActionIn = parse_model(ActionIn, payload)
     officer = current_principal().profile
     service.act(code, engine.ActionRequest(
         action_id=body.action, reason=body.reason, assignee=body.assignee, consult_unit=body.consult_unit,

@@ -9,7 +9,7 @@ from typing import Any
 from chalice import Blueprint
 from pydantic import BaseModel, Field, ValidationError
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
@@ -49,11 +49,7 @@ def owner_store(code: str) -> Any:
        access=Access.OFFICER, roles=("desk", "appraiser", "head"), tags=TAGS, request=AttachIn,
        responses={201: DocumentRef}, errors=(403, 404, 409, 422))
 def attach(code: str) -> Any:
-    try:
-        body = AttachIn.model_validate(read_json(bp, 4096)[1])
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
+    body = parse_model(AttachIn, read_json(bp, 4096)[1])
     ref = edata.attach(code, current_principal().profile, body.doc_type, body.item_id, body.component_code)
     return json_response(201, ref.model_dump(mode="json"))
 

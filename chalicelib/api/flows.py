@@ -6,24 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ValidationError
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal
-from chalicelib.errors import FieldError, invalid
 from chalicelib.flows import callbacks, operations
 
 bp = Blueprint(__name__)
 TAGS = ("Liên thông",)
 OPS_TAGS = ("Vận hành",)
-
-
-def _parse(model: type[BaseModel], payload: Any) -> Any:
-    try:
-        return model.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None  # fmt: skip
 
 
 @route(bp, "/v1/flows/callback", "POST",
@@ -32,7 +22,7 @@ def _parse(model: type[BaseModel], payload: Any) -> Any:
        errors=(400, 401, 403, 409, 413, 422))  # fmt: skip
 def flow_callback() -> Any:
     _, payload = read_json(bp)
-    out = callbacks.receive(current_client(), _parse(callbacks.CallbackIn, payload))
+    out = callbacks.receive(current_client(), parse_model(callbacks.CallbackIn, payload))
     return json_response(200, out.model_dump(mode="json"))
 
 
@@ -49,6 +39,6 @@ def flow_view(code: str) -> Any:
 def flow_decision(code: str) -> Any:
     _, payload = read_json(bp)
     principal = current_principal()
-    view = operations.decide(code, _parse(operations.DecisionIn, payload), operator_sub=principal.sub,
+    view = operations.decide(code, parse_model(operations.DecisionIn, payload), operator_sub=principal.sub,
                              operator_name=principal.name)  # fmt: skip
     return json_response(200, view.model_dump(mode="json"))

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.domain.identifiers import normalise_email, normalise_mobile
 from chalicelib.errors import FieldError, bad_request, invalid, not_found
@@ -80,11 +80,7 @@ def my_notification_settings() -> Any:
        access=Access.OFFICER, tags=TAGS, request=PreferencesIn, responses={200: store.Preferences}, errors=(422,))
 def set_my_notification_settings() -> Any:
     _, payload = read_json(bp, 4 * 1024)
-    try:
-        body = PreferencesIn.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
+    body = parse_model(PreferencesIn, payload)
     errors: list[FieldError] = []
     email = _address(body.email, normalise_email, "email", "Địa chỉ thư điện tử không hợp lệ.", errors)
     phone = _address(body.phone, normalise_mobile, "phone", "Số điện thoại di động không hợp lệ (ví dụ 0912345678).",

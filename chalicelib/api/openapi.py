@@ -104,7 +104,7 @@ def build_openapi(served: set[tuple[str, str]]) -> dict[str, Any]:
             if model is not None:
                 resp["content"] = {"application/json": {"schema": _ref(model, components)}}
             op["responses"][str(status)] = resp
-        error_statuses = set(spec.errors) | ({400, 413} if spec.request else set())
+        error_statuses = set(spec.errors) | ({400, 413, 422} if spec.request else set())
         if spec.access is not Access.PUBLIC:
             error_statuses |= {401, 403}
         for status in sorted(error_statuses - set(spec.responses)):

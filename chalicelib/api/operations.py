@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
-from chalicelib.errors import FieldError, HosoError, invalid, not_found
+from chalicelib.errors import HosoError, not_found
 from chalicelib.integrations.dvcqg import DESTINATION_NAMES, DESTINATIONS
 from chalicelib.store import dossiers
 from chalicelib.sync import redrive, store
@@ -128,11 +128,7 @@ def get_sync(code: str) -> Any:
        errors=(404, 422, 503))  # fmt: skip
 def post_resync(code: str) -> Any:
     _, payload = read_json(bp, 4096)
-    try:
-        body = ResyncIn.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None  # fmt: skip
+    body = parse_model(ResyncIn, payload)
     principal = current_principal()
     try:
         done = redrive.resync(code, body.destination, from_start=body.from_start,

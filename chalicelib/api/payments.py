@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
-from chalicelib.errors import FieldError, invalid
 from chalicelib.payments import service as payments
 
 bp = Blueprint(__name__)
@@ -36,11 +35,7 @@ class CallbackOut(BaseModel):
 def request_payment(code: str) -> Any:
     raw = bp.current_request.raw_body or b""
     payload = read_json(bp, 16 * 1024)[1] if raw.strip() else {}
-    try:
-        body = PaymentIn.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
+    body = parse_model(PaymentIn, payload)
     payment = payments.request_payment(code, current_principal().profile, body.fee_codes)
     return json_response(201, payment.model_dump(mode="json"))
 

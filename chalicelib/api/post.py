@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal, require_procedure
-from chalicelib.errors import FieldError, invalid
 from chalicelib.post import service as post
 
 bp = Blueprint(__name__)
@@ -31,19 +30,11 @@ class TrackingIn(BaseModel):
     note: str = ""
 
 
-def _parse(model: type[BaseModel], payload: Any) -> Any:
-    try:
-        return model.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
-
-
 @route(bp, "/v1/dossiers/{code}/post-order", "POST", summary="Gửi kết quả qua dịch vụ bưu chính công ích",
        access=Access.OFFICER, roles=("desk",), tags=TAGS, request=OrderIn, responses={201: post.PostOrder},
        errors=(403, 404, 409, 422, 502))
 def create_order(code: str) -> Any:
-    body: OrderIn = _parse(OrderIn, read_json(bp, 16 * 1024)[1])
+    body: OrderIn = parse_model(OrderIn, read_json(bp, 16 * 1024)[1])
     order = post.create_order(code, current_principal().profile, body.sender, body.receiver)
     return json_response(201, order.model_dump(mode="json"))
 
@@ -51,7 +42,7 @@ def create_order(code: str) -> Any:
 @route(bp, "/v1/post/tracking", "POST", summary="Dịch vụ bưu chính báo trạng thái bưu gửi",
        access=Access.CLIENT, tags=TAGS, request=TrackingIn, responses={200: post.PostOrder}, errors=(404, 422))
 def tracking() -> Any:
-    body: TrackingIn = _parse(TrackingIn, read_json(bp, 16 * 1024)[1])
+    body: TrackingIn = parse_model(TrackingIn, read_json(bp, 16 * 1024)[1])
     client = current_client()
     order = post.handle_tracking(body.model_dump(), lambda procedure: require_procedure(client, procedure))
     return json_response(200, order.model_dump(mode="json"))

@@ -21,16 +21,18 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from chalicelib import auth
 from chalicelib.domain.roles import Role
-from chalicelib.errors import HosoError
+from chalicelib.errors import FieldError, HosoError, invalid
 from chalicelib.observability import logger
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # API Gateway → Lambda payload limit
 
@@ -182,3 +184,12 @@ def read_json(bp: Blueprint, max_bytes: int = MAX_BODY_BYTES) -> tuple[bytes, An
         return raw, json.loads(raw)
     except (ValueError, RecursionError):
         raise bad_request("Nội dung yêu cầu không phải JSON hợp lệ.", "INVALID_JSON") from None
+
+
+def parse_model(model: type[M], payload: Any) -> M:
+    """``payload`` validated against ``model``; every invalid field reported at once (422 INVALID_DATA)."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as err:
+        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
+                       for e in err.errors()]) from None

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Line
 from chalicelib.auth import current_principal
 from chalicelib.domain.dossier import Actor, DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
-from chalicelib.errors import FieldError, HosoError, invalid, not_found
+from chalicelib.errors import HosoError, not_found
 from chalicelib.services import dossiers as service
 from chalicelib.settings import get_settings
 from chalicelib.store import uploads
@@ -40,19 +40,11 @@ class AttachUploadIn(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-def _parse(model: type[BaseModel], payload: Any) -> Any:
-    try:
-        return model.model_validate(payload)
-    except ValidationError as err:
-        raise invalid([FieldError(".".join(str(p) for p in e["loc"]) or "body", "Giá trị không hợp lệ.")
-                       for e in err.errors()]) from None
-
-
 @route(bp, "/v1/uploads", "POST", summary="Bắt đầu tải tệp lên (URL ký sẵn, tối đa 10 MB)", access=Access.OFFICER,
        roles=ROLES, tags=TAGS, request=UploadIn, responses={201: UploadOut})
 def start_upload() -> Any:
     _, payload = read_json(bp, 4096)
-    body: UploadIn = _parse(UploadIn, payload)
+    body: UploadIn = parse_model(UploadIn, payload)
     upload, post = uploads.start(get_settings().attachments_bucket, current_principal().sub, body.file_name,
                                  service.now())
     return json_response(201, UploadOut(upload=upload, post=post).model_dump(mode="json"))
@@ -76,7 +68,7 @@ def get_upload(upload_id: str) -> Any:
        errors=(404, 409, 422))
 def attach(code: str) -> Any:
     _, payload = read_json(bp, 4096)
-    body: AttachUploadIn = _parse(AttachUploadIn, payload)
+    body: AttachUploadIn = parse_model(AttachUploadIn, payload)
     officer = current_principal().profile
     dossier = service.visible_dossier(code, officer)
     upload = _own_upload(body.upload_id)
