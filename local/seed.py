@@ -25,6 +25,7 @@ from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
 
 DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"
 ALL_UNITS = [u["code"] for u in DEMO_UNITS]
+BIRTH_CHAIN_CODE = "9.063001"  # the birth chain's procedure (local code: see procedures())
 
 _TITLES = {
     Role.DESK: ("Chuyên viên", "Bộ phận Một cửa"),
@@ -52,9 +53,21 @@ def procedures(process_code: str) -> list[Procedure]:
             legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
-            # The birth chain (flow "birth_flow") is a liên thông group with its own entry on DVCQG, whose
-            # national code is not confirmed yet; until it is, 1.001193 stays on the ordinary process.
+            # The unit's own birth registration, and the first step of the birth chain (its child dossier).
             **common,
+        ),
+        # The birth chain (Decree 63/2024/NĐ-CP) is a procedure group of its own on DVCQG ("Dịch vụ công liên
+        # thông khai sinh"): the parent dossier follows the liên thông process and flow "birth_flow". The seeds
+        # publish no code for the group, so it carries a local code (9 = not from the national database,
+        # 063 = Decree 63) until the national one is published; replace it in one place, here.
+        Procedure(
+            code=BIRTH_CHAIN_CODE, name="Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế "
+            "cho trẻ em dưới 6 tuổi", field_code="HT", field_name="Hộ tịch",
+            # the chain's steps: 1 + 7 + 5 working days
+            legal_deadline=Duration.of_working_days(13), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
+            required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
+                                _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
+            flow="birth_flow", **common,
         ),
         Procedure(
             code="1.004222", name="Đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",

@@ -72,6 +72,7 @@ ACCOUNT = "123456789012"
 STAGE = "dev"
 ROOT = Path(__file__).resolve().parents[3]
 QUEUE = f"hoso-{STAGE}-agency-tasks"
+BIRTH_CHAIN = seed.BIRTH_CHAIN_CODE  # the birth chain's own procedure (parent dossiers)
 CHAIN_PROCEDURE = "9.999001"  # test-only code of a procedure configured with the chain "khai_sinh_song_song"
 AGENCY_CLIENT = "agency-sim"
 AGENCY_PROCEDURES = ["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"]
@@ -197,8 +198,6 @@ class World:
         for definition in (unit_process, process):
             catalogue.publish_process(definition.model_copy(update=published))
         for procedure in seed.procedures(unit_process.code):
-            if procedure.code == "1.001193":  # the demo seed keeps birth registration on the ordinary process
-                procedure = procedure.model_copy(update={"flow": "birth_flow"})
             if procedure.flow:
                 procedure = procedure.model_copy(update={"process_code": process.code})
             catalogue.put_procedure(procedure)
@@ -274,7 +273,7 @@ class World:
         raise AssertionError(f"timed out waiting for: {what}")
 
     # --- dossiers ----------------------------------------------------------------------------------
-    def open_parent(self, procedure: str = "1.001193", with_document: bool = True) -> Dossier:
+    def open_parent(self, procedure: str = BIRTH_CHAIN, with_document: bool = True) -> Dossier:
         """A dossier received at the Hà Nội desk (desk intake, the real service)."""
         form = SAMPLE_FILLED[KHAI_TU.code if procedure == "1.000656" else KHAI_SINH.code]
         payload = {**DESK_EXAMPLE, "MaTTHC": procedure, "MaDonViTiepNhan": HANOI_UNIT, "DuLieuBieuMau": form}

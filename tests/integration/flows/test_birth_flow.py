@@ -8,12 +8,12 @@ import json
 
 from chalicelib.flows import store
 from chalicelib.store import dossiers
-from tests.integration.flows.conftest import World
+from tests.integration.flows.conftest import BIRTH_CHAIN, World
 
 
 def test_every_step_succeeds_and_the_results_reach_the_parent(world: World) -> None:
     # Given a birth registration received at the desk: the hook starts its flow (legal deadlines)
-    parent = world.open_parent("1.001193")
+    parent = world.open_parent(BIRTH_CHAIN)
     state = world.until("flow started", lambda: (s := store.get_state(parent.code)) and s.started and s)
     assert state.execution_name == parent.code.replace(".", "_") + "_birth_flow"
     shown = dossiers.get(parent.code)
@@ -64,7 +64,7 @@ def test_every_step_succeeds_and_the_results_reach_the_parent(world: World) -> N
 def test_agencies_answering_at_once(world: World) -> None:
     # The agency's system answers while hoso is still handing over: nothing is lost or overwritten
     world.agency_mode(auto_complete=True)
-    parent = world.open_parent("1.001193")
+    parent = world.open_parent(BIRTH_CHAIN)
     world.finish_child(world.until("child", lambda: world.child_of(parent.code, "khai_sinh")))
     assert world.until("finished", lambda: world.finished(parent.code))["status"] == "SUCCEEDED"
     state = store.get_state(parent.code)
