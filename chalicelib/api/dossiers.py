@@ -1,9 +1,13 @@
-"""Officers' dossier API: view, act, worklists, search (FR-12…FR-21)."""
+"""Officers' dossier API: view, act, worklists, search (FR-12…FR-21); the dossier's process with
+the steps it passed (FR-9, FR-27), its sync state per destination (FR-31) and in-page previews of
+its documents."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from typing import Any
+import hashlib
+from typing import Any, Literal
 
 from chalice import Blueprint
 from pydantic import BaseModel, Field
@@ -11,15 +15,20 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
 from chalicelib.auth import current_principal
+from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import Duration
 from chalicelib.domain.dossier import AuditEvent, Dossier
 from chalicelib.domain.intake import DeskDossierIn
+from chalicelib.domain.process import ProcessDefinition
 from chalicelib.domain.roles import PROCESSING_ROLES
-from chalicelib.errors import bad_request
+from chalicelib.errors import HosoError, bad_request, not_found
+from chalicelib.integrations.dvcqg import DESTINATION_NAMES, DESTINATIONS
+from chalicelib.observability import logger
 from chalicelib.services import dossiers as service
 from chalicelib.services import intake
 from chalicelib.store import dossiers as repo
+from chalicelib.sync import store as sync_store
 
 bp = Blueprint(__name__)
 TAGS = ("Hồ sơ",)
@@ -170,3 +179,106 @@ def search(unit_code: str) -> Any:
         limit=_limit(params),
         cursor=params.get("cursor"),
     ))
+
+
+class DossierProcessOut(BaseModel):
+    code: str
+    process: ProcessDefinition = Field(description="Phiên bản quy trình mà hồ sơ đang theo")
+    current_step: str = Field(description="Bước hồ sơ đang đứng")
+    passed_steps: list[str] = Field(description="Các bước hồ sơ đã qua, theo thứ tự lần đầu đến")
+    step_due_at: dt.datetime | None = Field(None, description="Hạn của bước hiện tại")
+    due_at: dt.datetime | None = Field(None, description="Hạn trả kết quả của hồ sơ")
+
+
+@route(bp, "/v1/dossiers/{code}/process", "GET", summary="Quy trình của hồ sơ: bước hiện tại và các bước đã qua (FR-9)",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: DossierProcessOut}, errors=(404,))
+def get_dossier_process(code: str) -> Any:
+    dossier = service.visible_dossier(code, current_principal().profile)
+    process = service.process_of(dossier)
+    passed: list[str] = []
+    for event in repo.events(code):
+        for step in (event.from_step, event.to_step):
+            if step and step != dossier.step_id and step not in passed:
+                passed.append(step)
+    return json_response(200, DossierProcessOut(
+        code=code, process=process, current_step=dossier.step_id, passed_steps=passed,
+        step_due_at=dossier.step_due_at, due_at=dossier.due_at,
+    ).model_dump(mode="json"))
+
+
+SyncState = Literal["synced", "pending", "not_started"]
+
+
+class DestinationStateOut(BaseModel):
+    destination: Literal["dvcqg", "coordinator", "province"]
+    name: str
+    state: SyncState = Field(description="synced: đã nhận mọi bước; pending: còn bước chưa nhận; "
+                                         "not_started: chưa nhận bước nào")
+    acked_seq: int = Field(description="Bước cuối cùng hệ thống nhận đã xác nhận")
+    pending: int = Field(description="Số bước chưa được xác nhận")
+    last_acked_at: str | None = Field(None, description="Lần xác nhận gần nhất (UTC, ISO 8601)")
+    last_label: str | None = Field(None, description="Bước gần nhất hệ thống nhận đã có")
+    first_attempt_at: str | None = Field(None, description="Lần gửi đầu tiên của bước đang chờ (UTC, ISO 8601)")
+
+
+class DossierSyncStateOut(BaseModel):
+    code: str
+    seq: int = Field(description="Số bước xử lý của hồ sơ trên hoso")
+    destinations: list[DestinationStateOut]
+
+
+@route(bp, "/v1/dossiers/{code}/sync", "GET",
+       summary="Tình trạng đồng bộ hồ sơ tới Cổng DVCQG, hệ thống điều phối và hệ thống cấp tỉnh (FR-31)",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: DossierSyncStateOut}, errors=(404,))
+def get_dossier_sync(code: str) -> Any:
+    dossier = service.visible_dossier(code, current_principal().profile)
+    cursors = sync_store.cursors(code)
+    entries = sync_store.ledger(code)
+    out = []
+    for destination in DESTINATIONS:
+        cursor = cursors.get(destination, sync_store.Cursor(destination))
+        acked = [e for e in entries if e.destination == destination and e.seq <= cursor.acked]
+        last = max(acked, key=lambda e: (e.seq, e.last_acked_at), default=None)
+        pending = max(0, dossier.seq - cursor.acked)
+        state: SyncState = "synced" if pending == 0 else ("pending" if cursor.acked else "not_started")
+        out.append(DestinationStateOut(
+            destination=destination,  # type: ignore[arg-type]
+            name=DESTINATION_NAMES[destination], state=state, acked_seq=cursor.acked, pending=pending,
+            last_acked_at=last.last_acked_at if last else None, last_label=last.label if last else None,
+            first_attempt_at=cursor.first_attempt_at if pending else None,
+        ))
+    return json_response(200, DossierSyncStateOut(code=code, seq=dossier.seq, destinations=out).model_dump())
+
+
+PREVIEW_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+PREVIEW_MAX_BYTES = 3 * 1024 * 1024  # base64 of it stays well under a Lambda answer's 6 MB
+
+
+class DocumentPreviewOut(BaseModel):
+    name: str
+    content_type: str
+    size: int
+    content_base64: str = Field(description="Nội dung tệp (base64) để hiển thị ngay trên trang")
+
+
+@route(bp, "/v1/dossiers/{code}/documents/{doc_id}/preview", "GET",
+       summary="Nội dung tài liệu (PDF, ảnh) để xem trước trên trang hồ sơ", access=Access.OFFICER, roles=ROLES,
+       tags=TAGS, responses={200: DocumentPreviewOut}, errors=(404, 409))
+def get_document_preview(code: str, doc_id: str) -> Any:
+    dossier = service.visible_dossier(code, current_principal().profile)
+    ref = next((d for d in dossier.documents if d.id == doc_id and not d.deleted), None)
+    if ref is None:
+        raise not_found("Không tìm thấy tài liệu của hồ sơ.")
+    if ref.content_type not in PREVIEW_TYPES:
+        raise HosoError("PREVIEW_UNAVAILABLE", "Chỉ xem trước được tệp PDF và ảnh PNG, JPEG; vui lòng tải tệp xuống.",
+                        409)
+    if ref.size > PREVIEW_MAX_BYTES:
+        raise HosoError("PREVIEW_UNAVAILABLE", "Tệp quá lớn để xem trước (trên 3 MB); vui lòng tải tệp xuống.", 409)
+    content = docstore.get_bytes(docstore.bucket_of(ref), ref.s3_key)
+    if hashlib.sha256(content).hexdigest() != ref.sha256:
+        logger.error("stored document does not match its recorded hash", extra={"code": code, "doc_id": doc_id})
+        raise HosoError("DOCUMENT_INTEGRITY", "Tệp lưu trữ không khớp giá trị băm đã ghi nhận.", 409)
+    return json_response(200, DocumentPreviewOut(
+        name=ref.name, content_type=ref.content_type, size=len(content),
+        content_base64=base64.b64encode(content).decode("ascii"),
+    ).model_dump())

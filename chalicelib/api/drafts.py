@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import Access, json_response, read_json, route
+from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.errors import HosoError, bad_request, not_found
 from chalicelib.observability import logger
@@ -23,6 +23,15 @@ DESK = ("desk",)
 
 class DraftList(BaseModel):
     items: list[drafts.DraftSummary]
+
+
+class AutofillIn(BaseModel):
+    """The personal number travels in the body, never in a URL (paths and queries end up in logs)."""
+
+    so_dinh_danh: str = Field(min_length=1, max_length=32, description="Số định danh cá nhân (12 chữ số)")
+    thu_tuc: str = Field(min_length=1, max_length=32, description="Mã thủ tục hành chính, ví dụ 1.001193")
+
+    model_config = {"extra": "forbid"}
 
 
 class AutofillOut(BaseModel):
@@ -72,16 +81,15 @@ def delete_draft(draft_id: str) -> Any:
     return Response(body="", status_code=204)
 
 
-@route(bp, "/v1/autofill/citizens/{so_dinh_danh}", "GET",
+@route(bp, "/v1/autofill/citizens", "POST",
        summary="Tự động điền biểu mẫu của thủ tục từ CSDL quốc gia về dân cư", access=Access.OFFICER, roles=DESK,
-       tags=TAGS, responses={200: AutofillOut}, errors=(400, 404, 422, 503))
-def autofill_citizen(so_dinh_danh: str) -> Any:
-    procedure_code = (bp.current_request.query_params or {}).get("thu_tuc", "").strip()
-    if not procedure_code:
-        raise bad_request("Thiếu tham số thu_tuc (mã thủ tục hành chính).", "INVALID_QUERY")
+       tags=TAGS, request=AutofillIn, responses={200: AutofillOut}, errors=(404, 503))
+def autofill_citizen() -> Any:
+    _, payload = read_json(bp, 4096)
+    body: AutofillIn = parse_model(AutofillIn, payload)
     # Who looked whom up in the population database (the logger masks the number).
-    logger.info("population lookup", extra={"officer": current_principal().sub, "so_dinh_danh": so_dinh_danh,
-                                            "procedure": procedure_code})
-    filled = autofill_service.autofill(so_dinh_danh, procedure_code)
+    logger.info("population lookup", extra={"officer": current_principal().sub, "so_dinh_danh": body.so_dinh_danh,
+                                            "procedure": body.thu_tuc})
+    filled = autofill_service.autofill(body.so_dinh_danh, body.thu_tuc)
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
                                           source=autofill_service.SOURCE).model_dump(mode="json"))

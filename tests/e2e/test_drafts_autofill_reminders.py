@@ -33,21 +33,24 @@ def test_a_desk_officer_saves_resumes_and_discards_a_draft(stack: LocalStack) ->
     assert desk.get("/v1/drafts/e2e-ks-1").status_code == 404
 
 
+def autofill(desk: Officer, number: str) -> requests.Response:
+    return desk.post("/v1/autofill/citizens", {"so_dinh_danh": number, "thu_tuc": "1.001193"})
+
+
 def test_the_desk_form_is_autofilled_from_the_population_database(stack: LocalStack) -> None:
     desk = Officer(stack, "desk", HCMC_UNIT)
     citizen = DEMO_CITIZENS[0]
-    found = desk.get(f"/v1/autofill/citizens/{citizen['SoDinhDanh']}", thu_tuc="1.001193")
+    found = autofill(desk, citizen["SoDinhDanh"])
     assert found.status_code == 200, found.text
     assert found.json()["values"]["nguoi_yeu_cau.ho_ten"] == citizen["HoVaTen"]
     assert "nguoi_yeu_cau.noi_cu_tru" in found.json()["autofilled"]
-    invalid = desk.get("/v1/autofill/citizens/0123", thu_tuc="1.001193")
+    invalid = autofill(desk, "0123")
     assert invalid.status_code == 422 and invalid.json()["message"] == "Số định danh cá nhân phải gồm đúng 12 chữ số."
-    assert desk.get("/v1/autofill/citizens/001090000000", thu_tuc="1.001193").json()["error_code"] == \
-        "CITIZEN_NOT_FOUND"
+    assert autofill(desk, "001090000000").json()["error_code"] == "CITIZEN_NOT_FOUND"
     population = simulator(stack, "population")
     requests.post(f"{population}/_sim/mode", json={"down": True}, timeout=10).raise_for_status()
     try:
-        down = desk.get(f"/v1/autofill/citizens/{citizen['SoDinhDanh']}", thu_tuc="1.001193")
+        down = autofill(desk, citizen["SoDinhDanh"])
         assert down.status_code == 503 and down.json()["error_code"] == "POPULATION_UNAVAILABLE"
     finally:
         requests.post(f"{population}/_sim/mode", json={"down": False}, timeout=10).raise_for_status()

@@ -57,8 +57,8 @@ def test_a_wrong_population_key_in_the_secret_is_an_outage_for_the_officer(world
     boto3.client("secretsmanager", region_name=REGION).put_secret_value(
         SecretId=POPULATION_SECRET, SecretString=json.dumps({"api_key": "revoked"}))
     secrets.clear_cache()
-    response = world.call("GET", f"/v1/autofill/citizens/{DEMO_CITIZENS[0]['SoDinhDanh']}?thu_tuc=1.001193",
-                          role="desk")
+    response = world.call("POST", "/v1/autofill/citizens", role="desk",
+                          body={"so_dinh_danh": DEMO_CITIZENS[0]["SoDinhDanh"], "thu_tuc": "1.001193"})
     assert response.status_code == 503 and json.loads(response.body)["error_code"] == "POPULATION_UNAVAILABLE"
 
 

@@ -4,6 +4,7 @@ officer; auto-fill from the population database with its error cases."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.services import drafts
@@ -78,8 +79,12 @@ def test_an_officer_keeps_a_bounded_number_of_drafts(world: World) -> None:
 CITIZEN = DEMO_CITIZENS[1]  # Trần Thị Bích Ngọc
 
 
+def _autofill(world: World, number: str, procedure: str = "1.001193", role: str = "desk") -> Any:
+    return world.call("POST", "/v1/autofill/citizens", role=role, body={"so_dinh_danh": number, "thu_tuc": procedure})
+
+
 def test_autofill_fills_the_procedures_form_from_the_population_database(world: World) -> None:
-    found = world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.001193", role="desk")
+    found = _autofill(world, CITIZEN["SoDinhDanh"])
     assert found.status_code == 200
     body = answer(found)
     assert body == {
@@ -88,35 +93,41 @@ def test_autofill_fills_the_procedures_form_from_the_population_database(world: 
         "autofilled": ["nguoi_yeu_cau.ho_ten", "nguoi_yeu_cau.so_dinh_danh", "nguoi_yeu_cau.noi_cu_tru"],
         "source": "population",
     }
-    residence = answer(world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.004222",
-                                  role="desk"))
+    residence = answer(_autofill(world, CITIZEN["SoDinhDanh"], "1.004222"))
     assert residence["values"]["nguoi_de_nghi.ngay_sinh"] == CITIZEN["NgaySinh"]
-    no_form = answer(world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.000105",
-                                role="desk"))
+    no_form = answer(_autofill(world, CITIZEN["SoDinhDanh"], "1.000105"))
     assert no_form["values"] == {} and no_form["autofilled"] == []
 
 
+def test_autofill_takes_the_personal_number_only_in_its_body(world: World) -> None:
+    old_path = world.call("GET", f"/v1/autofill/citizens/{CITIZEN['SoDinhDanh']}?thu_tuc=1.001193", role="desk")
+    assert old_path.status_code in (403, 404), "no route may carry a personal number in its path"
+    query = world.call("POST", f"/v1/autofill/citizens?so_dinh_danh={CITIZEN['SoDinhDanh']}", role="desk",
+                       body={"thu_tuc": "1.001193"})
+    assert query.status_code == 422 and answer(query)["error_code"] == "INVALID_DATA"
+    extra = world.call("POST", "/v1/autofill/citizens", role="desk",
+                       body={"so_dinh_danh": CITIZEN["SoDinhDanh"], "thu_tuc": "1.001193", "ghi_chu": "x"})
+    assert extra.status_code == 422
+
+
 def test_autofill_answers_each_failure_with_its_code(world: World) -> None:
-    def get(number: str, procedure: str | None = "1.001193", role: str = "desk") -> tuple[int, dict[str, str]]:
-        query = f"?thu_tuc={procedure}" if procedure else ""
-        response = world.call("GET", f"/v1/autofill/citizens/{number}{query}", role=role)
+    def post(number: str, procedure: str = "1.001193", role: str = "desk") -> tuple[int, dict[str, Any]]:
+        response = _autofill(world, number, procedure, role)
         return response.status_code, answer(response)
 
-    status, body = get("12345")
+    status, body = post("12345")
     assert status == 422 and body["error_code"] == "INVALID_PERSONAL_NUMBER"
     assert body["message"] == "Số định danh cá nhân phải gồm đúng 12 chữ số."
     assert body["errors"] == [{"field": "so_dinh_danh", "message": body["message"]}]
-    status, body = get("099190000123")
+    status, body = post("099190000123")
     assert status == 422 and "mã nơi đăng ký khai sinh 099 không tồn tại" in body["message"]
-    status, body = get("001090000000")  # well formed, unknown to the database
+    status, body = post("001090000000")  # well formed, unknown to the database
     assert status == 404 and body["error_code"] == "CITIZEN_NOT_FOUND"
-    assert get(CITIZEN["SoDinhDanh"], "9.999999")[1]["error_code"] == "PROCEDURE_NOT_FOUND"
-    status, body = get(CITIZEN["SoDinhDanh"], None)
-    assert status == 400 and body["error_code"] == "INVALID_QUERY"
-    assert get(CITIZEN["SoDinhDanh"], role="appraiser")[0] == 403
+    assert post(CITIZEN["SoDinhDanh"], "9.999999")[1]["error_code"] == "PROCEDURE_NOT_FOUND"
+    missing = world.call("POST", "/v1/autofill/citizens", role="desk", body={"so_dinh_danh": CITIZEN["SoDinhDanh"]})
+    assert missing.status_code == 422 and answer(missing)["errors"][0]["field"] == "thu_tuc"
+    assert post(CITIZEN["SoDinhDanh"], role="appraiser")[0] == 403
 
     world.mode(world.sims.population, down=True)
-    status, body = get(CITIZEN["SoDinhDanh"])
+    status, body = post(CITIZEN["SoDinhDanh"])
     assert status == 503 and body["error_code"] == "POPULATION_UNAVAILABLE"
-    assert "nhập thông tin trực tiếp" in body["message"]
-    world.mode(world.sims.population, down=False)
