@@ -25,6 +25,7 @@ from chalicelib.api import (
     payments,
     post,
     public,
+    reports,
     uploads,
 )
 from chalicelib.edata import service as edata_service
@@ -56,6 +57,7 @@ app.register_blueprint(operations.bp)  # operators: sync ledger per destination,
 app.register_blueprint(edata.bp)  # the applicant's e-data store (FR-28/29)
 app.register_blueprint(drafts.bp)  # desk-intake drafts, population auto-fill
 app.register_blueprint(notifications.bp)  # officers' reminders
+app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

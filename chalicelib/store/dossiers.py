@@ -6,6 +6,9 @@
   and concurrent duplicates of one DVCQG dossier make exactly one dossier.
 - ``transition``: conditional on the dossier's version; appends the audit event and the
   outbox record in the same transaction. A concurrent attempt loses with ``VersionConflict``.
+- Both keep the unit's FR-20 counters (``_count``) and the report aggregates
+  (``chalicelib.reports.aggregates``: at most 4 ADD updates, key design in that module) in
+  the same transaction, so no counter can drift from the dossiers.
 
 Every read is by key or index; nothing here scans.
 """
@@ -27,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.errors import bad_request
+from chalicelib.reports import counters as report_counters
 from chalicelib.store.models import (
     CounterItem,
     DossierItem,
@@ -180,6 +184,7 @@ def create(
                 tx.save(_event_item(code, event.model_copy(update={"seq": 1})))
                 tx.save(_outbox_item(code, 1, dossier.created_at))
                 _count(tx, None, dossier)
+                report_counters.count(tx, None, dossier)  # report aggregates (FR-23…25), same transaction
                 if reference is not None:
                     tx.save(
                         DvcqgRefItem(
@@ -230,6 +235,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent) -> Dossier:
             tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
             tx.save(_outbox_item(after.code, event.seq, after.updated_at))
             _count(tx, before, after)
+            report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
     except TransactWriteError as err:
         if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
             raise VersionConflict(after.code) from None
