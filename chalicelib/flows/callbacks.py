@@ -98,7 +98,7 @@ def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
         raise invalid([FieldError("reason", "Vui lòng nêu lý do hoặc nội dung.")])
     actor = Actor(sub=f"client:{client.client_id}", name=client.name, role="agency", unit_code="")
     if body.outcome == "success":
-        refs = parents.store_incoming(task.parent, step.id, [
+        refs = parents.store_incoming(step.id, [
             parents.IncomingDocument(name=d.name, content_base64=d.content_base64) for d in body.result_documents])
         _refuse_settled(answers.success(task, actor, refs))
     elif body.outcome == "failure":

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.aws import client
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.errors import FieldError, HosoError, invalid
@@ -142,15 +145,31 @@ def stop(code: str, *, actor: Actor, reason: str) -> None:
 
 @dataclass(frozen=True)
 class IncomingDocument:
-    """A result document as an agency's system sends it (base64 content)."""
+    """A result document as an agency's system or a specialised software sends it (base64 content)."""
 
     name: str
     content_base64: str
+    component_code: str = ""  # MaThanhPhanHoSo, when the sender gives one
 
 
-def store_incoming(code: str, step: str, documents: list[IncomingDocument]) -> list[DocumentRef]:
-    """Decode, check and store an agency's result files in the results bucket (every file must be
-    acceptable, or none is stored)."""
+def _put_result(content: bytes, prefix: str) -> files.StoredFile:
+    """Store a result file in the results bucket. Its Object Lock refuses a write without the
+    checksum algorithm header (``files.put_document`` does not send it)."""
+    digest = hashlib.sha256(content).hexdigest()
+    content_type = files.sniff(content)
+    key = f"{prefix}/{digest[:2]}/{uuid.uuid4().hex}"
+    client("s3").put_object(
+        Bucket=get_settings().results_bucket, Key=key, Body=content, ContentType=content_type,
+        ChecksumAlgorithm="SHA256", ChecksumSHA256=base64.b64encode(hashlib.sha256(content).digest()).decode(),
+        Metadata={"sha256": digest},
+    )
+    return files.StoredFile(key=key, sha256=digest, content_type=content_type, size=len(content))
+
+
+def store_results(documents: list[IncomingDocument], *, prefix: str,
+                  id_for: Callable[[str, int], str]) -> list[DocumentRef]:  # fmt: skip
+    """Decode, check and store result files sent by another system in the results bucket (every
+    file must be acceptable, or none is stored). ``id_for(sha256, index)`` names each document."""
     decoded: list[bytes] = []
     problems: list[FieldError] = []
     for i, doc in enumerate(documents):
@@ -167,14 +186,18 @@ def store_incoming(code: str, step: str, documents: list[IncomingDocument]) -> l
     if problems:
         raise invalid(problems)
     refs = []
-    bucket = get_settings().results_bucket
     for i, (doc, content) in enumerate(zip(documents, decoded, strict=True)):
-        stored = files.put_document(bucket, content, prefix="lien-thong")
+        stored = _put_result(content, prefix)
         refs.append(DocumentRef(
-            id=f"lt-{step}-{stored.sha256[:12]}-{i}", name=doc.name, s3_key=stored.key, sha256=stored.sha256,
-            content_type=stored.content_type, size=stored.size, kind="result",
+            id=id_for(stored.sha256, i), name=doc.name, component_code=doc.component_code, s3_key=stored.key,
+            sha256=stored.sha256, content_type=stored.content_type, size=stored.size, kind="result",
         ))
     return refs
+
+
+def store_incoming(step: str, documents: list[IncomingDocument]) -> list[DocumentRef]:
+    """An agency's result files for ``step`` of a flow."""
+    return store_results(documents, prefix="lien-thong", id_for=lambda sha, i: f"lt-{step}-{sha[:12]}-{i}")
 
 
 def child_results(child: Dossier, step: str) -> list[DocumentRef]:

@@ -1,0 +1,141 @@
+"""Issue 5 'done when', on the local stack: a birth-chain dossier (Decree 63: khai sinh → thường
+trú → thẻ BHYT cho trẻ dưới 6 tuổi) posted by the DVCQG simulator completes end to end, and
+DVCQG has every step of it.
+
+What runs is what runs in production: the DVCQG simulator signs and posts the dossier; the desk
+receives it; the outbox relay signals the agency-tasks function, which starts the Step
+Functions execution (moto executes the real ASL); the first step becomes a child dossier that
+the unit's officers handle over HTTP (result generated from the template and signed); the next
+two are handed to the agency simulator, which answers at ``POST /v1/flows/callback`` with the
+task tokens over HTTP; the parent ends at status 9 with every step's result and is delivered at
+the desk. The sync sends every audit event to the DVCQG simulator, in order."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from local.seed import BIRTH_CHAIN_CODE
+from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
+from local.stack import LocalStack
+from tests.e2e.conftest import Officer, simulator
+
+TIMEOUT_S = 120  # generous: CI machines are loaded, and every hop is asynchronous
+
+
+def _ok(answer: requests.Response, status: int = 200) -> Any:
+    assert answer.status_code == status, answer.text
+    return answer.json()
+
+
+def _until(what: str, check: Callable[[], Any], timeout_s: float = TIMEOUT_S) -> Any:
+    deadline = time.monotonic() + timeout_s
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for: {what}")
+
+
+def _handover(stack: LocalStack, code: str, step: str) -> dict[str, Any] | None:
+    records = requests.get(f"{simulator(stack, 'agency')}/_sim/records", timeout=10).json()["handovers"]
+    return next((h for h in records if h["dossier_code"] == code and h["step"] == step), None)
+
+
+def _dvcqg_record(stack: LocalStack, code: str) -> dict[str, Any] | None:
+    answer = requests.get(f"{simulator(stack, 'dvcqg')}/_sim/records/{code}", timeout=10)
+    return answer.json() if answer.status_code == 200 else None
+
+
+def _handle_child(stack: LocalStack, code: str) -> None:
+    """The commune's justice officers register the birth: the unit's ordinary process, over HTTP."""
+    desk, head, appraiser, leader, clerk = (Officer(stack, r, HCMC_UNIT)
+                                            for r in ("desk", "head", "appraiser", "leader", "clerk"))
+    _ok(desk.act(code, "chuyen_phong"))
+    _ok(head.act(code, "phan_cong", assignee=appraiser.sub))
+    result = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": "Đồng ý đăng ký khai sinh."}), 201)
+    _ok(appraiser.act(code, "trinh"))
+    _ok(head.act(code, "trinh_lanh_dao"))
+    _ok(leader.post(f"/v1/dossiers/{code}/documents/{result['id']}/sign", {}))
+    _ok(leader.act(code, "phe_duyet"))
+    assert _ok(clerk.act(code, "phat_hanh"))["dossier"]["status"] == 9
+
+
+def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalStack) -> None:
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    operator = Officer(stack, "operator", MINISTRY_UNIT)
+
+    # DVCQG posts the online dossier of the birth chain (signed, as the portal does)
+    posted = _ok(requests.post(f"{simulator(stack, 'dvcqg')}/_sim/post-dossier",
+                               json={"MaTTHC": BIRTH_CHAIN_CODE, "MaDonViTiepNhan": HCMC_UNIT}, timeout=60))
+    assert posted["status"] == 201, posted
+    code = posted["body"]["MaHoSo"]
+
+    # The desk receives it; the flow starts by itself and the parent shows "đang xử lý liên thông"
+    _ok(desk.act(code, "tiep_nhan"))
+    parent = _until("the parent in the liên thông step",
+                    lambda: (d := _ok(desk.get(f"/v1/dossiers/{code}"))["dossier"])["step_id"] == "lien_thong" and d)
+    assert parent["status"] == 4
+
+    # Step 1 (hoso's own unit): a child dossier, handled by the unit's officers
+    def child() -> str | None:
+        answer = operator.get(f"/v1/ops/flows/{code}")
+        steps = {s["step"]: s for s in answer.json()["steps"]} if answer.status_code == 200 else {}
+        return steps.get("khai_sinh", {}).get("child")
+
+    child_code = _until("the birth registration's child dossier", child)
+    _handle_child(stack, child_code)
+
+    # Steps 2 and 3 (other agencies' systems): the agency simulator answers with the task tokens
+    for step in ("thuong_tru", "bhyt"):
+        handover = _until(f"the hand-over of {step}", lambda s=step: _handover(stack, code, s))
+        assert handover["request"]["callback_url"].endswith("/v1/flows/callback")
+        sent = _ok(requests.post(f"{simulator(stack, 'agency')}/_sim/complete/{code}", json={"outcome": "success"},
+                                 timeout=60))  # fmt: skip
+        assert sent["callback"]["status"] == 200, sent
+        assert sent["sent"]["task_token"] == handover["task_token"]
+
+    # The flow completes: results of every step at the desk, the execution succeeded
+    done = _until("the parent at status 9",
+                  lambda: (d := _ok(desk.get(f"/v1/dossiers/{code}"))["dossier"])["status"] == 9 and d)
+    assert done["step_id"] == "tra_ket_qua"
+    results = [d["name"] for d in done["documents"] if d["kind"] == "result"]
+    assert len(results) == 3 and "ket-qua-thuong_tru.pdf" in results and "ket-qua-bhyt.pdf" in results
+    flow = _until("the execution succeeded",
+                  lambda: (f := _ok(operator.get(f"/v1/ops/flows/{code}")))["execution_status"] == "SUCCEEDED" and f)
+    assert {s["step"]: s["status"] for s in flow["steps"]} == {"khai_sinh": "done", "thuong_tru": "done",
+                                                                "bhyt": "done"}
+
+    # Delivered at the desk to the applicant
+    applicant = done["applicant"]
+    _ok(desk.post(f"/v1/dossiers/{code}/delivery", {
+        "receiver": {"name": applicant["name"], "id_number": applicant["id_number"]}, "originals_checked": True}))
+
+    # DVCQG has the dossier delivered and every step of it, in order, once each
+    view = _ok(desk.get(f"/v1/dossiers/{code}"))
+    events = view["events"]
+    assert view["dossier"]["status"] == 10
+    record = _until("DVCQG has every step", lambda: (r := _dvcqg_record(stack, code))
+                    and r["dossier"].get("TrangThaiHoSo") == "10" and len(r["progress"]) == len(events) and r)
+    progress = record["progress"]
+    assert [p["TrangThai"] for p in progress] == [str(e["to_status"]) for e in events]
+    assert all(p["NoiDungXuLy"].startswith(e["label"]) for p, e in zip(progress, events, strict=True))
+    contents = " | ".join(p["NoiDungXuLy"] for p in progress)
+    for step in ("Tư pháp xã: đăng ký khai sinh", "Công an xã: đăng ký thường trú",
+                 "Bảo hiểm xã hội: cấp thẻ BHYT cho trẻ dưới 6 tuổi"):
+        assert contents.count(f"Chuyển hồ sơ liên thông: {step}") == 1, step
+        assert contents.count(f"Nhận kết quả bước liên thông: {step}") == 1, step
+    completed = [p for p in progress if p["NoiDungXuLy"].startswith("Hoàn thành liên thông")]
+    assert [p["TrangThai"] for p in completed] == ["9"]
+    assert record["dossier"]["MaTTHC"] == BIRTH_CHAIN_CODE
+    assert len(record["dossier"]["DanhSachGiayToKetQua"]) == 3
+    # the child dossier is a dossier of its own on DVCQG too
+    child_record = _until("DVCQG has the child dossier",
+                          lambda: (r := _dvcqg_record(stack, child_code)) and r["dossier"].get("TrangThaiHoSo") == "9"
+                          and r)  # fmt: skip
+    assert child_record["dossier"]["MaTTHC"] == "1.001193"
