@@ -1,0 +1,173 @@
+"""Process-level figures: cold start (import of the Lambda entry module vs ``import boto3``
+alone, fresh interpreters, median of several runs), the deployment package's size, and the peak
+memory of a process that imports the app and handles API Gateway events like the API function."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from typing import TYPE_CHECKING
+
+import requests
+
+from bench.clients import HMAC_KEYS, simulator
+from chalicelib.domain.hmac_auth import sign
+from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
+from local.simulators.dvcqg import build_dossier
+from local.stack import REPO_ROOT, LocalStack, ensure_template
+
+if TYPE_CHECKING:
+    from bench.runner import Report
+
+RUNS = 5
+LAMBDA_ZIP_LIMIT_MB = 50
+LAMBDA_UNZIPPED_LIMIT_MB = 250
+
+_IMPORT = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+# A child process that is the API function: imports app.py, then handles API Gateway proxy events
+# (the stack's environment points it at moto and the simulators) and prints its peak RSS. The
+# events are a plan: "{code}" and "{doc}" in a path are filled from earlier answers (the intake's
+# dossier code, the result document's id).
+_HANDLER = r"""
+import json, resource, sys
+import app
+plan = json.loads(sys.stdin.read())
+class Context:
+    function_name = "api_handler"; memory_limit_in_mb = 1024; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-1:123456789012:function:api_handler"
+    def get_remaining_time_in_millis(self): return 29000
+found, statuses = {}, []
+for event in plan:
+    path = event["path"].format(**found)
+    params = {k: v.format(**found) for k, v in (event["pathParameters"] or {}).items()} or None
+    event = {**event, "path": path, "pathParameters": params,
+             "requestContext": {**event["requestContext"], "path": path}}
+    answer = app.app(event, Context())
+    statuses.append(answer["statusCode"])
+    body = json.loads(answer["body"] or "{}")
+    if "MaHoSo" in body: found["code"] = body["MaHoSo"]
+    if path.endswith("/results") and "id" in body: found["doc_id"] = body["id"]
+print(json.dumps({"statuses": statuses, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def _median_import(module: str, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(RUNS):
+        done = subprocess.run([sys.executable, "-c", _IMPORT.format(module=module)], cwd=REPO_ROOT, env=env,  # noqa: S603
+                              capture_output=True, text=True, timeout=120, check=True)
+        times.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def cold_start(report: Report) -> None:
+    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "1", "AWS_DEFAULT_REGION": "ap-southeast-1"}
+    boto3_s = _median_import("boto3", env)
+    app_s = _median_import("app", env)
+    ratio = app_s / boto3_s
+    report.add("cold start: import boto3 (median of 5)", round(boto3_s * 1000), "ms")
+    report.add("cold start: import app (median of 5)", round(app_s * 1000), "ms")
+    report.add("cold start: app / boto3", round(ratio, 2), "×", "≤ 2", ratio <= 2)
+    report.details["cold_start_top_imports_ms"] = import_breakdown(env)
+
+
+def import_breakdown(env: dict[str, str], top: int = 12) -> dict[str, float]:
+    """Where ``import app`` spends its time: the import time of each top-level package's own
+    modules (``python -X importtime``, self times summed per package; chalicelib per subpackage),
+    largest first, ms."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app"], cwd=REPO_ROOT, env=env,  # noqa: S603
+                          capture_output=True, text=True, timeout=120, check=True)
+    totals: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or line.count("|") != 2 or "cumulative" in line:
+            continue
+        own, _, name = line[len("import time:"):].split("|")
+        parts = name.strip().split(".")
+        package = ".".join(parts[:2]) if parts[0] == "chalicelib" else parts[0]  # hoso's own code by subpackage
+        totals[package] = totals.get(package, 0.0) + int(own) / 1000
+    return {k: round(v, 1) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])[:top]}
+
+
+def package_size(report: Report) -> None:
+    template = json.loads(ensure_template("dev").read_text(encoding="utf-8"))
+    keys = {r["Properties"]["CodeUri"]["Key"] for r in template["Resources"].values()
+            if r["Type"] == "AWS::Serverless::Function" and isinstance(r["Properties"].get("CodeUri"), dict)}
+    for key in sorted(keys):
+        path = REPO_ROOT / "build" / "cdk.out" / f"asset.{key}"
+        if not path.is_file():
+            report.add("deployment package", f"n/a ({path.name} not found)")
+            continue
+        zipped = path.stat().st_size / 2**20
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(i.file_size for i in archive.infolist()) / 2**20
+        report.add("deployment package (zip)", round(zipped, 1), "MB", f"≤ {LAMBDA_ZIP_LIMIT_MB} MB (Lambda)",
+                   zipped <= LAMBDA_ZIP_LIMIT_MB)
+        report.add("deployment package (unzipped)", round(unzipped, 1), "MB",
+                   f"≤ {LAMBDA_UNZIPPED_LIMIT_MB} MB (Lambda)", unzipped <= LAMBDA_UNZIPPED_LIMIT_MB)
+
+
+def _event(method: str, resource: str, headers: dict[str, str], body: str | None = None) -> dict[str, object]:
+    """An API Gateway proxy event; ``{name}`` segments of ``resource`` become path parameters whose
+    values are the placeholders themselves (filled in by the child)."""
+    names = [part[1:-1] for part in resource.split("/") if part.startswith("{")]
+    return {"resource": resource, "path": resource, "httpMethod": method, "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+            "multiValueQueryStringParameters": None,
+            "pathParameters": {n: "{" + n + "}" for n in names} or None, "stageVariables": None,
+            "requestContext": {"resourcePath": resource, "httpMethod": method, "path": resource, "stage": "api",
+                               "identity": {"sourceIp": "127.0.0.1"}, "requestId": "bench"},
+            "body": body, "isBase64Encoded": False}
+
+
+def _lifecycle_plan(stack: LocalStack, body: dict[str, object]) -> list[dict[str, object]]:
+    """API Gateway events of a whole lifecycle (the one ``Bench.walk`` drives over HTTP)."""
+    tokens: dict[str, str] = {}
+
+    def token(role: str) -> dict[str, str]:
+        if role not in tokens:
+            sub = next(a["sub"] for a in DEMO_ACCOUNTS if a["role"] == role and a["unit_code"] == HCMC_UNIT)
+            tokens[role] = requests.post(f"{simulator(stack, 'vneid')}/_sim/token", json={"sub": sub},
+                                         timeout=10).json()["access_token"]
+        return {"Authorization": f"Bearer {tokens[role]}", "Content-Type": "application/json"}
+
+    raw = json.dumps(body, ensure_ascii=False)
+    ts = int(time.time())
+    plan = [_event("POST", "/v1/dvcqg/dossiers", {
+        "Content-Type": "application/json", "X-Hoso-Key-Id": "bench-2026", "X-Hoso-Timestamp": str(ts),
+        "X-Hoso-Signature": sign(HMAC_KEYS["bench-2026"], raw.encode(), ts)}, raw)]
+    appraiser = next(a["sub"] for a in DEMO_ACCOUNTS if a["role"] == "appraiser" and a["unit_code"] == HCMC_UNIT)
+    steps: list[tuple[str, str, dict[str, object]]] = [
+        ("desk", "tiep_nhan", {}), ("desk", "chuyen_phong", {}), ("head", "phan_cong", {"assignee": appraiser}),
+        ("appraiser", "yeu_cau_bo_sung", {"reason": "Bổ sung bản sao giấy chứng sinh có chứng thực"}),
+        ("desk", "nhan_bo_sung", {}), ("appraiser", "results", {"content": "Đồng ý."}),
+        ("appraiser", "trinh", {}), ("head", "trinh_lanh_dao", {}), ("leader", "sign", {}),
+        ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {}), ("desk", "tra_ket_qua", {}),
+    ]
+    for role, action, fields in steps:
+        if action == "results":
+            path, sent = "/v1/dossiers/{code}/results", fields
+        elif action == "sign":
+            path, sent = "/v1/dossiers/{code}/documents/{doc_id}/sign", {}
+        else:
+            path, sent = "/v1/dossiers/{code}/actions", {"action": action, **fields}
+        plan.append(_event("POST", path, token(role), json.dumps(sent, ensure_ascii=False)))
+    return plan
+
+
+def handler_memory(report: Report, stack: LocalStack) -> None:
+    plan = _lifecycle_plan(stack, build_dossier(overrides={"MaDonViTiepNhan": HCMC_UNIT}))
+    done = subprocess.run([sys.executable, "-c", _HANDLER], cwd=REPO_ROOT, env=dict(os.environ),  # noqa: S603
+                          input=json.dumps(plan), capture_output=True, text=True, timeout=300, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    peak = out["max_rss_kb"] / 1024
+    memory = stack.provisioned.api_function.memory_mb if stack.provisioned and stack.provisioned.api_function else 0
+    failed = [s for s in out["statuses"] if s >= 400]
+    report.add(f"peak memory (ru_maxrss) of an API handler process, a lifecycle of {len(plan)} requests",
+               round(peak), "MB", f"< {memory} MB configured", peak < memory and not failed,
+               note=f"answers {out['statuses']}")
