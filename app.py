@@ -26,6 +26,7 @@ from chalicelib.api import (
     post,
     public,
     reports,
+    specialised,
     uploads,
 )
 from chalicelib.edata import service as edata_service
@@ -57,6 +58,7 @@ app.register_blueprint(operations.bp)  # operators: sync ledger per destination,
 app.register_blueprint(edata.bp)  # the applicant's e-data store (FR-28/29)
 app.register_blueprint(drafts.bp)  # desk-intake drafts, population auto-fill
 app.register_blueprint(notifications.bp)  # officers' reminders
+app.register_blueprint(specialised.bp)  # specialised software: status and results callbacks (SPEC §7.3)
 app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
 
 

@@ -1,0 +1,159 @@
+"""Specialised software's callbacks against moto (in-process), through hoso's app over
+``chalice.test.Client``: the dossiers, catalogue and counters tables, both buckets (results
+under Object Lock, as infra declares it), the demo catalogue from ``local.seed``, and two
+integration clients — one scoped to birth registration, one to another procedure. Officers act
+through the services with their catalogue profiles."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from app import app
+from chalicelib import auth, aws
+from chalicelib.domain import engine
+from chalicelib.domain.catalogue import OfficerProfile, Unit
+from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
+from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.flows import chains
+from chalicelib.integrations import secrets
+from chalicelib.services import dossiers as dossier_service
+from chalicelib.services import intake
+from chalicelib.settings import reset_settings_cache
+from chalicelib.specialised import events
+from chalicelib.store import catalogue, dossiers
+from chalicelib.store.models import reset_connections
+from local import seed
+from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
+from local.simulators.pdf import minimal_pdf
+
+REGION = "ap-southeast-1"
+TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+UNIT = HCMC_UNIT
+PROCEDURE = "1.001193"
+PDF = minimal_pdf("Trích lục khai sinh", ["TRICH LUC KHAI SINH"])
+
+
+def _table(ddb: Any, name: str, gsis: int) -> None:
+    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
+    request: dict[str, Any] = {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    }
+    if gsis:
+        request["GlobalSecondaryIndexes"] = [
+            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
+             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
+                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
+            for i in range(1, gsis + 1)
+        ]  # fmt: skip
+    ddb.create_table(**request)
+
+
+def officer(role: str, unit: str = UNIT) -> OfficerProfile:
+    account = next(a for a in DEMO_ACCOUNTS if a["role"] == role and a["unit_code"] == unit)
+    profile = catalogue.get_officer(account["sub"])
+    assert profile is not None
+    return profile
+
+
+def pdf_document(name: str = "trich-luc-khai-sinh.pdf") -> dict[str, str]:
+    return {"name": name, "component_code": "KQ-TLKS", "content_base64": base64.b64encode(PDF).decode()}
+
+
+class World:
+    def __init__(self, client: Client, token: str, other_token: str, death_token: str) -> None:
+        self.client = client
+        self.token = token  # scoped to 1.001193
+        self.other_token = other_token  # scoped to another procedure
+        self.death_token = death_token  # scoped to 1.000656 (the death chain's parent)
+
+    def dossier(self) -> Dossier:
+        """A birth registration received at the desk (status 2, step ``chuyen_xu_ly``)."""
+        return self.dossier_of(PROCEDURE)
+
+    def dossier_of(self, procedure_code: str) -> Dossier:
+        procedure = catalogue.get_procedure(procedure_code)
+        assert procedure is not None and procedure.eform_code is not None
+        payload = {**DESK_EXAMPLE, "MaTTHC": procedure_code, "MaDonViTiepNhan": UNIT,
+                   "DuLieuBieuMau": SAMPLE_FILLED[procedure.eform_code]}  # fmt: skip
+        return intake.receive_at_desk(payload, officer("desk"))
+
+    def act(self, code: str, role: str, action: str, **fields: Any) -> Dossier:
+        return dossier_service.act(code, engine.ActionRequest(action_id=action, **fields), officer(role))
+
+    def get(self, code: str) -> Dossier:
+        dossier = dossiers.get(code)
+        assert dossier is not None
+        return dossier
+
+    def post(self, path: str, body: Any, token: str | None = None) -> Any:
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token or self.token}"}
+        return self.client.http.post(path, headers=headers, body=json.dumps(body, ensure_ascii=False).encode())
+
+    def status(self, code: str, body: dict[str, Any], token: str | None = None) -> Any:
+        return self.post(f"/v1/specialised/dossiers/{code}/status", body, token)
+
+    def results(self, code: str, body: dict[str, Any], token: str | None = None) -> Any:
+        return self.post(f"/v1/specialised/dossiers/{code}/results", body, token)
+
+
+def _seed() -> None:
+    """``local.seed``'s catalogue (units, eForms, both processes, procedures, officers) without
+    its calls to the simulators."""
+    for unit in DEMO_UNITS:
+        catalogue.put_unit(Unit(code=unit["code"], name=unit["name"], province_code=unit["province_code"]))
+    for schema in SAMPLE_EFORMS.values():
+        catalogue.put_eform(schema)
+    published = {"published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "test"}
+    unit_process, lien_thong = seed.default_process(), chains.lien_thong_process()
+    for definition in (unit_process, lien_thong):
+        catalogue.publish_process(definition.model_copy(update=published))
+    for procedure in seed.procedures(unit_process.code):
+        catalogue.put_procedure(procedure.model_copy(update={"process_code": lien_thong.code}) if procedure.flow
+                                else procedure)  # fmt: skip
+    for profile in seed.officers():
+        catalogue.put_officer(profile)
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": REGION}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    reset_settings_cache()
+    with mock_aws():
+        aws.reset_clients()
+        reset_connections()
+        events.reset_connections()
+        secrets.clear_cache()
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        for name, gsis in TABLES.items():
+            _table(ddb, name, gsis)
+        s3 = boto3.client("s3", region_name=REGION)
+        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},
+                             ObjectLockEnabledForBucket=bucket == "hoso-dev-results")  # fmt: skip
+        s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
+        _seed()
+        token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE])
+        other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"])
+        death = auth.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"])
+        with Client(app) as client:
+            yield World(client, token, other, death)
+        aws.reset_clients()
+        reset_connections()
+        events.reset_connections()
+    reset_settings_cache()
