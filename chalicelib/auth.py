@@ -40,6 +40,7 @@ SHA-256 of the secret, and a client acts only on the procedures it is scoped to.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import http.client
@@ -355,13 +356,26 @@ MAX_CLIENT_TOKEN_CHARS = 256
 
 
 class IntegrationClient(BaseModel):
-    """An integration client as the catalogue keeps it (``CLIENT#<id>`` / ``META``)."""
+    """An integration client as the catalogue keeps it (``CLIENT#<id>`` / ``META``).
+
+    Key rotation: the secret replaced by :func:`rotate_client` stays valid until
+    ``previous_valid_until`` (a grace period for the client to deploy its new key); a second
+    rotation within that period retires the older key at once."""
 
     client_id: str = Field(pattern=CLIENT_ID_PATTERN)
     name: str
     procedure_codes: list[str] = Field(default_factory=list)
     secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     active: bool = True
+    created_at: dt.datetime | None = None
+    rotated_at: dt.datetime | None = None
+    previous_secret_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    previous_valid_until: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+    def previous_valid(self, now: dt.datetime) -> bool:
+        return (self.previous_secret_sha256 is not None and self.previous_valid_until is not None
+                and now < self.previous_valid_until)
 
 
 @dataclass(frozen=True)
@@ -398,12 +412,13 @@ def get_client(client_id: str) -> IntegrationClient | None:
         return None
 
 
-def create_client(client_id: str, name: str, procedure_codes: list[str]) -> str:
+def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt.datetime | None = None) -> str:
     """Register a new client and return its bearer token ``<client_id>.<secret>`` — shown once,
     never stored (the catalogue keeps its SHA-256). 409 ``CLIENT_EXISTS`` if the id is taken."""
     secret = secrets.token_urlsafe(32)
     client = IntegrationClient(
-        client_id=client_id, name=name, procedure_codes=procedure_codes, secret_sha256=hash_secret(secret)
+        client_id=client_id, name=name, procedure_codes=procedure_codes, secret_sha256=hash_secret(secret),
+        created_at=now,
     )
     item = CatalogueItem(
         pk=f"CLIENT#{client_id}",
@@ -429,11 +444,55 @@ def authenticate_client(authorization: str | None) -> ClientPrincipal:
     if len(token) > MAX_CLIENT_TOKEN_CHARS or not secret or not _CLIENT_ID.match(client_id):
         raise _invalid_client()
     client = get_client(client_id)
-    matches = hmac.compare_digest(hash_secret(secret), client.secret_sha256 if client else _NO_CLIENT_HASH)
+    digest = hash_secret(secret)
+    matches = hmac.compare_digest(digest, client.secret_sha256 if client else _NO_CLIENT_HASH)
+    if client is not None and not matches and client.previous_valid(dt.datetime.now(dt.UTC)):
+        matches = hmac.compare_digest(digest, client.previous_secret_sha256 or _NO_CLIENT_HASH)  # rotation grace
     if client is None or not matches or not client.active:
         logger.info("client refused", extra={"client_id": client_id, "known": client is not None})
         raise _invalid_client()
     return ClientPrincipal(client_id=client.client_id, name=client.name, procedure_codes=list(client.procedure_codes))
+
+
+def list_clients() -> list[IntegrationClient]:
+    """Every integration client, by id (the ``TYPE#client`` index, no Scan)."""
+    return [IntegrationClient.model_validate(i.data) for i in CatalogueItem.by_kind.query("TYPE#client")]
+
+
+def _unknown_client() -> HosoError:
+    return HosoError("NOT_FOUND", "Không tìm thấy hệ thống tích hợp.", 404)
+
+
+def rotate_client(client_id: str, grace: dt.timedelta, now: dt.datetime) -> tuple[IntegrationClient, str]:
+    """A new secret for ``client_id``: returns the client and its new bearer token (shown once).
+    The old secret keeps working for ``grace``. 404 unknown client, 409 ``CLIENT_REVOKED``."""
+    client = get_client(client_id)
+    if client is None:
+        raise _unknown_client()
+    if not client.active:
+        raise conflict("Hệ thống tích hợp đã bị thu hồi quyền truy cập, không thể đổi khóa.", "CLIENT_REVOKED")
+    secret = secrets.token_urlsafe(32)
+    rotated = client.model_copy(update={
+        "secret_sha256": hash_secret(secret),
+        "rotated_at": now,
+        "previous_secret_sha256": client.secret_sha256 if grace > dt.timedelta(0) else None,
+        "previous_valid_until": now + grace if grace > dt.timedelta(0) else None,
+    })
+    put_client(rotated)
+    return rotated, f"{client_id}.{secret}"
+
+
+def revoke_client(client_id: str, now: dt.datetime) -> IntegrationClient:
+    """Refuse every key of ``client_id`` from now on (current and in grace). 404 unknown client."""
+    client = get_client(client_id)
+    if client is None:
+        raise _unknown_client()
+    revoked = client.model_copy(update={
+        "active": False, "revoked_at": client.revoked_at or now,
+        "previous_secret_sha256": None, "previous_valid_until": None,
+    })
+    put_client(revoked)
+    return revoked
 
 
 def require_procedure(client: ClientPrincipal, procedure_code: str) -> None:

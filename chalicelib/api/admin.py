@@ -1,24 +1,29 @@
-"""Administration of the catalogue (FR-1…FR-4, FR-7): units, procedures, eForms, processes
-(validated before publishing, immutable once published), officers and their roles (each
-province's admin manages only that province), holiday overrides."""
+"""Administration of the catalogue (FR-1…FR-4, FR-7, FR-9): units, procedures, eForms, processes
+(validated before publishing, immutable once published, every version listed), officers and
+their roles (each province's admin sees and manages only that province), holiday overrides,
+integration clients and their keys (created and rotated with the secret shown once, revoked).
+Every list is a key or index access (``TYPE#<kind>``, a partition's sort-key prefix), never a Scan."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+import holidays
 from chalice import Blueprint
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from chalicelib import auth
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal, require_province
+from chalicelib.auth import CLIENT_ID_PATTERN, current_principal, require_province
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.eform import EFormSchema, validate_schema
 from chalicelib.domain.identifiers import is_unit_code
 from chalicelib.domain.process import ProcessDefinition, ProcessError, check_process_document, publish
 from chalicelib.domain.roles import Role
-from chalicelib.errors import FieldError, HosoError, invalid, not_found
+from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.services.dossiers import now
 from chalicelib.store import catalogue
 
@@ -27,6 +32,7 @@ TAGS = ("Quản trị",)
 MINISTRY_ONLY = ("admin",)
 # What a province's administrator may grant: processing roles, in their own province's units.
 PROVINCE_GRANTABLE = {Role.DESK, Role.HEAD, Role.APPRAISER, Role.LEADER, Role.CLERK}
+CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
 
 
 class ProcessCheck(BaseModel):
@@ -78,10 +84,11 @@ def publish_process() -> Any:
     return json_response(201, published.model_dump(mode="json"))
 
 
-@route(bp, "/v1/admin/processes/{code}", "GET", summary="Phiên bản mới nhất của quy trình", access=Access.ADMIN,
-       tags=TAGS, responses={200: ProcessDefinition}, errors=(404,))
+@route(bp, "/v1/admin/processes/{code}", "GET",
+       summary="Một quy trình: phiên bản mới nhất, hoặc phiên bản ?version=N", access=Access.ADMIN,
+       tags=TAGS, responses={200: ProcessDefinition}, errors=(400, 404))
 def get_process(code: str) -> Any:
-    found = catalogue.get_process(code)
+    found = catalogue.get_process(code, _int_query("version", 1, 9999))
     if found is None:
         raise not_found("Không tìm thấy quy trình.")
     return json_response(200, found.model_dump(mode="json"))
@@ -175,3 +182,249 @@ def put_calendar_day(day: str) -> Any:
         raise invalid([FieldError("date", "Ngày không khớp với đường dẫn (YYYY-MM-DD).")])
     catalogue.put_calendar_override(override)
     return json_response(200, override.model_dump(mode="json"))
+
+
+def _query(name: str) -> str | None:
+    return (bp.current_request.query_params or {}).get(name)
+
+
+def _int_query(name: str, low: int, high: int) -> int | None:
+    raw = _query(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise bad_request(f"Tham số {name} phải là số từ {low} đến {high}.", "INVALID_QUERY")
+    return int(raw)
+
+
+# --- officers -------------------------------------------------------------------------------
+
+
+class OfficerList(BaseModel):
+    province_code: str | None = Field(description="Tỉnh được liệt kê; null: mọi tỉnh và cấp bộ")
+    items: list[OfficerProfile]
+
+
+@route(bp, "/v1/admin/officers", "GET",
+       summary="Danh sách cán bộ và vai trò (theo tỉnh hoặc đơn vị; quản trị cấp tỉnh chỉ xem tỉnh mình)",
+       access=Access.ADMIN, tags=TAGS, responses={200: OfficerList}, errors=(400, 403))
+def list_officers() -> Any:
+    principal = current_principal()
+    unit_code, province = _query("unit"), _query("province")
+    if province is not None and not (province == "" or (len(province) == 2 and province.isdigit())):
+        raise bad_request("Mã tỉnh gồm 2 chữ số.", "INVALID_QUERY")
+    if unit_code is not None:
+        unit = catalogue.get_unit(unit_code) if is_unit_code(unit_code) else None
+        if unit is None:
+            raise bad_request("Không có đơn vị này.", "INVALID_QUERY")
+        if province is not None and province != unit.province_code:
+            raise bad_request("Đơn vị không thuộc tỉnh đã chọn.", "INVALID_QUERY")
+        province = unit.province_code
+    if province is None and Role.ADMIN not in principal.roles:
+        province = principal.profile.province_code  # a province's admin: their own province by default
+    if province is not None:
+        require_province(principal, province)
+    officers = catalogue.list_officers() if province is None else catalogue.list_officers_of_province(province)
+    if unit_code is not None:
+        officers = [o for o in officers if o.roles_in(unit_code)]
+    officers.sort(key=lambda o: (o.province_code, o.name, o.sub))
+    return json_response(200, OfficerList(province_code=province, items=officers).model_dump(mode="json"))
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+class ProcessVersion(BaseModel):
+    code: str
+    version: int
+    name: str
+    procedure_codes: tuple[str, ...]
+    steps: int
+    published_at: dt.datetime | None
+    published_by: str | None
+
+
+class ProcessSummary(BaseModel):
+    code: str
+    name: str
+    latest_version: int
+    published_at: dt.datetime | None
+    versions: list[int]
+
+
+class ProcessList(BaseModel):
+    items: list[ProcessSummary]
+
+
+class ProcessVersions(BaseModel):
+    code: str
+    items: list[ProcessVersion]
+
+
+def _version(p: ProcessDefinition) -> ProcessVersion:
+    return ProcessVersion(code=p.code, version=p.version, name=p.name, procedure_codes=p.procedure_codes,
+                          steps=len(p.steps), published_at=p.published_at, published_by=p.published_by)
+
+
+@route(bp, "/v1/admin/processes", "GET",
+       summary="Danh sách quy trình đã ban hành (phiên bản mới nhất của mỗi quy trình)", access=Access.ADMIN,
+       tags=TAGS, responses={200: ProcessList})
+def list_processes() -> Any:
+    latest: dict[str, ProcessSummary] = {}
+    for p in catalogue.list_processes():
+        seen = latest.get(p.code)
+        versions = [*(seen.versions if seen else []), p.version]
+        if seen is None or p.version > seen.latest_version:
+            latest[p.code] = ProcessSummary(code=p.code, name=p.name, latest_version=p.version,
+                                            published_at=p.published_at, versions=sorted(versions))
+        else:
+            seen.versions = sorted(versions)
+    items = sorted(latest.values(), key=lambda s: s.code)
+    return json_response(200, ProcessList(items=items).model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/processes/{code}/versions", "GET", summary="Các phiên bản đã ban hành của một quy trình",
+       access=Access.ADMIN, tags=TAGS, responses={200: ProcessVersions}, errors=(404,))
+def list_process_versions(code: str) -> Any:
+    versions = catalogue.list_process_versions(code)
+    if not versions:
+        raise not_found("Không tìm thấy quy trình.")
+    return json_response(200, ProcessVersions(code=code, items=[_version(p) for p in versions]).model_dump(mode="json"))
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+class Holiday(BaseModel):
+    date: dt.date
+    name: str
+
+
+class CalendarYear(BaseModel):
+    year: int
+    holidays: list[Holiday] = Field(description="Ngày nghỉ lễ, nghỉ bù, hoán đổi theo luật (thư viện holidays)")
+    overrides: list[CalendarOverride] = Field(description="Ngày nghỉ bổ sung, ngày làm bù do quản trị nhập")
+
+
+@route(bp, "/v1/admin/calendar", "GET",
+       summary="Lịch làm việc của một năm: ngày nghỉ theo luật và các ngày điều chỉnh (nghỉ bổ sung, làm bù)",
+       access=Access.ADMIN, tags=TAGS, responses={200: CalendarYear}, errors=(400,))
+def calendar_year() -> Any:
+    year = _int_query("year", 2000, 2100) or now().year
+    statutory = holidays.country_holidays("VN", language="vi", years=year)
+    answer = CalendarYear(
+        year=year,
+        holidays=[Holiday(date=day, name=name) for day, name in sorted(statutory.items())],
+        overrides=catalogue.list_calendar_overrides_of_year(year),
+    )
+    return json_response(200, answer.model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/calendar/{day}", "DELETE", summary="Bỏ một ngày điều chỉnh khỏi lịch làm việc",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: CalendarOverride}, errors=(404,))
+def delete_calendar_day(day: str) -> Any:
+    try:
+        key = dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise not_found("Không có ngày điều chỉnh này.") from None
+    found = catalogue.get_calendar_override(key)
+    if found is None:
+        raise not_found("Không có ngày điều chỉnh này.")
+    catalogue.delete_calendar_override(key)
+    return json_response(200, found.model_dump(mode="json"))
+
+
+# --- integration clients --------------------------------------------------------------------
+
+
+class ClientOut(BaseModel):
+    """An integration client as administrators see it: never its secret, nor the secret's hash."""
+
+    client_id: str
+    name: str
+    procedure_codes: list[str]
+    active: bool
+    created_at: dt.datetime | None
+    rotated_at: dt.datetime | None
+    previous_valid_until: dt.datetime | None = Field(description="Khóa cũ còn hiệu lực đến (sau khi đổi khóa)")
+    revoked_at: dt.datetime | None
+
+
+class ClientList(BaseModel):
+    items: list[ClientOut]
+
+
+class ClientIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    client_id: str = Field(pattern=CLIENT_ID_PATTERN, description="Mã hệ thống tích hợp (chữ, số, - và _)")
+    name: str = Field(min_length=1, max_length=200)
+    procedure_codes: list[str] = Field(default_factory=list, max_length=500,
+                                       description="Các thủ tục hệ thống được phép thao tác")
+
+
+class RotateIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    grace_hours: int = Field(24, ge=0, le=720, description="Khóa cũ còn dùng được bao nhiêu giờ (0: hết hiệu lực ngay)")
+
+
+class ClientKey(BaseModel):
+    client: ClientOut
+    token: str = Field(
+        description="Khóa truy cập Bearer <client_id>.<secret> — chỉ hiển thị một lần, hệ thống không lưu")
+
+
+def _client_out(client: auth.IntegrationClient) -> ClientOut:
+    at = now()
+    return ClientOut(client_id=client.client_id, name=client.name, procedure_codes=client.procedure_codes,
+                     active=client.active, created_at=client.created_at, rotated_at=client.rotated_at,
+                     previous_valid_until=client.previous_valid_until if client.previous_valid(at) else None,
+                     revoked_at=client.revoked_at)
+
+
+def _client_id(client_id: str) -> str:
+    if not CLIENT_ID.fullmatch(client_id):
+        raise not_found("Không tìm thấy hệ thống tích hợp.")
+    return client_id
+
+
+@route(bp, "/v1/admin/clients", "GET", summary="Danh sách hệ thống tích hợp (không bao giờ kèm khóa)",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: ClientList})
+def list_clients() -> Any:
+    items = [_client_out(c) for c in auth.list_clients()]
+    return json_response(200, ClientList(items=items).model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/clients", "POST", summary="Đăng ký hệ thống tích hợp; khóa truy cập chỉ hiển thị một lần",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, request=ClientIn, responses={201: ClientKey},
+       errors=(409,))
+def create_client() -> Any:
+    body: ClientIn = _body(ClientIn, 64 * 1024)
+    unknown = [FieldError(f"procedure_codes[{i}]", "Không có thủ tục này.")
+               for i, code in enumerate(body.procedure_codes) if catalogue.get_procedure(code) is None]
+    if unknown:
+        raise invalid(unknown)
+    at, scope = now(), sorted(set(body.procedure_codes))
+    token = auth.create_client(body.client_id, body.name, scope, at)
+    created = ClientOut(client_id=body.client_id, name=body.name, procedure_codes=scope, active=True, created_at=at,
+                        rotated_at=None, previous_valid_until=None, revoked_at=None)
+    return json_response(201, ClientKey(client=created, token=token).model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/clients/{client_id}/rotate", "POST",
+       summary="Đổi khóa truy cập của hệ thống tích hợp: khóa mới hiển thị một lần, khóa cũ còn dùng trong "
+               "thời gian chuyển tiếp",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, request=RotateIn, responses={200: ClientKey},
+       errors=(404, 409))
+def rotate_client(client_id: str) -> Any:
+    body: RotateIn = _body(RotateIn, 4096)
+    client, token = auth.rotate_client(_client_id(client_id), dt.timedelta(hours=body.grace_hours), now())
+    return json_response(200, ClientKey(client=_client_out(client), token=token).model_dump(mode="json"))
+
+
+@route(bp, "/v1/admin/clients/{client_id}/revoke", "POST",
+       summary="Thu hồi quyền truy cập của hệ thống tích hợp (mọi khóa, kể cả khóa đang chuyển tiếp)",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: ClientOut}, errors=(404,))
+def revoke_client(client_id: str) -> Any:
+    return json_response(200, _client_out(auth.revoke_client(_client_id(client_id), now())).model_dump(mode="json"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
@@ -15,7 +15,6 @@ from chalicelib.domain.dossier import DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.edata import model
 from chalicelib.edata import service as edata
-from chalicelib.errors import FieldError, invalid
 
 bp = Blueprint(__name__)
 TAGS = ("Kho dữ liệu điện tử",)
@@ -32,7 +31,9 @@ class AttachIn(BaseModel):
 
 
 class OwnerIn(BaseModel):
-    owner: str = Field(pattern=OWNER)
+    model_config = {"extra": "forbid"}
+
+    owner: str = Field(pattern=OWNER, description="Số định danh cá nhân (12 số) hoặc mã số doanh nghiệp")
 
 
 @route(bp, "/v1/dossiers/{code}/edata", "GET",
@@ -54,12 +55,10 @@ def attach(code: str) -> Any:
     return json_response(201, ref.model_dump(mode="json"))
 
 
-@route(bp, "/v1/admin/edata/{owner}/stats", "GET",
-       summary="Thống kê lưu trữ và tái sử dụng giấy tờ của một tổ chức, cá nhân (FR-28.3, 28.5)",
-       access=Access.ADMIN, roles=("admin",), tags=TAGS, responses={200: model.OwnerStats}, errors=(422,))
-def owner_stats(owner: str) -> Any:
-    try:
-        OwnerIn(owner=owner)
-    except ValidationError:
-        raise invalid([FieldError("owner", "Số định danh (12 số) hoặc mã số doanh nghiệp không hợp lệ.")]) from None
-    return json_response(200, edata.owner_stats(owner).model_dump(mode="json"))
+@route(bp, "/v1/admin/edata/stats", "POST",
+       summary="Thống kê lưu trữ và tái sử dụng giấy tờ của một tổ chức, cá nhân (FR-28.3, 28.5); số định danh "
+               "hoặc mã số thuế trong nội dung yêu cầu, không bao giờ trong đường dẫn",
+       access=Access.ADMIN, roles=("admin",), tags=TAGS, request=OwnerIn, responses={200: model.OwnerStats})
+def owner_stats() -> Any:
+    body = parse_model(OwnerIn, read_json(bp, 4096)[1])
+    return json_response(200, edata.owner_stats(body.owner).model_dump(mode="json"))

@@ -154,3 +154,37 @@ def put_calendar_override(override: CalendarOverride) -> None:
 def list_calendar_overrides() -> list[CalendarOverride]:
     return _cached(("calendar",), lambda: [CalendarOverride.model_validate(i.data)
                                            for i in CatalogueItem.query("CALENDAR")])
+
+
+# --- administration's lists: each one index or key access, never a Scan --------------------
+
+
+def list_officers_of_province(province_code: str) -> list[OfficerProfile]:
+    """Officers whose profile belongs to ``province_code`` ("" for the ministry's own)."""
+    query = CatalogueItem.by_kind.query("TYPE#officer", CatalogueItem.gsi1sk.startswith(f"{province_code}#"))
+    return [OfficerProfile.model_validate(i.data) for i in query]
+
+
+def list_process_versions(code: str) -> list[ProcessDefinition]:
+    """Every published version of a process, oldest first."""
+    query = CatalogueItem.query(f"PROCESS#{code}", CatalogueItem.sk.startswith("V#"))
+    return [ProcessDefinition.model_validate(i.data) for i in query]
+
+
+def list_processes() -> list[ProcessDefinition]:
+    """Every published version of every process, by code then version."""
+    return _list("process", ProcessDefinition)
+
+
+def list_calendar_overrides_of_year(year: int) -> list[CalendarOverride]:
+    query = CatalogueItem.query("CALENDAR", CatalogueItem.sk.startswith(f"{year:04d}-"))
+    return [CalendarOverride.model_validate(i.data) for i in query]
+
+
+def get_calendar_override(day: str) -> CalendarOverride | None:
+    return _get("CALENDAR", day, CalendarOverride)
+
+
+def delete_calendar_override(day: str) -> None:
+    clear_cache()
+    CatalogueItem(pk="CALENDAR", sk=day).delete()

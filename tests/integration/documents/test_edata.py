@@ -177,14 +177,16 @@ def test_owner_statistics_for_administrators(world: World) -> None:
     dossier, _ = _approved(world)
     world.act(dossier.code, "clerk", "phat_hanh")
     world.capture()
-    answer = world.call("GET", f"/v1/admin/edata/{OWNER}/stats", "admin", "000.00.00.G12")
+    answer = world.call("POST", "/v1/admin/edata/stats", "admin", "000.00.00.G12", body={"owner": OWNER})
     assert answer.status_code == 200, answer.body
     stats = answer.json_body
     assert stats["documents"] == 2 and stats["results"] == 1 and stats["submitted"] == 1
     assert set(stats["by_type"]) == {"GCS", "KQ-TLKS"} and stats["bytes"] > 0
-    assert world.call("GET", f"/v1/admin/edata/{OWNER}/stats", "desk").status_code == 403
-    assert world.call("GET", "/v1/admin/edata/12345/stats", "admin", "000.00.00.G12").status_code == 422
-    empty = world.call("GET", "/v1/admin/edata/079085001122/stats", "admin", "000.00.00.G12").json_body
+    assert world.call("POST", "/v1/admin/edata/stats", "desk", body={"owner": OWNER}).status_code == 403
+    refused = world.call("POST", "/v1/admin/edata/stats", "admin", "000.00.00.G12", body={"owner": "12345"})
+    assert refused.status_code == 422 and [e["field"] for e in refused.json_body["errors"]] == ["owner"]
+    empty = world.call("POST", "/v1/admin/edata/stats", "admin", "000.00.00.G12",
+                       body={"owner": "079085001122"}).json_body
     assert empty["documents"] == 0 and empty["by_type"] == {}
 
 
