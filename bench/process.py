@@ -73,8 +73,10 @@ def cold_start(report: Report) -> None:
     ratio = app_s / boto3_s
     report.add("cold start: import boto3 (median of 5)", round(boto3_s * 1000), "ms")
     report.add("cold start: import app (median of 5)", round(app_s * 1000), "ms")
-    report.add("cold start: app / boto3", round(ratio, 2), "×", "≤ 2", ratio <= 2)
-    report.details["cold_start_top_imports_ms"] = import_breakdown(env)
+    top = import_breakdown(env)
+    report.details["cold_start_top_imports_ms"] = top
+    report.add("cold start: app / boto3", round(ratio, 2), "×", "≤ 2", ratio <= 2,
+               note="largest imports: " + ", ".join(f"{k} {v:.0f} ms" for k, v in list(top.items())[:4]))
 
 
 def import_breakdown(env: dict[str, str], top: int = 12) -> dict[str, float]:
@@ -104,12 +106,20 @@ def package_size(report: Report) -> None:
             report.add("deployment package", f"n/a ({path.name} not found)")
             continue
         zipped = path.stat().st_size / 2**20
+        by_package: dict[str, int] = {}
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(i.file_size for i in archive.infolist()) / 2**20
+            for info in archive.infolist():
+                name = info.filename.split("/")[0]
+                by_package[name] = by_package.get(name, 0) + info.file_size
+        unzipped = sum(by_package.values()) / 2**20
+        largest = sorted(by_package.items(), key=lambda kv: -kv[1])[:4]
+        report.details["package_largest_mb"] = {k: round(v / 2**20, 1) for k, v in largest}
         report.add("deployment package (zip)", round(zipped, 1), "MB", f"≤ {LAMBDA_ZIP_LIMIT_MB} MB (Lambda)",
                    zipped <= LAMBDA_ZIP_LIMIT_MB)
         report.add("deployment package (unzipped)", round(unzipped, 1), "MB",
-                   f"≤ {LAMBDA_UNZIPPED_LIMIT_MB} MB (Lambda)", unzipped <= LAMBDA_UNZIPPED_LIMIT_MB)
+                   f"≤ {LAMBDA_UNZIPPED_LIMIT_MB} MB (Lambda)", unzipped <= LAMBDA_UNZIPPED_LIMIT_MB,
+                   note=f"chalice package → {path.name[:18]}…; largest: "
+                   + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in largest))
 
 
 def _event(method: str, resource: str, headers: dict[str, str], body: str | None = None) -> dict[str, object]:

@@ -20,12 +20,13 @@ import requests
 from bench import process, scale, synclag
 from bench.awscalls import AwsCallRecorder, Call, stack_classifier
 from bench.clients import HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
-from bench.prices import AS_OF, PRICES, SOURCE
+from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
 from bench.replay import Replayer
 from bench.units import GsiKeys, Usage, cost, dynamodb_units, s3_requests, sqs_requests
 from chalicelib.domain.codes import counter_key, parse_dossier_code
 from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.flows import store as flow_store
 from chalicelib.observability import logger as app_logger
 from chalicelib.store import dossiers
 from local.simulators import DEFAULT_PORTS
@@ -36,6 +37,11 @@ from local.stack import REPO_ROOT, LocalStack
 ROLES = ("desk", "head", "appraiser", "leader", "clerk", "operator")
 OVERHEAD_RUNS = 15
 QUIET_S = 2.0
+# CloudWatch Logs besides the app's own lines (estimates, see docs/cost-model.md): Lambda's START,
+# END and REPORT lines per invocation, and API Gateway's access-log line per request.
+LAMBDA_PLATFORM_LOG_BYTES = 400
+API_ACCESS_LOG_BYTES = 500
+OVERHEAD_CALM_S = 0.6  # a little more than the dispatcher's idle stream poll (0.5 s)
 
 
 @dataclass
@@ -131,9 +137,9 @@ class Bench:
                     return False
         return True
 
-    def quiet(self, timeout_s: float = 120) -> None:
+    def quiet(self, timeout_s: float = 120, calm_s: float = QUIET_S) -> None:
         """Wait until every queue is empty (retries put off included) and no event handler or poll
-        made a billable call for QUIET_S seconds."""
+        made a billable call for ``calm_s`` seconds."""
         deadline = time.monotonic() + timeout_s
         last = (self.recorder.snapshot(), len(self.invocations))
         calm_since = time.monotonic()
@@ -144,7 +150,7 @@ class Bench:
             if busy or now[1] != last[1]:
                 calm_since = time.monotonic()
             last = now
-            if time.monotonic() - calm_since >= QUIET_S and self._queues_empty():
+            if time.monotonic() - calm_since >= calm_s and self._queues_empty():
                 return
 
     # --- scenarios ---------------------------------------------------------------------------
@@ -155,6 +161,9 @@ class Bench:
         replayer = Replayer(self.stack.moto_url, self.stack.region)
         rows: dict[str, list[tuple[float, float]]] = {"intake": [], "transition": []}
         for _ in range(OVERHEAD_RUNS):
+            # Each side runs with no handler at work (the request's own sync is done before the
+            # replay, which sets off nothing): background work would land on one side only.
+            self.quiet(calm_s=OVERHEAD_CALM_S)
             body = self.intake_body()
             mark, timing = self.recorder.snapshot(), self.timings.mark()
             answer = self.dvcqg.post_dossier(body)
@@ -165,12 +174,14 @@ class Bench:
             self.codes.append(code)
             calls = [c for c in self.recorder.since(mark) if c.origin == "api"]
             ids = [code, body["MaHoSoDVCQG"], counter_key(HCMC_UNIT, parse_dossier_code(code).received_on)]
+            self.quiet(calm_s=OVERHEAD_CALM_S)
             with self.recorder.unrecorded():
                 rows["intake"].append((http_s, replayer.replay(calls, ids)))
             mark, timing = self.recorder.snapshot(), self.timings.mark()
             self.staff["desk"].act(code, "tiep_nhan")
             http_s = self.timings.since(timing)[0]
             calls = [c for c in self.recorder.since(mark) if c.origin == "api"]
+            self.quiet(calm_s=OVERHEAD_CALM_S)
             with self.recorder.unrecorded():
                 rows["transition"].append((http_s, replayer.replay(calls, [code])))
         self.quiet()
@@ -185,24 +196,36 @@ class Bench:
 
     def walk(self, code: str, *, online: bool, with_result: bool = True, supplement: bool = True,
              deliver: bool = True) -> None:
+        """The officers' part of a lifecycle. Each step is left to settle (relayed, synced to every
+        destination) before the next, as when officers act minutes or days apart: steps taken
+        back to back would share sync deliveries and understate the cost per step."""
         s = self.staff
+
+        def step(role: str, method: str, path: str, body: Any, status: int = 200) -> Any:
+            answer = s[role].ok(method, path, body, status)
+            self.quiet(calm_s=OVERHEAD_CALM_S)
+            return answer
+
+        def act(role: str, action: str, **fields: Any) -> None:
+            step(role, "POST", f"/v1/dossiers/{code}/actions", {"action": action, **fields})
+
         if online:
-            s["desk"].act(code, "tiep_nhan")
-        s["desk"].act(code, "chuyen_phong")
-        s["head"].act(code, "phan_cong", assignee=s["appraiser"].sub)
+            act("desk", "tiep_nhan")
+        act("desk", "chuyen_phong")
+        act("head", "phan_cong", assignee=s["appraiser"].sub)
         if supplement:
-            s["appraiser"].act(code, "yeu_cau_bo_sung", reason="Bổ sung bản sao giấy chứng sinh có chứng thực")
-            s["desk"].act(code, "nhan_bo_sung")
-        doc = s["appraiser"].ok("POST", f"/v1/dossiers/{code}/results", {"content": "Đồng ý."}, 201) \
+            act("appraiser", "yeu_cau_bo_sung", reason="Bổ sung bản sao giấy chứng sinh có chứng thực")
+            act("desk", "nhan_bo_sung")
+        doc = step("appraiser", "POST", f"/v1/dossiers/{code}/results", {"content": "Đồng ý."}, 201) \
             if with_result else None
-        s["appraiser"].act(code, "trinh")
-        s["head"].act(code, "trinh_lanh_dao")
+        act("appraiser", "trinh")
+        act("head", "trinh_lanh_dao")
         if doc:
-            s["leader"].ok("POST", f"/v1/dossiers/{code}/documents/{doc['id']}/sign", {})
-        s["leader"].act(code, "phe_duyet")
-        s["clerk"].act(code, "phat_hanh")
+            step("leader", "POST", f"/v1/dossiers/{code}/documents/{doc['id']}/sign", {})
+        act("leader", "phe_duyet")
+        act("clerk", "phat_hanh")
         if deliver:
-            s["desk"].act(code, "tra_ket_qua")
+            act("desk", "tra_ket_qua")
 
     def measure(self, run: Callable[[], str]) -> tuple[str, Usage, dict[str, Any]]:
         """Everything billable ``run`` caused (its requests, the handlers and executions they set off)."""
@@ -226,9 +249,16 @@ class Bench:
             step_functions_transitions=self.transitions(code),
             kms_requests=sum(1 for c in billable if c.service == "kms"),
             secrets_requests=sum(1 for c in billable if c.service == "secretsmanager"),
-            log_bytes=logged.total, operations=Counter(f"{c.service}:{c.operation}" for c in billable),
+            log_bytes=logged.total + LAMBDA_PLATFORM_LOG_BYTES * (len(api_s) + len(handlers))
+            + API_ACCESS_LOG_BYTES * len(api_s),
+            operations=Counter(f"{c.service}:{c.operation}" for c in billable),
         )
+        gb_s: Counter[str] = Counter({"api_handler": round(sum(api_s) * api_memory / 1024, 3)})
+        for function, seconds, memory in handlers:
+            gb_s[function] += seconds * memory / 1024
         extra = {"handlers": Counter(f for f, _, _ in handlers), "api_seconds": round(sum(api_s), 3),
+                 "lambda_gb_s_by_function": {k: round(v, 3) for k, v in gb_s.most_common()},
+                 "app_log_bytes": logged.total,
                  "scans_on_requests": sum(1 for c in calls if c.operation == "Scan" and c.origin == "api")}
         return code, usage, extra
 
@@ -251,6 +281,7 @@ class Bench:
             answer = self.dvcqg.post_dossier(self.intake_body())
             code = str(answer.json()["MaHoSo"])
             self.codes.append(code)
+            self.quiet(calm_s=OVERHEAD_CALM_S)
             self.walk(code, online=True)
             return code
 
@@ -274,23 +305,43 @@ class Bench:
                 continue
             s = synclag.summary(found.ms)
             report.details["sync_lag_ms"][name] = {**s, "incomplete_dossiers": found.incomplete}
-            note = f"{s['n']} steps of {len(self.codes)} dossiers" + (
+            note = f"{s['n']} steps of {len(self.codes)} dossiers; local poll: stream 0.5 s idle, SQS long poll" + (
                 f"; {len(found.incomplete)} dossiers not fully received" if found.incomplete else "")
             report.add(f"sync lag commit → received by {name} p50 / p95 / max",
                        f"{s['p50']:.0f} / {s['p95']:.0f} / {s['max']:.0f}", "ms", note=note)
 
     def lien_thong(self, report: Report) -> None:
+        """The death chain (1.000656 on QT-LIEN-THONG): a desk intake starts the flow; the unit's
+        own step (khai tử) is a child dossier walked through the unit's process; the other
+        agency's step (xóa thường trú) is answered by the agency simulator; the parent's result
+        is handed over at the desk. The flow's progress is watched in-process, unrecorded (an
+        operator's polling is not part of a dossier's cost)."""
         agency = simulator(self.stack, "agency")
+
+        def state(code: str) -> Any:
+            with self.recorder.unrecorded():
+                return flow_store.get_state(code)
+
+        def status(code: str) -> int:
+            with self.recorder.unrecorded():
+                found = dossiers.get(code)
+            return found.status if found else 0
+
+        def new_child(code: str, seen: list[str]) -> str | None:
+            flow = state(code)
+            for step in (flow.steps.values() if flow else []):
+                if step.child and step.child not in seen and step.status != "done":
+                    return str(step.child)
+            return None
 
         def answer_external(code: str) -> bool:
             """The other agency answers each step handed over to it; True once the parent is processed."""
-            view = self.staff["operator"].request("GET", f"/v1/ops/flows/{code}").json()
-            for step in view.get("steps", []):
-                if step["status"] == "handed_over" and step["agency"] and not step["child"]:
-                    # no result file: storing one in the Object-Locked results bucket fails (defect reported)
-                    requests.post(f"{agency}/_sim/complete/{code}", json={"outcome": "success", "result_documents": []},
-                                  timeout=30)
-            return bool(self.staff["desk"].ok("GET", f"/v1/dossiers/{code}")["dossier"]["status"] == 9)
+            flow = state(code)
+            for step in (flow.steps.values() if flow else []):
+                if step.status == "handed_over" and step.agency and not step.child:
+                    # the simulator answers with a generated result PDF, stored on the parent
+                    requests.post(f"{agency}/_sim/complete/{code}", json={"outcome": "success"}, timeout=30)
+            return status(code) == 9
 
         def run() -> str:
             created = self.staff["desk"].ok("POST", "/v1/dossiers", {
@@ -298,14 +349,14 @@ class Bench:
                 "DuLieuBieuMau": SAMPLE_FILLED[KHAI_TU.code]}, 201)
             code = str(created["dossier"]["code"])
             self.codes.append(code)
-            for child in self._children(code):
-                self.walk(child, online=False, with_result=False, supplement=False, deliver=False)
+            child = self._until(lambda: new_child(code, []), f"the first child dossier of {code}")
+            self.walk(child, online=False, with_result=False, supplement=False, deliver=False)
             try:
                 self._until(lambda: answer_external(code), f"the flow of {code} to finish")
             except RuntimeError as err:
-                view = self.staff["operator"].request("GET", f"/v1/ops/flows/{code}").json()
-                steps = ", ".join(f"{s['step']}={s['status']}" for s in view.get("steps", []))
-                raise RuntimeError(f"{err}; steps: {steps}; execution {view.get('execution_status')}") from None
+                flow = state(code)
+                steps = ", ".join(f"{k}={v.status}" for k, v in (flow.steps.items() if flow else []))
+                raise RuntimeError(f"{err}; steps: {steps}") from None
             self.staff["desk"].act(code, "tra_ket_qua")
             return code
 
@@ -315,25 +366,9 @@ class Bench:
             report.add("liên thông lifecycle cost", f"n/a ({err})", note="the flow did not finish locally")
             return
         self._cost(report, "liên thông lifecycle", usage, extra, target=None,
-                   note="the other agency answers without a result file (a file cannot be stored yet: defect)")
+                   note="2 agency steps: a child dossier in the unit, one external agency answering with "
+                        "a result PDF; delivered at the desk")
         report.details["lien_thong_dossier"] = code
-
-    def _children(self, code: str) -> list[str]:
-        """Child dossiers the flow opened in hoso's units, as they appear (one step at a time)."""
-        seen: list[str] = []
-
-        def next_child() -> str | None:
-            view = self.staff["operator"].request("GET", f"/v1/ops/flows/{code}")
-            if view.status_code != 200:
-                return None
-            for step in view.json()["steps"]:
-                if step["child"] and step["child"] not in seen and step["status"] not in ("done", "succeeded"):
-                    return str(step["child"])
-            return None
-
-        child = self._until(next_child, f"the first child dossier of {code}")
-        seen.append(child)
-        return seen
 
     @staticmethod
     def _until(check: Callable[[], Any], what: str, timeout_s: float = 60) -> Any:
@@ -352,6 +387,8 @@ class Bench:
         report.add(f"{what}: cost per dossier", f"${total:.6f}", "", "≤ $0.001" if target else "",
                    total <= target if target else None, note=note)
         report.add(f"{what}: cost per million dossiers", f"${total * 1e6:,.0f}")
+        top = sorted(lines.items(), key=lambda kv: -kv[1])[:4]
+        report.add(f"{what}: where the money goes", ", ".join(f"{k} {v / total:.0%}" for k, v in top))
         report.add(f"{what}: DynamoDB WRU / RRU", f"{usage.dynamodb.write:.0f} / {usage.dynamodb.read:.1f}")
         report.add(f"{what}: API requests / Lambda invocations", f"{usage.api_requests} / {usage.lambda_invocations}")
         report.add(f"{what}: SQS requests / Step Functions transitions",
@@ -361,14 +398,19 @@ class Bench:
         report.details[what] = {
             "usd_by_item": {k: round(v, 8) for k, v in lines.items()}, "usd_total": round(total, 8),
             "dynamodb": {"wru": usage.dynamodb.write, "rru": usage.dynamodb.read,
-                         "operations": dict(usage.dynamodb.by_operation)},
+                         "calls": dict(usage.dynamodb.by_operation),
+                         "wru_by": dict(usage.dynamodb.write_by.most_common()),
+                         "rru_by": dict(usage.dynamodb.read_by.most_common()),
+                         "index_writes_at_upper_bound": usage.dynamodb.bounded,
+                         "largest_item_bytes": dict(sorted(usage.dynamodb.largest.items()))},
             "api_requests": usage.api_requests, "lambda_invocations": usage.lambda_invocations,
             "lambda_gb_seconds": round(usage.lambda_gb_seconds, 3), "sqs_requests": usage.sqs_requests,
             "sqs_idle_polls_excluded": usage.sqs_idle_polls, "s3_put": usage.s3_put_requests,
             "s3_get": usage.s3_get_requests, "s3_bytes": usage.s3_bytes_stored,
             "step_functions_transitions": usage.step_functions_transitions, "kms": usage.kms_requests,
             "secrets_manager": usage.secrets_requests, "log_bytes": usage.log_bytes,
-            "handlers": dict(extra["handlers"]), "calls": dict(usage.operations),
+            "app_log_bytes": extra["app_log_bytes"], "handlers": dict(extra["handlers"]),
+            "lambda_gb_s_by_function": extra["lambda_gb_s_by_function"], "calls": dict(usage.operations),
         }
 
 
@@ -401,7 +443,8 @@ def log_path() -> Path:
 
 def run(progress: Callable[[str], None] = lambda message: None) -> Report:
     report = Report()
-    report.details["prices"] = {"as_of": AS_OF, "source": SOURCE, "usd_per_unit": PRICES}
+    report.details["prices"] = {"as_of": AS_OF, "source": SOURCE, "usd_per_unit": PRICES,
+                               "sources": {k: v._asdict() for k, v in SOURCES.items()}}
     progress("cold start: fresh interpreters importing boto3 and app")
     process.cold_start(report)
     process.package_size(report)
@@ -436,11 +479,12 @@ def write(report: Report) -> str:
 
 
 def table(report: Report) -> str:
-    rows = [("figure", "value", "target", "")]
+    rows = [("figure", "value", "target", "", "note")]
     for f in report.figures:
         mark = "" if f.met is None else ("ok" if f.met else "MISSED")
-        rows.append((f.name, f"{f.value} {f.unit}".strip() + (f"  ({f.note})" if f.note else ""), f.target, mark))
+        rows.append((f.name, f"{f.value} {f.unit}".strip(), f.target, mark, f.note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.insert(1, "-" * len(lines[0]))
+    lines = ["  ".join([*(str(c).ljust(w) for c, w in zip(r[:4], widths, strict=True)), str(r[4])]).rstrip()
+             for r in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines[:1]))
     return "\n".join(lines)

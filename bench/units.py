@@ -1,8 +1,12 @@
 """Billable units of recorded AWS calls (``bench.awscalls``), by AWS's own rules.
 
-DynamoDB (on-demand): a write request unit per KB of the item written (a transactional write
-counts twice), each global secondary index the item is in costs its own write (an overwrite
-that may move the item in an index counts a delete and a put there: an upper bound); a read
+DynamoDB (on-demand): a write request unit per KB of the item written (the larger of the old
+and new image when it replaces one; a transactional write counts twice); each global secondary
+index costs its own writes: one for an entry that appears, goes or keeps its keys, a delete and
+a put for one whose keys change. The previous image is known when the run wrote or read the
+item before; an overwrite of an unknown item counts the upper bound (a delete and a put in
+every index it is in) and is counted in ``bounded``. An UpdateItem is counted on its key and
+the values it writes (only small items — counters, cursors — are updated in place). A read
 request unit per 4 KB read (an eventually consistent read counts half, a transactional read
 twice); a Query is billed on the size of every item it *evaluates*, filtered out or not. Item
 sizes are computed from the attribute values as DynamoDB does (names + values). moto's
@@ -65,24 +69,83 @@ def _read_units(size: int) -> int:
 class DynamoUnits:
     write: float = 0.0
     read: float = 0.0
-    by_operation: Counter[str] = field(default_factory=Counter)
+    by_operation: Counter[str] = field(default_factory=Counter)  # calls
+    write_by: Counter[str] = field(default_factory=Counter)  # WRU by "<table> <operation>" ("<table> GSI")
+    read_by: Counter[str] = field(default_factory=Counter)  # RRU by "<table> <operation>"
     scans: int = 0
+    bounded: int = 0  # overwrites whose previous image was unknown (index writes counted at their upper bound)
+    largest: dict[str, int] = field(default_factory=dict)  # bytes of the largest item written, by "<table> <sk kind>"
 
-    def add_write(self, table: str, item: Mapping[str, Any], gsi: GsiKeys, *, transactional: bool,
-                  overwrite: bool) -> None:
-        size = item_size(item)
-        self.write += _write_units(size) * (2 if transactional else 1)
-        for hash_key, range_key in gsi.get(table, []):
-            if hash_key in item and (range_key is None or range_key in item):
-                self.write += _write_units(size) * (2 if overwrite else 1)
+    def add_write(self, where: str, units: float) -> None:
+        self.write += units
+        self.write_by[where] += units
+
+    def add_read(self, where: str, units: float) -> None:
+        self.read += units
+        self.read_by[where] += units
 
 
 def _is_create(condition: str | None) -> bool:
     return bool(condition) and "attribute_not_exists" in str(condition)
 
 
+def _key(table: str, item: Mapping[str, Any]) -> tuple[str, str, str]:
+    return table, repr(item.get("pk")), repr(item.get("sk"))
+
+
+class _Writes:
+    """Write units of one recorded run, knowing each item's previous image where the run wrote
+    or read it before: an index entry whose keys stay costs one write, one that moves costs a
+    delete and a put, one that appears or goes costs one (AWS's rules for index maintenance)."""
+
+    def __init__(self, units: DynamoUnits, gsi: GsiKeys) -> None:
+        self.units, self.gsi = units, gsi
+        self.images: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+
+    def seen(self, table: str, items: Iterable[Mapping[str, Any]]) -> None:
+        for item in items:
+            self.images[_key(table, item)] = item
+
+    def _index_writes(self, table: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> float:
+        total = 0.0
+        for hash_key, range_key in self.gsi.get(table, []):
+            keys = [k for k in (hash_key, range_key) if k]
+
+            def entry(item: Mapping[str, Any] | None, keys: list[str] = keys) -> tuple[Any, ...] | None:
+                return tuple(repr(item[k]) for k in keys) if item and all(k in item for k in keys) else None
+
+            before, after = entry(old), entry(new)
+            if before and after and before == after:
+                total += _write_units(max(item_size(old), item_size(new)))
+            else:
+                total += _write_units(item_size(old)) if before else 0
+                total += _write_units(item_size(new)) if after else 0
+        return total
+
+    def put(self, table: str, item: Mapping[str, Any], operation: str, *, transactional: bool, create: bool) -> None:
+        key = _key(table, item)
+        kind = f"{table} {next(iter(item.get('sk', {}).values()), '').split('#')[0]}"
+        self.units.largest[kind] = max(self.units.largest.get(kind, 0), item_size(item))
+        old = None if create else self.images.get(key)
+        size = max(item_size(item), item_size(old))
+        self.units.add_write(f"{table} {operation}", _write_units(size) * (2 if transactional else 1))
+        if old is None and not create and self.gsi.get(table):
+            self.units.bounded += 1
+            indexes = [h for h, r in self.gsi[table] if h in item and (not r or r in item)]
+            self.units.add_write(f"{table} GSI", 2 * _write_units(item_size(item)) * len(indexes))
+        else:
+            self.units.add_write(f"{table} GSI", self._index_writes(table, old, item))
+        self.images[key] = item
+
+    def delete(self, table: str, key_item: Mapping[str, Any], operation: str, *, transactional: bool) -> None:
+        old = self.images.pop(_key(table, key_item), None)
+        self.units.add_write(f"{table} {operation}", _write_units(item_size(old)) * (2 if transactional else 1))
+        self.units.add_write(f"{table} GSI", self._index_writes(table, old, None))
+
+
 def dynamodb_units(calls: Iterable[Call], gsi: GsiKeys) -> DynamoUnits:
     units = DynamoUnits()
+    writes = _Writes(units, gsi)
     for call in calls:
         if call.service != "dynamodb" or call.error:
             continue
@@ -90,45 +153,57 @@ def dynamodb_units(calls: Iterable[Call], gsi: GsiKeys) -> DynamoUnits:
         units.by_operation[call.operation] += 1
         op = call.operation
         if op == "PutItem":
-            units.add_write(p["TableName"], p["Item"], gsi, transactional=False,
-                            overwrite=not _is_create(p.get("ConditionExpression")))
-        elif op == "UpdateItem":
-            units.write += _write_units(item_size(p["Key"]) + item_size(p.get("ExpressionAttributeValues")))
+            writes.put(p["TableName"], p["Item"], op, transactional=False,
+                       create=_is_create(p.get("ConditionExpression")))
+        elif op == "UpdateItem":  # counters, cursors: small items, the key and the values written
+            units.add_write(f"{p['TableName']} {op}",
+                            _write_units(item_size(p["Key"]) + item_size(p.get("ExpressionAttributeValues"))))
         elif op == "DeleteItem":
-            units.write += 1
+            writes.delete(p["TableName"], p["Key"], op, transactional=False)
         elif op == "BatchWriteItem":
             for table, requests in p["RequestItems"].items():
                 for request in requests:
                     if "PutRequest" in request:
-                        units.add_write(table, request["PutRequest"]["Item"], gsi, transactional=False,
-                                        overwrite=True)
+                        writes.put(table, request["PutRequest"]["Item"], op, transactional=False, create=False)
                     else:
-                        units.write += 1
+                        writes.delete(table, request["DeleteRequest"]["Key"], op, transactional=False)
         elif op == "TransactWriteItems":
             for entry in p["TransactItems"]:
                 (kind, body), = entry.items()
+                table = body["TableName"]
                 if kind == "Put":
-                    units.add_write(body["TableName"], body["Item"], gsi, transactional=True,
-                                    overwrite=not _is_create(body.get("ConditionExpression")))
+                    writes.put(table, body["Item"], op, transactional=True,
+                               create=_is_create(body.get("ConditionExpression")))
                 elif kind == "Update":
                     size = item_size(body["Key"]) + item_size(body.get("ExpressionAttributeValues"))
-                    units.write += 2 * _write_units(size)
-                elif kind in ("Delete", "ConditionCheck"):
-                    units.write += 2
+                    units.add_write(f"{table} {op}", 2 * _write_units(size))
+                elif kind == "Delete":
+                    writes.delete(table, body["Key"], op, transactional=True)
+                else:  # ConditionCheck
+                    units.add_write(f"{table} {op}", 2)
         elif op == "GetItem":
-            units.read += _read_units(item_size(r.get("Item"))) * (1 if p.get("ConsistentRead") else 0.5)
+            item = r.get("Item")
+            writes.seen(p["TableName"], [item] if item else [])
+            units.add_read(f"{p['TableName']} {op}",
+                           _read_units(item_size(item)) * (1 if p.get("ConsistentRead") else 0.5))
         elif op == "BatchGetItem":
-            for items in r.get("Responses", {}).values():
-                units.read += sum(_read_units(item_size(i)) * 0.5 for i in items)
+            for table, items in r.get("Responses", {}).items():
+                writes.seen(table, items)
+                units.add_read(f"{table} {op}", sum(_read_units(item_size(i)) * 0.5 for i in items))
         elif op == "TransactGetItems":
-            units.read += sum(2 * _read_units(item_size(i.get("Item"))) for i in r.get("Responses", []))
+            units.add_read(f"transactional {op}",
+                           sum(2 * _read_units(item_size(i.get("Item"))) for i in r.get("Responses", [])))
         elif op in ("Query", "Scan"):
             items = r.get("Items", [])
+            if not p.get("IndexName") and not p.get("ProjectionExpression"):
+                writes.seen(p["TableName"], items)
             returned = sum(item_size(i) for i in items)
             scanned, count = int(r.get("ScannedCount", len(items))), int(r.get("Count", len(items)))
             average = returned / count if count else 2 * KB
             evaluated = returned + max(0, scanned - count) * average
-            units.read += math.ceil(evaluated / (4 * KB)) * (1 if p.get("ConsistentRead") else 0.5) if scanned else 0.5
+            consistency = 1 if p.get("ConsistentRead") else 0.5
+            units.add_read(f"{p['TableName']} {op}", math.ceil(evaluated / (4 * KB)) * consistency if scanned
+                           else 0.5)
             if op == "Scan":
                 units.scans += 1
     return units

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bench.awscalls import Call
-from bench.prices import PRICES
+from bench.prices import PRICES, SOURCES
 from bench.synclag import percentile, summary
 from bench.units import DynamoUnits, Usage, cost, dynamodb_units, item_size, s3_requests, sqs_requests, value_size
 
@@ -47,6 +47,26 @@ def test_a_put_costs_a_unit_per_kb_and_each_index_the_item_is_in() -> None:
     assert created.write == 2 + 2  # the table and the index
     overwrite = dynamodb_units([call("dynamodb", "PutItem", {"TableName": "dossiers", "Item": indexed})], GSI)
     assert overwrite.write == 2 + 4  # the index entry may move: a delete and a put there
+
+
+def test_index_writes_follow_the_previous_image_when_the_run_knows_it() -> None:
+    first = {"pk": {"S": "D#1"}, "sk": {"S": "META"}, "gsi1pk": {"S": "UNIT#S#2"}, "gsi1sk": text(5), "d": text(500)}
+    same_keys = {**first, "d": text(600)}
+    moved = {**same_keys, "gsi1pk": {"S": "UNIT#S#4"}}
+    out_of_index = {k: v for k, v in moved.items() if not k.startswith("gsi1")}
+
+    def put(item: dict[str, Any], create: bool = False) -> Call:
+        return call("dynamodb", "TransactWriteItems", {"TransactItems": [{"Put": {
+            "TableName": "dossiers", "Item": item, **({"ConditionExpression": "attribute_not_exists(pk)"}
+                                                      if create else {})}}]})
+
+    units = dynamodb_units([put(first, create=True), put(same_keys), put(moved), put(out_of_index),
+                            call("dynamodb", "DeleteItem", {"TableName": "dossiers", "Key": {
+                                "pk": {"S": "D#1"}, "sk": {"S": "META"}}})], GSI)
+    assert units.write_by["dossiers TransactWriteItems"] == 4 * 2  # each item < 1 KB, transactional
+    assert units.write_by["dossiers GSI"] == 1 + 1 + 2 + 1  # appears, updated in place, moves, goes
+    assert units.write_by["dossiers DeleteItem"] == 1
+    assert units.bounded == 0
 
 
 def test_transactions_count_twice_and_failed_calls_nothing() -> None:
@@ -112,6 +132,11 @@ def test_cost_prices_each_unit() -> None:
     assert sum(lines.values()) == pytest.approx(
         10 * 0.7125e-6 + 4 * 0.1425e-6 + 2 * 4.25e-6 + 3 * 0.2e-6 + 0.5 * 0.0000166667 + 5 * 0.4e-6
         + 4 * 0.025e-3 + 0.005e-3 + 2 * 0.0004e-3 + 0.025 + 0.03 / 10_000)
+
+
+def test_every_price_names_its_page_and_date() -> None:
+    assert set(SOURCES) == set(PRICES)
+    assert all(s.url.startswith("https://aws.amazon.com/") and len(s.as_of) == 7 for s in SOURCES.values())
 
 
 def test_percentiles_by_nearest_rank() -> None:
