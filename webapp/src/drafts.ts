@@ -1,64 +1,52 @@
-// "Lưu nháp và tiếp tục" (guide 7753, Appendix 01 §2d): an unfinished desk intake is kept in
-// this browser's localStorage, per officer, unit and procedure, for DRAFT_TTL_DAYS days; it is
-// removed once the dossier is received. Storage in the browser is a stop-gap: the data stays on
-// this computer (unencrypted) until a server-side draft store exists.
+// "Lưu nháp và tiếp tục" (guide 7753, Appendix 01 §2d): an unfinished desk intake is kept on the
+// server (GET/PUT/DELETE /v1/drafts…, per officer, for 30 days after its last save), so it can be
+// resumed on another day or another computer. A draft's data is the desk body as typed so far
+// (MaTTHC, MaDonViTiepNhan, the applicant's fields, DuLieuBieuMau), unchecked; the fields that
+// came from the population database are listed under AUTOFILLED_KEY so they stay marked.
 
-const PREFIX = "hoso.draft.v1";
-export const DRAFT_TTL_DAYS = 7;
+import { api } from "./api";
 
-export interface Draft<T> {
-  savedAt: string; // ISO moment
-  procedureCode: string;
-  procedureName: string;
-  eformCode: string | null;
-  eformVersion: number | null;
-  data: T;
+export const DRAFT_TTL_DAYS = 30;
+export const AUTOFILLED_KEY = "_TuDongDien";
+const BROWSER_PREFIX = "hoso.draft.";
+
+export interface DraftSummary {
+  id: string;
+  procedure_code: string | null;
+  unit_code: string | null;
+  applicant: string | null;
+  updated_at: string;
+  expires_at: string;
 }
 
-function key(sub: string, unit: string, procedure: string): string {
-  return `${PREFIX}.${sub}.${unit}.${procedure}`;
+export interface Draft extends DraftSummary {
+  data: Record<string, unknown>;
 }
 
-function expired(draft: Draft<unknown>, now: number): boolean {
-  return now - Date.parse(draft.savedAt) > DRAFT_TTL_DAYS * 86400000;
+/** A new draft's id: the procedure's code and a random part (ids are [A-Za-z0-9_-]{1,64}). */
+export function newDraftId(procedureCode: string): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${procedureCode.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 40)}-${random}`;
 }
 
-function read<T>(storageKey: string): Draft<T> | null {
-  const raw = localStorage.getItem(storageKey);
-  if (!raw) return null;
-  try {
-    const draft = JSON.parse(raw) as Draft<T>;
-    if (expired(draft, Date.now())) {
-      localStorage.removeItem(storageKey);
-      return null;
-    }
-    return draft;
-  } catch {
-    localStorage.removeItem(storageKey);
-    return null;
-  }
+export async function listDrafts(): Promise<DraftSummary[]> {
+  return (await api<{ items: DraftSummary[] }>("/v1/drafts")).items;
 }
 
-export function loadDraft<T>(sub: string, unit: string, procedure: string): Draft<T> | null {
-  return read<T>(key(sub, unit, procedure));
+export function getDraft(id: string): Promise<Draft> {
+  return api<Draft>(`/v1/drafts/${encodeURIComponent(id)}`);
 }
 
-export function saveDraft<T>(sub: string, unit: string, draft: Draft<T>): void {
-  localStorage.setItem(key(sub, unit, draft.procedureCode), JSON.stringify(draft));
+export function saveDraft(id: string, data: Record<string, unknown>): Promise<Draft> {
+  return api<Draft>(`/v1/drafts/${encodeURIComponent(id)}`, { method: "PUT", body: data });
 }
 
-export function deleteDraft(sub: string, unit: string, procedure: string): void {
-  localStorage.removeItem(key(sub, unit, procedure));
+export async function deleteDraft(id: string): Promise<void> {
+  await api<null>(`/v1/drafts/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
-/** This officer's drafts in this unit, newest first (expired ones are dropped). */
-export function listDrafts(sub: string, unit: string): Draft<unknown>[] {
-  const prefix = `${PREFIX}.${sub}.${unit}.`;
+/** Drafts an earlier version of the app kept in this browser (unencrypted) are removed. */
+export function forgetBrowserDrafts(): void {
   const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i) ?? "");
-  const out: Draft<unknown>[] = [];
-  for (const storageKey of keys.filter((k) => k.startsWith(prefix))) {
-    const draft = read<unknown>(storageKey);
-    if (draft) out.push(draft);
-  }
-  return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  for (const key of keys) if (key.startsWith(BROWSER_PREFIX)) localStorage.removeItem(key);
 }

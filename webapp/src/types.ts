@@ -276,3 +276,74 @@ export interface OfficerSummary {
   title: string;
   roles: string[];
 }
+
+export interface ProcessAction {
+  id: string;
+  kind: string;
+  label: string;
+  to_step: string;
+  role: string | null;
+}
+
+export interface ProcessStep {
+  id: string;
+  name: string;
+  role: string;
+  status: number;
+  deadline: Duration | null;
+  actions: ProcessAction[];
+}
+
+export interface ProcessDefinition {
+  code: string;
+  version: number;
+  name: string;
+  steps: ProcessStep[];
+  start_step: string;
+  direct_start_step: string | null;
+}
+
+/** GET /v1/dossiers/{code}/process */
+export interface DossierProcess {
+  code: string;
+  process: ProcessDefinition;
+  current_step: string;
+  passed_steps: string[];
+  step_due_at: string | null;
+  due_at: string | null;
+}
+
+export type SyncState = "synced" | "pending" | "not_started";
+
+export interface DestinationState {
+  destination: "dvcqg" | "coordinator" | "province";
+  name: string;
+  state: SyncState;
+  acked_seq: number;
+  pending: number;
+  last_acked_at: string | null;
+  last_label: string | null;
+  first_attempt_at: string | null;
+}
+
+/** GET /v1/dossiers/{code}/sync */
+export interface DossierSyncState {
+  code: string;
+  seq: number;
+  destinations: DestinationState[];
+}
+
+/** One dossier's outcome in POST /v1/documents/sign-batch. */
+export interface BatchSignOutcome {
+  code: string;
+  doc_id: string;
+  ok: boolean;
+  error_code: string;
+  message: string;
+}
+
+export interface BatchSignAnswer {
+  results: BatchSignOutcome[];
+  signed: number;
+  failed: number;
+}

@@ -1,6 +1,7 @@
 """The eForm of a permanent-residence registration (Mẫu CT01): dynamic rows that never lose
-what was typed, fields a rule makes required, save draft and resume, and a phone-sized
-screen."""
+what was typed, fields a rule makes required, a draft saved on the server and resumed on
+another computer, and a phone-sized screen; the birth registration's form auto-filled from the
+population database (marked, editable, kept in the draft) with the keyboard alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from local.simulators.citizens import DEMO_CITIZENS
 from tests.e2e.web.conftest import OfficerSession
+from tests.e2e.web.keyboard import press, tab_to, type_into
 from tests.e2e.web.test_dossier_lifecycle import field, form
 
 MEMBERS = "DuLieuBieuMau.thanh_vien_ho.thanh_vien"
@@ -76,14 +79,77 @@ def test_dynamic_rows_rules_and_a_draft_resumed_later(
     screenshot(page, "tiep-nhan-dien-thoai")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    desk.open("tiep-nhan")
-    drafts = page.get_by_role("region", name="Bản nháp đang lưu")
-    expect(drafts.get_by_role("link", name=re.compile("^Đăng ký thường trú — lưu lúc"))).to_be_visible()
-    desk.check("Chọn thủ tục, có bản nháp")
-    drafts.get_by_role("link").click()
-    page.get_by_role("button", name="Xóa bản nháp").click()
+    # the draft is on the server: another computer (a new browser context) resumes it
+    other = officers("desk")
+    other.open("tiep-nhan")
+    drafts = other.page.get_by_role("region", name="Bản nháp đang lưu")
+    link = drafts.get_by_role("link", name=re.compile("^Đăng ký thường trú — ĐOÀN VĂN HẢI — lưu lúc"))
+    expect(link).to_be_visible()
+    other.check("Chọn thủ tục, có bản nháp")
+    link.click()
+    expect(field(other.page, "ChuHoSo")).to_have_value("ĐOÀN VĂN HẢI")
+    expect(other.page.get_by_label("Thuê, mượn, ở nhờ")).to_be_checked()
+    expect(field(other.page, f"{MEMBERS}[0].ho_ten")).to_have_value("ĐOÀN MINH TÚ")
+    other.page.get_by_role("button", name="Xóa bản nháp").click()
+    expect(other.page.get_by_role("status").filter(has_text="Đã xóa bản nháp")).to_be_visible()
+    desk.open("tiep-nhan/1.004222")
+    expect(field(page, "ChuHoSo")).to_be_visible()
     expect(page.get_by_role("region", name=re.compile("Có bản nháp"))).to_have_count(0)
     assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('hoso.draft'))") == []
+
+
+def test_the_form_is_autofilled_from_the_population_database_with_the_keyboard_alone(
+    officers: Callable[..., OfficerSession], screenshot: Callable[[Page, str], None]
+) -> None:
+    citizen = DEMO_CITIZENS[2]
+    desk = officers("desk")
+    page = desk.page
+    desk.open("tiep-nhan/1.001193")
+    expect(desk.heading()).to_have_text("Tiếp nhận hồ sơ: Đăng ký khai sinh")
+    fill_button = page.get_by_role("button", name="Điền tự động từ CSDL dân cư")
+
+    # a number the population database does not know: said in Vietnamese, nothing filled
+    type_into(page, field(page, "SoGiayToChuHoSo"), "001090000000")
+    press(page, fill_button)
+    expect(page.get_by_role("alert")).to_contain_text("Không tìm thấy công dân")
+    expect(page.locator(".field-autofilled")).to_have_count(0)
+
+    tab_to(page, field(page, "SoGiayToChuHoSo"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type(citizen["SoDinhDanh"])
+    press(page, fill_button)
+    expect(page.get_by_role("status").filter(has_text="Đã điền tự động")).to_contain_text(
+        "Đã điền tự động 3 trường từ CSDL quốc gia về dân cư")
+    name = form(page, "nguoi_yeu_cau", "ho_ten")
+    residence = form(page, "nguoi_yeu_cau", "noi_cu_tru")
+    expect(name).to_have_value(citizen["HoVaTen"])
+    expect(form(page, "nguoi_yeu_cau", "so_dinh_danh")).to_have_value(citizen["SoDinhDanh"])
+    expect(residence).to_have_value(citizen["NoiThuongTru"])
+    # marked for the eye (a tinted box with a note) and for screen readers (the note describes the input)
+    expect(page.locator(".field-autofilled")).to_have_count(3)
+    expect(name).to_have_accessible_description(re.compile("^Tự động điền từ CSDL quốc gia về dân cư"))
+    desk.check("Tờ khai điền tự động")
+    screenshot(page, "tiep-nhan-tu-dong-dien")
+
+    # still editable: the officer's correction is kept and the field is no longer marked
+    tab_to(page, residence)
+    page.keyboard.press("End")
+    page.keyboard.type(", tổ 3")
+    expect(residence).to_have_value(citizen["NoiThuongTru"] + ", tổ 3")
+    expect(page.locator(".field-autofilled")).to_have_count(2)
+    expect(residence).not_to_have_accessible_description(re.compile("Tự động điền"))
+
+    # saved as a draft and resumed with its marks
+    press(page, page.get_by_role("button", name="Lưu nháp"))
+    expect(page.get_by_role("status").filter(has_text="Đã lưu nháp")).to_be_visible()
+    page.reload()
+    banner = page.get_by_role("region", name=re.compile("Có bản nháp"))
+    press(page, banner.get_by_role("button", name="Tiếp tục bản nháp"))
+    expect(name).to_have_value(citizen["HoVaTen"])
+    expect(residence).to_have_value(citizen["NoiThuongTru"] + ", tổ 3")
+    expect(page.locator(".field-autofilled")).to_have_count(2)
+    press(page, page.get_by_role("button", name="Xóa bản nháp"))
+    expect(page.get_by_role("status").filter(has_text="Đã xóa bản nháp")).to_be_visible()
 
 
 def test_a_date_the_form_cannot_accept_is_explained_in_vietnamese(officers: Callable[..., OfficerSession]) -> None:

@@ -1,3 +1,5 @@
+import "./eform.css";
+
 import type { ReactNode } from "react";
 
 import type { FormField } from "../types";
@@ -12,6 +14,8 @@ export interface FieldProps {
   onChange: (value: Scalar) => void;
   error?: string;
   required: boolean;
+  /** The value came from a national database (SPEC §5: marked, still editable). */
+  autofilled?: boolean;
 }
 
 const SHAPE_HINTS: Partial<Record<FormField["type"], string>> = {
@@ -28,6 +32,15 @@ export function RequiredMark({ required }: { required: boolean }) {
       *
     </span>
   ) : null;
+}
+
+/** "Auto-filled" said in words (read with the field through aria-describedby) and shown with an icon and colour. */
+export function AutofillNote({ id }: { id: string }) {
+  return (
+    <p className="autofill-note" id={id}>
+      <span aria-hidden="true">⟲ </span>Tự động điền từ CSDL quốc gia về dân cư — có thể sửa nếu chưa đúng.
+    </p>
+  );
 }
 
 export function ErrorText({ id, children }: { id: string; children: ReactNode }) {
@@ -61,16 +74,18 @@ function nowText(): string {
 }
 
 /** One eForm input with its label, red asterisk, guidance and error (SPEC §5). */
-export function FieldInput({ field, path, value, onChange, error, required }: FieldProps) {
+export function FieldInput({ field, path, value, onChange, error, required, autofilled }: FieldProps) {
   const id = inputId(path);
   const hint = hintText(field);
   const hintId = hint ? `${id}-hint` : "";
   const errorId = error ? `${id}-error` : "";
   const countId = field.type === "textarea" ? `${id}-count` : "";
-  const describedBy = [hintId, countId, errorId].filter(Boolean).join(" ") || undefined;
+  const autoId = autofilled ? `${id}-auto` : "";
+  const describedBy = [autoId, hintId, countId, errorId].filter(Boolean).join(" ") || undefined;
   const invalid = error ? true : undefined;
   const text = typeof value === "string" ? value : "";
-  const className = `field field-${field.type}${error ? " field-invalid" : ""}`;
+  const className = `field field-${field.type}${error ? " field-invalid" : ""}${autofilled ? " field-autofilled" : ""}`;
+  const note = autofilled ? <AutofillNote id={autoId} /> : null;
 
   if (field.type === "radio" || field.type === "checkboxes") {
     const selected = Array.isArray(value) ? value : [];
@@ -81,6 +96,7 @@ export function FieldInput({ field, path, value, onChange, error, required }: Fi
           {field.label}
           <RequiredMark required={required} />
         </legend>
+        {note}
         {hint && (
           <p className="hint" id={hintId}>
             {hint}
@@ -110,7 +126,7 @@ export function FieldInput({ field, path, value, onChange, error, required }: Fi
                     checked={text === option.value}
                     required={required}
                     aria-invalid={invalid}
-                    aria-describedby={errorId || undefined}
+                    aria-describedby={[autoId, errorId].filter(Boolean).join(" ") || undefined}
                     onChange={() => onChange(option.value)}
                   />
                 ) : (
@@ -254,6 +270,7 @@ export function FieldInput({ field, path, value, onChange, error, required }: Fi
         {field.label}
         <RequiredMark required={required} />
       </label>
+      {note}
       {hint && (
         <p className="hint" id={hintId}>
           {hint}

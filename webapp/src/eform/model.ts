@@ -67,11 +67,12 @@ export function mergeValues(schema: EFormSchema, saved: unknown): FormValues {
       if (field.type === "table") {
         if (Array.isArray(value)) {
           out[section.key][field.key] = value
-            .filter((row): row is Row => typeof row === "object" && row !== null && "values" in row)
+            .filter((row): row is Record<string, unknown> => typeof row === "object" && row !== null && !Array.isArray(row))
             .map((row) => {
               const fresh = emptyRow(field);
+              const cells = isRow(row) ? row.values : row;
               for (const column of field.columns) {
-                const cell = (row.values as Record<string, unknown>)[column.key];
+                const cell = cells[column.key];
                 if (fits(column, cell)) fresh.values[column.key] = cell;
               }
               return fresh;
@@ -80,6 +81,22 @@ export function mergeValues(schema: EFormSchema, saved: unknown): FormValues {
       } else if (fits(field, value)) {
         out[section.key][field.key] = value;
       }
+    }
+  }
+  return out;
+}
+
+function isRow(row: Record<string, unknown>): row is { values: Record<string, unknown> } {
+  return typeof row.id === "string" && typeof row.values === "object" && row.values !== null && !Array.isArray(row.values);
+}
+
+/** The values as typed, rows as plain objects of their cells (what a draft keeps; mergeValues reads it back). */
+export function draftValues(values: FormValues): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [section, fields] of Object.entries(values)) {
+    out[section] = {};
+    for (const [key, value] of Object.entries(fields)) {
+      out[section][key] = Array.isArray(value) && value.some((v) => typeof v === "object") ? (value as Row[]).map((row) => ({ ...row.values })) : value;
     }
   }
   return out;

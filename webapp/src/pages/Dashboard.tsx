@@ -6,6 +6,7 @@ import { useApp } from "../context";
 import { href } from "../router";
 import { counterValue, ROLE_COUNTERS } from "../statuses";
 import type { UnitCounters } from "../types";
+import { SIGNING_ROLES } from "./BatchSign";
 
 /** "Việc cần làm": the FR-20 counters of every role the officer holds in this unit. */
 export function Dashboard() {
@@ -52,6 +53,11 @@ export function Dashboard() {
                   </li>
                 ))}
               </ul>
+              {SIGNING_ROLES.includes(role) && (
+                <p>
+                  <a href={href(["danh-sach", 4])}>Ký số nhiều hồ sơ chờ ký</a>
+                </p>
+              )}
             </section>
           ))}
           <section aria-labelledby="counters-unit" className="counter-group">

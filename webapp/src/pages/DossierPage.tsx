@@ -1,16 +1,30 @@
+import "./pages.css";
+
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, errorMessage } from "../api";
 import { getProcedure } from "../catalogue";
 import { isOverdue } from "../components/DossierList";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
+import { ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { FormDataView } from "../eform/FormDataView";
 import { formatBytes, formatDateTime, formatMoney } from "../format";
 import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
-import type { ActionOption, DossierView, ProcedureDetail } from "../types";
+import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
 import { ActionDialog } from "./ActionDialog";
+import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
+
+const SYNC_LABELS: Record<SyncState, string> = {
+  synced: "Đã đồng bộ đủ",
+  pending: "Đang chờ đồng bộ",
+  not_started: "Chưa đồng bộ",
+};
+
+function isLate(moment: string | null, finished: string | null): boolean {
+  return Boolean(moment && !finished && Date.parse(moment) < Date.now());
+}
 
 /** The dossier page: where it stands, what the officer may do now, its data and its trail. */
 export function DossierPage({ code }: { code: string }) {
@@ -19,7 +33,38 @@ export function DossierPage({ code }: { code: string }) {
   const [detail, setDetail] = useState<ProcedureDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [acting, setActing] = useState<ActionOption | null>(null);
+  const [process, setProcess] = useState<DossierProcess | null>(null);
+  const [processError, setProcessError] = useState<string | null>(null);
+  const [sync, setSync] = useState<DossierSyncState | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState<DocumentRef | null>(null);
+  const [documentError, setDocumentError] = useState<string | null>(null);
   const stateRef = useRef<HTMLHeadingElement>(null);
+
+  const loadProcess = useCallback(
+    (signal?: AbortSignal) =>
+      api<DossierProcess>(`/v1/dossiers/${encodeURIComponent(code)}/process`, { signal })
+        .then((answer) => {
+          setProcess(answer);
+          setProcessError(null);
+        })
+        .catch((caught: unknown) => {
+          if (!(caught instanceof DOMException && caught.name === "AbortError")) setProcessError(errorMessage(caught));
+        }),
+    [code],
+  );
+  const loadSync = useCallback(
+    (signal?: AbortSignal) =>
+      api<DossierSyncState>(`/v1/dossiers/${encodeURIComponent(code)}/sync`, { signal })
+        .then((answer) => {
+          setSync(answer);
+          setSyncError(null);
+        })
+        .catch((caught: unknown) => {
+          if (!(caught instanceof DOMException && caught.name === "AbortError")) setSyncError(errorMessage(caught));
+        }),
+    [code],
+  );
 
   const load = useCallback(
     (signal?: AbortSignal) =>
@@ -40,13 +85,20 @@ export function DossierPage({ code }: { code: string }) {
     const controller = new AbortController();
     setView(null);
     setError(null);
+    setProcess(null);
+    setSync(null);
+    setPreviewing(null);
     void load(controller.signal);
+    void loadProcess(controller.signal);
+    void loadSync(controller.signal);
     return () => controller.abort();
-  }, [load]);
+  }, [load, loadProcess, loadSync]);
 
   const finished = (label: string) => (next: DossierView) => {
     setActing(null);
     setView(next);
+    void loadProcess();
+    void loadSync();
     announce(`Đã thực hiện “${label}”. Hồ sơ hiện ở trạng thái “${statusLabel(next.dossier.status)}”.`);
     // The button that opened the dialog may be gone with the step: continue from the state.
     window.setTimeout(() => stateRef.current?.focus(), 0);
@@ -75,6 +127,18 @@ export function DossierPage({ code }: { code: string }) {
   const { dossier, display, available_actions: actions, events } = view;
   const overdue = isOverdue(dossier);
   const deadlineIsLate = /quá hạn/i.test(display.deadline);
+  const stepLate = isLate(dossier.step_due_at, dossier.finished_at);
+  const documents = dossier.documents.filter((d) => !d.deleted);
+
+  const closePreview = () => {
+    const id = previewing?.id;
+    setPreviewing(null);
+    if (id) window.setTimeout(() => document.getElementById(`xem-truoc-nut-${id}`)?.focus(), 0);
+  };
+  const download = (doc: DocumentRef) => {
+    setDocumentError(null);
+    downloadDocument(dossier.code, doc.id).catch((caught: unknown) => setDocumentError(errorMessage(caught)));
+  };
 
   return (
     <>
@@ -105,7 +169,21 @@ export function DossierPage({ code }: { code: string }) {
           <dt>Ngày tiếp nhận</dt>
           <dd>{formatDateTime(dossier.received_at) || "Chưa tiếp nhận"}</dd>
           <dt>Ngày hẹn trả kết quả</dt>
-          <dd className={overdue ? "overdue" : undefined}>{formatDateTime(dossier.due_at) || "Chưa có"}</dd>
+          <dd className={overdue ? "overdue" : undefined}>
+            {overdue && <span aria-hidden="true">⚠ </span>}
+            {formatDateTime(dossier.due_at) || "Chưa có"}
+            {overdue && <strong> (quá hạn)</strong>}
+          </dd>
+          {dossier.step_due_at && !dossier.finished_at && (
+            <>
+              <dt>Hạn xử lý của bước hiện tại</dt>
+              <dd className={stepLate ? "overdue" : undefined}>
+                {stepLate && <span aria-hidden="true">⚠ </span>}
+                {formatDateTime(dossier.step_due_at)}
+                {stepLate && <strong> (bước đã quá hạn)</strong>}
+              </dd>
+            </>
+          )}
           <dt>Thời hạn xử lý</dt>
           <dd>
             {display.deadline ? (
@@ -159,6 +237,73 @@ export function DossierPage({ code }: { code: string }) {
         )}
         <p>
           <a href={href(["ho-so", dossier.code, "phieu-tiep-nhan"])}>In giấy tiếp nhận hồ sơ và hẹn trả kết quả</a>
+        </p>
+      </section>
+
+      <section aria-labelledby="dossier-process" className="card">
+        <h2 id="dossier-process">Vị trí trên quy trình xử lý</h2>
+        {processError && <ErrorMessage>{processError}</ErrorMessage>}
+        {!process && !processError && <Loading what="quy trình" />}
+        {process && (
+          <>
+            <p>
+              Quy trình “{process.process.name}” (phiên bản {process.process.version}). Hồ sơ đang ở bước{" "}
+              <strong>“{process.process.steps.find((s) => s.id === process.current_step)?.name ?? process.current_step}”</strong>
+              {process.passed_steps.length > 0 && `, đã qua ${process.passed_steps.length} bước`}.
+            </p>
+            <ProcessDiagram
+              process={process.process}
+              current={process.current_step}
+              visited={process.passed_steps}
+              title={`Sơ đồ quy trình của hồ sơ ${dossier.code}`}
+            />
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="dossier-sync" className="card">
+        <h2 id="dossier-sync">Đồng bộ với các hệ thống</h2>
+        {syncError && <ErrorMessage>{syncError}</ErrorMessage>}
+        {!sync && !syncError && <Loading what="tình trạng đồng bộ" />}
+        {sync && (
+          <div className="table-scroll" role="region" aria-label="Tình trạng đồng bộ theo hệ thống nhận" tabIndex={0}>
+            <table>
+              <caption>
+                Tình trạng đồng bộ của {sync.seq} bước xử lý tới từng hệ thống nhận
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Hệ thống nhận</th>
+                  <th scope="col">Tình trạng</th>
+                  <th scope="col">Số bước đã nhận</th>
+                  <th scope="col">Bước gần nhất đã nhận</th>
+                  <th scope="col">Xác nhận lúc</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sync.destinations.map((d) => (
+                  <tr key={d.destination}>
+                    <th scope="row">{d.name}</th>
+                    <td className={`sync-${d.state}`}>
+                      <span aria-hidden="true">{d.state === "synced" ? "✓ " : "… "}</span>
+                      {SYNC_LABELS[d.state]}
+                      {d.pending > 0 && ` (${d.pending} bước)`}
+                    </td>
+                    <td>
+                      {d.acked_seq}/{sync.seq}
+                    </td>
+                    <td>{d.last_label ?? "—"}</td>
+                    <td>{formatDateTime(d.last_acked_at) || "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p>
+          <button type="button" className="button-secondary" onClick={() => void loadSync()}>
+            Cập nhật tình trạng đồng bộ
+          </button>
         </p>
       </section>
 
@@ -217,20 +362,38 @@ export function DossierPage({ code }: { code: string }) {
 
       <section aria-labelledby="dossier-documents" className="card">
         <h2 id="dossier-documents">Tài liệu</h2>
-        {dossier.documents.filter((d) => !d.deleted).length === 0 ? (
+        {documentError && <ErrorMessage>{documentError}</ErrorMessage>}
+        {documents.length === 0 ? (
           <p>Chưa có tài liệu đính kèm.</p>
         ) : (
-          <ul className="plain">
-            {dossier.documents
-              .filter((d) => !d.deleted)
-              .map((document) => (
-                <li key={document.id}>
-                  {document.name} <span className="muted">({document.content_type}, {formatBytes(document.size)})</span>
-                  {document.kind === "result" && <span className="badge">Kết quả</span>}
-                </li>
-              ))}
+          <ul className="plain document-list">
+            {documents.map((doc) => (
+              <li key={doc.id}>
+                <span>
+                  {doc.name} <span className="muted">({doc.content_type}, {formatBytes(doc.size)})</span>
+                  {doc.kind === "result" && <span className="badge">Kết quả</span>}
+                </span>{" "}
+                <span className="actions">
+                  {canPreview(doc) && (
+                    <button
+                      type="button"
+                      id={`xem-truoc-nut-${doc.id}`}
+                      className="button-secondary"
+                      aria-expanded={previewing?.id === doc.id}
+                      onClick={() => setPreviewing(previewing?.id === doc.id ? null : doc)}
+                    >
+                      Xem trước<span className="visually-hidden"> {doc.name}</span>
+                    </button>
+                  )}
+                  <button type="button" className="button-secondary" onClick={() => download(doc)}>
+                    Tải xuống<span className="visually-hidden"> {doc.name}</span>
+                  </button>
+                </span>
+              </li>
+            ))}
           </ul>
         )}
+        {previewing && <DocumentPreview key={previewing.id} code={dossier.code} document={previewing} onClose={closePreview} />}
         {detail && detail.procedure.required_documents.length > 0 && (
           <>
             <h3>Thành phần hồ sơ theo quy định</h3>

@@ -4,14 +4,35 @@ import { ApiError, api, errorMessage } from "../api";
 import { getProcedure, getProcedures, proceduresOf } from "../catalogue";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
-import { DRAFT_TTL_DAYS, type Draft, deleteDraft, listDrafts, loadDraft, saveDraft } from "../drafts";
+import {
+  AUTOFILLED_KEY,
+  DRAFT_TTL_DAYS,
+  type DraftSummary,
+  deleteDraft,
+  forgetBrowserDrafts,
+  getDraft,
+  listDrafts,
+  newDraftId,
+  saveDraft,
+} from "../drafts";
 import { APPLICANT_DEFAULTS, type ApplicantValues, applicantFields } from "../eform/applicant";
 import { FieldInput, TableInput } from "../eform/Fields";
-import { emptyValues, FORM_PREFIX, fieldPath, type FormValues, inputId, mergeValues, type Row, type Scalar } from "../eform/model";
+import {
+  draftValues,
+  emptyValues,
+  FORM_PREFIX,
+  fieldPath,
+  type FormValues,
+  inputId,
+  isEmpty,
+  mergeValues,
+  type Row,
+  type Scalar,
+} from "../eform/model";
 import { conditionallyRequired, type FieldError, fieldProblem, toPayload, validateForm } from "../eform/validate";
 import { formatDateTime, formatDuration, formatMoney, todayVn } from "../format";
-import { href, navigate } from "../router";
-import type { DossierView, Procedure, ProcedureDetail } from "../types";
+import { href, navigate, useRoute } from "../router";
+import type { DossierView, EFormSchema, Procedure, ProcedureDetail } from "../types";
 
 const SEARCH_DELAY_MS = 300;
 
@@ -22,12 +43,20 @@ function matches(procedure: Procedure, words: string[]): boolean {
 
 /** Step 1 of desk intake: the officer's drafts, and the procedures this unit receives. */
 export function ProcedurePicker() {
-  const { unit, session } = useApp();
+  const { unit } = useApp();
   const [procedures, setProcedures] = useState<Procedure[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState("");
   const [applied, setApplied] = useState("");
-  const drafts = useMemo(() => listDrafts(session.sub, unit), [session.sub, unit]);
+  const [drafts, setDrafts] = useState<DraftSummary[]>([]);
+  const [draftError, setDraftError] = useState<string | null>(null);
+
+  useEffect(() => {
+    forgetBrowserDrafts();
+    listDrafts()
+      .then((all) => setDrafts(all.filter((d) => d.unit_code === unit && d.procedure_code)))
+      .catch((caught: unknown) => setDraftError(errorMessage(caught)));
+  }, [unit]);
 
   useEffect(() => {
     getProcedures()
@@ -50,19 +79,27 @@ export function ProcedurePicker() {
   return (
     <>
       <PageHeading title="Tiếp nhận hồ sơ trực tiếp">Tiếp nhận hồ sơ trực tiếp</PageHeading>
+      {draftError && <ErrorMessage>Không tải được bản nháp: {draftError}</ErrorMessage>}
       {drafts.length > 0 && (
         <section aria-labelledby="drafts-title" className="card">
           <h2 id="drafts-title">Bản nháp đang lưu</h2>
           <ul className="plain">
-            {drafts.map((draft) => (
-              <li key={draft.procedureCode}>
-                <a href={href(["tiep-nhan", draft.procedureCode])}>
-                  {draft.procedureName} — lưu lúc {formatDateTime(draft.savedAt)}
-                </a>
-              </li>
-            ))}
+            {drafts.map((draft) => {
+              const code = draft.procedure_code ?? "";
+              const name = procedures?.find((p) => p.code === code)?.name ?? `Thủ tục ${code}`;
+              return (
+                <li key={draft.id}>
+                  <a href={href(["tiep-nhan", code], { "ban-nhap": draft.id })}>
+                    {name}
+                    {draft.applicant ? ` — ${draft.applicant}` : ""} — lưu lúc {formatDateTime(draft.updated_at)}
+                  </a>
+                </li>
+              );
+            })}
           </ul>
-          <p className="hint">Bản nháp được lưu trên máy này trong {DRAFT_TTL_DAYS} ngày.</p>
+          <p className="hint">
+            Bản nháp được lưu trên hệ thống trong {DRAFT_TTL_DAYS} ngày kể từ lần lưu cuối, có thể tiếp tục trên máy khác.
+          </p>
         </section>
       )}
       <section aria-labelledby="procedures-title">
@@ -108,37 +145,97 @@ export function ProcedurePicker() {
   );
 }
 
-interface DraftData {
+interface Restored {
   applicant: ApplicantValues;
-  values: unknown;
+  values: FormValues;
+  autofilled: Set<string>;
+}
+
+/** A server draft read back into the form (what no longer fits the schema is dropped). */
+function restore(schema: EFormSchema | null, data: Record<string, unknown>): Restored {
+  const applicant: ApplicantValues = { ...APPLICANT_DEFAULTS };
+  for (const key of Object.keys(APPLICANT_DEFAULTS)) {
+    const value = data[key];
+    if (typeof value === "string") applicant[key] = value;
+  }
+  const marked = Array.isArray(data[AUTOFILLED_KEY]) ? (data[AUTOFILLED_KEY] as unknown[]) : [];
+  return {
+    applicant,
+    values: schema ? mergeValues(schema, data.DuLieuBieuMau) : {},
+    autofilled: new Set(marked.filter((p): p is string => typeof p === "string")),
+  };
+}
+
+function hasPopulationFields(schema: EFormSchema | null): boolean {
+  return Boolean(schema?.sections.some((s) => s.fields.some((f) => f.autofill_source?.startsWith("population."))));
+}
+
+interface AutofillAnswer {
+  values: Record<string, string>;
+  autofilled: string[];
+  source: string;
 }
 
 /** Step 2: the applicant and the procedure's eForm, checked here and by the API. */
 export function IntakeForm({ procedureCode }: { procedureCode: string }) {
-  const { unit, session, announce } = useApp();
+  const { unit, announce } = useApp();
+  const route = useRoute();
+  const requestedDraft = route.params.get("ban-nhap");
   const [detail, setDetail] = useState<ProcedureDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [applicant, setApplicant] = useState<ApplicantValues>(APPLICANT_DEFAULTS);
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [general, setGeneral] = useState<string | null>(null);
-  const [pendingDraft, setPendingDraft] = useState<Draft<DraftData> | null>(null);
+  const [pendingDraft, setPendingDraft] = useState<DraftSummary | null>(null);
+  const [draftId, setDraftId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [saving, setSaving] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [draftProblem, setDraftProblem] = useState<string | null>(null);
+  const [autofilled, setAutofilled] = useState<Set<string>>(new Set());
+  const [filling, setFilling] = useState(false);
+  const [fillResult, setFillResult] = useState<{ ok: boolean; text: string } | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    let live = true;
     setDetail(null);
     setLoadError(null);
+    setPendingDraft(null);
+    setDraftId(null);
+    setSavedAt(null);
+    setAutofilled(new Set());
+    setFillResult(null);
+    forgetBrowserDrafts();
     getProcedure(procedureCode)
-      .then((answer) => {
+      .then(async (answer) => {
+        if (!live) return;
         setDetail(answer);
         setValues(answer.eform ? emptyValues(answer.eform) : {});
         setApplicant(APPLICANT_DEFAULTS);
-        setPendingDraft(loadDraft<DraftData>(session.sub, unit, procedureCode));
+        if (requestedDraft) {
+          const draft = await getDraft(requestedDraft);
+          if (!live) return;
+          const back = restore(answer.eform, draft.data);
+          setApplicant(back.applicant);
+          setValues(back.values);
+          setAutofilled(back.autofilled);
+          setDraftId(draft.id);
+          setSavedAt(draft.updated_at);
+          announce(`Đã mở bản nháp lưu lúc ${formatDateTime(draft.updated_at)}.`);
+          return;
+        }
+        const mine = (await listDrafts()).filter((d) => d.procedure_code === procedureCode && d.unit_code === unit);
+        if (live) setPendingDraft(mine[0] ?? null);
       })
-      .catch((caught: unknown) => setLoadError(errorMessage(caught)));
-  }, [procedureCode, session.sub, unit]);
+      .catch((caught: unknown) => {
+        if (live) setLoadError(errorMessage(caught));
+      });
+    return () => {
+      live = false;
+    };
+  }, [procedureCode, unit, requestedDraft, announce]);
 
   const schema = detail?.eform ?? null;
   const requiredPaths = useMemo(() => (schema ? conditionallyRequired(schema, values) : new Set<string>()), [schema, values]);
@@ -204,7 +301,8 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     setGeneral(null);
     try {
       const view = await api<DossierView>("/v1/dossiers", { method: "POST", body });
-      deleteDraft(session.sub, unit, procedure.code);
+      // The draft has served its purpose; one left behind (network gone) expires on its own.
+      if (draftId) await deleteDraft(draftId).catch(() => undefined);
       const target = href(["ho-so", view.dossier.code]);
       navigate(target);
       announce(`Đã tiếp nhận hồ sơ ${view.dossier.code}. Ngày hẹn trả kết quả: ${formatDateTime(view.dossier.due_at) || "chưa có"}.`, target);
@@ -223,41 +321,131 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     }
   };
 
-  const save = () => {
-    const at = new Date().toISOString();
-    saveDraft<DraftData>(session.sub, unit, {
-      savedAt: at,
-      procedureCode: procedure.code,
-      procedureName: procedure.name,
-      eformCode: schema?.code ?? null,
-      eformVersion: schema?.version ?? null,
-      data: { applicant, values },
-    });
-    setSavedAt(at);
-    setPendingDraft(null);
-    announce(`Đã lưu nháp lúc ${formatDateTime(at)}.`);
+  const draftData = (): Record<string, unknown> => ({
+    ...applicant,
+    MaTTHC: procedure.code,
+    MaDonViTiepNhan: unit,
+    DuLieuBieuMau: draftValues(values),
+    [AUTOFILLED_KEY]: [...autofilled],
+  });
+
+  const save = async () => {
+    if (saving) return;
+    const id = draftId ?? newDraftId(procedure.code);
+    setSaving(true);
+    setDraftProblem(null);
+    try {
+      const saved = await saveDraft(id, draftData());
+      setDraftId(saved.id);
+      setSavedAt(saved.updated_at);
+      setPendingDraft(null);
+      announce(`Đã lưu nháp lúc ${formatDateTime(saved.updated_at)}. Có thể tiếp tục trên máy khác.`);
+    } catch (caught) {
+      setDraftProblem(`Chưa lưu được bản nháp: ${errorMessage(caught)}`);
+    } finally {
+      setSaving(false);
+    }
   };
 
-  const resume = (draft: Draft<DraftData>) => {
-    setApplicant({ ...APPLICANT_DEFAULTS, ...draft.data.applicant });
-    if (schema) setValues(mergeValues(schema, draft.data.values));
-    setPendingDraft(null);
-    setErrors([]);
-    setGeneral(null);
-    announce(`Đã khôi phục bản nháp lưu lúc ${formatDateTime(draft.savedAt)}.`);
-    window.setTimeout(() => document.getElementById(inputId("ChuHoSo"))?.focus(), 0);
+  const resume = async (summary: DraftSummary) => {
+    setDraftProblem(null);
+    try {
+      const draft = await getDraft(summary.id);
+      const back = restore(schema, draft.data);
+      setApplicant(back.applicant);
+      setValues(back.values);
+      setAutofilled(back.autofilled);
+      setDraftId(draft.id);
+      setSavedAt(draft.updated_at);
+      setPendingDraft(null);
+      setErrors([]);
+      setGeneral(null);
+      announce(`Đã khôi phục bản nháp lưu lúc ${formatDateTime(draft.updated_at)}.`);
+      window.setTimeout(() => document.getElementById(inputId("ChuHoSo"))?.focus(), 0);
+    } catch (caught) {
+      setDraftProblem(`Không mở được bản nháp: ${errorMessage(caught)}`);
+    }
   };
 
-  const discard = () => {
-    deleteDraft(session.sub, unit, procedure.code);
-    setPendingDraft(null);
-    announce("Đã xóa bản nháp.");
-    window.setTimeout(() => document.getElementById(inputId("LoaiDoiTuong"))?.focus(), 0);
+  const discard = async (summary: DraftSummary) => {
+    setDraftProblem(null);
+    try {
+      await deleteDraft(summary.id);
+      setPendingDraft(null);
+      announce("Đã xóa bản nháp.");
+      window.setTimeout(() => document.getElementById(inputId("LoaiDoiTuong"))?.focus(), 0);
+    } catch (caught) {
+      setDraftProblem(`Không xóa được bản nháp: ${errorMessage(caught)}`);
+    }
+  };
+
+  const dropCurrentDraft = async () => {
+    if (!draftId) return;
+    setDraftProblem(null);
+    try {
+      await deleteDraft(draftId);
+      setDraftId(null);
+      setSavedAt(null);
+      announce("Đã xóa bản nháp. Nội dung đang nhập vẫn còn trên màn hình.");
+    } catch (caught) {
+      setDraftProblem(`Không xóa được bản nháp: ${errorMessage(caught)}`);
+    }
+  };
+
+  const autofill = async () => {
+    if (filling) return;
+    const number = (applicant.SoGiayToChuHoSo ?? "").trim();
+    setFillResult(null);
+    if (!number) {
+      setFillResult({ ok: false, text: "Vui lòng nhập Số định danh cá nhân của chủ hồ sơ trước khi điền tự động." });
+      window.setTimeout(() => document.getElementById(inputId("SoGiayToChuHoSo"))?.focus(), 0);
+      return;
+    }
+    setFilling(true);
+    try {
+      const found = await api<AutofillAnswer>("/v1/autofill/citizens", {
+        method: "POST",
+        body: { so_dinh_danh: number, thu_tuc: procedure.code },
+      });
+      const filled = new Set(autofilled);
+      let kept = 0;
+      const next: FormValues = { ...values };
+      for (const [key, value] of Object.entries(found.values)) {
+        const [section, name] = key.split(".", 2);
+        const path = fieldPath(section, name);
+        const current = next[section]?.[name];
+        if (!isEmpty(current) && !filled.has(path) && current !== value) {
+          kept += 1;
+          continue;
+        }
+        next[section] = { ...next[section], [name]: value };
+        filled.add(path);
+      }
+      setValues(next);
+      setAutofilled(filled);
+      const count = Object.keys(found.values).length - kept;
+      const text =
+        count > 0
+          ? `Đã điền tự động ${count} trường từ CSDL quốc gia về dân cư; các trường này được đánh dấu “Tự động điền” và vẫn sửa được.` +
+            (kept ? ` Giữ nguyên ${kept} trường bạn đã nhập.` : "")
+          : "Công dân có trong CSDL quốc gia về dân cư nhưng không có trường nào của tờ khai được điền thêm.";
+      setFillResult({ ok: true, text });
+    } catch (caught) {
+      setFillResult({ ok: false, text: errorMessage(caught) });
+      if (caught instanceof ApiError && caught.code === "INVALID_PERSONAL_NUMBER") {
+        window.setTimeout(() => document.getElementById(inputId("SoGiayToChuHoSo"))?.focus(), 0);
+      }
+    } finally {
+      setFilling(false);
+    }
   };
 
   const setApplicantValue = (key: string, value: Scalar) => setApplicant((previous) => ({ ...previous, [key]: String(value) }));
-  const setFormValue = (section: string, key: string, value: Scalar | Row[]) =>
+  const setFormValue = (section: string, key: string, value: Scalar | Row[]) => {
     setValues((previous) => ({ ...previous, [section]: { ...previous[section], [key]: value } }));
+    const path = fieldPath(section, key);
+    if (autofilled.has(path)) setAutofilled((previous) => new Set([...previous].filter((p) => p !== path)));
+  };
 
   return (
     <>
@@ -269,18 +457,22 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
       {pendingDraft && (
         <div className="alert alert-info" role="region" aria-labelledby="draft-found">
           <p id="draft-found">
-            <strong>Có bản nháp lưu lúc {formatDateTime(pendingDraft.savedAt)}.</strong>
+            <strong>
+              Có bản nháp lưu lúc {formatDateTime(pendingDraft.updated_at)}
+              {pendingDraft.applicant ? ` (chủ hồ sơ ${pendingDraft.applicant})` : ""}.
+            </strong>
           </p>
           <p className="actions">
-            <button type="button" onClick={() => resume(pendingDraft)}>
+            <button type="button" onClick={() => void resume(pendingDraft)}>
               Tiếp tục bản nháp
             </button>
-            <button type="button" className="button-secondary" onClick={discard}>
+            <button type="button" className="button-secondary" onClick={() => void discard(pendingDraft)}>
               Xóa bản nháp
             </button>
           </p>
         </div>
       )}
+      {draftProblem && <ErrorMessage>{draftProblem}</ErrorMessage>}
 
       <section aria-labelledby="required-docs" className="card">
         <h2 id="required-docs">Thành phần hồ sơ cần kiểm tra</h2>
@@ -359,6 +551,25 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
           </div>
         </fieldset>
 
+        {schema && applicant.LoaiDoiTuong === "1" && hasPopulationFields(schema) && (
+          <div className="autofill-box" role="group" aria-labelledby="autofill-title">
+            <p id="autofill-title">
+              <strong>Điền tự động từ Cơ sở dữ liệu quốc gia về dân cư</strong>
+            </p>
+            <p className="hint" id="autofill-hint">
+              Tra cứu theo Số định danh cá nhân của chủ hồ sơ ở trên; thông tin được điền vào tờ khai, đánh dấu “Tự động điền” và
+              vẫn sửa được.
+            </p>
+            <p>
+              <button type="button" className="button-secondary" aria-describedby="autofill-hint" onClick={() => void autofill()}>
+                {filling ? "Đang tra cứu…" : "Điền tự động từ CSDL dân cư"}
+              </button>
+            </p>
+            <div role="status">{fillResult?.ok && <p>{fillResult.text}</p>}</div>
+            {fillResult && !fillResult.ok && <ErrorMessage>{fillResult.text}</ErrorMessage>}
+          </div>
+        )}
+
         {schema && (
           <>
             <h2 className="form-title">{schema.title}</h2>
@@ -395,6 +606,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
                         onChange={(next) => setFormValue(section.key, field.key, next)}
                         error={errorByPath[path]}
                         required={field.required || requiredPaths.has(path)}
+                        autofilled={autofilled.has(path)}
                       />
                     );
                   })}
@@ -408,13 +620,18 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
           <button type="submit" aria-disabled={busy || undefined}>
             {busy ? "Đang gửi…" : "Tiếp nhận hồ sơ"}
           </button>
-          <button type="button" className="button-secondary" onClick={save}>
-            Lưu nháp
+          <button type="button" className="button-secondary" onClick={() => void save()} aria-disabled={saving || undefined}>
+            {saving ? "Đang lưu nháp…" : "Lưu nháp"}
           </button>
           <button type="button" className="button-secondary" onClick={() => window.print()}>
             In tờ khai
           </button>
-          {savedAt && <span className="muted">Đã lưu nháp lúc {formatDateTime(savedAt)}.</span>}
+          {draftId && (
+            <button type="button" className="button-secondary" onClick={() => void dropCurrentDraft()}>
+              Xóa bản nháp
+            </button>
+          )}
+          {savedAt && <span className="muted">Bản nháp lưu lúc {formatDateTime(savedAt)}.</span>}
         </div>
       </form>
     </>

@@ -3,10 +3,11 @@ import { PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import { href, navigate } from "../router";
 import { STATUSES, statusLabel } from "../statuses";
+import { BatchSign, canSignBatch } from "./BatchSign";
 
 /** The unit's dossiers in one status, nearest deadline first. */
 export function Worklist({ status }: { status: number }) {
-  const { unit } = useApp();
+  const { unit, roles } = useApp();
   const title = `Hồ sơ “${statusLabel(status)}”`;
   return (
     <>
@@ -21,6 +22,7 @@ export function Worklist({ status }: { status: number }) {
           ))}
         </select>
       </form>
+      {status === 4 && canSignBatch(roles) && <BatchSign />}
       <DossierList
         path={`/v1/units/${encodeURIComponent(unit)}/worklist?status=${status}`}
         caption={`Danh sách hồ sơ ở trạng thái ${statusLabel(status)}, hạn gần nhất trước`}

@@ -1,0 +1,160 @@
+"""The dossier page in the browser — its result previewed in the page (PDF pages rendered as
+images with their text) and downloaded, where it stands on its process diagram, its deadlines
+with overdue shown, its sync state per destination — and a leader signing several dossiers in
+one go from the worklist, told the outcome of each. Every screen is checked with axe-core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from playwright.sync_api import Page, expect
+
+from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.dossier import Actor
+from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.services import dossiers as dossier_service
+from local.simulators.accounts import HCMC_UNIT
+from local.stack import LocalStack
+from tests.e2e.conftest import Officer
+from tests.e2e.web.conftest import OfficerSession
+
+SYNC_WAIT_S = 120
+
+
+def _ok(answer: requests.Response, status: int = 200) -> Any:
+    assert answer.status_code == status, answer.text
+    return answer.json()
+
+
+def _dvcqg(sync: dict[str, Any]) -> dict[str, Any]:
+    return next(d for d in sync["destinations"] if d["destination"] == "dvcqg")
+
+
+def awaiting_signature(stack: LocalStack, applicant: str) -> tuple[str, str]:
+    """A desk dossier carried (over the API) to the leader's step with its result drafted."""
+    desk, head, appraiser = (Officer(stack, r, HCMC_UNIT) for r in ("desk", "head", "appraiser"))
+    body = {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT, "ChuHoSo": applicant}
+    code = _ok(desk.post("/v1/dossiers", body), 201)["dossier"]["code"]
+    _ok(desk.act(code, "chuyen_phong"))
+    _ok(head.act(code, "phan_cong", assignee=appraiser.sub))
+    doc_id = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": "Đồng ý."}), 201)["id"]
+    _ok(appraiser.act(code, "trinh"))
+    _ok(head.act(code, "trinh_lanh_dao"))
+    return code, doc_id
+
+
+def test_preview_diagram_deadlines_and_sync_state_on_the_dossier_page(
+    stack: LocalStack, officers: Callable[..., OfficerSession], screenshot: Callable[[Page, str], None]
+) -> None:
+    code, _ = awaiting_signature(stack, "Hồ Thị Thanh Xuân")
+    # a second dossier, its deadlines two days ago (recorded through the services, audited like any change)
+    late = _ok(Officer(stack, "desk", HCMC_UNIT).post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT}),
+               201)["dossier"]["code"]  # fmt: skip
+    past = dt.datetime.now(VN_TZ).replace(microsecond=0) - dt.timedelta(days=2)
+    dossier_service.record(late, actor=Actor(sub="e2e", name="Kiểm thử e2e", role="desk", unit_code=HCMC_UNIT),
+                           action="e2e_backdate", label="Lùi hạn xử lý (kiểm thử)",
+                           change=lambda d: {"due_at": past, "step_due_at": past})  # fmt: skip
+    leader = officers("leader")
+    page = leader.page
+
+    # deadlines: the dossier's and the step's, both overdue, said in words (not by colour alone)
+    leader.open(f"ho-so/{late}")
+    expect(leader.heading()).to_have_text(f"Hồ sơ {late}")
+    state = page.get_by_role("region", name="Tình trạng xử lý")
+    expect(state).to_contain_text(f"{past:%d/%m/%Y}")
+    expect(state).to_contain_text("(quá hạn)")
+    expect(state).to_contain_text("(bước đã quá hạn)")
+
+    leader.open(f"ho-so/{code}")
+    expect(leader.heading()).to_have_text(f"Hồ sơ {code}")
+    expect(page.get_by_role("region", name="Tình trạng xử lý")).not_to_contain_text("quá hạn")
+
+    # the process diagram of the dossier's version, its current step named in text
+    process = page.get_by_role("region", name="Vị trí trên quy trình xử lý")
+    expect(process).to_contain_text("Hồ sơ đang ở bước")
+    expect(process.locator("figure.process-diagram")).to_be_visible()
+    expect(process.locator("figure.process-diagram")).to_contain_text("Hồ sơ đang ở bước")
+
+    leader.check("Hồ sơ: quy trình, hạn xử lý")
+
+    # the result previewed in the page: a PDF page as an image, its text for screen readers
+    documents = page.get_by_role("region", name="Tài liệu")
+    show = documents.get_by_role("button", name=re.compile("^Xem trước "))
+    show.click()
+    expect(show).to_have_attribute("aria-expanded", "true")
+    preview = page.get_by_role("region", name=re.compile("^Xem trước: "))
+    expect(preview.get_by_role("heading", level=3)).to_be_focused()
+    first = preview.get_by_role("img", name=re.compile(r"^Trang 1\x2f\d+ của "))
+    expect(first).to_be_visible()
+    assert first.evaluate("(img) => img.complete && img.naturalWidth > 300"), "the page was drawn"
+    preview.get_by_text("Văn bản của trang 1").click()
+    expect(preview).to_contain_text(code)
+    leader.check("Hồ sơ: xem trước văn bản kết quả")
+    screenshot(page, "ho-so-xem-truoc")
+
+    # the download fallback: the five-minute link, downloaded by the browser
+    with page.expect_download() as started:
+        preview.get_by_role("button", name="Tải xuống").click()
+    assert started.value.suggested_filename.endswith(".pdf")
+    preview.get_by_role("button", name="Đóng xem trước").click()
+    expect(preview).to_have_count(0)
+    expect(show).to_be_focused()
+
+    # sync state per destination, as the API has it once the consumers caught up with every step
+    api = Officer(stack, "leader", HCMC_UNIT)
+    deadline = time.monotonic() + SYNC_WAIT_S
+    while _dvcqg(state := _ok(api.get(f"/v1/dossiers/{code}/sync")))["state"] != "synced":
+        assert time.monotonic() < deadline, f"DVCQG never got every step: {state}"
+        time.sleep(1)
+    sync = page.get_by_role("region", name="Đồng bộ với các hệ thống")
+    sync.get_by_role("button", name="Cập nhật tình trạng đồng bộ").click()
+    rows = sync.get_by_role("row")
+    expect(rows.filter(has_text="Hệ thống điều phối")).to_have_count(1)
+    expect(rows.filter(has_text="Hệ thống thông tin giải quyết TTHC cấp tỉnh")).to_have_count(1)
+    dvcqg = rows.filter(has_text="Cổng Dịch vụ công quốc gia")
+    expect(dvcqg).to_contain_text("Đã đồng bộ đủ")
+    expect(dvcqg).to_contain_text(f"{state['seq']}/{state['seq']}")
+    leader.check("Hồ sơ: đồng bộ")
+
+
+def test_a_leader_signs_several_dossiers_in_one_go(
+    stack: LocalStack, officers: Callable[..., OfficerSession], screenshot: Callable[[Page, str], None]
+) -> None:
+    first, second, signed_before = (awaiting_signature(stack, name)
+                                    for name in ("Vũ Văn Hùng", "Đặng Thị Mỹ Linh", "Lý Quốc Bảo"))  # fmt: skip
+    leader_api = Officer(stack, "leader", HCMC_UNIT)
+    _ok(leader_api.post(f"/v1/dossiers/{signed_before[0]}/documents/{signed_before[1]}/sign", {}))
+
+    leader = officers("leader")
+    page = leader.page
+    page.get_by_role("link", name="Ký số nhiều hồ sơ chờ ký").click()
+    batch = page.get_by_role("region", name="Ký số nhiều hồ sơ")
+    for code, _ in (first, second, signed_before):
+        expect(batch.get_by_role("link", name=code)).to_be_visible()
+    leader.check("Ký số nhiều hồ sơ")
+    for code, _ in (first, second, signed_before):
+        batch.get_by_label(f"Chọn hồ sơ {code}").check()
+    batch.get_by_label("Lý do ký (không bắt buộc)").fill("Phê duyệt kết quả giải quyết")
+    batch.get_by_role("button", name="Ký số 3 hồ sơ đã chọn").click()
+
+    outcome = batch.get_by_role("heading", name="Kết quả ký số: 2 hồ sơ đã ký, 1 hồ sơ không ký được")
+    expect(outcome).to_be_focused()
+    results = batch.get_by_role("listitem")
+    for code, _ in (first, second):
+        expect(results.filter(has_text=code)).to_contain_text("Đã ký số thành công.")
+    expect(results.filter(has_text=signed_before[0])).to_contain_text("Không ký được — Bạn đã ký văn bản này.")
+    expect(page.get_by_role("status").filter(has_text="Ký số hàng loạt")).to_contain_text("2 hồ sơ đã ký")
+    # the signed ones leave the list; the one that failed stays selected
+    expect(batch.get_by_label(f"Chọn hồ sơ {first[0]}")).to_have_count(0)
+    expect(batch.get_by_label(f"Chọn hồ sơ {signed_before[0]}")).to_be_checked()
+    leader.check("Ký số nhiều hồ sơ: kết quả")
+    screenshot(page, "ky-so-nhieu-ho-so")
+
+    for code, _ in (first, second):
+        events = _ok(leader_api.get(f"/v1/dossiers/{code}"))["events"]
+        assert [e["note"] for e in events if e["action"] == "sign_result"] == ["Phê duyệt kết quả giải quyết"]
