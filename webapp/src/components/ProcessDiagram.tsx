@@ -413,7 +413,13 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
         {process.version ? <span style={{ fontWeight: 400, color: MUTED }}> — phiên bản {process.version}</span> : null}
       </figcaption>
       <Legend current={!!current} visited={visited.length > 0} />
-      <div style={{ overflowX: "auto", border: "1px solid #8a939e", borderRadius: 4, background: "#fafbfc" }}>
+      {/* Focusable so that keyboard users can scroll a diagram wider than the screen. */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label={`${heading}: sơ đồ, cuộn ngang bằng phím mũi tên nếu cần`}
+        style={{ overflowX: "auto", border: "1px solid #8a939e", borderRadius: 4, background: "#fafbfc" }}
+      >
         <svg
           role="img"
           aria-labelledby={`${base}-title`}
@@ -421,7 +427,8 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
           width={layout.width}
           height={layout.height}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
-          style={{ display: "block", margin: "0 auto", fontFamily: "inherit" }}
+          // Shrinks to the screen down to 70 % of its drawn size; narrower screens scroll.
+          style={{ display: "block", margin: "0 auto", fontFamily: "inherit", width: "100%", minWidth: layout.width * 0.7, maxWidth: layout.width, height: "auto" }}
         >
           <title id={`${base}-title`}>{`Sơ đồ quy trình ${process.name}`}</title>
           <desc id={`${base}-desc`}>{summary}</desc>
@@ -435,7 +442,8 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
               </marker>
             ))}
           </defs>
-          {layout.edges.map((edge) => {
+          {/* Arrows with errors are drawn last, so nothing hides them. */}
+          {[...layout.edges].sort((a, b) => edgeNumbers(a).length - edgeNumbers(b).length).map((edge) => {
             const numbers = edgeNumbers(edge);
             const bad = numbers.length > 0;
             const label = edge.actions.map((a) => a.label).join(" / ");

@@ -1,0 +1,111 @@
+// Administration (FR-1…4, 7, 9): procedures, processes with their diagram, officers and roles,
+// units, the working-day calendar, integration clients. The ministry's administrator sees every
+// section; a province's administrator manages the officers and units of their province and reads
+// processes and the calendar.
+
+import { PageHeading } from "../components/Page";
+import { useApp } from "../context";
+import { href } from "../router";
+import type { Role } from "../types";
+import { CalendarScreen } from "./Calendar";
+import { ClientsScreen } from "./Clients";
+import { OfficersScreen } from "./Officers";
+import { ProceduresScreen } from "./Procedures";
+import { ProcessesScreen } from "./Processes";
+import { UnitsScreen } from "./Units";
+
+export function canAdminister(roles: Role[]): boolean {
+  return roles.includes("admin") || roles.includes("province_admin");
+}
+
+interface Section {
+  slug: string;
+  label: string;
+  description: string;
+  ministryOnly: boolean;
+}
+
+const SECTIONS: Section[] = [
+  { slug: "thu-tuc", label: "Thủ tục hành chính", description: "Giấy tờ phải nộp, phí và lệ phí, thời hạn giải quyết, quy trình áp dụng.", ministryOnly: true },
+  { slug: "quy-trinh", label: "Quy trình và sơ đồ", description: "Thiết kế quy trình trên sơ đồ, kiểm tra lỗi và ban hành phiên bản mới.", ministryOnly: false },
+  { slug: "can-bo", label: "Cán bộ và vai trò", description: "Tài khoản cán bộ (đăng nhập VNeID) và vai trò tại từng đơn vị.", ministryOnly: false },
+  { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
+  { slug: "lich", label: "Lịch làm việc", description: "Ngày nghỉ lễ theo luật, ngày nghỉ bổ sung và ngày làm bù.", ministryOnly: false },
+  { slug: "tich-hop", label: "Hệ thống tích hợp", description: "Phần mềm chuyên ngành, cơ quan liên thông: phạm vi thủ tục và khóa truy cập.", ministryOnly: true },
+];
+
+export function AdminScreen({ path, params }: { path: string[]; params: URLSearchParams }) {
+  const { me } = useApp();
+  const allRoles = new Set(me.profile.assignments.map((a) => a.role));
+  const ministry = allRoles.has("admin");
+  const sections = SECTIONS.filter((s) => ministry || !s.ministryOnly);
+  const [section, ...rest] = path;
+  const current = sections.find((s) => s.slug === section);
+
+  return (
+    <div className="admin">
+      <nav aria-label="Các mục quản trị" className="admin-nav">
+        <ul style={{ display: "flex", flexWrap: "wrap", gap: "0.25rem 1rem", listStyle: "none", padding: 0, margin: "0 0 0.75rem" }}>
+          <li>
+            <a href={href(["quan-tri"])} aria-current={!current ? "page" : undefined} style={!current ? { fontWeight: 700 } : undefined}>
+              Tổng quan
+            </a>
+          </li>
+          {sections.map((s) => (
+            <li key={s.slug}>
+              <a href={href(["quan-tri", s.slug])} aria-current={current?.slug === s.slug ? "page" : undefined} style={current?.slug === s.slug ? { fontWeight: 700 } : undefined}>
+                {s.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current ? <SectionScreen slug={current.slug} rest={rest} params={params} ministry={ministry} /> : <Overview sections={sections} ministry={ministry} province={me.profile.province_code} unknown={section} />}
+    </div>
+  );
+}
+
+function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: string[]; params: URLSearchParams; ministry: boolean }) {
+  switch (slug) {
+    case "thu-tuc":
+      return <ProceduresScreen rest={rest} />;
+    case "quy-trinh":
+      return <ProcessesScreen rest={rest} params={params} ministry={ministry} />;
+    case "can-bo":
+      return <OfficersScreen rest={rest} params={params} ministry={ministry} />;
+    case "don-vi":
+      return <UnitsScreen rest={rest} ministry={ministry} />;
+    case "lich":
+      return <CalendarScreen params={params} ministry={ministry} />;
+    default:
+      return <ClientsScreen />;
+  }
+}
+
+function Overview({ sections, ministry, province, unknown }: { sections: Section[]; ministry: boolean; province: string; unknown?: string }) {
+  return (
+    <>
+      <PageHeading title="Quản trị">Quản trị hệ thống</PageHeading>
+      {unknown ? (
+        <p className="alert alert-info" role="status">
+          Không có mục quản trị “{unknown}”. Vui lòng chọn một mục dưới đây.
+        </p>
+      ) : null}
+      <p className="lead">
+        {ministry
+          ? "Bạn là quản trị cấp bộ: quản lý danh mục, quy trình và tài khoản trên toàn hệ thống."
+          : `Bạn là quản trị cấp tỉnh (mã tỉnh ${province}): chỉ quản lý cán bộ và đơn vị của tỉnh mình.`}
+      </p>
+      <ul className="procedure-list">
+        {sections.map((s) => (
+          <li key={s.slug}>
+            <a href={href(["quan-tri", s.slug])}>{s.label}</a>
+            <p className="muted" style={{ margin: "0.1rem 0 0.5rem" }}>
+              {s.description}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
