@@ -16,7 +16,11 @@ unpatched server, so a moto upgrade that fixes them shows up as a failing "still
    deep-copies tables while other threads write them ("dictionary changed size during
    iteration" → 500). DynamoDB itself serialises conflicting writes; the patch serialises
    every DynamoDB request in the moto server with one lock, which keeps moto's answers right
-   (found by the 500-concurrent-intakes test, tests/e2e/test_concurrency.py).
+   (found by the 500-concurrent-intakes test, tests/e2e/test_concurrency.py). DynamoDB Streams
+   requests take the same lock: a stream reader must never see the records of a transaction
+   still running — when that transaction is cancelled its records are removed and the next
+   commit reuses their sequence numbers, which a reader already past them would skip (a
+   dossier's outbox record silently never relayed; found by the same test).
 4. ``TransactWriteItems`` deep-copies every table it touches, once per item, to roll back on
    failure: each transaction costs O(table size), so the local stack slows down as dossiers
    accumulate (and cost-per-page benchmarks would measure moto, not hoso). The patch snapshots
@@ -110,15 +114,16 @@ _dynamodb_lock = threading.RLock()
 
 def _patch_dynamodb_thread_safety() -> None:
     from moto.dynamodb.responses import DynamoHandler
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
-    original = DynamoHandler.call_action
+    for handler in (DynamoHandler, DynamoDBStreamsHandler):
+        original = handler.call_action
 
-    @wraps(original)
-    def call_action(self: Any) -> Any:
-        with _dynamodb_lock:
-            return original(self)
+        def call_action(self: Any, _original: Any = original) -> Any:
+            with _dynamodb_lock:
+                return _original(self)
 
-    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+        handler.call_action = wraps(original)(call_action)  # type: ignore[method-assign]
 
 
 def _patch_transaction_rollback() -> None:

@@ -120,7 +120,7 @@ def test_result_is_signed_verified_and_delivered_by_post(stack: LocalStack) -> N
 
 
 def _dvcqg_record(stack: LocalStack, code: str, done: Callable[[dict[str, Any]], bool],
-                  timeout_s: float = 60) -> dict[str, Any]:
+                  timeout_s: float = 120) -> dict[str, Any]:
     """What the DVCQG simulator holds for the dossier once ``done`` (the sync is asynchronous)."""
     deadline = time.monotonic() + timeout_s
     entry: dict[str, Any] = {}

@@ -138,6 +138,48 @@ def test_dynamodb_requests_are_served_one_at_a_time(moto_url: str, monkeypatch: 
     assert peak == 1
 
 
+def test_stream_reads_wait_for_running_dynamodb_requests(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stream reader must not see a transaction's records before it ends: a cancelled one's are
+    removed and their sequence numbers reused by the next commit, which the reader would skip."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    session = boto3.session.Session()
+    ddb = session.client("dynamodb", endpoint_url=moto_url, region_name="ap-southeast-1")
+    streams = session.client("dynamodbstreams", endpoint_url=moto_url, region_name="ap-southeast-1")
+    table, stream_arn = _table_with_stream(ddb)
+    [shard] = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    writing, overlaps = threading.Event(), []
+    slow_write, read = DynamoDBBackend.transact_write_items, DynamoDBStreamsBackend.get_records
+
+    def write(self: Any, items: Any) -> Any:
+        writing.set()
+        try:
+            time.sleep(0.3)
+            return slow_write(self, items)
+        finally:
+            writing.clear()
+
+    def observed_read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        overlaps.append(writing.is_set())
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", write)
+    monkeypatch.setattr(DynamoDBStreamsBackend, "get_records", observed_read)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        written = pool.submit(lambda: ddb.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": "A"}, "sk": {"S": "1"}}}}]))
+        assert writing.wait(5)
+        records = pool.submit(lambda: streams.get_records(ShardIterator=iterator)["Records"]).result()
+        written.result()
+
+    assert overlaps == [False]
+    assert [r["eventName"] for r in records] == ["INSERT"]
+
+
 def _table_with_stream(ddb: Any) -> tuple[str, str]:
     table = f"hoso-fx-tx-{uuid.uuid4().hex[:8]}"
     answer = ddb.create_table(
