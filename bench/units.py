@@ -129,9 +129,9 @@ class _Writes:
         old = None if create else self.images.get(key)
         size = max(item_size(item), item_size(old))
         self.units.add_write(f"{table} {operation}", _write_units(size) * (2 if transactional else 1))
-        if old is None and not create and self.gsi.get(table):
+        indexes = [h for h, r in self.gsi.get(table, []) if h in item and (not r or r in item)]
+        if old is None and not create and indexes:
             self.units.bounded += 1
-            indexes = [h for h, r in self.gsi[table] if h in item and (not r or r in item)]
             self.units.add_write(f"{table} GSI", 2 * _write_units(item_size(item)) * len(indexes))
         else:
             self.units.add_write(f"{table} GSI", self._index_writes(table, old, item))
