@@ -95,6 +95,7 @@ def test_preview_diagram_deadlines_and_sync_state_on_the_dossier_page(
     preview.get_by_text("Văn bản của trang 1").click()
     expect(preview).to_contain_text(code)
     leader.check("Hồ sơ: xem trước văn bản kết quả")
+    preview.evaluate("(el) => el.scrollIntoView({block: 'start'})")
     screenshot(page, "ho-so-xem-truoc")
 
     # the download fallback: the five-minute link, downloaded by the browser
