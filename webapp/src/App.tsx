@@ -1,5 +1,6 @@
 import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 
+import { AdminScreen, canAdminister } from "./admin/AdminScreen";
 import { api, configureApi, errorMessage } from "./api";
 import { beginLogin, completeLogin, currentSession, forgetSession, LoginError, logout, type Session } from "./auth";
 import { ErrorMessage, Loading, PageHeading } from "./components/Page";
@@ -11,6 +12,7 @@ import { IntakeForm, ProcedurePicker } from "./pages/Intake";
 import { Receipt } from "./pages/Receipt";
 import { Search } from "./pages/Search";
 import { Assigned, Worklist } from "./pages/Worklist";
+import { canSeeReports, ReportsScreen } from "./reports/ReportsScreen";
 import { href, type Route, useRoute } from "./router";
 import { PROCESSING_ROLES } from "./statuses";
 import type { Me, Role, Unit } from "./types";
@@ -193,12 +195,16 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
   const myUnits = [...new Set(state.me.profile.assignments.map((a) => a.unit_code))];
   const isDesk = state.roles.includes("desk");
   const processing = state.roles.some((r) => PROCESSING_ROLES.includes(r));
+  const reports = canSeeReports(state.roles);
+  const admin = canAdminister(state.roles);
   const section = route.path[0] ?? "";
   const nav: { to: string; label: string; active: boolean; show: boolean }[] = [
     { to: href([]), label: "Việc cần làm", active: section === "" || section === "danh-sach", show: processing },
     { to: href(["cua-toi"]), label: "Hồ sơ được giao", active: section === "cua-toi", show: processing },
     { to: href(["tim-kiem"]), label: "Tìm kiếm", active: section === "tim-kiem", show: processing },
     { to: href(["tiep-nhan"]), label: "Tiếp nhận hồ sơ", active: section === "tiep-nhan", show: isDesk },
+    { to: href(["bao-cao"]), label: "Báo cáo, thống kê", active: section === "bao-cao", show: reports },
+    { to: href(["quan-tri"]), label: "Quản trị", active: section === "quan-tri", show: admin },
   ];
 
   return (
@@ -256,7 +262,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
         <div role="status" className={flash ? "flash" : "flash flash-empty"}>
           {flash?.text}
         </div>
-        <Screen route={route} processing={processing} isDesk={isDesk} />
+        <Screen route={route} processing={processing} isDesk={isDesk} reports={reports} admin={admin} />
       </main>
       <footer className="site-footer">
         <p>hoso — Hệ thống thông tin giải quyết thủ tục hành chính cấp bộ. Giờ Việt Nam (GMT+7).</p>
@@ -265,8 +271,20 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
   );
 }
 
-function Screen({ route, processing, isDesk }: { route: Route; processing: boolean; isDesk: boolean }) {
+interface ScreenProps {
+  route: Route;
+  processing: boolean;
+  isDesk: boolean;
+  reports: boolean;
+  admin: boolean;
+}
+
+function Screen({ route, processing, isDesk, reports, admin }: ScreenProps) {
   const [first, second, third] = route.path;
+  if (first === "quan-tri" && admin) return <AdminScreen path={route.path.slice(1)} params={route.params} />;
+  if (first === "bao-cao" && reports) return <ReportsScreen path={route.path.slice(1)} params={route.params} />;
+  if (!processing && !first && admin) return <AdminScreen path={[]} params={route.params} />;
+  if (!processing && !first && reports) return <ReportsScreen path={[]} params={route.params} />;
   if (!processing) {
     return (
       <>
