@@ -88,7 +88,8 @@ def publish_process() -> Any:
        summary="Một quy trình: phiên bản mới nhất, hoặc phiên bản ?version=N", access=Access.ADMIN,
        tags=TAGS, responses={200: ProcessDefinition}, errors=(400, 404))
 def get_process(code: str) -> Any:
-    found = catalogue.get_process(code, _int_query("version", 1, 9999))
+    params = _params()
+    found = catalogue.get_process(code, _int_param(params.get("version"), "version", 1, 9999))
     if found is None:
         raise not_found("Không tìm thấy quy trình.")
     return json_response(200, found.model_dump(mode="json"))
@@ -184,12 +185,11 @@ def put_calendar_day(day: str) -> Any:
     return json_response(200, override.model_dump(mode="json"))
 
 
-def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+def _params() -> dict[str, str]:
+    return bp.current_request.query_params or {}
 
 
-def _int_query(name: str, low: int, high: int) -> int | None:
-    raw = _query(name)
+def _int_param(raw: str | None, name: str, low: int, high: int) -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
@@ -210,7 +210,8 @@ class OfficerList(BaseModel):
        access=Access.ADMIN, tags=TAGS, responses={200: OfficerList}, errors=(400, 403))
 def list_officers() -> Any:
     principal = current_principal()
-    unit_code, province = _query("unit"), _query("province")
+    params = _params()
+    unit_code, province = params.get("unit"), params.get("province")
     if province is not None and not (province == "" or (len(province) == 2 and province.isdigit())):
         raise bad_request("Mã tỉnh gồm 2 chữ số.", "INVALID_QUERY")
     if unit_code is not None:
@@ -310,7 +311,8 @@ class CalendarYear(BaseModel):
        summary="Lịch làm việc của một năm: ngày nghỉ theo luật và các ngày điều chỉnh (nghỉ bổ sung, làm bù)",
        access=Access.ADMIN, tags=TAGS, responses={200: CalendarYear}, errors=(400,))
 def calendar_year() -> Any:
-    year = _int_query("year", 2000, 2100) or now().year
+    params = _params()
+    year = _int_param(params.get("year"), "year", 2000, 2100) or now().year
     statutory = holidays.country_holidays("VN", language="vi", years=year)
     answer = CalendarYear(
         year=year,
