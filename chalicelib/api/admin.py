@@ -206,7 +206,8 @@ class OfficerList(BaseModel):
 
 
 @route(bp, "/v1/admin/officers", "GET",
-       summary="Danh sách cán bộ và vai trò (theo tỉnh hoặc đơn vị; quản trị cấp tỉnh chỉ xem tỉnh mình)",
+       summary="Danh sách cán bộ và vai trò; tham số province (2 số, rỗng: cấp bộ) hoặc unit (mã đơn vị); quản trị "
+               "cấp tỉnh chỉ xem tỉnh mình",
        access=Access.ADMIN, tags=TAGS, responses={200: OfficerList}, errors=(400, 403))
 def list_officers() -> Any:
     principal = current_principal()
@@ -308,7 +309,8 @@ class CalendarYear(BaseModel):
 
 
 @route(bp, "/v1/admin/calendar", "GET",
-       summary="Lịch làm việc của một năm: ngày nghỉ theo luật và các ngày điều chỉnh (nghỉ bổ sung, làm bù)",
+       summary="Lịch làm việc của năm ?year=YYYY (mặc định năm nay): ngày nghỉ theo luật và các ngày điều chỉnh "
+               "(nghỉ bổ sung, làm bù)",
        access=Access.ADMIN, tags=TAGS, responses={200: CalendarYear}, errors=(400,))
 def calendar_year() -> Any:
     params = _params()
