@@ -1,7 +1,8 @@
 """The dossier page in the browser — its result previewed in the page (PDF pages rendered as
 images with their text) and downloaded, where it stands on its process diagram, its deadlines
 with overdue shown, its sync state per destination — and a leader signing several dossiers in
-one go from the worklist, told the outcome of each. Every screen is checked with axe-core."""
+one go from the worklist, told the outcome of each — both with the keyboard. Every screen is
+checked with axe-core, the dossier page on a phone too."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer
 from tests.e2e.web.conftest import OfficerSession
+from tests.e2e.web.keyboard import press, tick, type_into
 
 SYNC_WAIT_S = 120
 
@@ -85,7 +87,7 @@ def test_preview_diagram_deadlines_and_sync_state_on_the_dossier_page(
     # the result previewed in the page: a PDF page as an image, its text for screen readers
     documents = page.get_by_role("region", name="Tài liệu")
     show = documents.get_by_role("button", name=re.compile("^Xem trước "))
-    show.click()
+    press(page, show)
     expect(show).to_have_attribute("aria-expanded", "true")
     preview = page.get_by_role("region", name=re.compile("^Xem trước: "))
     expect(preview.get_by_role("heading", level=3)).to_be_focused()
@@ -102,9 +104,16 @@ def test_preview_diagram_deadlines_and_sync_state_on_the_dossier_page(
     with page.expect_download() as started:
         preview.get_by_role("button", name="Tải xuống").click()
     assert started.value.suggested_filename.endswith(".pdf")
-    preview.get_by_role("button", name="Đóng xem trước").click()
+    press(page, preview.get_by_role("button", name="Đóng xem trước"))
     expect(preview).to_have_count(0)
     expect(show).to_be_focused()
+
+    # on a phone: nothing scrolls sideways but the diagram's own (focusable) scroll region
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the dossier page scrolls sideways on a phone ({overflow}px)"
+    leader.check("Hồ sơ trên điện thoại")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # sync state per destination, as the API has it once the consumers caught up with every step
     api = Officer(stack, "leader", HCMC_UNIT)
@@ -138,10 +147,11 @@ def test_a_leader_signs_several_dossiers_in_one_go(
     for code, _ in (first, second, signed_before):
         expect(batch.get_by_role("link", name=code)).to_be_visible()
     leader.check("Ký số nhiều hồ sơ")
+    # with the keyboard alone: tick, type the reason, sign
     for code, _ in (first, second, signed_before):
-        batch.get_by_label(f"Chọn hồ sơ {code}").check()
-    batch.get_by_label("Lý do ký (không bắt buộc)").fill("Phê duyệt kết quả giải quyết")
-    batch.get_by_role("button", name="Ký số 3 hồ sơ đã chọn").click()
+        tick(page, batch.get_by_label(f"Chọn hồ sơ {code}"))
+    type_into(page, batch.get_by_label("Lý do ký (không bắt buộc)"), "Phê duyệt kết quả giải quyết")
+    press(page, batch.get_by_role("button", name="Ký số 3 hồ sơ đã chọn"))
 
     outcome = batch.get_by_role("heading", name="Kết quả ký số: 2 hồ sơ đã ký, 1 hồ sơ không ký được")
     expect(outcome).to_be_focused()
