@@ -1,7 +1,8 @@
 """Reports, statistics and the executive dashboard (FR-23…25, 27): a unit's report for its heads
-and leaders, a province's roll-up for administrators, exports (.xlsx, .docx, .pdf) and each
-officer's saved report templates. Figures come from the aggregates kept in every dossier
-transaction (``chalicelib.reports``), never from reading dossiers."""
+and leaders, a province's roll-up for administrators, exports (.xlsx, .docx, .pdf), each officer's
+saved report templates, and the public periodic figures of a province (no login). Figures come
+from the aggregates kept in every dossier transaction (``chalicelib.reports``), never from
+reading dossiers."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
+from chalicelib.documents import lookup
 from chalicelib.errors import HosoError, not_found
 from chalicelib.reports import exports, service, store
+from chalicelib.reports.aggregates import month_of
 from chalicelib.reports.report import Report, ReportQuery
 from chalicelib.services.dossiers import now
 
@@ -152,3 +155,21 @@ def delete_report_template(template_id: str) -> Any:
     if not _TEMPLATE_ID.match(template_id) or not store.delete_template(current_principal().sub, template_id):
         raise _template_not_found()
     return Response(body="", status_code=204)
+
+
+# --- public periodic figures (FR-23.3, FR-27.2) ----------------------------------------------
+
+
+@route(bp, "/v1/public/statistics/{province_code}", "GET",
+       summary="Công khai tình hình giải quyết hồ sơ theo kỳ của các đơn vị một tỉnh (00: cấp bộ): đã tiếp nhận, "
+               "đang giải quyết, đã giải quyết trước hạn, đúng hạn, quá hạn; tham số from, to (YYYY-MM, tối đa 12 "
+               "tháng; mặc định tháng này)",
+       access=Access.PUBLIC, tags=("Tra cứu công khai",), responses={200: service.PublicStatistics},
+       errors=(404, 422, 429))
+def public_statistics(province_code: str) -> Any:
+    request = bp.current_request
+    lookup.enforce_limit(request.context)
+    params = request.query_params or {}
+    current = month_of(now())
+    answer = service.public_statistics(province_code, params.get("from") or current, params.get("to") or current, now())
+    return json_response(200, answer.model_dump(mode="json"), {"Cache-Control": "public, max-age=300"})

@@ -6,6 +6,10 @@ Who sees what:
   ministry administrator for any province, a province administrator for their own; ``00`` is
   the ministry-level units' roll-up (ministry administrator only).
 
+Anyone may read a province's public figures (FR-23.3, FR-27.2: received, resolved early / on
+time / late, in progress, per unit; at most :data:`PUBLIC_MAX_MONTHS` months) — no officer, no
+personal data.
+
 A report reads one Query per month of the period (``store.read_unit`` / ``read_province``) and
 the catalogue's names (cached); it never reads dossiers.
 """
@@ -16,19 +20,31 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pydantic import BaseModel, Field
+
 from chalicelib.auth import Principal, require_province
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, invalid, not_found
 from chalicelib.reports import store
 from chalicelib.reports.aggregates import MINISTRY_PROVINCE
-from chalicelib.reports.report import GROUP_LABELS, Names, PeriodError, Report, ReportQuery, figures, months
+from chalicelib.reports.report import (
+    GROUP_LABELS,
+    Figures,
+    Names,
+    PeriodError,
+    Report,
+    ReportQuery,
+    figures,
+    months,
+)
 from chalicelib.store import catalogue
 
 REPORT_ROLES = (Role.HEAD, Role.LEADER)
 ADMIN_ROLES = (Role.ADMIN, Role.PROVINCE_ADMIN)
 ALL_ROLES = (*REPORT_ROLES, *ADMIN_ROLES)
 _PROVINCE = re.compile(r"^\d{2}$")
+PUBLIC_MAX_MONTHS = 12
 
 
 def province_label(code: str) -> str:
@@ -106,4 +122,49 @@ def build(scope: Scope, query: ReportQuery, now: dt.datetime) -> Report:
         title=f"Báo cáo tình hình giải quyết thủ tục hành chính {span}",
         scope=scope.kind, scope_code=scope.code, scope_name=scope.name, query=query, months=period,
         group_label=GROUP_LABELS[query.group], total=total, rows=rows, generated_at=now,
+    )
+
+
+class PublicFigures(BaseModel):
+    code: str = Field(description="Mã đơn vị (hoặc mã tỉnh cho dòng tổng)")
+    name: str
+    received: int = Field(description="Số hồ sơ đã tiếp nhận")
+    in_progress: int = Field(description="Đang giải quyết")
+    resolved: int = Field(description="Đã giải quyết")
+    early: int = Field(description="Trước hạn")
+    on_time: int = Field(description="Đúng hạn")
+    late: int = Field(description="Quá hạn")
+    on_time_rate: float | None = Field(description="Tỷ lệ giải quyết trước hạn và đúng hạn, %")
+
+
+class PublicStatistics(BaseModel):
+    province_code: str
+    name: str
+    months: list[str]
+    total: PublicFigures
+    units: list[PublicFigures]
+    generated_at: dt.datetime
+
+
+def _public(code: str, name: str, f: Figures) -> PublicFigures:
+    return PublicFigures(code=code, name=name, received=f.received, in_progress=f.in_progress, resolved=f.resolved,
+                         early=f.early, on_time=f.on_time, late=f.late, on_time_rate=f.on_time_rate)
+
+
+def public_statistics(province_code: str, period_from: str, period_to: str, now: dt.datetime) -> PublicStatistics:
+    """A province's periodic public figures, per unit (FR-23.3, FR-27.2)."""
+    if not _PROVINCE.match(province_code) or province_code not in provinces():
+        raise not_found("Không tìm thấy tỉnh, thành phố.")
+    try:
+        query = ReportQuery(period_from=period_from, period_to=period_to, group="unit")
+    except ValueError:
+        raise invalid([FieldError("from", "Tháng theo định dạng YYYY-MM.")]) from None
+    period = check_query(query)
+    if len(period) > PUBLIC_MAX_MONTHS:
+        raise invalid([FieldError("to", f"Kỳ công khai dài tối đa {PUBLIC_MAX_MONTHS} tháng.")])
+    report = build(Scope("province", province_code, province_label(province_code)), query, now)
+    return PublicStatistics(
+        province_code=province_code, name=report.scope_name, months=report.months,
+        total=_public(province_code, report.scope_name, report.total),
+        units=[_public(r.key, r.label, r.figures) for r in report.rows], generated_at=now,
     )

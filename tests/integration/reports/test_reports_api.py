@@ -183,3 +183,17 @@ def test_saved_templates_belong_to_their_officer(world: World) -> None:
     assert world.call("DELETE", path, "leader").status_code == 204
     assert world.call("DELETE", path, "leader").status_code == 404
     assert world.call("DELETE", "/v1/me/report-templates/khong-co", "leader").status_code == 404
+
+
+def test_the_public_figures_of_a_province_per_unit(world: World) -> None:
+    lifecycle(world)
+    response = world.client.http.get(f"/v1/public/statistics/79?from={THIS_MONTH}&to={THIS_MONTH}")
+    assert response.status_code == 200, response.body
+    body = answer(response)
+    assert body["total"]["code"] == "79" and body["total"]["received"] == 3 and body["total"]["resolved"] == 1
+    assert [(u["code"], u["in_progress"], u["late"]) for u in body["units"]] == [(UNIT, 1, 0)]
+    assert "officer" not in response.body.decode() and account("appraiser")["sub"] not in response.body.decode()
+    assert answer(world.client.http.get("/v1/public/statistics/79"))["months"] == [THIS_MONTH]
+    assert world.client.http.get("/v1/public/statistics/55").status_code == 404
+    assert world.client.http.get("/v1/public/statistics/79?from=2025-01&to=2026-01").status_code == 422
+    assert world.client.http.get("/v1/public/statistics/79?from=2026-1").status_code == 422
