@@ -14,7 +14,8 @@ Where each agency is reached and who may answer for it: the ``integration-client
                     "client_id": "<the integration client that calls back>"}}
 
 An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and any
-integration client scoped to the step's procedure may answer for it.
+integration client scoped to the step's procedure may answer for it. The same secret's
+``"specialised"`` entry says where specialised software is reached (``chalicelib.specialised.push``).
 """
 
 from __future__ import annotations
@@ -53,14 +54,19 @@ class Connection:
     client_id: str | None
 
 
-def connection(agency_id: str) -> Connection:
+def configured() -> dict[str, Any]:
+    """The ``integration-clients`` secret (empty when it does not exist)."""
     try:
-        configured = secrets.get_json(get_settings().integration_clients_secret_id)
+        value = secrets.get_json(get_settings().integration_clients_secret_id)
     except ClientError as err:
         if err.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
-        configured = {}
-    entry = configured.get(agency_id) if isinstance(configured, dict) else None
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def connection(agency_id: str) -> Connection:
+    entry = configured().get(agency_id)
     entry = entry if isinstance(entry, dict) else {}
     return Connection(
         base_url=str(entry.get("base_url") or get_settings().agency_base_url).rstrip("/"),
@@ -69,7 +75,7 @@ def connection(agency_id: str) -> Connection:
     )
 
 
-def _document_links(dossier: Dossier) -> list[dict[str, str]]:
+def document_links(dossier: Dossier) -> list[dict[str, str]]:
     s3, settings = client("s3"), get_settings()
     out = []
     for doc in dossier.documents:
@@ -96,12 +102,18 @@ def handover_body(token: str, dossier: Dossier, *, step: str, agency: str, proce
         "callback_url": get_settings().public_base_url.rstrip("/") + "/v1/flows/callback",
         "applicant": dossier.applicant.model_dump(mode="json", exclude_none=True),
         "form_data": dossier.form_data,
-        "documents": _document_links(dossier),
+        "documents": document_links(dossier),
     }
 
 
 def hand_over(conn: Connection, body: dict[str, Any]) -> None:
-    url = f"{conn.base_url}/v1/handover"
+    post(conn, "/v1/handover", body)
+
+
+def post(conn: Connection, path: str, body: dict[str, Any]) -> None:
+    """POST ``body`` to ``path`` of the system behind ``conn``: 4xx → :class:`HandoverRejected`,
+    5xx or no answer → :class:`AgencyUnavailable`."""
+    url = f"{conn.base_url}{path}"
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise HandoverRejected(f"not an http(s) URL: {conn.base_url}")
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}

@@ -8,7 +8,9 @@ now (not at what changed, so duplicates and reordering do no harm) and
   again; withdrawn or stopped → its execution is stopped; a flow not started yet (a crash) →
   started;
 - a dossier of a flow procedure just received (status 2, or 4 at the liên thông step) that is
-  neither a parent nor a child → its flow starts.
+  neither a parent nor a child → its flow starts;
+- then a dossier of a procedure handled by a specialised software is handed to it, once
+  (``chalicelib.specialised.push``).
 
 It is called for every committed transition: by the ``agency_tasks`` function for the outbox
 signals ``{"code", "seq"}`` the outbox relay sends to the agency-tasks queue.
@@ -21,6 +23,7 @@ from chalicelib.flows import answers, chains, children, sfn, start, store, tasks
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import FlowState, child_outcome
 from chalicelib.observability import logger
+from chalicelib.specialised import push
 from chalicelib.store import dossiers
 
 CLOSED_STATUSES = frozenset({3, 7, 8})
@@ -30,6 +33,12 @@ def on_dossier_changed(code: str) -> None:
     dossier = dossiers.get(code)
     if dossier is None:
         return
+    _flows(dossier)
+    push.on_dossier_changed(dossier)  # after the flows: a specialised software down never delays them
+
+
+def _flows(dossier: Dossier) -> None:
+    code = dossier.code
     link = store.get_link(code)
     if link is not None:
         child_changed(link, dossier)

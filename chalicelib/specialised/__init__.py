@@ -13,7 +13,11 @@ credentials, scoped to procedures). Every report carries the software's ``event_
 report again is answered as the first time (``replayed``) and changes nothing; another report
 under a used id is refused.
 
+hoso hands each dossier of those procedures to its software once it is received (``push``,
+run by the ``agency_tasks`` function on every dossier change signal, after the flows).
+
 - ``reports`` — the reports' shapes and the rules that decide whether one fits the dossier (pure);
 - ``events`` — the ``event_id`` records (DynamoDB);
-- ``service`` — the two use cases.
+- ``service`` — the two use cases;
+- ``push`` — the hand-over of a dossier to its software.
 """

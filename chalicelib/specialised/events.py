@@ -3,6 +3,8 @@
   SPECIALISED#<client id>#<event id> / EVENT   ``fingerprint`` of the report, ``state`` pending
                                                 (being applied since ``claimed_at``) → done (with
                                                 the ``answer`` given), TTL ``expires_at``.
+  SPECIALISED#specialised-push#<code> / EVENT   the dossier's hand-over to its software (``push``),
+                                                claimed the same way (fingerprint: the software).
 
 A report is applied by whoever claims its id first; the same report again gets the stored
 answer; a claim older than ``CLAIM_EXPIRY_S`` was left by a crashed request and may be taken

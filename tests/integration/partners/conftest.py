@@ -25,6 +25,7 @@ from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import chains
+from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
@@ -137,6 +138,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         aws.reset_clients()
         reset_connections()
         events.reset_connections()
+        flow_store.reset_connections()
         secrets.clear_cache()
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
@@ -156,4 +158,5 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         aws.reset_clients()
         reset_connections()
         events.reset_connections()
+        flow_store.reset_connections()
     reset_settings_cache()
