@@ -120,6 +120,7 @@ def test_a_leader_reads_the_dashboard_builds_exports_and_saves_a_report(
     expect(page.get_by_role("button", name=f"Cập nhật mẫu “{TEMPLATE}”")).to_be_visible()
     expect(result.get_by_role("row", name="Tổng cộng")).to_contain_text(number(by_procedure["total"]["total"]))
     leader.check("Lập báo cáo: mẫu đã lưu được áp dụng")
+    page.get_by_role("heading", name="Kết quả").evaluate("(el) => el.scrollIntoView({block: 'start'})")
     screenshot(page, "reports-templates")
     press(page, templates.get_by_role("button", name=f"Xóa mẫu {TEMPLATE}"))
     expect(templates.get_by_text("Bạn chưa lưu mẫu báo cáo nào.")).to_be_visible()

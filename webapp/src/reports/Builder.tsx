@@ -66,7 +66,7 @@ function ResultTable({ report }: { report: Report }) {
           <tr>
             <th scope="col">{grouped ? report.group_label : "Chỉ tiêu"}</th>
             {COLUMNS.map(([key, label]) => (
-              <th key={key} scope="col" className="number">
+              <th key={key} scope="col" className="report-num">
                 {label}
               </th>
             ))}
@@ -77,7 +77,7 @@ function ResultTable({ report }: { report: Report }) {
             <tr key={row.key}>
               <th scope="row">{row.label}</th>
               {COLUMNS.map(([key]) => (
-                <td key={key} className="number">
+                <td key={key} className="report-num">
                   {figureText(row.figures, key)}
                 </td>
               ))}
@@ -88,7 +88,7 @@ function ResultTable({ report }: { report: Report }) {
           <tr>
             <th scope="row">Tổng cộng</th>
             {COLUMNS.map(([key]) => (
-              <td key={key} className="number">
+              <td key={key} className="report-num">
                 {figureText(report.total, key)}
               </td>
             ))}
@@ -289,10 +289,10 @@ export function Builder({ params }: { params: URLSearchParams }) {
   return (
     <>
       <PageHeading title="Lập báo cáo, thống kê">Lập báo cáo, thống kê</PageHeading>
-      <p>
+      <p className="report-no-print">
         <a href={href(["bao-cao"])}>← Tổng quan</a>
       </p>
-      <form className="search-form" onSubmit={submit} noValidate aria-labelledby="report-form-title">
+      <form className="search-form report-no-print" onSubmit={submit} noValidate aria-labelledby="report-form-title">
         <h2 id="report-form-title">Tiêu chí báo cáo</h2>
         <p className="hint">Số liệu là các hồ sơ nộp trong kỳ và tình trạng giải quyết của chúng đến thời điểm lập báo cáo.</p>
         {formError && <ErrorMessage>Vui lòng sửa tiêu chí được đánh dấu.</ErrorMessage>}
@@ -344,7 +344,7 @@ export function Builder({ params }: { params: URLSearchParams }) {
         </p>
       </form>
 
-      <section aria-labelledby="report-result" className="report-result">
+      <section aria-labelledby="report-result" className="report-result report-print-root">
         <h2 id="report-result">Kết quả</h2>
         {error && <ErrorMessage>{error}</ErrorMessage>}
         {!report && !error && <Loading what="báo cáo" />}
@@ -367,9 +367,12 @@ export function Builder({ params }: { params: URLSearchParams }) {
                 categoryHeader={report.group_label}
               />
             )}
-            <section aria-labelledby="report-export" className="card">
-              <h3 id="report-export">Kết xuất báo cáo</h3>
+            <section aria-labelledby="report-export" className="card report-no-print">
+              <h3 id="report-export">In, kết xuất báo cáo</h3>
               <p className="actions">
+                <button type="button" className="button-secondary" onClick={() => window.print()}>
+                  In báo cáo
+                </button>
                 {FORMATS.map(([format, label]) => (
                   <button key={format} type="button" className="button-secondary" disabled={busy !== ""} onClick={() => void runExport(format)}>
                     {busy === format ? `Đang tạo ${label}…` : `Tải ${label}`}
@@ -389,7 +392,7 @@ export function Builder({ params }: { params: URLSearchParams }) {
         )}
       </section>
 
-      <section aria-labelledby="report-templates" className="card">
+      <section aria-labelledby="report-templates" className="card report-no-print">
         <h2 id="report-templates">Mẫu báo cáo của tôi</h2>
         {templateError && <ErrorMessage id="template-error">{templateError}</ErrorMessage>}
         {!templates && !templateError && <Loading what="mẫu báo cáo" />}

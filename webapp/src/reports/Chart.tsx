@@ -136,7 +136,7 @@ export function BarChart({ id, title, summary, categories, series, value, stacke
               <tr>
                 <th scope="col">{categoryHeader}</th>
                 {series.map((s) => (
-                  <th key={s.key} scope="col" className="number">
+                  <th key={s.key} scope="col" className="report-num">
                     {s.label}
                   </th>
                 ))}
@@ -147,7 +147,7 @@ export function BarChart({ id, title, summary, categories, series, value, stacke
                 <tr key={c.key}>
                   <th scope="row">{c.label}</th>
                   {series.map((s) => (
-                    <td key={s.key} className="number">
+                    <td key={s.key} className="report-num">
                       {formatNumber(value(c, s))}
                     </td>
                   ))}
