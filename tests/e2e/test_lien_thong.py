@@ -1,6 +1,6 @@
 """Issue 5 'done when', on the local stack: a birth-chain dossier (Decree 63: khai sinh → thường
 trú → thẻ BHYT cho trẻ dưới 6 tuổi) posted by the DVCQG simulator completes end to end, and
-DVCQG has every step of it.
+DVCQG has every step of it; so does a death chain of two procedures (khai tử → xóa thường trú).
 
 What runs is what runs in production: the DVCQG simulator signs and posts the dossier; the desk
 receives it; the outbox relay signals the agency-tasks function, which starts the Step
@@ -12,14 +12,18 @@ the desk. The sync sends every audit event to the DVCQG simulator, in order."""
 
 from __future__ import annotations
 
+import base64
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import requests
 
+from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
 from local.seed import BIRTH_CHAIN_CODE
 from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
+from local.simulators.pdf import minimal_pdf
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer, simulator
 
@@ -52,53 +56,68 @@ def _dvcqg_record(stack: LocalStack, code: str) -> dict[str, Any] | None:
     return answer.json() if answer.status_code == 200 else None
 
 
-def _handle_child(stack: LocalStack, code: str) -> None:
-    """The commune's justice officers register the birth: the unit's ordinary process, over HTTP."""
+def _handle_child(stack: LocalStack, code: str, result: str | None) -> None:
+    """The commune's justice officers handle the step in the unit's ordinary process, over HTTP;
+    ``result``: the content of the result drafted from the procedure's template and signed."""
     desk, head, appraiser, leader, clerk = (Officer(stack, r, HCMC_UNIT)
                                             for r in ("desk", "head", "appraiser", "leader", "clerk"))
     _ok(desk.act(code, "chuyen_phong"))
     _ok(head.act(code, "phan_cong", assignee=appraiser.sub))
-    result = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": "Đồng ý đăng ký khai sinh."}), 201)
+    drafted = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": result}), 201) if result else None
     _ok(appraiser.act(code, "trinh"))
     _ok(head.act(code, "trinh_lanh_dao"))
-    _ok(leader.post(f"/v1/dossiers/{code}/documents/{result['id']}/sign", {}))
+    if drafted:
+        _ok(leader.post(f"/v1/dossiers/{code}/documents/{drafted['id']}/sign", {}))
     _ok(leader.act(code, "phe_duyet"))
     assert _ok(clerk.act(code, "phat_hanh"))["dossier"]["status"] == 9
+
+
+def _child(operator: Officer, code: str, step: str) -> str:
+    def child() -> str | None:
+        answer = operator.get(f"/v1/ops/flows/{code}")
+        steps = {s["step"]: s for s in answer.json()["steps"]} if answer.status_code == 200 else {}
+        return steps.get(step, {}).get("child")
+
+    return str(_until(f"the child dossier of {step}", child))
+
+
+def _agency_answers(stack: LocalStack, code: str, step: str) -> None:
+    """The agency simulator finishes the step it was handed and calls hoso back with the token."""
+    handover = _until(f"the hand-over of {step}", lambda: _handover(stack, code, step))
+    assert handover["request"]["callback_url"].endswith("/v1/flows/callback")
+    sent = _ok(requests.post(f"{simulator(stack, 'agency')}/_sim/complete/{code}", json={"outcome": "success"},
+                             timeout=60))  # fmt: skip
+    assert sent["callback"]["status"] == 200, sent
+    assert sent["sent"]["task_token"] == handover["task_token"]
+
+
+def _received(stack: LocalStack, overrides: dict[str, Any]) -> str:
+    """DVCQG posts the online dossier (signed, as the portal does); the desk receives it, the flow
+    starts by itself and the parent shows "đang xử lý liên thông"."""
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    posted = _ok(requests.post(f"{simulator(stack, 'dvcqg')}/_sim/post-dossier",
+                               json={"MaDonViTiepNhan": HCMC_UNIT, **overrides}, timeout=60))  # fmt: skip
+    assert posted["status"] == 201, posted
+    code = str(posted["body"]["MaHoSo"])
+    _ok(desk.act(code, "tiep_nhan"))
+    parent = _until("the parent in the liên thông step",
+                    lambda: (d := _ok(desk.get(f"/v1/dossiers/{code}"))["dossier"])["step_id"] == "lien_thong" and d)
+    assert parent["status"] == 4
+    return code
 
 
 def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalStack) -> None:
     desk = Officer(stack, "desk", HCMC_UNIT)
     operator = Officer(stack, "operator", MINISTRY_UNIT)
-
-    # DVCQG posts the online dossier of the birth chain (signed, as the portal does)
-    posted = _ok(requests.post(f"{simulator(stack, 'dvcqg')}/_sim/post-dossier",
-                               json={"MaTTHC": BIRTH_CHAIN_CODE, "MaDonViTiepNhan": HCMC_UNIT}, timeout=60))
-    assert posted["status"] == 201, posted
-    code = posted["body"]["MaHoSo"]
-
-    # The desk receives it; the flow starts by itself and the parent shows "đang xử lý liên thông"
-    _ok(desk.act(code, "tiep_nhan"))
-    parent = _until("the parent in the liên thông step",
-                    lambda: (d := _ok(desk.get(f"/v1/dossiers/{code}"))["dossier"])["step_id"] == "lien_thong" and d)
-    assert parent["status"] == 4
+    code = _received(stack, {"MaTTHC": BIRTH_CHAIN_CODE})
 
     # Step 1 (hoso's own unit): a child dossier, handled by the unit's officers
-    def child() -> str | None:
-        answer = operator.get(f"/v1/ops/flows/{code}")
-        steps = {s["step"]: s for s in answer.json()["steps"]} if answer.status_code == 200 else {}
-        return steps.get("khai_sinh", {}).get("child")
-
-    child_code = _until("the birth registration's child dossier", child)
-    _handle_child(stack, child_code)
+    child_code = _child(operator, code, "khai_sinh")
+    _handle_child(stack, child_code, "Đồng ý đăng ký khai sinh.")
 
     # Steps 2 and 3 (other agencies' systems): the agency simulator answers with the task tokens
     for step in ("thuong_tru", "bhyt"):
-        handover = _until(f"the hand-over of {step}", lambda s=step: _handover(stack, code, s))
-        assert handover["request"]["callback_url"].endswith("/v1/flows/callback")
-        sent = _ok(requests.post(f"{simulator(stack, 'agency')}/_sim/complete/{code}", json={"outcome": "success"},
-                                 timeout=60))  # fmt: skip
-        assert sent["callback"]["status"] == 200, sent
-        assert sent["sent"]["task_token"] == handover["task_token"]
+        _agency_answers(stack, code, step)
 
     # The flow completes: results of every step at the desk, the execution succeeded
     done = _until("the parent at status 9",
@@ -139,3 +158,29 @@ def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalS
                           lambda: (r := _dvcqg_record(stack, child_code)) and r["dossier"].get("TrangThaiHoSo") == "9"
                           and r)  # fmt: skip
     assert child_record["dossier"]["MaTTHC"] == "1.001193"
+
+
+def test_death_chain_of_two_procedures_from_dvcqg_completes(stack: LocalStack) -> None:
+    # Đăng ký khai tử + xóa đăng ký thường trú (the applicant chose no allowance)
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    operator = Officer(stack, "operator", MINISTRY_UNIT)
+    form = SAMPLE_FILLED[KHAI_TU.code]
+    requester = form["nguoi_yeu_cau"]
+    notice = minimal_pdf("Giấy báo tử", ["GIAY BAO TU", "So: 125/GBT"])
+    code = _received(stack, {
+        "MaTTHC": "1.000656", "DuLieuBieuMau": form, "ChuHoSo": requester["ho_ten"].title(),
+        "SoGiayToChuHoSo": requester["so_dinh_danh"], "TrichYeuHoSo": "Đăng ký khai tử, xóa đăng ký thường trú",
+        "TaiLieuNop": [{"TepDinhKemId": str(uuid.uuid4()), "TenTepDinhKem": "giay-bao-tu.pdf",
+                        "MaThanhPhanHoSo": "GBT", "NoiDungBase64": base64.b64encode(notice).decode()}],
+    })  # fmt: skip
+    _handle_child(stack, _child(operator, code, "khai_tu"), None)
+    _agency_answers(stack, code, "xoa_thuong_tru")
+    flow = _until("the execution succeeded",
+                  lambda: (f := _ok(operator.get(f"/v1/ops/flows/{code}")))["execution_status"] == "SUCCEEDED" and f)
+    assert {s["step"]: s["status"] for s in flow["steps"]} == {"khai_tu": "done", "xoa_thuong_tru": "done"}
+    done = _ok(desk.get(f"/v1/dossiers/{code}"))
+    assert done["dossier"]["status"] == 9
+    record = _until("DVCQG has every step", lambda: (r := _dvcqg_record(stack, code))
+                    and len(r["progress"]) == len(done["events"]) and r)  # fmt: skip
+    assert [p["TrangThai"] for p in record["progress"]] == [str(e["to_status"]) for e in done["events"]]
+    assert record["dossier"]["TrangThaiHoSo"] == "9"
