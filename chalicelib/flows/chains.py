@@ -18,7 +18,9 @@ A stage with several steps is a parallel group (only on ``chain_flow``). A step 
 ``selection_field`` (a ``checkboxes`` field, ``"section.field"``) lists the chosen step ids.
 
 Codes: 1.001193, 1.004222, 1.003197, 1.000656 are national procedure codes (as in the seed
-catalogue); 1.002076 is the seed's (unverified) code. The two social-insurance procedures have
+catalogue); 1.002076 is the seed's (unverified) code. The procedures that start the chains are
+catalogue entries with ``flow`` set: the birth chain's own entry (local code 9.063001 in
+``local/seed.py``) and death registration 1.000656. The two social-insurance procedures have
 no verified national code yet, so they carry local identifiers (``LT.…``) — integration
 clients are scoped to these codes, so replace them together with the clients' scopes.
 """
