@@ -62,6 +62,9 @@ def test_a_leader_reads_the_dashboard_builds_exports_and_saves_a_report(
         number(now["total"]))
     expect(this_month.get_by_role("listitem").filter(has_text="Đang giải quyết")).to_contain_text(
         number(now["in_progress"]))
+    counters = api_leader.get(f"/v1/units/{HCMC_UNIT}/counters").json()
+    expect(this_month.get_by_role("link", name="Đang xử lý đã quá hạn (hiện tại)")).to_contain_text(
+        number(counters["overdue_in_process"]))
     chart = page.get_by_role("img", name="Kết quả giải quyết theo tháng: trước hạn, đúng hạn, quá hạn")
     expect(chart).to_be_visible()
     leader.check("Báo cáo: tổng quan")

@@ -3,10 +3,11 @@
 
 import { useEffect, useState } from "react";
 
-import { errorMessage } from "../api";
+import { api, errorMessage } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import { href } from "../router";
+import type { UnitCounters } from "../types";
 import { BarChart, type Category } from "./Chart";
 import { defaultScope, fetchReport, type Scope, scopeLabel, scopeValue, useScopes } from "./data";
 import { blankQuery, type Figures, formatNumber, monthKey, periodMonths, type Report, showMonth, toParams, vnNow } from "./model";
@@ -44,11 +45,22 @@ export function ScopePicker({ scopes, value, onChange, id }: { scopes: Scope[]; 
   );
 }
 
-function Tile({ value, label, alert = false }: { value: string; label: string; alert?: boolean }) {
-  return (
-    <li className={`report-tile${alert ? " report-tile-alert" : ""}`}>
+function Tile({ value, label, alert = false, to }: { value: string; label: string; alert?: boolean; to?: string }) {
+  const body = (
+    <>
       <span className="report-tile-value">{value}</span>
       <span className="report-tile-label">{label}</span>
+    </>
+  );
+  return (
+    <li className={`report-tile${alert ? " report-tile-alert" : ""}`}>
+      {to ? (
+        <a href={to} className="report-tile-link">
+          {body}
+        </a>
+      ) : (
+        body
+      )}
     </li>
   );
 }
@@ -59,6 +71,7 @@ export function Dashboard() {
   const [scope, setScope] = useState<Scope | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState("");
+  const [overdue, setOverdue] = useState<number | null>(null);
   const now = vnNow();
   const [from, to] = periodMonths("last12", now);
 
@@ -78,6 +91,17 @@ export function Dashboard() {
       });
     return () => controller.abort();
   }, [scope, from, to]);
+
+  // FR-27: what is overdue right now in the unit (the FR-20 counters; worklists sorted by deadline).
+  useEffect(() => {
+    setOverdue(null);
+    if (scope?.kind !== "unit") return;
+    const controller = new AbortController();
+    api<UnitCounters>(`/v1/units/${encodeURIComponent(scope.code)}/counters`, { signal: controller.signal })
+      .then((counters) => setOverdue(counters.overdue_in_process))
+      .catch(() => setOverdue(null));
+    return () => controller.abort();
+  }, [scope]);
 
   const months: Category[] = report ? report.months.map((m) => ({ key: m, label: showMonth(m) })) : [];
   const byMonth = new Map(report?.rows.map((r) => [r.key, r.figures]) ?? []);
@@ -115,6 +139,14 @@ export function Dashboard() {
               <Tile value={formatNumber(current?.in_progress ?? 0)} label="Đang giải quyết" />
               <Tile value={formatNumber(current?.resolved ?? 0)} label="Đã giải quyết" />
               <Tile value={formatNumber(current?.late ?? 0)} label="Giải quyết quá hạn" alert={(current?.late ?? 0) > 0} />
+              {overdue !== null && scope?.kind === "unit" && (
+                <Tile
+                  value={formatNumber(overdue)}
+                  label="Đang xử lý đã quá hạn (hiện tại)"
+                  alert={overdue > 0}
+                  to={scope.code === unit ? href(["danh-sach", 4]) : undefined}
+                />
+              )}
             </ul>
           </section>
           <section aria-labelledby="dashboard-year">
