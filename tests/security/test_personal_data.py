@@ -139,7 +139,6 @@ def test_a_lifecycle_logs_no_personal_data_in_clear(world: World, captured_logs:
 # Routes that put a personal number in the path, reported with their fix (take the number in a POST
 # body): the test of each fails until it is fixed, then the route changes and its entry goes.
 PERSONAL_DATA_IN_PATH = {
-    ("GET", "/v1/autofill/citizens/{so_dinh_danh}"): "the citizen's 12-digit personal number is the path",
     ("GET", "/v1/admin/edata/{owner}/stats"): "the owner's personal number or tax code is the path",
 }
 

@@ -44,7 +44,7 @@ def test_a_leader_sees_only_what_a_leader_does(officers: Callable[..., OfficerSe
     leader = officers("leader")
     page = leader.page
     nav = page.get_by_role("navigation", name="Chức năng chính")
-    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm"])
+    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm", "Báo cáo, thống kê"])
     expect(page.get_by_role("heading", name="Lãnh đạo", level=2)).to_be_visible()
     expect(page.get_by_role("link", name="Chờ phê duyệt")).to_be_visible()
     leader.open("tiep-nhan")
