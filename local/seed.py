@@ -169,6 +169,10 @@ def seed() -> dict[str, int]:
     put_client(IntegrationClient(client_id="agency-sim", name="Hệ thống của cơ quan liên thông (mô phỏng)",
                                  procedure_codes=["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
                                  secret_sha256=hash_secret("dev-agency-token")))
+    # A specialised software (SPEC §7.3) handling the radiation-licence procedure reports at
+    # /v1/specialised/dossiers/{code}/… as client "pmcn-buc-xa" (token "pmcn-buc-xa.dev-specialised-token").
+    put_client(IntegrationClient(client_id="pmcn-buc-xa", name="Phần mềm cấp phép an toàn bức xạ (mô phỏng)",
+                                 procedure_codes=["1.000105"], secret_sha256=hash_secret("dev-specialised-token")))
     # Signatures made by the local eSign gateway verify as trusted.
     trust_gateway_root()
     return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
+from chalicelib.domain.intake import DESK_EXAMPLE
 from local.seed import BIRTH_CHAIN_CODE
 from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.pdf import minimal_pdf
@@ -184,3 +185,17 @@ def test_death_chain_of_two_procedures_from_dvcqg_completes(stack: LocalStack) -
                     and len(r["progress"]) == len(done["events"]) and r)  # fmt: skip
     assert [p["TrangThai"] for p in record["progress"]] == [str(e["to_status"]) for e in done["events"]]
     assert record["dossier"]["TrangThaiHoSo"] == "9"
+
+
+def test_the_seeded_specialised_software_reports_only_on_its_procedure(stack: LocalStack) -> None:
+    # issue 5 item 5 on the stack: the demo specialised software (radiation licences, 1.000105)
+    # authenticates with its own credential and is confined to its procedure
+    token = {"Authorization": "Bearer pmcn-buc-xa.dev-specialised-token"}
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    created = _ok(desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT}), 201)
+    report = {"event_id": "BX-1", "action": "chuyen_phong", "from_step": "chuyen_xu_ly", "status": 4}
+    path = f"{stack.api_url}/v1/specialised/dossiers/{created['dossier']['code']}/status"
+    outside = requests.post(path, json=report, headers=token, timeout=30)
+    assert outside.status_code == 403 and outside.json()["error_code"] == "FORBIDDEN_PROCEDURE", outside.text
+    forged = requests.post(path, json=report, headers={"Authorization": "Bearer pmcn-buc-xa.sai"}, timeout=30)
+    assert forged.status_code == 401
