@@ -107,6 +107,13 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     expect(page.get_by_role("button", name="Lưu ngày điều chỉnh")).to_have_count(0)
     hcmc.check("Quản trị cấp tỉnh: lịch làm việc")
 
+    # On a phone: the officer's form fits the width (no sideways scrolling of the page), still accessible.
+    page.set_viewport_size({"width": 390, "height": 844})
+    hcmc.open("quan-tri/can-bo/can-bo-web-hcm")
+    expect(hcmc.heading()).to_have_text("Cán bộ Trần Thị Mỹ Duyên")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hcmc.check("Quản trị cấp tỉnh: sửa cán bộ trên điện thoại")
+
 
 def test_an_admin_fixes_a_process_error_shown_on_the_diagram_and_publishes(
         admins: Callable[[str, str], OfficerSession], screenshot: Callable[[Page, str], None]) -> None:
@@ -133,6 +140,9 @@ def test_an_admin_fixes_a_process_error_shown_on_the_diagram_and_publishes(
     expect(reason).to_be_checked()
     press(page, reason, "Space")
     expect(reason).not_to_be_checked()
+    picker = page.get_by_label("Bước đang xem, sửa")
+    picker.select_option(index=2)  # looking at another step when the check runs
+    expect(refusal).to_have_count(0)
     press(page, page.get_by_role("button", name="Kiểm tra quy trình"))
     edge = page.locator("[data-edge='cho_tiep_nhan/tu_choi_tiep_nhan']")
     expect(edge).to_have_attribute("data-error", "true")
@@ -141,6 +151,10 @@ def test_an_admin_fixes_a_process_error_shown_on_the_diagram_and_publishes(
     expect(errors).to_have_count(1)
     expect(errors.first).to_contain_text("Thao tác “Từ chối tiếp nhận” của bước")
     expect(errors.first).to_contain_text("phải yêu cầu nhập lý do")
+    # The error's own link brings the step back into the editor, with the focus on its picker.
+    press(page, errors.first.get_by_role("button", name="Sửa lỗi 1"))
+    expect(picker).to_have_value("cho_tiep_nhan")
+    expect(picker).to_be_focused()
     expect(refusal).to_have_attribute("data-error", "true")
     expect(page.locator("[data-edge][data-error='true']")).to_have_count(1)
     admin.check("Quản trị: quy trình có lỗi trên sơ đồ")

@@ -262,7 +262,9 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
         selected={selected}
         onSelectStep={(id) => {
           setSelected(id);
-          document.getElementById("step-editor")?.scrollIntoView({ block: "start" });
+          const picker = document.getElementById("step-pick");
+          picker?.scrollIntoView({ block: "start" });
+          picker?.focus();
         }}
         title="Sơ đồ quy trình"
       />

@@ -536,6 +536,14 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
             {numbered.map((e) => (
               <li key={e.n} value={e.n} data-error-key={e.key}>
                 <strong>{e.where}:</strong> {e.message}
+                {onSelectStep && e.key && layout.nodes.has(e.key.split("/")[0]) ? (
+                  <>
+                    {" "}
+                    <button type="button" className="button-link" onClick={() => onSelectStep(e.key.split("/")[0])}>
+                      Sửa lỗi {e.n}
+                    </button>
+                  </>
+                ) : null}
               </li>
             ))}
           </ol>
