@@ -15,7 +15,7 @@ dossiers
   gsi2: ASSIGNEE#<sub> / <due>#<code>             an officer's own worklist
   gsi3: UNIT#<unit> / <received_at>#<code>        search by unit and period
 catalogue
-  UNIT#<code>/META, PROC#<code>/META, PROCESS#<code>/V#<version>, USER#<sub>/PROFILE,
+  UNIT#<code>/META, PROC#<code>/META, PROCESS#<code>/V#<version>, USER#<sub>/PROFILE, USER#<sub>/REPORT#<id>,
   CALENDAR/<date>, CLIENT#<id>/META; gsi1: TYPE#<kind> / <sort>  (list a kind without a Scan)
 counters
   CODE#<unit>#<yymmdd> / SEQ     dossier-code sequence of a unit on a day

@@ -39,6 +39,7 @@ OFFICERS = P | {"admin", "province_admin", "operator"}
 ADMINS = frozenset({"admin", "province_admin"})
 MINISTRY_ADMIN = frozenset({"admin"})
 OPERATORS = frozenset({"operator", "admin"})
+REPORTERS = frozenset({"head", "leader", "admin", "province_admin"})
 EVERYONE = OFFICERS | {"client", "dvcqg", "anonymous"}
 CALLERS = sorted(EVERYONE)
 # 403 codes that mean "an access check refused you" (others are the process refusing an action).
@@ -180,6 +181,23 @@ RULES: dict[tuple[str, str], Rule] = {
                                             path={"code": lambda w, t: t.unit}),
     ("PUT", "/v1/admin/officers/{sub}"): Rule(ADMINS, PROVINCE, body=_probe_officer,
                                               path={"sub": lambda w, t: f"sec-probe-{t.scope}"}),
+    # reports (FR-23…25, 27): a unit's heads and leaders; province roll-ups for administrators
+    ("GET", "/v1/me/report-scopes"): Rule(REPORTERS),
+    ("POST", "/v1/units/{unit_code}/reports"): Rule(frozenset({"head", "leader"}), UNIT,
+                                                    body=_const({"period_from": "2026-01", "period_to": "2026-01"})),
+    ("POST", "/v1/units/{unit_code}/reports/export"): Rule(frozenset({"head", "leader"}), UNIT, body=_const(
+        {"period_from": "2026-01", "period_to": "2026-01", "format": "pdf"})),
+    ("POST", "/v1/provinces/{province_code}/reports"): Rule(ADMINS, PROVINCE, body=_const(
+        {"period_from": "2026-01", "period_to": "2026-01"}), path={"province_code": lambda w, t: t.province}),
+    ("POST", "/v1/provinces/{province_code}/reports/export"): Rule(ADMINS, PROVINCE, body=_const(
+        {"period_from": "2026-01", "period_to": "2026-01", "format": "xlsx"}),
+        path={"province_code": lambda w, t: t.province}),
+    ("GET", "/v1/me/report-templates"): Rule(REPORTERS),
+    ("POST", "/v1/me/report-templates"): Rule(REPORTERS, body=_const({})),
+    ("PUT", "/v1/me/report-templates/{template_id}"): Rule(REPORTERS, body=_const({}),
+                                                           path={"template_id": _const("khong-co")}),
+    ("DELETE", "/v1/me/report-templates/{template_id}"): Rule(REPORTERS, path={"template_id": _const("khong-co")}),
+    ("GET", "/v1/public/statistics/{province_code}"): Rule(EVERYONE, path={"province_code": _const("79")}),
     # operators
     ("GET", "/v1/ops/flows/{code}"): Rule(OPERATORS),
     ("POST", "/v1/ops/flows/{code}/decision"): Rule(OPERATORS, body=_const({})),
