@@ -102,6 +102,19 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     expect(page.locator("tbody tr")).to_contain_text(HCMC_UNIT)
     hcmc.check("Quản trị cấp tỉnh: đơn vị")
 
+    # Processes: read only for a province (the diagram and its table, no check, no publishing).
+    hcmc.open("quan-tri/quy-trinh")
+    expect(hcmc.heading()).to_have_text("Quy trình xử lý và sơ đồ")
+    expect(page.get_by_role("link", name=re.compile("^Tạo quy trình mới"))).to_have_count(0)
+    press(page, page.get_by_role("link", name=re.compile("^Xem")).first)
+    expect(page.get_by_role("img", name=re.compile("^Sơ đồ quy trình"))).to_be_visible()
+    expect(page.locator(".alert-info")).to_contain_text("Quản trị cấp tỉnh chỉ xem quy trình")
+    expect(page.get_by_role("button", name="Kiểm tra quy trình")).to_have_count(0)
+    press(page, page.locator("summary").filter(has_text="Xem quy trình dạng bảng"))
+    steps_table = page.get_by_role("table", name=re.compile("^Các bước của quy trình"))
+    expect(steps_table.locator("tbody tr").first).to_be_visible()
+    hcmc.check("Quản trị cấp tỉnh: xem quy trình")
+
     hcmc.open("quan-tri/lich")
     expect(hcmc.heading()).to_contain_text("Lịch làm việc năm")
     expect(page.get_by_role("button", name="Lưu ngày điều chỉnh")).to_have_count(0)
