@@ -21,12 +21,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.client import BaseClient
 from pynamodb.connection.base import Connection
 
-from local.stack import LocalStack
+if TYPE_CHECKING:
+    from local.stack import LocalStack
 
 
 @dataclass

@@ -114,6 +114,7 @@ def package_size(report: Report) -> None:
             for info in archive.infolist():
                 name = info.filename.split("/")[0]
                 by_package[name] = by_package.get(name, 0) + info.file_size
+            stale = _differing_sources(archive)
         unzipped = sum(by_package.values()) / 2**20
         largest = sorted(by_package.items(), key=lambda kv: -kv[1])[:4]
         report.details["package_largest_mb"] = {k: round(v / 2**20, 1) for k, v in largest}
@@ -122,7 +123,18 @@ def package_size(report: Report) -> None:
         report.add("deployment package (unzipped)", round(unzipped, 1), "MB",
                    f"≤ {LAMBDA_UNZIPPED_LIMIT_MB} MB (Lambda)", unzipped <= LAMBDA_UNZIPPED_LIMIT_MB,
                    note=f"chalice package → {path.name[:18]}…; largest: "
-                   + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in largest))
+                   + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in largest)
+                   + (f"; {len(stale)} source files differ from the working tree (make synth)" if stale else
+                      "; its app.py and chalicelib match the working tree"))
+        report.details["package_sources_differing"] = stale
+
+
+def _differing_sources(archive: zipfile.ZipFile) -> list[str]:
+    """The Python sources (app.py, chalicelib/) whose packaged copy is not the working tree's."""
+    packaged = {n for n in archive.namelist() if n.endswith(".py") and (n == "app.py" or n.startswith("chalicelib/"))}
+    local = {str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "chalicelib").rglob("*.py")} | {"app.py"}
+    return sorted(n for n in packaged | local
+                  if n not in packaged or n not in local or archive.read(n) != (REPO_ROOT / n).read_bytes())
 
 
 def _event(method: str, resource: str, headers: dict[str, str], body: str | None = None) -> dict[str, object]:

@@ -4,6 +4,7 @@ target and written to ``build/bench.json``."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -35,7 +36,7 @@ from local.simulators.dvcqg import build_dossier
 from local.stack import REPO_ROOT, LocalStack
 
 ROLES = ("desk", "head", "appraiser", "leader", "clerk", "operator")
-OVERHEAD_RUNS = 15
+OVERHEAD_RUNS = 12
 QUIET_S = 2.0
 # CloudWatch Logs besides the app's own lines (estimates, see docs/cost-model.md): Lambda's START,
 # END and REPORT lines per invocation, and API Gateway's access-log line per request.
@@ -159,31 +160,49 @@ class Bench:
 
     def overhead(self, report: Report) -> None:
         replayer = Replayer(self.stack.moto_url, self.stack.region)
-        rows: dict[str, list[tuple[float, float]]] = {"intake": [], "transition": []}
-        for _ in range(OVERHEAD_RUNS):
-            # Each side runs with no handler at work (the request's own sync is done before the
-            # replay, which sets off nothing): background work would land on one side only.
+        rows: dict[str, list[tuple[float, float]]] = {"DVCQG intake": [], "desk intake": [], "transition": []}
+
+        def pair(what: str, send: Callable[[], tuple[str, list[str]]]) -> str:
+            """One request over HTTP, then its AWS calls replayed directly. Each side runs with no
+            handler at work (the request's own sync is done before the replay, which sets off
+            nothing): background work would otherwise land on one side only."""
             self.quiet(calm_s=OVERHEAD_CALM_S)
-            body = self.intake_body()
             mark, timing = self.recorder.snapshot(), self.timings.mark()
+            code, ids = send()
+            http_s = self.timings.since(timing)[0]
+            calls = [c for c in self.recorder.since(mark) if c.origin == "api"]
+            self.quiet(calm_s=OVERHEAD_CALM_S)
+            with self.recorder.unrecorded():
+                rows[what].append((http_s, replayer.replay(calls, ids)))
+            return code
+
+        def counter(code: str) -> str:
+            return counter_key(HCMC_UNIT, parse_dossier_code(code).received_on)
+
+        def dvcqg_intake() -> tuple[str, list[str]]:
+            body = self.intake_body()
             answer = self.dvcqg.post_dossier(body)
             if answer.status_code != 201:
                 raise RuntimeError(answer.text)
-            http_s = self.timings.since(timing)[0]
-            code = answer.json()["MaHoSo"]
+            code = str(answer.json()["MaHoSo"])
             self.codes.append(code)
-            calls = [c for c in self.recorder.since(mark) if c.origin == "api"]
-            ids = [code, body["MaHoSoDVCQG"], counter_key(HCMC_UNIT, parse_dossier_code(code).received_on)]
-            self.quiet(calm_s=OVERHEAD_CALM_S)
-            with self.recorder.unrecorded():
-                rows["intake"].append((http_s, replayer.replay(calls, ids)))
-            mark, timing = self.recorder.snapshot(), self.timings.mark()
+            return code, [code, body["MaHoSoDVCQG"], counter(code)]
+
+        def desk_intake() -> tuple[str, list[str]]:
+            created = self.staff["desk"].ok("POST", "/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT},
+                                            201)
+            code = str(created["dossier"]["code"])
+            self.codes.append(code)
+            return code, [code, counter(code)]
+
+        def receive(code: str) -> tuple[str, list[str]]:
             self.staff["desk"].act(code, "tiep_nhan")
-            http_s = self.timings.since(timing)[0]
-            calls = [c for c in self.recorder.since(mark) if c.origin == "api"]
-            self.quiet(calm_s=OVERHEAD_CALM_S)
-            with self.recorder.unrecorded():
-                rows["transition"].append((http_s, replayer.replay(calls, [code])))
+            return code, [code]
+
+        for _ in range(OVERHEAD_RUNS):
+            code = pair("DVCQG intake", dvcqg_intake)
+            pair("transition", functools.partial(receive, code))
+            pair("desk intake", desk_intake)
         self.quiet()
         for what, pairs in rows.items():
             http = statistics.median(p[0] for p in pairs) * 1000
@@ -451,7 +470,7 @@ def run(progress: Callable[[str], None] = lambda message: None) -> Report:
     progress("starting the local stack (moto, simulators, API, dispatcher)")
     with BenchStack(stack_env()) as stack, AwsCallRecorder(stack_classifier(stack)) as recorder:
         bench = Bench(stack, recorder)
-        progress(f"overhead: {OVERHEAD_RUNS} intakes and transitions over HTTP vs the same AWS calls direct")
+        progress(f"overhead: {OVERHEAD_RUNS} × (DVCQG intake, transition, desk intake) over HTTP vs direct AWS calls")
         bench.overhead(report)
         progress("cost: a full lifecycle (DVCQG intake → delivered, one supplement round)")
         bench.lifecycle(report)
