@@ -229,6 +229,20 @@ class Usage:
     operations: Counter[str]
 
 
+def _body_size(body: Any) -> int:
+    """Bytes of a request body as botocore holds it (bytes, or a stream boto3 wrapped them in)."""
+    if isinstance(body, bytes | bytearray):
+        return len(body)
+    if hasattr(body, "getbuffer"):
+        return int(body.getbuffer().nbytes)
+    if hasattr(body, "seek") and hasattr(body, "tell"):
+        at = body.tell()
+        size = body.seek(0, 2)
+        body.seek(at)
+        return int(size)
+    return 0
+
+
 def s3_requests(calls: Iterable[Call]) -> tuple[int, int, int]:
     """(PUT-class, GET-class, bytes put)."""
     put = get = stored = 0
@@ -237,8 +251,7 @@ def s3_requests(calls: Iterable[Call]) -> tuple[int, int, int]:
             continue
         if c.operation in _S3_PUT_CLASS:
             put += 1
-            body = c.params.get("Body")
-            stored += len(body) if isinstance(body, bytes | bytearray) else 0
+            stored += _body_size(c.params.get("Body"))
         else:
             get += 1
     return put, get, stored
