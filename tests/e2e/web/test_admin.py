@@ -90,6 +90,9 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     expect(page.get_by_role("status").filter(has_text="Đã lưu cán bộ")).to_be_visible()
     new_row = page.locator("tr[data-officer='can-bo-web-hcm']")
     expect(new_row).to_contain_text("Chuyên viên thẩm định — Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh")
+    type_into(page, page.get_by_label("Tìm cán bộ"), "my duyen")  # without diacritics
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="Tìm thấy 1 cán bộ.")).to_be_attached()
 
     # Another province's officer is out of reach, even by address.
     hanoi_desk = account("desk", HANOI_UNIT)["sub"]

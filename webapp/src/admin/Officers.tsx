@@ -35,12 +35,20 @@ export function OfficersScreen({ rest, params, ministry }: { rest: string[]; par
   return <OfficerListView list={list.data} error={list.error} ministry={ministry} province={province} unit={unit} />;
 }
 
+/** Lower case without diacritics (đ → d), for matching what is typed with or without them. */
+function fold(text: string): string {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
+}
+
 function OfficerListView({ list, error, ministry, province, unit }: { list: OfficerList | null; error: string | null; ministry: boolean; province: string | null; unit: string | null }) {
   const { units, unitName, roleLabel, me } = useApp();
   const provinces = [...new Set(units.map((u) => u.province_code))].sort();
   const visibleUnits = units.filter((u) => (ministry ? province === null || u.province_code === province : u.province_code === me.profile.province_code));
   const [tinh, setTinh] = useState(province ?? "*");
   const [donVi, setDonVi] = useState(unit ?? "");
+  const [search, setSearch] = useState("");
+  const wanted = fold(search.trim());
+  const shown = list ? list.items.filter((o) => !wanted || fold(`${o.name} ${o.title} ${o.department} ${o.sub}`).includes(wanted)) : [];
   const filter = (event: FormEvent) => {
     event.preventDefault();
     navigate(href(["quan-tri", "can-bo"], { tinh: ministry && tinh !== "*" ? tinh : null, "don-vi": donVi || null }));
@@ -88,10 +96,18 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
       {error ? <ErrorMessage>{error}</ErrorMessage> : null}
       {!list && !error ? <Loading what="danh sách cán bộ" /> : null}
       {list ? (
+        <Field id="f-search" label="Tìm cán bộ" hint="Theo họ tên, chức danh, phòng ban; gõ có dấu hoặc không dấu.">
+          {(aria) => <input type="search" {...aria} value={search} onChange={(e) => setSearch(e.target.value)} />}
+        </Field>
+      ) : null}
+      <p role="status" className="visually-hidden">
+        {list && wanted ? `Tìm thấy ${shown.length} cán bộ.` : ""}
+      </p>
+      {list ? (
         <div className="table-scroll">
           <table>
             <caption>
-              {list.items.length} cán bộ
+              {wanted ? `${shown.length}/${list.items.length}` : list.items.length} cán bộ
               {list.province_code === null ? " (mọi tỉnh và cấp bộ)" : list.province_code ? ` của tỉnh mã ${list.province_code}` : " cấp bộ"}
               {unit ? ` — ${unitName(unit)}` : ""}
             </caption>
@@ -105,7 +121,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
               </tr>
             </thead>
             <tbody>
-              {list.items.map((o) => (
+              {shown.map((o) => (
                 <tr key={o.sub} data-officer={o.sub}>
                   <th scope="row">
                     {o.name}
