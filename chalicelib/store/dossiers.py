@@ -42,6 +42,7 @@ from chalicelib.store.models import (
 
 OUTBOX_TTL_S = 30 * 24 * 3600
 MAX_CODE_ATTEMPTS = 200
+COUNTER_CONFLICT_ATTEMPTS = 4  # a transition meeting another on a shared counter item
 
 
 class VersionConflict(Exception):
@@ -229,18 +230,27 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent) -> Dossier:
     if after.version != before.version + 1 or event.seq != before.seq + 1 or after.seq != event.seq:
         raise ValueError("transition must bump version and seq by one")
     item = _to_item(after)
-    try:
-        with TransactWrite(connection=transaction_connection()) as tx:
-            tx.save(item, condition=DossierItem.version == before.version)
-            tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
-            tx.save(_outbox_item(after.code, event.seq, after.updated_at))
-            _count(tx, before, after)
-            report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
-    except TransactWriteError as err:
-        if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
-            raise VersionConflict(after.code) from None
-        raise
-    return after
+    for attempt in range(COUNTER_CONFLICT_ATTEMPTS):
+        try:
+            with TransactWrite(connection=transaction_connection()) as tx:
+                # puts first (the dossier, its event, its outbox record: positions 0-2 of the
+                # request), then the counters' updates — PynamoDB sends puts before updates
+                tx.save(item, condition=DossierItem.version == before.version)
+                tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
+                tx.save(_outbox_item(after.code, event.seq, after.updated_at))
+                _count(tx, before, after)
+                report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
+            return after
+        except TransactWriteError as err:
+            reasons = _reasons(err)
+            if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons[:3]:
+                raise VersionConflict(after.code) from None
+            if "TransactionConflict" not in reasons:
+                raise
+            # Only a shared counter was being written by another dossier's transaction at that
+            # moment: nothing is wrong with this change, so try it again rather than refuse it.
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 — jitter, not crypto
+    raise VersionConflict(after.code)
 
 
 def events(code: str) -> list[AuditEvent]:

@@ -170,6 +170,47 @@ def test_an_answer_lost_after_the_commit_leaves_the_whole_step_and_no_duplicate(
     assert snapshot(code) == after, "the retry added nothing"
 
 
+def conflict_on(position: int, times: int) -> Callable[..., Any]:
+    """DynamoDB cancels the transaction because another transaction was writing its item at
+    ``position`` at that moment (TransactionConflict), ``times`` times; then lets requests through."""
+    left = [times]
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if left[0] == 0:
+            return None
+        left[0] -= 1
+        items = json.loads(params["body"])["TransactItems"]  # a before-call sees the request as sent
+        reasons = [{"Code": "None"} for _ in items]
+        reasons[position] = {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+        return AWSResponse("https://dynamodb.invalid", 400, {}, None), {
+            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+            "CancellationReasons": reasons, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    return answer
+
+
+def test_a_transition_meeting_another_on_a_shared_counter_is_retried_not_refused(staff: dict[str, Caller]) -> None:
+    code = _new_dossier(staff)
+    before = snapshot(code)
+    with injected("before-call", conflict_on(position=-1, times=2), code) as fired:
+        answer = staff["desk"].act(code, "chuyen_phong")
+    assert len(fired) == 3, "two conflicts, then the attempt that went through"
+    assert answer.status_code == 200, answer.text
+    after = snapshot(code)
+    assert after.version == before.version + 1 and len(after.events) == len(before.events) + 1
+    assert len(after.outbox) == len(before.outbox) + 1
+
+
+def test_a_conflict_on_the_dossier_itself_is_a_version_conflict(staff: dict[str, Caller]) -> None:
+    code = _new_dossier(staff)
+    before = snapshot(code)
+    with injected("before-call", conflict_on(position=0, times=1), code) as fired:
+        answer = staff["desk"].act(code, "chuyen_phong")
+    assert len(fired) == 1
+    assert answer.status_code == 409 and answer.json()["error_code"] == "VERSION_CONFLICT", answer.text
+    assert snapshot(code) == before
+
+
 def _counter(unit: str, code: str) -> int:
     parsed = parse_dossier_code(code)
     key = f"CODE#{unit}#{parsed.received_on:%y%m%d}"
