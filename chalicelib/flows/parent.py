@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.aws import client
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.errors import FieldError, HosoError, invalid
@@ -152,20 +149,6 @@ class IncomingDocument:
     component_code: str = ""  # MaThanhPhanHoSo, when the sender gives one
 
 
-def _put_result(content: bytes, prefix: str) -> files.StoredFile:
-    """Store a result file in the results bucket. Its Object Lock refuses a write without the
-    checksum algorithm header (``files.put_document`` does not send it)."""
-    digest = hashlib.sha256(content).hexdigest()
-    content_type = files.sniff(content)
-    key = f"{prefix}/{digest[:2]}/{uuid.uuid4().hex}"
-    client("s3").put_object(
-        Bucket=get_settings().results_bucket, Key=key, Body=content, ContentType=content_type,
-        ChecksumAlgorithm="SHA256", ChecksumSHA256=base64.b64encode(hashlib.sha256(content).digest()).decode(),
-        Metadata={"sha256": digest},
-    )
-    return files.StoredFile(key=key, sha256=digest, content_type=content_type, size=len(content))
-
-
 def store_results(documents: list[IncomingDocument], *, prefix: str,
                   id_for: Callable[[str, int], str]) -> list[DocumentRef]:  # fmt: skip
     """Decode, check and store result files sent by another system in the results bucket (every
@@ -187,7 +170,7 @@ def store_results(documents: list[IncomingDocument], *, prefix: str,
         raise invalid(problems)
     refs = []
     for i, (doc, content) in enumerate(zip(documents, decoded, strict=True)):
-        stored = _put_result(content, prefix)
+        stored = files.put_document(get_settings().results_bucket, content, prefix=prefix)
         refs.append(DocumentRef(
             id=id_for(stored.sha256, i), name=doc.name, component_code=doc.component_code, s3_key=stored.key,
             sha256=stored.sha256, content_type=stored.content_type, size=stored.size, kind="result",

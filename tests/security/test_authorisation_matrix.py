@@ -97,6 +97,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/payments/callback"): Rule(frozenset(), body=_const({})),
     # DVCQG and integration clients
     ("POST", "/v1/dvcqg/dossiers"): Rule(frozenset({"dvcqg"}), body=lambda w, t: build_dossier()),
+    ("POST", "/v1/specialised/dossiers/{code}/status"): Rule(frozenset({"client"}), body=_const({
+        "event_id": "thu-quyen", "action": "khong_co_thao_tac_nay", "from_step": "khong_co", "status": 4})),
+    ("POST", "/v1/specialised/dossiers/{code}/results"): Rule(frozenset({"client"}), body=_const({
+        "event_id": "thu-quyen", "result_documents": [{"name": "kq.txt", "content_base64": "SGVsbG8="}]})),
     ("POST", "/v1/flows/callback"): Rule(frozenset({"client"}),
                                          body=_const({"task_token": "khong-co", "outcome": "progress"})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
