@@ -16,10 +16,13 @@ from chalicelib.api.routing import Access, json_response, parse_model, read_json
 from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
 from chalicelib.errors import HosoError, not_found
-from chalicelib.reports import exports, service, store
+from chalicelib.lazy import lazy_import
+from chalicelib.reports import service, store
 from chalicelib.reports.aggregates import month_of
 from chalicelib.reports.report import Report, ReportQuery
 from chalicelib.services.dossiers import now
+
+exports = lazy_import("chalicelib.reports.exports")  # openpyxl, python-docx, reportlab: loaded by the first export
 
 bp = Blueprint(__name__)
 TAGS = ("Báo cáo, thống kê",)

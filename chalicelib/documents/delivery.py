@@ -25,7 +25,6 @@ from pydantic import BaseModel, Field
 from pynamodb.attributes import JSONAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.documents.pdf import money
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Dossier, Fee
@@ -117,6 +116,11 @@ class DeliveryItem(DossiersTable):
 
 
 # --- rules (pure) ----------------------------------------------------------------------------
+def money(amount: int) -> str:
+    """An amount as written in Vietnamese: ``1.500.000 đồng``."""
+    return f"{amount:,} đồng".replace(",", ".")
+
+
 def is_proxy(dossier: Dossier, receiver: Receiver) -> bool:
     return dossier.applicant.kind != CITIZEN or receiver.id_number != dossier.applicant.id_number
 

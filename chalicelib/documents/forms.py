@@ -35,13 +35,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.documents import pdf
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.catalogue import Procedure, Unit
 from chalicelib.domain.dossier import AuditEvent, Channel, Dossier
 from chalicelib.domain.process import ActionKind, ProcessDefinition
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus
+from chalicelib.lazy import lazy_import
+
+pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first form printed
 
 CHANNELS = {Channel.ONLINE: "Trực tuyến (Cổng Dịch vụ công quốc gia)", Channel.DESK: "Trực tiếp tại Bộ phận Một cửa",
             Channel.POST: "Qua dịch vụ bưu chính công ích", Channel.AUTHORISED: "Qua người được ủy quyền",

@@ -105,10 +105,6 @@ def place_date(place: str, day: dt.datetime | dt.date) -> str:
     return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
-def money(amount: int) -> str:
-    return f"{amount:,} đồng".replace(",", ".")
-
-
 @dataclass(frozen=True)
 class Letterhead:
     parent_agency: str  # cơ quan chủ quản, e.g. "BỘ KHOA HỌC VÀ CÔNG NGHỆ" (may be empty)

@@ -16,9 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from chalicelib.documents import pdf
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform import EFormSchema
+from chalicelib.lazy import lazy_import
+
+pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first result drawn up
 
 
 class ResultLine(BaseModel):

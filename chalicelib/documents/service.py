@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents import forms, lookup, results, trust
-from chalicelib.documents import pdf as pdfkit
 from chalicelib.documents import store as docstore
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Unit
@@ -19,11 +18,14 @@ from chalicelib.domain.dossier import DocumentRef, Dossier
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
 from chalicelib.errors import HosoError, not_found
+from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_repo
+
+pdfkit = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first document made
 
 if TYPE_CHECKING:
     from chalicelib.documents.signing import VerificationReport

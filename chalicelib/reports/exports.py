@@ -14,10 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from chalicelib.documents import pdf
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.statuses import STATUS_LABELS, DossierStatus
+from chalicelib.lazy import lazy_import
 from chalicelib.reports.report import CHANNEL_LABELS, LEVEL_LABELS, Figures, Report
+
+pdf = lazy_import("chalicelib.documents.pdf")  # reportlab
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -8,7 +8,7 @@ import io
 
 from pypdf import PdfReader
 
-from chalicelib.documents import forms, lookup, pdf, results
+from chalicelib.documents import delivery, forms, lookup, pdf, results
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Applicant, Channel, Dossier
 from chalicelib.domain.eform_samples import KHAI_SINH
@@ -32,7 +32,7 @@ def test_dates_follow_the_paper_forms() -> None:
     assert pdf.date_vn(AT) == "05/03/2026"
     assert pdf.time_vn(AT) == "09 giờ 30 phút, ngày 05/03/2026"
     assert pdf.place_date("Hà Nội", AT) == "Hà Nội, ngày 05 tháng 03 năm 2026"
-    assert pdf.money(2_000_000) == "2.000.000 đồng"
+    assert delivery.money(2_000_000) == "2.000.000 đồng"
     assert pdf.text("<b>A & B</b>\nC") == "&lt;b&gt;A &amp; B&lt;/b&gt;<br/>C"
 
 
