@@ -54,7 +54,7 @@ unit: python
 synth: python
 	$(PY) -m infra.synth
 
-bench: setup
+bench: python
 	$(PY) -m bench
 
 openapi: python

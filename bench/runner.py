@@ -442,16 +442,9 @@ def _idle(call: Call) -> bool:
     return call.origin == "esm" and call.operation in ("GetQueueAttributes", "DescribeTable")
 
 
-class BenchStack(LocalStack):
-    """The local stack without the officers' web app: nothing measured here goes through it,
-    and building it (npm) is minutes of a fresh machine's time."""
-
-    def _serve_webapp(self) -> None:
-        return None
-
-
 def stack_env() -> dict[str, str]:
-    return {**os.environ, "HOSO_API_PORT": "0", "MOTO_PORT": "0", "HOSO_WEB_PORT": "0",
+    # no web app: nothing measured here goes through it, and building it (npm) takes minutes
+    return {**os.environ, "HOSO_API_PORT": "0", "MOTO_PORT": "0", "HOSO_WEB_PORT": "0", "HOSO_WEBAPP": "0",
             "HOSO_DVCQG_HMAC_KEYS": json.dumps(HMAC_KEYS),
             **{f"SIM_{name.upper()}_PORT": "0" for name in DEFAULT_PORTS}}
 
@@ -468,7 +461,7 @@ def run(progress: Callable[[str], None] = lambda message: None) -> Report:
     process.cold_start(report)
     process.package_size(report)
     progress("starting the local stack (moto, simulators, API, dispatcher)")
-    with BenchStack(stack_env()) as stack, AwsCallRecorder(stack_classifier(stack)) as recorder:
+    with LocalStack(stack_env()) as stack, AwsCallRecorder(stack_classifier(stack)) as recorder:
         bench = Bench(stack, recorder)
         progress(f"overhead: {OVERHEAD_RUNS} × (DVCQG intake, transition, desk intake) over HTTP vs direct AWS calls")
         bench.overhead(report)

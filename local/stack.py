@@ -39,6 +39,7 @@ from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
 from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
+from chalicelib.specialised import events as specialised_events
 from chalicelib.store import catalogue, models
 from infra.resources import secret_name
 from local import moto_patches
@@ -173,6 +174,7 @@ class LocalStack:
         self.region = merged["AWS_DEFAULT_REGION"]
         self.api_port = int(merged["HOSO_API_PORT"])
         self.web_port = int(merged.get("HOSO_WEB_PORT", "8080"))
+        self.serve_webapp = merged.get("HOSO_WEBAPP", "1") != "0"  # HOSO_WEBAPP=0: API and events only
         self.webapp: Any = None
         self.web_url = ""
         self.moto_port = int(merged["MOTO_PORT"])
@@ -205,9 +207,11 @@ class LocalStack:
             self._bind_api(self.provisioned)
             self._start_simulators({**self.env, **shared, "HOSO_API_URL": self.api_url})
             self._set_environment(self.provisioned)
+            self._configure_integrations()
             self._run_seed()
             self._serve_api()
-            self._serve_webapp()
+            if self.serve_webapp:
+                self._serve_webapp()
             self.dispatcher = Dispatcher(self.provisioned)
             self.dispatcher.start()
         except BaseException:
@@ -307,6 +311,7 @@ class LocalStack:
             "SIM_AGENCY_CLIENT_TOKEN": env.get("SIM_AGENCY_CLIENT_TOKEN") or "agency-sim.dev-agency-token",
             "SIM_POPULATION_API_KEY": env.get("SIM_POPULATION_API_KEY") or "dev-population-key",
             "SIM_MESSAGING_TOKEN": env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token",
+            "SIM_SPECIALISED_TOKEN": env.get("SIM_SPECIALISED_TOKEN") or "pmcn-buc-xa.dev-specialised-token",
         }
         # The coordinator and the provincial system have their own accounts only when given.
         for name in _OWN_ACCOUNTS:
@@ -355,6 +360,15 @@ class LocalStack:
         env.update({"POWERTOOLS_TRACE_DISABLED": "1", "HOSO_PUBLIC_BASE_URL": self.api_url, **self._aws_environment()})
         self._set_environ(env)
         _reset_app_caches()
+
+    def _configure_integrations(self) -> None:
+        """The ``integration-clients`` secret: the demo specialised software (client ``pmcn-buc-xa``,
+        seeded by local/seed.py for procedure 1.000105) is reached at its simulator."""
+        specialised = next(s.url for s in self.simulators if s.name == "specialised")
+        value = {"specialised": {"pmcn-buc-xa": {"base_url": specialised, "procedures": ["1.000105"]}}}
+        aws.client("secretsmanager").put_secret_value(
+            SecretId=settings.get_settings().integration_clients_secret_id, SecretString=json.dumps(value))
+        secrets.clear_cache()
 
     def _set_environ(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():
@@ -475,3 +489,4 @@ def _reset_app_caches() -> None:
     trust.clear_cache()
     flow_store.reset_connections()
     notification_store.reset_connections()
+    specialised_events.reset_connections()

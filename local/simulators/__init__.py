@@ -16,6 +16,7 @@ payment      payment platform          8107   §7.4 (:mod:`.payment`)
 post         postal service            8108   §7.5 (:mod:`.post`)
 agency       another agency's system   8109   §7.3 hand-over and callback (:mod:`.agency`)
 messaging    e-mail and SMS gateway    8110   officers' reminders (:mod:`.messaging`)
+specialised  specialised software      8111   §7.3 dossier push and reports (:mod:`.specialised`)
 ===========  ========================  =====  ==============================================
 
 Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_URL``
@@ -28,7 +29,9 @@ to DVCQG's); ``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-off
 ``SIM_VNEID_REDIRECT_URIS``, ``SIM_VNEID_ACCOUNTS_FILE``; ``SIM_POPULATION_API_KEY``
 (``dev-population-key``); ``SIM_PAYMENT_HMAC_KEY`` (``dev-payment-key``);
 ``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
-(``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``). A taken port raises
+(``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``);
+``SIM_SPECIALISED_TOKEN`` (the specialised software's credential at hoso,
+``pmcn-buc-xa.dev-specialised-token``). A taken port raises
 :class:`PortBusyError` (Vietnamese + English message, meant to be printed without a traceback).
 
 Control endpoints (JSON; never affected by failure modes)
@@ -62,6 +65,8 @@ More per simulator:
 * agency — ``POST /_sim/complete/{dossier_code}`` ``{"outcome", "reason"?, "result_documents"?}``
   → callback to hoso; modes ``"auto_complete": bool``, ``"auto_outcome": "success" | "failure"
   | "supplement"``.
+* specialised — ``POST /_sim/report/{dossier_code}`` ``{"kind": "status" | "results", …}`` → a
+  report to hoso as the software's officers would send it.
 
 Answers of the callback-sending control routes are ``{"sent": <what was POSTed>, "callback":
 {"status": <receiver's HTTP status or null>, "body": <its answer>}}``.
@@ -85,6 +90,7 @@ from local.simulators.messaging import MessagingSimulator
 from local.simulators.payment import PaymentSimulator
 from local.simulators.population import PopulationSimulator
 from local.simulators.post import PostSimulator
+from local.simulators.specialised import SpecialisedSimulator
 from local.simulators.vneid import VneidSimulator, validate_account
 
 __all__ = ["DEFAULT_PORTS", "HOST", "PortBusyError", "RunningServer", "start_simulators"]
@@ -100,6 +106,7 @@ DEFAULT_PORTS: Final = {
     "post": 8108,
     "agency": 8109,
     "messaging": 8110,
+    "specialised": 8111,
 }
 DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
 
@@ -155,6 +162,8 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
         "post": lambda: PostSimulator("post", env.get("SIM_POST_CLIENT_TOKEN") or "dev-post-token"),
         "agency": lambda: AgencySimulator("agency", hoso, env.get("SIM_AGENCY_CLIENT_TOKEN") or "dev-agency-token"),
         "messaging": lambda: MessagingSimulator("messaging", env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token"),
+        "specialised": lambda: SpecialisedSimulator("specialised", env.get("SIM_SPECIALISED_TOKEN")
+                                                    or "pmcn-buc-xa.dev-specialised-token"),
     }
 
 

@@ -199,3 +199,22 @@ def test_the_seeded_specialised_software_reports_only_on_its_procedure(stack: Lo
     assert outside.status_code == 403 and outside.json()["error_code"] == "FORBIDDEN_PROCEDURE", outside.text
     forged = requests.post(path, json=report, headers={"Authorization": "Bearer pmcn-buc-xa.sai"}, timeout=30)
     assert forged.status_code == 401
+
+
+def test_a_received_dossier_reaches_its_specialised_software_which_reports_its_result(stack: LocalStack) -> None:
+    # make run's specialised-software simulator: hoso pushes the received 1.000105 dossier to it
+    # (integration-clients secret), and its result comes back through /v1/specialised/…/results
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    created = _ok(desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaTTHC": "1.000105", "MaDonViTiepNhan": HCMC_UNIT,
+                                             "LoaiDoiTuong": "2"}), 201)
+    code = created["dossier"]["code"]
+    software = simulator(stack, "specialised")
+
+    def reported() -> dict[str, Any] | None:
+        answer = requests.post(f"{software}/_sim/report/{code}", json={"kind": "results"}, timeout=30)
+        return answer.json() if answer.status_code != 404 else None
+
+    sent = _until("the dossier pushed to its specialised software", reported)
+    assert sent["answer"]["status"] == 200, sent
+    view = _ok(desk.get(f"/v1/dossiers/{code}"))
+    assert [d["name"] for d in view["dossier"]["documents"] if d["kind"] == "result"] == ["ket-qua.pdf"]
