@@ -42,6 +42,7 @@ from chalicelib.store.models import (
 
 OUTBOX_TTL_S = 30 * 24 * 3600
 MAX_CODE_ATTEMPTS = 200
+SEARCH_READ_PAGES = 5  # index pages one filtered search request may read (FR-21: flat cost)
 COUNTER_CONFLICT_ATTEMPTS = 4  # a transition meeting another on a shared counter item
 
 
@@ -334,8 +335,35 @@ def search(unit_code: str, *, received_from: datetime | None = None, received_to
         conditions.append(DossierItem.applicant_key.contains(search_key(applicant)))
     if due_before:
         conditions.append(DossierItem.due_at <= due_before.isoformat())
-    filter_condition = None
-    for c in conditions:
-        filter_condition = c if filter_condition is None else filter_condition & c
-    return _page(DossierItem.by_unit_received, "gsi3pk", "gsi3sk", f"UNIT#{unit_code}", limit, cursor,
-                 filter_condition=filter_condition, range_condition=DossierItem.gsi3sk.between(lo, hi))
+    range_condition = DossierItem.gsi3sk.between(lo, hi)
+    if not conditions:
+        return _page(DossierItem.by_unit_received, "gsi3pk", "gsi3sk", f"UNIT#{unit_code}", limit, cursor,
+                     range_condition=range_condition)
+    filter_condition = conditions[0]
+    for c in conditions[1:]:
+        filter_condition = filter_condition & c
+    return _filtered_page(f"UNIT#{unit_code}", limit, cursor, filter_condition, range_condition)
+
+
+def _filtered_page(pk_value: str, limit: int, cursor: str | None, filter_condition: Any,
+                   range_condition: Any) -> Page:
+    """Up to ``limit`` matches from at most ``SEARCH_READ_PAGES`` index pages of ``limit`` items:
+    a filter that matches little must not read a whole unit's history in one request (its cost
+    would grow with the table). Fewer matches with a cursor mean "not all read yet: search on"."""
+    start = _decode_cursor(cursor, "gsi3pk", pk_value, "gsi3sk")
+    pages = DossierItem.by_unit_received.query(pk_value, range_condition, filter_condition=filter_condition,
+                                               last_evaluated_key=start, page_size=limit).page_iter
+    items: list[Dossier] = []
+    for _ in range(SEARCH_READ_PAGES):
+        try:
+            page = next(pages)
+        except StopIteration:
+            return Page(items, None)
+        for raw in page.get("Items", []):
+            items.append(Dossier.model_validate(DossierItem.from_raw_data(raw).data))
+            if len(items) == limit:
+                last = {key: raw[key] for key in pages.key_names}
+                return Page(items, _encode_cursor(last, "gsi3sk"))
+        if pages.last_evaluated_key is None:
+            return Page(items, None)
+    return Page(items, _encode_cursor(pages.last_evaluated_key, "gsi3sk"))

@@ -104,11 +104,14 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
         </div>
       )}
       {loading && <Loading what="danh sách hồ sơ" />}
-      {!loading && !error && items.length === 0 && <p className="empty">{emptyText}</p>}
+      {!loading && !error && items.length === 0 && !cursor && <p className="empty">{emptyText}</p>}
+      {!loading && !error && items.length === 0 && cursor && (
+        <p className="empty">Chưa thấy hồ sơ phù hợp trong phần hồ sơ đã xét; bấm “Tìm tiếp” để xét tiếp.</p>
+      )}
       {!loading && cursor && (
         <p>
           <button type="button" className="button-secondary" onClick={() => void load(cursor)}>
-            Xem thêm hồ sơ
+            {items.length === 0 ? "Tìm tiếp" : "Xem thêm hồ sơ"}
           </button>
         </p>
       )}
