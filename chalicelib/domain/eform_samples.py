@@ -400,6 +400,21 @@ KHAI_TU = EFormSchema(
                 FormField(key="so_luong", label="Số lượng bản sao", type="number", minimum=1, maximum=10),
             ],
         ),
+        FormSection(
+            key="lien_thong",
+            title="Thủ tục liên thông đề nghị giải quyết cùng",
+            fields=[
+                FormField(
+                    key="thu_tuc_chon",
+                    label="Đề nghị giải quyết thêm",
+                    type="checkboxes",
+                    options=[Option(value="mai_tang", label="Hỗ trợ chi phí mai táng"),
+                             Option(value="tu_tuat", label="Giải quyết chế độ tử tuất")],
+                    guidance="Khai tử và xóa đăng ký thường trú luôn được giải quyết liên thông; "
+                    "chọn thêm nếu người yêu cầu đề nghị",
+                ),
+            ],
+        ),
         _declaration(
             "Tôi cam đoan nội dung đề nghị đăng ký khai tử trên đây là đúng sự thật và chịu trách nhiệm "
             "trước pháp luật về cam đoan của mình."

@@ -161,11 +161,11 @@ def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalS
     assert child_record["dossier"]["MaTTHC"] == "1.001193"
 
 
-def test_death_chain_of_two_procedures_from_dvcqg_completes(stack: LocalStack) -> None:
-    # Đăng ký khai tử + xóa đăng ký thường trú (the applicant chose no allowance)
+def test_death_chain_with_the_survivor_benefit_chosen_on_the_form_from_dvcqg_completes(stack: LocalStack) -> None:
+    # Đăng ký khai tử + xóa đăng ký thường trú + the survivor benefit (BHXH) the applicant ticked on the form
     desk = Officer(stack, "desk", HCMC_UNIT)
     operator = Officer(stack, "operator", MINISTRY_UNIT)
-    form = SAMPLE_FILLED[KHAI_TU.code]
+    form = {**SAMPLE_FILLED[KHAI_TU.code], "lien_thong": {"thu_tuc_chon": ["tu_tuat"]}}
     requester = form["nguoi_yeu_cau"]
     notice = minimal_pdf("Giấy báo tử", ["GIAY BAO TU", "So: 125/GBT"])
     code = _received(stack, {
@@ -176,9 +176,11 @@ def test_death_chain_of_two_procedures_from_dvcqg_completes(stack: LocalStack) -
     })  # fmt: skip
     _handle_child(stack, _child(operator, code, "khai_tu"), None)
     _agency_answers(stack, code, "xoa_thuong_tru")
+    _agency_answers(stack, code, "tu_tuat")
     flow = _until("the execution succeeded",
                   lambda: (f := _ok(operator.get(f"/v1/ops/flows/{code}")))["execution_status"] == "SUCCEEDED" and f)
-    assert {s["step"]: s["status"] for s in flow["steps"]} == {"khai_tu": "done", "xoa_thuong_tru": "done"}
+    assert {s["step"]: s["status"] for s in flow["steps"]} == {"khai_tu": "done", "xoa_thuong_tru": "done",
+                                                               "tu_tuat": "done"}
     done = _ok(desk.get(f"/v1/dossiers/{code}"))
     assert done["dossier"]["status"] == 9
     record = _until("DVCQG has every step", lambda: (r := _dvcqg_record(stack, code))
