@@ -41,17 +41,8 @@ class SigningSession(requests.Session):
         return super().send(request, **kwargs)
 
 
-# Failures found and reported with their fix; each test fails until its route is fixed (strict).
-FUZZ_DEFECTS: dict[tuple[str, str], str] = {}
-
-
 def _routes() -> list[Any]:
-    out = []
-    for spec in served_routes():
-        reason = FUZZ_DEFECTS.get((spec.method, spec.path))
-        marks = [pytest.mark.xfail(strict=True, reason=f"defect reported: {reason}")] if reason else []
-        out.append(pytest.param(spec, id=f"{spec.method} {spec.path}", marks=marks))
-    return out
+    return [pytest.param(spec, id=f"{spec.method} {spec.path}") for spec in served_routes()]
 
 
 @pytest.fixture(scope="module")
