@@ -45,6 +45,7 @@ from local.simulators.esign import EsignSimulator
 from local.simulators.payment import PaymentSimulator
 from local.simulators.post import PostSimulator
 from local.simulators.vneid import VneidSimulator
+from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 PAYMENT_KEY = "test-payment-key"
@@ -79,25 +80,6 @@ def sims() -> Iterator[Sims]:
     yield servers
     for server in (servers.esign, servers.rogue_esign, servers.vneid, servers.payment, servers.post):
         server.stop()
-
-
-def _table(ddb: Any, name: str, gsis: int) -> None:
-    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-    request: dict[str, Any] = {
-        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
-        **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}
-           if name == "hoso-dev-dossiers" else {}),
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = [
-            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
-            for i in range(1, gsis + 1)
-        ]
-    ddb.create_table(**request)
 
 
 def officer(role: str, unit: str = UNIT) -> OfficerProfile:
@@ -194,7 +176,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         secrets.clear_cache()
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
-            _table(ddb, name, gsis)
+            create_table(ddb, name, gsis, stream=name == "hoso-dev-dossiers")
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},

@@ -66,6 +66,7 @@ from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HANOI_UNIT, MIN
 from local.simulators.agency import AgencySimulator
 from local.simulators.base import RunningServer, serve
 from local.simulators.vneid import VneidSimulator
+from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 ACCOUNT = "123456789012"
@@ -94,24 +95,6 @@ def timing(flow_id: str, fast: tuple[str, ...] = (), waits: model.StepTiming = R
 
 def account(role: str, unit: str = HANOI_UNIT) -> dict[str, str]:
     return next(a for a in DEMO_ACCOUNTS if a["role"] == role and a["unit_code"] == unit)
-
-
-def _table(ddb: Any, name: str, gsis: int) -> None:
-    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-    request: dict[str, Any] = {
-        "TableName": name,
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = [
-            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
-            for i in range(1, gsis + 1)
-        ]  # fmt: skip
-    ddb.create_table(**request)
 
 
 class _QuietServer(ThreadedHTTPServer):
@@ -168,9 +151,9 @@ class World:
 
     # --- set-up ------------------------------------------------------------------------------
     def provision(self) -> None:
-        _table(self.ddb, f"hoso-{STAGE}-dossiers", 3)
-        _table(self.ddb, f"hoso-{STAGE}-catalogue", 1)
-        _table(self.ddb, f"hoso-{STAGE}-counters", 0)
+        create_table(self.ddb, f"hoso-{STAGE}-dossiers", 3)
+        create_table(self.ddb, f"hoso-{STAGE}-catalogue", 1)
+        create_table(self.ddb, f"hoso-{STAGE}-counters", 0)
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("attachments", "results"):
             s3.create_bucket(Bucket=f"hoso-{STAGE}-{bucket}", CreateBucketConfiguration={"LocationConstraint": REGION})

@@ -36,29 +36,13 @@ from chalicelib.store.models import reset_connections
 from local import seed
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
 from local.simulators.pdf import minimal_pdf
+from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 UNIT = HCMC_UNIT
 PROCEDURE = "1.001193"
 PDF = minimal_pdf("Trích lục khai sinh", ["TRICH LUC KHAI SINH"])
-
-
-def _table(ddb: Any, name: str, gsis: int) -> None:
-    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-    request: dict[str, Any] = {
-        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = [
-            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
-            for i in range(1, gsis + 1)
-        ]  # fmt: skip
-    ddb.create_table(**request)
 
 
 def officer(role: str, unit: str = UNIT) -> OfficerProfile:
@@ -142,7 +126,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         secrets.clear_cache()
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
-            _table(ddb, name, gsis)
+            create_table(ddb, name, gsis)
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},

@@ -36,6 +36,7 @@ from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator
 from local.simulators.vneid import VneidSimulator
+from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 UNIT = HCMC_UNIT
@@ -55,23 +56,6 @@ def sims() -> Iterator[Sims]:
     yield servers
     servers.vneid.stop()
     servers.esign.stop()
-
-
-def _table(ddb: Any, name: str, gsis: int) -> None:
-    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-    request: dict[str, Any] = {
-        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = [
-            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                           {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
-            for i in range(1, gsis + 1)
-        ]
-    ddb.create_table(**request)
 
 
 def account(role: str, unit: str = UNIT) -> dict[str, str]:
@@ -135,7 +119,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         catalogue.clear_cache()
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
-            _table(ddb, name, gsis)
+            create_table(ddb, name, gsis)
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket="hoso-dev-attachments", CreateBucketConfiguration={"LocationConstraint": REGION})
         seed.seed()

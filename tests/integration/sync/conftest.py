@@ -34,6 +34,7 @@ from chalicelib.sync.payloads import progress_record
 from local.dispatcher import sqs_record
 from local.simulators.base import RunningServer, serve
 from local.simulators.dvcqg import DvcqgSimulator
+from tests.moto_tables import create_table
 from tests.unit.sync import samples
 
 REGION = "ap-southeast-1"
@@ -88,27 +89,6 @@ def servers() -> Iterator[dict[str, Sim]]:
         sim.server.stop()
 
 
-def _table(ddb: Any, name: str, gsis: int) -> None:
-    keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-    request: dict[str, Any] = {
-        "TableName": name,
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = [
-            {
-                "IndexName": f"gsi{i}",
-                "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                              {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for i in range(1, gsis + 1)
-        ]  # fmt: skip
-    ddb.create_table(**request)
-
-
 @dataclass
 class Drained:
     """What a drain did: messages handled, and the last receipt of each message whose last
@@ -135,7 +115,7 @@ class World:
     def provision(self) -> None:
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
-            _table(ddb, name, gsis)
+            create_table(ddb, name, gsis)
         for name in DESTINATIONS:
             dlq = self.sqs.create_queue(QueueName=f"hoso-dev-sync-{name}-dlq")["QueueUrl"]
             dlq_arn = self.sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
