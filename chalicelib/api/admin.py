@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib import auth
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import CLIENT_ID_PATTERN, current_principal, require_province
+from chalicelib.auth import CLIENT_ID_PATTERN, current_principal
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.eform import EFormSchema, validate_schema
@@ -24,14 +24,13 @@ from chalicelib.domain.identifiers import is_unit_code
 from chalicelib.domain.process import ProcessDefinition, ProcessError, check_process_document, publish
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
+from chalicelib.services import admin_access
 from chalicelib.services.dossiers import now
 from chalicelib.store import catalogue
 
 bp = Blueprint(__name__)
 TAGS = ("Quản trị",)
 MINISTRY_ONLY = ("admin",)
-# What a province's administrator may grant: processing roles, in their own province's units.
-PROVINCE_GRANTABLE = {Role.DESK, Role.HEAD, Role.APPRAISER, Role.LEADER, Role.CLERK}
 CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
 
 
@@ -45,9 +44,22 @@ def _body(cls: type[BaseModel], limit: int = 256 * 1024) -> Any:
     return parse_model(cls, payload)
 
 
+def _administrator() -> admin_access.Administrator:
+    """The administrator acting; every admin write is judged by ``admin_access`` on the stored
+    record and on the record as written."""
+    return admin_access.Administrator.of(current_principal().profile)
+
+
+def _replace(write: Any, record: Any, seen: catalogue.Seen[Any]) -> None:
+    """The write is conditional on the record judged being still the stored one."""
+    try:
+        write(record, seen)
+    except catalogue.Changed:
+        raise HosoError("CHANGED", "Dữ liệu vừa được người khác thay đổi, vui lòng tải lại rồi thử lại.", 409) from None
+
+
 def _ministry_admin() -> None:
-    if Role.ADMIN not in current_principal().roles:
-        raise HosoError("FORBIDDEN", "Chỉ quản trị cấp bộ được thực hiện thao tác này.", 403)
+    admin_access.require_ministry(_administrator())
 
 
 @route(bp, "/v1/admin/processes/check", "POST", summary="Kiểm tra một quy trình trước khi ban hành",
@@ -64,6 +76,7 @@ def check_process() -> Any:
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={201: ProcessDefinition},
        errors=(409, 422))
 def publish_process() -> Any:
+    _ministry_admin()
     _, payload = read_json(bp, 256 * 1024)
     if not isinstance(payload, dict):
         raise invalid([FieldError("body", "Quy trình phải là một đối tượng JSON.")])
@@ -98,6 +111,7 @@ def get_process(code: str) -> Any:
 @route(bp, "/v1/admin/eforms/{code}", "PUT", summary="Tạo hoặc cập nhật biểu mẫu điện tử", access=Access.ADMIN,
        roles=MINISTRY_ONLY, tags=TAGS, request=EFormSchema, responses={200: EFormSchema}, errors=(422,))
 def put_eform(code: str) -> Any:
+    _ministry_admin()
     schema: EFormSchema = _body(EFormSchema)
     problems = validate_schema(schema) + ([] if schema.code == code else ["code: không khớp với đường dẫn"])
     if problems:
@@ -110,6 +124,7 @@ def put_eform(code: str) -> Any:
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, request=Procedure, responses={200: Procedure},
        errors=(422,))
 def put_procedure(code: str) -> Any:
+    _ministry_admin()
     procedure: Procedure = _body(Procedure)
     problems = []
     if procedure.code != code:
@@ -127,46 +142,38 @@ def put_procedure(code: str) -> Any:
 
 
 @route(bp, "/v1/admin/units/{code}", "PUT", summary="Tạo hoặc cập nhật đơn vị (mã QCVN 102)", access=Access.ADMIN,
-       tags=TAGS, request=Unit, responses={200: Unit}, errors=(422,))
+       tags=TAGS, request=Unit, responses={200: Unit}, errors=(409, 422))
 def put_unit(code: str) -> Any:
     unit: Unit = _body(Unit)
     if not is_unit_code(unit.code):
         raise invalid([FieldError("code", "Mã đơn vị không đúng QCVN 102:2016.")])
     if unit.code != code:
         raise invalid([FieldError("code", "Mã đơn vị không khớp với đường dẫn.")])
-    if unit.province_code:
-        require_province(current_principal(), unit.province_code)
-    else:
-        _ministry_admin()
-    catalogue.put_unit(unit)
+    parent = catalogue.get_unit(unit.parent_code) if unit.parent_code else None
+    if unit.parent_code and parent is None:
+        raise invalid([FieldError("parent_code", "Không có đơn vị cấp trên này.")])
+    seen = catalogue.read_unit_for_update(code)
+    admin_access.check_unit_write(_administrator(), seen.value, unit, parent)
+    _replace(catalogue.replace_unit, unit, seen)
     return json_response(200, unit.model_dump(mode="json"))
 
 
 @route(bp, "/v1/admin/officers/{sub}", "PUT", summary="Tạo hoặc cập nhật cán bộ và vai trò",
-       access=Access.ADMIN, tags=TAGS, request=OfficerProfile, responses={200: OfficerProfile}, errors=(422,))
+       access=Access.ADMIN, tags=TAGS, request=OfficerProfile, responses={200: OfficerProfile},
+       errors=(409, 422))
 def put_officer(sub: str) -> Any:
     officer: OfficerProfile = _body(OfficerProfile)
     if officer.sub != sub:
         raise invalid([FieldError("sub", "Mã định danh không khớp với đường dẫn.")])
-    principal = current_principal()
-    units = {a.unit_code: catalogue.get_unit(a.unit_code) for a in officer.assignments}
     missing = [FieldError(f"assignments[{i}].unit_code", "Không có đơn vị này.")
-               for i, a in enumerate(officer.assignments) if units[a.unit_code] is None]
+               for i, a in enumerate(officer.assignments) if catalogue.get_unit(a.unit_code) is None]
     if missing:
         raise invalid(missing)
-    if Role.ADMIN not in principal.roles:
-        # A province's admin manages only its own officers, only in its own units, only processing roles.
-        existing = catalogue.get_officer(sub)
-        for profile in (officer, existing):
-            if profile is not None:
-                require_province(principal, profile.province_code)
-        own_province = principal.profile.province_code
-        for a in officer.assignments:
-            unit = units[a.unit_code]
-            if unit is None or unit.province_code != own_province or a.role not in PROVINCE_GRANTABLE:
-                raise HosoError("FORBIDDEN_PROVINCE",
-                                "Bạn chỉ được cấp vai trò xử lý tại các đơn vị của tỉnh mình.", 403)
-    catalogue.put_officer(officer)
+    seen = catalogue.read_officer_for_update(sub)
+    named = {a.unit_code for profile in (seen.value, officer) if profile is not None for a in profile.assignments}
+    admin_access.check_officer_write(_administrator(), seen.value, officer,
+                                     {code: catalogue.read_unit_for_update(code).value for code in named})
+    _replace(catalogue.replace_officer, officer, seen)
     return json_response(200, officer.model_dump(mode="json"))
 
 
@@ -174,6 +181,7 @@ def put_officer(sub: str) -> Any:
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, request=CalendarOverride,
        responses={200: CalendarOverride}, errors=(422,))
 def put_calendar_day(day: str) -> Any:
+    _ministry_admin()
     override: CalendarOverride = _body(CalendarOverride, 8192)
     try:
         matches = override.date == dt.date.fromisoformat(day)
@@ -225,7 +233,7 @@ def list_officers() -> Any:
     if province is None and Role.ADMIN not in principal.roles:
         province = principal.profile.province_code  # a province's admin: their own province by default
     if province is not None:
-        require_province(principal, province)
+        admin_access.require_province(admin_access.Administrator.of(principal.profile), province)
     officers = catalogue.list_officers() if province is None else catalogue.list_officers_of_province(province)
     if unit_code is not None:
         officers = [o for o in officers if o.roles_in(unit_code)]
@@ -327,6 +335,7 @@ def calendar_year() -> Any:
 @route(bp, "/v1/admin/calendar/{day}", "DELETE", summary="Bỏ một ngày điều chỉnh khỏi lịch làm việc",
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: CalendarOverride}, errors=(404,))
 def delete_calendar_day(day: str) -> Any:
+    _ministry_admin()
     try:
         key = dt.date.fromisoformat(day).isoformat()
     except ValueError:

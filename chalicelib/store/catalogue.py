@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -60,6 +61,40 @@ def _put(kind: str, pk: str, sk: str, model: BaseModel, sort: str, *, once: bool
         raise
 
 
+class Changed(Exception):
+    """The record changed between reading it and writing it (another administrator's write)."""
+
+
+@dataclass(frozen=True)
+class Seen(Generic[M]):
+    """A record as read for an update (``value`` None: there was none); the write that follows is
+    conditional on the record being still exactly this (``raw``, the stored data)."""
+
+    value: M | None
+    raw: Any = None
+
+
+def _read(pk: str, sk: str, cls: type[M]) -> Seen[M]:
+    try:
+        data = CatalogueItem.get(pk, sk, consistent_read=True).data
+    except DoesNotExist:
+        return Seen(None)
+    return Seen(cls.model_validate(data), data)
+
+
+def _replace(kind: str, pk: str, sk: str, model: BaseModel, sort: str, seen: Seen[Any]) -> None:
+    """Store ``model`` only if the record is still as ``seen``; :class:`Changed` otherwise."""
+    clear_cache()
+    item = CatalogueItem(pk=pk, sk=sk, data=model.model_dump(mode="json"), gsi1pk=f"TYPE#{kind}", gsi1sk=sort)
+    condition = CatalogueItem.pk.does_not_exist() if seen.value is None else CatalogueItem.data == seen.raw
+    try:
+        item.save(condition=condition)
+    except PutError as err:
+        if err.cause_response_code == "ConditionalCheckFailedException":
+            raise Changed(f"{pk}/{sk}") from None
+        raise
+
+
 def _get(pk: str, sk: str, cls: type[M]) -> M | None:
     try:
         return cls.model_validate(CatalogueItem.get(pk, sk).data)
@@ -73,6 +108,14 @@ def _list(kind: str, cls: type[M]) -> list[M]:
 
 def put_unit(unit: Unit) -> None:
     _put("unit", f"UNIT#{unit.code}", "META", unit, unit.code)
+
+
+def read_unit_for_update(code: str) -> Seen[Unit]:
+    return _read(f"UNIT#{code}", "META", Unit)
+
+
+def replace_unit(unit: Unit, seen: Seen[Unit]) -> None:
+    _replace("unit", f"UNIT#{unit.code}", "META", unit, unit.code, seen)
 
 
 def get_unit(code: str) -> Unit | None:
@@ -137,6 +180,14 @@ def get_process(code: str, version: int | None = None) -> ProcessDefinition | No
 
 def put_officer(officer: OfficerProfile) -> None:
     _put("officer", f"USER#{officer.sub}", "PROFILE", officer, f"{officer.province_code}#{officer.sub}")
+
+
+def read_officer_for_update(sub: str) -> Seen[OfficerProfile]:
+    return _read(f"USER#{sub}", "PROFILE", OfficerProfile)
+
+
+def replace_officer(officer: OfficerProfile, seen: Seen[OfficerProfile]) -> None:
+    _replace("officer", f"USER#{officer.sub}", "PROFILE", officer, f"{officer.province_code}#{officer.sub}", seen)
 
 
 def get_officer(sub: str) -> OfficerProfile | None:
