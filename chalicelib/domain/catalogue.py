@@ -51,6 +51,9 @@ class Procedure(BaseModel):
     unit_codes: list[str] = Field(default_factory=list)
     process_code: str
     flow: str | None = None  # liên thông flow this procedure starts, if any
+    separation_of_duties: bool = Field(
+        False, description="Tách biệt nhiệm vụ: người thẩm định, người xem xét (lãnh đạo phòng) và người phê duyệt "
+                           "một hồ sơ phải là những người khác nhau")
 
 
 class RoleAssignment(BaseModel):

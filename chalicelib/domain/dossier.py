@@ -112,6 +112,8 @@ class Dossier(BaseModel):
     supplements: list[SupplementRound] = Field(default_factory=list)
     consultations: list[Consultation] = Field(default_factory=list)
     action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once
+    # who performed each duty (appraiser, head, leader → officers' subjects): separation of duties
+    duty_holders: dict[str, list[str]] = Field(default_factory=dict)
     version: int = 0
     seq: int = 0  # number of audit events so far
     created_at: datetime

@@ -21,6 +21,11 @@ from chalicelib.errors import FieldError, HosoError
 SUPPLEMENT_KINDS = frozenset({ActionKind.REQUEST_SUPPLEMENT, ActionKind.REQUEST_CORRECTION})
 FINISHING_STATUSES = frozenset({DossierStatus.NOT_RECEIVED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED,
                                 DossierStatus.PROCESSED})
+# The duties a procedure may require to be held by different people (``Procedure.separation_of_duties``):
+# an action belongs to the duty of the role performing it. Who held each one is recorded on every
+# dossier (``Dossier.duty_holders``), so the option applies to dossiers already under way.
+DUTIES: dict[Role, str] = {Role.APPRAISER: "thẩm định", Role.HEAD: "xem xét (lãnh đạo phòng)",
+                           Role.LEADER: "phê duyệt"}
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,16 @@ def start(dossier: Dossier, process: ProcessDefinition, *, direct: bool, actor: 
     return placed, event
 
 
-def available_actions(dossier: Dossier, process: ProcessDefinition, roles: set[Role], sub: str) -> list[str]:
+def available_actions(dossier: Dossier, process: ProcessDefinition, roles: set[Role], sub: str, *,
+                      separate_duties: bool = False) -> list[str]:
     """The action ids this officer may take now (for the UI; ``apply`` re-checks everything)."""
     step = process.step(dossier.step_id)
     out = []
     for action in step.actions:
         try:
             _check_actor(dossier, step, action.id, step.performer(action), roles, sub)
+            if separate_duties:
+                check_separation_of_duties(dossier, step.performer(action), sub)
         except HosoError:
             continue
         limit = action.max_times
@@ -107,15 +115,33 @@ def _check_actor(dossier: Dossier, step: Step, action_id: str, performer: Role, 
         raise _refuse("NOT_ASSIGNEE", "Hồ sơ đang được phân công cho cán bộ khác.", 403)
 
 
+def check_separation_of_duties(dossier: Dossier, performer: Role, sub: str) -> None:
+    """403 ``SEPARATION_OF_DUTIES`` if ``sub`` already held another of the separated duties on this dossier."""
+    duty = DUTIES.get(performer)
+    if duty is None:
+        return
+    for role, holders in dossier.duty_holders.items():
+        if role != performer.value and sub in holders:
+            held = DUTIES.get(Role(role), role)
+            raise _refuse("SEPARATION_OF_DUTIES",
+                          f"Thủ tục này yêu cầu người thẩm định, người xem xét và người phê duyệt là những người "
+                          f"khác nhau: bạn đã {held} hồ sơ này nên không được {duty}.", 403)
+
+
 def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, *, actor: Actor,
-          roles: set[Role], timing: Timing, chart: StatusChart = DEFAULT_CHART) -> tuple[Dossier, AuditEvent]:
-    """The dossier after ``request`` and the audit event that records it."""
+          roles: set[Role], timing: Timing, chart: StatusChart = DEFAULT_CHART,
+          separate_duties: bool = False) -> tuple[Dossier, AuditEvent]:
+    """The dossier after ``request`` and the audit event that records it. ``separate_duties``: the
+    procedure requires appraiser, reviewer and approver to be different people."""
     step = process.step(dossier.step_id)
     try:
         action = step.action(request.action_id)
     except KeyError:
         raise _refuse("ACTION_NOT_ALLOWED", "Thao tác không được phép ở bước hiện tại của hồ sơ.") from None
-    _check_actor(dossier, step, action.id, step.performer(action), roles, actor.sub)
+    performer = step.performer(action)
+    _check_actor(dossier, step, action.id, performer, roles, actor.sub)
+    if separate_duties:
+        check_separation_of_duties(dossier, performer, actor.sub)
     reason = request.reason.strip()
     if (action.requires_reason or action.kind.requires_reason) and not reason:
         raise _refuse("REASON_REQUIRED", "Vui lòng nhập lý do.", 422, [FieldError("reason", "Vui lòng nhập lý do.")])
@@ -188,6 +214,9 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         update["finished_at"] = now
     if target.status == DossierStatus.DELIVERED:
         update["delivered_at"] = now
+    holders = dossier.duty_holders.get(performer.value, [])
+    if performer in DUTIES and actor.sub not in holders:
+        update["duty_holders"] = {**dossier.duty_holders, performer.value: [*holders, actor.sub]}
 
     seq = dossier.seq + 1
     after = dossier.model_copy(update={

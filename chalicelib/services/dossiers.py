@@ -36,6 +36,12 @@ def timing_for(procedure_code: str, unit_code: str, at: dt.datetime) -> engine.T
     )
 
 
+def separate_duties(procedure_code: str) -> bool:
+    """Whether the procedure requires appraiser, reviewer and approver to be different people."""
+    procedure = catalogue.get_procedure(procedure_code)
+    return bool(procedure and procedure.separation_of_duties)
+
+
 def process_of(dossier: Dossier) -> ProcessDefinition:
     process = catalogue.get_process(dossier.process_code, dossier.process_version)
     if process is None:  # a published version is never deleted; this is a data fault
@@ -67,7 +73,8 @@ def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
             {"id": a.id, "label": a.label, "kind": a.kind.value,
              "requires_reason": a.requires_reason or a.kind.requires_reason}
             for a in process.step(dossier.step_id).actions
-            if a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub)
+            if a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub,
+                                                separate_duties=separate_duties(dossier.procedure_code))
         ],
         "events": [e.model_dump(mode="json") for e in dossiers.events(code)],
     }
@@ -90,6 +97,7 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
         actor=actor_for(officer, dossier.unit_code, performer),
         roles=roles,
         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
+        separate_duties=separate_duties(dossier.procedure_code),
     )
     try:
         return dossiers.transition(dossier, after, event)
@@ -121,7 +129,8 @@ def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossie
     step = process.step(dossier.step_id)
     performers = {step.performer(a) for a in step.actions if a.id == request.action_id}
     after, event = engine.apply(dossier, process, request, actor=actor, roles=performers,
-                                timing=timing_for(dossier.procedure_code, dossier.unit_code, now()))
+                                timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
+                                separate_duties=separate_duties(dossier.procedure_code))
     try:
         return dossiers.transition(dossier, after, event)
     except dossiers.VersionConflict:

@@ -64,7 +64,10 @@ export function ProceduresScreen({ rest }: { rest: string[] }) {
                   {formatDuration(p.legal_deadline)}
                   {p.cutoff_15h ? <span style={{ display: "block" }}>Nhận sau 15 giờ tính từ ngày làm việc tiếp theo</span> : null}
                 </td>
-                <td>{p.process_code}</td>
+                <td>
+                  {p.process_code}
+                  {p.separation_of_duties ? <span style={{ display: "block" }}>Tách biệt nhiệm vụ</span> : null}
+                </td>
                 <td>
                   <a href={href(["quan-tri", "thu-tuc", p.code])}>
                     Sửa<span className="visually-hidden"> thủ tục {p.code}</span>
@@ -88,6 +91,7 @@ const EMPTY: ProcedureFull = {
   online_level: "full",
   legal_deadline: { value: 10, unit: "working_days" },
   cutoff_15h: false,
+  separation_of_duties: false,
   required_documents: [],
   fees: [],
   eform_code: null,
@@ -202,6 +206,24 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
                 <label htmlFor="t-cutoff">Hồ sơ nhận sau 15 giờ được tính từ ngày làm việc tiếp theo</label>
               </div>
             </div>
+          </div>
+        </fieldset>
+        <fieldset className="group">
+          <legend>Kiểm soát xử lý</legend>
+          <div className="field field-checkbox">
+            <div className="choice">
+              <input
+                id="t-sod"
+                type="checkbox"
+                aria-describedby="t-sod-hint"
+                checked={p.separation_of_duties ?? false}
+                onChange={(e) => setP({ ...p, separation_of_duties: e.target.checked })}
+              />{" "}
+              <label htmlFor="t-sod">Tách biệt nhiệm vụ: người thẩm định, người xem xét và người phê duyệt phải là những người khác nhau</label>
+            </div>
+            <p id="t-sod-hint" className="hint">
+              Một cán bộ đã thẩm định, xem xét (lãnh đạo phòng) hoặc phê duyệt một hồ sơ sẽ không được thực hiện nhiệm vụ còn lại trên chính hồ sơ đó.
+            </p>
           </div>
         </fieldset>
         <fieldset className="group">

@@ -12,6 +12,8 @@ export type { FieldMessage };
 export interface ProcedureFull extends Procedure {
   online_level: string;
   cutoff_15h: boolean;
+  /** Separation of duties: the appraiser, the reviewer and the approver of a dossier are different people. */
+  separation_of_duties: boolean;
   process_code: string;
   flow: string | null;
 }
