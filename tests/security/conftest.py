@@ -9,7 +9,7 @@ tier when it runs first; see ``tests/security/stack.py``).
   **other_province** (Hà Nội's department);
 - a caller for every role (the TP.HCM officers, the province's admin, the ministry's admin and
   operator), an integration client scoped to one procedure, DVCQG signing its requests, and
-  an anonymous caller.
+  an anonymous caller; and each integration client the local stack seeds, with its credential.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class World:
     targets: dict[str, Target]
     desks: dict[str, Caller] = field(default_factory=dict)  # unit → its one-stop officer
     not_found_body: dict[str, Any] = field(default_factory=dict)  # GET of a dossier that does not exist
+    seeded_clients: dict[str, Caller] = field(default_factory=dict)  # client id → the stack's seeded client
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +83,20 @@ def _add_sibling_unit(stack: LocalStack) -> Caller:
     return officer(stack, "desk@other_unit", sub, SIBLING_UNIT)
 
 
-def _online_dossier(dvcqg: Caller, unit: str) -> tuple[str, str]:
+def _seeded_clients(stack: LocalStack) -> dict[str, Caller]:
+    """The integration clients the local stack seeds (local/seed.py), each with the credential its
+    simulator uses (``<client_id>.<secret>`` among the stack's shared secrets)."""
+    registered = {c.client_id for c in auth.list_clients()}
+    found = {}
+    for value in stack._shared_secrets().values():
+        client_id, _, secret = value.partition(".")
+        if client_id in registered and secret:
+            found[client_id] = Caller(stack.api_url, f"client:{client_id}", f"Bearer {value}", sub=client_id)
+    assert found, "the local stack seeds no integration client with a known credential"
+    return found
+
+
+def online_dossier(dvcqg: Caller, unit: str) -> tuple[str, str]:
     body = build_dossier(overrides={"MaDonViTiepNhan": unit})
     answer = dvcqg.post("/v1/dvcqg/dossiers", body)
     assert answer.status_code == 201, answer.text
@@ -118,11 +132,11 @@ def world(stack: LocalStack) -> World:
     targets = {}
     for scope, unit, province in (("own", HCMC_UNIT, "79"), ("other_unit", SIBLING_UNIT, "79"),
                                   ("other_province", HANOI_UNIT, "01")):
-        code, doc_id = _online_dossier(callers["dvcqg"], unit)
+        code, doc_id = online_dossier(callers["dvcqg"], unit)
         targets[scope] = Target(scope, unit, province, code, doc_id, _upload(desks[unit]))
     missing = callers["desk"].get(f"/v1/dossiers/{HCMC_UNIT}-000101-9999")
     assert missing.status_code == 404, missing.text
-    return World(stack, callers, targets, desks, missing.json())
+    return World(stack, callers, targets, desks, missing.json(), seeded_clients=_seeded_clients(stack))
 
 
 def pdf_base64() -> str:

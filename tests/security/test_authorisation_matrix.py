@@ -12,26 +12,50 @@ body a dossier that does not exist gets (another unit's officer cannot even lear
 exists). What "allowed" means: the request passes every access check (it may still be refused
 for the dossier's state or the body's content); never a 5xx.
 
-Requests that would change data when allowed are shaped to stop short of it (an unknown action,
-a body the view rejects after its access checks, the unit's own data written back unchanged).
+Requests in the matrix that would change data when allowed are shaped to stop short of it (an
+unknown action, a body the view rejects after its access checks, the unit's own data written back
+unchanged); the writes themselves are completed by the probes at the end of this file, which
+read the stored record back: a denied caller changes nothing, an allowed caller's write lands.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from app import app
 from chalicelib.api.openapi import registered
 from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.documents import trust
+from chalicelib.domain.calendar import CalendarOverride
+from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
+from chalicelib.domain.eform_samples import SAMPLE_EFORMS
+from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.store import catalogue
+from chalicelib.store import dossiers as dossier_store
+from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.dvcqg import build_dossier
-from tests.security.conftest import CLIENT_PROCEDURE, PROCESSING, SCOPES, Target, World
+from tests.security.conftest import (
+    CLIENT_PROCEDURE,
+    PROCESSING,
+    SCOPES,
+    SIBLING_UNIT,
+    Target,
+    World,
+    online_dossier,
+)
 
 GLOBAL, UNIT, DOSSIER, OWNER, PROVINCE = "global", "unit", "dossier", "owner", "province"
 P = frozenset(PROCESSING)
@@ -297,3 +321,247 @@ def test_route_access_matrix(world: World, spec: RouteSpec) -> None:
             if why:
                 problems.append(f"{caller} × {scope}: {why} — {answer.text[:200]}")
     assert not problems, f"{spec.method} {spec.path}:\n" + "\n".join(problems)
+
+
+# --- writes that complete ------------------------------------------------------------------
+#
+# The matrix above proves who is *refused*; a request shaped to stop short of writing cannot show
+# that an allowed-looking write did not escalate (a province admin rewriting a unit of another
+# province with their own province code was "refused" as-is and accepted as rewritten). Each
+# probe below is a real, valid write with a stored record behind it, made by every caller: a
+# denied caller's attempt leaves the record exactly as it was (read back from the store), an
+# allowed caller's write lands as written. Every admin write route needs a probe (or a reason
+# in ``NOT_PROBED``), so a new one cannot ship without deciding who may change what.
+
+_serial = iter(range(secrets.randbelow(800) * 100, 10**6))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One caller's attempt: the request, how to read the record back, and what an allowed write stores."""
+
+    method: str
+    path: str
+    body: Any
+    read: Callable[[], Any]
+    wanted: Any
+
+
+@dataclass(frozen=True)
+class WriteProbe:
+    name: str
+    route: tuple[str, str]  # (method, route path) this probe covers
+    allowed: frozenset[str]
+    prepare: Callable[[World, str], Prepared]
+
+
+def _unit_code(province: str) -> str:
+    n = next(_serial)
+    return f"{900 + n // 10000:03d}.{n // 100 % 100:02d}.{n % 100:02d}.{'G12' if not province else 'H' + province[-2:]}"
+
+
+def _stored_unit(code: str) -> Callable[[], Any]:
+    return lambda: catalogue.read_unit_for_update(code).value
+
+
+def _unit_probe(old_province: str | None, new_province: str, parent: str | None = None) -> Callable[..., Prepared]:
+    """Rewrite (or create, ``old_province`` None) a unit: rename it in place, or move it."""
+
+    def prepare(world: World, caller: str) -> Prepared:
+        code = _unit_code(old_province if old_province is not None else new_province)
+        if old_province is not None:
+            catalogue.put_unit(Unit(code=code, name="Đơn vị thử quyền", province_code=old_province))
+        new = Unit(code=code, name=f"Đơn vị đã sửa bởi {caller}", province_code=new_province, parent_code=parent)
+        return Prepared("PUT", f"/v1/admin/units/{code}", new.model_dump(mode="json"), _stored_unit(code), new)
+
+    return prepare
+
+
+def _officer_probe(stored: tuple[str, list[tuple[str, str]]] | None,
+                   written: tuple[str, list[tuple[str, str]]]) -> Callable[..., Prepared]:
+    """Rewrite (or create) an officer: (province, [(role, unit)]) as stored → as written."""
+
+    def profile(sub: str, name: str, spec: tuple[str, list[tuple[str, str]]]) -> OfficerProfile:
+        province, assignments = spec
+        return OfficerProfile(sub=sub, name=name, province_code=province,
+                              assignments=[RoleAssignment(role=r, unit_code=u) for r, u in assignments])
+
+    def prepare(world: World, caller: str) -> Prepared:
+        sub = f"sec-write-{next(_serial)}"
+        if stored is not None:
+            catalogue.put_officer(profile(sub, "Cán bộ thử quyền", stored))
+        new = profile(sub, f"Cán bộ sửa bởi {caller}", written)
+        return Prepared("PUT", f"/v1/admin/officers/{sub}", new.model_dump(mode="json"),
+                        lambda: catalogue.get_officer(sub), new)
+
+    return prepare
+
+
+def _procedure_probe(world: World, caller: str) -> Prepared:
+    base = catalogue.get_procedure(CLIENT_PROCEDURE)
+    assert base is not None
+    code = f"9.9{next(_serial):05d}"
+    catalogue.put_procedure(base.model_copy(update={"code": code, "name": "Thủ tục thử quyền"}))
+    new = base.model_copy(update={"code": code, "name": f"Thủ tục sửa bởi {caller}", "separation_of_duties": True})
+    return Prepared("PUT", f"/v1/admin/procedures/{code}", new.model_dump(mode="json"),
+                    lambda: catalogue.get_procedure(code), new)
+
+
+def _eform_probe(world: World, caller: str) -> Prepared:
+    base = next(iter(SAMPLE_EFORMS.values()))
+    code = f"TK-THU-QUYEN-{next(_serial)}"
+    new = base.model_copy(update={"code": code})
+    return Prepared("PUT", f"/v1/admin/eforms/{code}", new.model_dump(mode="json"),
+                    lambda: catalogue.get_eform(code), new)
+
+
+def _process_probe(world: World, caller: str) -> Prepared:
+    code = f"QT-THU-QUYEN-{next(_serial)}"
+    doc = {**DEFAULT_PROCESS.model_dump(mode="json"), "code": code, "version": 1, "published_at": None,
+           "published_by": None}
+
+    def read() -> Any:
+        found = catalogue.get_process(code)
+        return None if found is None else (found.code, found.version, found.published_by)
+
+    return Prepared("POST", "/v1/admin/processes", doc, read, (code, 1, world.callers[caller].sub))
+
+
+def _day(base: dt.date) -> dt.date:
+    return base + dt.timedelta(days=next(_serial) % 3000)
+
+
+def _calendar_put_probe(world: World, caller: str) -> Prepared:
+    day = _day(dt.date(2040, 1, 1))
+    new = CalendarOverride(date=day, kind="day_off", decision=f"Quyết định thử quyền ({caller})")
+    return Prepared("PUT", f"/v1/admin/calendar/{day.isoformat()}", new.model_dump(mode="json"),
+                    lambda: catalogue.get_calendar_override(day.isoformat()), new)
+
+
+def _calendar_delete_probe(world: World, caller: str) -> Prepared:
+    day = _day(dt.date(2050, 1, 1))
+    catalogue.put_calendar_override(CalendarOverride(date=day, kind="working_day", decision="Quyết định thử quyền"))
+    return Prepared("DELETE", f"/v1/admin/calendar/{day.isoformat()}", None,
+                    lambda: catalogue.get_calendar_override(day.isoformat()), None)
+
+
+def _trust_root_probe(world: World, caller: str) -> Prepared:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"CA thu quyen {next(_serial)}")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
+    fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    return Prepared("POST", "/v1/admin/trust-roots", {"pem": pem},
+                    lambda: fingerprint in {r.fingerprint for r in trust.list_roots()}, True)
+
+
+# Admin write routes without a probe here, and why.
+NOT_PROBED = {
+    ("POST", "/v1/admin/processes/check"): "reads only: validates a document and stores nothing",
+    ("POST", "/v1/admin/edata/stats"): "reads only: counts an owner's e-data",
+    ("POST", "/v1/admin/clients"): "integration clients: their capabilities are tested by the clients' own suite",
+    ("POST", "/v1/admin/clients/{client_id}/rotate"): "integration clients (as above)",
+    ("POST", "/v1/admin/clients/{client_id}/revoke"): "integration clients (as above)",
+}
+
+ADMIN_ONLY = frozenset({"admin"})
+BOTH_ADMINS = frozenset({"admin", "province_admin"})
+UNIT_ROUTE, OFFICER_ROUTE = ("PUT", "/v1/admin/units/{code}"), ("PUT", "/v1/admin/officers/{sub}")
+HANOI, SIBLING, HCMC = HANOI_UNIT, SIBLING_UNIT, HCMC_UNIT
+WRITE_PROBES = [
+    # units: the stored unit's province governs; moving one between provinces is the ministry's act
+    WriteProbe("rename a unit of the province", UNIT_ROUTE, BOTH_ADMINS, _unit_probe("79", "79")),
+    WriteProbe("create a unit in the province, under one of its units", UNIT_ROUTE, BOTH_ADMINS,
+               _unit_probe(None, "79", HCMC)),
+    WriteProbe("create a unit in another province", UNIT_ROUTE, ADMIN_ONLY, _unit_probe(None, "01")),
+    WriteProbe("rename another province's unit", UNIT_ROUTE, ADMIN_ONLY, _unit_probe("01", "01")),
+    WriteProbe("take over another province's unit", UNIT_ROUTE, ADMIN_ONLY, _unit_probe("01", "79")),
+    WriteProbe("take over a ministry unit", UNIT_ROUTE, ADMIN_ONLY, _unit_probe("", "79")),
+    WriteProbe("move a unit of the province to another", UNIT_ROUTE, ADMIN_ONLY, _unit_probe("79", "01")),
+    WriteProbe("move a unit of the province to the ministry", UNIT_ROUTE, ADMIN_ONLY, _unit_probe("79", "")),
+    WriteProbe("hang a unit of the province under another province's", UNIT_ROUTE, ADMIN_ONLY,
+               _unit_probe("79", "79", HANOI)),
+    # officers and their roles: both the officer as stored and as written must be the caller's to manage
+    WriteProbe("create an officer of the province", OFFICER_ROUTE, BOTH_ADMINS,
+               _officer_probe(None, ("79", [("desk", HCMC)]))),
+    WriteProbe("grant a processing role in another unit of the province", OFFICER_ROUTE, BOTH_ADMINS,
+               _officer_probe(("79", [("desk", HCMC)]), ("79", [("desk", HCMC), ("appraiser", SIBLING)]))),
+    WriteProbe("grant a role in another province's unit", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("desk", HCMC)]), ("79", [("desk", HCMC), ("leader", HANOI)]))),
+    WriteProbe("grant a role in a ministry unit", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("desk", HCMC)]), ("79", [("desk", HCMC), ("leader", MINISTRY_UNIT)]))),
+    WriteProbe("grant an administrator's role", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("desk", HCMC)]), ("79", [("desk", HCMC), ("province_admin", HCMC)]))),
+    WriteProbe("revoke a role held in a ministry unit", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("desk", HCMC), ("appraiser", MINISTRY_UNIT)]), ("79", [("desk", HCMC)]))),
+    WriteProbe("move an officer of the province to another", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("desk", HCMC)]), ("01", [("desk", HANOI)]))),
+    WriteProbe("take over another province's officer", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("01", [("desk", HANOI)]), ("79", [("desk", HCMC)]))),
+    WriteProbe("strip a fellow province administrator's role", OFFICER_ROUTE, ADMIN_ONLY,
+               _officer_probe(("79", [("province_admin", HCMC)]), ("79", []))),
+    # the ministry's catalogue
+    WriteProbe("change a procedure", ("PUT", "/v1/admin/procedures/{code}"), ADMIN_ONLY, _procedure_probe),
+    WriteProbe("create an eForm", ("PUT", "/v1/admin/eforms/{code}"), ADMIN_ONLY, _eform_probe),
+    WriteProbe("publish a process", ("POST", "/v1/admin/processes"), ADMIN_ONLY, _process_probe),
+    WriteProbe("add a day off", ("PUT", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_put_probe),
+    WriteProbe("remove a make-up day", ("DELETE", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_delete_probe),
+    WriteProbe("trust a root CA", ("POST", "/v1/admin/trust-roots"), ADMIN_ONLY, _trust_root_probe),
+]
+
+
+def _status_of(answer: requests.Response) -> str:
+    return f"{answer.status_code} {answer.text[:160]}"
+
+
+def test_every_admin_write_route_has_a_completed_write_probe() -> None:
+    writes = {(s.method, s.path) for s in served_routes() if s.path.startswith("/v1/admin/") and s.method != "GET"}
+    probed = {p.route for p in WRITE_PROBES}
+    missing = sorted(writes - probed - set(NOT_PROBED))
+    assert not missing, f"admin write routes without a completed-write probe (WRITE_PROBES) or a reason: {missing}"
+    assert not (probed | set(NOT_PROBED)) - writes, "probes or reasons for routes the app no longer serves"
+
+
+@pytest.mark.parametrize("probe", WRITE_PROBES, ids=lambda p: p.name)
+def test_admin_write_lands_only_for_the_allowed(world: World, probe: WriteProbe) -> None:
+    problems = []
+    for caller in CALLERS:
+        prepared = probe.prepare(world, caller)
+        before = prepared.read()
+        answer = world.callers[caller].request(prepared.method, prepared.path, body=prepared.body)
+        after = prepared.read()
+        if answer.status_code >= 500:
+            problems.append(f"{caller}: server error {_status_of(answer)}")
+        elif caller in probe.allowed:
+            if not 200 <= answer.status_code < 300 or after != prepared.wanted:
+                problems.append(f"{caller}: the allowed write did not land: {_status_of(answer)}; stored {after!r}")
+        elif 200 <= answer.status_code < 300 or after != before:
+            problems.append(f"ESCALATION {caller}: {_status_of(answer)}; stored {before!r} → {after!r}")
+    assert not problems, f"{probe.name} ({' '.join(probe.route)}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_a_dossier_action_lands_only_for_an_officer_of_its_unit_with_the_role(world: World, scope: str) -> None:
+    """Receiving an online dossier (tiếp nhận): every caller tries, the refused first; the dossier
+    stays exactly as it was until the own unit's one-stop officer receives it."""
+    target = world.targets[scope]
+    code, _ = online_dossier(world.callers["dvcqg"], target.unit)
+    allowed = {"desk"} if scope == "own" else set()
+    problems = []
+    for caller in sorted(CALLERS, key=lambda c: (c in allowed, c)):
+        before = dossier_store.get(code)
+        answer = world.callers[caller].act(code, "tiep_nhan")
+        after = dossier_store.get(code)
+        assert before is not None and after is not None
+        if answer.status_code >= 500:
+            problems.append(f"{caller}: server error {_status_of(answer)}")
+        elif caller in allowed:
+            if answer.status_code != 200 or (after.status, after.version) != (2, before.version + 1):
+                problems.append(f"{caller}: the allowed action did not land: {_status_of(answer)}")
+        elif 200 <= answer.status_code < 300 or after != before:
+            problems.append(f"ESCALATION {caller}: {_status_of(answer)}; status {before.status} → {after.status}")
+    assert not problems, f"tiếp nhận on the {scope} dossier:\n" + "\n".join(problems)

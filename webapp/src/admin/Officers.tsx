@@ -1,7 +1,8 @@
 // Officers and their roles (FR-1). A VNeID login alone grants nothing: an officer acts only with
 // the roles listed here, each in one unit. A province's administrator lists, adds and edits only
 // the officers of their province, in their province's units, with processing roles — the API
-// enforces it (403 FORBIDDEN_PROVINCE), the screen only offers what is allowed.
+// enforces it on the officer as stored and as written (403 FORBIDDEN_PROVINCE), the screen only
+// offers what is allowed.
 
 import { type FormEvent, useEffect, useState } from "react";
 
@@ -166,6 +167,9 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
   const roles = ministry ? ALL_ROLES : ASSIGNABLE_BY_PROVINCE;
   const unitChoices = units.filter((u) => ministry || u.province_code === ownProvince);
   const provinces = [...new Set(units.map((u) => u.province_code))].sort();
+  // A province's administrator changes an officer only if every role the officer holds now is one
+  // they could grant (the server checks the stored officer as well as the one written).
+  const outside = !ministry && existing ? existing.assignments.filter((a) => !ASSIGNABLE_BY_PROVINCE.includes(a.role) || !unitChoices.some((u) => u.code === a.unit_code)) : [];
   const setAssignment = (index: number, a: RoleAssignment) => setOfficer({ ...officer, assignments: officer.assignments.map((x, i) => (i === index ? a : x)) });
 
   const save = async (event: FormEvent) => {
@@ -197,6 +201,11 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
       <p>
         <a href={back}>← Quay lại danh sách cán bộ</a>
       </p>
+      {outside.length ? (
+        <p className="alert alert-info" role="note">
+          Cán bộ này có vai trò do quản trị cấp bộ cấp hoặc ở đơn vị ngoài tỉnh của bạn ({outside.map((a) => `${roleLabel(a.role)} tại ${a.unit_code}`).join("; ")}): chỉ quản trị cấp bộ được sửa.
+        </p>
+      ) : null}
       <form onSubmit={save} noValidate>
         <ErrorSummary errors={errors} fieldIds={ids} />
         <fieldset className="group">
@@ -275,7 +284,7 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
           </button>
         </fieldset>
         <div className="form-actions">
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={busy || outside.length > 0}>
             Lưu cán bộ
           </button>
         </div>

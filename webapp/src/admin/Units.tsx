@@ -1,4 +1,6 @@
-// Units (QCVN 102:2016 codes). A province's administrator edits only its province's units.
+// Units (QCVN 102:2016 codes). A province's administrator edits only its province's units, under
+// parents of its province; moving a unit to another province (or to/from the ministry) is the
+// ministry administrator's act (the server checks both the stored unit and the one written).
 
 import { type FormEvent, useEffect, useState } from "react";
 
@@ -98,14 +100,14 @@ function UnitEditor({ existing, ministry, units }: { existing: UnitFull | null; 
           <Field id="u-name" label="Tên đơn vị" required error={fieldError(errors, "name")}>
             {(aria) => <input type="text" {...aria} value={unit.name} onChange={(e) => setUnit({ ...unit, name: e.target.value })} />}
           </Field>
-          <Field id="u-province" label="Mã tỉnh" hint={ministry ? "Hai chữ số; để trống với đơn vị cấp bộ." : "Đơn vị thuộc tỉnh của bạn."}>
+          <Field id="u-province" label="Mã tỉnh" hint={ministry ? "Hai chữ số; để trống với đơn vị cấp bộ. Đổi mã tỉnh là chuyển đơn vị sang tỉnh khác." : "Đơn vị thuộc tỉnh của bạn."}>
             {(aria) => <input type="text" inputMode="numeric" maxLength={2} {...aria} value={unit.province_code} readOnly={!ministry} onChange={(e) => setUnit({ ...unit, province_code: e.target.value })} />}
           </Field>
           <Field id="u-parent" label="Đơn vị cấp trên">
             {(aria) => (
               <select {...aria} value={unit.parent_code ?? ""} onChange={(e) => setUnit({ ...unit, parent_code: e.target.value || null })}>
                 <option value="">Không có</option>
-                {units.filter((u) => u.code !== unit.code).map((u) => (
+                {units.filter((u) => u.code !== unit.code && (ministry || u.province_code === me.profile.province_code)).map((u) => (
                   <option key={u.code} value={u.code}>
                     {u.name}
                   </option>
