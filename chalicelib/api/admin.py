@@ -63,7 +63,7 @@ def _ministry_admin() -> None:
 
 
 @route(bp, "/v1/admin/processes/check", "POST", summary="Kiểm tra một quy trình trước khi ban hành",
-       access=Access.ADMIN, tags=TAGS, responses={200: ProcessCheck})
+       access=Access.ADMIN, tags=TAGS, responses={200: ProcessCheck}, errors=(400, 413, 422))
 def check_process() -> Any:
     _, payload = read_json(bp, 256 * 1024)
     if not isinstance(payload, dict):
@@ -74,7 +74,7 @@ def check_process() -> Any:
 
 @route(bp, "/v1/admin/processes", "POST", summary="Ban hành một phiên bản quy trình (đã kiểm tra)",
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={201: ProcessDefinition},
-       errors=(409, 422))
+       errors=(400, 409, 413, 422))
 def publish_process() -> Any:
     _ministry_admin()
     _, payload = read_json(bp, 256 * 1024)
