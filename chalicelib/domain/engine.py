@@ -115,7 +115,7 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         action = step.action(request.action_id)
     except KeyError:
         raise _refuse("ACTION_NOT_ALLOWED", "Thao tác không được phép ở bước hiện tại của hồ sơ.") from None
-    _check_actor(dossier, step, action.id, step.performer(action), roles, actor.sub)
+    _check_actor(dossier, step, action.id, step.performer(action), roles, actor.acting_for)
     reason = request.reason.strip()
     if (action.requires_reason or action.kind.requires_reason) and not reason:
         raise _refuse("REASON_REQUIRED", "Vui lòng nhập lý do.", 422, [FieldError("reason", "Vui lòng nhập lý do.")])

@@ -13,8 +13,8 @@ Where each agency is reached and who may answer for it: the ``integration-client
     {"cong_an_xa": {"base_url": "https://…", "token": "<hoso's credential there>",
                     "client_id": "<the integration client that calls back>"}}
 
-An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and any
-integration client scoped to the step's procedure may answer for it. The same secret's
+An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and no
+integration client may answer for it (``callbacks``: fail closed) until its ``client_id`` is set. The same secret's
 ``"specialised"`` entry says where specialised software is reached (``chalicelib.specialised.push``).
 """
 

@@ -4,10 +4,15 @@ Checks, in order (each refusal has its own stable code):
 
 1. the token is one of ours, handed to an external agency — else 403 ``FLOW_TOKEN_UNKNOWN``
    (a forged token, or one of a hoso-internal step, which its child dossier answers);
-2. the caller is the client configured for that agency (when one is), and is scoped to the
-   step's procedure — else 403 ``FLOW_TASK_NOT_YOURS`` / ``FORBIDDEN_PROCEDURE``;
-3. the task is still open — else 409 ``FLOW_TASK_ALREADY_ANSWERED`` (a replay) or
-   ``FLOW_TASK_CLOSED`` (the step timed out or the flow ended meanwhile);
+2. the caller is the client bound to that agency when the step was handed over (the
+   ``integration-clients`` secret, ``agencies.connection``), and is scoped to the step's
+   procedure — else 403 ``FLOW_TASK_NOT_YOURS`` / ``FORBIDDEN_PROCEDURE``. A step handed to an
+   agency no client is bound to is answered by nobody (fail closed): an operator binds the
+   agency's client and retries the step (``docs/runbooks/lien-thong.md``);
+3. the task is still open — else 409 ``FLOW_TASK_ALREADY_ANSWERED`` (a replay, or an answer
+   being applied right now) or ``FLOW_TASK_CLOSED`` (the step timed out or the flow ended
+   meanwhile). A claim older than ``store.CLAIM_EXPIRY_S`` was left by a crashed answer: the
+   agency's retry takes it over (a conditional write on the claim's age) and completes it;
 4. the body is complete: a reason for every outcome but success, acceptable result files.
 
 Then the answer is recorded on the parent dossier by the client (same audit as an officer's
@@ -17,6 +22,7 @@ the applicant is asked on DVCQG and the flow waits; progress → a heartbeat.
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +34,7 @@ from chalicelib.flows import answers, chains, sfn, store
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import TaskKind, token_hash
 from chalicelib.flows.tasks import Settled
+from chalicelib.observability import logger
 
 Outcome = Literal["success", "failure", "supplement", "progress"]
 
@@ -85,18 +92,20 @@ def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
     flow = chains.flow(task.flow)
     if flow is None or task.agency is None or chains.agency(task.agency).kind != "external":
         raise _unknown()
-    if task.client and task.client != client.client_id:
-        raise HosoError("FLOW_TASK_NOT_YOURS", "Bước liên thông này được chuyển cho hệ thống khác.", 403)
+    if task.client is None or task.client != client.client_id:
+        logger.warning("flow callback from a client not bound to the agency",
+                       extra={"agency": task.agency, "bound": task.client is not None, "client_id": client.client_id})
+        raise HosoError("FLOW_TASK_NOT_YOURS", "Bước liên thông này không được chuyển cho hệ thống của bạn.", 403)
     step = flow.step(task.step)
     require_procedure(client, step.procedure_code)
-    if record.status in ("answered", "claimed"):
+    if record.status == "answered" or record.being_answered(time.time()):
         _refuse_settled("busy")
     if record.status == "closed":
         _refuse_settled("closed")
     reason = (body.reason or "").strip()
     if body.outcome != "success" and not reason:
         raise invalid([FieldError("reason", "Vui lòng nêu lý do hoặc nội dung.")])
-    actor = Actor(sub=f"client:{client.client_id}", name=client.name, role="agency", unit_code="")
+    actor = Actor(sub=client.actor_sub, name=client.name, role="agency", unit_code="")
     if body.outcome == "success":
         refs = parents.store_incoming(step.id, [
             parents.IncomingDocument(name=d.name, content_base64=d.content_base64) for d in body.result_documents])
