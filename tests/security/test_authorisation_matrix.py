@@ -179,6 +179,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/clients/{client_id}/rotate"): Rule(MINISTRY_ADMIN, body=_const({}),
                                                            path={"client_id": _const("khong-co")}),
     ("POST", "/v1/admin/clients/{client_id}/revoke"): Rule(MINISTRY_ADMIN, path={"client_id": _const("khong-co")}),
+    ("PUT", "/v1/admin/clients/{client_id}/grants"): Rule(MINISTRY_ADMIN, body=_const({}),
+                                                          path={"client_id": _const("khong-co")}),
     ("GET", "/v1/admin/trust-roots"): Rule(MINISTRY_ADMIN),
     ("POST", "/v1/admin/trust-roots"): Rule(MINISTRY_ADMIN, body=_const({"pem": "khong-phai-pem"})),
     ("PUT", "/v1/admin/units/{code}"): Rule(ADMINS, PROVINCE, body=_unit_as_is,
