@@ -28,6 +28,17 @@ def flow_callback() -> Any:
     return json_response(200, out.model_dump(mode="json"))
 
 
+@route(bp, "/v1/flows/documents", "POST",
+       summary="Cơ quan phối hợp lấy đường dẫn mới (ngắn hạn) tải giấy tờ của hồ sơ được chuyển liên thông",
+       access=Access.CLIENT, capability=Capability.FLOW_CALLBACK,
+       tags=TAGS, request=callbacks.DocumentsIn, responses={200: callbacks.DocumentsOut},
+       errors=(400, 401, 403, 409, 422))  # fmt: skip
+def flow_documents() -> Any:
+    _, payload = read_json(bp, 16 * 1024)
+    out = callbacks.documents(current_client(), parse_model(callbacks.DocumentsIn, payload))
+    return json_response(200, out.model_dump(mode="json"))
+
+
 @route(bp, "/v1/ops/flows/{code}", "GET", summary="Trạng thái luồng liên thông của hồ sơ và lịch sử thực thi",
        access=Access.OPERATOR, tags=OPS_TAGS, responses={200: operations.FlowView}, errors=(401, 403, 404))
 def flow_view(code: str) -> Any:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib.auth import ClientPrincipal, require_procedure
 from chalicelib.domain.dossier import Actor
 from chalicelib.errors import FieldError, HosoError, conflict, invalid
-from chalicelib.flows import answers, chains, sfn, store
+from chalicelib.flows import agencies, answers, chains, sfn, store
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import TaskKind, token_hash
 from chalicelib.flows.tasks import Settled
@@ -84,9 +84,11 @@ def _refuse_settled(settled: Settled) -> None:
                        "FLOW_TASK_CLOSED")  # fmt: skip
 
 
-def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
-    record = store.get_task(token_hash(body.task_token))
-    if record is None or record.task.kind is not TaskKind.HANDOVER or record.task.token != body.task_token:
+def _handed_to(client: ClientPrincipal, task_token: str) -> tuple[store.TaskRecord, chains.ChainStep]:
+    """The task behind ``task_token`` and its step, if it was handed to an external agency this
+    client is bound to and the step is of a procedure the client is scoped to (checks 1 and 2)."""
+    record = store.get_task(token_hash(task_token))
+    if record is None or record.task.kind is not TaskKind.HANDOVER or record.task.token != task_token:
         raise _unknown()
     task = record.task
     flow = chains.flow(task.flow)
@@ -98,6 +100,12 @@ def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
         raise HosoError("FLOW_TASK_NOT_YOURS", "Bước liên thông này không được chuyển cho hệ thống của bạn.", 403)
     step = flow.step(task.step)
     require_procedure(client, step.procedure_code)
+    return record, step
+
+
+def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
+    record, step = _handed_to(client, body.task_token)
+    task = record.task
     if record.status == "answered" or record.being_answered(time.time()):
         _refuse_settled("busy")
     if record.status == "closed":
@@ -120,3 +128,42 @@ def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
         except sfn.TaskOver:
             _refuse_settled("closed")
     return CallbackOut(status="accepted", dossier=task.parent, step=task.step, outcome=body.outcome)
+
+
+# --- the documents of a step handed over ---------------------------------------------------------
+
+
+class DocumentsIn(BaseModel):
+    """Yêu cầu đường dẫn mới tải giấy tờ của hồ sơ được chuyển liên thông."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_token: str = Field(min_length=1, max_length=4096, description="Task token nhận khi được chuyển hồ sơ")
+
+
+class DocumentLinkOut(BaseModel):
+    name: str
+    url: str = Field(description="Đường dẫn tải (hết hạn sau expires_in giây)")
+    sha256: str
+    content_type: str
+    kind: str
+
+
+class DocumentsOut(BaseModel):
+    dossier: str
+    step: str
+    expires_in: int = Field(description="Số giây các đường dẫn còn hiệu lực")
+    documents: list[DocumentLinkOut]
+
+
+def documents(client: ClientPrincipal, body: DocumentsIn) -> DocumentsOut:
+    """Fresh short-lived links to the documents of a step handed to the caller's agency, while
+    the step waits for its answer (403 not the bound client, 409 ``FLOW_TASK_CLOSED`` after)."""
+    record, step = _handed_to(client, body.task_token)
+    if record.status not in ("pending", "claimed"):
+        raise conflict("Bước liên thông đã kết thúc; không còn cung cấp giấy tờ của hồ sơ.", "FLOW_TASK_CLOSED")
+    parent = parents.get(record.task.parent)
+    links = [DocumentLinkOut(**link) for link in agencies.document_links(parent)]
+    logger.info("handover documents fetched",
+                extra={"dossier": parent.code, "step": step.id, "client_id": client.client_id, "documents": len(links)})
+    return DocumentsOut(dossier=parent.code, step=step.id, expires_in=agencies.LINK_TTL_S, documents=links)

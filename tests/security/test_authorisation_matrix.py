@@ -103,6 +103,7 @@ RULES: dict[tuple[str, str], Rule] = {
         "event_id": "thu-quyen", "result_documents": [{"name": "kq.txt", "content_base64": "SGVsbG8="}]})),
     ("POST", "/v1/flows/callback"): Rule(frozenset({"client"}),
                                          body=_const({"task_token": "khong-co", "outcome": "progress"})),
+    ("POST", "/v1/flows/documents"): Rule(frozenset({"client"}), body=_const({"task_token": "khong-co"})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
         "orderNumber": t.dossier, "trackingNumber": "EB000000000VN", "status": "delivered"}),
     # every officer

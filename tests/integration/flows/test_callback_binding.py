@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 
@@ -93,3 +94,39 @@ def test_the_binding_is_read_from_the_secret(world: World) -> None:
     value = json.loads(boto3.client("secretsmanager", region_name=REGION).get_secret_value(
         SecretId=f"hoso/{STAGE}/integration-clients")["SecretString"])  # fmt: skip
     assert value["cong_an_xa"] == {"client_id": "agency-sim"}
+
+
+# --- the hand-over's documents: short links, fresh ones on request (issue 11, Low) --------------
+
+
+def _expires_in(url: str) -> int:
+    query = parse_qs(urlsplit(url).query)
+    if "X-Amz-Expires" in query:
+        return int(query["X-Amz-Expires"][0])
+    return int(query["Expires"][0]) - int(time.time())
+
+
+def test_handover_links_are_short_lived_and_the_bound_agency_fetches_fresh_ones(world: World) -> None:
+    code, token = _at_thuong_tru(world)
+    handover = world.handover(code, "thuong_tru")["request"]
+    assert handover["documents"] and handover["documents_url"].endswith("/v1/flows/documents")
+    assert all(_expires_in(d["url"]) <= 15 * 60 for d in handover["documents"])  # not a week
+
+    fetched = world.api.post("/v1/flows/documents", {"task_token": token}, world.agency_token)
+    assert fetched.status_code == 200, fetched.text
+    body = fetched.json()
+    assert (body["dossier"], body["step"], body["expires_in"]) == (code, "thuong_tru", 900)
+    assert [d["sha256"] for d in body["documents"]] == [d["sha256"] for d in handover["documents"]]
+    assert all(_expires_in(d["url"]) <= 900 for d in body["documents"])
+
+    other = auth.create_client("co-quan-khac-2", "Hệ thống của cơ quan khác", AGENCY_PROCEDURES,
+                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])  # fmt: skip
+    refused = world.api.post("/v1/flows/documents", {"task_token": token}, other)
+    assert (refused.status_code, refused.json()["error_code"]) == (403, "FLOW_TASK_NOT_YOURS")
+    assert "documents" not in refused.json()
+    forged = world.api.post("/v1/flows/documents", {"task_token": "khong-co"}, world.agency_token)
+    assert (forged.status_code, forged.json()["error_code"]) == (403, "FLOW_TOKEN_UNKNOWN")
+
+    assert world.callback(token, "success").status_code == 200
+    closed = world.api.post("/v1/flows/documents", {"task_token": token}, world.agency_token)
+    assert (closed.status_code, closed.json()["error_code"]) == (409, "FLOW_TASK_CLOSED")
