@@ -65,6 +65,8 @@ from pydantic import BaseModel, Field
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.clients import Capability, ClientKind, Grants
+from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.errors import HosoError, conflict, forbidden
 from chalicelib.observability import logger
@@ -233,8 +235,20 @@ def _refuse(reason: str, error: HosoError) -> HosoError:
     return error
 
 
+ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})  # RFC 9068 §2.1
+
+
+def _is_access_token(header: Mapping[str, Any], payload: Mapping[str, Any]) -> bool:
+    """An access token says so: ``token_use: "access"`` (VNeID, and its simulator) or the RFC 9068
+    header ``typ: at+jwt``. An ID token — same issuer, same keys, same audience, and handed to the
+    browser — says neither, and is refused: it proves a login to the app, not a grant to call hoso."""
+    typ = header.get("typ")
+    return payload.get("token_use") == "access" or (isinstance(typ, str) and typ.lower() in ACCESS_TOKEN_TYPES)
+
+
 def verify_access_token(token: str) -> Claims:
-    """Verify a VNeID access token (signature against the issuer's JWKS, iss, aud, exp, nbf, iat).
+    """Verify a VNeID access token (signature against the issuer's JWKS, iss, aud, exp, nbf, iat,
+    and that it is an access token, not an ID token).
 
     Raises ``HosoError`` 401 ``INVALID_TOKEN`` / ``TOKEN_EXPIRED``, or 503 ``AUTH_UNAVAILABLE``
     when the issuer's keys cannot be had.
@@ -273,6 +287,8 @@ def verify_access_token(token: str) -> Claims:
         raise _refuse("expired", _token_expired()) from None
     except jwt.PyJWTError as exc:
         raise _refuse(type(exc).__name__, _invalid_token()) from None
+    if not _is_access_token(header, payload):
+        raise _refuse("not an access token", _invalid_token())
     sub = payload["sub"]
     if not isinstance(sub, str) or not sub.strip():
         raise _refuse("subject", _invalid_token())
@@ -358,15 +374,25 @@ MAX_CLIENT_TOKEN_CHARS = 256
 class IntegrationClient(BaseModel):
     """An integration client as the catalogue keeps it (``CLIENT#<id>`` / ``META``).
 
+    What it may do is its ``kind`` and the ``capabilities`` (client routes), ``actions`` and
+    ``leader_actions`` (process actions, specialised software only) an administrator granted it
+    (``chalicelib.domain.clients``). A client stored without a kind may do nothing.
+
     Key rotation: the secret replaced by :func:`rotate_client` stays valid until
     ``previous_valid_until`` (a grace period for the client to deploy its new key); a second
-    rotation within that period retires the older key at once."""
+    rotation within that period retires the older key at once. Every change after creation is a
+    conditional write on the record as it was read (:func:`_replace_client`), so a rotation
+    racing a revocation cannot bring a revoked client back."""
 
     client_id: str = Field(pattern=CLIENT_ID_PATTERN)
     name: str
     procedure_codes: list[str] = Field(default_factory=list)
     secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     active: bool = True
+    kind: ClientKind | None = None
+    capabilities: list[Capability] = Field(default_factory=list)
+    actions: list[ActionKind] = Field(default_factory=list)
+    leader_actions: bool = False
     created_at: dt.datetime | None = None
     rotated_at: dt.datetime | None = None
     previous_secret_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
@@ -377,14 +403,25 @@ class IntegrationClient(BaseModel):
         return (self.previous_secret_sha256 is not None and self.previous_valid_until is not None
                 and now < self.previous_valid_until)
 
+    @property
+    def grants(self) -> Grants:
+        return Grants(kind=self.kind, capabilities=frozenset(self.capabilities), actions=frozenset(self.actions),
+                      leader_actions=self.leader_actions)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ClientPrincipal:
-    """An integration client acting now, scoped to its procedures."""
+    """An integration client acting now: scoped to its procedures, limited to its grants."""
 
     client_id: str
     name: str
     procedure_codes: list[str]
+    grants: Grants = Grants()
+
+    @property
+    def actor_sub(self) -> str:
+        """How the client is named in audit trails (never an officer's subject)."""
+        return f"client:{self.client_id}"
 
 
 def hash_secret(secret: str) -> str:
@@ -394,41 +431,60 @@ def hash_secret(secret: str) -> str:
 _NO_CLIENT_HASH = hash_secret(secrets.token_urlsafe(32))  # compared against when the client is unknown
 
 
+def _client_item(client: IntegrationClient) -> CatalogueItem:
+    return CatalogueItem(pk=f"CLIENT#{client.client_id}", sk="META", data=client.model_dump(mode="json"),
+                         gsi1pk="TYPE#client", gsi1sk=client.client_id)  # fmt: skip
+
+
 def put_client(client: IntegrationClient) -> None:
-    """Create or replace a client (seeding, deactivation, scope changes)."""
-    CatalogueItem(
-        pk=f"CLIENT#{client.client_id}",
-        sk="META",
-        data=client.model_dump(mode="json"),
-        gsi1pk="TYPE#client",
-        gsi1sk=client.client_id,
-    ).save()
+    """Create or replace a client, unconditionally (seeding and tests only; the admin routes
+    use :func:`create_client` and the conditional changes below)."""
+    _client_item(client).save()
+
+
+def _read_client(client_id: str) -> tuple[IntegrationClient, Any] | None:
+    """The client and its stored ``data`` exactly as read (what a conditional replace compares)."""
+    try:
+        item = CatalogueItem.get(f"CLIENT#{client_id}", "META", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return IntegrationClient.model_validate(item.data), item.data
 
 
 def get_client(client_id: str) -> IntegrationClient | None:
+    read = _read_client(client_id)
+    return read[0] if read else None
+
+
+def _changed_meanwhile() -> HosoError:
+    return conflict("Hệ thống tích hợp vừa được thay đổi bởi thao tác khác; vui lòng tải lại và thử lại.",
+                    "CLIENT_CHANGED")  # fmt: skip
+
+
+def _replace_client(client: IntegrationClient, read_data: Any) -> None:
+    """Store ``client`` only if its record is still what was read (409 ``CLIENT_CHANGED`` otherwise)."""
     try:
-        return IntegrationClient.model_validate(CatalogueItem.get(f"CLIENT#{client_id}", "META").data)
-    except DoesNotExist:
-        return None
+        _client_item(client).save(condition=CatalogueItem.data == read_data)
+    except PutError as err:
+        if err.cause_response_code == "ConditionalCheckFailedException":
+            raise _changed_meanwhile() from None
+        raise
 
 
-def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt.datetime | None = None) -> str:
+def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt.datetime | None = None, *,
+                  kind: ClientKind, capabilities: Collection[Capability], actions: Collection[ActionKind] = (),
+                  leader_actions: bool = False) -> str:  # fmt: skip
     """Register a new client and return its bearer token ``<client_id>.<secret>`` — shown once,
-    never stored (the catalogue keeps its SHA-256). 409 ``CLIENT_EXISTS`` if the id is taken."""
+    never stored (the catalogue keeps its SHA-256). 409 ``CLIENT_EXISTS`` if the id is taken.
+    The grants are checked by the caller (``chalicelib.domain.clients.check_grants``)."""
     secret = secrets.token_urlsafe(32)
     client = IntegrationClient(
         client_id=client_id, name=name, procedure_codes=procedure_codes, secret_sha256=hash_secret(secret),
-        created_at=now,
-    )
-    item = CatalogueItem(
-        pk=f"CLIENT#{client_id}",
-        sk="META",
-        data=client.model_dump(mode="json"),
-        gsi1pk="TYPE#client",
-        gsi1sk=client_id,
+        created_at=now, kind=kind, capabilities=sorted(set(capabilities)), actions=sorted(set(actions)),
+        leader_actions=leader_actions,
     )
     try:
-        item.save(condition=CatalogueItem.pk.does_not_exist())
+        _client_item(client).save(condition=CatalogueItem.pk.does_not_exist())
     except PutError as err:
         if err.cause_response_code == "ConditionalCheckFailedException":
             raise conflict("Mã hệ thống tích hợp đã tồn tại.", "CLIENT_EXISTS") from None
@@ -451,7 +507,8 @@ def authenticate_client(authorization: str | None) -> ClientPrincipal:
     if client is None or not matches or not client.active:
         logger.info("client refused", extra={"client_id": client_id, "known": client is not None})
         raise _invalid_client()
-    return ClientPrincipal(client_id=client.client_id, name=client.name, procedure_codes=list(client.procedure_codes))
+    return ClientPrincipal(client_id=client.client_id, name=client.name, procedure_codes=list(client.procedure_codes),
+                           grants=client.grants)  # fmt: skip
 
 
 def list_clients() -> list[IntegrationClient]:
@@ -463,14 +520,20 @@ def _unknown_client() -> HosoError:
     return HosoError("NOT_FOUND", "Không tìm thấy hệ thống tích hợp.", 404)
 
 
+def _revoked() -> HosoError:
+    return conflict("Hệ thống tích hợp đã bị thu hồi quyền truy cập, không thể thay đổi.", "CLIENT_REVOKED")
+
+
 def rotate_client(client_id: str, grace: dt.timedelta, now: dt.datetime) -> tuple[IntegrationClient, str]:
     """A new secret for ``client_id``: returns the client and its new bearer token (shown once).
-    The old secret keeps working for ``grace``. 404 unknown client, 409 ``CLIENT_REVOKED``."""
-    client = get_client(client_id)
-    if client is None:
+    The old secret keeps working for ``grace``. 404 unknown client, 409 ``CLIENT_REVOKED``, 409
+    ``CLIENT_CHANGED`` if the client changed since it was read (e.g. revoked meanwhile)."""
+    read = _read_client(client_id)
+    if read is None:
         raise _unknown_client()
+    client, data = read
     if not client.active:
-        raise conflict("Hệ thống tích hợp đã bị thu hồi quyền truy cập, không thể đổi khóa.", "CLIENT_REVOKED")
+        raise _revoked()
     secret = secrets.token_urlsafe(32)
     rotated = client.model_copy(update={
         "secret_sha256": hash_secret(secret),
@@ -478,21 +541,39 @@ def rotate_client(client_id: str, grace: dt.timedelta, now: dt.datetime) -> tupl
         "previous_secret_sha256": client.secret_sha256 if grace > dt.timedelta(0) else None,
         "previous_valid_until": now + grace if grace > dt.timedelta(0) else None,
     })
-    put_client(rotated)
+    _replace_client(rotated, data)
     return rotated, f"{client_id}.{secret}"
 
 
 def revoke_client(client_id: str, now: dt.datetime) -> IntegrationClient:
-    """Refuse every key of ``client_id`` from now on (current and in grace). 404 unknown client."""
-    client = get_client(client_id)
-    if client is None:
+    """Refuse every key of ``client_id`` from now on (current and in grace). 404 unknown client;
+    409 ``CLIENT_CHANGED`` if it changed since it was read (the administrator revokes again)."""
+    read = _read_client(client_id)
+    if read is None:
         raise _unknown_client()
+    client, data = read
     revoked = client.model_copy(update={
         "active": False, "revoked_at": client.revoked_at or now,
         "previous_secret_sha256": None, "previous_valid_until": None,
     })
-    put_client(revoked)
+    _replace_client(revoked, data)
     return revoked
+
+
+def set_grants(client_id: str, kind: ClientKind, capabilities: Collection[Capability],
+               actions: Collection[ActionKind], leader_actions: bool) -> IntegrationClient:  # fmt: skip
+    """Replace what ``client_id`` may do (checked by the caller). 404 unknown, 409 ``CLIENT_REVOKED``
+    / ``CLIENT_CHANGED``."""
+    read = _read_client(client_id)
+    if read is None:
+        raise _unknown_client()
+    client, data = read
+    if not client.active:
+        raise _revoked()
+    updated = client.model_copy(update={"kind": kind, "capabilities": sorted(set(capabilities)),
+                                        "actions": sorted(set(actions)), "leader_actions": leader_actions})
+    _replace_client(updated, data)
+    return updated
 
 
 def require_procedure(client: ClientPrincipal, procedure_code: str) -> None:

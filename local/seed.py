@@ -15,8 +15,9 @@ from chalicelib.auth import IntegrationClient, hash_secret, put_client
 from chalicelib.documents.trust import trust_gateway_root
 from chalicelib.domain.calendar import CalendarOverride, Duration
 from chalicelib.domain.catalogue import FeeItem, OfficerProfile, Procedure, RequiredDocument, RoleAssignment, Unit
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
-from chalicelib.domain.process import ProcessDefinition, validate_process
+from chalicelib.domain.process import ActionKind, ProcessDefinition, validate_process
 from chalicelib.domain.roles import Role
 from chalicelib.flows import chains
 from chalicelib.store import catalogue
@@ -25,6 +26,12 @@ from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
 
 DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"
 ALL_UNITS = [u["code"] for u in DEMO_UNITS]
+AGENCY_SIM_CLIENT = "agency-sim"  # the agency simulator's integration client
+# What the demo specialised software may report: its officers' processing (no leader's action).
+SPECIALISED_ACTIONS = (ActionKind.ASSIGN, ActionKind.REASSIGN, ActionKind.SUBMIT, ActionKind.APPRAISE,
+                       ActionKind.CONSULT, ActionKind.RECORD_OPINION, ActionKind.REQUEST_SUPPLEMENT,
+                       ActionKind.RECEIVE_SUPPLEMENT, ActionKind.PROPOSE_REFUSAL, ActionKind.RETURN,
+                       ActionKind.EXTEND)
 BIRTH_CHAIN_CODE = "9.063001"  # the birth chain's procedure (local code: see procedures())
 
 _TITLES = {
@@ -161,18 +168,27 @@ def seed() -> dict[str, int]:
         date=dt.date(2026, 12, 19), kind="working_day",
         decision="Dữ liệu mẫu: ngày làm bù thứ Bảy (nhập theo thông báo hằng năm của Chính phủ)",
     ))
-    # The postal service calls back with its own integration-client credential (the
-    # simulator sends SIM_POST_CLIENT_TOKEN = "buu-chinh.dev-post-token" by default).
-    put_client(IntegrationClient(client_id="buu-chinh", name="Bưu chính công ích",
-                                 procedure_codes=[p.code for p in procs], secret_sha256=hash_secret("dev-post-token")))
-    # The agency simulator answers liên thông steps as client "agency-sim" (SIM_AGENCY_CLIENT_TOKEN).
-    put_client(IntegrationClient(client_id="agency-sim", name="Hệ thống của cơ quan liên thông (mô phỏng)",
+    # Integration clients, each with its kind and only the capabilities it needs (issue 11):
+    # re-seeding replaces them, so clients seeded before kinds existed get theirs.
+    # The postal service calls back with its own credential (the simulator sends
+    # SIM_POST_CLIENT_TOKEN = "buu-chinh.dev-post-token" by default): parcel tracking only.
+    put_client(IntegrationClient(client_id="buu-chinh", name="Bưu chính công ích", kind=ClientKind.POSTAL_SERVICE,
+                                 capabilities=[Capability.POST_TRACKING], procedure_codes=[p.code for p in procs],
+                                 secret_sha256=hash_secret("dev-post-token")))  # fmt: skip
+    # The agency simulator answers liên thông steps as client "agency-sim" (SIM_AGENCY_CLIENT_TOKEN);
+    # local/stack.py binds the external agencies to it in the integration-clients secret.
+    put_client(IntegrationClient(client_id=AGENCY_SIM_CLIENT, name="Hệ thống của cơ quan liên thông (mô phỏng)",
+                                 kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK],
                                  procedure_codes=["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
-                                 secret_sha256=hash_secret("dev-agency-token")))
+                                 secret_sha256=hash_secret("dev-agency-token")))  # fmt: skip
     # A specialised software (SPEC §7.3) handling the radiation-licence procedure reports at
-    # /v1/specialised/dossiers/{code}/… as client "pmcn-buc-xa" (token "pmcn-buc-xa.dev-specialised-token").
+    # /v1/specialised/dossiers/{code}/… as client "pmcn-buc-xa" (token "pmcn-buc-xa.dev-specialised-token"):
+    # its officers' processing actions, no leader's action, never a withdrawal.
     put_client(IntegrationClient(client_id="pmcn-buc-xa", name="Phần mềm cấp phép an toàn bức xạ (mô phỏng)",
-                                 procedure_codes=["1.000105"], secret_sha256=hash_secret("dev-specialised-token")))
+                                 kind=ClientKind.SPECIALISED_SOFTWARE,
+                                 capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS],
+                                 actions=list(SPECIALISED_ACTIONS), procedure_codes=["1.000105"],
+                                 secret_sha256=hash_secret("dev-specialised-token")))  # fmt: skip
     # Signatures made by the local eSign gateway verify as trusted.
     trust_gateway_root()
     return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,

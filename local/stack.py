@@ -35,6 +35,7 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib import aws, settings
 from chalicelib.documents import trust
+from chalicelib.flows import chains
 from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
 from chalicelib.notifications import store as notification_store
@@ -363,9 +364,14 @@ class LocalStack:
 
     def _configure_integrations(self) -> None:
         """The ``integration-clients`` secret: the demo specialised software (client ``pmcn-buc-xa``,
-        seeded by local/seed.py for procedure 1.000105) is reached at its simulator."""
+        seeded by local/seed.py for procedure 1.000105) is reached at its simulator; every external
+        liên thông agency is answered for by the agency simulator's client (callbacks from any other
+        client, or for an agency bound to none, are refused)."""
         specialised = next(s.url for s in self.simulators if s.name == "specialised")
-        value = {"specialised": {"pmcn-buc-xa": {"base_url": specialised, "procedures": ["1.000105"]}}}
+        value: dict[str, Any] = {"specialised": {"pmcn-buc-xa": {"base_url": specialised, "procedures": ["1.000105"]}}}
+        for agency in chains.AGENCIES.values():
+            if agency.kind == "external":
+                value[agency.id] = {"client_id": "agency-sim"}  # seeded by local/seed.py
         aws.client("secretsmanager").put_secret_value(
             SecretId=settings.get_settings().integration_clients_secret_id, SecretString=json.dumps(value))
         secrets.clear_cache()

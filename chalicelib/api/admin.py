@@ -1,7 +1,8 @@
 """Administration of the catalogue (FR-1…FR-4, FR-7, FR-9): units, procedures, eForms, processes
 (validated before publishing, immutable once published, every version listed), officers and
 their roles (each province's admin sees and manages only that province), holiday overrides,
-integration clients and their keys (created and rotated with the secret shown once, revoked).
+integration clients (kind and capabilities, ``chalicelib.domain.clients``) and their keys
+(created and rotated with the secret shown once, revoked).
 Every list is a key or index access (``TYPE#<kind>``, a partition's sort-key prefix), never a Scan."""
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from chalicelib.api.routing import Access, json_response, parse_model, read_json
 from chalicelib.auth import CLIENT_ID_PATTERN, current_principal
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
+from chalicelib.domain.clients import Capability, ClientKind, check_grants
 from chalicelib.domain.eform import EFormSchema, validate_schema
 from chalicelib.domain.identifiers import is_unit_code
-from chalicelib.domain.process import ProcessDefinition, ProcessError, check_process_document, publish
+from chalicelib.domain.process import ActionKind, ProcessDefinition, ProcessError, check_process_document, publish
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.services import admin_access
@@ -356,6 +358,11 @@ class ClientOut(BaseModel):
     client_id: str
     name: str
     procedure_codes: list[str]
+    kind: ClientKind | None = Field(description="Loại hệ thống; trống: đăng ký trước khi có phân loại, chưa được "
+                                                "làm gì cho đến khi khai báo loại và quyền")  # fmt: skip
+    capabilities: list[Capability]
+    actions: list[ActionKind]
+    leader_actions: bool
     active: bool
     created_at: dt.datetime | None
     rotated_at: dt.datetime | None
@@ -367,9 +374,21 @@ class ClientList(BaseModel):
     items: list[ClientOut]
 
 
-class ClientIn(BaseModel):
+class ClientGrantsIn(BaseModel):
     model_config = {"extra": "forbid"}
 
+    kind: ClientKind = Field(description="Loại hệ thống: phần mềm chuyên ngành, cơ quan liên thông, bưu chính, "
+                                         "nền tảng thanh toán, ki-ốt")  # fmt: skip
+    capabilities: list[Capability] = Field(max_length=len(Capability),
+                                           description="Các API hệ thống được gọi (trong phạm vi loại hệ thống)")
+    actions: list[ActionKind] = Field(default_factory=list, max_length=len(ActionKind),
+                                      description="Phần mềm chuyên ngành: các loại thao tác xử lý được báo về "
+                                                  "(không bao giờ có rút hồ sơ)")  # fmt: skip
+    leader_actions: bool = Field(False, description="Phần mềm chuyên ngành: được báo cả thao tác của lãnh đạo "
+                                                    "(phê duyệt…) nếu thao tác đó có trong danh sách")  # fmt: skip
+
+
+class ClientIn(ClientGrantsIn):
     client_id: str = Field(pattern=CLIENT_ID_PATTERN, description="Mã hệ thống tích hợp (chữ, số, - và _)")
     name: str = Field(min_length=1, max_length=200)
     procedure_codes: list[str] = Field(default_factory=list, max_length=500,
@@ -391,6 +410,8 @@ class ClientKey(BaseModel):
 def _client_out(client: auth.IntegrationClient) -> ClientOut:
     at = now()
     return ClientOut(client_id=client.client_id, name=client.name, procedure_codes=client.procedure_codes,
+                     kind=client.kind, capabilities=client.capabilities, actions=client.actions,
+                     leader_actions=client.leader_actions,
                      active=client.active, created_at=client.created_at, rotated_at=client.rotated_at,
                      previous_valid_until=client.previous_valid_until if client.previous_valid(at) else None,
                      revoked_at=client.revoked_at)
@@ -416,13 +437,34 @@ def create_client() -> Any:
     body: ClientIn = _body(ClientIn, 64 * 1024)
     unknown = [FieldError(f"procedure_codes[{i}]", "Không có thủ tục này.")
                for i, code in enumerate(body.procedure_codes) if catalogue.get_procedure(code) is None]
-    if unknown:
-        raise invalid(unknown)
+    _check_grants(body, unknown)
     at, scope = now(), sorted(set(body.procedure_codes))
-    token = auth.create_client(body.client_id, body.name, scope, at)
-    created = ClientOut(client_id=body.client_id, name=body.name, procedure_codes=scope, active=True, created_at=at,
-                        rotated_at=None, previous_valid_until=None, revoked_at=None)
+    token = auth.create_client(body.client_id, body.name, scope, at, kind=body.kind, capabilities=body.capabilities,
+                               actions=body.actions, leader_actions=body.leader_actions)  # fmt: skip
+    created = ClientOut(client_id=body.client_id, name=body.name, procedure_codes=scope, kind=body.kind,
+                        capabilities=sorted(set(body.capabilities)), actions=sorted(set(body.actions)),
+                        leader_actions=body.leader_actions, active=True, created_at=at, rotated_at=None,
+                        previous_valid_until=None, revoked_at=None)  # fmt: skip
     return json_response(201, ClientKey(client=created, token=token).model_dump(mode="json"))
+
+
+def _check_grants(body: ClientGrantsIn, errors: list[FieldError] | None = None) -> None:
+    """422 with every problem: unknown procedures (given), grants outside the client's kind."""
+    problems = [*(errors or []), *check_grants(body.kind, body.capabilities, body.actions, body.leader_actions)]
+    if problems:
+        raise invalid(problems)
+
+
+@route(bp, "/v1/admin/clients/{client_id}/grants", "PUT",
+       summary="Khai báo loại hệ thống tích hợp và các quyền được cấp (API được gọi, thao tác xử lý được báo)",
+       access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, request=ClientGrantsIn, responses={200: ClientOut},
+       errors=(404, 409, 422))  # fmt: skip
+def set_client_grants(client_id: str) -> Any:
+    body: ClientGrantsIn = _body(ClientGrantsIn, 16 * 1024)
+    client_id = _client_id(client_id)
+    _check_grants(body)
+    client = auth.set_grants(client_id, body.kind, body.capabilities, body.actions, body.leader_actions)
+    return json_response(200, _client_out(client).model_dump(mode="json"))
 
 
 @route(bp, "/v1/admin/clients/{client_id}/rotate", "POST",

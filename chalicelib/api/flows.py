@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal
+from chalicelib.domain.clients import Capability
 from chalicelib.flows import callbacks, operations
 
 bp = Blueprint(__name__)
@@ -18,11 +19,23 @@ OPS_TAGS = ("Vận hành",)
 
 @route(bp, "/v1/flows/callback", "POST",
        summary="Cơ quan phối hợp trả kết quả một bước liên thông (task token, kết quả, giấy tờ, lý do)",
-       access=Access.CLIENT, tags=TAGS, request=callbacks.CallbackIn, responses={200: callbacks.CallbackOut},
+       access=Access.CLIENT, capability=Capability.FLOW_CALLBACK,
+       tags=TAGS, request=callbacks.CallbackIn, responses={200: callbacks.CallbackOut},
        errors=(400, 401, 403, 409, 413, 422))  # fmt: skip
 def flow_callback() -> Any:
     _, payload = read_json(bp)
     out = callbacks.receive(current_client(), parse_model(callbacks.CallbackIn, payload))
+    return json_response(200, out.model_dump(mode="json"))
+
+
+@route(bp, "/v1/flows/documents", "POST",
+       summary="Cơ quan phối hợp lấy đường dẫn mới (ngắn hạn) tải giấy tờ của hồ sơ được chuyển liên thông",
+       access=Access.CLIENT, capability=Capability.FLOW_CALLBACK,
+       tags=TAGS, request=callbacks.DocumentsIn, responses={200: callbacks.DocumentsOut},
+       errors=(400, 401, 403, 409, 422))  # fmt: skip
+def flow_documents() -> Any:
+    _, payload = read_json(bp, 16 * 1024)
+    out = callbacks.documents(current_client(), parse_model(callbacks.DocumentsIn, payload))
     return json_response(200, out.model_dump(mode="json"))
 
 

@@ -89,6 +89,8 @@ def build_openapi(served: set[tuple[str, str]]) -> dict[str, Any]:
         }
         if spec.roles:
             op["x-hoso-roles"] = list(spec.roles)
+        if spec.capability is not None:  # the integration client's capability the route needs
+            op["x-hoso-capability"] = spec.capability.value
         params = re.findall(r"{(\w+)}", spec.path)
         if params:
             op["parameters"] = [

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal, require_procedure
+from chalicelib.domain.clients import Capability
 from chalicelib.post import service as post
 
 bp = Blueprint(__name__)
@@ -40,7 +41,8 @@ def create_order(code: str) -> Any:
 
 
 @route(bp, "/v1/post/tracking", "POST", summary="Dịch vụ bưu chính báo trạng thái bưu gửi",
-       access=Access.CLIENT, tags=TAGS, request=TrackingIn, responses={200: post.PostOrder}, errors=(404, 422))
+       access=Access.CLIENT, capability=Capability.POST_TRACKING,
+       tags=TAGS, request=TrackingIn, responses={200: post.PostOrder}, errors=(404, 422))
 def tracking() -> Any:
     body: TrackingIn = parse_model(TrackingIn, read_json(bp, 16 * 1024)[1])
     client = current_client()

@@ -4,7 +4,8 @@
 - the route's access rule (``Access``) and models are recorded in ``ROUTES`` — the single
   route table that the OpenAPI document and the authorisation matrix are generated from;
 - the access rule is enforced in code before the view runs (``chalicelib.auth``): a VNeID token
-  and a role from hoso's catalogue for OFFICER/ADMIN/OPERATOR, a client credential for CLIENT;
+  and a role from hoso's catalogue for OFFICER/ADMIN/OPERATOR, a client credential for CLIENT
+  and the route's ``Capability`` granted to that client (403 ``FORBIDDEN_CAPABILITY``);
   the caller is then available to the view (``current_principal()``, ``current_client()``).
   DVCQG_HMAC views verify the signature over the raw body themselves. Nothing a client sends
   besides its credential (headers, request context) is trusted;
@@ -28,6 +29,7 @@ from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import auth
+from chalicelib.domain.clients import Capability, require_capability
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, invalid
 from chalicelib.observability import logger
@@ -59,6 +61,7 @@ class RouteSpec:
     roles: tuple[str, ...] = ()
     errors: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    capability: Capability | None = None
 
 
 ROUTES: list[RouteSpec] = []
@@ -86,10 +89,15 @@ def _required_roles(access: Access, roles: tuple[str, ...]) -> frozenset[Role]:
     return declared or default
 
 
-def _authenticate(access: Access, required: frozenset[Role], request: Request) -> auth.Caller | None:
+def _authenticate(access: Access, required: frozenset[Role], capability: Capability | None,
+                  request: Request) -> auth.Caller | None:  # fmt: skip
     authorization = (request.headers or {}).get("authorization")
     if access is Access.CLIENT:
-        return auth.authenticate_client(authorization)
+        client = auth.authenticate_client(authorization)
+        if capability is None:  # unreachable: ``route`` refuses a client route without one
+            raise RuntimeError("client route without a capability")
+        require_capability(client.grants, capability)
+        return client
     if access in _OFFICER_ACCESS:
         return auth.authenticate_officer(authorization, required)
     return None  # PUBLIC, and DVCQG_HMAC (the view verifies the HMAC over the raw body)
@@ -117,8 +125,11 @@ def route(
     errors: tuple[int, ...] = (),
     content_types: list[str] | None = None,
     authorizer: Any = None,
+    capability: Capability | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     required = _required_roles(access, roles)
+    if (access is Access.CLIENT) != (capability is not None):
+        raise ValueError("a client route declares the capability it needs (and only a client route does)")
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         ROUTES.append(
@@ -133,6 +144,7 @@ def route(
                 responses=responses or {200: None},
                 roles=roles,
                 errors=errors,
+                capability=capability,
             )
         )
 
@@ -142,7 +154,7 @@ def route(
             correlation_id = (req.headers or {}).get("x-correlation-id") or str(uuid.uuid4())
             logger.set_correlation_id(correlation_id)
             try:
-                caller = _authenticate(access, required, req)
+                caller = _authenticate(access, required, capability, req)
                 with auth.acting_as(caller):
                     result = view(*args, **kwargs)
             except HosoError as err:

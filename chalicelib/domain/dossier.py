@@ -120,11 +120,25 @@ class Dossier(BaseModel):
     updated_at: datetime
 
 
+class AssertedPerson(BaseModel):
+    """The person an integration client says acted for it — the client's word, recorded as such,
+    never as that person's own act (``Actor.sub`` stays the client's identity)."""
+
+    name: str
+    sub: str | None = None  # the hoso account the client named, if any
+
+
 class Actor(BaseModel):
-    sub: str
+    sub: str  # an officer's VNeID subject, or ``client:<id>`` for an integration client
     name: str
     role: str
     unit_code: str
+    asserted: AssertedPerson | None = None  # integration clients: the person the client names
+
+    @property
+    def acting_for(self) -> str:
+        """Whose assignment the act is checked against: the officer, or the account the client names."""
+        return self.asserted.sub if self.asserted is not None and self.asserted.sub else self.sub
 
 
 class AuditEvent(BaseModel):

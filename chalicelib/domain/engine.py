@@ -139,9 +139,9 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
     except KeyError:
         raise _refuse("ACTION_NOT_ALLOWED", "Thao tác không được phép ở bước hiện tại của hồ sơ.") from None
     performer = step.performer(action)
-    _check_actor(dossier, step, action.id, performer, roles, actor.sub)
+    _check_actor(dossier, step, action.id, performer, roles, actor.acting_for)
     if separate_duties:
-        check_separation_of_duties(dossier, performer, actor.sub)
+        check_separation_of_duties(dossier, performer, actor.acting_for)
     reason = request.reason.strip()
     if (action.requires_reason or action.kind.requires_reason) and not reason:
         raise _refuse("REASON_REQUIRED", "Vui lòng nhập lý do.", 422, [FieldError("reason", "Vui lòng nhập lý do.")])
@@ -215,8 +215,8 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
     if target.status == DossierStatus.DELIVERED:
         update["delivered_at"] = now
     holders = dossier.duty_holders.get(performer.value, [])
-    if performer in DUTIES and actor.sub not in holders:
-        update["duty_holders"] = {**dossier.duty_holders, performer.value: [*holders, actor.sub]}
+    if performer in DUTIES and actor.acting_for not in holders:
+        update["duty_holders"] = {**dossier.duty_holders, performer.value: [*holders, actor.acting_for]}
 
     seq = dossier.seq + 1
     after = dossier.model_copy(update={

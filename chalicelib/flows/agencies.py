@@ -2,10 +2,17 @@
 platform (NDXP/LGSP in production; the agency simulator locally).
 
 ``POST {base_url}/v1/handover`` with ``{"task_token", "dossier_code", "step", "agency",
-"procedure_code", "procedure_name", "callback_url", "applicant", "form_data", "documents":
-[{"name", "url", "sha256", "content_type", "kind"}]}`` → 2xx (the same token again is
-answered 200 by the agency: hand-overs are idempotent). The agency answers later at
+"procedure_code", "procedure_name", "callback_url", "documents_url", "applicant", "form_data",
+"documents": [{"name", "url", "sha256", "content_type", "kind"}]}`` → 2xx (the same token again
+is answered 200 by the agency: hand-overs are idempotent). The agency answers later at
 ``POST /v1/flows/callback`` with the token.
+
+The documents' ``url`` are presigned S3 GETs that live ``LINK_TTL_S`` (15 minutes): the agency
+downloads them on receipt. Later — a step handled over days — it asks for fresh ones at
+``documents_url`` (``POST /v1/flows/documents`` with the task token, under its own client
+credential: only the client bound to the agency, while the step is open). A week-long link
+is not offered: signed with the function's temporary role credentials, it would stop working
+when they expire, long before its stated end, and it would keep working for whoever got it.
 
 Where each agency is reached and who may answer for it: the ``integration-clients`` secret
 (``HOSO_INTEGRATION_CLIENTS_SECRET_ID``), a JSON object by agency id::
@@ -13,8 +20,8 @@ Where each agency is reached and who may answer for it: the ``integration-client
     {"cong_an_xa": {"base_url": "https://…", "token": "<hoso's credential there>",
                     "client_id": "<the integration client that calls back>"}}
 
-An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and any
-integration client scoped to the step's procedure may answer for it. The same secret's
+An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and no
+integration client may answer for it (``callbacks``: fail closed) until its ``client_id`` is set. The same secret's
 ``"specialised"`` entry says where specialised software is reached (``chalicelib.specialised.push``).
 """
 
@@ -36,7 +43,7 @@ from chalicelib.settings import get_settings
 
 CALL_TIMEOUT_S = 10.0
 MAX_ANSWER_BYTES = 64 * 1024
-LINK_TTL_S = 7 * 24 * 3600  # the agency downloads the documents within a week (SigV4's maximum)
+LINK_TTL_S = 15 * 60  # within any role session's life; fresh links at documents_url
 
 
 class AgencyUnavailable(Exception):
@@ -100,6 +107,7 @@ def handover_body(token: str, dossier: Dossier, *, step: str, agency: str, proce
         "procedure_code": procedure_code,
         "procedure_name": procedure_name,
         "callback_url": get_settings().public_base_url.rstrip("/") + "/v1/flows/callback",
+        "documents_url": get_settings().public_base_url.rstrip("/") + "/v1/flows/documents",
         "applicant": dossier.applicant.model_dump(mode="json", exclude_none=True),
         "form_data": dossier.form_data,
         "documents": document_links(dossier),

@@ -74,6 +74,12 @@ class TaskRecord:
     outcome: str | None
     reason: str | None
     announced: bool = False
+    claimed_at: float | None = None
+
+    def being_answered(self, now: float) -> bool:
+        """Claimed by an answer still within its time; an older claim was left by a crashed
+        request and is taken over by the next answer (``claim``'s condition)."""
+        return self.status == "claimed" and self.claimed_at is not None and now - self.claimed_at < CLAIM_EXPIRY_S
 
 
 def put_task(task: FlowTask) -> bool:
@@ -97,7 +103,7 @@ def get_task(token_hash: str) -> TaskRecord | None:
     except DoesNotExist:
         return None
     return TaskRecord(FlowTask.model_validate(item.data), item.status, item.outcome, item.reason,  # type: ignore[arg-type]
-                      bool(item.announced))
+                      bool(item.announced), item.claimed_at)
 
 
 def set_child(token_hash: str, child: str) -> None:

@@ -140,7 +140,8 @@ def result_document_id(client_id: str, event_id: str, index: int) -> str:
 
 
 def actor_name(handler_name: str | None, client_name: str) -> str:
-    return f"{handler_name} ({client_name})" if handler_name else client_name
+    """The client first: the handler is only what the client says."""
+    return f"{client_name} (người xử lý theo hệ thống khai báo: {handler_name})" if handler_name else client_name
 
 
 def response(dossier: Dossier, documents: list[str], replayed: bool = False) -> dict[str, Any]:

@@ -1,11 +1,18 @@
 """The specialised software's two reports, applied once each (see the package docstring).
 
-Checks, in order: the dossier exists (404 ``NOT_FOUND``) and is of a procedure the client is
-scoped to (403 ``FORBIDDEN_PROCEDURE``); the ``event_id`` is new, or the same report again
+Checks, in order: the client was granted the route (403 ``FORBIDDEN_CAPABILITY``, by the route
+wrapper); the dossier exists (404 ``NOT_FOUND``) and is of a procedure the client is scoped to
+(403 ``FORBIDDEN_PROCEDURE``); for a status report, the client was granted that kind of process
+action — never a withdrawal, a leader's action only if configured (403 ``FORBIDDEN_CAPABILITY``);
+the ``event_id`` is new, or the same report again
 (answered as the first time, ``replayed``), never another report under a used id (409
 ``SPECIALISED_EVENT_REUSED``) nor one still being applied (409 ``SPECIALISED_EVENT_IN_PROGRESS``);
 then the report's own rules (``reports``) and the process's (``engine``, through
 ``services.dossiers``). A refused report changes nothing and may be sent again, corrected.
+
+The audit trail records the client as the actor (``client:<id>``); the handler the software
+names is recorded beside it as *asserted by the client* (``Actor.asserted``), never as an
+officer's own act.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.auth import ClientPrincipal, require_procedure
-from chalicelib.domain.dossier import Actor, Dossier
+from chalicelib.domain.clients import require_action
+from chalicelib.domain.dossier import Actor, AssertedPerson, Dossier
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, invalid, not_found
@@ -57,15 +65,18 @@ def _once(client: ClientPrincipal, event_id: str, code: str, fingerprint: str,
 
 
 def _actor(client: ClientPrincipal, dossier: Dossier, handler: reports.HandlerIn | None, role: Role) -> Actor:
-    """The handler's hoso account when given (an officer of the dossier's unit), otherwise the software."""
-    if handler is not None and handler.sub is not None:
-        officer = catalogue.get_officer(handler.sub)
-        if officer is None or not officer.roles_in(dossier.unit_code):
-            raise invalid([FieldError("handler.sub", "Không phải tài khoản cán bộ của đơn vị xử lý hồ sơ.")])
-        return Actor(sub=officer.sub, name=reports.actor_name(officer.name, client.name), role=role.value,
-                     unit_code=dossier.unit_code)  # fmt: skip
-    return Actor(sub=f"client:{client.client_id}", name=reports.actor_name(handler.name if handler else None,
-                 client.name), role=role.value, unit_code=dossier.unit_code)  # fmt: skip
+    """The client itself, and the handler it names marked as asserted by it. A named hoso account
+    must be an officer of the dossier's unit (it answers for an assignment), but the act stays the
+    client's: it is the client's word that this person acted."""
+    asserted = None
+    if handler is not None:
+        if handler.sub is not None:
+            officer = catalogue.get_officer(handler.sub)
+            if officer is None or not officer.roles_in(dossier.unit_code):
+                raise invalid([FieldError("handler.sub", "Không phải tài khoản cán bộ của đơn vị xử lý hồ sơ.")])
+        asserted = AssertedPerson(name=handler.name, sub=handler.sub)
+    return Actor(sub=client.actor_sub, name=reports.actor_name(handler.name if handler else None, client.name),
+                 role=role.value, unit_code=dossier.unit_code, asserted=asserted)  # fmt: skip
 
 
 def report_status(client: ClientPrincipal, code: str, report: reports.StatusReportIn) -> dict[str, Any]:
@@ -78,6 +89,7 @@ def report_status(client: ClientPrincipal, code: str, report: reports.StatusRepo
             return reports.response(dossier, [])
         action = reports.check_status_report(dossier, process, report)
         role = process.step(dossier.step_id).performer(action)
+        require_action(client.grants, action.kind, role)
         assignee_name = None
         if report.assignee is not None:
             officer = catalogue.get_officer(report.assignee)
@@ -100,9 +112,10 @@ def _already_applied(dossier: Dossier, client: ClientPrincipal, report: reports.
     if dossier.step_id == report.from_step:
         return False
     latest = dossiers.events(dossier.code)[-1]
-    sub = report.handler.sub if report.handler and report.handler.sub else f"client:{client.client_id}"
-    return (latest.actor.sub, latest.from_step, latest.to_status, latest.note) == (
-        sub, report.from_step, report.status, report.reason.strip())
+    named = report.handler.sub if report.handler else None
+    asserted = latest.actor.asserted.sub if latest.actor.asserted else None
+    return (latest.actor.sub, asserted, latest.from_step, latest.to_status, latest.note) == (
+        client.actor_sub, named, report.from_step, report.status, report.reason.strip())
 
 
 def report_results(client: ClientPrincipal, code: str, report: reports.ResultsReportIn) -> dict[str, Any]:

@@ -130,16 +130,25 @@ def test_holiday_overrides_of_a_year_beside_the_statutory_holidays(stack: LocalS
                            timeout=30).status_code == 404
 
 
+def _callback(stack: LocalStack, token: str) -> requests.Response:
+    return requests.post(f"{stack.api_url}/v1/flows/callback", json={"task_token": "khong-co", "outcome": "progress"},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
 def _client_call(stack: LocalStack, token: str) -> int:
     """A call on a client route: 401 when the key is refused, something else once authenticated."""
-    return requests.post(f"{stack.api_url}/v1/flows/callback", json={"task_token": "khong-co", "outcome": "progress"},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=30).status_code
+    return _callback(stack, token).status_code
+
+
+def _client_call_code(stack: LocalStack, token: str) -> str:
+    return str(_callback(stack, token).json()["error_code"])
 
 
 def test_integration_clients_created_rotated_with_grace_and_revoked(stack: LocalStack) -> None:
     admin = Officer(stack, "admin", MINISTRY_UNIT)
     procedure = admin.get("/v1/procedures").json()["items"][0]["code"]
-    body = {"client_id": "pm-chuyen-nganh-thu", "name": "Phần mềm chuyên ngành thử", "procedure_codes": [procedure]}
+    body = {"client_id": "pm-chuyen-nganh-thu", "name": "Phần mềm chuyên ngành thử", "procedure_codes": [procedure],
+            "kind": "specialised_software", "capabilities": ["specialised_status"], "actions": ["submit"]}
     created = admin.post("/v1/admin/clients", body)
     assert created.status_code == 201, created.text
     first = created.json()["token"]
@@ -147,11 +156,23 @@ def test_integration_clients_created_rotated_with_grace_and_revoked(stack: Local
     assert admin.post("/v1/admin/clients", body).json()["error_code"] == "CLIENT_EXISTS"
     unknown = admin.post("/v1/admin/clients", {**body, "client_id": "pm-khac", "procedure_codes": ["9.999999"]})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "procedure_codes[0]"
-    assert _client_call(stack, first) != 401
+    # a kind bounds what may be granted; a withdrawal is never granted
+    beyond = admin.post("/v1/admin/clients", {**body, "client_id": "pm-khac", "capabilities": ["flow_callback"],
+                                              "actions": ["withdraw"]})  # fmt: skip
+    assert beyond.status_code == 422 and [e["field"] for e in beyond.json()["errors"]] == ["capabilities[0]",
+                                                                                            "actions[0]"]
+    # authenticated, but the liên thông callback is not among its capabilities
+    assert _client_call(stack, first) == 403
 
     listed = admin.get("/v1/admin/clients").json()["items"]
     mine = next(c for c in listed if c["client_id"] == "pm-chuyen-nganh-thu")
     assert mine["active"] and "secret_sha256" not in mine and first.split(".", 1)[1] not in str(listed)
+    assert (mine["kind"], mine["capabilities"], mine["actions"], mine["leader_actions"]) == (
+        "specialised_software", ["specialised_status"], ["submit"], False)
+    regranted = admin.put("/v1/admin/clients/pm-chuyen-nganh-thu/grants",
+                          {"kind": "agency", "capabilities": ["flow_callback"]})  # fmt: skip
+    assert regranted.status_code == 200 and regranted.json()["actions"] == [], regranted.text
+    assert _client_call(stack, first) == 403 and _client_call_code(stack, first) == "FLOW_TOKEN_UNKNOWN"
 
     rotated = admin.post("/v1/admin/clients/pm-chuyen-nganh-thu/rotate", {"grace_hours": 48})
     assert rotated.status_code == 200, rotated.text

@@ -203,6 +203,33 @@ def test_the_seeded_specialised_software_reports_only_on_its_procedure(stack: Lo
     assert forged.status_code == 401
 
 
+def test_the_seeded_postal_client_cannot_drive_a_dossier_nor_answer_a_flow(stack: LocalStack) -> None:
+    # issue 11, High 1: the postal service's credential is scoped to every procedure, and was
+    # enough to approve, withdraw or inject results through the specialised software's routes
+    postal = {"Authorization": "Bearer buu-chinh.dev-post-token"}
+    desk = Officer(stack, "desk", HCMC_UNIT)
+    created = _ok(desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT}), 201)
+    code = created["dossier"]["code"]
+    before = _ok(desk.get(f"/v1/dossiers/{code}"))
+    base = f"{stack.api_url}/v1/specialised/dossiers/{code}"
+    pdf = base64.b64encode(minimal_pdf("Kết quả", ["KET QUA"])).decode()
+    attempts = [
+        (f"{base}/status", {"event_id": "BC-1", "action": "rut_ho_so", "from_step": "chuyen_xu_ly", "status": 7,
+                            "reason": "Công dân rút hồ sơ."}),
+        (f"{base}/status", {"event_id": "BC-2", "action": "phe_duyet", "from_step": "phe_duyet", "status": 4}),
+        (f"{base}/status", {"event_id": "BC-3", "action": "phat_hanh", "from_step": "phat_hanh", "status": 9}),
+        (f"{base}/results", {"event_id": "BC-4", "result_documents": [{"name": "kq.pdf", "content_base64": pdf}]}),
+        (f"{stack.api_url}/v1/flows/callback", {"task_token": "khong-co", "outcome": "success"}),
+    ]  # fmt: skip
+    for url, body in attempts:
+        answer = requests.post(url, json=body, headers=postal, timeout=30)
+        assert answer.status_code == 403 and answer.json()["error_code"] == "FORBIDDEN_CAPABILITY", answer.text
+    after = _ok(desk.get(f"/v1/dossiers/{code}"))
+    assert (after["dossier"]["status"], after["dossier"]["version"], after["dossier"]["documents"]) == (
+        before["dossier"]["status"], before["dossier"]["version"], before["dossier"]["documents"])
+    assert after["events"] == before["events"]
+
+
 def test_a_received_dossier_reaches_its_specialised_software_which_reports_its_result(stack: LocalStack) -> None:
     # make run's specialised-software simulator: hoso pushes the received 1.000105 dossier to it
     # (integration-clients secret), and its result comes back through /v1/specialised/…/results

@@ -26,6 +26,7 @@ import requests
 
 from chalicelib import auth
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.store import catalogue
 from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.dvcqg import build_dossier
@@ -119,7 +120,9 @@ def world(stack: LocalStack) -> World:
     callers["admin"] = officer(stack, "admin", _demo("admin", MINISTRY_UNIT)["sub"], MINISTRY_UNIT)
     callers["operator"] = officer(stack, "operator", _demo("operator", MINISTRY_UNIT)["sub"], MINISTRY_UNIT)
     client_id = f"sec-{secrets.token_hex(4)}"
-    token = auth.create_client(client_id, "Phần mềm chuyên ngành (thử nghiệm bảo mật)", [CLIENT_PROCEDURE])
+    token = auth.create_client(client_id, "Phần mềm chuyên ngành (thử nghiệm bảo mật)", [CLIENT_PROCEDURE],
+                               kind=ClientKind.SPECIALISED_SOFTWARE,
+                               capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS])
     callers["client"] = Caller(api, "client", f"Bearer {token}", sub=client_id)
     callers["dvcqg"] = DvcqgCaller(api, "dvcqg")
     callers["anonymous"] = Caller(api, "anonymous")

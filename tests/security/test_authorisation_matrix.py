@@ -127,6 +127,7 @@ RULES: dict[tuple[str, str], Rule] = {
         "event_id": "thu-quyen", "result_documents": [{"name": "kq.txt", "content_base64": "SGVsbG8="}]})),
     ("POST", "/v1/flows/callback"): Rule(frozenset({"client"}),
                                          body=_const({"task_token": "khong-co", "outcome": "progress"})),
+    ("POST", "/v1/flows/documents"): Rule(frozenset({"client"}), body=_const({"task_token": "khong-co"})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
         "orderNumber": t.dossier, "trackingNumber": "EB000000000VN", "status": "delivered"}),
     # every officer
@@ -203,6 +204,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/clients/{client_id}/rotate"): Rule(MINISTRY_ADMIN, body=_const({}),
                                                            path={"client_id": _const("khong-co")}),
     ("POST", "/v1/admin/clients/{client_id}/revoke"): Rule(MINISTRY_ADMIN, path={"client_id": _const("khong-co")}),
+    ("PUT", "/v1/admin/clients/{client_id}/grants"): Rule(MINISTRY_ADMIN, body=_const({}),
+                                                          path={"client_id": _const("khong-co")}),
     ("GET", "/v1/admin/trust-roots"): Rule(MINISTRY_ADMIN),
     ("POST", "/v1/admin/trust-roots"): Rule(MINISTRY_ADMIN, body=_const({"pem": "khong-phai-pem"})),
     ("PUT", "/v1/admin/units/{code}"): Rule(ADMINS, PROVINCE, body=_unit_as_is,

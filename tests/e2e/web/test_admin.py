@@ -232,6 +232,11 @@ def test_an_admin_manages_procedures_the_calendar_and_integration_keys(
     expect(admin.heading()).to_have_text("Hệ thống tích hợp và khóa truy cập")
     type_into(page, page.get_by_label("Mã hệ thống"), "pm-web-thu")
     type_into(page, page.get_by_label("Tên hệ thống"), "Phần mềm chuyên ngành thử")
+    # the kind bounds what can be granted: a specialised software's APIs and process actions
+    page.get_by_label("Loại hệ thống").select_option(label="Phần mềm chuyên ngành")
+    tick(page, page.get_by_label("Báo tiến độ xử lý hồ sơ"))
+    tick(page, page.get_by_label("Chuyển bước / trình", exact=True))
+    expect(page.get_by_label("Rút hồ sơ theo yêu cầu")).to_have_count(0)  # never grantable
     tick(page, page.get_by_role("group", name="Thủ tục được cấp").get_by_role("checkbox").first)
     press(page, page.get_by_role("button", name="Đăng ký và tạo khóa"))
     shown = page.locator("[data-token-for='pm-web-thu'] code")
@@ -241,6 +246,19 @@ def test_an_admin_manages_procedures_the_calendar_and_integration_keys(
     press(page, page.get_by_role("button", name="Đã lưu, ẩn khóa"))
     expect(page.locator("[data-token-for]")).to_have_count(0)
     client_row = page.locator("tr[data-client='pm-web-thu']")
+    expect(client_row).to_contain_text("Phần mềm chuyên ngành")
+    expect(client_row).to_contain_text("API: Báo tiến độ xử lý hồ sơ")
+    expect(client_row).to_contain_text("Thao tác: Chuyển bước / trình")
+    press(page, client_row.get_by_role("button", name=re.compile("^Khai báo quyền")))
+    grants = page.get_by_role("dialog")
+    expect(grants).to_be_visible()
+    admin.check("Quản trị: khai báo quyền hệ thống tích hợp")
+    grants.get_by_label("Loại hệ thống").select_option(label="Dịch vụ bưu chính")
+    tick(page, grants.get_by_label("Báo trạng thái bưu gửi"))
+    expect(grants.get_by_label("Báo tiến độ xử lý hồ sơ")).to_have_count(0)  # not a postal service's
+    press(page, grants.get_by_role("button", name="Lưu quyền"))
+    expect(client_row).to_contain_text("Dịch vụ bưu chính")
+    expect(client_row).to_contain_text("API: Báo trạng thái bưu gửi")
     press(page, client_row.get_by_role("button", name=re.compile("^Đổi khóa")))
     expect(shown).to_have_text(re.compile(r"^pm-web-thu\."))
     assert shown.inner_text() != first_key

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 
 from chalicelib.auth import create_client
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
 from chalicelib.store import dossiers
 from chalicelib.sync.payloads import dossier_record
@@ -17,6 +18,8 @@ SENDER = {"name": "Bộ phận Một cửa Sở Khoa học và Công nghệ", "p
           "provinceCode": "79", "communeCode": "26740"}
 RECEIVER = {"name": APPLICANT, "phone": "0912345678", "address": "Số 12 đường Lê Lợi", "provinceCode": "79",
             "communeCode": "26734"}
+
+POSTAL = ClientKind.POSTAL_SERVICE
 
 
 def _ready(world: World) -> Dossier:
@@ -43,7 +46,8 @@ def test_delivery_by_post_reaches_status_10(world: World) -> None:
     assert world.call("POST", f"/v1/dossiers/{dossier.code}/post-order", "desk",
                       body={"sender": SENDER, "receiver": RECEIVER}).status_code == 409
 
-    token = create_client("buu-chinh-thu-nghiem", "Bưu chính công ích", [dossier.procedure_code])
+    token = create_client("buu-chinh-thu-nghiem", "Bưu chính công ích", [dossier.procedure_code], kind=POSTAL,
+                          capabilities=[Capability.POST_TRACKING])
     headers = {"Authorization": f"Bearer {token}"}
     for status in ("picked_up", "in_transit", "out_for_delivery"):
         sent = _move(world, dossier.code, status)
@@ -65,7 +69,7 @@ def test_delivery_by_post_reaches_status_10(world: World) -> None:
     assert dossiers.get(dossier.code).version == after.version  # type: ignore[union-attr]
     assert world.call("POST", "/v1/post/tracking", body=delivered,
                       headers={"Authorization": "Bearer buu-chinh-thu-nghiem.wrong"}).status_code == 401
-    other = create_client("buu-chinh-2", "Khác", ["1.000105"])
+    other = create_client("buu-chinh-2", "Khác", ["1.000105"], kind=POSTAL, capabilities=[Capability.POST_TRACKING])
     assert world.call("POST", "/v1/post/tracking", body=delivered,
                       headers={"Authorization": f"Bearer {other}"}).status_code == 403
 

@@ -47,6 +47,7 @@ from chalicelib import auth
 from chalicelib.api import flows as flow_routes
 from chalicelib.domain.calendar import Duration
 from chalicelib.domain.catalogue import Procedure, Unit
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
 from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.engine import ActionRequest
@@ -76,6 +77,8 @@ QUEUE = f"hoso-{STAGE}-agency-tasks"
 BIRTH_CHAIN = seed.BIRTH_CHAIN_CODE  # the birth chain's own procedure (parent dossiers)
 CHAIN_PROCEDURE = "9.999001"  # test-only code of a procedure configured with the chain "khai_sinh_song_song"
 AGENCY_CLIENT = "agency-sim"
+# Each external agency is answered for by the agency client only (the integration-clients secret).
+AGENCY_BINDINGS = {a.id: {"client_id": AGENCY_CLIENT} for a in chains.AGENCIES.values() if a.kind == "external"}
 AGENCY_PROCEDURES = ["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -161,7 +164,7 @@ class World:
         self.queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]  # fmt: skip
         boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name=f"hoso/{STAGE}/integration-clients", SecretString="{}")
+            Name=f"hoso/{STAGE}/integration-clients", SecretString=json.dumps(AGENCY_BINDINGS))
         for path in sorted((ROOT / "state_machines").glob("*.asl.json")):
             stem = path.name.removesuffix(".asl.json")
             definition = path.read_text(encoding="utf-8").replace("${AgencyTasksQueueUrl}", self.queue_url)
@@ -190,8 +193,10 @@ class World:
             code=CHAIN_PROCEDURE, name="Liên thông khai sinh, thường trú và thẻ BHYT (song song)", field_code="HT",
             field_name="Hộ tịch", legal_deadline=Duration.of_working_days(10), eform_code=KHAI_SINH.code,
             unit_codes=[HANOI_UNIT], process_code=process.code, flow="khai_sinh_song_song"))  # fmt: skip
-        self.agency_token = auth.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES)
-        self.other_client_token = auth.create_client("phan-mem-khac", "Phần mềm chuyên ngành khác", ["1.000105"])
+        self.agency_token = auth.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
+                                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
+        self.other_client_token = auth.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
+                                                     kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
 
     # --- the Lambda side ---------------------------------------------------------------------------
     def relay(self) -> int:

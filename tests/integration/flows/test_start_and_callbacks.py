@@ -86,7 +86,7 @@ def test_callbacks_only_from_the_right_agency_and_once(world: World) -> None:
     refused(world.callback("3f2b6c1e-0000-4000-8000-000000000000", "success"), 403, "FLOW_TOKEN_UNKNOWN")
     refused(world.api.post("/v1/flows/callback", {"task_token": token, "outcome": "success"}, "khong.hop-le"),
             401, "INVALID_CLIENT")  # fmt: skip
-    refused(world.callback(token, "success", client_token=world.other_client_token), 403, "FORBIDDEN_PROCEDURE")
+    refused(world.callback(token, "success", client_token=world.other_client_token), 403, "FLOW_TASK_NOT_YOURS")
     link = store.get_link(child)
     internal = store.get_task(link.task) if link else None
     assert internal is not None  # a hoso step's token is answered by its child dossier, never by a callback

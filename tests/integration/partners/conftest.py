@@ -21,6 +21,7 @@ from app import app
 from chalicelib import auth, aws
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Unit
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
@@ -43,6 +44,10 @@ TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 
 UNIT = HCMC_UNIT
 PROCEDURE = "1.001193"
 PDF = minimal_pdf("Trích lục khai sinh", ["TRICH LUC KHAI SINH"])
+# The test software may report its officers' actions (as the seeded one), not a leader's.
+SOFTWARE: dict[str, Any] = {"kind": ClientKind.SPECIALISED_SOFTWARE,
+                            "capabilities": [Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS],
+                            "actions": seed.SPECIALISED_ACTIONS}
 
 
 def officer(role: str, unit: str = UNIT) -> OfficerProfile:
@@ -134,9 +139,9 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
         _seed()
-        token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE])
-        other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"])
-        death = auth.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"])
+        token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
+        other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)
+        death = auth.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"], **SOFTWARE)
         with Client(app) as client:
             yield World(client, token, other, death)
         aws.reset_clients()

@@ -31,7 +31,10 @@ def test_status_reports_move_the_dossier_through_its_process_audited_and_synced(
                                 "documents": [], "replayed": False}  # fmt: skip
     event = dossiers.events(code)[-1]
     assert (event.actor.sub, event.actor.name, event.actor.role) == (
-        "client:ho-tich-sw", "Lê Thị Hồng (Phần mềm đăng ký, quản lý hộ tịch)", "desk")
+        "client:ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch (người xử lý theo hệ thống khai báo: Lê Thị Hồng)",
+        "desk")
+    assert event.actor.asserted is not None and (event.actor.asserted.name, event.actor.asserted.sub) == (
+        "Lê Thị Hồng", None)
     assert event.seq in _outbox_seqs(code)  # on its way to DVCQG, like every step
 
     # the head assigns in the software: the appraiser must be one of the unit's
@@ -43,7 +46,9 @@ def test_status_reports_move_the_dossier_through_its_process_audited_and_synced(
     assert assigned.status_code == 200, assigned.body
     dossier = world.get(code)
     assert (dossier.step_id, dossier.assignee, dossier.assignee_name) == ("tham_dinh", appraiser.sub, appraiser.name)
-    assert dossiers.events(code)[-1].actor.sub == head.sub
+    # the head named by the software is recorded as the software's assertion, not as the head's own act
+    actor = dossiers.events(code)[-1].actor
+    assert actor.sub == "client:ho-tich-sw" and actor.asserted is not None and actor.asserted.sub == head.sub
 
     # an appraiser's action on an assigned dossier is the assignee's: the software names them
     anonymous = {"event_id": "HT-3", "action": "trinh", "from_step": "tham_dinh", "status": 4}
@@ -79,13 +84,14 @@ def test_reports_that_do_not_fit_the_process_are_refused_and_change_nothing(worl
     assert unknown.json_body["available"] == ["chuyen_phong", "rut_ho_so"]
     wrong_status = world.status(code, {**base, "status": 9})
     assert wrong_status.status_code == 422 and wrong_status.json_body["errors"][0]["field"] == "status"
-    no_reason = world.status(code, {**base, "action": "rut_ho_so", "status": 7})
-    assert no_reason.status_code == 422 and no_reason.json_body["error_code"] == "REASON_REQUIRED"
+    # a withdrawal is the applicant's: never reported by a software, with or without a reason
+    withdrawal = world.status(code, {**base, "action": "rut_ho_so", "status": 7, "reason": "Công dân rút hồ sơ."})
+    assert withdrawal.status_code == 403 and withdrawal.json_body["error_code"] == "FORBIDDEN_CAPABILITY"
     assert world.get(code).version == version
 
     # every refusal released the event id: the corrected report goes through
-    fixed = world.status(code, {**base, "action": "rut_ho_so", "status": 7, "reason": "Công dân rút hồ sơ."})
-    assert fixed.status_code == 200 and fixed.json_body["dossier_status"] == 7
+    fixed = world.status(code, base)
+    assert fixed.status_code == 200 and fixed.json_body["dossier_status"] == 4
 
 
 def test_the_flow_actions_of_a_lien_thong_dossier_are_not_the_softwares(world: World) -> None:
@@ -151,8 +157,8 @@ def test_a_report_being_applied_is_not_applied_twice_and_a_crashed_one_completes
     assert world.status(code, body).json_body["step"] == "phan_cong"
 
     # a request that crashed after the change but before keeping its answer: the change is found
-    crashing = {"event_id": "HT-21", "action": "rut_ho_so", "from_step": "phan_cong", "status": 7,
-                "reason": "Công dân rút hồ sơ."}  # fmt: skip
+    crashing = {"event_id": "HT-21", "action": "phan_cong", "from_step": "phan_cong", "status": 4,
+                "assignee": officer("appraiser").sub, "handler": {"name": "Trưởng phòng", "sub": officer("head").sub}}
 
     def crash(*args: object) -> None:
         raise RuntimeError("Lambda timed out")
@@ -162,5 +168,5 @@ def test_a_report_being_applied_is_not_applied_twice_and_a_crashed_one_completes
         assert world.status(code, crashing).status_code == 500
     seq = world.get(code).seq
     again = world.status(code, crashing)
-    assert again.status_code == 200 and again.json_body["dossier_status"] == 7
+    assert again.status_code == 200 and again.json_body["step"] == "tham_dinh"
     assert world.get(code).seq == seq  # not applied twice

@@ -16,7 +16,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from moto import mock_aws
 
+from chalicelib import auth
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.roles import Role
 from chalicelib.settings import reset_settings_cache
 from chalicelib.store.catalogue import put_officer
@@ -105,6 +107,7 @@ class Issuer:
             "exp": now + 600,
             "HoVaTen": "Nguyễn Văn An",
             "SoDinhDanh": "001203004567",
+            "token_use": "access",
         }
         claims.update(overrides)
         return {k: v for k, v in claims.items() if v is not None}
@@ -193,3 +196,10 @@ def officer(sub: str, *assignments: tuple[Role, str], active: bool = True, provi
     )
     put_officer(profile)
     return profile
+
+
+def new_client(client_id: str, name: str, procedure_codes: list[str], now: Any = None, **grants: Any) -> str:
+    """``auth.create_client`` for a specialised software allowed both its routes (unless told otherwise)."""
+    grants = {"kind": ClientKind.SPECIALISED_SOFTWARE,
+              "capabilities": [Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS], **grants}
+    return auth.create_client(client_id, name, procedure_codes, now, **grants)

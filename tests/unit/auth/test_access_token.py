@@ -234,3 +234,26 @@ def test_a_non_jwks_document_is_refused(jwks_server: JwksServer) -> None:
     jwks_server.document = {"not": "keys"}
     with pytest.raises(ValueError):
         auth.fetch_jwks(jwks_server.url)
+
+
+# --- an ID token is not an access token (issue 11, Low) -------------------------------------
+
+
+def test_an_id_token_is_refused(issuer: Issuer) -> None:
+    # what the VNeID simulator hands the browser as id_token: same issuer, keys, audience and
+    # subject as the access token, but no token_use — proof of a login, not a grant to call hoso
+    id_token = issuer.token(token_use=None, nonce="n-123")
+    with pytest.raises(HosoError) as caught:
+        auth.verify_access_token(id_token)
+    assert (caught.value.status, caught.value.code) == (401, "INVALID_TOKEN")
+    with pytest.raises(HosoError):
+        auth.verify_access_token(issuer.token(token_use="id"))
+
+
+def test_an_rfc9068_access_token_is_accepted_by_its_type(issuer: Issuer) -> None:
+    import jwt
+
+    token = jwt.encode(issuer.claims(token_use=None), issuer.key, algorithm="RS256",
+                       headers={"kid": "k1", "typ": "at+jwt"})  # fmt: skip
+    assert auth.verify_access_token(token).sub == "vneid-sub-001"
+    assert auth.verify_access_token(issuer.token()).sub == "vneid-sub-001"  # token_use: access

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import auth
+from chalicelib.domain.clients import ClientKind
 from chalicelib.errors import HosoError
 from chalicelib.store.models import CatalogueItem
+from tests.unit.auth.conftest import new_client
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -18,13 +20,15 @@ def refusal(authorization: str | None) -> HosoError:
 
 
 def test_a_created_client_authenticates_with_its_token() -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", ["1.004227", "1.001193"])
+    token = new_client("land-sw", "Phần mềm đất đai", ["1.004227", "1.001193"])
     client = auth.authenticate_client(f"Bearer {token}")
-    assert client == auth.ClientPrincipal("land-sw", "Phần mềm đất đai", ["1.004227", "1.001193"])
+    assert (client.client_id, client.name, client.procedure_codes) == ("land-sw", "Phần mềm đất đai",
+                                                                       ["1.004227", "1.001193"])
+    assert client.grants.kind is ClientKind.SPECIALISED_SOFTWARE
 
 
 def test_only_a_hash_of_the_secret_is_stored() -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", ["1.004227"])
+    token = new_client("land-sw", "Phần mềm đất đai", ["1.004227"])
     secret = token.split(".", 1)[1]
     item = CatalogueItem.get("CLIENT#land-sw", "META")
     assert item.gsi1pk == "TYPE#client"
@@ -33,19 +37,19 @@ def test_only_a_hash_of_the_secret_is_stored() -> None:
 
 
 def test_a_client_is_listed_under_its_kind() -> None:
-    auth.create_client("land-sw", "Phần mềm đất đai", [])
+    new_client("land-sw", "Phần mềm đất đai", [])
     assert [i.pk for i in CatalogueItem.by_kind.query("TYPE#client")] == ["CLIENT#land-sw"]
 
 
 def test_a_client_id_is_created_once() -> None:
-    auth.create_client("land-sw", "Phần mềm đất đai", [])
+    new_client("land-sw", "Phần mềm đất đai", [])
     with pytest.raises(HosoError) as caught:
-        auth.create_client("land-sw", "Kẻ mạo danh", [])
+        new_client("land-sw", "Kẻ mạo danh", [])
     assert (caught.value.status, caught.value.code) == (409, "CLIENT_EXISTS")
 
 
 def test_a_wrong_secret_is_refused() -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", [])
+    token = new_client("land-sw", "Phần mềm đất đai", [])
     err = refusal(f"Bearer {token[:-1]}{'A' if token[-1] != 'A' else 'B'}")
     assert (err.status, err.code) == (401, "INVALID_CLIENT")
 
@@ -55,7 +59,7 @@ def test_an_unknown_client_is_refused() -> None:
 
 
 def test_an_inactive_client_is_refused() -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", ["1.004227"])
+    token = new_client("land-sw", "Phần mềm đất đai", ["1.004227"])
     client = auth.get_client("land-sw")
     assert client is not None
     auth.put_client(client.model_copy(update={"active": False}))
@@ -78,7 +82,7 @@ def test_a_seeded_client_with_a_known_secret_authenticates() -> None:
      "Bearer " + "a" * 300 + ".s"],
 )
 def test_malformed_credentials_are_refused(header: str) -> None:
-    auth.create_client("land-sw", "Phần mềm đất đai", [])
+    new_client("land-sw", "Phần mềm đất đai", [])
     assert refusal(header).code == "INVALID_CLIENT"
 
 

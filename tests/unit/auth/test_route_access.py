@@ -19,8 +19,9 @@ from chalice.test import Client
 from chalicelib import auth
 from chalicelib.api import routing
 from chalicelib.api.routing import Access, json_response, route
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.roles import Role
-from tests.unit.auth.conftest import UNIT, Issuer, officer
+from tests.unit.auth.conftest import UNIT, Issuer, new_client, officer
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -62,7 +63,8 @@ def _build_app() -> Chalice:
     def t_operator() -> Any:
         return json_response(200, who())
 
-    @route(bp, "/t/client/{procedure}", "POST", summary="tích hợp", access=Access.CLIENT, tags=tags)
+    @route(bp, "/t/client/{procedure}", "POST", summary="tích hợp", access=Access.CLIENT, tags=tags,
+           capability=Capability.SPECIALISED_STATUS)
     def t_client(procedure: str) -> Any:
         client = auth.current_client()
         auth.require_procedure(client, procedure)
@@ -180,7 +182,7 @@ def test_admin_and_operator_routes_take_their_roles(
 
 
 def test_a_client_route_takes_a_client_token_within_its_scope(client: Client, issuer: Issuer) -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", ["1.004227"])
+    token = new_client("land-sw", "Phần mềm đất đai", ["1.004227"])
     ok = client.http.post("/t/client/1.004227", headers=bearer(token))
     assert (ok.status_code, body(ok)) == (200, {"client_id": "land-sw"})
     out_of_scope = client.http.post("/t/client/1.001193", headers=bearer(token))
@@ -193,7 +195,7 @@ def test_a_client_route_takes_a_client_token_within_its_scope(client: Client, is
 
 
 def test_an_officer_token_is_not_a_client_credential_nor_the_reverse(client: Client) -> None:
-    token = auth.create_client("land-sw", "Phần mềm đất đai", ["1.004227"])
+    token = new_client("land-sw", "Phần mềm đất đai", ["1.004227"])
     response = client.http.get("/t/officer", headers=bearer(token))
     assert (response.status_code, body(response)["error_code"]) == (401, "INVALID_TOKEN")
 
@@ -335,4 +337,36 @@ def test_a_wrong_role_declaration_fails_at_import(access: Access, roles: tuple[s
     saved = list(routing.ROUTES)
     with pytest.raises(ValueError):
         route(Blueprint("x"), "/x", "GET", summary="x", access=access, tags=("x",), roles=roles)
+    assert routing.ROUTES == saved
+
+
+# --- client capabilities (issue 11, High 1) -----------------------------------------------
+
+
+def test_a_client_route_refuses_a_client_not_granted_its_capability(client: Client) -> None:
+    postal = new_client("post", "Bưu chính", ["1.004227"], kind=ClientKind.POSTAL_SERVICE,
+                        capabilities=[Capability.POST_TRACKING])  # fmt: skip
+    answer = client.http.post("/t/client/1.004227", headers=bearer(postal))
+    assert (answer.status_code, body(answer)["error_code"]) == (403, "FORBIDDEN_CAPABILITY")
+    results_only = new_client("kq-sw", "Phần mềm", ["1.004227"], capabilities=[Capability.SPECIALISED_RESULTS])
+    answer = client.http.post("/t/client/1.004227", headers=bearer(results_only))
+    assert (answer.status_code, body(answer)["error_code"]) == (403, "FORBIDDEN_CAPABILITY")
+
+
+def test_a_client_stored_without_a_kind_is_refused_by_every_client_route(client: Client) -> None:
+    # a record from before kinds: it authenticates, and may do nothing until an administrator
+    # sets its kind and capabilities
+    auth.put_client(auth.IntegrationClient(client_id="old-sw", name="Phần mềm cũ", procedure_codes=["1.004227"],
+                                           secret_sha256=auth.hash_secret("s3cret")))  # fmt: skip
+    answer = client.http.post("/t/client/1.004227", headers=bearer("old-sw.s3cret"))
+    assert (answer.status_code, body(answer)["error_code"]) == (403, "FORBIDDEN_CAPABILITY")
+
+
+def test_a_client_route_without_a_capability_fails_at_import() -> None:
+    saved = list(routing.ROUTES)
+    with pytest.raises(ValueError):
+        route(Blueprint("x"), "/x", "POST", summary="x", access=Access.CLIENT, tags=("x",))
+    with pytest.raises(ValueError):
+        route(Blueprint("x"), "/x", "GET", summary="x", access=Access.OFFICER, tags=("x",),
+              capability=Capability.POST_TRACKING)  # fmt: skip
     assert routing.ROUTES == saved

@@ -110,10 +110,22 @@ export interface CalendarYear {
   overrides: CalendarOverride[];
 }
 
-export interface ClientOut {
+export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking";
+
+export interface ClientGrants {
+  kind: ClientKind;
+  capabilities: Capability[];
+  actions: string[];
+  leader_actions: boolean;
+}
+
+export interface ClientOut extends Omit<ClientGrants, "kind"> {
   client_id: string;
   name: string;
   procedure_codes: string[];
+  // null: registered before kinds existed; every client API refuses it until its kind is set
+  kind: ClientKind | null;
   active: boolean;
   created_at: string | null;
   rotated_at: string | null;
