@@ -58,6 +58,9 @@ class Settings(BaseModel):
     post_base_url: str = Field("http://127.0.0.1:8108", alias="POST_BASE_URL")
     agency_base_url: str = Field("http://127.0.0.1:8109", alias="AGENCY_BASE_URL")
     messaging_base_url: str = Field("http://127.0.0.1:8110", alias="MESSAGING_BASE_URL")
+    # Proxies in front of the API whose X-Forwarded-For is believed (CIDRs, comma-separated; the
+    # government integration gateway). Empty: callers are their source address (chalicelib/api/caller.py).
+    trusted_proxies: str = Field("", alias="HOSO_TRUSTED_PROXIES")
     # Public base URL of the API (download links, QR codes)
     public_base_url: str = Field("http://127.0.0.1:8000", alias="HOSO_PUBLIC_BASE_URL")
 

@@ -78,8 +78,15 @@ class _Policy:
 
 
 def function_role(
-    scope: Construct, python_name: str, access: FunctionAccess, res: Resources, log_group: logs.ILogGroup
+    scope: Construct,
+    python_name: str,
+    access: FunctionAccess,
+    res: Resources,
+    log_group: logs.ILogGroup,
+    failure_queue: sqs.IQueue | None = None,
 ) -> iam.Role:
+    """``failure_queue``: where Lambda puts the function's failed asynchronous events (its role
+    writes there)."""
     p = _Policy()
     p.allow("Logs", ["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.log_group_arn])
     p.allow("XRay", XRAY, ["*"], WHY_XRAY)
@@ -109,6 +116,9 @@ def function_role(
             p.encrypt = True
     if access.send:
         p.allow("Send", QUEUE_SEND, [res.queues[q].queue_arn for q in access.send])
+        p.decrypt = p.encrypt = True
+    if failure_queue is not None:
+        p.allow("AsyncFailures", QUEUE_SEND, [failure_queue.queue_arn])
         p.decrypt = p.encrypt = True
     if access.consumes:
         p.allow("Consume", QUEUE_RECEIVE, [res.queues[access.consumes].queue_arn])
@@ -144,8 +154,10 @@ def function_role(
     return role
 
 
-def state_machine_role(scope: Construct, res: Resources) -> iam.Role:
-    """The role every hoso state machine runs with: hand tasks to agencies, update dossiers."""
+def state_machine_role(scope: Construct, res: Resources, actions: frozenset[str] = frozenset()) -> iam.Role:
+    """The role every hoso state machine runs with: hand tasks to agencies, and the dossiers
+    table only for the DynamoDB calls a definition makes (``actions``, from
+    :func:`infra.state_machines.service_actions`)."""
     p = _Policy()
     p.allow(
         "Logs",
@@ -164,14 +176,15 @@ def state_machine_role(scope: Construct, res: Resources) -> iam.Role:
     )
     p.allow("XRay", [*XRAY, "xray:GetSamplingRules", "xray:GetSamplingTargets"], ["*"], WHY_XRAY)
     p.allow("AgencyTasks", ["sqs:SendMessage"], [res.queues["agency-tasks"].queue_arn])
-    dossiers = res.tables["dossiers"].table_arn
-    p.allow("Dossiers", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [dossiers])
+    table_actions = sorted(a for a in actions if a.startswith("dynamodb:"))
+    if table_actions:
+        p.allow("Dossiers", table_actions, [res.tables["dossiers"].table_arn])
     p.allow("Key", KMS_DECRYPT + KMS_ENCRYPT, [res.key.key_arn])
     role = iam.Role(
         scope,
         "StateMachineRole",
         assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
-        description="hoso state machines: agency hand-over queue and the dossiers table",
+        description="hoso state machines: the agency hand-over queue (and the dossiers table if a state calls it)",
         inline_policies={"access": iam.PolicyDocument(statements=p.statements)},
     )
     for resource, reason in p.wildcards.items():

@@ -19,6 +19,7 @@ from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -26,10 +27,11 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import nag, roles, state_machines, wiring
+from infra import edge, nag, roles, state_machines, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -68,8 +70,6 @@ HEARTBEAT_SECONDS = 7 * 24 * 3600
 
 OLDEST_MESSAGE_ALARM_SECONDS = 300
 API_STAGE = "api"  # Chalice's API Gateway stage name (.chalice/config.json)
-API_THROTTLE_RATE = 200  # requests/s per stage, burst below
-API_THROTTLE_BURST = 400
 LOG_LEVEL = "INFO"
 
 
@@ -97,6 +97,8 @@ class HosoStack(cdk.Stack):
         self.stage = stage
         self.access = access
         self.production = stage == "production"
+        self.edge = edge.STAGE_EDGE[stage]
+        self.async_failures: dict[str, sqs.Queue] = {}  # async-invoked function → its failure queue
         cdk.Tags.of(self).add("project", "hoso")
         cdk.Tags.of(self).add("stage", stage)
 
@@ -450,7 +452,7 @@ class HosoStack(cdk.Stack):
         files = state_machines.load(folder)
         if not files:
             return {}
-        role = roles.state_machine_role(self, self.res)
+        role = roles.state_machine_role(self, self.res, state_machines.service_actions(files))
         substitutions = {
             "AgencyTasksQueueUrl": self.queues["agency-tasks"].queue_url,
             "DossiersTableName": self.tables["dossiers"].table_name,
@@ -508,6 +510,7 @@ class HosoStack(cdk.Stack):
             "HOSO_DVCQG_CREDENTIALS_SECRET_ID": secret_name(self.stage, "dvcqg-credentials"),
             "HOSO_PAYMENT_HMAC_SECRET_ID": secret_name(self.stage, "payment-hmac-key"),
             "HOSO_INTEGRATION_CLIENTS_SECRET_ID": secret_name(self.stage, "integration-clients"),
+            "HOSO_TRUSTED_PROXIES": ",".join(self.edge.trusted_proxies),
             "HOSO_POPULATION_SECRET_ID": secret_name(self.stage, "population-api-key"),
             "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
@@ -557,6 +560,8 @@ class HosoStack(cdk.Stack):
         sam = json.loads((Path(self.api._sam_package_dir) / "sam.json").read_text())
         packaged = wiring.packaged_functions(sam)
         wiring.check(packaged, self.access, self.stage)
+        self.routes = edge.deployed_routes(sam)
+        self.route_access = edge.route_access(source_dir)
         functions = {}
         for fn in packaged:
             functions[fn.python_name] = self._wire_function(fn)
@@ -565,10 +570,13 @@ class HosoStack(cdk.Stack):
     def _wire_function(self, fn: wiring.PackagedFunction) -> Any:
         name = fn.python_name
         access = self.access[name]
+        invoked_async = any(e.kind in edge.ASYNC_EVENT_KINDS for e in fn.events)
+        if invoked_async:
+            self.async_failures[name] = self._async_failure_queue(name)
         if name not in self.function_log_groups:
             self.function_log_groups[name] = self._function_log_group(name)
             self.function_roles[name] = roles.function_role(
-                self, name, access, self.res, self.function_log_groups[name]
+                self, name, access, self.res, self.function_log_groups[name], self.async_failures.get(name)
             )
         cfn = self.api.get_resource(fn.logical_id)
         cfn.add_property_override("FunctionName", self._function_name(name))
@@ -597,7 +605,43 @@ class HosoStack(cdk.Stack):
                 assert access.object_created_in is not None
                 bucket = self.buckets[access.object_created_in].bucket_name
                 cfn.add_property_override(f"{prefix}.Pattern.detail", {"bucket": {"name": [bucket]}})
+        if invoked_async:
+            # EventBridge rules and schedules invoke asynchronously: after Lambda's retries a
+            # failed event goes to the function's failure queue (alarmed), never silently away.
+            invoke_config = lambda_.CfnEventInvokeConfig(
+                self,
+                f"AsyncFailures{_camel(name)}Config",
+                function_name=self._function_name(name),
+                qualifier="$LATEST",
+                maximum_retry_attempts=edge.ASYNC_RETRIES,
+                maximum_event_age_in_seconds=edge.ASYNC_MAX_EVENT_AGE_S,
+                destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+                    on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
+                        destination=self.async_failures[name].queue_arn
+                    )
+                ),
+            )
+            invoke_config.add_resource_dependency(cfn)
         return cfn
+
+    def _async_failure_queue(self, python_name: str) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            f"AsyncFailures{_camel(python_name)}",
+            queue_name=physical_name(self.stage, f"{python_name.replace('_', '-')}-failures"),
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            data_key_reuse=cdk.Duration.hours(1),
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        nag.acknowledge(
+            queue,
+            "SQS3",
+            "it is itself the on-failure destination of an asynchronously invoked function (EventInvokeConfig)",
+        )
+        return queue
 
     def _api_settings(self) -> None:
         """Name, access logs, tracing and throttling of Chalice's REST API (AWS::Serverless::Api)."""
@@ -646,21 +690,27 @@ class HosoStack(cdk.Stack):
                 ),
             },
         )
-        api.add_property_override(
-            "MethodSettings",
-            [
-                {
-                    "ResourcePath": "/*",
-                    "HttpMethod": "*",
-                    "MetricsEnabled": True,
-                    "LoggingLevel": "ERROR",
-                    "DataTraceEnabled": False,  # never log request/response bodies (personal data)
-                    "ThrottlingRateLimit": API_THROTTLE_RATE,
-                    "ThrottlingBurstLimit": API_THROTTLE_BURST,
-                }
-            ],
-        )
+        # Throttles per client kind (infra/edge.py); DataTraceEnabled stays off on every entry:
+        # never log request/response bodies (personal data).
+        api.add_property_override("MethodSettings", edge.method_settings(self.routes, self.route_access, self.edge))
         api.add_resource_dependency(account)
+        self._api_firewall()
+
+    def _api_firewall(self) -> None:
+        """The WAF web ACL on the API stage. The web app's CloudFront distribution serves static
+        code only; a CLOUDFRONT-scope ACL must live in us-east-1, outside this regional stack."""
+        acl = edge.web_acl(
+            self, physical_name(self.stage, "api"), self.edge, edge.public_path_regex(self.routes, self.route_access)
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "ApiWebAclAssociation",
+            web_acl_arn=acl.attr_arn,
+            # ${RestAPI.Stage}: SAM's reference to the stage it creates, so the association waits for it
+            resource_arn=cdk.Fn.sub(
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/${RestAPI.Stage}"
+            ),
+        )
 
     @property
     def api_name(self) -> str:
@@ -708,6 +758,24 @@ class HosoStack(cdk.Stack):
                 self.queues[name].metric_approximate_age_of_oldest_message(period=five_min, statistic="Maximum"),
                 f"Sync to {name.removeprefix('sync-')} is more than {OLDEST_MESSAGE_ALARM_SECONDS} s behind.",
                 threshold=OLDEST_MESSAGE_ALARM_SECONDS,
+            )
+        for python_name, queue in self.async_failures.items():
+            function_name = self._function_name(python_name)
+            self._alarm(
+                f"{python_name.replace('_', '-')}-failures-not-empty",
+                queue.metric_approximate_number_of_messages_visible(period=five_min, statistic="Maximum"),
+                f"Lambda {function_name} failed an event after its retries: it is in {queue.queue_name} (runbook).",
+            )
+            self._alarm(
+                f"{python_name.replace('_', '-')}-destination-failures",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="DestinationDeliveryFailures",
+                    dimensions_map={"FunctionName": function_name},
+                    period=five_min,
+                    statistic="Sum",
+                ),
+                f"Lambda {function_name} could not write a failed event to its failure queue: events are lost.",
             )
         for stem, sm in self.state_machines.items():
             name = physical_name(self.stage, stem)

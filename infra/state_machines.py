@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # The placeholders the stack provides (DefinitionSubstitutions); the ASL author's contract.
 SUBSTITUTIONS = ("AgencyTasksQueueUrl", "DossiersTableName", "StepTimeoutSeconds", "HeartbeatSeconds")
@@ -65,6 +66,37 @@ def load(folder: Path, provided: Iterable[str] = SUBSTITUTIONS) -> list[StateMac
         _check_asl(path, text)
         out.append(StateMachineFile(stem=stem, path=path, text=text, placeholders=used))
     return out
+
+
+_INTEGRATION = re.compile(r"^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)(\.[A-Za-z]+)?$")
+
+
+def _states(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every state of an ASL document, inside Parallel branches and Map iterators too."""
+    for state in (doc.get("States") or {}).values():
+        if not isinstance(state, dict):
+            continue
+        yield state
+        for branch in state.get("Branches") or []:
+            yield from _states(branch)
+        for key in ("Iterator", "ItemProcessor"):
+            if isinstance(state.get(key), dict):
+                yield from _states(state[key])
+
+
+def service_actions(files: Iterable[StateMachineFile]) -> frozenset[str]:
+    """The IAM actions the definitions' optimised service integrations call, e.g.
+    ``arn:aws:states:::dynamodb:updateItem`` → ``dynamodb:UpdateItem``: what the state
+    machines' role needs, and no more."""
+    actions = set()
+    for f in files:
+        doc = json.loads(_PLACEHOLDER.sub("0", f.text))
+        for state in _states(doc):
+            match = _INTEGRATION.match(str(state.get("Resource", "")))
+            if match:
+                service, api = match.group(1), match.group(2)
+                actions.add(f"{service}:{api[0].upper()}{api[1:]}")
+    return frozenset(actions)
 
 
 def _check_asl(path: Path, text: str) -> None:

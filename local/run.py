@@ -78,7 +78,7 @@ def banner(stack: LocalStack) -> str:
         "",
         f"  Ứng dụng cán bộ / web app   {stack.web_url}",
         f"  API                         {stack.api_url}",
-        f"  Tình trạng / health         {stack.api_url}/health",
+        f"  Tình trạng / health         {stack.api_url}/health  (từng thành phần: /v1/ops/health, vận hành)",
         f"  Tài liệu API / API docs     {stack.api_url}/docs   (OpenAPI: {stack.api_url}/openapi.json)",
         f"  AWS (moto)                  {stack.moto_url}   (dashboard: {stack.moto_url}/moto-api/)",
     ]

@@ -114,7 +114,7 @@ def verify_stored(code: str, doc_id: str) -> Any:
 @route(bp, "/v1/documents/verify", "POST", summary="Kiểm tra chữ ký số của một tệp PDF (cho mọi người có tệp)",
        access=Access.PUBLIC, tags=TAGS, request=VerifyIn, errors=(413, 422, 429))
 def verify_upload() -> Any:
-    lookup.enforce_limit(bp.current_request.context)
+    lookup.enforce_limit(bp.current_request)
     body: VerifyIn = _body(VerifyIn, max_bytes=MAX_VERIFY_BYTES * 4 // 3 + 1024)
     try:
         content = base64.b64decode(body.pdf_base64, validate=True)

@@ -1,7 +1,7 @@
 """Public status lookup (FR-26): by dossier code and its check token (printed on the receipt
 and in the QR code of every printed form). No personal data; rate-limited per client
-address; an unknown code and a wrong token answer the same 404 (see
-``chalicelib.documents.lookup``)."""
+address (behind the integration gateway too) and per dossier code; an unknown code and a
+wrong token answer the same 404 (see ``chalicelib.documents.lookup``)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ def _not_found() -> HosoError:
        access=Access.PUBLIC, tags=TAGS, responses={200: lookup.PublicStatus}, errors=(404, 429))
 def public_status(code: str) -> Any:
     request = bp.current_request
-    lookup.enforce_limit(request.context)
+    lookup.enforce_limit(request, code)
     token = (request.query_params or {}).get("token", "")
-    if len(code) > 64 or not lookup.token_matches(code, token):
+    if len(code) > lookup.MAX_CODE_LENGTH or not lookup.token_matches(code, token):
         raise _not_found()
     dossier = dossiers.get(code)
     if dossier is None:  # a token whose dossier is gone: same answer as any other miss

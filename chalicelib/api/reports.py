@@ -171,7 +171,7 @@ def delete_report_template(template_id: str) -> Any:
        errors=(404, 422, 429))
 def public_statistics(province_code: str) -> Any:
     request = bp.current_request
-    lookup.enforce_limit(request.context)
+    lookup.enforce_limit(request)
     params = request.query_params or {}
     current = month_of(now())
     answer = service.public_statistics(province_code, params.get("from") or current, params.get("to") or current, now())

@@ -5,15 +5,18 @@ a dossier's status to anyone: a lookup needs the code **and** its check token (m
 8 characters, 40 random bits), printed on the receipt and inside the QR code of every printed
 form. A wrong token and an unknown code get the same 404 after the same work (one read of
 the token item, one constant-time compare against the stored or a dummy token), so a prober
-learns nothing about which codes exist; the per-IP limit (:data:`LIMIT_PER_MINUTE`) makes
-guessing tokens hopeless (2^40 tokens, 30 tries a minute).
+learns nothing about which codes exist; the per-client limit (:data:`LIMIT_PER_MINUTE`, keyed
+on the client's address as :mod:`chalicelib.api.caller` finds it behind the integration
+gateway) and the per-dossier limit (:data:`CODE_LIMIT_PER_MINUTE`, whatever the addresses)
+make guessing tokens hopeless (2^40 tokens, at most 60 tries a minute on one dossier).
 
 The answer carries no personal data: the status label, the current step's name, the
 appointment date, whether the result is ready, and the finish/delivery dates.
 
 Items: ``DOSSIER#<code>`` / ``LOOKUP`` in the dossiers table (the token, created once on the
-first print); ``RATE#<ip>#<yyyyMMddHHmm>`` / ``N`` in the counters table (expires after
-two minutes through the table's TTL attribute ``expires_at``).
+first print); ``RATE#ip:<address>#<yyyyMMddHHmm>`` and ``RATE#code:<code>#<yyyyMMddHHmm>`` /
+``N`` in the counters table (expire after two minutes through the table's TTL attribute
+``expires_at``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
+from chalice.app import Request
 from pydantic import BaseModel, Field
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
+from chalicelib.api import caller
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.process import ProcessDefinition
@@ -42,7 +47,9 @@ from chalicelib.store.models import DossiersTable, _Region, _TableName
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 TOKEN_LENGTH = 8
-LIMIT_PER_MINUTE = 30
+LIMIT_PER_MINUTE = 30  # per client address
+CODE_LIMIT_PER_MINUTE = 60  # per dossier code, from all addresses together
+MAX_CODE_LENGTH = 64
 RATE_TTL_S = 120
 _DUMMY = "0" * TOKEN_LENGTH
 
@@ -101,24 +108,35 @@ def token_matches(code: str, token: str) -> bool:
     return known and same
 
 
-def allow(client_ip: str, now: float | None = None) -> bool:
-    """Count this request against the caller's minute; False past the limit."""
+def allow(key: str, now: float | None = None, limit: int = LIMIT_PER_MINUTE) -> bool:
+    """Count this request against ``key``'s minute; False past ``limit``."""
     at = now if now is not None else time.time()
     minute = dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y%m%d%H%M")
-    item = RateItem(pk=f"RATE#{client_ip}#{minute}", sk="N")
+    item = RateItem(pk=f"RATE#{key}#{minute}", sk="N")
     item.update(actions=[RateItem.n.add(1), RateItem.expires_at.set(int(at) + RATE_TTL_S)])
-    return int(item.n) <= LIMIT_PER_MINUTE
+    return int(item.n) <= limit
 
 
 def client_ip(request_context: Mapping[str, Any] | None) -> str:
-    """The caller's address as API Gateway saw it (never a client-sent header)."""
+    """The address that opened the connection, as API Gateway saw it (never a client-sent header)."""
     identity = (request_context or {}).get("identity") or {}
     return str(identity.get("sourceIp") or "unknown")
 
 
-def enforce_limit(request_context: Mapping[str, Any] | None) -> None:
-    if not allow(client_ip(request_context)):
-        raise HosoError("RATE_LIMITED", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.", 429)
+def limits(request: Request, code: str | None = None) -> list[tuple[str, int]]:
+    """The (key, limit per minute) a public request counts against: its client's address and,
+    for a dossier lookup, the dossier code."""
+    keys = [(f"ip:{caller.client_address(request.headers, request.context)}", LIMIT_PER_MINUTE)]
+    if code is not None and len(code) <= MAX_CODE_LENGTH:
+        keys.append((f"code:{code}", CODE_LIMIT_PER_MINUTE))
+    return keys
+
+
+def enforce_limit(request: Request, code: str | None = None) -> None:
+    now = time.time()
+    for key, limit in limits(request, code):
+        if not allow(key, now, limit):
+            raise HosoError("RATE_LIMITED", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.", 429)
 
 
 class PublicStatus(BaseModel):

@@ -13,6 +13,7 @@ from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.statuses import STATUS_LABELS, DossierStatus
@@ -34,6 +35,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("extended", "Gia hạn"), ("services_used", "Dịch vụ công được dùng"),
 )
 TOTAL_LABEL = "Tổng cộng"
+# A text cell starting with one of these is a formula (or becomes one when the sheet is saved
+# as CSV or the cell is retyped): OWASP's CSV-injection list.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rate(value: float | None) -> str:
@@ -87,23 +91,38 @@ def table(report: Report) -> tuple[list[str], list[tuple[str, Figures]]]:
     return header, body
 
 
+def neutralised(text: str) -> str:
+    """Names come from administrators and officers: one starting with a formula trigger is
+    prefixed with an apostrophe (OWASP), so it stays visible text wherever the sheet goes."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _append(sheet: Worksheet, values: list[object]) -> None:
+    """One row; every text is a string cell (data type ``s``), never a formula."""
+    sheet.append([neutralised(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def xlsx(report: Report) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = "Báo cáo"
-    sheet.append([report.title])
+    _append(sheet, [report.title])
     sheet["A1"].font = Font(bold=True, size=13)
     for line in heading(report):
-        sheet.append([line])
+        _append(sheet, [line])
     sheet.append([])
     header, body = table(report)
-    sheet.append(header)
+    _append(sheet, list(header))
     head_row = sheet.max_row
     for cell in sheet[head_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for label, figures in body:
-        sheet.append([label, *(_value(figures, name) for name, _ in COLUMNS)])
+        _append(sheet, [label, *(_value(figures, name) for name, _ in COLUMNS)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 42

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.settings import Settings
 from infra.access import FUNCTION_ACCESS, RW
+from infra.edge import ASYNC_EVENT_KINDS
 from infra.resources import REPO_ROOT, STREAM_FAILURE_QUEUE, dlq_name, physical_name
 from infra.state_machines import arn_env_var, load
 from infra.wiring import API_HANDLER, python_name
@@ -137,6 +138,8 @@ def test_role_grants_exactly_function_access(name: str, full: Synth) -> None:
     assert _touched(grants, "s3:GetObject", "bucket") == set(access.buckets)
     assert _touched(grants, "s3:PutObject", "bucket") == {b for b, lvl in access.buckets.items() if lvl == RW}
     sends = set(access.send) | ({STREAM_FAILURE_QUEUE} if access.stream_of else set())
+    if name in _async_invoked(full):
+        sends.add(f"{name.replace('_', '-')}-failures")  # its own on-failure destination (infra/edge.py)
     assert _touched(grants, "sqs:SendMessage", "queue") == sends
     receives = ({access.consumes} if access.consumes else set()) | {dlq_name(q) for q in access.read_dlqs}
     assert _touched(grants, "sqs:ReceiveMessage", "queue") == receives
@@ -144,6 +147,11 @@ def test_role_grants_exactly_function_access(name: str, full: Synth) -> None:
     machine = {physical_name(STAGE, "birth_flow")}
     assert _touched(grants, "states:StartExecution", "state machine") == (machine if access.start_executions else set())
     assert _touched(grants, "states:SendTaskSuccess", "state machine") == (machine if access.task_response else set())
+
+
+def _async_invoked(s: Synth) -> set[str]:
+    return {name for name, fn in _functions(s).items()
+            if any(e["Type"] in ASYNC_EVENT_KINDS for e in fn["Properties"].get("Events", {}).values())}
 
 
 def _role_statements(s: Synth) -> list[tuple[str, dict[str, Any]]]:
@@ -245,5 +253,5 @@ def test_rest_api_named_traced_and_access_logged(repo: Synth) -> None:
     assert api["TracingEnabled"] is True
     fmt = json.loads(api["AccessLogSetting"]["Format"])
     assert fmt["requestId"] == "$context.requestId"
-    (settings,) = api["MethodSettings"]
-    assert settings["DataTraceEnabled"] is False and settings["MetricsEnabled"] is True
+    assert api["MethodSettings"] and all(
+        m["DataTraceEnabled"] is False and m["MetricsEnabled"] is True for m in api["MethodSettings"])

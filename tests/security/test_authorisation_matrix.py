@@ -230,6 +230,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/v1/me/report-templates/{template_id}"): Rule(REPORTERS, path={"template_id": _const("khong-co")}),
     ("GET", "/v1/public/statistics/{province_code}"): Rule(EVERYONE, path={"province_code": _const("79")}),
     # operators
+    ("GET", "/v1/ops/health"): Rule(OPERATORS),
     ("GET", "/v1/ops/flows/{code}"): Rule(OPERATORS),
     ("POST", "/v1/ops/flows/{code}/decision"): Rule(OPERATORS, body=_const({})),
     ("GET", "/v1/ops/dossiers/{code}/sync"): Rule(OPERATORS),

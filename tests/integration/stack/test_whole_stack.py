@@ -23,6 +23,7 @@ import pytest
 import requests
 
 from local.simulators import DEFAULT_PORTS
+from local.simulators.accounts import DEMO_ACCOUNTS
 from local.stack import REPO_ROOT, LocalStack
 
 FREE_PORTS = {
@@ -52,7 +53,11 @@ def stack(
 
 
 def test_health_answers_ok_for_every_dependency(stack: LocalStack, real_template: dict[str, Any]) -> None:
-    answer = requests.get(f"{stack.api_url}/health", timeout=10)
+    assert requests.get(f"{stack.api_url}/health", timeout=10).json() == {"status": "ok"}  # liveness: names nothing
+    vneid = next(s.url for s in stack.simulators if s.name == "vneid")
+    operator = next(a for a in DEMO_ACCOUNTS if a["role"] == "operator")
+    token = requests.post(f"{vneid}/_sim/token", json={"sub": operator["sub"]}, timeout=10).json()["access_token"]
+    answer = requests.get(f"{stack.api_url}/v1/ops/health", headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
     assert answer.status_code == 200, answer.text
     body = answer.json()
