@@ -217,7 +217,13 @@ def verify_document(code: str, doc_id: str, officer: OfficerProfile) -> dict[str
 def download_link(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:
     dossier = dossier_service.visible_dossier(code, officer)
     ref = _current_result(dossier, doc_id)
-    url = docstore.presigned_link(docstore.bucket_of(ref), ref.s3_key, ref.name, ref.content_type)
+    bucket = docstore.bucket_of(ref)
+    try:  # a link only to the bytes recorded, and to exactly that version of the object
+        version_id = docstore.stored_version(bucket, ref.s3_key, ref.sha256)
+    except docstore.IntegrityError:
+        logger.error("stored document does not match its recorded hash", extra={"code": code, "doc_id": doc_id})
+        raise HosoError("DOCUMENT_INTEGRITY", "Tệp lưu trữ không khớp giá trị băm đã ghi nhận.", 409) from None
+    url = docstore.presigned_link(bucket, ref.s3_key, ref.name, ref.content_type, version_id=version_id)
     return {"url": url, "expires_in": docstore.LINK_TTL_S, "name": ref.name, "sha256": ref.sha256}
 
 

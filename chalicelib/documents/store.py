@@ -143,10 +143,39 @@ def reset_presigner() -> None:
     _presigner.cache_clear()
 
 
-def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S) -> str:
-    return str(_presigner().generate_presigned_url(
-        "get_object",
-        Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
-                "ResponseContentType": content_type},
-        ExpiresIn=ttl_s,
-    ))
+def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S,
+                   version_id: str | None = None) -> str:
+    params = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
+              "ResponseContentType": content_type}
+    if version_id and version_id != "null":
+        params["VersionId"] = version_id
+    return str(_presigner().generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_s))
+
+
+def stored_version(bucket: str, key: str, sha256: str) -> str | None:
+    """Check that the object at ``key`` is the one recorded (its SHA-256): by S3's own checksum
+    when it has one (S3 verified it on the write), otherwise by reading it. Answers the checked
+    object's version id (``None`` in an unversioned bucket), so a link can name exactly it;
+    raises :class:`IntegrityError` when the stored object is missing or differs."""
+    s3 = client("s3")
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    except s3.exceptions.ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise IntegrityError(key) from None
+        raise
+    version_id = head.get("VersionId")
+    checksum = head.get("ChecksumSHA256")
+    if checksum and "-" not in checksum:  # a whole-object checksum (not a multipart one)
+        matches = checksum == base64.b64encode(bytes.fromhex(sha256)).decode()
+    else:
+        extra = {"VersionId": version_id} if version_id and version_id != "null" else {}
+        body = s3.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        matches = hashlib.sha256(body).hexdigest() == sha256
+    if not matches:
+        raise IntegrityError(key)
+    return str(version_id) if version_id else None
+
+
+class IntegrityError(Exception):
+    """A stored document is missing or is not the one recorded."""
