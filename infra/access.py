@@ -116,7 +116,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         timeout_s=60,
         memory_mb=512,
         object_created_in="attachments",
-        buckets={"attachments": READ},
+        buckets={"attachments": RW},  # the checked copy (checked/<sha256>) and the upload key's deletion
         tables={"dossiers": TableAccess(RW)},
     ),
     # API Gateway TOKEN authorizer (chalicelib/auth.py, when attached): verifies the VNeID token

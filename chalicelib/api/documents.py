@@ -127,7 +127,7 @@ def verify_upload() -> Any:
 
 @route(bp, "/v1/dossiers/{code}/documents/{doc_id}/link", "GET",
        summary="Link tải tài liệu có thời hạn ngắn (5 phút)", access=Access.OFFICER, roles=ROLES, tags=TAGS,
-       responses={200: Link}, errors=(404,))
+       responses={200: Link}, errors=(404, 409))
 def document_link(code: str, doc_id: str) -> Any:
     return json_response(200, documents.download_link(code, doc_id, current_principal().profile))
 

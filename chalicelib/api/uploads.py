@@ -72,13 +72,14 @@ def attach(code: str) -> Any:
     officer = current_principal().profile
     dossier = service.visible_dossier(code, officer)
     upload = _own_upload(body.upload_id)
-    if upload.status != "ready":
+    if upload.status != "ready" or not upload.checked_key:
         raise HosoError("UPLOAD_NOT_READY", "Tệp chưa được kiểm tra xong hoặc đã bị từ chối.", 409,
                         extra={"status": upload.status})
     if any(d.id == upload.id for d in dossier.documents):
         raise HosoError("ALREADY_ATTACHED", "Tệp đã được đính kèm vào hồ sơ.", 409)
     document = DocumentRef(id=upload.id, name=body.name or upload.file_name, component_code=body.component_code,
-                           s3_key=upload.key, sha256=upload.sha256 or "", content_type=upload.content_type or "",
+                           s3_key=upload.checked_key, sha256=upload.sha256 or "",
+                           content_type=upload.content_type or "",
                            size=upload.size or 0)
     role = sorted(officer.roles_in(dossier.unit_code))[0].value
     service.record(code, actor=Actor(sub=officer.sub, name=officer.name, role=role, unit_code=dossier.unit_code),

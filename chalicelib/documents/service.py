@@ -109,16 +109,18 @@ def issue_result(code: str, officer: OfficerProfile, content: str = "") -> docst
         created_by=officer.sub,
         versions=[docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now, note="Tạo từ mẫu kết quả")],
     )
-    docstore.save_record(record)
 
     def attach(d: Dossier) -> dict[str, Any]:
         kept = [x.model_copy(update={"deleted": True}) if x.kind == "result" and not x.deleted else x
                 for x in d.documents]
         return {"documents": [*kept, ref]}
 
+    # the record and the dossier's reference in one transaction: a crash after storing the PDF
+    # leaves an unreferenced object (a retry draws up a new one), never a half-recorded result
     dossier_service.record(code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value),
                            action="issue_result_document", label=f"Tạo văn bản kết quả số {number}",
-                           change=attach, expected_version=dossier.version)
+                           change=attach, expected_version=dossier.version,
+                           also=[docstore.record_write(record, new=True)])
     return record
 
 
@@ -150,12 +152,6 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
     key = docstore.result_key(code, doc_id, version)
     sha256, size = docstore.put_pdf(get_settings().results_bucket, key, signed.pdf)
     new_ref = ref.model_copy(update={"s3_key": key, "sha256": sha256, "size": size})
-    dossier_service.record(
-        code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value), action="sign_result",
-        label=f"Ký số văn bản kết quả số {record.number}", note=why,
-        change=lambda d: {"documents": [new_ref if x.id == doc_id else x for x in d.documents]},
-        expected_version=dossier.version,
-    )
     record = record.model_copy(update={
         "versions": [*record.versions, docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now,
                                                               note=f"Ký số: {officer.name}")],
@@ -163,7 +159,15 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
             field=signed.field_name, signer_sub=officer.sub, signer_name=officer.name, role=role.value, reason=why,
             at=now, certificate_subject=signed.certificate_subject, certificate_serial=signed.certificate_serial)],
     })
-    docstore.save_record(record)
+    # the new version's key is this attempt's own (never overwritten, see docstore); the record
+    # and the dossier's reference change together, conditional on the dossier's version read
+    # above: of two officers signing at once, one wins, the other's object stays unreferenced
+    dossier_service.record(
+        code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value), action="sign_result",
+        label=f"Ký số văn bản kết quả số {record.number}", note=why,
+        change=lambda d: {"documents": [new_ref if x.id == doc_id else x for x in d.documents]},
+        expected_version=dossier.version, also=[docstore.record_write(record, new=False)],
+    )
     return record
 
 
@@ -213,7 +217,13 @@ def verify_document(code: str, doc_id: str, officer: OfficerProfile) -> dict[str
 def download_link(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:
     dossier = dossier_service.visible_dossier(code, officer)
     ref = _current_result(dossier, doc_id)
-    url = docstore.presigned_link(docstore.bucket_of(ref), ref.s3_key, ref.name, ref.content_type)
+    bucket = docstore.bucket_of(ref)
+    try:  # a link only to the bytes recorded, and to exactly that version of the object
+        version_id = docstore.stored_version(bucket, ref.s3_key, ref.sha256)
+    except docstore.IntegrityError:
+        logger.error("stored document does not match its recorded hash", extra={"code": code, "doc_id": doc_id})
+        raise HosoError("DOCUMENT_INTEGRITY", "Tệp lưu trữ không khớp giá trị băm đã ghi nhận.", 409) from None
+    url = docstore.presigned_link(bucket, ref.s3_key, ref.name, ref.content_type, version_id=version_id)
     return {"url": url, "expires_in": docstore.LINK_TTL_S, "name": ref.name, "sha256": ref.sha256}
 
 

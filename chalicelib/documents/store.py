@@ -1,12 +1,18 @@
 """Where result documents and printed forms live.
 
-- The PDF bytes: the results bucket (``results/<dossier code>/<doc id>/v<n>.pdf``; versioned,
-  encrypted, under object-lock retention by the bucket's default — infra) or, for printed
-  forms, the attachments bucket (``forms/<dossier code>/…``). Every object carries its
-  SHA-256 (S3 checksum and metadata). A signature adds a new object (``v2``, ``v3``…): the
-  earlier versions stay, locked, as the document's history.
+- The PDF bytes: the results bucket (``results/<dossier code>/<doc id>/v<n>-<attempt>.pdf``;
+  versioned, encrypted, under object-lock retention by the bucket's default — infra) or, for
+  printed forms, the attachments bucket (``forms/<dossier code>/…``). Every object carries its
+  SHA-256 (S3 checksum and metadata). A signature adds a new object (``v2-…``, ``v3-…``): the
+  earlier versions stay, locked, as the document's history. Objects are never overwritten:
+  each attempt writes a key of its own (``<attempt>`` is random), and only if no object has
+  that key (``If-None-Match: *``), so two officers signing at once cannot replace each
+  other's file; the loser's object stays unreferenced and its transaction fails.
 - The document's record: ``DOSSIER#<code>`` / ``DOC#<id>`` in the dossiers table (number,
-  template, versions, signatures). The dossier itself lists the current version as a
+  template, versions, signatures), written in the same transaction as the dossier's change
+  (:func:`record_write`), so a crash between storing the PDF and recording it leaves the
+  record and the dossier as they were (the stored object is simply not referenced yet).
+  The dossier itself lists the current version as a
   :class:`~chalicelib.domain.dossier.DocumentRef` (what DVCQG sync and officers see).
 - Result numbers (số/ký hiệu): ``RESULTNO#<unit>#<year>#<symbol>`` / ``SEQ`` in the
   counters table, an atomic counter.
@@ -20,6 +26,7 @@ import base64
 import datetime as dt
 import hashlib
 import urllib.parse
+import uuid
 from functools import cache
 from typing import Any
 
@@ -80,6 +87,7 @@ def put_pdf(bucket: str, key: str, content: bytes) -> tuple[str, int]:
     client("s3").put_object(
         Bucket=bucket, Key=key, Body=content, ContentType=PDF, ChecksumAlgorithm="SHA256",
         ChecksumSHA256=base64.b64encode(digest.digest()).decode(), Metadata={"sha256": digest.hexdigest()},
+        IfNoneMatch="*",  # never replace a stored object (S3 answers 412 if the key exists)
     )
     return digest.hexdigest(), len(content)
 
@@ -89,7 +97,8 @@ def get_bytes(bucket: str, key: str) -> bytes:
 
 
 def result_key(code: str, doc_id: str, version: int) -> str:
-    return f"results/{code}/{doc_id}/v{version}.pdf"
+    """A fresh key for one attempt at storing version ``version`` (never an existing object's)."""
+    return f"results/{code}/{doc_id}/v{version}-{uuid.uuid4().hex[:12]}.pdf"
 
 
 def bucket_of(document: DocumentRef) -> str:
@@ -97,8 +106,13 @@ def bucket_of(document: DocumentRef) -> str:
     return s.results_bucket if document.kind == "result" else s.attachments_bucket
 
 
-def save_record(record: DocumentRecord) -> None:
-    DocumentItem(pk=dossier_pk(record.code), sk=f"DOC#{record.id}", data=record.model_dump(mode="json")).save()
+def record_write(record: DocumentRecord, *, new: bool) -> tuple[DocumentItem, Any]:
+    """The record's write for the dossier's transaction (``services.dossiers.record(also=…)``):
+    a new record only if none exists, an update only of an existing one. The dossier's version
+    condition in the same transaction is what makes the update safe against a concurrent one
+    (every change of a result record goes with a change of its dossier)."""
+    item = DocumentItem(pk=dossier_pk(record.code), sk=f"DOC#{record.id}", data=record.model_dump(mode="json"))
+    return item, (DocumentItem.pk.does_not_exist() if new else DocumentItem.pk.exists())
 
 
 def get_record(code: str, doc_id: str) -> DocumentRecord | None:
@@ -129,10 +143,39 @@ def reset_presigner() -> None:
     _presigner.cache_clear()
 
 
-def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S) -> str:
-    return str(_presigner().generate_presigned_url(
-        "get_object",
-        Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
-                "ResponseContentType": content_type},
-        ExpiresIn=ttl_s,
-    ))
+def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S,
+                   version_id: str | None = None) -> str:
+    params = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
+              "ResponseContentType": content_type}
+    if version_id and version_id != "null":
+        params["VersionId"] = version_id
+    return str(_presigner().generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_s))
+
+
+def stored_version(bucket: str, key: str, sha256: str) -> str | None:
+    """Check that the object at ``key`` is the one recorded (its SHA-256): by S3's own checksum
+    when it has one (S3 verified it on the write), otherwise by reading it. Answers the checked
+    object's version id (``None`` in an unversioned bucket), so a link can name exactly it;
+    raises :class:`IntegrityError` when the stored object is missing or differs."""
+    s3 = client("s3")
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    except s3.exceptions.ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise IntegrityError(key) from None
+        raise
+    version_id = head.get("VersionId")
+    checksum = head.get("ChecksumSHA256")
+    if checksum and "-" not in checksum:  # a whole-object checksum (not a multipart one)
+        matches = checksum == base64.b64encode(bytes.fromhex(sha256)).decode()
+    else:
+        extra = {"VersionId": version_id} if version_id and version_id != "null" else {}
+        body = s3.get_object(Bucket=bucket, Key=key, **extra)["Body"].read()
+        matches = hashlib.sha256(body).hexdigest() == sha256
+    if not matches:
+        raise IntegrityError(key)
+    return str(version_id) if version_id else None
+
+
+class IntegrityError(Exception):
+    """A stored document is missing or is not the one recorded."""

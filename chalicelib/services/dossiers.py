@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from chalicelib.domain import engine
@@ -138,10 +138,12 @@ def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossie
 
 
 def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
-           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None) -> Dossier:
+           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None,
+           also: Sequence[tuple[Any, Any]] = ()) -> Dossier:
     """Record something that happened to a dossier without moving it along its process
     (a document attached, a result signed, a flow step finished): the change and its audit
-    event are one transaction, conditional on the version, like every transition."""
+    event are one transaction, conditional on the version, like every transition; ``also``
+    are more items (item, condition) of the dossier's partition written in that transaction."""
     dossier = dossiers.get(code)
     if dossier is None:
         raise not_found("Không tìm thấy hồ sơ.")
@@ -155,6 +157,6 @@ def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
                        to_step=after.step_id, from_status=dossier.status, to_status=after.status, note=note,
                        due_at=after.due_at, step_due_at=after.step_due_at)
     try:
-        return dossiers.transition(dossier, after, event)
+        return dossiers.transition(dossier, after, event, also)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None

@@ -1,15 +1,24 @@
 """Presigned uploads of attachments: the officer's browser puts the file straight into S3;
 the S3 Object Created event (``attachment_uploaded``) checks it — size, SHA-256, type by
-content — before anyone can attach it to a dossier. A rejected file is deleted."""
+content — before anyone can attach it to a dossier. A rejected file is deleted.
+
+The upload key (``uploads/<id>``) stays writable by whoever holds the presigned POST for its
+15 minutes, so nothing downstream reads it: the bytes that passed the check are written to
+an immutable, content-addressed key (``checked/<sha256>``, written only by this check, never
+overwritten) and the upload key is deleted. Attaching, sync, hand-overs, the e-data store
+and downloads all use the checked key; a later write to the upload key is deleted when its
+event arrives and changes nothing."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import time
 import uuid
 from typing import Any, Literal
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist
 
@@ -18,6 +27,7 @@ from chalicelib.store.files import MAX_FILE_BYTES, UNSUPPORTED_MESSAGE, Unsuppor
 from chalicelib.store.models import UploadItem
 
 PREFIX = "uploads/"
+CHECKED_PREFIX = "checked/"
 UPLOAD_TTL_S = 2 * 24 * 3600
 URL_EXPIRES_S = 900
 
@@ -31,6 +41,7 @@ class Upload(BaseModel):
     sha256: str | None = None
     content_type: str | None = None
     size: int | None = None
+    checked_key: str | None = None  # the immutable copy of the bytes that passed the check
     reason: str | None = None
     created_at: dt.datetime
 
@@ -65,27 +76,51 @@ def _save(upload: Upload) -> None:
                expires_at=int(time.time()) + UPLOAD_TTL_S).save()
 
 
+def checked_key(sha256: str) -> str:
+    return f"{CHECKED_PREFIX}{sha256}"
+
+
+def _keep_checked(s3: Any, bucket: str, content: bytes, sha256: str) -> str:
+    """The checked bytes under their content-addressed key; an object already there has the
+    same content (only this check writes the prefix, and only under the content's hash)."""
+    key = checked_key(sha256)
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=content, ChecksumAlgorithm="SHA256",
+                      ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(), Metadata={"sha256": sha256},
+                      IfNoneMatch="*")
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") != "PreconditionFailed":
+            raise
+    return key
+
+
 def inspect(bucket: str, key: str) -> Upload | None:
-    """Check an uploaded object (called for S3 Object Created). Unknown keys are ignored."""
+    """Check an uploaded object (called for S3 Object Created). Unknown keys are ignored; an
+    object written to an upload key after its check is deleted and changes nothing."""
     if not key.startswith(PREFIX):
         return None
     upload = get(key[len(PREFIX):])
-    if upload is None or upload.status != "pending":
-        return upload
     s3 = client("s3")
+    if upload is None or upload.status != "pending":
+        if upload is not None and upload.key == key:
+            s3.delete_object(Bucket=bucket, Key=key)  # written again after the check (or after a refusal)
+        return upload
     head = s3.head_object(Bucket=bucket, Key=key)
-    if head["ContentLength"] > MAX_FILE_BYTES:
+    content = b""
+    if head["ContentLength"] <= MAX_FILE_BYTES:  # read at most one byte more: the object may be replaced meanwhile
+        content = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_FILE_BYTES + 1)
+    if head["ContentLength"] > MAX_FILE_BYTES or len(content) > MAX_FILE_BYTES:
         checked = upload.model_copy(update={"status": "rejected", "reason": "Tệp vượt quá 10 MB."})
     else:
-        content = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         try:
-            checked = upload.model_copy(update={
-                "status": "ready", "content_type": sniff(content), "size": len(content),
-                "sha256": hashlib.sha256(content).hexdigest()})
+            content_type = sniff(content)
         except UnsupportedFile:
+            checked = upload.model_copy(update={"status": "rejected", "reason": UNSUPPORTED_MESSAGE})
+        else:
+            sha256 = hashlib.sha256(content).hexdigest()
             checked = upload.model_copy(update={
-                "status": "rejected", "reason": UNSUPPORTED_MESSAGE})
-    if checked.status == "rejected":
-        s3.delete_object(Bucket=bucket, Key=key)
-    _save(checked)
+                "status": "ready", "content_type": content_type, "size": len(content), "sha256": sha256,
+                "checked_key": _keep_checked(s3, bucket, content, sha256)})
+    _save(checked)  # recorded before the upload key goes: a crash here leaves a retry to the event
+    s3.delete_object(Bucket=bucket, Key=key)
     return checked
