@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
+from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.payments import service as payments
 
 bp = Blueprint(__name__)
@@ -23,21 +24,36 @@ class PaymentIn(BaseModel):
     model_config = {"extra": "forbid"}
 
 
+class OpenPaymentsOut(BaseModel):
+    open: list[payments.Payment] = Field(description="Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí "
+                                                    "có nhiều nhất một yêu cầu)")
+
+
 class CallbackOut(BaseModel):
     MaLoi: str
     MoTaLoi: str
 
 
 @route(bp, "/v1/dossiers/{code}/payments", "POST",
-       summary="Gửi yêu cầu thanh toán phí, lệ phí qua Cổng thanh toán tập trung (hồ sơ ở trạng thái 6)",
+       summary="Gửi yêu cầu thanh toán phí, lệ phí qua Cổng thanh toán tập trung (hồ sơ ở trạng thái 6); "
+               "yêu cầu đang chờ cho đúng các khoản này được trả lại (200), không tạo yêu cầu thứ hai; "
+               "đang chờ cho một phần các khoản: 409 PAYMENT_PENDING",
        access=Access.OFFICER, roles=("desk", "appraiser", "head"), tags=TAGS, request=PaymentIn,
-       responses={201: payments.Payment}, errors=(403, 404, 409, 422, 502))
+       responses={201: payments.Payment, 200: payments.Payment}, errors=(403, 404, 409, 422, 502))
 def request_payment(code: str) -> Any:
     raw = bp.current_request.raw_body or b""
     payload = read_json(bp, 16 * 1024)[1] if raw.strip() else {}
     body = parse_model(PaymentIn, payload)
-    payment = payments.request_payment(code, current_principal().profile, body.fee_codes)
-    return json_response(201, payment.model_dump(mode="json"))
+    payment, created = payments.request_payment(code, current_principal().profile, body.fee_codes)
+    return json_response(201 if created else 200, payment.model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/payments", "GET", summary="Các yêu cầu thanh toán đang chờ kết quả của hồ sơ",
+       access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS,
+       responses={200: OpenPaymentsOut}, errors=(404,))
+def open_payments(code: str) -> Any:
+    found = payments.open_requests(code, current_principal().profile)
+    return json_response(200, {"open": [p.model_dump(mode="json") for p in found]})
 
 
 @route(bp, "/v1/payments/callback", "POST",

@@ -120,7 +120,7 @@ def issue_result(code: str, officer: OfficerProfile, content: str = "") -> docst
     dossier_service.record(code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value),
                            action="issue_result_document", label=f"Tạo văn bản kết quả số {number}",
                            change=attach, expected_version=dossier.version,
-                           also=[docstore.record_write(record, new=True)])
+                           also=docstore.record_write(record, new=True))
     return record
 
 
@@ -166,7 +166,7 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
         code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value), action="sign_result",
         label=f"Ký số văn bản kết quả số {record.number}", note=why,
         change=lambda d: {"documents": [new_ref if x.id == doc_id else x for x in d.documents]},
-        expected_version=dossier.version, also=[docstore.record_write(record, new=False)],
+        expected_version=dossier.version, also=docstore.record_write(record, new=False),
     )
     return record
 

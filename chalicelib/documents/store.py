@@ -36,7 +36,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.aws import client
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.settings import get_settings
-from chalicelib.store.dossiers import dossier_pk
+from chalicelib.store.dossiers import Also, dossier_pk
 from chalicelib.store.models import CounterItem, DocumentItem
 
 LINK_TTL_S = 300  # an officer's download link: five minutes
@@ -106,13 +106,14 @@ def bucket_of(document: DocumentRef) -> str:
     return s.results_bucket if document.kind == "result" else s.attachments_bucket
 
 
-def record_write(record: DocumentRecord, *, new: bool) -> tuple[DocumentItem, Any]:
+def record_write(record: DocumentRecord, *, new: bool) -> Also:
     """The record's write for the dossier's transaction (``services.dossiers.record(also=…)``):
     a new record only if none exists, an update only of an existing one. The dossier's version
     condition in the same transaction is what makes the update safe against a concurrent one
     (every change of a result record goes with a change of its dossier)."""
     item = DocumentItem(pk=dossier_pk(record.code), sk=f"DOC#{record.id}", data=record.model_dump(mode="json"))
-    return item, (DocumentItem.pk.does_not_exist() if new else DocumentItem.pk.exists())
+    condition = DocumentItem.pk.does_not_exist() if new else DocumentItem.pk.exists()
+    return lambda tx: tx.save(item, condition=condition)
 
 
 def get_record(code: str, doc_id: str) -> DocumentRecord | None:

@@ -2,16 +2,27 @@
 
 - :func:`request_payment`: an officer asks the applicant to pay the dossier's fees (the
   procedure's fee catalogue, ``Procedure.fees``, unless the dossier already lists its own)
-  while the dossier waits in status 6; hoso sends the platform an init request signed with
-  ``MaXacThuc`` and keeps a payment record.
+  while the dossier waits in status 6. One open request per fee: the request is first
+  reserved — its record and a lock per fee (``DOSSIER#<code>`` / ``PAYFEE#<fee>``, taken
+  conditionally) in one transaction —, then sent to the platform signed with ``MaXacThuc``,
+  then recorded on the dossier together with the platform's answer in one transaction. A
+  second request for the same fees answers the open one (no second charge); one for some of
+  them is 409 ``PAYMENT_PENDING``. A request interrupted after its reservation is finished by
+  the next one (the same init body is re-sent; the platform answers a repeat the same).
 - :func:`handle_callback`: the platform's result callback. ``MaXacThuc`` is verified first
   (constant time) and the amount must be the one requested; a forged or altered callback is
   refused (401) and logged as a warning, and changes nothing. A paid callback records the
-  receipt data (transaction id, time, amount, fees), marks the fees paid and moves the
-  dossier on from status 6 with the process's ``confirm_payment`` action, as the system
-  actor "Cổng thanh toán tập trung". Redelivered callbacks are answered the same, once applied.
+  receipt data (transaction id, time, amount, fees), marks the fees paid, releases the fee
+  locks and moves the dossier on from status 6 with the process's ``confirm_payment`` action,
+  as the system actor "Cổng thanh toán tập trung" — all in ONE DynamoDB transaction
+  (``store.dossiers.transition`` with the payment's writes), so a paid result is never
+  recorded without its step. A redelivery of a result already applied changes nothing; of a
+  result recorded but not applied (a record from before), applies it. A payment for a fee
+  already paid is recorded as a duplicate (to refund) and moves nothing.
 - :func:`reconcile`: the daily reconciliation: every payment started that day compared with
-  the platform's own state; differences are reported (and the report stored).
+  the platform's own state; differences are reported (and the report stored), payments paid
+  on the platform but not applied are applied (when the platform confirms the transaction
+  and the amount) and listed, double payments of one fee are listed.
 
 Field order of ``MaXacThuc`` (lowercase hex HMAC-SHA256 over the values joined with ``|``):
 init ``MaDoiTac|MaThamChieu|SoTien|ThoiGianGD|MaDichVu|MaHoSo|MaTTHC|TKThuHuong|MaNHThuHuong|

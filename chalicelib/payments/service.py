@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
 import secrets as pysecrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pydantic import BaseModel, Field
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.aws import client
 from chalicelib.documents import http
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile
-from chalicelib.domain.dossier import Actor, Dossier, Fee
+from chalicelib.domain.dossier import Actor, AuditEvent, Dossier, Fee
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
-from chalicelib.errors import HosoError
+from chalicelib.errors import HosoError, conflict, not_found
 from chalicelib.integrations import secrets
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_repo
-from chalicelib.store.models import DossiersTable, Gsi1
+from chalicelib.store.dossiers import dossier_pk
+from chalicelib.store.models import DossiersTable, Gsi1, transaction_connection
 
 INIT_MAC_FIELDS: Final = (
     "MaDoiTac", "MaThamChieu", "SoTien", "ThoiGianGD", "ThongTinBienLai.MaDichVu", "ThongTinBienLai.MaHoSo",
@@ -41,13 +45,25 @@ DATE_FORMAT: Final = "%Y%m%d%H%M%S"
 SERVICE_PROCEDURE_FEES: Final = "2"  # MaDichVu: phí, lệ phí TTHC
 PAYERS: Final = frozenset({Role.DESK, Role.APPRAISER, Role.HEAD})
 PLATFORM_ACTOR_SUB: Final = "payment-platform"
+FEE_LOCK_PREFIX: Final = "PAYFEE#"
+WRITE_ATTEMPTS: Final = 5  # a use case meeting a concurrent change of the dossier reads again and retries
 
 
 class PaymentItem(DossiersTable):
     data = JSONAttribute()
+    init = JSONAttribute(null=True)  # the init request as first built: a retry re-sends it unchanged
+    rev = NumberAttribute(null=True)  # bumped by every write; each write is conditional on it
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_day = Gsi1()
+
+
+class FeeLockItem(DossiersTable):
+    """``DOSSIER#<code>`` / ``PAYFEE#<fee code>``: ``ref`` is the fee's open payment request
+    (absent when none) — taken when a request is reserved, released in the same transaction
+    as the request's result, so a fee never has two open requests."""
+
+    ref = UnicodeAttribute(null=True)
 
 
 class Payment(BaseModel):
@@ -55,13 +71,23 @@ class Payment(BaseModel):
     code: str = Field(description="Mã hồ sơ")
     amount: int
     fees: list[Fee]
-    status: str = "pending"  # pending | paid | failed
+    status: str = "pending"  # pending | paid | failed | refused (the platform refused the request)
     requested_at: dt.datetime
     requested_by: str
     payment_url: str = ""
+    initiated: bool = Field(True, description="Cổng thanh toán đã nhận yêu cầu (có đường dẫn thanh toán)")
+    applied: bool = Field(False, description="Kết quả đã được ghi vào hồ sơ")
+    duplicate: bool = Field(False, description="Thanh toán cho khoản phí đã nộp trước đó (nộp trùng)")
     transaction_id: str | None = Field(None, description="MaGiaoDich của cổng thanh toán")
     result_code: str | None = Field(None, description="MaLoi")
     paid_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    payment: Payment
+    rev: int
+    init: dict[str, Any] | None
 
 
 def _value(body: Mapping[str, Any], dotted: str) -> str:
@@ -83,24 +109,73 @@ def _config() -> dict[str, str]:
             "beneficiary_bank": str(value.get("beneficiary_bank", "KBNN"))}
 
 
-def _save(payment: Payment, condition: Any = None) -> None:
+def _item(payment: Payment, rev: int, init: dict[str, Any] | None) -> PaymentItem:
     day = payment.requested_at.astimezone(VN_TZ).strftime("%Y%m%d")
-    PaymentItem(pk=f"PAYMENT#{payment.ref}", sk="META", data=payment.model_dump(mode="json"),
-                gsi1pk=f"PAYDAY#{day}", gsi1sk=payment.ref).save(condition=condition)
+    return PaymentItem(pk=f"PAYMENT#{payment.ref}", sk="META", data=payment.model_dump(mode="json"), init=init,
+                       rev=rev, gsi1pk=f"PAYDAY#{day}", gsi1sk=payment.ref)
+
+
+def _unchanged(rev: int) -> Any:
+    """The record is still the one read (``rev``; records written before ``rev`` existed have none)."""
+    return PaymentItem.rev == rev if rev else PaymentItem.rev.does_not_exist()
+
+
+def _put(tx: TransactWrite, stored: Stored, payment: Payment) -> None:
+    """``payment`` replaces ``stored`` in ``tx``, if nobody wrote the record since it was read."""
+    tx.save(_item(payment, stored.rev + 1, stored.init), condition=_unchanged(stored.rev))
+
+
+def _save(payment: Payment) -> None:
+    """Write a record outright (tests and data repair; use cases write conditionally)."""
+    _item(payment, 1, None).save()
+
+
+def _load(ref: str) -> Stored | None:
+    try:
+        item = PaymentItem.get(f"PAYMENT#{ref}", "META", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return Stored(Payment.model_validate(item.data), int(item.rev or 0), item.init)
 
 
 def get_payment(ref: str) -> Payment | None:
-    try:
-        return Payment.model_validate(PaymentItem.get(f"PAYMENT#{ref}", "META", consistent_read=True).data)
-    except DoesNotExist:
-        return None
+    stored = _load(ref)
+    return stored.payment if stored else None
+
+
+def _lock(code: str, fee_code: str) -> FeeLockItem:
+    return FeeLockItem(pk=dossier_pk(code), sk=f"{FEE_LOCK_PREFIX}{fee_code}")
+
+
+def _open_refs(code: str) -> dict[str, str]:
+    """``{fee code: ref}`` of the dossier's open payment requests (one Query of its partition)."""
+    items = FeeLockItem.query(dossier_pk(code), FeeLockItem.sk.startswith(FEE_LOCK_PREFIX), consistent_read=True)
+    return {i.sk.removeprefix(FEE_LOCK_PREFIX): i.ref for i in items if i.ref}
+
+
+def _release(tx: TransactWrite, payment: Payment) -> None:
+    """Free the fees this request holds (only those it holds)."""
+    for fee_code, ref in _open_refs(payment.code).items():
+        if ref == payment.ref:
+            tx.update(_lock(payment.code, fee_code), actions=[FeeLockItem.ref.remove()],
+                      condition=FeeLockItem.ref == payment.ref)
+
+
+def open_requests(code: str, officer: OfficerProfile) -> list[Payment]:
+    """The dossier's open payment requests (for the officers of its unit)."""
+    dossier_service.visible_dossier(code, officer)
+    refs = sorted(set(_open_refs(code).values()))
+    return [p for p in (get_payment(ref) for ref in refs) if p is not None]
 
 
 def _unavailable() -> HosoError:
     return HosoError("PAYMENT_UNAVAILABLE", "Cổng thanh toán không phản hồi, vui lòng thử lại sau.", 502)
 
 
-def request_payment(code: str, officer: OfficerProfile, fee_codes: list[str] | None = None) -> Payment:
+def request_payment(code: str, officer: OfficerProfile, fee_codes: list[str] | None = None) -> tuple[Payment, bool]:
+    """The dossier's payment request for these fees and whether it is new: a request still open
+    for exactly these fees is answered again (a double click, two officers at once) — never a
+    second charge; one open for some of them is refused (409 ``PAYMENT_PENDING``)."""
     dossier = dossier_service.visible_dossier(code, officer)
     roles = officer.roles_in(dossier.unit_code) & PAYERS
     if not roles:
@@ -110,6 +185,10 @@ def request_payment(code: str, officer: OfficerProfile, fee_codes: list[str] | N
     fees = _fees_to_pay(dossier, fee_codes)
     if not fees:
         raise HosoError("NO_FEES", "Hồ sơ không có khoản phí, lệ phí nào phải nộp.", 409)
+    actor = dossier_service.actor_for(officer, dossier.unit_code, sorted(roles)[0].value)
+    existing = _open_for(code, fees)
+    if existing is not None:
+        return _initiate(existing, actor), False
     config, settings, now = _config(), get_settings(), dossier_service.now()
     ref = f"HS{now:%y%m%d%H%M%S}{pysecrets.randbelow(10**6):06d}"
     body: dict[str, Any] = {
@@ -123,38 +202,103 @@ def request_payment(code: str, officer: OfficerProfile, fee_codes: list[str] | N
         "UrlCallback": f"{settings.public_base_url.rstrip('/')}/v1/payments/callback",
     }
     body["MaXacThuc"] = mac(config["key"], body, INIT_MAC_FIELDS)
-    try:
-        answer = http.post_json(f"{settings.payment_base_url.rstrip('/')}/v1/payments/init", body)
-    except http.GatewayError:
-        raise _unavailable() from None
-    reply = answer.json() if answer.status < 500 else {}
-    if answer.status != 200 or not isinstance(reply, dict) or reply.get("MaLoi") != "00":
-        logger.warning("payment init refused", extra={"code": code, "status": answer.status,
-                                                      "MaLoi": reply.get("MaLoi") if isinstance(reply, dict) else None})
-        raise _unavailable() if answer.status >= 500 else HosoError(
-            "PAYMENT_REFUSED", "Cổng thanh toán từ chối yêu cầu thanh toán.", 502)
     payment = Payment(ref=ref, code=code, amount=int(body["SoTien"]), fees=fees, requested_at=now,
-                      requested_by=officer.sub, payment_url=str(reply.get("UrlThanhToan", "")))
-    _save(payment)
-    requested = {f.code for f in fees}
-    dossier_service.record(
-        code, actor=dossier_service.actor_for(officer, dossier.unit_code, sorted(roles)[0].value),
-        action="payment_requested", label="Gửi yêu cầu thanh toán phí, lệ phí",
-        note=f"Mã tham chiếu {ref}, số tiền {payment.amount} đồng",
-        change=lambda d: {} if d.fees else {"fees": fees}, expected_version=dossier.version,
-    )
-    logger.info("payment requested", extra={"code": code, "ref": ref, "amount": payment.amount,
-                                            "fees": sorted(requested)})
-    return payment
+                      requested_by=officer.sub, initiated=False)
+    try:  # reserve: the record and every fee's lock, or nothing
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.save(_item(payment, 1, body), condition=PaymentItem.pk.does_not_exist())
+            for fee in fees:
+                tx.update(_lock(code, fee.code), actions=[FeeLockItem.ref.set(ref)],
+                          condition=FeeLockItem.ref.does_not_exist())
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" not in [r.code if r else None for r in (err.cancellation_reasons or [])]:
+            raise
+        existing = _open_for(code, fees)  # another request reserved these fees first
+        if existing is not None:
+            return _initiate(existing, actor), False
+        raise conflict("Hồ sơ vừa có yêu cầu thanh toán khác, vui lòng tải lại và thử lại.", "PAYMENT_BUSY") from None
+    stored = _load(ref)
+    assert stored is not None  # just written (consistent read)
+    return _initiate(stored, actor), True
+
+
+def _open_for(code: str, fees: list[Fee]) -> Stored | None:
+    """The open request for exactly ``fees``; 409 if one is open for only some of them."""
+    wanted = {f.code for f in fees}
+    held = _open_refs(code)
+    refs = sorted({held[c] for c in wanted if c in held})
+    if not refs:
+        return None
+    stored = _load(refs[0])
+    if len(refs) == 1 and stored is not None and {f.code for f in stored.payment.fees} == wanted:
+        return stored
+    raise HosoError("PAYMENT_PENDING", f"Đã có yêu cầu thanh toán đang chờ kết quả cho khoản phí này (mã tham chiếu "
+                                       f"{', '.join(refs)}). Vui lòng chờ người nộp thanh toán hoặc cổng thanh toán "
+                                       "báo kết quả trước khi gửi yêu cầu mới.", 409, extra={"refs": refs})
+
+
+def _initiate(stored: Stored, actor: Actor) -> Payment:
+    """Send the reserved request to the platform (the same body on every retry: the platform
+    answers a repeated request the same), then record it on the dossier in one transaction."""
+    payment = stored.payment
+    if payment.initiated or payment.status != "pending" or stored.init is None:
+        return payment
+    try:
+        answer = http.post_json(f"{get_settings().payment_base_url.rstrip('/')}/v1/payments/init", stored.init)
+    except http.GatewayError:
+        raise _unavailable() from None  # the reservation stays: the next request re-sends it
+    reply = answer.json() if answer.status < 500 else {}
+    if answer.status >= 500:
+        raise _unavailable()
+    if answer.status != 200 or not isinstance(reply, dict) or reply.get("MaLoi") != "00":
+        logger.warning("payment init refused", extra={"code": payment.code, "status": answer.status,
+                                                      "MaLoi": reply.get("MaLoi") if isinstance(reply, dict) else None})
+        _refused(stored)
+        raise HosoError("PAYMENT_REFUSED", "Cổng thanh toán từ chối yêu cầu thanh toán.", 502)
+    url = str(reply.get("UrlThanhToan", ""))
+    for _ in range(WRITE_ATTEMPTS):
+        initiated = stored.payment.model_copy(update={"initiated": True, "payment_url": url})
+        dossier = dossier_repo.get(payment.code)
+        if dossier is None:
+            raise not_found("Không tìm thấy hồ sơ.")
+        after, event = dossier_service.recorded(
+            dossier, actor=actor, action="payment_requested", label="Gửi yêu cầu thanh toán phí, lệ phí",
+            note=f"Mã tham chiếu {payment.ref}, số tiền {payment.amount} đồng",
+            update={} if dossier.fees else {"fees": _dossier_fees(dossier)})
+        current = stored
+        try:
+            dossier_repo.transition(dossier, after, event, lambda tx, s=current, p=initiated: _put(tx, s, p))
+        except dossier_repo.VersionConflict:
+            again = _load(payment.ref)
+            if again is None or again.payment.initiated or again.payment.status != "pending":
+                return again.payment if again else payment
+            stored = again
+            continue
+        logger.info("payment requested", extra={"code": payment.code, "ref": payment.ref, "amount": payment.amount,
+                                                "fees": sorted(f.code for f in payment.fees)})
+        return initiated
+    raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
+
+
+def _refused(stored: Stored) -> None:
+    """The platform refused the request: the record says so and the fees are free again."""
+    with contextlib.suppress(TransactWriteError):  # a concurrent retry recorded it first
+        with TransactWrite(connection=transaction_connection()) as tx:
+            _put(tx, stored, stored.payment.model_copy(update={"status": "refused"}))
+            _release(tx, stored.payment)
+
+
+def _dossier_fees(dossier: Dossier) -> list[Fee]:
+    """The dossier's fees: its own list, or the procedure's fee catalogue until a request copies it."""
+    if dossier.fees:
+        return dossier.fees
+    procedure = catalogue.get_procedure(dossier.procedure_code)
+    return [Fee(code=f.code, name=f.name, amount=f.amount, kind=f.kind, collection=f.collected)
+            for f in (procedure.fees if procedure else [])]
 
 
 def _fees_to_pay(dossier: Dossier, fee_codes: list[str] | None) -> list[Fee]:
-    fees = dossier.fees
-    if not fees:
-        procedure = catalogue.get_procedure(dossier.procedure_code)
-        fees = [Fee(code=f.code, name=f.name, amount=f.amount, kind=f.kind, collection=f.collected)
-                for f in (procedure.fees if procedure else [])]
-    unpaid = [f for f in fees if not f.paid]
+    unpaid = [f for f in _dossier_fees(dossier) if not f.paid]
     if fee_codes:
         unknown = set(fee_codes) - {f.code for f in unpaid}
         if unknown:
@@ -177,7 +321,9 @@ def _confirm_action(dossier: Dossier) -> str | None:
 
 
 def handle_callback(body: Mapping[str, Any], source_ip: str) -> Payment:
-    """Verify and apply the platform's result callback; :class:`CallbackRefused` otherwise."""
+    """Verify and apply the platform's result callback; :class:`CallbackRefused` otherwise.
+    The result and the dossier's step are one transaction; a redelivery of a result already
+    recorded but not applied to the dossier (a record from before that) applies it."""
     config = _config()
     given = _value(body, "MaXacThuc")
     expected = mac(config["key"], body, CALLBACK_MAC_FIELDS)
@@ -193,19 +339,10 @@ def handle_callback(body: Mapping[str, Any], source_ip: str) -> Payment:
     if _value(body, "SoTien") != str(payment.amount) or _value(body, "MaDoiTac") != config["partner_code"]:
         logger.warning("payment callback with another amount or partner refused", extra={"ref": ref})
         raise CallbackRefused(409, "05", "Số tiền hoặc mã đối tác không khớp giao dịch")
-    if payment.status != "pending":
-        return payment  # a redelivery: already applied
     paid = _value(body, "MaLoi") == "00"
     at = _parse_time(_value(body, "ThoiGianThanhToan")) or dossier_service.now()
-    settled = payment.model_copy(update={"status": "paid" if paid else "failed",
-                                         "transaction_id": _value(body, "MaGiaoDich"),
-                                         "result_code": _value(body, "MaLoi"), "paid_at": at if paid else None})
-    try:
-        _save(settled, condition=PaymentItem.data == payment.model_dump(mode="json"))
-    except PutError:
-        return get_payment(ref) or settled  # a concurrent delivery applied it
-    _apply(settled)
-    return settled
+    return settle(ref, {"status": "paid" if paid else "failed", "transaction_id": _value(body, "MaGiaoDich"),
+                        "result_code": _value(body, "MaLoi"), "paid_at": at if paid else None})
 
 
 def _parse_time(value: str) -> dt.datetime | None:
@@ -215,34 +352,85 @@ def _parse_time(value: str) -> dt.datetime | None:
         return None
 
 
-def _apply(payment: Payment) -> None:
-    dossier = dossier_repo.get(payment.code)
-    if dossier is None:
-        return
+def _needs_applying(payment: Payment) -> bool:
+    return payment.status == "pending" or (payment.status == "paid" and not payment.applied)
+
+
+def settle(ref: str, result: dict[str, Any]) -> Payment:
+    """Record ``result`` on the payment, release its fees and apply it to the dossier — one
+    transaction, retried on a concurrent change; a result already applied changes nothing."""
+    for _ in range(WRITE_ATTEMPTS):
+        stored = _load(ref)
+        if stored is None:
+            raise CallbackRefused(404, "04", "Không có giao dịch này")
+        if not _needs_applying(stored.payment):
+            return stored.payment  # a redelivery: already applied
+        settled = stored.payment.model_copy(update={"applied": True, **(
+            result if stored.payment.status == "pending" else {})})
+        dossier = dossier_repo.get(settled.code)
+        try:
+            if dossier is None:
+                with TransactWrite(connection=transaction_connection()) as tx:
+                    _put(tx, stored, settled)
+                    _release(tx, settled)
+                return settled
+            settled, after, event = _dossier_after(dossier, settled)
+            dossier_repo.transition(dossier, after, event,
+                                    lambda tx, s=stored, p=settled: (_put(tx, s, p), _release(tx, p)))
+        except (dossier_repo.VersionConflict, TransactWriteError) as err:
+            if isinstance(err, TransactWriteError) and "ConditionalCheckFailed" not in [
+                    r.code if r else None for r in (err.cancellation_reasons or [])]:
+                raise
+            continue  # a concurrent delivery or a change of the dossier: read both again
+        logger.info("payment result applied", extra={"code": settled.code, "ref": ref, "status": settled.status,
+                                                     "duplicate": settled.duplicate})
+        return settled
+    raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
+
+
+def _dossier_after(dossier: Dossier, payment: Payment) -> tuple[Payment, Dossier, AuditEvent]:
+    """The payment as recorded, and the dossier with its audit event: a paid request marks its
+    fees paid and moves the dossier on from status 6 (``confirm_payment``) — unless a fee was
+    already paid (a double payment: recorded, flagged, nothing moves)."""
     actor = Actor(sub=PLATFORM_ACTOR_SUB, name="Cổng thanh toán tập trung", role="system", unit_code=dossier.unit_code)
     if payment.status != "paid":
-        dossier_service.record(payment.code, actor=actor, action="payment_failed", label="Thanh toán không thành công",
-                               note=f"Mã tham chiếu {payment.ref}, mã lỗi {payment.result_code}")
-        return
+        after, event = dossier_service.recorded(
+            dossier, actor=actor, action="payment_failed", label="Thanh toán không thành công",
+            note=f"Mã tham chiếu {payment.ref}, mã lỗi {payment.result_code}")
+        return payment, after, event
     paid_codes = {f.code for f in payment.fees}
+    already = sorted(f.code for f in dossier.fees if f.paid and f.code in paid_codes)
     receipt = (f"Biên lai: mã giao dịch {payment.transaction_id}, mã tham chiếu {payment.ref}, số tiền "
-               f"{payment.amount} đồng, thời gian {payment.paid_at:%d/%m/%Y %H:%M}")
-    dossier_service.record(
-        payment.code, actor=actor, action="payment_received", label="Đã thanh toán phí, lệ phí", note=receipt,
-        change=lambda d: {"fees": [f.model_copy(update={"paid": True}) if f.code in paid_codes else f
-                                   for f in (d.fees or payment.fees)]},
-    )
-    current = dossier_repo.get(payment.code)
-    action = _confirm_action(current) if current and current.status == DossierStatus.AWAITING_PAYMENT else None
+               f"{payment.amount} đồng, thời gian {payment.paid_at or dossier_service.now():%d/%m/%Y %H:%M}")
+    if already:
+        flagged = payment.model_copy(update={"duplicate": True})
+        after, event = dossier_service.recorded(
+            dossier, actor=actor, action="payment_duplicate", label="Nộp trùng khoản phí đã nộp",
+            note=f"{receipt}; khoản đã nộp trước đó: {', '.join(already)} — cần hoàn trả")
+        return flagged, after, event
+    fees = [f.model_copy(update={"paid": True}) if f.code in paid_codes else f for f in (dossier.fees or payment.fees)]
+    action = _confirm_action(dossier) if dossier.status == DossierStatus.AWAITING_PAYMENT else None
     if action is not None:
-        dossier_service.system_act(payment.code, engine.ActionRequest(action_id=action, reason=receipt), actor)
+        after, event = dossier_service.system_step(
+            dossier.model_copy(update={"fees": fees}), engine.ActionRequest(action_id=action, reason=receipt), actor)
+        return payment, after, event
+    after, event = dossier_service.recorded(dossier, actor=actor, action="payment_received",
+                                            label="Đã thanh toán phí, lệ phí", note=receipt, update={"fees": fees})
+    return payment, after, event
 
 
 # --- daily reconciliation --------------------------------------------------------------------
 def reconcile(day: dt.date) -> dict[str, Any]:
-    """Compare every payment started on ``day`` with the platform's state; store and answer the report."""
+    """Compare every payment started on ``day`` with the platform's state; store and answer the report.
+
+    Besides each difference (``mismatches``) the report lists ``paid_not_applied`` — paid on the
+    platform (or recorded paid) but not applied to the dossier: each is applied here when the
+    platform confirms it with a transaction id and the requested amount (``applied``) —,
+    ``duplicates`` — one dossier's fee paid by more than one request — and ``not_initiated``
+    (reserved requests the platform never confirmed)."""
     settings = get_settings()
-    rows, mismatches = [], []
+    rows, mismatches, paid_not_applied, applied, not_initiated = [], [], [], [], []
+    paid_by_fee: dict[tuple[str, str], list[str]] = {}
     for item in PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}"):
         payment = Payment.model_validate(item.data)
         try:
@@ -250,23 +438,58 @@ def reconcile(day: dt.date) -> dict[str, Any]:
             remote = answer.json() if answer.status in (200, 404) else {}
         except http.GatewayError:
             remote = {}
+        remote = remote if isinstance(remote, dict) else {}
         remote_state = str(remote.get("TrangThai", "unknown" if not remote else "missing"))
         same = remote_state == payment.status and (payment.status != "paid"
                                                    or remote.get("MaGiaoDich") == payment.transaction_id)
         row = {"ref": payment.ref, "code": payment.code, "amount": payment.amount, "hoso": payment.status,
-               "platform": remote_state, "transaction_id": payment.transaction_id, "matches": same}
+               "platform": remote_state, "transaction_id": payment.transaction_id, "applied": payment.applied,
+               "matches": same}
         rows.append(row)
         if not same:
             mismatches.append(row)
+        if payment.status == "pending" and not payment.initiated:
+            not_initiated.append(row)
+        if payment.status == "paid" or remote_state == "paid":
+            for fee in payment.fees:
+                paid_by_fee.setdefault((payment.code, fee.code), []).append(payment.ref)
+        if _needs_applying(payment) and (remote_state == "paid" or payment.status == "paid"):
+            paid_not_applied.append(row)
+            if _apply_missing(payment, remote):
+                applied.append(payment.ref)
+    duplicates = [{"code": code, "fee": fee, "refs": sorted(refs)}
+                  for (code, fee), refs in sorted(paid_by_fee.items()) if len(refs) > 1]
     report = {"day": day.isoformat(), "count": len(rows), "paid_total": sum(r["amount"] for r in rows
                                                                             if r["hoso"] == "paid"),
-              "mismatches": mismatches, "rows": rows}
+              "mismatches": mismatches, "paid_not_applied": paid_not_applied, "applied": applied,
+              "duplicates": duplicates, "not_initiated": not_initiated, "rows": rows}
     client("s3").put_object(Bucket=settings.attachments_bucket, Key=f"reports/payments/{day:%Y/%m/%d}.json",
                             Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
-    if mismatches:
-        logger.warning("payment reconciliation found differences", extra={"day": day.isoformat(),
-                                                                           "mismatches": len(mismatches)})
+    if mismatches or paid_not_applied or duplicates:
+        logger.warning("payment reconciliation found differences", extra={
+            "day": day.isoformat(), "mismatches": len(mismatches), "paid_not_applied": len(paid_not_applied),
+            "applied": len(applied), "duplicates": len(duplicates)})
     return report
+
+
+def _apply_missing(payment: Payment, remote: Mapping[str, Any]) -> bool:
+    """Apply a paid result the callback never delivered (or delivered before it was applied in
+    the same transaction): only when the platform confirms it — paid, with a transaction id and
+    the requested amount. Answers whether the dossier now has it."""
+    if payment.status == "pending":
+        transaction_id = remote.get("MaGiaoDich")
+        if remote.get("TrangThai") != "paid" or not transaction_id or str(remote.get("SoTien")) != str(payment.amount):
+            return False
+        result: dict[str, Any] = {"status": "paid", "transaction_id": str(transaction_id), "result_code": "00",
+                                  "paid_at": dossier_service.now()}
+    else:
+        result = {}
+    try:
+        return settle(payment.ref, result).applied
+    except Exception:  # one payment's failure must not stop the report; it is listed again tomorrow
+        logger.exception("reconciliation could not apply a payment", extra={"ref": payment.ref,
+                                                                             "code": payment.code})
+        return False
 
 
 def reconcile_yesterday(event: Any = None, context: Any = None) -> dict[str, Any]:

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any, Final
 
 from pydantic import BaseModel, Field
-from pynamodb.attributes import JSONAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.documents import http
 from chalicelib.domain import engine
@@ -31,6 +32,10 @@ TRACKING_LABELS: Final = {
     "returned": "Đã chuyển hoàn", "cancelled": "Đã hủy",
 }
 POST_ACTOR_SUB: Final = "postal-service"
+PROGRESS: Final = {"created": 0, "picked_up": 1, "in_transit": 2, "out_for_delivery": 3, "failed_delivery": 4,
+                   "returned": 5, "cancelled": 5, "delivered": 5}
+FINAL: Final = frozenset({"delivered", "returned", "cancelled"})  # nothing changes a shipment after these
+WRITE_ATTEMPTS: Final = 5
 
 
 class Party(BaseModel):
@@ -43,6 +48,7 @@ class Party(BaseModel):
 
 class OrderItem(DossiersTable):
     data = JSONAttribute()
+    rev = NumberAttribute(null=True)  # bumped by every write; each write is conditional on it
 
 
 class TrackingEvent(BaseModel):
@@ -64,15 +70,24 @@ class PostOrder(BaseModel):
     history: list[TrackingEvent] = Field(default_factory=list)
 
 
-def get_order(code: str) -> PostOrder | None:
+def _load(code: str) -> tuple[PostOrder, int] | None:
     try:
-        return PostOrder.model_validate(OrderItem.get(dossier_pk(code), "POST#ORDER", consistent_read=True).data)
+        item = OrderItem.get(dossier_pk(code), "POST#ORDER", consistent_read=True)
     except DoesNotExist:
         return None
+    return PostOrder.model_validate(item.data), int(item.rev or 0)
 
 
-def _save(order: PostOrder) -> None:
-    OrderItem(pk=dossier_pk(order.code), sk="POST#ORDER", data=order.model_dump(mode="json")).save()
+def get_order(code: str) -> PostOrder | None:
+    loaded = _load(code)
+    return loaded[0] if loaded else None
+
+
+def _put(tx: TransactWrite, order: PostOrder, rev: int) -> None:
+    """``order`` written in ``tx`` if nobody wrote it since it was read at ``rev`` (0: not there)."""
+    condition = OrderItem.rev == rev if rev else OrderItem.rev.does_not_exist()
+    tx.save(OrderItem(pk=dossier_pk(order.code), sk="POST#ORDER", data=order.model_dump(mode="json"), rev=rev + 1),
+            condition=condition)
 
 
 def _cod(dossier: Dossier) -> int:
@@ -80,13 +95,9 @@ def _cod(dossier: Dossier) -> int:
 
 
 def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Party) -> PostOrder:
-    dossier = dossier_service.visible_dossier(code, officer)
-    if Role.DESK not in officer.roles_in(dossier.unit_code):
-        raise HosoError("FORBIDDEN_ROLE", "Chỉ cán bộ một cửa tạo đơn chuyển phát kết quả.", 403)
-    if dossier.status != DossierStatus.PROCESSED:
-        raise HosoError("RESULT_NOT_READY", "Hồ sơ chưa ở trạng thái chờ trả kết quả.", 409)
-    if get_order(code) is not None:
-        raise conflict("Hồ sơ đã có đơn chuyển phát kết quả.", "ORDER_EXISTS")
+    """Book the delivery with the postal service (a retry sends the same order: the service answers
+    it the same), then the order and the dossier's record of it in one transaction."""
+    dossier = _orderable(dossier_service.visible_dossier(code, officer), officer)
     settings = get_settings()
     body: dict[str, Any] = {
         "orderNumber": code, "sender": sender.model_dump(), "receiver": receiver.model_dump(),
@@ -107,41 +118,111 @@ def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Pa
                       created_by=officer.sub,
                       history=[TrackingEvent(status="created", status_text=TRACKING_LABELS["created"],
                                              occurred_at=now.isoformat())])
-    _save(order)
-    dossier_service.record(
-        code, actor=dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value),
-        action="post_order_created", label="Gửi kết quả qua dịch vụ bưu chính công ích",
-        note=f"Số hiệu bưu gửi {order.tracking_number}", change=lambda d: {"result_delivery": POSTAL_DELIVERY},
-        expected_version=dossier.version,
-    )
-    return order
+    actor = dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value)
+    for _ in range(WRITE_ATTEMPTS):
+        after, event = dossier_service.recorded(
+            dossier, actor=actor, action="post_order_created", label="Gửi kết quả qua dịch vụ bưu chính công ích",
+            note=f"Số hiệu bưu gửi {order.tracking_number}", update={"result_delivery": POSTAL_DELIVERY})
+        try:
+            dossier_repo.transition(dossier, after, event, lambda tx: _put(tx, order, 0))
+        except dossier_repo.VersionConflict:
+            dossier = _orderable(dossier_service.visible_dossier(code, officer), officer)
+            continue
+        return order
+    raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
+
+
+def _orderable(dossier: Dossier, officer: OfficerProfile) -> Dossier:
+    if Role.DESK not in officer.roles_in(dossier.unit_code):
+        raise HosoError("FORBIDDEN_ROLE", "Chỉ cán bộ một cửa tạo đơn chuyển phát kết quả.", 403)
+    if get_order(dossier.code) is not None:
+        raise conflict("Hồ sơ đã có đơn chuyển phát kết quả.", "ORDER_EXISTS")
+    if dossier.status != DossierStatus.PROCESSED:
+        raise HosoError("RESULT_NOT_READY", "Hồ sơ chưa ở trạng thái chờ trả kết quả.", 409)
+    return dossier
+
+
+def _occurred(value: str) -> dt.datetime:
+    """When the postal service says it happened (ISO 8601 with its offset); now if not given."""
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        if value:
+            raise HosoError("INVALID_TIME", "Thời điểm occurredAt không đúng định dạng ISO 8601.", 422) from None
+        return dossier_service.now()
+    if at.tzinfo is None:
+        raise HosoError("INVALID_TIME", "Thời điểm occurredAt phải có múi giờ (ví dụ +07:00).", 422)
+    return at
+
+
+def _key(event: TrackingEvent) -> tuple[dt.datetime, int]:
+    """Order of events: when they happened, then how far along the delivery they are."""
+    try:
+        at = dt.datetime.fromisoformat(event.occurred_at)
+    except ValueError:
+        at = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)), PROGRESS.get(event.status, 0)
+
+
+def _tracked(order: PostOrder, event: TrackingEvent) -> PostOrder | None:
+    """The order with ``event`` in its history, or None when the event changes nothing: already
+    recorded (a replay), a second delivery, or anything after the shipment's end (delivered,
+    returned, cancelled). A late event that happened before the current one joins the history
+    in its place and never moves the status backwards."""
+    if any(h.status == event.status and h.occurred_at == event.occurred_at for h in order.history):
+        return None
+    final = next((h for h in order.history if h.status in FINAL), None)
+    if final is not None and (event.status in FINAL or _key(event) > _key(final)):
+        return None
+    history = sorted([*order.history, event], key=_key)
+    ended = next((h for h in history if h.status in FINAL), None)
+    return order.model_copy(update={"history": history, "status": (ended or history[-1]).status})
 
 
 def handle_tracking(body: dict[str, Any], procedure_allowed: Any) -> PostOrder:
-    """Record one tracking callback; ``procedure_allowed(code)`` checks the caller's scope."""
+    """Record one tracking callback; ``procedure_allowed(code)`` checks the caller's scope.
+    The order and the dossier (its audit event; "delivered": status 10) change in one
+    transaction, conditional on both being as read; a replay changes nothing (and finishes a
+    delivery recorded on the order but not on the dossier)."""
     code, status = str(body.get("orderNumber", "")), str(body.get("status", ""))
-    order = get_order(code)
-    if order is None or str(body.get("trackingNumber")) != order.tracking_number:
-        raise not_found("Không có đơn chuyển phát này.")
-    dossier = dossier_repo.get(code)
-    if dossier is None:
-        raise not_found("Không có đơn chuyển phát này.")
-    procedure_allowed(dossier.procedure_code)
-    if status not in TRACKING_LABELS:
-        raise HosoError("INVALID_STATUS", "Trạng thái bưu gửi không hợp lệ.", 422)
-    event = TrackingEvent(status=status, status_text=TRACKING_LABELS[status],
-                          occurred_at=str(body.get("occurredAt", "")), note=str(body.get("note", ""))[:500])
-    if event in order.history:
-        return order  # a redelivered callback
-    order = order.model_copy(update={"status": status, "history": [*order.history, event]})
-    _save(order)
-    actor = Actor(sub=POST_ACTOR_SUB, name="Bưu chính công ích", role="system", unit_code=dossier.unit_code)
-    note = f"Bưu gửi {order.tracking_number}: {event.status_text}" + (f" — {event.note}" if event.note else "")
-    if status == "delivered" and dossier.status == DossierStatus.PROCESSED:
-        step = dossier_service.process_of(dossier).step(dossier.step_id)
-        action = next((a.id for a in step.actions if a.kind is ActionKind.DELIVER_RESULT), None)
-        if action is not None:
-            dossier_service.system_act(code, engine.ActionRequest(action_id=action, reason=note), actor)
-            return order
-    dossier_service.record(code, actor=actor, action="post_tracking", label="Cập nhật trạng thái bưu gửi", note=note)
-    return order
+    for _ in range(WRITE_ATTEMPTS):
+        loaded = _load(code)
+        if loaded is None or str(body.get("trackingNumber")) != loaded[0].tracking_number:
+            raise not_found("Không có đơn chuyển phát này.")
+        order, rev = loaded
+        dossier = dossier_repo.get(code)
+        if dossier is None:
+            raise not_found("Không có đơn chuyển phát này.")
+        procedure_allowed(dossier.procedure_code)
+        if status not in TRACKING_LABELS:
+            raise HosoError("INVALID_STATUS", "Trạng thái bưu gửi không hợp lệ.", 422)
+        event = TrackingEvent(status=status, status_text=TRACKING_LABELS[status],
+                              occurred_at=_occurred(str(body.get("occurredAt", ""))).isoformat(),
+                              note=str(body.get("note", ""))[:500])
+        tracked = _tracked(order, event)
+        actor = Actor(sub=POST_ACTOR_SUB, name="Bưu chính công ích", role="system", unit_code=dossier.unit_code)
+        note = f"Bưu gửi {order.tracking_number}: {event.status_text}" + (f" — {event.note}" if event.note else "")
+        deliver = _deliver_action(dossier) if (tracked or order).status == "delivered" else None
+        if tracked is None and deliver is None:
+            return order  # nothing new (a replay, or after the shipment's end)
+        if deliver is not None:
+            after, audit = dossier_service.system_step(
+                dossier, engine.ActionRequest(action_id=deliver, reason=note), actor)
+        else:
+            after, audit = dossier_service.recorded(dossier, actor=actor, action="post_tracking",
+                                                    label="Cập nhật trạng thái bưu gửi", note=note)
+        written = tracked or order
+        try:
+            dossier_repo.transition(dossier, after, audit, lambda tx, o=written, r=rev: _put(tx, o, r))
+        except dossier_repo.VersionConflict:
+            continue  # another callback or an officer came first: read both again
+        return written
+    raise conflict("Đơn chuyển phát vừa được cập nhật, vui lòng gửi lại.", "VERSION_CONFLICT")
+
+
+def _deliver_action(dossier: Dossier) -> str | None:
+    """The process's action that hands the result over, if the dossier is waiting for it (status 9)."""
+    if dossier.status != DossierStatus.PROCESSED:
+        return None
+    step = dossier_service.process_of(dossier).step(dossier.step_id)
+    return next((a.id for a in step.actions if a.kind is ActionKind.DELIVER_RESULT), None)

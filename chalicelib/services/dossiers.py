@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain import engine
@@ -118,45 +118,57 @@ def require_unit(officer: OfficerProfile, unit_code: str) -> set[Role]:
     return roles
 
 
-def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossier:
+def system_step(dossier: Dossier, request: engine.ActionRequest, actor: Actor) -> tuple[Dossier, AuditEvent]:
+    """The dossier after a system's process action and its audit event (not written yet)."""
+    process = process_of(dossier)
+    step = process.step(dossier.step_id)
+    performers = {step.performer(a) for a in step.actions if a.id == request.action_id}
+    return engine.apply(dossier, process, request, actor=actor, roles=performers,
+                        timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
+                        separate_duties=separate_duties(dossier.procedure_code))
+
+
+def system_act(code: str, request: engine.ActionRequest, actor: Actor, also: dossiers.Also | None = None) -> Dossier:
     """A process action taken by a system on the dossier's behalf (payment platform callback,
     a liên thông flow step, specialised software): the process still decides whether the
     action is allowed here; the actor is recorded in the audit trail."""
     dossier = dossiers.get(code)
     if dossier is None:
         raise not_found("Không tìm thấy hồ sơ.")
-    process = process_of(dossier)
-    step = process.step(dossier.step_id)
-    performers = {step.performer(a) for a in step.actions if a.id == request.action_id}
-    after, event = engine.apply(dossier, process, request, actor=actor, roles=performers,
-                                timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
-                                separate_duties=separate_duties(dossier.procedure_code))
+    after, event = system_step(dossier, request, actor)
     try:
-        return dossiers.transition(dossier, after, event)
+        return dossiers.transition(dossier, after, event, also)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
 
 
 def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
            change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None,
-           also: Sequence[tuple[Any, Any]] = ()) -> Dossier:
+           also: dossiers.Also | None = None) -> Dossier:
     """Record something that happened to a dossier without moving it along its process
     (a document attached, a result signed, a flow step finished): the change and its audit
     event are one transaction, conditional on the version, like every transition; ``also``
-    are more items (item, condition) of the dossier's partition written in that transaction."""
+    adds more writes of the use case to that transaction."""
     dossier = dossiers.get(code)
     if dossier is None:
         raise not_found("Không tìm thấy hồ sơ.")
     if expected_version is not None and dossier.version != expected_version:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
-    at = now()
-    seq = dossier.seq + 1
-    after = dossier.model_copy(update={**(change(dossier) if change else {}), "version": dossier.version + 1,
-                                       "seq": seq, "updated_at": at})
-    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, label=label, from_step=dossier.step_id,
-                       to_step=after.step_id, from_status=dossier.status, to_status=after.status, note=note,
-                       due_at=after.due_at, step_due_at=after.step_due_at)
+    after, event = recorded(dossier, actor=actor, action=action, label=label, note=note,
+                            update=change(dossier) if change else {})
     try:
         return dossiers.transition(dossier, after, event, also)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
+
+
+def recorded(dossier: Dossier, *, actor: Actor, action: str, label: str, note: str = "",
+             update: dict[str, Any] | None = None) -> tuple[Dossier, AuditEvent]:
+    """The dossier after something recorded on it (``update``) and its audit event (not written yet)."""
+    at = now()
+    seq = dossier.seq + 1
+    after = dossier.model_copy(update={**(update or {}), "version": dossier.version + 1, "seq": seq, "updated_at": at})
+    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, label=label, from_step=dossier.step_id,
+                       to_step=after.step_id, from_status=dossier.status, to_status=after.status, note=note,
+                       due_at=after.due_at, step_due_at=after.step_due_at)
+    return after, event

@@ -19,7 +19,7 @@ import base64
 import json
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -226,9 +226,15 @@ def get(code: str, consistent: bool = True) -> Dossier | None:
     return Dossier.model_validate(item.data)
 
 
-def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Sequence[tuple[Any, Any]] = ()) -> Dossier:
-    """Write ``after`` if the stored dossier is still ``before`` (same version); ``also``: more
-    items of the dossier's partition (item, condition) written in the same transaction."""
+Also = Callable[[TransactWrite], None]
+"""More writes of the same use case, added to a dossier's transaction (``tx.save``/``tx.update``
+only, so the dossier's own items keep their positions 0-2); a failed condition on one of them
+cancels the whole transaction and is reported as :class:`VersionConflict`."""
+
+
+def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | None = None) -> Dossier:
+    """Write ``after`` if the stored dossier is still ``before`` (same version), with ``also``'s
+    writes (a payment settled, a postal order's tracking) in the same transaction."""
     if after.version != before.version + 1 or event.seq != before.seq + 1 or after.seq != event.seq:
         raise ValueError("transition must bump version and seq by one")
     item = _to_item(after)
@@ -240,8 +246,8 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Sequenc
                 tx.save(item, condition=DossierItem.version == before.version)
                 tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
                 tx.save(_outbox_item(after.code, event.seq, after.updated_at))
-                for extra, condition in also:
-                    tx.save(extra, condition=condition)
+                if also is not None:
+                    also(tx)
                 _count(tx, before, after)
                 report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
             return after

@@ -160,6 +160,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}/process"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/sync"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/forms/{form}"): Rule(P, DOSSIER, path={"form": _const("tiep-nhan")}),
+    ("GET", "/v1/dossiers/{code}/payments"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/payments"): Rule(frozenset({"desk", "appraiser", "head"}), DOSSIER,
                                                    body=_const({})),
     ("POST", "/v1/dossiers/{code}/post-order"): Rule(frozenset({"desk"}), DOSSIER,

@@ -58,9 +58,10 @@ def test_paid_callback_moves_the_dossier_on_and_records_the_receipt(world: World
     assert dossier is not None and dossier.status == 4 and dossier.step_id == "tham_dinh"
     assert [(f.code, f.paid) for f in dossier.fees] == [("LP-KS", True)]
     events = dossiers.events(awaiting)
-    received, confirmed = events[-2], events[-1]
-    assert received.action == "payment_received" and sent["MaGiaoDich"] in received.note
+    confirmed = events[-1]  # the receipt, the fees paid and the step: one transaction, one event
+    assert events[-2].action == "payment_requested"
     assert confirmed.action == "confirm_payment" and confirmed.actor.sub == payments.PLATFORM_ACTOR_SUB
+    assert sent["MaGiaoDich"] in confirmed.note and "Biên lai" in confirmed.note
     payment = payments.get_payment(ref)
     assert payment is not None and payment.status == "paid" and payment.transaction_id == sent["MaGiaoDich"]
     # a redelivery is acknowledged and changes nothing
@@ -96,14 +97,21 @@ def test_request_only_while_awaiting_payment(world: World) -> None:
 
 def test_daily_reconciliation_reports_differences(world: World, awaiting: str) -> None:
     first = world.call("POST", f"/v1/dossiers/{awaiting}/payments", "desk").json_body["ref"]
-    second = world.call("POST", f"/v1/dossiers/{awaiting}/payments", "desk").json_body["ref"]
     _callback(world, _pay(world, first))  # applied
+    other = world.desk_dossier()
+    world.act(other.code, "desk", "chuyen_phong")
+    world.act(other.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+    world.act(other.code, "appraiser", "yeu_cau_nop_phi")
+    second = world.call("POST", f"/v1/dossiers/{other.code}/payments", "desk").json_body["ref"]
     _pay(world, second)  # paid on the platform, callback never arrived
     report = payments.reconcile(dt.datetime.now(VN_TZ).date())
     rows = {r["ref"]: r for r in report["rows"]}
     assert rows[first]["matches"] and rows[first]["hoso"] == rows[first]["platform"] == "paid"
     assert not rows[second]["matches"] and rows[second]["platform"] == "paid" and rows[second]["hoso"] == "pending"
     assert [m["ref"] for m in report["mismatches"]] == [second] and report["paid_total"] == 16000
+    # the missing result is applied from the platform's confirmation, and said so
+    assert [r["ref"] for r in report["paid_not_applied"]] == [second] and report["applied"] == [second]
+    assert dossiers.get(other.code).status == 4  # type: ignore[union-attr]
     key = f"reports/payments/{dt.datetime.now(VN_TZ).date():%Y/%m/%d}.json"
     stored = json.loads(world.s3.get_object(Bucket="hoso-dev-attachments", Key=key)["Body"].read())
     assert stored["mismatches"] == report["mismatches"]
