@@ -21,6 +21,8 @@ class Settings(BaseModel):
     catalogue_table: str = Field("hoso-dev-catalogue", alias="HOSO_CATALOGUE_TABLE")
     counters_table: str = Field("hoso-dev-counters", alias="HOSO_COUNTERS_TABLE")
     sync_table: str = Field("hoso-dev-sync", alias="HOSO_SYNC_TABLE")
+    # who looked up or read whose personal data (append-only: the API may only put and query it)
+    access_log_table: str = Field("hoso-dev-accesslog", alias="HOSO_ACCESS_LOG_TABLE")
     # S3 buckets
     attachments_bucket: str = Field("hoso-dev-attachments", alias="HOSO_ATTACHMENTS_BUCKET")
     results_bucket: str = Field("hoso-dev-results", alias="HOSO_RESULTS_BUCKET")
@@ -44,6 +46,8 @@ class Settings(BaseModel):
     )
     population_secret_id: str = Field("hoso/dev/population-api-key", alias="HOSO_POPULATION_SECRET_ID")
     messaging_secret_id: str = Field("hoso/dev/messaging-credentials", alias="HOSO_MESSAGING_SECRET_ID")
+    # {"key": …}: the HMAC key under which personal numbers key the access log
+    access_log_secret_id: str = Field("hoso/dev/access-log-key", alias="HOSO_ACCESS_LOG_SECRET_ID")
     # Outside parties (through the integration platform in production)
     dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")

@@ -17,7 +17,7 @@ from typing import Literal
 
 from infra.resources import DATA_BUCKETS, QUEUES, SECRETS, SYNC_QUEUES, TABLES
 
-Level = Literal["read", "readwrite"]
+Level = Literal["read", "readwrite", "append"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class FunctionAccess:
 
 READ: Level = "read"
 RW: Level = "readwrite"
-_ALL_GSIS = {name: TableAccess(RW, spec.gsis) for name, spec in TABLES.items()}
+APPEND: Level = "append"  # PutItem and Query only (an append-only table: no update, no delete)
+_ALL_GSIS = {name: TableAccess(RW, spec.gsis) for name, spec in TABLES.items() if not spec.append_only}
 
 
 def _sync_consumer(queue: str) -> FunctionAccess:
@@ -65,7 +66,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     "api_handler": FunctionAccess(
         timeout_s=29,
         memory_mb=1024,
-        tables=_ALL_GSIS,
+        # the access log of personal data: appended to and queried, never changed
+        tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
         buckets={"attachments": RW, "results": RW},
         send=QUEUES,
         read_dlqs=SYNC_QUEUES,
@@ -151,6 +153,8 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
             if table not in TABLES:
                 problems.append(f"{fn}: unknown table {table!r}")
                 continue
+            if TABLES[table].append_only and t.level != APPEND:
+                problems.append(f"{fn}: table {table!r} is append-only, its access must be {APPEND!r}")
             unknown = set(t.indexes) - set(TABLES[table].gsis)
             if unknown:
                 problems.append(f"{fn}: table {table!r} has no index {sorted(unknown)}")

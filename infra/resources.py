@@ -36,6 +36,8 @@ class TableSpec:
     gsis: tuple[str, ...] = ()
     stream: bool = False  # NEW_IMAGE stream (the outbox relay reads the dossiers table's)
     ttl: bool = False  # TTL attribute ``expires_at``
+    # Append-only: functions may put (conditionally, never overwriting) and query, never update or delete
+    append_only: bool = False
 
 
 TTL_ATTRIBUTE = "expires_at"
@@ -47,6 +49,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("catalogue", gsis=("gsi1",)),
         TableSpec("counters", ttl=True),  # rate-limit windows of the public lookup expire
         TableSpec("sync", gsis=("gsi1",), ttl=True),
+        # every population look-up and e-data read, keyed by an HMAC of the subject's personal number
+        TableSpec("accesslog", append_only=True),
     )
 }
 
@@ -69,7 +73,7 @@ STREAM_FAILURE_QUEUE = "outbox-relay-failures"
 
 SECRETS = (
     "dvcqg-hmac-keys", "dvcqg-credentials", "payment-hmac-key", "integration-clients", "population-api-key",
-    "messaging-credentials",
+    "messaging-credentials", "access-log-key",
 )
 
 

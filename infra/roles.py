@@ -21,7 +21,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import nag
-from infra.access import RW, FunctionAccess
+from infra.access import APPEND, RW, FunctionAccess
 
 TABLE_READ = [
     "dynamodb:GetItem",
@@ -30,6 +30,7 @@ TABLE_READ = [
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
 ]
+TABLE_APPEND = ["dynamodb:PutItem", "dynamodb:Query"]  # an append-only table: no Get/Update/Delete/BatchWrite
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 STREAM_READ = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
 OBJECT_READ = ["s3:GetObject", "s3:GetObjectVersion"]
@@ -93,6 +94,10 @@ def function_role(
     for name, t in sorted(access.tables.items()):
         table = res.tables[name]
         sid = name.capitalize()
+        if t.level == APPEND:
+            p.allow(f"{sid}Append", TABLE_APPEND, [table.table_arn])
+            p.decrypt = p.encrypt = True
+            continue
         p.allow(f"{sid}Read", TABLE_READ, [table.table_arn, *(f"{table.table_arn}/index/{i}" for i in t.indexes)])
         p.decrypt = True
         if t.level == RW:

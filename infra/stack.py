@@ -183,6 +183,7 @@ class HosoStack(cdk.Stack):
             removal_policy=cdk.RemovalPolicy.RETAIN,
             stream=dynamodb.StreamViewType.NEW_IMAGE if spec.stream else None,
             time_to_live_attribute=TTL_ATTRIBUTE if spec.ttl else None,
+            resource_policy=_append_only_policy() if spec.append_only else None,
         )
         for gsi in spec.gsis:
             table.add_global_secondary_index(
@@ -413,6 +414,8 @@ class HosoStack(cdk.Stack):
             # {key_id: secret}: hoso mints the first HMAC key and hands it to DVCQG out of band.
             "dvcqg-hmac-keys": _generated({}, "k1", 64),
             "payment-hmac-key": _generated({}, "key", 64),
+            # the access log's HMAC key for personal numbers: hoso's own, never shared
+            "access-log-key": _generated({}, "key", 64),
             # DVCQG issues the account; the password is generated only as a placeholder to replace.
             "dvcqg-credentials": _generated({"username": ""}, "password", 32),
         }.get(name)
@@ -431,7 +434,10 @@ class HosoStack(cdk.Stack):
         nag.acknowledge(
             secret,
             "SMG4",
-            "shared with an outside party (DVCQG, payment platform, integrators): rotated by the manual, "
+            "the access log's entries are keyed under this HMAC key: rotating it would make a subject's earlier "
+            "accesses unfindable, so it is kept for the log's lifetime"
+            if name == "access-log-key"
+            else "shared with an outside party (DVCQG, payment platform, integrators): rotated by the manual, "
             "overlapping-keys procedure in the ADR, not by a Lambda that cannot reach the partner",
         )
         return secret
@@ -503,6 +509,7 @@ class HosoStack(cdk.Stack):
             "HOSO_CATALOGUE_TABLE": self.tables["catalogue"].table_name,
             "HOSO_COUNTERS_TABLE": self.tables["counters"].table_name,
             "HOSO_SYNC_TABLE": self.tables["sync"].table_name,
+            "HOSO_ACCESS_LOG_TABLE": self.tables["accesslog"].table_name,
             "HOSO_ATTACHMENTS_BUCKET": self.buckets["attachments"].bucket_name,
             "HOSO_RESULTS_BUCKET": self.buckets["results"].bucket_name,
             **{f"HOSO_{_env_part(q)}_QUEUE_URL": self.queues[q].queue_url for q in QUEUES},
@@ -513,6 +520,7 @@ class HosoStack(cdk.Stack):
             "HOSO_TRUSTED_PROXIES": ",".join(self.edge.trusted_proxies),
             "HOSO_POPULATION_SECRET_ID": secret_name(self.stage, "population-api-key"),
             "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
+            "HOSO_ACCESS_LOG_SECRET_ID": secret_name(self.stage, "access-log-key"),
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
             **config,
             "POWERTOOLS_SERVICE_NAME": "hoso",
@@ -844,6 +852,21 @@ class HosoStack(cdk.Stack):
         out |= {f"{_camel(stem)}StateMachineArn": sm.attr_arn for stem, sm in self.state_machines.items()}
         for key, value in out.items():
             cdk.CfnOutput(self, key, value=value)
+
+
+def _append_only_policy() -> iam.PolicyDocument:
+    """Nobody, whatever their IAM grants, changes or deletes an entry of an append-only table."""
+    return iam.PolicyDocument(
+        statements=[
+            iam.PolicyStatement(
+                sid="AppendOnly",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+                resources=["*"],
+            )
+        ]
+    )
 
 
 def _generated(template: dict[str, str], key: str, length: int) -> secretsmanager.SecretStringGenerator:

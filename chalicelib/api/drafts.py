@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.errors import HosoError, bad_request, not_found
-from chalicelib.observability import logger
 from chalicelib.services import autofill as autofill_service
 from chalicelib.services import drafts
 from chalicelib.services.dossiers import now
@@ -30,6 +29,11 @@ class AutofillIn(BaseModel):
 
     so_dinh_danh: str = Field(min_length=1, max_length=32, description="Số định danh cá nhân (12 chữ số)")
     thu_tuc: str = Field(min_length=1, max_length=32, description="Mã thủ tục hành chính, ví dụ 1.001193")
+    don_vi: str | None = Field(None, min_length=1, max_length=32,
+                               description="Đơn vị tiếp nhận mà việc tra cứu phục vụ (bắt buộc nếu cán bộ là một cửa "
+                                           "ở nhiều đơn vị)")
+    ban_nhap: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+                                 description="Bản nháp hồ sơ đang tiếp nhận (ghi vào nhật ký truy cập)")
 
     model_config = {"extra": "forbid"}
 
@@ -83,13 +87,12 @@ def delete_draft(draft_id: str) -> Any:
 
 @route(bp, "/v1/autofill/citizens", "POST",
        summary="Tự động điền biểu mẫu của thủ tục từ CSDL quốc gia về dân cư", access=Access.OFFICER, roles=DESK,
-       tags=TAGS, request=AutofillIn, responses={200: AutofillOut}, errors=(404, 503))
+       tags=TAGS, request=AutofillIn, responses={200: AutofillOut}, errors=(403, 404, 429, 503))
 def autofill_citizen() -> Any:
     _, payload = read_json(bp, 4096)
     body: AutofillIn = parse_model(AutofillIn, payload)
-    # Who looked whom up in the population database (the logger masks the number).
-    logger.info("population lookup", extra={"officer": current_principal().sub, "so_dinh_danh": body.so_dinh_danh,
-                                            "procedure": body.thu_tuc})
-    filled = autofill_service.autofill(body.so_dinh_danh, body.thu_tuc)
+    # Who looked whom up is in the access log (chalicelib.privacy), never in the application logs.
+    filled = autofill_service.autofill_at_desk(current_principal().profile, body.don_vi, body.ban_nhap,
+                                               body.so_dinh_danh, body.thu_tuc)
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
                                           source=autofill_service.SOURCE).model_dump(mode="json"))

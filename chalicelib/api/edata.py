@@ -1,6 +1,8 @@
 """E-data store API (FR-28/29): an officer reaches an owner's store only through a dossier of
-that owner they handle (list, reuse a document in the dossier); administrators see the
-storage and reuse statistics of any owner."""
+that owner their unit is handling, and only the documents its procedure asks for (list, reuse a
+document in the dossier); administrators see the storage and reuse statistics of any owner, and
+answer a person's request "who accessed my data". Every read is in the access log
+(:mod:`chalicelib.privacy`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from chalicelib.domain.dossier import DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.edata import model
 from chalicelib.edata import service as edata
+from chalicelib.privacy import model as access_model
+from chalicelib.privacy import service as access_log
 
 bp = Blueprint(__name__)
 TAGS = ("Kho dữ liệu điện tử",)
@@ -61,4 +65,23 @@ def attach(code: str) -> Any:
        access=Access.ADMIN, roles=("admin",), tags=TAGS, request=OwnerIn, responses={200: model.OwnerStats})
 def owner_stats() -> Any:
     body = parse_model(OwnerIn, read_json(bp, 4096)[1])
-    return json_response(200, edata.owner_stats(body.owner).model_dump(mode="json"))
+    return json_response(200, edata.owner_stats(body.owner, current_principal().profile).model_dump(mode="json"))
+
+
+class SubjectIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    so_dinh_danh: str = Field(pattern=OWNER, description="Số định danh cá nhân (12 số) hoặc mã số doanh nghiệp của "
+                                                         "chủ thể dữ liệu yêu cầu")
+
+
+@route(bp, "/v1/admin/personal-data/accesses", "POST",
+       summary="Ai đã truy cập dữ liệu cá nhân của một người (tra cứu CSDL dân cư, kho dữ liệu điện tử): trả lời yêu "
+               "cầu của chủ thể dữ liệu. Quản trị cấp bộ thấy mọi lần truy cập, quản trị cấp tỉnh những lần trong tỉnh "
+               "mình; chính lần tra cứu này cũng được ghi nhật ký",
+       access=Access.ADMIN, tags=TAGS, request=SubjectIn, responses={200: access_model.AccessReport},
+       errors=(403, 422, 503))
+def personal_data_accesses() -> Any:
+    body = parse_model(SubjectIn, read_json(bp, 4096)[1])
+    report = access_log.accesses(current_principal().profile, body.so_dinh_danh)
+    return json_response(200, report.model_dump(mode="json"))

@@ -23,6 +23,7 @@ from chalicelib.edata import model
 from chalicelib.edata import store as edata
 from chalicelib.errors import HosoError, conflict, not_found
 from chalicelib.observability import logger
+from chalicelib.privacy import service as access_log
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
@@ -144,21 +145,41 @@ class OwnerStore(BaseModel):
     stats: model.OwnerStats
 
 
-def owner_stats(owner: str) -> model.OwnerStats:
+def owner_stats(owner: str, officer: OfficerProfile) -> model.OwnerStats:
+    """An owner's statistics for the ministry's administrator (the read is in the access log)."""
     owner = owner.strip()
+    access_log.record(officer, "edata_stats", owner, access_log.admin_unit(officer))
     return model.stats(owner, edata.documents(owner), len(edata.refused_dossiers(owner)))
 
 
-def for_dossier(code: str, officer: OfficerProfile, doc_type: str | None = None) -> OwnerStore:
-    """The dossier's applicant's store, as the officer handling the dossier sees it."""
+def _handled(code: str, officer: OfficerProfile) -> tuple[Dossier, str, list[str]]:
+    """A dossier the officer's unit is handling now (404 otherwise, 409 once it is closed), its
+    applicant and the document types its procedure asks for — the only ones offered from the
+    applicant's store."""
     dossier = dossier_service.visible_dossier(code, officer)
+    if DossierStatus(dossier.status) not in model.OPEN_FOR_DOCUMENTS:
+        raise conflict("Hồ sơ không còn ở giai đoạn tiếp nhận, xử lý để dùng kho dữ liệu điện tử.", "DOSSIER_CLOSED")
     owner, _ = model.owner_of(dossier)
     procedure = catalogue.get_procedure(dossier.procedure_code)
     wanted = [d.code for d in procedure.required_documents] if procedure else []
-    documents = list(edata.documents(owner))
-    refused = edata.refused_dossiers(owner)
-    shown = model.rank([d for d in documents if doc_type in (None, d.doc_type) and d.dossier_code != code], wanted,
-                       dossier_service.now())
+    return dossier, owner, wanted
+
+
+def for_dossier(code: str, officer: OfficerProfile, doc_type: str | None = None) -> OwnerStore:
+    """The dossier's applicant's store as the officer handling the dossier sees it: only the
+    documents of the types the dossier's procedure asks for, and the applicant's refused dossiers
+    of the same procedure. The read is recorded in the access log first."""
+    dossier, owner, wanted = _handled(code, officer)
+    types = [t for t in wanted if doc_type in (None, t)]
+    if not owner or not types:
+        return OwnerStore(owner=owner, wanted_types=wanted, documents=[], refused_dossiers=[],
+                          stats=model.stats(owner, [], 0))
+    access_log.record(officer, "edata_list", owner, dossier.unit_code, dossier_code=code,
+                      detail=f"thủ tục {dossier.procedure_code}; loại giấy tờ {', '.join(types)}")
+    documents = [d for t in types for d in edata.documents(owner, t)]
+    refused = [r.model_copy(update={"documents": [d for d in r.documents if model.doc_type(d) in wanted]})
+               for r in edata.refused_dossiers(owner) if r.procedure_code == dossier.procedure_code]
+    shown = model.rank([d for d in documents if d.dossier_code != code], wanted, dossier_service.now())
     return OwnerStore(owner=owner, wanted_types=wanted, documents=shown, refused_dossiers=refused,
                       stats=model.stats(owner, documents, len(refused)))
 
@@ -188,14 +209,17 @@ def _copy(document: model.StoredDocument, code: str) -> str:
 
 def attach(code: str, officer: OfficerProfile, doc_type: str, item_id: str,
            component_code: str | None = None) -> DocumentRef:
-    """Reuse a stored document in a dossier of the same owner instead of asking for it again."""
-    dossier = dossier_service.visible_dossier(code, officer)
+    """Reuse a stored document in a dossier of the same owner instead of asking for it again: only
+    a document of a type the dossier's procedure asks for (403 ``EDATA_TYPE_NOT_REQUIRED``)."""
+    dossier, owner, wanted = _handled(code, officer)
     roles = officer.roles_in(dossier.unit_code) & REUSERS
     if not roles:
         raise HosoError("FORBIDDEN_ROLE", "Bạn không có vai trò bổ sung giấy tờ cho hồ sơ tại đơn vị này.", 403)
-    if DossierStatus(dossier.status) not in model.OPEN_FOR_DOCUMENTS:
-        raise conflict("Hồ sơ không còn ở giai đoạn tiếp nhận, xử lý để bổ sung giấy tờ.", "DOSSIER_CLOSED")
-    owner, _ = model.owner_of(dossier)
+    if doc_type not in wanted:
+        raise HosoError("EDATA_TYPE_NOT_REQUIRED", "Thủ tục của hồ sơ không yêu cầu loại giấy tờ này nên không được "
+                        "lấy từ kho dữ liệu điện tử.", 403)
+    access_log.record(officer, "edata_attach", owner, dossier.unit_code, dossier_code=code,
+                      detail=f"loại giấy tờ {doc_type}; mục {item_id}")
     document = edata.get_document(owner, doc_type, item_id)
     if document is None:
         raise not_found("Không tìm thấy giấy tờ trong kho dữ liệu của chủ hồ sơ.")

@@ -2,7 +2,9 @@
 the desk (SPEC §5, FR-12.1 "reuse national DB data"); reached through the integration platform
 in production, ``local.simulators.population`` locally.
 
-``GET {POPULATION_BASE_URL}/v1/citizens/{so_dinh_danh}`` with header ``X-Api-Key`` → 200
+``POST {POPULATION_BASE_URL}/v1/citizens/search`` with header ``X-Api-Key`` and the body
+``{"SoDinhDanh": "<12 digits>"}`` (the number never travels in a URL: paths and query strings end
+up in access logs and proxies) → 200
 ``{"SoDinhDanh", "HoVaTen", "NgaySinh" (DD/MM/YYYY), "GioiTinh", "QuocTich", "QueQuan",
 "NoiThuongTru", "SoDienThoai"?}``, 404 when the database does not know the number. The key is
 the ``api_key`` of the JSON secret ``HOSO_POPULATION_SECRET_ID``.
@@ -13,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from chalicelib.documents import http
 from chalicelib.domain.identifiers import nfc
@@ -55,10 +56,11 @@ class PopulationClient:
 
     def citizen(self, so_dinh_danh: str) -> Citizen | None:
         """The citizen with this personal number, or None when the database does not know them."""
-        url = f"{self.base_url.rstrip('/')}/v1/citizens/{quote(so_dinh_danh, safe='')}"
+        url = f"{self.base_url.rstrip('/')}/v1/citizens/search"
         try:
-            answer = http.call("GET", url, headers={"X-Api-Key": self.api_key, "Accept": "application/json"},
-                               timeout=self.timeout_s)
+            answer = http.post_json(url, {"SoDinhDanh": so_dinh_danh},
+                                    headers={"X-Api-Key": self.api_key, "Accept": "application/json"},
+                                    timeout=self.timeout_s)
             if answer.status == 404:
                 return None
             if answer.status != 200:

@@ -19,11 +19,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.eform import EFormSchema, FormField, validate_eform
 from chalicelib.domain.identifiers import check_personal_number, sentence
+from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError
 from chalicelib.integrations import population
 from chalicelib.observability import logger
+from chalicelib.privacy import service as access_log
 from chalicelib.store import catalogue
 
 SOURCE = "population"
@@ -85,9 +88,11 @@ def _unavailable() -> HosoError:
 
 
 def autofill(so_dinh_danh: str, procedure_code: str,
-             connect: Callable[[], population.PopulationClient] | None = None) -> Autofill:
+             connect: Callable[[], population.PopulationClient] | None = None,
+             before_lookup: Callable[[], None] | None = None) -> Autofill:
     """422 ``INVALID_PERSONAL_NUMBER``, 404 ``PROCEDURE_NOT_FOUND`` / ``CITIZEN_NOT_FOUND``,
-    503 ``POPULATION_UNAVAILABLE``."""
+    503 ``POPULATION_UNAVAILABLE``. ``before_lookup`` runs once the request is valid, just
+    before the database is asked (the rate limit and the access log)."""
     check = check_personal_number(so_dinh_danh)
     if check.problems:
         raise _invalid_number(check.problems)
@@ -95,6 +100,8 @@ def autofill(so_dinh_danh: str, procedure_code: str,
     if procedure is None:
         raise HosoError("PROCEDURE_NOT_FOUND", f"Không tìm thấy thủ tục {procedure_code}.", 404)
     schema = catalogue.get_eform(procedure.eform_code) if procedure.eform_code else None
+    if before_lookup is not None:
+        before_lookup()
     try:
         citizen = (connect or population.connect)().citizen(so_dinh_danh)
     except population.PopulationUnavailable as err:
@@ -107,3 +114,32 @@ def autofill(so_dinh_danh: str, procedure_code: str,
         raise HosoError("CITIZEN_NOT_FOUND",
                         "Không tìm thấy công dân có số định danh này trong Cơ sở dữ liệu quốc gia về dân cư.", 404)
     return fill(schema, citizen) if schema else Autofill(values={}, autofilled=[])
+
+
+def desk_unit(officer: OfficerProfile, unit_code: str | None) -> str:
+    """The unit whose desk the look-up serves: the one named (where the officer is a desk
+    officer), or the officer's only desk unit."""
+    units = officer.units_with(Role.DESK)
+    if unit_code is not None:
+        if unit_code not in units:
+            raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị này.", 403)
+        return unit_code
+    if len(units) != 1:
+        message = "Chọn đơn vị tiếp nhận (don_vi) mà việc tra cứu phục vụ."
+        raise HosoError("UNIT_REQUIRED", message, 422, errors=[FieldError("don_vi", message)])
+    return next(iter(units))
+
+
+def autofill_at_desk(officer: OfficerProfile, unit_code: str | None, draft_id: str | None, so_dinh_danh: str,
+                     procedure_code: str) -> Autofill:
+    """Auto-fill for a desk officer: at most :data:`privacy.model.LOOKUPS_PER_WINDOW` look-ups per
+    window (429 ``POPULATION_RATE_LIMITED``), each recorded in the access log before it is made
+    (who, which unit and intake, which procedure) — 503 ``ACCESS_LOG_UNAVAILABLE`` if it cannot be."""
+    unit = desk_unit(officer, unit_code)
+
+    def gate() -> None:
+        access_log.allow_population_lookup(officer)
+        access_log.record(officer, "population_lookup", so_dinh_danh.strip(), unit,
+                          dossier_code=f"bản nháp {draft_id}" if draft_id else "", detail=f"thủ tục {procedure_code}")
+
+    return autofill(so_dinh_danh, procedure_code, before_lookup=gate)

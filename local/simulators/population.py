@@ -1,16 +1,18 @@
 """The national population database (CSDL quốc gia về dân cư) for auto-fill and pre-checks.
 
-``GET /v1/citizens/{so_dinh_danh}`` with header ``X-Api-Key`` (env
-``SIM_POPULATION_API_KEY``, default ``dev-population-key``) →
+``POST /v1/citizens/search`` with header ``X-Api-Key`` (env ``SIM_POPULATION_API_KEY``, default
+``dev-population-key``) and the body ``{"SoDinhDanh": "<12 digits>"}`` — the personal number is
+never in the URL →
 ``{"SoDinhDanh", "HoVaTen", "NgaySinh" (DD/MM/YYYY), "GioiTinh", "QuocTich", "QueQuan",
 "NoiThuongTru", "SoDienThoai"?}``. Errors: 401 ``{"error_code": "UNAUTHORIZED"}`` (missing or
-wrong key), 400 ``{"error_code": "INVALID_ID"}`` (not 12 digits), 404
+wrong key), 400 ``{"error_code": "INVALID_ID"}`` (no JSON body with a 12-digit ``SoDinhDanh``), 404
 ``{"error_code": "NOT_FOUND"}``. Who is known: :mod:`local.simulators.citizens`.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -27,9 +29,15 @@ class PopulationSimulator(Simulator):
         super().__init__(name)
 
     def routes(self) -> list[Rule]:
-        return [Rule("/v1/citizens/<number>", endpoint="citizen", methods=["GET"])]
+        return [Rule("/v1/citizens/search", endpoint="citizen", methods=["POST"])]
 
-    def on_citizen(self, request: Request, number: str) -> Response:
+    def on_citizen(self, request: Request) -> Response:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            body = None
+        number = body.get("SoDinhDanh") if isinstance(body, dict) else None
+        number = number if isinstance(number, str) else ""
         given = request.headers.get("X-Api-Key", "")
         if not hmac.compare_digest(given.encode(), self.api_key.encode()):
             return self._answer(number, self.error(401, "UNAUTHORIZED", "Thiếu hoặc sai khóa truy cập X-Api-Key"))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.settings import Settings
-from infra.access import FUNCTION_ACCESS, RW
+from infra.access import APPEND, FUNCTION_ACCESS, RW
 from infra.edge import ASYNC_EVENT_KINDS
 from infra.resources import REPO_ROOT, STREAM_FAILURE_QUEUE, dlq_name, physical_name
 from infra.state_machines import arn_env_var, load
@@ -128,9 +128,15 @@ def _log_group_of(s: Synth, function_name: str) -> str:
 def test_role_grants_exactly_function_access(name: str, full: Synth) -> None:
     access = FUNCTION_ACCESS[name]
     grants = _grants(full, _functions(full)[name])
-    read_tables = set(access.tables)
+    read_tables = {t for t, a in access.tables.items() if a.level != APPEND}
+    appended = {t for t, a in access.tables.items() if a.level == APPEND}
     assert _touched(grants, "dynamodb:GetItem", "table") == read_tables
-    assert _touched(grants, "dynamodb:PutItem", "table") == {t for t, a in access.tables.items() if a.level == RW}
+    writes = {t for t, a in access.tables.items() if a.level == RW}
+    assert _touched(grants, "dynamodb:PutItem", "table") == writes | appended
+    # an append-only table is put to and queried, never read by key, updated or deleted from
+    for action in ("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"):
+        assert _touched(grants, action, "table") == writes, action
+    assert appended <= _touched(grants, "dynamodb:Query", "table")
     queried = {(n, i) for a, k, n, i in grants if a == "dynamodb:Query" and k == "table" and i}
     assert queried == {(t, i) for t, a in access.tables.items() for i in a.indexes}
     streamed = _touched(grants, "dynamodb:GetRecords", "table")

@@ -88,6 +88,18 @@ def test_tables_keys_indexes_and_protection(full: Synth) -> None:
             assert p["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
         else:
             assert "TimeToLiveSpecification" not in p
+        if spec.append_only:  # nobody updates or deletes an entry, whatever their IAM grants
+            (statement,) = p["ResourcePolicy"]["PolicyDocument"]["Statement"]
+            assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
+            assert set(statement["Action"]) == {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+        else:
+            assert "ResourcePolicy" not in p
+
+
+def test_the_access_log_is_append_only_for_every_function() -> None:
+    assert TABLES["accesslog"].append_only and not TABLES["accesslog"].ttl  # entries never expire by timer
+    users = {fn: a.tables["accesslog"].level for fn, a in FUNCTION_ACCESS.items() if "accesslog" in a.tables}
+    assert users == {"api_handler": "append"}
 
 
 def test_dossiers_stream_and_sync_ttl_as_specified() -> None:

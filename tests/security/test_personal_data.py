@@ -1,11 +1,13 @@
-"""Personal data (SPEC §3.6, §6): an applicant's 12-digit personal number, phone and e-mail never
-appear in clear in the logs of a whole dossier lifecycle on the local stack, in any URL the
-system serves or calls, or in a Step Functions execution's input (identifiers and durations
-only)."""
+"""Personal data (SPEC §3.6, §6): an applicant's 12-digit personal number, phone, e-mail, name,
+address and birth date never appear in clear in the logs of a whole dossier lifecycle on the
+local stack (population look-up included), nor in the URL — path or query string — of any call
+the system makes to AWS, the simulators or anyone else, nor in a route's path, nor in a Step
+Functions execution's input (identifiers and durations only)."""
 
 from __future__ import annotations
 
 import ast
+import http.client
 import io
 import json
 import logging
@@ -15,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
 
 import boto3
 import pytest
@@ -45,11 +48,43 @@ QUERY_PARAMETERS = {
 EXECUTION_INPUT_KEYS = {"dossier", "flow", "waits", "steps", "stages"}
 
 
+_GIVEN = ("Diệu", "Quỳnh", "Thục", "Uyển", "Khuê", "Diễm", "Thùy", "Ngân", "Tuyết", "Xuân", "Hạnh", "Trâm")
+
+
 def _secrets() -> dict[str, str]:
-    number = "079190" + f"{secrets.randbelow(10**6):06d}"
+    number = "079190" + f"{secrets.randbelow(10**6 - 1) + 1:06d}"
     phone = "09" + f"{secrets.randbelow(10**8):08d}"
+    day, month = secrets.randbelow(28) + 1, secrets.randbelow(12) + 1
     return {"number": number, "phone": phone, "phone_intl": "+84" + phone[1:],
-            "email": f"pii.{secrets.token_hex(4)}@example.vn"}
+            "email": f"pii.{secrets.token_hex(4)}@example.vn",
+            "name": f"Tôn Nữ {secrets.choice(_GIVEN)} {secrets.choice(_GIVEN)}",
+            "address": f"Số {secrets.randbelow(900) + 100} đường Pasteur, Phường Bến Thành, TP. Hồ Chí Minh",
+            "birth_date": f"{day:02d}/{month:02d}/1990", "birth_date_iso": f"1990-{month:02d}-{day:02d}"}
+
+
+def _url_forms(value: str) -> set[str]:
+    """How a value would look in a URL: as is, percent-encoded, form-encoded, and case-folded."""
+    forms = {value, quote(value, safe=""), quote_plus(value), quote(value)}
+    return forms | {f.lower() for f in forms}
+
+
+@pytest.fixture
+def outgoing_urls() -> Iterator[list[tuple[str, str]]]:
+    """Every HTTP request this process sends while the test runs — hoso's calls to moto (AWS),
+    the simulators and anyone else, by urllib, requests or botocore alike — as (host:port,
+    request target)."""
+    sent: list[tuple[str, str]] = []
+    original = http.client.HTTPConnection.putrequest
+
+    def recording(self: http.client.HTTPConnection, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append((f"{self.host}:{self.port}", url))
+        return original(self, method, url, *args, **kwargs)
+
+    http.client.HTTPConnection.putrequest = recording  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        http.client.HTTPConnection.putrequest = original  # type: ignore[method-assign]
 
 
 class _Capture(logging.Handler):
@@ -96,7 +131,8 @@ def _death_registration(pii: dict[str, str]) -> dict[str, Any]:
 
 def _lifecycle(world: World, pii: dict[str, str]) -> str:
     c = world.callers
-    citizen = {**DEMO_CITIZENS[0], "SoDinhDanh": pii["number"], "NoiThuongTru": "Phường Bến Thành, TP. Hồ Chí Minh"}
+    citizen = {**DEMO_CITIZENS[0], "SoDinhDanh": pii["number"], "NoiThuongTru": pii["address"],
+               "HoVaTen": pii["name"], "NgaySinh": pii["birth_date"]}
     body = build_dossier(citizen, overrides={"MaDonViTiepNhan": HCMC_UNIT, "SoDienThoai": pii["phone"],
                                              "Email": pii["email"]})
     posted = c["dvcqg"].post("/v1/dvcqg/dossiers", body)
@@ -120,10 +156,18 @@ def _lifecycle(world: World, pii: dict[str, str]) -> str:
     assert c["desk"].get(f"/v1/units/{HCMC_UNIT}/search", chu_ho_so=citizen["HoVaTen"]).status_code == 200
     refused = c["dvcqg"].post("/v1/dvcqg/dossiers", {**body, "SoGiayToChuHoSo": pii["number"] + "9"})
     assert refused.status_code in (409, 422)  # a refused variant: its reasons are logged too
+    bad_name = c["dvcqg"].post("/v1/dvcqg/dossiers", {**body, "MaHoSoDVCQG": f"DVCQG-PII-{secrets.token_hex(4)}",
+                                                      "ChuHoSo": {"HoVaTen": pii["name"]},
+                                                      "DiaChi": [pii["address"], pii["birth_date"]]})
+    assert bad_name.status_code == 422  # a validation error quoting what was sent is logged too
+    # auto-fill asks the population database about the number (the simulator derives a person from it)
+    found = c["desk"].post("/v1/autofill/citizens", {"so_dinh_danh": pii["number"], "thu_tuc": "1.001193"})
+    assert found.status_code == 200, found.text
     return str(code)
 
 
-def test_a_lifecycle_logs_no_personal_data_in_clear(world: World, captured_logs: dict[str, _Capture]) -> None:
+def test_a_lifecycle_logs_no_personal_data_in_clear(world: World, captured_logs: dict[str, _Capture],
+                                                     outgoing_urls: list[tuple[str, str]]) -> None:
     pii = _secrets()
     _lifecycle(world, pii)
     death = world.callers["desk"].post("/v1/dossiers", _death_registration(pii))
@@ -135,6 +179,19 @@ def test_a_lifecycle_logs_no_personal_data_in_clear(world: World, captured_logs:
     for where, text in logs.items():
         found = [kind for kind, value in pii.items() if value in text]
         assert not found, f"{', '.join(found)} in clear in the {where} logs"
+    # the URLs of the calls hoso made (not the test's own calls to hoso's API)
+    api = urlsplit(world.stack.api_url)
+    calls = [(host, url) for host, url in outgoing_urls if host != f"{api.hostname}:{api.port}"]
+    assert any("/v1/citizens" in url for _, url in calls), "the population look-up was not recorded"
+    assert len({host for host, _ in calls}) >= 3, f"too few destinations recorded: {calls[:5]}"
+    for host, url in calls:
+        found = [kind for kind, value in pii.items() if _substrings(url, value)]
+        assert not found, f"{', '.join(found)} in the URL of a call to {host}: {url}"
+
+
+def _substrings(url: str, value: str) -> set[str]:
+    """The forms of ``value`` that occur in ``url``."""
+    return {form for form in _url_forms(value) if form in url or form in url.lower()}
 
 
 def _routes_with_path_parameters() -> list[Any]:

@@ -51,7 +51,8 @@ REGION = "ap-southeast-1"
 PAYMENT_KEY = "test-payment-key"
 POST_TOKEN = "test-post-token"
 APPLICANT = "Nguyễn Thị Ánh"
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0, "hoso-dev-accesslog": 0}
+ACCESS_LOG_KEY = "access-log-test-key"
 UNIT = HCMC_UNIT
 LOOPBACK_HOSO = "http://127.0.0.1:9"  # where links point; nothing listens, so callbacks fail fast
 OTHER_UNIT = HANOI_UNIT
@@ -184,8 +185,9 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         # as infra declares it: results under Object Lock retention by default
         s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
+        sm = boto3.client("secretsmanager", region_name=REGION)
+        sm.create_secret(Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
+        sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
         seed.seed()
         signing.reset_gateways()
         docstore.reset_presigner()

@@ -61,7 +61,8 @@ POPULATION_KEY = "test-population-key"
 MESSAGING_TOKEN = "test-messaging-token"
 HMAC_KEY_ID, HMAC_SECRET = "dvcqg-test", "test-hmac-secret"
 POPULATION_SECRET, MESSAGING_SECRET = "hoso/test/population-api-key", "hoso/test/messaging-credentials"
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0, "hoso-dev-accesslog": 0}
+ACCESS_LOG_KEY = "access-log-test-key"
 
 
 @dataclass
@@ -197,6 +198,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         sm.create_secret(Name="hoso/test/dvcqg-hmac-keys", SecretString=json.dumps({HMAC_KEY_ID: HMAC_SECRET}))
         sm.create_secret(Name=POPULATION_SECRET, SecretString=json.dumps({"api_key": POPULATION_KEY}))
         sm.create_secret(Name=MESSAGING_SECRET, SecretString=json.dumps({"token": MESSAGING_TOKEN}))
+        sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
         seed.seed()
         for server in (sims.population, sims.messaging):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()

@@ -3,14 +3,22 @@ officer; auto-fill from the population database with its error cases."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Any
 
+import boto3
+import pytest
+import requests
+
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.privacy import model as access_model
+from chalicelib.privacy import service as access_log
 from chalicelib.services import drafts
-from local.simulators.accounts import HANOI_UNIT
+from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.citizens import DEMO_CITIZENS
-from tests.integration.notifications.conftest import World, answer
+from tests.integration.notifications.conftest import ACCESS_LOG_KEY, REGION, World, answer, officer
 
 PARTIAL = {"MaTTHC": "1.001193", "MaDonViTiepNhan": "000.00.13.H29", "ChuHoSo": "Trần Thị Bích Ngọc",
            "DuLieuBieuMau": {"nguoi_yeu_cau": {"ho_ten": "Trần Thị Bích Ngọc"}}}
@@ -79,8 +87,11 @@ def test_an_officer_keeps_a_bounded_number_of_drafts(world: World) -> None:
 CITIZEN = DEMO_CITIZENS[1]  # Trần Thị Bích Ngọc
 
 
-def _autofill(world: World, number: str, procedure: str = "1.001193", role: str = "desk") -> Any:
-    return world.call("POST", "/v1/autofill/citizens", role=role, body={"so_dinh_danh": number, "thu_tuc": procedure})
+def _autofill(world: World, number: str, procedure: str = "1.001193", role: str = "desk",
+              unit: str | None = None) -> Any:
+    extra = {"unit": unit} if unit else {}
+    return world.call("POST", "/v1/autofill/citizens", role=role, body={"so_dinh_danh": number, "thu_tuc": procedure},
+                      **extra)
 
 
 def test_autofill_fills_the_procedures_form_from_the_population_database(world: World) -> None:
@@ -131,3 +142,46 @@ def test_autofill_answers_each_failure_with_its_code(world: World) -> None:
     world.mode(world.sims.population, down=True)
     status, body = post(CITIZEN["SoDinhDanh"])
     assert status == 503 and body["error_code"] == "POPULATION_UNAVAILABLE"
+
+
+def _accesses(world: World, number: str) -> list[dict[str, Any]]:
+    """What the ministry's administrator answers the subject (the route is tested with e-data)."""
+    report = access_log.accesses(officer("admin", MINISTRY_UNIT), number)
+    return [a.model_dump(mode="json") for a in report.accesses if a.what != "access_log_query"]
+
+
+def test_each_population_lookup_is_in_the_access_log_keyed_by_an_hmac_of_the_number(world: World) -> None:
+    number = CITIZEN["SoDinhDanh"]
+    assert _accesses(world, number) == []
+    found = world.call("POST", "/v1/autofill/citizens", role="desk",
+                       body={"so_dinh_danh": number, "thu_tuc": "1.001193", "don_vi": HCMC_UNIT, "ban_nhap": "ks-01"})
+    assert found.status_code == 200, found.body
+    assert _autofill(world, "12345").status_code == 422  # invalid: the database is not asked, nothing to log
+    [entry] = _accesses(world, number)
+    desk = next(a for a in DEMO_ACCOUNTS if a["role"] == "desk" and a["unit_code"] == HCMC_UNIT)
+    assert (entry["what"], entry["officer_sub"], entry["unit_code"], entry["province_code"]) == (
+        "population_lookup", desk["sub"], HCMC_UNIT, "79")
+    assert entry["dossier_code"] == "bản nháp ks-01" and entry["detail"] == "thủ tục 1.001193"
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="hoso-dev-accesslog")["Items"]
+    subject = hmac.new(ACCESS_LOG_KEY.encode(), number.encode(), hashlib.sha256).hexdigest()
+    assert {i["pk"]["S"] for i in items} == {f"SUBJECT#{subject}"} and number not in json.dumps(items)
+    assert len(items) == 3  # the look-up and the administrator's two queries
+    # a desk officer names only a unit whose desk they staff
+    other = world.call("POST", "/v1/autofill/citizens", role="desk",
+                       body={"so_dinh_danh": number, "thu_tuc": "1.001193", "don_vi": HANOI_UNIT})
+    assert other.status_code == 403 and answer(other)["error_code"] == "FORBIDDEN_UNIT"
+
+
+def test_population_lookups_are_limited_per_officer(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access_model, "LOOKUPS_PER_WINDOW", 3)
+    numbers = [c["SoDinhDanh"] for c in DEMO_CITIZENS[:4]]
+    assert [_autofill(world, n).status_code for n in numbers[:3]] == [200, 200, 200]
+    refused = _autofill(world, numbers[3])
+    assert refused.status_code == 429
+    body = answer(refused)
+    assert body["error_code"] == "POPULATION_RATE_LIMITED" and "quá 3 lần" in body["message"]
+    asked = requests.get(f"{world.sims.population.url}/_sim/records", timeout=5).json()["lookups"]
+    assert [a["SoDinhDanh"] for a in asked] == numbers[:3]  # the refused look-up never reached the database
+    assert _accesses(world, numbers[3]) == []
+    # another officer has their own window
+    assert _autofill(world, numbers[3], role="desk", unit=HANOI_UNIT).status_code == 200

@@ -14,7 +14,19 @@ FIELDS = {"SoDinhDanh", "HoVaTen", "NgaySinh", "GioiTinh", "QuocTich", "QueQuan"
 
 
 def get(url: str, number: str, headers: dict[str, str] | None = None) -> requests.Response:
-    return requests.get(f"{url}/v1/citizens/{number}", headers=KEY if headers is None else headers, timeout=5)
+    """The look-up: the number in the body, never in the URL."""
+    return requests.post(f"{url}/v1/citizens/search", json={"SoDinhDanh": number},
+                         headers=KEY if headers is None else headers, timeout=5)
+
+
+def test_the_number_is_taken_from_the_body_only(sims: dict[str, str]) -> None:
+    url = sims["population"]
+    number = DEMO_CITIZENS[0]["SoDinhDanh"]
+    assert requests.get(f"{url}/v1/citizens/{number}", headers=KEY, timeout=5).status_code == 404
+    assert requests.post(f"{url}/v1/citizens/search?SoDinhDanh={number}", headers=KEY, timeout=5).json()[
+        "error_code"] == "INVALID_ID"
+    assert requests.post(f"{url}/v1/citizens/search", data="khong-phai-json", headers=KEY, timeout=5).json()[
+        "error_code"] == "INVALID_ID"
 
 
 def test_demo_citizens_and_officers_are_found_as_they_are_elsewhere(sims: dict[str, str]) -> None:
