@@ -165,7 +165,7 @@ def put_unit(code: str) -> Any:
         raise invalid([FieldError("code", "Mã đơn vị không đúng QCVN 102:2016.")])
     if unit.code != code:
         raise invalid([FieldError("code", "Mã đơn vị không khớp với đường dẫn.")])
-    parent = catalogue.get_unit(unit.parent_code) if unit.parent_code else None
+    parent = catalogue.read_unit_for_update(unit.parent_code).value if unit.parent_code else None
     if unit.parent_code and parent is None:
         raise invalid([FieldError("parent_code", "Không có đơn vị cấp trên này.")])
     seen = catalogue.read_unit_for_update(code)
