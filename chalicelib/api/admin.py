@@ -26,6 +26,7 @@ from chalicelib.domain.identifiers import is_unit_code
 from chalicelib.domain.process import ActionKind, ProcessDefinition, ProcessError, check_process_document, publish
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
+from chalicelib.observability import logger
 from chalicelib.services import admin_access
 from chalicelib.services.dossiers import now
 from chalicelib.store import catalogue
@@ -58,6 +59,17 @@ def _replace(write: Any, record: Any, seen: catalogue.Seen[Any]) -> None:
         write(record, seen)
     except catalogue.Changed:
         raise HosoError("CHANGED", "Dữ liệu vừa được người khác thay đổi, vui lòng tải lại rồi thử lại.", 409) from None
+
+
+def _roles(profile: OfficerProfile | None) -> list[str] | None:
+    return None if profile is None else sorted(f"{a.role}@{a.unit_code}" for a in profile.assignments)
+
+
+def _logged(record: str, key: str, before: Any = None, after: Any = None) -> None:
+    """Every catalogue change is logged for the audit: who, which record, and its scope before and
+    after (a unit's province, an officer's province and roles) — never a name."""
+    logger.info("catalogue changed", extra={"by": current_principal().sub, "record": record, "key": key,
+                                            "before": before, "after": after})
 
 
 def _ministry_admin() -> None:
@@ -96,6 +108,7 @@ def publish_process() -> Any:
         catalogue.publish_process(published)
     except catalogue.AlreadyPublished:
         raise HosoError("PROCESS_ALREADY_PUBLISHED", "Phiên bản này vừa được ban hành.", 409) from None
+    _logged("process", f"{published.code}@{published.version}")
     return json_response(201, published.model_dump(mode="json"))
 
 
@@ -119,6 +132,7 @@ def put_eform(code: str) -> Any:
     if problems:
         raise invalid([FieldError("eform", p) for p in problems], "Biểu mẫu chưa hợp lệ.")
     catalogue.put_eform(schema)
+    _logged("eform", code)
     return json_response(200, schema.model_dump(mode="json"))
 
 
@@ -140,6 +154,8 @@ def put_procedure(code: str) -> Any:
     if problems:
         raise invalid(problems)
     catalogue.put_procedure(procedure)
+    _logged("procedure", code, after={"process_code": procedure.process_code, "unit_codes": procedure.unit_codes,
+                                      "separation_of_duties": procedure.separation_of_duties})
     return json_response(200, procedure.model_dump(mode="json"))
 
 
@@ -151,12 +167,14 @@ def put_unit(code: str) -> Any:
         raise invalid([FieldError("code", "Mã đơn vị không đúng QCVN 102:2016.")])
     if unit.code != code:
         raise invalid([FieldError("code", "Mã đơn vị không khớp với đường dẫn.")])
-    parent = catalogue.get_unit(unit.parent_code) if unit.parent_code else None
+    parent = catalogue.read_unit_for_update(unit.parent_code).value if unit.parent_code else None
     if unit.parent_code and parent is None:
         raise invalid([FieldError("parent_code", "Không có đơn vị cấp trên này.")])
     seen = catalogue.read_unit_for_update(code)
     admin_access.check_unit_write(_administrator(), seen.value, unit, parent)
     _replace(catalogue.replace_unit, unit, seen)
+    _logged("unit", code, None if seen.value is None else {"province_code": seen.value.province_code},
+            {"province_code": unit.province_code, "parent_code": unit.parent_code})
     return json_response(200, unit.model_dump(mode="json"))
 
 
@@ -176,6 +194,10 @@ def put_officer(sub: str) -> Any:
     admin_access.check_officer_write(_administrator(), seen.value, officer,
                                      {code: catalogue.read_unit_for_update(code).value for code in named})
     _replace(catalogue.replace_officer, officer, seen)
+    old = seen.value
+    _logged("officer", sub, None if old is None else {"province_code": old.province_code, "active": old.active,
+                                                      "roles": _roles(old)},
+            {"province_code": officer.province_code, "active": officer.active, "roles": _roles(officer)})
     return json_response(200, officer.model_dump(mode="json"))
 
 
@@ -192,6 +214,7 @@ def put_calendar_day(day: str) -> Any:
     if not matches:
         raise invalid([FieldError("date", "Ngày không khớp với đường dẫn (YYYY-MM-DD).")])
     catalogue.put_calendar_override(override)
+    _logged("calendar", day, after={"kind": override.kind})
     return json_response(200, override.model_dump(mode="json"))
 
 
@@ -346,6 +369,7 @@ def delete_calendar_day(day: str) -> Any:
     if found is None:
         raise not_found("Không có ngày điều chỉnh này.")
     catalogue.delete_calendar_override(key)
+    _logged("calendar", key, before={"kind": found.kind})
     return json_response(200, found.model_dump(mode="json"))
 
 

@@ -43,6 +43,7 @@ from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.eform_samples import SAMPLE_EFORMS
 from chalicelib.domain.process import DEFAULT_PROCESS
+from chalicelib.post import service as post_service
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_store
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
@@ -570,3 +571,50 @@ def test_a_dossier_action_lands_only_for_an_officer_of_its_unit_with_the_role(wo
         elif 200 <= answer.status_code < 300 or after != before:
             problems.append(f"ESCALATION {caller}: {_status_of(answer)}; status {before.status} → {after.status}")
     assert not problems, f"tiếp nhận on the {scope} dossier:\n" + "\n".join(problems)
+
+
+def _dossier_changing_routes() -> list[RouteSpec]:
+    """Officers' routes that change a dossier: every non-GET route on ``/v1/dossiers/{code}/…``,
+    and batch signing (its body names the dossier)."""
+    return [s for s in served_routes() if s.method != "GET" and (
+        s.path.startswith("/v1/dossiers/{code}/") or s.path == "/v1/documents/sign-batch")]
+
+
+# A real request where the matrix's body stops short of writing.
+REAL_BODIES: dict[tuple[str, str], Builder] = {
+    ("POST", "/v1/dossiers/{code}/actions"): _const({"action": "tiep_nhan"}),
+}
+
+
+def _stored_dossier(code: str) -> tuple[Any, ...]:
+    """A dossier as stored: its record, its audit trail, its postal order."""
+    return dossier_store.get(code), dossier_store.events(code), post_service.get_order(code)
+
+
+def test_the_dossier_changing_routes_are_found() -> None:
+    found = {(s.method, s.path) for s in _dossier_changing_routes()}
+    assert {("POST", "/v1/dossiers/{code}/actions"), ("POST", "/v1/dossiers/{code}/results"),
+            ("POST", "/v1/documents/sign-batch")} <= found
+
+
+@pytest.mark.parametrize("spec", _dossier_changing_routes(), ids=lambda s: f"{s.method} {s.path}")
+def test_a_refused_dossier_change_leaves_the_dossier_as_it_was(world: World, spec: RouteSpec) -> None:
+    """Every caller the rules refuse tries the route on a fresh dossier of each scope (own unit,
+    another unit of the province, another province); the dossier, its audit trail and its postal
+    order read back exactly as before: nothing is written before the access checks."""
+    rule = RULES[(spec.method, spec.path)]
+    real = REAL_BODIES.get((spec.method, spec.path))
+    problems = []
+    for scope in SCOPES:
+        base = world.targets[scope]
+        code, doc_id = online_dossier(world.callers["dvcqg"], base.unit)
+        target = Target(scope, base.unit, base.province, code, doc_id, base.upload_id)
+        sent = Rule(rule.allowed, rule.scope, real or rule.body, rule.path, rule.query)
+        for caller in CALLERS:
+            if expected_allowed(rule, caller, target):
+                continue
+            before = _stored_dossier(code)
+            answer = request_for(world, spec, sent, caller, target)
+            if 200 <= answer.status_code < 300 or _stored_dossier(code) != before:
+                problems.append(f"ESCALATION {caller} × {scope}: {_status_of(answer)}")
+    assert not problems, f"{spec.method} {spec.path}:\n" + "\n".join(problems)

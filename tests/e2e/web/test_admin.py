@@ -99,6 +99,11 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     hcmc.open(f"quan-tri/can-bo/{hanoi_desk}")
     expect(page.get_by_role("alert")).to_contain_text("Không tìm thấy cán bộ trong phạm vi bạn quản lý")
 
+    # An officer holding a role only the ministry grants (here the province admin themselves): read only.
+    hcmc.open(f"quan-tri/can-bo/{account('province_admin', HCMC_UNIT)['sub']}")
+    expect(page.get_by_role("note")).to_contain_text("chỉ quản trị cấp bộ được sửa")
+    expect(page.get_by_role("button", name="Lưu cán bộ")).to_be_disabled()
+
     hcmc.open("quan-tri/don-vi")
     expect(hcmc.heading()).to_have_text("Đơn vị tiếp nhận, xử lý")
     expect(page.locator("tbody tr")).to_have_count(1)
@@ -211,6 +216,26 @@ def test_an_admin_manages_procedures_the_calendar_and_integration_keys(
     expect(fees.get_by_role("group", name=re.compile("^Khoản thu"))).not_to_have_count(0)
     admin.check("Quản trị: sửa thủ tục")
     screenshot(page, "admin-thu-tuc")
+    # Separation of duties, turned on then off again (other tests' dossiers use this procedure).
+    admin.open("quan-tri/thu-tuc")
+    first = page.locator("tbody tr").first
+    code = first.locator("th").inner_text().strip()
+    row = page.locator("tbody tr").filter(has=page.locator("th", has_text=code))
+    press(page, first.get_by_role("link", name=re.compile("^Sửa")))
+    separation = page.get_by_label(re.compile("^Tách biệt nhiệm vụ"))
+    expect(separation).not_to_be_checked()
+    tick(page, separation)
+    press(page, page.get_by_role("button", name="Lưu thủ tục"))
+    expect(admin.heading()).to_have_text("Thủ tục hành chính")
+    expect(row).to_contain_text("Tách biệt nhiệm vụ")
+    press(page, row.get_by_role("link", name=re.compile("^Sửa")))
+    separation = page.get_by_label(re.compile("^Tách biệt nhiệm vụ"))
+    expect(separation).to_be_checked()
+    press(page, separation, "Space")
+    expect(separation).not_to_be_checked()
+    press(page, page.get_by_role("button", name="Lưu thủ tục"))
+    expect(admin.heading()).to_have_text("Thủ tục hành chính")
+    expect(row).not_to_contain_text("Tách biệt nhiệm vụ")
 
     admin.open("quan-tri/lich?nam=2032")
     expect(admin.heading()).to_have_text("Lịch làm việc năm 2032")

@@ -104,3 +104,24 @@ def test_a_write_is_conditional_on_the_record_it_was_judged_on(world: World) -> 
         catalogue.replace_unit(Unit(code=HCMC_UNIT, name="Mới", province_code="79"), catalogue.Seen(None))
     catalogue.replace_unit(seen.value, catalogue.read_unit_for_update(HCMC_UNIT))
     assert unit(HCMC_UNIT) == seen.value
+
+
+def test_each_change_is_logged_with_who_and_the_scope_before_and_after(world: World,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO")
+    ward = Unit(code=WARD, name="Phường thử nghiệm", province_code="79", parent_code=HCMC_UNIT)
+    assert put_unit(world, "province_admin", ward).status_code == 200
+    refused(put_unit(world, "province_admin", unit(HANOI_UNIT).model_copy(update={"province_code": "79"})))
+    newcomer = OfficerProfile(sub="can-bo-ghi-log", name="Nguyễn Văn Ghi", province_code="79",
+                              assignments=[RoleAssignment(role="desk", unit_code=WARD)])
+    assert world.call("PUT", "/v1/admin/officers/can-bo-ghi-log", "province_admin", HCMC_UNIT,
+                      newcomer.model_dump(mode="json")).status_code == 200
+    changes = [r.__dict__ for r in caplog.records if r.getMessage() == "catalogue changed"]
+    province_admin = catalogue.get_officer(next(o.sub for o in catalogue.list_officers_of_province("79")
+                                                if "province_admin" in o.roles))
+    assert province_admin is not None
+    assert [(c["by"], c["record"], c["key"]) for c in changes] == [
+        (province_admin.sub, "unit", WARD), (province_admin.sub, "officer", "can-bo-ghi-log")]
+    assert changes[0]["before"] is None and changes[0]["after"]["province_code"] == "79"
+    assert changes[1]["after"]["roles"] == [f"desk@{WARD}"]
+    assert "Nguyễn Văn Ghi" not in caplog.text
