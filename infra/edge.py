@@ -19,6 +19,7 @@ limits, which find the client behind the proxy (chalicelib/api/caller.py).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -175,6 +176,15 @@ def _not_from_proxies(ip_set_arn: str) -> wafv2.CfnWebACL.StatementProperty:
     )
 
 
+def proxy_cidrs(settings: EdgeSettings) -> list[str]:
+    """The trusted proxies as WAF wants them; a typo or an IPv6 range (which would need an IPSet
+    of its own) fails the synth instead of silently rate-limiting the gateway."""
+    cidrs = [str(ipaddress.ip_network(p, strict=True)) for p in settings.trusted_proxies]
+    if any(":" in c for c in cidrs):
+        raise ValueError("trusted proxies: IPv4 ranges only (add an IPV6 IPSet to infra/edge.py first)")
+    return cidrs
+
+
 def web_acl(scope: Construct, name: str, settings: EdgeSettings, public_regex: str) -> wafv2.CfnWebACL:
     """REGIONAL web ACL for the API stage: AWS managed groups, then per-address rate rules."""
     proxies = wafv2.CfnIPSet(
@@ -184,7 +194,7 @@ def web_acl(scope: Construct, name: str, settings: EdgeSettings, public_regex: s
         description="The integration gateway - many clients behind one address, limited per client in the app",
         scope="REGIONAL",
         ip_address_version="IPV4",
-        addresses=[p for p in settings.trusted_proxies if ":" not in p],
+        addresses=proxy_cidrs(settings),
     )
     rules = []
     for priority, group in enumerate(MANAGED_RULE_GROUPS):

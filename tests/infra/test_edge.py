@@ -6,7 +6,6 @@ that may write DynamoDB only if a state does."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from typing import Any
@@ -141,6 +140,15 @@ def test_throttles_per_client_kind(repo: Synth) -> None:
         SETTINGS.throttles[edge.MACHINE].rate
 
 
+def test_trusted_proxies_that_waf_cannot_hold_fail_the_synth() -> None:
+    base = edge.STAGE_EDGE[STAGE]
+    for wrong in ("gateway.gov.vn", "10.0.0.1/8", "2001:db8::/32"):
+        with pytest.raises(ValueError):
+            edge.proxy_cidrs(edge.EdgeSettings(base.throttles, base.public_per_ip, base.per_ip, (wrong,)))
+    good = edge.EdgeSettings(base.throttles, base.public_per_ip, base.per_ip, ("198.51.100.7/32", "10.20.0.0/16"))
+    assert edge.proxy_cidrs(good) == ["198.51.100.7/32", "10.20.0.0/16"]
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_each_stage_has_its_own_separate_limits(stage: str) -> None:
     settings = edge.STAGE_EDGE[stage]
@@ -149,8 +157,7 @@ def test_each_stage_has_its_own_separate_limits(stage: str) -> None:
     assert t[edge.PUBLIC].rate < t[edge.MACHINE].rate <= t[edge.OFFICER].rate
     assert all(x.burst >= x.rate for x in t.values())
     assert 100 <= settings.public_per_ip < settings.per_ip
-    for cidr in settings.trusted_proxies:
-        ipaddress.ip_network(cidr)  # a typo fails here, not in the deployed app
+    assert len(edge.proxy_cidrs(settings)) == len(settings.trusted_proxies)  # a typo fails here, not when deployed
     routes = [("GET", "/v1/public/dossiers/{code}"), ("POST", "/v1/dvcqg/dossiers"), ("GET", "/v1/me")]
     entries = edge.method_settings(routes, ROUTE_ACCESS, settings)
     assert [_throttle(e) for e in entries] == [t[edge.OFFICER], t[edge.PUBLIC], t[edge.MACHINE]]

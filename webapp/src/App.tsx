@@ -9,6 +9,7 @@ import { AppContext, type AppState } from "./context";
 import { Dashboard } from "./pages/Dashboard";
 import { DossierPage } from "./pages/DossierPage";
 import { IntakeForm, ProcedurePicker } from "./pages/Intake";
+import { canOperate, Operations } from "./pages/Operations";
 import { Receipt } from "./pages/Receipt";
 import { Search } from "./pages/Search";
 import { Assigned, Worklist } from "./pages/Worklist";
@@ -197,6 +198,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
   const processing = state.roles.some((r) => PROCESSING_ROLES.includes(r));
   const reports = canSeeReports(state.roles);
   const admin = canAdminister(state.roles);
+  const ops = canOperate(state.roles);
   const section = route.path[0] ?? "";
   const nav: { to: string; label: string; active: boolean; show: boolean }[] = [
     { to: href([]), label: "Việc cần làm", active: section === "" || section === "danh-sach", show: processing },
@@ -205,6 +207,12 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
     { to: href(["tiep-nhan"]), label: "Tiếp nhận hồ sơ", active: section === "tiep-nhan", show: isDesk },
     { to: href(["bao-cao"]), label: "Báo cáo, thống kê", active: section === "bao-cao", show: reports },
     { to: href(["quan-tri"]), label: "Quản trị", active: section === "quan-tri", show: admin },
+    {
+      to: href(["van-hanh"]),
+      label: "Vận hành",
+      active: section === "van-hanh" || (section === "" && !processing && !admin && !reports),
+      show: ops,
+    },
   ];
 
   return (
@@ -262,7 +270,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
         <div role="status" className={flash ? "flash" : "flash flash-empty"}>
           {flash?.text}
         </div>
-        <Screen route={route} processing={processing} isDesk={isDesk} reports={reports} admin={admin} />
+        <Screen route={route} processing={processing} isDesk={isDesk} reports={reports} admin={admin} ops={ops} />
       </main>
       <footer className="site-footer">
         <p>hoso — Hệ thống thông tin giải quyết thủ tục hành chính cấp bộ. Giờ Việt Nam (GMT+7).</p>
@@ -277,14 +285,17 @@ interface ScreenProps {
   isDesk: boolean;
   reports: boolean;
   admin: boolean;
+  ops: boolean;
 }
 
-function Screen({ route, processing, isDesk, reports, admin }: ScreenProps) {
+function Screen({ route, processing, isDesk, reports, admin, ops }: ScreenProps) {
   const [first, second, third] = route.path;
+  if (first === "van-hanh" && ops) return <Operations />;
   if (first === "quan-tri" && admin) return <AdminScreen path={route.path.slice(1)} params={route.params} />;
   if (first === "bao-cao" && reports) return <ReportsScreen path={route.path.slice(1)} params={route.params} />;
   if (!processing && !first && admin) return <AdminScreen path={[]} params={route.params} />;
   if (!processing && !first && reports) return <ReportsScreen path={[]} params={route.params} />;
+  if (!processing && !first && ops) return <Operations />;
   if (!processing) {
     return (
       <>

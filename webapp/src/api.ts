@@ -13,6 +13,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fieldErrors: FieldMessage[] = [],
+    readonly body: unknown = null,
   ) {
     super(message);
   }
@@ -79,7 +80,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       typeof data.message === "string" && data.message
         ? data.message
         : (FALLBACK_MESSAGES[answer.status] ?? `Lỗi hệ thống (HTTP ${answer.status}). Vui lòng thử lại sau.`);
-    throw new ApiError(answer.status, typeof data.error_code === "string" ? data.error_code : `HTTP_${answer.status}`, message, fieldErrors);
+    const code = typeof data.error_code === "string" ? data.error_code : `HTTP_${answer.status}`;
+    throw new ApiError(answer.status, code, message, fieldErrors, body);
   }
   return body as T;
 }
