@@ -19,10 +19,12 @@ stream reads each committed audit event (the ``OUTBOX#`` inserts); when a dossie
 "processed" or "delivered" (or its result is signed there) its current results and
 submitted components are stored; when it is refused, the refusal is kept.
 
-Reuse: an officer handling a new dossier of the same owner lists the owner's documents and
-attaches one (the bytes are copied to the dossier's own attachments, the dossier records it
+Reuse: an officer whose unit is handling a new dossier of the same owner (while it is being
+received or processed) lists the owner's documents of the types that dossier's procedure asks
+for — no others — and attaches one (the bytes are copied to the dossier's own attachments, the dossier records it
 in its audit trail, the stored document counts the reuse). Statistics per owner (documents,
-bytes, reuses by type) are computed from the owner's partition.
+bytes, reuses by type) are computed from the owner's partition. Every list, reuse and statistics
+read is recorded first in the access log of personal data (:mod:`chalicelib.privacy`).
 
 Retention (:data:`.model.RETENTION`, FR-18.8 "according to the archives law and the sector's
 law" — the ministry's defaults, changed there):

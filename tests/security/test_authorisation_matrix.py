@@ -190,6 +190,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/v1/me/notification-settings"): Rule(OFFICERS, body=_const({"email": None, "phone": None})),
     # administrators
     ("POST", "/v1/admin/edata/stats"): Rule(MINISTRY_ADMIN, body=_const({"owner": "0101243150"})),
+    ("POST", "/v1/admin/personal-data/accesses"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
     ("POST", "/v1/admin/processes/check"): Rule(ADMINS, body=_const({})),
     ("POST", "/v1/admin/processes"): Rule(MINISTRY_ADMIN, body=_const({})),
     ("GET", "/v1/admin/processes/{code}"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),

@@ -185,3 +185,11 @@ def test_population_lookups_are_limited_per_officer(world: World, monkeypatch: p
     assert _accesses(world, numbers[3]) == []
     # another officer has their own window
     assert _autofill(world, numbers[3], role="desk", unit=HANOI_UNIT).status_code == 200
+
+
+def test_no_access_log_entry_no_population_lookup(world: World) -> None:
+    boto3.client("dynamodb", region_name=REGION).delete_table(TableName="hoso-dev-accesslog")
+    refused = _autofill(world, CITIZEN["SoDinhDanh"])
+    assert refused.status_code == 503 and answer(refused)["error_code"] == "ACCESS_LOG_UNAVAILABLE"
+    asked = requests.get(f"{world.sims.population.url}/_sim/records", timeout=5).json()["lookups"]
+    assert asked == []  # the database was not asked about a person whose access could not be recorded

@@ -10,6 +10,7 @@ import type { Role } from "../types";
 import { CalendarScreen } from "./Calendar";
 import { ClientsScreen } from "./Clients";
 import { OfficersScreen } from "./Officers";
+import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
 import { ProcessesScreen } from "./Processes";
 import { UnitsScreen } from "./Units";
@@ -31,6 +32,7 @@ const SECTIONS: Section[] = [
   { slug: "can-bo", label: "Cán bộ và vai trò", description: "Tài khoản cán bộ (đăng nhập VNeID) và vai trò tại từng đơn vị.", ministryOnly: false },
   { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
   { slug: "lich", label: "Lịch làm việc", description: "Ngày nghỉ lễ theo luật, ngày nghỉ bổ sung và ngày làm bù.", ministryOnly: false },
+  { slug: "truy-cap-du-lieu", label: "Truy cập dữ liệu cá nhân", description: "Ai đã tra cứu CSDL dân cư, xem kho dữ liệu điện tử của một người (trả lời yêu cầu của chủ thể dữ liệu).", ministryOnly: false },
   { slug: "tich-hop", label: "Hệ thống tích hợp", description: "Phần mềm chuyên ngành, cơ quan liên thông: phạm vi thủ tục và khóa truy cập.", ministryOnly: true },
 ];
 
@@ -77,6 +79,8 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <UnitsScreen rest={rest} ministry={ministry} />;
     case "lich":
       return <CalendarScreen params={params} ministry={ministry} />;
+    case "truy-cap-du-lieu":
+      return <PersonalDataAccessScreen />;
     default:
       return <ClientsScreen />;
   }

@@ -15,6 +15,7 @@ import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from ".
 import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
 import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
+import { EDataPanel } from "./EDataPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -28,7 +29,7 @@ function isLate(moment: string | null, finished: string | null): boolean {
 
 /** The dossier page: where it stands, what the officer may do now, its data and its trail. */
 export function DossierPage({ code }: { code: string }) {
-  const { announce, roleLabel, unitName } = useApp();
+  const { announce, roleLabel, unitName, roles } = useApp();
   const [view, setView] = useState<DossierView | null>(null);
   const [detail, setDetail] = useState<ProcedureDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -407,6 +408,17 @@ export function DossierPage({ code }: { code: string }) {
             </ul>
           </>
         )}
+        <EDataPanel
+          key={dossier.code}
+          code={dossier.code}
+          status={dossier.status}
+          canReuse={roles.some((r) => r === "desk" || r === "appraiser" || r === "head")}
+          typeName={(docType) => detail?.procedure.required_documents.find((d) => d.code === docType)?.name ?? docType}
+          onAttached={(name) => {
+            void load();
+            announce(`Đã dùng lại “${name}” từ kho dữ liệu điện tử cho hồ sơ.`);
+          }}
+        />
       </section>
 
       {dossier.fees.length > 0 && (

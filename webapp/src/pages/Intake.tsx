@@ -405,7 +405,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     try {
       const found = await api<AutofillAnswer>("/v1/autofill/citizens", {
         method: "POST",
-        body: { so_dinh_danh: number, thu_tuc: procedure.code },
+        body: { so_dinh_danh: number, thu_tuc: procedure.code, don_vi: unit, ...(draftId ? { ban_nhap: draftId } : {}) },
       });
       const filled = new Set(autofilled);
       let kept = 0;
