@@ -192,12 +192,20 @@ def child_results(child: Dossier, step: str) -> list[DocumentRef]:
 def collect_results(code: str, *, actor: Actor, step: chains.ChainStep, refs: list[DocumentRef]) -> None:
     """Every step's results end here: attached to the parent as result documents (DocumentRef
     kind ``result``), audited and synced — the agency that returns them to the applicant is the
-    parent's one-stop desk. Documents already attached (a redelivery) are not added twice."""
+    parent's one-stop desk. Documents already attached (a redelivery) are not added twice, and
+    an answer that died after recording them (its claim taken over by the retry) is not recorded
+    again: the parent's latest event is already this one."""
     names = ", ".join(r.name for r in refs) or "không có tệp kết quả"
+    text = f"{step.name}: {names}"
+    if refs:
+        parent = get(code)
+        latest = list(dossiers.events_after(code, parent.seq - 1))
+        if latest and (latest[-1].action, latest[-1].actor.sub, latest[-1].note) == ("flow_result", actor.sub, text) \
+                and {r.id for r in refs} <= {d.id for d in parent.documents}:  # fmt: skip
+            return
 
     def add(d: Dossier) -> dict[str, Any]:
         known = {doc.id for doc in d.documents}
         return {"documents": [*d.documents, *(r for r in refs if r.id not in known)]}
 
-    note(code, actor=actor, action="flow_result", label="Nhận kết quả bước liên thông",
-         text=f"{step.name}: {names}", change=add)
+    note(code, actor=actor, action="flow_result", label="Nhận kết quả bước liên thông", text=text, change=add)

@@ -135,6 +135,6 @@ def test_an_integration_client_acts_only_on_its_procedures(world: World) -> None
 
 
 def test_a_tracking_number_of_another_order_does_not_open_this_one(world: World) -> None:
-    answer = world.callers["client"].post("/v1/post/tracking", {
+    answer = world.callers["client@postal"].post("/v1/post/tracking", {
         "orderNumber": world.targets["own"].dossier, "trackingNumber": "EB123456789VN", "status": "delivered"})
     assert answer.status_code == 404, answer.text

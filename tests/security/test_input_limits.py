@@ -20,7 +20,7 @@ from chalicelib.api.routing import MAX_BODY_BYTES, RouteSpec
 from chalicelib.domain.intake import DESK_EXAMPLE
 from local.simulators.accounts import HCMC_UNIT
 from local.simulators.dvcqg import build_dossier
-from tests.security.conftest import World
+from tests.security.conftest import CLIENT_FOR, World
 from tests.security.stack import Caller
 from tests.security.test_authorisation_matrix import DEFAULT_PATH, RULES, served_routes
 
@@ -37,6 +37,8 @@ def _caller_and_path(world: World, spec: RouteSpec) -> tuple[Caller, str]:
     rule = RULES[(spec.method, spec.path)]
     target = world.targets["own"]
     name = "desk" if "desk" in rule.allowed else sorted(rule.allowed)[0]
+    if spec.capability is not None:  # the client holding that route's capability
+        name = CLIENT_FOR[spec.capability]
 
     def fill(match: re.Match[str]) -> str:
         builder = rule.path.get(match.group(1)) or DEFAULT_PATH[match.group(1)]

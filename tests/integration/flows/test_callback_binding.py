@@ -8,19 +8,21 @@ agency's retry was told "already answered" and the flow never moved."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
+import pytest
 
 from chalicelib import auth
 from chalicelib.domain.clients import Capability, ClientKind
-from chalicelib.flows import store
+from chalicelib.flows import answers, callbacks, store
 from chalicelib.flows.model import token_hash
 from chalicelib.integrations import secrets
-from tests.integration.flows.conftest import AGENCY_BINDINGS, AGENCY_PROCEDURES, REGION, STAGE, World, timing
+from tests.integration.flows.conftest import AGENCY_BINDINGS, AGENCY_PROCEDURES, PDF, REGION, STAGE, World, timing
 
 
 def _at_thuong_tru(world: World) -> tuple[str, str]:
@@ -130,3 +132,35 @@ def test_handover_links_are_short_lived_and_the_bound_agency_fetches_fresh_ones(
     assert world.callback(token, "success").status_code == 200
     closed = world.api.post("/v1/flows/documents", {"task_token": token}, world.agency_token)
     assert (closed.status_code, closed.json()["error_code"]) == (409, "FLOW_TASK_CLOSED")
+
+
+def test_an_answer_that_died_after_recording_its_result_is_completed_once_by_the_retry(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    # the Lambda dies between recording the result on the parent and answering Step Functions:
+    # no release runs, the claim stays; the agency's retry (after the claim's expiry) must move
+    # the flow on without recording the result a second time
+    code, token = _at_thuong_tru(world)
+    hashed = token_hash(token)
+
+    def died(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt("Lambda timed out")  # not an error the code handles: the process is gone
+
+    with monkeypatch.context() as patched:
+        patched.setattr(answers.sfn, "succeed", died)
+        patched.setattr(store, "release", lambda *a: None)
+        with pytest.raises(KeyboardInterrupt):
+            callbacks.receive(auth.authenticate_client(f"Bearer {world.agency_token}"), callbacks.CallbackIn(
+                task_token=token, outcome="success", result_documents=[callbacks.ResultDocumentIn(
+                    name="ket-qua.pdf", content_base64=base64.b64encode(PDF).decode())]))
+    record = store.get_task(hashed)
+    assert record is not None and record.status == "claimed"
+    assert world.labels(code).count("Nhận kết quả bước liên thông") == 2
+
+    store.FlowTaskItem(pk=f"FLOWTASK#{hashed}", sk="TASK").update(
+        actions=[store.FlowTaskItem.claimed_at.set(time.time() - store.CLAIM_EXPIRY_S - 5)])
+    retry = world.callback(token, "success")
+    assert retry.status_code == 200, retry.text
+    assert world.labels(code).count("Nhận kết quả bước liên thông") == 2  # recorded once
+    record = store.get_task(hashed)
+    assert record is not None and record.status == "answered"
+    world.until("the flow moved on to bhyt", lambda: world.handovers(code, "bhyt"))
