@@ -36,7 +36,7 @@ MAX_CRL_URLS = 4
 MAX_CRL_BYTES = 4 * 1024 * 1024
 CRL_TIMEOUT_S = 5.0
 
-_cache: tuple[float, list[asn1_x509.Certificate]] | None = None
+_cache: tuple[float, list[asn1_x509.Certificate], list[str]] | None = None
 _crls: dict[str, tuple[float, bytes | None]] = {}
 _lock = threading.Lock()
 
@@ -92,25 +92,31 @@ def remove_root(fingerprint: str) -> None:
     clear_cache()
 
 
-def roots() -> list[asn1_x509.Certificate]:
+def _trusted() -> tuple[list[asn1_x509.Certificate], list[str]]:
+    """The roots and the CRL addresses configured with them (cached :data:`TTL_S` seconds)."""
     global _cache
     now = time.monotonic()
     with _lock:
         if _cache is not None and now - _cache[0] < TTL_S:
-            return _cache[1]
-    certs = [parse_ca(r.pem) for r in list_roots()]
+            return _cache[1], _cache[2]
+    configured = list_roots()
+    certs = [parse_ca(r.pem) for r in configured]
+    urls = sorted({u for r in configured for u in r.crl_urls})
     with _lock:
-        _cache = (now, certs)
-    return certs
+        _cache = (now, certs, urls)
+    return certs, urls
+
+
+def roots() -> list[asn1_x509.Certificate]:
+    return _trusted()[0]
 
 
 def revocation_lists() -> list[bytes]:
     """The trusted CAs' CRLs (DER), fetched only from the addresses configured with the roots,
     each kept :data:`TTL_S` seconds; one that cannot be fetched is left out (the verification
     then reports revocation as not checked)."""
-    urls = sorted({u for r in list_roots() for u in r.crl_urls})
     out = []
-    for url in urls:
+    for url in _trusted()[1]:
         now = time.monotonic()
         with _lock:
             known = _crls.get(url)

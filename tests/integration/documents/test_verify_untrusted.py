@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -24,8 +25,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from chalicelib.documents import bounded
+from chalicelib.documents import bounded, trust
 from chalicelib.documents import service as documents
+from local.simulators.accounts import MINISTRY_UNIT
 from tests.integration.documents.conftest import World, officer
 
 
@@ -171,3 +173,16 @@ def test_bounded_work_is_stopped_at_its_deadline_and_its_memory_limit() -> None:
         bounded.run(int, "not a number", timeout_s=5.0, memory_bytes=64 << 20)
     assert failed.value.kind == "ValueError"
     assert bounded.run(sum, [1, 2, 3], timeout_s=5.0, memory_bytes=64 << 20) == 6
+
+
+def test_the_crl_addresses_are_configured_with_the_trusted_root_by_the_ministry_admin(world: World) -> None:
+    pem = requests.get(f"{world.sims.rogue_esign.url}/ca/root.pem", timeout=5).text
+    for bad in (["file:///etc/passwd"], ["gopher://x"], [f"{world.sims.rogue_esign.url}/ca/crl"] * 5):
+        refused = world.call("POST", "/v1/admin/trust-roots", "admin", MINISTRY_UNIT, {"pem": pem, "crl_urls": bad})
+        assert refused.status_code == 422, refused.body
+    crl = f"{world.sims.rogue_esign.url}/ca/crl"
+    added = world.call("POST", "/v1/admin/trust-roots", "admin", MINISTRY_UNIT, {"pem": pem, "crl_urls": [crl]})
+    assert added.status_code == 201, added.body
+    listed = world.call("GET", "/v1/admin/trust-roots", "admin", MINISTRY_UNIT).json_body["items"]
+    assert any(r["crl_urls"] == [crl] for r in listed)
+    assert len(trust.revocation_lists()) == 2  # the gateway's CRL and this CA's: fetched from what was configured
