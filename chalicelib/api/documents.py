@@ -59,6 +59,9 @@ class VerifyIn(BaseModel):
 
 class TrustRootIn(BaseModel):
     pem: str = Field(min_length=1, max_length=trust.MAX_PEM_CHARS)
+    crl_urls: list[str] = Field(default_factory=list, max_length=trust.MAX_CRL_URLS,
+                                description="Địa chỉ CRL công bố của CA (nơi duy nhất hoso lấy dữ liệu thu hồi)")
+    model_config = {"extra": "forbid"}
 
 
 class Link(BaseModel):
@@ -106,7 +109,7 @@ def sign_batch() -> Any:
 
 @route(bp, "/v1/dossiers/{code}/documents/{doc_id}/verification", "GET",
        summary="Kiểm tra chữ ký số của văn bản kết quả lưu trữ", access=Access.OFFICER, roles=ROLES, tags=TAGS,
-       errors=(404,))
+       errors=(404, 422))
 def verify_stored(code: str, doc_id: str) -> Any:
     return json_response(200, documents.verify_document(code, doc_id, current_principal().profile))
 
@@ -193,7 +196,9 @@ def list_trust_roots() -> Any:
 def add_trust_root() -> Any:
     body: TrustRootIn = _body(TrustRootIn)
     try:
-        root = trust.add_root(body.pem, current_principal().profile.sub)
-    except trust.InvalidCertificate:
+        root = trust.add_root(body.pem, current_principal().profile.sub, body.crl_urls)
+    except trust.InvalidCertificate as err:
+        if "CRL" in str(err):
+            raise invalid([FieldError("crl_urls", "Tối đa 4 địa chỉ CRL dạng http(s)://.")]) from None
         raise invalid([FieldError("pem", "Không phải chứng thư CA định dạng PEM.")]) from None
     return json_response(201, root.model_dump(mode="json", exclude={"pem"}))

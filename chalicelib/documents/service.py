@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.documents import forms, lookup, results, trust
+from chalicelib.documents import bounded, forms, lookup, results, trust
 from chalicelib.documents import store as docstore
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Unit
@@ -198,10 +198,30 @@ def sign_batch(items: list[tuple[str, str]], officer: OfficerProfile, reason: st
 
 
 # --- verification and downloads -------------------------------------------------------------
+VERIFY_TIMEOUT_S = 15.0  # within API Gateway's 29 s
+VERIFY_MEMORY_BYTES = 384 * 1024 * 1024
+
+
 def verify_bytes(content: bytes) -> VerificationReport:
+    """Verify a PDF someone sent (or one stored): parsed in a child process with a deadline and
+    a memory limit, so a PDF bomb is refused (422) instead of holding or exhausting the function."""
     from chalicelib.documents import signing  # pyHanko: loaded only by the functions that sign or verify
 
-    return signing.verify_pdf(content, trust.roots())
+    roots = [r.dump() for r in trust.roots()]
+    crls = trust.revocation_lists()
+    try:
+        return bounded.run(signing.verify_der, content, roots, crls, timeout_s=VERIFY_TIMEOUT_S,
+                           memory_bytes=VERIFY_MEMORY_BYTES)
+    except bounded.LimitExceeded as err:
+        logger.warning("PDF verification exceeded its limits", extra={"limit": str(err), "size": len(content)})
+        raise HosoError("PDF_TOO_COMPLEX", "Tệp PDF quá phức tạp để kiểm tra (vượt giới hạn thời gian hoặc bộ nhớ).",
+                        422) from None
+    except bounded.Failed as err:
+        logger.warning("PDF verification failed", extra={"error": err.kind, "size": len(content)})
+        if err.kind in {e.__name__ for e in signing.TOO_COMPLEX}:
+            raise HosoError("PDF_TOO_COMPLEX", "Tệp PDF quá phức tạp để kiểm tra (dữ liệu nén hoặc cấu trúc lồng nhau "
+                                               "vượt giới hạn).", 422) from None
+        raise HosoError("PDF_UNREADABLE", "Không đọc được cấu trúc tệp PDF để kiểm tra chữ ký.", 422) from None
 
 
 def verify_document(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:

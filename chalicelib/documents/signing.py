@@ -11,9 +11,12 @@ signatures (leader, then the clerk's seal…) and each one stays verifiable.
 
 Verification checks, per signature: integrity (the signed byte ranges hash to what was
 signed), cryptographic validity, the chain to hoso's trusted roots (:mod:`.trust`), the
-certificate's validity period and key usage, revocation where the certificate names a CRL
-or OCSP responder (soft-fail when it cannot be reached: reported, not fatal), the timestamp,
-and whether the signature covers the whole file (changes appended after it are reported).
+certificate's validity period and key usage, revocation against the trusted CAs' CRLs
+(fetched by :mod:`.trust` from the addresses configured with the roots, never from addresses
+named in the file: nothing is fetched while validating; when no CRL covers a certificate
+it is reported as not checked, not fatal), the timestamp, and whether the signature covers
+the whole file (changes appended after it are reported). Untrusted files are verified in a
+bounded child process (:mod:`.bounded`, see ``service.verify_bytes``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 from asn1crypto import algos, tsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
@@ -45,6 +49,8 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.settings import get_settings
 
 DIGEST = "sha256"
+# what a PDF bomb raises: pyHanko's decoded-size limit, nesting deeper than the recursion limit
+TOO_COMPLEX = (MemoryError, RecursionError, PdfDecodeLimitError)
 SIGNATURE_BYTES = 256  # RSA-2048; the placeholder is sized from the signer's key anyway
 
 
@@ -271,8 +277,10 @@ def _iso(value: Any) -> str | None:
     return value.astimezone(VN_TZ).isoformat() if value is not None else None
 
 
-async def _validate(sig: Any, roots: Sequence[asn1_x509.Certificate]) -> SignatureReport:
-    context = ValidationContext(trust_roots=list(roots), allow_fetching=True, revocation_mode="soft-fail")
+async def _validate(sig: Any, roots: Sequence[asn1_x509.Certificate], crls: Sequence[bytes]) -> SignatureReport:
+    # allow_fetching=False: no CRL, OCSP or AIA address named in the (untrusted) file is called
+    context = ValidationContext(trust_roots=list(roots), crls=list(crls), allow_fetching=False,
+                                revocation_mode="soft-fail")
     problems: list[str] = []
     try:
         status = await async_validate_pdf_signature(sig, context)
@@ -320,19 +328,23 @@ async def _validate(sig: Any, roots: Sequence[asn1_x509.Certificate]) -> Signatu
         modified_after=modified_after, ok=ok, problems=tuple(problems))
 
 
-def verify_pdf(pdf_bytes: bytes, roots: Sequence[asn1_x509.Certificate]) -> VerificationReport:
-    """Every signature of the file checked against ``roots``; ``ok`` only if there is at
-    least one signature, every one is ok, and the last one covers the whole file."""
+def verify_pdf(pdf_bytes: bytes, roots: Sequence[asn1_x509.Certificate],
+               crls: Sequence[bytes] = ()) -> VerificationReport:
+    """Every signature of the file checked against ``roots`` (revocation against ``crls``, DER);
+    ``ok`` only if there is at least one signature, every one is ok, and the last one covers
+    the whole file."""
     try:
         reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
         embedded = list(reader.embedded_signatures)
+    except TOO_COMPLEX:
+        raise  # a bomb, not a malformed file: service.verify_bytes answers it (422)
     except Exception:  # noqa: BLE001 — any parse failure of an untrusted file is "not a readable PDF"
         return VerificationReport(False, (), ("Tệp không phải PDF đọc được.",))
     if not embedded:
         return VerificationReport(False, (), ("Tệp không có chữ ký số.",))
 
     async def run() -> list[SignatureReport]:
-        return [await _validate(sig, roots) for sig in embedded]
+        return [await _validate(sig, roots, crls) for sig in embedded]
 
     reports = asyncio.run(run())
     problems: list[str] = []
@@ -340,3 +352,8 @@ def verify_pdf(pdf_bytes: bytes, roots: Sequence[asn1_x509.Certificate]) -> Veri
         problems.append("Có nội dung được thêm vào sau chữ ký cuối cùng.")
     ok = all(r.ok for r in reports) and not problems
     return VerificationReport(ok, tuple(reports), tuple(problems))
+
+
+def verify_der(pdf_bytes: bytes, root_ders: Sequence[bytes], crls: Sequence[bytes]) -> VerificationReport:
+    """:func:`verify_pdf` with the roots as DER (what a bounded child process is handed)."""
+    return verify_pdf(pdf_bytes, [asn1_x509.Certificate.load(d) for d in root_ders], crls)

@@ -5,6 +5,11 @@ read by key), administered by the ministry's administrators: in production the n
 root CAs (public CA, government CA); locally the eSign simulator's test root, registered by
 the seed from the gateway (:func:`trust_gateway_root`). A short in-process cache keeps
 verification from reading the table on every call.
+
+Revocation data comes only from the endpoints configured with a root (``crl_urls``, the CA's
+published CRLs): verification never follows an address found in the document it checks (the
+certificates' CRL distribution points, OCSP responders and AIA issuers are the sender's to
+choose — following them would let anyone make hoso call any address).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import datetime as dt
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chalicelib.documents import http
 from chalicelib.settings import get_settings
@@ -25,8 +32,12 @@ from chalicelib.store.models import CatalogueItem
 PK = "PKI#ROOT"
 TTL_S = 300.0
 MAX_PEM_CHARS = 16_384
+MAX_CRL_URLS = 4
+MAX_CRL_BYTES = 4 * 1024 * 1024
+CRL_TIMEOUT_S = 5.0
 
-_cache: tuple[float, list[asn1_x509.Certificate]] | None = None
+_cache: tuple[float, list[asn1_x509.Certificate], list[str]] | None = None
+_crls: dict[str, tuple[float, bytes | None]] = {}
 _lock = threading.Lock()
 
 
@@ -41,6 +52,7 @@ class TrustRoot(BaseModel):
     pem: str
     added_by: str
     added_at: dt.datetime
+    crl_urls: list[str] = Field(default_factory=list, description="Nơi lấy danh sách thu hồi (CRL) của CA này")
 
 
 def parse_ca(pem: str) -> asn1_x509.Certificate:
@@ -57,11 +69,14 @@ def parse_ca(pem: str) -> asn1_x509.Certificate:
     return cert
 
 
-def add_root(pem: str, added_by: str) -> TrustRoot:
+def add_root(pem: str, added_by: str, crl_urls: Sequence[str] = ()) -> TrustRoot:
+    """Trust a CA; ``crl_urls`` are the only places its revocation lists are fetched from."""
     cert = parse_ca(pem)
+    if len(crl_urls) > MAX_CRL_URLS or any(not u.startswith(("https://", "http://")) for u in crl_urls):
+        raise InvalidCertificate("CRL addresses must be at most 4 http(s) URLs")
     root = TrustRoot(fingerprint=hashlib.sha256(cert.dump()).hexdigest(), subject=cert.subject.human_friendly,
                      not_after=cert.not_valid_after, pem=asn1_pem.armor("CERTIFICATE", cert.dump()).decode(),
-                     added_by=added_by, added_at=dt.datetime.now(dt.UTC))
+                     added_by=added_by, added_at=dt.datetime.now(dt.UTC), crl_urls=list(crl_urls))
     CatalogueItem(pk=PK, sk=root.fingerprint, data=root.model_dump(mode="json"), gsi1pk="TYPE#trust_root",
                   gsi1sk=root.fingerprint).save()
     clear_cache()
@@ -77,28 +92,70 @@ def remove_root(fingerprint: str) -> None:
     clear_cache()
 
 
-def roots() -> list[asn1_x509.Certificate]:
+def _trusted() -> tuple[list[asn1_x509.Certificate], list[str]]:
+    """The roots and the CRL addresses configured with them (cached :data:`TTL_S` seconds)."""
     global _cache
     now = time.monotonic()
     with _lock:
         if _cache is not None and now - _cache[0] < TTL_S:
-            return _cache[1]
-    certs = [parse_ca(r.pem) for r in list_roots()]
+            return _cache[1], _cache[2]
+    configured = list_roots()
+    certs = [parse_ca(r.pem) for r in configured]
+    urls = sorted({u for r in configured for u in r.crl_urls})
     with _lock:
-        _cache = (now, certs)
-    return certs
+        _cache = (now, certs, urls)
+    return certs, urls
+
+
+def roots() -> list[asn1_x509.Certificate]:
+    return _trusted()[0]
+
+
+def revocation_lists() -> list[bytes]:
+    """The trusted CAs' CRLs (DER), fetched only from the addresses configured with the roots,
+    each kept :data:`TTL_S` seconds; one that cannot be fetched is left out (the verification
+    then reports revocation as not checked)."""
+    out = []
+    for url in _trusted()[1]:
+        now = time.monotonic()
+        with _lock:
+            known = _crls.get(url)
+        if known is None or now - known[0] >= TTL_S:
+            known = (now, _fetch_crl(url))
+            with _lock:
+                _crls[url] = known
+        if known[1] is not None:
+            out.append(known[1])
+    return out
+
+
+def _fetch_crl(url: str) -> bytes | None:
+    try:
+        answer = http.call("GET", url, timeout=CRL_TIMEOUT_S)
+    except http.GatewayError:
+        return None
+    if answer.status != 200 or len(answer.body) > MAX_CRL_BYTES:
+        return None
+    try:
+        asn1_crl.CertificateList.load(answer.body).native  # noqa: B018 — parse fully now
+    except ValueError:
+        return None
+    return answer.body
 
 
 def clear_cache() -> None:
     global _cache
     with _lock:
         _cache = None
+        _crls.clear()
 
 
 def trust_gateway_root(added_by: str = "seed") -> TrustRoot:
-    """Register the eSign gateway's published root (``GET /ca/root.pem``): the local stack's
-    seed trusts its simulator this way; production roots are added by an administrator."""
+    """Register the eSign gateway's published root (``GET /ca/root.pem``) and its CRL
+    (``/ca/crl``): the local stack's seed trusts its simulator this way; production roots are
+    added by an administrator."""
     answer = http.call("GET", f"{get_settings().esign_base_url.rstrip('/')}/ca/root.pem")
     if answer.status != 200:
         raise http.GatewayError(f"root certificate: HTTP {answer.status}")
-    return add_root(answer.body.decode("ascii", "replace"), added_by)
+    return add_root(answer.body.decode("ascii", "replace"), added_by,
+                    crl_urls=[f"{get_settings().esign_base_url.rstrip('/')}/ca/crl"])

@@ -68,6 +68,7 @@ def put_document(bucket: str, content: bytes, *, prefix: str = "documents") -> S
         Bucket=bucket, Key=key, Body=content, ContentType=content_type, ChecksumAlgorithm="SHA256",
         ChecksumSHA256=_b64_sha256(content),
         Metadata={"sha256": digest},
+        IfNoneMatch="*",  # a stored document is never replaced (the key is fresh; S3 refuses an existing one)
     )
     return StoredFile(key=key, sha256=digest, content_type=content_type, size=len(content))
 
