@@ -227,6 +227,30 @@ def test_reconciliation_applies_a_payment_whose_callback_never_came_and_flags_du
     assert clean["paid_not_applied"] == [] and clean["applied"] == []
 
 
+def test_a_second_payment_of_a_paid_fee_is_recorded_as_a_duplicate_and_moves_nothing(world: World,
+                                                                                       awaiting: str) -> None:
+    """A request from before the per-fee locks, paid after the fee was paid: flagged for a refund."""
+    ref = _request(world, awaiting).json_body["ref"]
+    assert _callback(world, _settle_on_platform(world, ref)).status_code == 200
+    first = payments.get_payment(ref)
+    assert first is not None
+    old = first.model_copy(update={"ref": "HSCU1", "status": "pending", "applied": False, "transaction_id": None,
+                                   "result_code": None, "paid_at": None})
+    payments._save(old)
+    sent = {"MaDoiTac": "HOSO", "MaThamChieu": "HSCU1", "MaGiaoDich": "GDCU1", "SoTien": str(old.amount),
+            "MaLoi": "00", "ThoiGianThanhToan": dt.datetime.now(VN_TZ).strftime(payments.DATE_FORMAT)}
+    sent["MaXacThuc"] = payments.mac(documents.PAYMENT_KEY, sent, payments.CALLBACK_MAC_FIELDS)
+    version = dossiers.get(awaiting).version  # type: ignore[union-attr]
+    assert _callback(world, sent).status_code == 200
+    recorded = payments.get_payment("HSCU1")
+    assert recorded is not None and recorded.status == "paid" and recorded.duplicate and recorded.applied
+    dossier = dossiers.get(awaiting)
+    assert dossier is not None and dossier.status == 4 and dossier.version == version + 1
+    assert dossiers.events(awaiting)[-1].action == "payment_duplicate"
+    report = payments.reconcile(dt.datetime.now(VN_TZ).date())
+    assert [r["ref"] for r in report["paid_twice"]] == ["HSCU1"]
+
+
 # --- post ------------------------------------------------------------------------------------
 def _ready(world: World) -> str:
     dossier = world.to_approval()
