@@ -106,11 +106,13 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         send=("sync-dvcqg",),
         secrets=("dvcqg-credentials",),
     ),
-    # daily: compare the day's payments with the payment platform, store the report
+    # daily: compare the day's payments with the payment platform, store the report; a payment
+    # paid but never applied is applied (the dossier's step, its counters: one transaction)
     "reconcile_payments": FunctionAccess(
         timeout_s=300,
         memory_mb=512,
-        tables={"dossiers": TableAccess(READ, ("gsi1",))},
+        tables={"dossiers": TableAccess(RW, ("gsi1",)), "counters": TableAccess(RW),
+                "catalogue": TableAccess(READ)},
         buckets={"attachments": RW},
         secrets=("payment-hmac-key",),
     ),

@@ -426,10 +426,11 @@ def reconcile(day: dt.date) -> dict[str, Any]:
     Besides each difference (``mismatches``) the report lists ``paid_not_applied`` — paid on the
     platform (or recorded paid) but not applied to the dossier: each is applied here when the
     platform confirms it with a transaction id and the requested amount (``applied``) —,
-    ``duplicates`` — one dossier's fee paid by more than one request — and ``not_initiated``
-    (reserved requests the platform never confirmed)."""
+    ``duplicates`` — one dossier's fee paid by more than one of the day's requests —,
+    ``paid_twice`` — payments recorded as paying a fee already paid (to refund) — and
+    ``not_initiated`` (reserved requests the platform never confirmed)."""
     settings = get_settings()
-    rows, mismatches, paid_not_applied, applied, not_initiated = [], [], [], [], []
+    rows, mismatches, paid_not_applied, applied, not_initiated, paid_twice = [], [], [], [], [], []
     paid_by_fee: dict[tuple[str, str], list[str]] = {}
     for item in PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}"):
         payment = Payment.model_validate(item.data)
@@ -453,19 +454,21 @@ def reconcile(day: dt.date) -> dict[str, Any]:
         if payment.status == "paid" or remote_state == "paid":
             for fee in payment.fees:
                 paid_by_fee.setdefault((payment.code, fee.code), []).append(payment.ref)
-        if _needs_applying(payment) and (remote_state == "paid" or payment.status == "paid"):
-            paid_not_applied.append(row)
-            if _apply_missing(payment, remote):
+        if payment.duplicate:
+            paid_twice.append(row)
+        if not (payment.status == "paid" and payment.applied) and "paid" in (remote_state, payment.status):
+            paid_not_applied.append(row)  # applied here if safe; otherwise (refused or failed here) for a person
+            if _needs_applying(payment) and _apply_missing(payment, remote):
                 applied.append(payment.ref)
     duplicates = [{"code": code, "fee": fee, "refs": sorted(refs)}
                   for (code, fee), refs in sorted(paid_by_fee.items()) if len(refs) > 1]
     report = {"day": day.isoformat(), "count": len(rows), "paid_total": sum(r["amount"] for r in rows
                                                                             if r["hoso"] == "paid"),
               "mismatches": mismatches, "paid_not_applied": paid_not_applied, "applied": applied,
-              "duplicates": duplicates, "not_initiated": not_initiated, "rows": rows}
+              "duplicates": duplicates, "paid_twice": paid_twice, "not_initiated": not_initiated, "rows": rows}
     client("s3").put_object(Bucket=settings.attachments_bucket, Key=f"reports/payments/{day:%Y/%m/%d}.json",
                             Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
-    if mismatches or paid_not_applied or duplicates:
+    if mismatches or paid_not_applied or duplicates or paid_twice:
         logger.warning("payment reconciliation found differences", extra={
             "day": day.isoformat(), "mismatches": len(mismatches), "paid_not_applied": len(paid_not_applied),
             "applied": len(applied), "duplicates": len(duplicates)})

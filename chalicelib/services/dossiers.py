@@ -128,7 +128,7 @@ def system_step(dossier: Dossier, request: engine.ActionRequest, actor: Actor) -
                         separate_duties=separate_duties(dossier.procedure_code))
 
 
-def system_act(code: str, request: engine.ActionRequest, actor: Actor, also: dossiers.Also | None = None) -> Dossier:
+def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossier:
     """A process action taken by a system on the dossier's behalf (payment platform callback,
     a liên thông flow step, specialised software): the process still decides whether the
     action is allowed here; the actor is recorded in the audit trail."""
@@ -137,14 +137,13 @@ def system_act(code: str, request: engine.ActionRequest, actor: Actor, also: dos
         raise not_found("Không tìm thấy hồ sơ.")
     after, event = system_step(dossier, request, actor)
     try:
-        return dossiers.transition(dossier, after, event, also)
+        return dossiers.transition(dossier, after, event)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
 
 
 def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
-           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None,
-           also: dossiers.Also | None = None) -> Dossier:
+           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None) -> Dossier:
     """Record something that happened to a dossier without moving it along its process
     (a document attached, a result signed, a flow step finished): the change and its audit
     event are one transaction, conditional on the version, like every transition; ``also``
@@ -157,7 +156,7 @@ def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
     after, event = recorded(dossier, actor=actor, action=action, label=label, note=note,
                             update=change(dossier) if change else {})
     try:
-        return dossiers.transition(dossier, after, event, also)
+        return dossiers.transition(dossier, after, event)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
 

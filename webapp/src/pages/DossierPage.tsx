@@ -9,13 +9,14 @@ import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { FormDataView } from "../eform/FormDataView";
-import { formatBytes, formatDateTime, formatMoney } from "../format";
+import { formatBytes, formatDateTime } from "../format";
 import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
 import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
 import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
+import { FeesPanel } from "./FeesPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -29,7 +30,7 @@ function isLate(moment: string | null, finished: string | null): boolean {
 
 /** The dossier page: where it stands, what the officer may do now, its data and its trail. */
 export function DossierPage({ code }: { code: string }) {
-  const { announce, roleLabel, unitName, roles } = useApp();
+  const { announce, me, roleLabel, unitName, roles } = useApp();
   const [view, setView] = useState<DossierView | null>(null);
   const [detail, setDetail] = useState<ProcedureDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -421,18 +422,11 @@ export function DossierPage({ code }: { code: string }) {
         />
       </section>
 
-      {dossier.fees.length > 0 && (
-        <section aria-labelledby="dossier-fees" className="card">
-          <h2 id="dossier-fees">Phí, lệ phí</h2>
-          <ul className="plain">
-            {dossier.fees.map((fee) => (
-              <li key={fee.code}>
-                {fee.name}: {formatMoney(fee.amount)} — {fee.paid ? "đã nộp" : "chưa nộp"}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <FeesPanel
+        dossier={dossier}
+        roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
+        onChanged={() => void load()}
+      />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>

@@ -1,9 +1,10 @@
 """Payments and post: a failure between the writes of a use case leaves nothing half-done, and a
 retry (the platform's redelivery, the officer's second click, the next reconciliation) finishes it.
 
-Runs on moto in-process with the payment and post simulators (the fixtures of
-``tests/integration/documents``); faults are injected into the app's transaction client as in
-``test_transaction_faults``: a condition failing on the last item (moto rolls the earlier ones
+Runs on moto in-process with the payment and post simulators (this package's fixtures — not in
+``tests/fault``, whose shared local stack and an in-process moto cannot share a process); faults
+are injected into the app's transaction client with the helpers of
+``tests/fault/test_transaction_faults.py``: a condition failing on the last item (moto rolls the earlier ones
 back), a service error, an answer lost after the commit. The attacks: a callback redelivered after
 a crash between its writes ends applied; two concurrent payment requests make one charge;
 tracking events out of order end in the right state, a delivery recorded once."""
@@ -25,10 +26,7 @@ from chalicelib.payments import service as payments
 from chalicelib.post import service as post
 from chalicelib.store import catalogue, dossiers
 from tests.fault.test_transaction_faults import fail_last_item, injected, lost_answer, service_error, snapshot
-from tests.integration.documents import conftest as documents
-from tests.integration.documents.conftest import World, officer
-
-sims, world = documents.sims, documents.world  # its fixtures: moto in-process and the simulators
+from tests.integration.documents.conftest import PAYMENT_KEY, World, officer
 
 FEE = FeeItem(code="LP-KS", name="Lệ phí cấp bản sao trích lục khai sinh", amount=16000, kind="1")
 FEE2 = FeeItem(code="PHI-TD", name="Phí thẩm định", amount=50000, kind="2")
@@ -225,6 +223,30 @@ def test_reconciliation_applies_a_payment_whose_callback_never_came_and_flags_du
     assert report["duplicates"][0]["code"] == other.code and report["duplicates"][0]["fee"] == FEE.code
     clean = payments.reconcile(day)
     assert clean["paid_not_applied"] == [] and clean["applied"] == []
+
+
+def test_a_second_payment_of_a_paid_fee_is_recorded_as_a_duplicate_and_moves_nothing(world: World,
+                                                                                       awaiting: str) -> None:
+    """A request from before the per-fee locks, paid after the fee was paid: flagged for a refund."""
+    ref = _request(world, awaiting).json_body["ref"]
+    assert _callback(world, _settle_on_platform(world, ref)).status_code == 200
+    first = payments.get_payment(ref)
+    assert first is not None
+    old = first.model_copy(update={"ref": "HSCU1", "status": "pending", "applied": False, "transaction_id": None,
+                                   "result_code": None, "paid_at": None})
+    payments._save(old)
+    sent = {"MaDoiTac": "HOSO", "MaThamChieu": "HSCU1", "MaGiaoDich": "GDCU1", "SoTien": str(old.amount),
+            "MaLoi": "00", "ThoiGianThanhToan": dt.datetime.now(VN_TZ).strftime(payments.DATE_FORMAT)}
+    sent["MaXacThuc"] = payments.mac(PAYMENT_KEY, sent, payments.CALLBACK_MAC_FIELDS)
+    version = dossiers.get(awaiting).version  # type: ignore[union-attr]
+    assert _callback(world, sent).status_code == 200
+    recorded = payments.get_payment("HSCU1")
+    assert recorded is not None and recorded.status == "paid" and recorded.duplicate and recorded.applied
+    dossier = dossiers.get(awaiting)
+    assert dossier is not None and dossier.status == 4 and dossier.version == version + 1
+    assert dossiers.events(awaiting)[-1].action == "payment_duplicate"
+    report = payments.reconcile(dt.datetime.now(VN_TZ).date())
+    assert [r["ref"] for r in report["paid_twice"]] == ["HSCU1"]
 
 
 # --- post ------------------------------------------------------------------------------------
