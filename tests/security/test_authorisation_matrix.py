@@ -473,6 +473,9 @@ NOT_PROBED = {
     ("POST", "/v1/admin/clients"): "integration clients: their capabilities are tested by the clients' own suite",
     ("POST", "/v1/admin/clients/{client_id}/rotate"): "integration clients (as above)",
     ("POST", "/v1/admin/clients/{client_id}/revoke"): "integration clients (as above)",
+    ("PUT", "/v1/admin/clients/{client_id}/grants"): "integration clients (as above)",
+    ("POST", "/v1/admin/personal-data/accesses"): "reads only: who accessed a person's data (the query is itself "
+                                                  "logged; tests/integration/documents/test_personal_data_access.py)",
 }
 
 ADMIN_ONLY = frozenset({"admin"})
