@@ -143,7 +143,8 @@ def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossie
 
 
 def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
-           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None) -> Dossier:
+           change: Callable[[Dossier], dict[str, Any]] | None = None, expected_version: int | None = None,
+           also: dossiers.Also | None = None) -> Dossier:
     """Record something that happened to a dossier without moving it along its process
     (a document attached, a result signed, a flow step finished): the change and its audit
     event are one transaction, conditional on the version, like every transition; ``also``
@@ -156,7 +157,7 @@ def record(code: str, *, actor: Actor, action: str, label: str, note: str = "",
     after, event = recorded(dossier, actor=actor, action=action, label=label, note=note,
                             update=change(dossier) if change else {})
     try:
-        return dossiers.transition(dossier, after, event)
+        return dossiers.transition(dossier, after, event, also)
     except dossiers.VersionConflict:
         raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT") from None
 
