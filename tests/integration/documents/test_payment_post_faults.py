@@ -21,6 +21,7 @@ import requests
 from chalicelib.auth import create_client
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import FeeItem
+from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Fee
 from chalicelib.payments import service as payments
 from chalicelib.post import service as post
@@ -274,7 +275,8 @@ def ordered(world: World) -> tuple[str, str]:
     assert _order(world, code).status_code == 201
     dossier = dossiers.get(code)
     assert dossier is not None
-    return code, create_client("buu-chinh-thu-nghiem", "Bưu chính công ích", [dossier.procedure_code])
+    return code, create_client("buu-chinh-thu-nghiem", "Bưu chính công ích", [dossier.procedure_code],
+                               kind=ClientKind.POSTAL_SERVICE, capabilities=[Capability.POST_TRACKING])
 
 
 def test_an_order_interrupted_before_its_record_is_finished_by_the_retry(world: World) -> None:
