@@ -49,6 +49,10 @@ def _checks() -> list[tuple[str, Callable[[], Any]]]:
         (f"dynamodb:{t}", lambda t=t: ddb.describe_table(TableName=t))
         for t in (s.dossiers_table, s.catalogue_table, s.counters_table, s.sync_table)
     ]
+    # The access log's role may only put and query it: a query of a partition no entry uses.
+    checks.append((f"dynamodb:{s.access_log_table}", lambda: ddb.query(
+        TableName=s.access_log_table, KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "HEALTH"}}, Limit=1)))
     checks += [(f"s3:{b}", lambda b=b: s3.head_bucket(Bucket=b)) for b in (s.attachments_bucket, s.results_bucket)]
     queues = (s.sync_dvcqg_queue_url, s.sync_coordinator_queue_url, s.sync_province_queue_url, s.agency_tasks_queue_url)
     checks += [

@@ -46,6 +46,7 @@ TABLES = {
     "hoso-dev-catalogue": 1,
     "hoso-dev-counters": 0,
     "hoso-dev-sync": 1,
+    "hoso-dev-accesslog": 0,
 }
 FAST = Backoff(base_s=0, cap_s=0)  # failed messages come straight back (tests that count receives)
 SLOW = Backoff(base_s=600, cap_s=600)  # failed messages stay away (tests that fast-forward the clock)

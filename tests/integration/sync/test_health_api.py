@@ -92,6 +92,7 @@ def test_an_operator_sees_every_dependency(api: Client, vneid: RunningServer) ->
     assert body["status"] == "ok"
     names = {d["name"] for d in body["dependencies"]}
     s = get_settings()
-    assert {f"dynamodb:{t}" for t in (s.dossiers_table, s.catalogue_table, s.counters_table, s.sync_table)} <= names
+    tables = (s.dossiers_table, s.catalogue_table, s.counters_table, s.sync_table, s.access_log_table)
+    assert {f"dynamodb:{t}" for t in tables} <= names
     assert {f"s3:{s.attachments_bucket}", f"s3:{s.results_bucket}"} <= names
     assert all(d["ok"] for d in body["dependencies"]), body
