@@ -387,11 +387,12 @@ class HosoStack(cdk.Stack):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
-    def _stream_failure_queue(self) -> sqs.Queue:
+    def _failure_queue(self, construct_id: str, name: str, why: str) -> sqs.Queue:
+        """A queue where failed events wait 14 days for an operator; itself the last stop (``why``)."""
         queue = sqs.Queue(
             self,
-            "QueueOutboxRelayFailures",
-            queue_name=physical_name(self.stage, STREAM_FAILURE_QUEUE),
+            construct_id,
+            queue_name=physical_name(self.stage, name),
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=self.key,
             data_key_reuse=cdk.Duration.hours(1),
@@ -399,11 +400,12 @@ class HosoStack(cdk.Stack):
             retention_period=cdk.Duration.days(14),
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        nag.acknowledge(
-            queue,
-            "SQS3",
-            "it is itself the dead-letter destination of the dossiers stream's event source mapping",
-        )
+        nag.acknowledge(queue, "SQS3", f"it is itself the {why}")
+        return queue
+
+    def _stream_failure_queue(self) -> sqs.Queue:
+        queue = self._failure_queue("QueueOutboxRelayFailures", STREAM_FAILURE_QUEUE,
+                                    "dead-letter destination of the dossiers stream's event source mapping")
         self.dlqs[STREAM_FAILURE_QUEUE] = queue
         return queue
 
@@ -633,23 +635,8 @@ class HosoStack(cdk.Stack):
         return cfn
 
     def _async_failure_queue(self, python_name: str) -> sqs.Queue:
-        queue = sqs.Queue(
-            self,
-            f"AsyncFailures{_camel(python_name)}",
-            queue_name=physical_name(self.stage, f"{python_name.replace('_', '-')}-failures"),
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            data_key_reuse=cdk.Duration.hours(1),
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        nag.acknowledge(
-            queue,
-            "SQS3",
-            "it is itself the on-failure destination of an asynchronously invoked function (EventInvokeConfig)",
-        )
-        return queue
+        return self._failure_queue(f"AsyncFailures{_camel(python_name)}", f"{python_name.replace('_', '-')}-failures",
+                                   "on-failure destination of an asynchronously invoked function (EventInvokeConfig)")
 
     def _api_settings(self) -> None:
         """Name, access logs, tracing and throttling of Chalice's REST API (AWS::Serverless::Api)."""
