@@ -21,19 +21,23 @@ import pytest
 import requests
 from moto import mock_aws
 
-from chalicelib.domain.catalogue import Procedure, Unit
+from chalicelib.domain.catalogue import OfficerProfile, Procedure, RoleAssignment, Unit
 from chalicelib.domain.dossier import AuditEvent, Dossier
+from chalicelib.domain.roles import Role
 from chalicelib.handlers.outbox import relay
 from chalicelib.integrations import dvcqg, secrets
 from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue, dossiers
+from chalicelib.store.catalogue import put_officer
 from chalicelib.store.models import DossierItem, EventItem, OutboxItem, reset_connections
 from chalicelib.sync import queues
 from chalicelib.sync.handler import Backoff, handle_batch
 from chalicelib.sync.payloads import progress_record
 from local.dispatcher import sqs_record
+from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.dvcqg import DvcqgSimulator
+from local.simulators.vneid import VneidSimulator
 from tests.moto_tables import create_table
 from tests.unit.sync import samples
 
@@ -280,3 +284,33 @@ def world(servers: dict[str, Sim], monkeypatch: pytest.MonkeyPatch) -> Iterator[
     dvcqg.reset_clients()
     queues.reset_cache()
     reset_connections()
+
+
+# --- officers for the operators' routes (VNeID simulator, an operator and a desk officer) ----------
+
+OPERATOR = next(a for a in DEMO_ACCOUNTS if a["role"] == "operator")
+DESK = next(a for a in DEMO_ACCOUNTS if a["role"] == "desk" and a["unit_code"] == MINISTRY_UNIT)
+
+
+@pytest.fixture(scope="module")
+def vneid() -> Iterator[RunningServer]:
+    server = serve(VneidSimulator("vneid", "hoso-officers", [dict(a) for a in DEMO_ACCOUNTS], []), 0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def officers(world: World, vneid: RunningServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """hoso trusts the VNeID simulator, and the operator and the desk officer have their roles."""
+    monkeypatch.setenv("VNEID_ISSUER", vneid.url)
+    monkeypatch.setenv("VNEID_AUDIENCE", "hoso-officers")
+    monkeypatch.setenv("VNEID_JWKS_URL", f"{vneid.url}/.well-known/jwks.json")
+    reset_settings_cache()
+    for account in (OPERATOR, DESK):
+        put_officer(OfficerProfile(sub=account["sub"], name=account["HoVaTen"], assignments=[
+            RoleAssignment(role=Role(account["role"]), unit_code=account["unit_code"])]))  # fmt: skip
+
+
+def bearer(vneid: RunningServer, account: dict[str, str]) -> dict[str, str]:
+    answer = requests.post(f"{vneid.url}/_sim/token", json={"sub": account["sub"]}, timeout=5).json()
+    return {"Authorization": f"Bearer {answer['access_token']}", "Content-Type": "application/json"}

@@ -9,51 +9,23 @@ import json
 from collections.abc import Iterator
 
 import pytest
-import requests
 from chalice import Chalice
 from chalice.test import Client
 
 from bench.awscalls import AwsCallRecorder
 from chalicelib.api import health
-from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
-from chalicelib.domain.roles import Role
-from chalicelib.settings import get_settings, reset_settings_cache
-from chalicelib.store.catalogue import put_officer
-from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
-from local.simulators.base import RunningServer, serve
-from local.simulators.vneid import VneidSimulator
-from tests.integration.sync.conftest import World
+from chalicelib.settings import get_settings
+from local.simulators.base import RunningServer
+from tests.integration.sync.conftest import DESK, OPERATOR, bearer
 
 app = Chalice(app_name="hoso-health-test")
 app.register_blueprint(health.bp)
 
-OPERATOR = next(a for a in DEMO_ACCOUNTS if a["role"] == "operator")
-DESK = next(a for a in DEMO_ACCOUNTS if a["role"] == "desk" and a["unit_code"] == MINISTRY_UNIT)
-
-
-@pytest.fixture(scope="module")
-def vneid() -> Iterator[RunningServer]:
-    server = serve(VneidSimulator("vneid", "hoso-officers", [dict(a) for a in DEMO_ACCOUNTS], []), 0)
-    yield server
-    server.stop()
-
 
 @pytest.fixture
-def api(world: World, vneid: RunningServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("VNEID_ISSUER", vneid.url)
-    monkeypatch.setenv("VNEID_AUDIENCE", "hoso-officers")
-    monkeypatch.setenv("VNEID_JWKS_URL", f"{vneid.url}/.well-known/jwks.json")
-    reset_settings_cache()
-    for account in (OPERATOR, DESK):
-        put_officer(OfficerProfile(sub=account["sub"], name=account["HoVaTen"], assignments=[
-            RoleAssignment(role=Role(account["role"]), unit_code=account["unit_code"])]))  # fmt: skip
+def api(officers: None) -> Iterator[Client]:
     with Client(app) as client:
         yield client
-
-
-def _bearer(vneid: RunningServer, account: dict[str, str]) -> dict[str, str]:
-    answer = requests.post(f"{vneid.url}/_sim/token", json={"sub": account["sub"]}, timeout=5).json()
-    return {"Authorization": f"Bearer {answer['access_token']}"}
 
 
 def _resource_names() -> list[str]:
@@ -78,7 +50,7 @@ def test_anonymous_health_makes_no_aws_call_and_names_nothing(api: Client) -> No
 def test_the_dependency_check_is_for_operators_only(api: Client, vneid: RunningServer) -> None:
     with AwsCallRecorder() as recorder:
         anonymous = api.http.get("/v1/ops/health")
-        desk = api.http.get("/v1/ops/health", headers=_bearer(vneid, DESK))
+        desk = api.http.get("/v1/ops/health", headers=bearer(vneid, DESK))
     assert anonymous.status_code == 401 and desk.status_code == 403
     assert not [c for c in recorder.calls if c.service in ("s3", "sqs") or c.operation == "DescribeTable"]
     for refused in (anonymous, desk):
@@ -86,7 +58,7 @@ def test_the_dependency_check_is_for_operators_only(api: Client, vneid: RunningS
 
 
 def test_an_operator_sees_every_dependency(api: Client, vneid: RunningServer) -> None:
-    answer = api.http.get("/v1/ops/health", headers=_bearer(vneid, OPERATOR))
+    answer = api.http.get("/v1/ops/health", headers=bearer(vneid, OPERATOR))
     assert answer.status_code == 200, answer.body
     body = json.loads(answer.body)
     assert body["status"] == "ok"

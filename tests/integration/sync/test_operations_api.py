@@ -10,53 +10,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-import requests
 from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib.api import operations
-from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
-from chalicelib.domain.roles import Role
-from chalicelib.settings import reset_settings_cache
-from chalicelib.store.catalogue import put_officer
 from chalicelib.sync import store
 from chalicelib.sync.deliver import deliver
-from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
-from local.simulators.base import RunningServer, serve
-from local.simulators.vneid import VneidSimulator
-from tests.integration.sync.conftest import FAST, World, expected_progress
+from local.simulators.base import RunningServer
+from tests.integration.sync.conftest import DESK, FAST, OPERATOR, World, bearer, expected_progress
 from tests.unit.sync import samples
 
 app = Chalice(app_name="hoso-operations-test")
 app.register_blueprint(operations.bp)
 
-OPERATOR = next(a for a in DEMO_ACCOUNTS if a["role"] == "operator")
-DESK = next(a for a in DEMO_ACCOUNTS if a["role"] == "desk" and a["unit_code"] == MINISTRY_UNIT)
-
-
-@pytest.fixture(scope="module")
-def vneid() -> Iterator[RunningServer]:
-    server = serve(VneidSimulator("vneid", "hoso-officers", [dict(a) for a in DEMO_ACCOUNTS], []), 0)
-    yield server
-    server.stop()
-
 
 @pytest.fixture
-def api(world: World, vneid: RunningServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("VNEID_ISSUER", vneid.url)
-    monkeypatch.setenv("VNEID_AUDIENCE", "hoso-officers")
-    monkeypatch.setenv("VNEID_JWKS_URL", f"{vneid.url}/.well-known/jwks.json")
-    reset_settings_cache()
-    for account in (OPERATOR, DESK):
-        put_officer(OfficerProfile(sub=account["sub"], name=account["HoVaTen"], assignments=[
-            RoleAssignment(role=Role(account["role"]), unit_code=account["unit_code"])]))  # fmt: skip
+def api(officers: None) -> Iterator[Client]:
     with Client(app) as client:
         yield client
-
-
-def token(vneid: RunningServer, account: dict[str, str]) -> dict[str, str]:
-    answer = requests.post(f"{vneid.url}/_sim/token", json={"sub": account["sub"]}, timeout=5).json()
-    return {"Authorization": f"Bearer {answer['access_token']}", "Content-Type": "application/json"}
 
 
 def call(api: Client, method: str, path: str, headers: dict[str, str], body: Any = None) -> tuple[int, Any]:
@@ -78,15 +49,15 @@ def delivered(world: World) -> str:
 def test_only_operators_may_call(api: Client, vneid: RunningServer, world: World) -> None:
     code = delivered(world)
     assert call(api, "GET", f"/v1/ops/dossiers/{code}/sync", {})[0] == 401
-    status, body = call(api, "GET", f"/v1/ops/dossiers/{code}/sync", token(vneid, DESK))
+    status, body = call(api, "GET", f"/v1/ops/dossiers/{code}/sync", bearer(vneid, DESK))
     assert (status, body["error_code"]) == (403, "FORBIDDEN")
-    assert call(api, "POST", "/v1/ops/sync/dvcqg/redrive", token(vneid, DESK))[0] == 403
+    assert call(api, "POST", "/v1/ops/sync/dvcqg/redrive", bearer(vneid, DESK))[0] == 403
 
 
 def test_the_sync_state_answers_whether_and_when_a_step_reached_dvcqg(api: Client, vneid: RunningServer,
                                                                       world: World) -> None:  # fmt: skip
     code = delivered(world)
-    status, body = call(api, "GET", f"/v1/ops/dossiers/{code}/sync", token(vneid, OPERATOR))
+    status, body = call(api, "GET", f"/v1/ops/dossiers/{code}/sync", bearer(vneid, OPERATOR))
     assert status == 200
     assert (body["code"], body["seq"], body["status"]) == (code, 4, "4")
     by_name = {d["destination"]: d for d in body["destinations"]}
@@ -101,13 +72,13 @@ def test_the_sync_state_answers_whether_and_when_a_step_reached_dvcqg(api: Clien
     assert (step_2["status"], step_2["label"], step_2["sends"]) == ("2", "Tiếp nhận hồ sơ", 1)
     assert step_2["answer"]["error_code"] == 0
 
-    assert call(api, "GET", f"/v1/ops/dossiers/{samples.dossier_code(99)}/sync", token(vneid, OPERATOR))[0] == 404
+    assert call(api, "GET", f"/v1/ops/dossiers/{samples.dossier_code(99)}/sync", bearer(vneid, OPERATOR))[0] == 404
 
 
 def test_a_resync_from_the_start_sends_everything_again_and_is_audited(api: Client, vneid: RunningServer,
                                                                        world: World) -> None:  # fmt: skip
     code = delivered(world)
-    headers = token(vneid, OPERATOR)
+    headers = bearer(vneid, OPERATOR)
     status, body = call(api, "POST", f"/v1/ops/dossiers/{code}/resync", headers,
                         {"destination": "dvcqg", "from_start": True})  # fmt: skip
     assert status == 202
@@ -144,10 +115,10 @@ def test_redrive_moves_the_dlq_back_to_the_queue(api: Client, vneid: RunningServ
     for seq in (3, 4):  # as SQS parks them after maxReceiveCount receives
         world.sqs.send_message(QueueUrl=world.dlqs["coordinator"], MessageBody=json.dumps({"code": code, "seq": seq}),
                                MessageAttributes={"dossier": {"DataType": "String", "StringValue": code}})  # fmt: skip
-    status, body = call(api, "POST", "/v1/ops/sync/coordinator/redrive", token(vneid, OPERATOR))
+    status, body = call(api, "POST", "/v1/ops/sync/coordinator/redrive", bearer(vneid, OPERATOR))
     assert (status, body) == (200, {"destination": "coordinator", "moved": 2, "remaining": 0})
     assert world.counts(world.dlqs["coordinator"]) == (0, 0)
     messages = world.receive("coordinator")
     assert sorted(json.loads(m["Body"])["seq"] for m in messages) == [3, 4]
     assert {m["MessageAttributes"]["dossier"]["StringValue"] for m in messages} == {code}
-    assert call(api, "POST", "/v1/ops/sync/mars/redrive", token(vneid, OPERATOR))[0] == 404
+    assert call(api, "POST", "/v1/ops/sync/mars/redrive", bearer(vneid, OPERATOR))[0] == 404
