@@ -6,6 +6,8 @@ token cannot be guessed faster by spreading the guesses over many addresses."""
 
 from __future__ import annotations
 
+import time
+import types
 import urllib.parse
 
 import pytest
@@ -17,6 +19,14 @@ from chalicelib.settings import reset_settings_cache
 from tests.integration.documents.conftest import World
 
 GATEWAY = "198.51.100.7"
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limits count per calendar minute: every request of a test falls in the same one (on a
+    loaded machine a test's requests could otherwise straddle a minute and start a fresh count)."""
+    frozen = time.time()
+    monkeypatch.setattr(lookup, "time", types.SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture
