@@ -28,7 +28,7 @@ from chalicelib import aws
 from chalicelib.documents import signing, trust
 from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
-from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.catalogue import FeeItem, OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.edata import service as edata_service
@@ -36,7 +36,7 @@ from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
 from chalicelib.settings import reset_settings_cache
-from chalicelib.store import catalogue
+from chalicelib.store import catalogue, dossiers
 from chalicelib.store.models import reset_connections
 from local import seed
 from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT
@@ -200,3 +200,29 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         aws.reset_clients()
         reset_connections()
     reset_settings_cache()
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+def awaiting_payment(world: World, fees: list[FeeItem]) -> str:
+    """A desk dossier of 1.001193 (charging ``fees``) moved on to status 6, waiting for the fee."""
+    procedure = catalogue.get_procedure("1.001193")
+    assert procedure is not None
+    catalogue.put_procedure(procedure.model_copy(update={"fees": fees}))
+    dossier = world.desk_dossier()
+    world.act(dossier.code, "desk", "chuyen_phong")
+    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+    world.act(dossier.code, "appraiser", "yeu_cau_nop_phi")
+    assert dossiers.get(dossier.code).status == 6  # type: ignore[union-attr]
+    return dossier.code
+
+
+def pay_on_platform(world: World, ref: str, result: str = "00") -> dict[str, Any]:
+    """The citizen pays on the platform; the (signed) callback the platform sent to hoso."""
+    answer = requests.post(f"{world.sims.payment.url}/_sim/pay/{ref}", json={"MaLoi": result}, timeout=10)
+    return dict(answer.json()["sent"])
+
+
+def payment_callback(world: World, body: dict[str, Any]) -> Any:
+    return world.call("POST", "/v1/payments/callback", body=body)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 
 from chalicelib.auth import create_client
 from chalicelib.domain.calendar import VN_TZ
@@ -25,9 +24,15 @@ from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Fee
 from chalicelib.payments import service as payments
 from chalicelib.post import service as post
-from chalicelib.store import catalogue, dossiers
+from chalicelib.store import dossiers
 from tests.fault.test_transaction_faults import fail_last_item, injected, lost_answer, service_error, snapshot
-from tests.integration.documents.conftest import PAYMENT_KEY, World, officer
+from tests.integration.documents.conftest import (
+    PAYMENT_KEY,
+    World,
+    awaiting_payment,
+    pay_on_platform,
+    payment_callback,
+)
 
 FEE = FeeItem(code="LP-KS", name="Lệ phí cấp bản sao trích lục khai sinh", amount=16000, kind="1")
 FEE2 = FeeItem(code="PHI-TD", name="Phí thẩm định", amount=50000, kind="2")
@@ -51,29 +56,11 @@ def once(handler: Callable[..., Any]) -> Callable[..., Any]:
 # --- payments --------------------------------------------------------------------------------
 @pytest.fixture
 def awaiting(world: World) -> str:
-    procedure = catalogue.get_procedure("1.001193")
-    assert procedure is not None
-    catalogue.put_procedure(procedure.model_copy(update={"fees": [FEE, FEE2]}))
-    dossier = world.desk_dossier()
-    world.act(dossier.code, "desk", "chuyen_phong")
-    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
-    world.act(dossier.code, "appraiser", "yeu_cau_nop_phi")
-    assert dossiers.get(dossier.code).status == 6  # type: ignore[union-attr]
-    return dossier.code
+    return awaiting_payment(world, [FEE, FEE2])
 
 
 def _request(world: World, code: str, **body: Any) -> Any:
     return world.call("POST", f"/v1/dossiers/{code}/payments", "desk", body=body or None)
-
-
-def _settle_on_platform(world: World, ref: str, result: str = "00") -> dict[str, Any]:
-    """The citizen pays; the platform's callback to hoso is lost (nothing listens at its URL)."""
-    answer = requests.post(f"{world.sims.payment.url}/_sim/pay/{ref}", json={"MaLoi": result}, timeout=10)
-    return dict(answer.json()["sent"])
-
-
-def _callback(world: World, body: dict[str, Any]) -> Any:
-    return world.call("POST", "/v1/payments/callback", body=body)
 
 
 def _applied(code: str, ref: str) -> None:
@@ -87,25 +74,25 @@ def _applied(code: str, ref: str) -> None:
 
 def test_a_callback_redelivered_after_a_crash_between_its_writes_ends_applied(world: World, awaiting: str) -> None:
     ref = _request(world, awaiting).json_body["ref"]
-    sent = _settle_on_platform(world, ref)
+    sent = pay_on_platform(world, ref)
     before = snapshot(awaiting)
     with injected("before-call", service_error, awaiting) as fired:  # DynamoDB fails the dossier's write
-        crashed = _callback(world, sent)
+        crashed = payment_callback(world, sent)
     assert fired and crashed.status_code == 500, "the platform must be told to deliver again"
     assert payments.get_payment(ref).status == "pending", "a half-applied payment was recorded"  # type: ignore[union-attr]
     assert snapshot(awaiting) == before
-    again = _callback(world, sent)  # the platform redelivers
+    again = payment_callback(world, sent)  # the platform redelivers
     assert again.status_code == 200 and again.json_body["MaLoi"] == "00", again.body
     _applied(awaiting, ref)
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     _applied(awaiting, ref)
 
 
 def test_a_callback_meeting_a_concurrent_change_is_retried_not_lost(world: World, awaiting: str) -> None:
     ref = _request(world, awaiting).json_body["ref"]
-    sent = _settle_on_platform(world, ref)
+    sent = pay_on_platform(world, ref)
     with injected("provide-client-params", once(fail_last_item), awaiting) as fired:
-        answer = _callback(world, sent)
+        answer = payment_callback(world, sent)
     assert fired and answer.status_code == 200, answer.body
     _applied(awaiting, ref)
 
@@ -113,24 +100,24 @@ def test_a_callback_meeting_a_concurrent_change_is_retried_not_lost(world: World
 def test_a_callback_answer_lost_after_the_commit_is_redelivered_without_a_second_step(world: World,
                                                                                        awaiting: str) -> None:
     ref = _request(world, awaiting).json_body["ref"]
-    sent = _settle_on_platform(world, ref)
+    sent = pay_on_platform(world, ref)
     with injected("after-call", lost_answer, awaiting) as fired:
-        assert _callback(world, sent).status_code == 500
+        assert payment_callback(world, sent).status_code == 500
     assert fired
     _applied(awaiting, ref)
     after = snapshot(awaiting)
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     assert snapshot(awaiting) == after
 
 
 def test_a_paid_record_whose_dossier_was_never_moved_is_healed_by_the_redelivery(world: World, awaiting: str) -> None:
     """What the old two-write callback left behind: the payment saved as paid, the dossier in status 6."""
     ref = _request(world, awaiting).json_body["ref"]
-    sent = _settle_on_platform(world, ref)
+    sent = pay_on_platform(world, ref)
     stuck = payments.get_payment(ref).model_copy(update={  # type: ignore[union-attr]
         "status": "paid", "transaction_id": sent["MaGiaoDich"], "result_code": "00", "paid_at": dt.datetime.now(VN_TZ)})
     payments._save(stuck)
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     _applied(awaiting, ref)
 
 
@@ -175,7 +162,7 @@ def test_a_request_overlapping_an_open_one_is_refused_in_vietnamese(world: World
 
 def test_a_failed_payment_frees_its_fees_for_a_new_request(world: World, awaiting: str) -> None:
     ref = _request(world, awaiting).json_body["ref"]
-    assert _callback(world, _settle_on_platform(world, ref, "51")).status_code == 200
+    assert payment_callback(world, pay_on_platform(world, ref, "51")).status_code == 200
     assert payments.get_payment(ref).status == "failed"  # type: ignore[union-attr]
     again = _request(world, awaiting)
     assert again.status_code == 201 and again.json_body["ref"] != ref
@@ -196,15 +183,15 @@ def test_a_payment_request_interrupted_between_its_writes_is_finished_by_the_ret
     assert len(world.sims.payment_sim.transactions) == 1
     assert retried.json_body["payment_url"]
     assert [e.action for e in dossiers.events(awaiting)].count("payment_requested") == 1
-    sent = _settle_on_platform(world, retried.json_body["ref"])
-    assert _callback(world, sent).status_code == 200
+    sent = pay_on_platform(world, retried.json_body["ref"])
+    assert payment_callback(world, sent).status_code == 200
     _applied(awaiting, retried.json_body["ref"])
 
 
 def test_reconciliation_applies_a_payment_whose_callback_never_came_and_flags_duplicates(world: World,
                                                                                         awaiting: str) -> None:
     ref = _request(world, awaiting).json_body["ref"]
-    _settle_on_platform(world, ref)  # paid; the callback was lost
+    pay_on_platform(world, ref)  # paid; the callback was lost
     # a legacy double charge on another dossier: two paid requests for one fee
     other = world.desk_dossier()
     for n in (1, 2):
@@ -230,7 +217,7 @@ def test_a_second_payment_of_a_paid_fee_is_recorded_as_a_duplicate_and_moves_not
                                                                                        awaiting: str) -> None:
     """A request from before the per-fee locks, paid after the fee was paid: flagged for a refund."""
     ref = _request(world, awaiting).json_body["ref"]
-    assert _callback(world, _settle_on_platform(world, ref)).status_code == 200
+    assert payment_callback(world, pay_on_platform(world, ref)).status_code == 200
     first = payments.get_payment(ref)
     assert first is not None
     old = first.model_copy(update={"ref": "HSCU1", "status": "pending", "applied": False, "transaction_id": None,
@@ -240,7 +227,7 @@ def test_a_second_payment_of_a_paid_fee_is_recorded_as_a_duplicate_and_moves_not
             "MaLoi": "00", "ThoiGianThanhToan": dt.datetime.now(VN_TZ).strftime(payments.DATE_FORMAT)}
     sent["MaXacThuc"] = payments.mac(PAYMENT_KEY, sent, payments.CALLBACK_MAC_FIELDS)
     version = dossiers.get(awaiting).version  # type: ignore[union-attr]
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     recorded = payments.get_payment("HSCU1")
     assert recorded is not None and recorded.status == "paid" and recorded.duplicate and recorded.applied
     dossier = dossiers.get(awaiting)

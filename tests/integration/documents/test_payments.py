@@ -5,41 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
-import requests
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import FeeItem
 from chalicelib.payments import service as payments
-from chalicelib.store import catalogue, dossiers
-from tests.integration.documents.conftest import World, officer
+from chalicelib.store import dossiers
+from tests.integration.documents.conftest import World, awaiting_payment, officer, pay_on_platform, payment_callback
 
 FEE = FeeItem(code="LP-KS", name="Lệ phí cấp bản sao trích lục khai sinh", amount=16000, kind="1")
 
 
 @pytest.fixture
 def awaiting(world: World) -> str:
-    procedure = catalogue.get_procedure("1.001193")
-    assert procedure is not None
-    catalogue.put_procedure(procedure.model_copy(update={"fees": [FEE]}))
-    dossier = world.desk_dossier()
-    world.act(dossier.code, "desk", "chuyen_phong")
-    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
-    world.act(dossier.code, "appraiser", "yeu_cau_nop_phi")
-    assert dossiers.get(dossier.code).status == 6  # type: ignore[union-attr]
-    return dossier.code
-
-
-def _pay(world: World, ref: str, result: str = "00") -> dict[str, Any]:
-    """The citizen pays on the platform; answers the callback the platform sent (signed)."""
-    answer = requests.post(f"{world.sims.payment.url}/_sim/pay/{ref}", json={"MaLoi": result}, timeout=10)
-    return dict(answer.json()["sent"])
-
-
-def _callback(world: World, body: dict[str, Any]) -> Any:
-    return world.call("POST", "/v1/payments/callback", body=body)
+    return awaiting_payment(world, [FEE])
 
 
 def test_paid_callback_moves_the_dossier_on_and_records_the_receipt(world: World, awaiting: str) -> None:
@@ -51,8 +31,8 @@ def test_paid_callback_moves_the_dossier_on_and_records_the_receipt(world: World
     assert platform["MaXacThuc"] == payments.mac("test-payment-key", platform, payments.INIT_MAC_FIELDS)
     assert platform["ThongTinBienLai"]["MaHoSo"] == awaiting and platform["SoTien"] == "16000"
 
-    sent = _pay(world, ref)
-    answer = _callback(world, sent)
+    sent = pay_on_platform(world, ref)
+    answer = payment_callback(world, sent)
     assert answer.status_code == 200 and answer.json_body["MaLoi"] == "00"
     dossier = dossiers.get(awaiting)
     assert dossier is not None and dossier.status == 4 and dossier.step_id == "tham_dinh"
@@ -65,25 +45,25 @@ def test_paid_callback_moves_the_dossier_on_and_records_the_receipt(world: World
     payment = payments.get_payment(ref)
     assert payment is not None and payment.status == "paid" and payment.transaction_id == sent["MaGiaoDich"]
     # a redelivery is acknowledged and changes nothing
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     assert len(dossiers.events(awaiting)) == len(events)
 
 
 def test_forged_callbacks_are_refused_and_logged(world: World, awaiting: str,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     ref = world.call("POST", f"/v1/dossiers/{awaiting}/payments", "desk").json_body["ref"]
-    sent = _pay(world, ref, "51")  # a failed payment, properly signed
+    sent = pay_on_platform(world, ref, "51")  # a failed payment, properly signed
     before = dossiers.get(awaiting)
     forged = {**sent, "MaLoi": "00"}  # turned into "paid" without the key
-    answer = _callback(world, forged)
+    answer = payment_callback(world, forged)
     assert answer.status_code == 401 and answer.json_body["MaLoi"] == "02"
     unsigned = {k: v for k, v in sent.items() if k != "MaXacThuc"} | {"MaLoi": "00"}
-    assert _callback(world, unsigned).status_code == 401
+    assert payment_callback(world, unsigned).status_code == 401
     assert dossiers.get(awaiting) == before and payments.get_payment(ref).status == "pending"  # type: ignore[union-attr]
     assert [r.levelname for r in caplog.records if r.getMessage() == "forged payment callback refused"] == [
         "WARNING", "WARNING"]
     # the genuine (failed) result is applied: the dossier keeps waiting
-    assert _callback(world, sent).status_code == 200
+    assert payment_callback(world, sent).status_code == 200
     assert payments.get_payment(ref).status == "failed"  # type: ignore[union-attr]
     assert dossiers.get(awaiting).status == 6  # type: ignore[union-attr]
     assert dossiers.events(awaiting)[-1].action == "payment_failed"
@@ -97,13 +77,13 @@ def test_request_only_while_awaiting_payment(world: World) -> None:
 
 def test_daily_reconciliation_reports_differences(world: World, awaiting: str) -> None:
     first = world.call("POST", f"/v1/dossiers/{awaiting}/payments", "desk").json_body["ref"]
-    _callback(world, _pay(world, first))  # applied
+    payment_callback(world, pay_on_platform(world, first))  # applied
     other = world.desk_dossier()
     world.act(other.code, "desk", "chuyen_phong")
     world.act(other.code, "head", "phan_cong", assignee=officer("appraiser").sub)
     world.act(other.code, "appraiser", "yeu_cau_nop_phi")
     second = world.call("POST", f"/v1/dossiers/{other.code}/payments", "desk").json_body["ref"]
-    _pay(world, second)  # paid on the platform, callback never arrived
+    pay_on_platform(world, second)  # paid on the platform, callback never arrived
     report = payments.reconcile(dt.datetime.now(VN_TZ).date())
     rows = {r["ref"]: r for r in report["rows"]}
     assert rows[first]["matches"] and rows[first]["hoso"] == rows[first]["platform"] == "paid"
