@@ -451,6 +451,17 @@ def _read_client(client_id: str) -> tuple[IntegrationClient, Any] | None:
     return IntegrationClient.model_validate(item.data), item.data
 
 
+def _client_to_change(client_id: str, *, active: bool) -> tuple[IntegrationClient, Any]:
+    """The client as read for a conditional replace: 404 if unknown; with ``active``, 409
+    ``CLIENT_REVOKED`` if it was revoked."""
+    read = _read_client(client_id)
+    if read is None:
+        raise _unknown_client()
+    if active and not read[0].active:
+        raise _revoked()
+    return read
+
+
 def get_client(client_id: str) -> IntegrationClient | None:
     read = _read_client(client_id)
     return read[0] if read else None
@@ -528,12 +539,7 @@ def rotate_client(client_id: str, grace: dt.timedelta, now: dt.datetime) -> tupl
     """A new secret for ``client_id``: returns the client and its new bearer token (shown once).
     The old secret keeps working for ``grace``. 404 unknown client, 409 ``CLIENT_REVOKED``, 409
     ``CLIENT_CHANGED`` if the client changed since it was read (e.g. revoked meanwhile)."""
-    read = _read_client(client_id)
-    if read is None:
-        raise _unknown_client()
-    client, data = read
-    if not client.active:
-        raise _revoked()
+    client, data = _client_to_change(client_id, active=True)
     secret = secrets.token_urlsafe(32)
     rotated = client.model_copy(update={
         "secret_sha256": hash_secret(secret),
@@ -548,10 +554,7 @@ def rotate_client(client_id: str, grace: dt.timedelta, now: dt.datetime) -> tupl
 def revoke_client(client_id: str, now: dt.datetime) -> IntegrationClient:
     """Refuse every key of ``client_id`` from now on (current and in grace). 404 unknown client;
     409 ``CLIENT_CHANGED`` if it changed since it was read (the administrator revokes again)."""
-    read = _read_client(client_id)
-    if read is None:
-        raise _unknown_client()
-    client, data = read
+    client, data = _client_to_change(client_id, active=False)
     revoked = client.model_copy(update={
         "active": False, "revoked_at": client.revoked_at or now,
         "previous_secret_sha256": None, "previous_valid_until": None,
@@ -564,12 +567,7 @@ def set_grants(client_id: str, kind: ClientKind, capabilities: Collection[Capabi
                actions: Collection[ActionKind], leader_actions: bool) -> IntegrationClient:  # fmt: skip
     """Replace what ``client_id`` may do (checked by the caller). 404 unknown, 409 ``CLIENT_REVOKED``
     / ``CLIENT_CHANGED``."""
-    read = _read_client(client_id)
-    if read is None:
-        raise _unknown_client()
-    client, data = read
-    if not client.active:
-        raise _revoked()
+    client, data = _client_to_change(client_id, active=True)
     updated = client.model_copy(update={"kind": kind, "capabilities": sorted(set(capabilities)),
                                         "actions": sorted(set(actions)), "leader_actions": leader_actions})
     _replace_client(updated, data)
