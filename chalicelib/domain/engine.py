@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
 from chalicelib.domain.calendar import Duration, WorkingCalendar
 from chalicelib.domain.dossier import Actor, AuditEvent, Consultation, Dossier, SupplementRound
@@ -56,6 +57,20 @@ def _refuse(code: str, message: str, status: int = 409, errors: list[FieldError]
     return HosoError(code, message, status, errors=errors or [])
 
 
+def step_due(now: dt.datetime, step: Step, due_at: dt.datetime | None, calendar: WorkingCalendar,
+             chart: StatusChart = DEFAULT_CHART) -> dt.datetime | None:
+    """When ``step``, entered at ``now``, is due: its own duration, but never after the dossier's
+    legal due moment while the legal clock runs in the step's status — a 1-working-day procedure
+    on a process whose appraisal takes 8 days has its appraisal due with the dossier. (Where the
+    clock stands still — supplement, fees — ``due_at`` moves later, so it caps nothing.)"""
+    if step.deadline is None:
+        return None
+    own = calendar.add(now, step.deadline)
+    if due_at is not None and chart.counts_time(step.status) and own > due_at:
+        return due_at
+    return own
+
+
 def start(dossier: Dossier, process: ProcessDefinition, *, direct: bool, actor: Actor, timing: Timing,
           note: str = "") -> tuple[Dossier, AuditEvent]:
     """Place a new dossier on its process's entry step (online: status 1; direct: received)."""
@@ -76,7 +91,7 @@ def start(dossier: Dossier, process: ProcessDefinition, *, direct: bool, actor: 
         "received_at": now if received else None,
         "due_at": due_at,
         "step_started_at": now,
-        "step_due_at": timing.calendar.add(now, step.deadline) if step.deadline else None,
+        "step_due_at": step_due(now, step, due_at, timing.calendar),
         "seq": 1,
         "version": 1,
     })
@@ -219,13 +234,14 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         update["duty_holders"] = {**dossier.duty_holders, performer.value: [*holders, actor.acting_for]}
 
     seq = dossier.seq + 1
+    due_after = cast(dt.datetime | None, update.get("due_at", dossier.due_at))
     after = dossier.model_copy(update={
         **update,
         "status": int(target.status),
         "step_id": target.id,
         "step_role": target.role.value,
         "step_started_at": now,
-        "step_due_at": cal.add(now, target.deadline) if target.deadline else None,
+        "step_due_at": step_due(now, target, due_after, cal, chart),
         "action_counts": {**dossier.action_counts, kind.value: used + 1},
         "version": dossier.version + 1,
         "seq": seq,
