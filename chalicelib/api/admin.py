@@ -18,12 +18,20 @@ from pydantic import BaseModel, Field
 from chalicelib import auth
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import CLIENT_ID_PATTERN, current_principal
-from chalicelib.domain.calendar import CalendarOverride
+from chalicelib.domain.calendar import CalendarOverride, Duration
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.clients import Capability, ClientKind, check_grants
 from chalicelib.domain.eform import EFormSchema, validate_schema
 from chalicelib.domain.identifiers import is_unit_code
-from chalicelib.domain.process import ActionKind, ProcessDefinition, ProcessError, check_process_document, publish
+from chalicelib.domain.process import (
+    ActionKind,
+    DeadlineWarning,
+    ProcessDefinition,
+    ProcessError,
+    check_process_document,
+    deadline_fit,
+    publish,
+)
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.observability import logger
@@ -40,6 +48,28 @@ CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
 class ProcessCheck(BaseModel):
     ok: bool
     errors: list[ProcessError]
+    warnings: list[DeadlineWarning] = Field(
+        default_factory=list, description="Thủ tục dùng quy trình có thời hạn ngắn hơn tổng thời hạn các bước")
+
+
+class DeadlineCheckIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32, description="Mã thủ tục")
+    name: str = Field("", max_length=500)
+    process_code: str = Field(min_length=1, max_length=64)
+    legal_deadline: Duration | None = None
+    model_config = {"extra": "ignore"}
+
+
+class DeadlineCheck(BaseModel):
+    warning: DeadlineWarning | None
+
+
+def _deadline_warnings(definition: ProcessDefinition) -> list[DeadlineWarning]:
+    """The warnings for every procedure that uses (or is listed by) the process checked."""
+    using = [p for p in catalogue.list_procedures()
+             if p.process_code == definition.code or p.code in definition.procedure_codes]
+    found = (deadline_fit(definition, p.code, p.name, p.legal_deadline) for p in sorted(using, key=lambda p: p.code))
+    return [w for w in found if w is not None]
 
 
 def _body(cls: type[BaseModel], limit: int = 256 * 1024) -> Any:
@@ -82,8 +112,22 @@ def check_process() -> Any:
     _, payload = read_json(bp, 256 * 1024)
     if not isinstance(payload, dict):
         raise invalid([FieldError("body", "Quy trình phải là một đối tượng JSON.")])
-    _, errors = check_process_document(payload)
-    return json_response(200, ProcessCheck(ok=not errors, errors=errors).model_dump())
+    definition, errors = check_process_document(payload)
+    warnings = _deadline_warnings(definition) if definition is not None else []
+    return json_response(200, ProcessCheck(ok=not errors, errors=errors, warnings=warnings).model_dump())
+
+
+@route(bp, "/v1/admin/procedures/deadline-check", "POST",
+       summary="Các bước của quy trình có vừa thời hạn giải quyết của thủ tục không (cảnh báo cho trình soạn thủ tục)",
+       access=Access.ADMIN, tags=TAGS, request=DeadlineCheckIn, responses={200: DeadlineCheck},
+       errors=(404, 422))
+def check_procedure_deadline() -> Any:
+    body: DeadlineCheckIn = _body(DeadlineCheckIn, 16 * 1024)
+    process = catalogue.get_process(body.process_code)
+    if process is None:
+        raise not_found("Không tìm thấy quy trình.")
+    warning = deadline_fit(process, body.code, body.name or body.code, body.legal_deadline)
+    return json_response(200, DeadlineCheck(warning=warning).model_dump())
 
 
 @route(bp, "/v1/admin/processes", "POST", summary="Ban hành một phiên bản quy trình (đã kiểm tra)",

@@ -436,6 +436,61 @@ def _check_deadlines(
     )]
 
 
+class DeadlineWarning(BaseModel):
+    """A procedure using the process has a legal deadline shorter than the process's steps add up
+    to: its dossiers' step deadlines are cut to the legal due moment (``engine.step_due``), so
+    the steps as drawn cannot all have their time. Publishing is not refused — the process may
+    serve procedures with longer deadlines — but the administrator is told."""
+
+    code: str = "PROCEDURE_DEADLINE_TOO_SHORT"
+    message: str
+    procedure_code: str
+    legal_minutes: int = Field(description="Thời hạn giải quyết của thủ tục, phút làm việc")
+    steps_minutes: int = Field(description="Tổng thời hạn các bước trên nhánh dài nhất, phút làm việc")
+    step_ids: list[str] = Field(description="Các bước của nhánh dài nhất")
+
+
+def longest_counted_path(definition: ProcessDefinition, chart: StatusChart = DEFAULT_CHART,
+                         minutes_per_day: int = DEFAULT_OFFICE_HOURS.minutes_per_day) -> tuple[int, list[str]] | None:
+    """The working minutes of the steps in which the clock runs, over the heaviest simple path from
+    an entry step to a terminal step, and that path; None when the process has too many paths."""
+    steps = {step.id: step for step in definition.steps}
+    starts = [s for s in (definition.start_step, definition.direct_start_step) if s in steps]
+    edges = {sid: [a.to_step for a in step.actions if a.to_step in steps] for sid, step in steps.items()}
+    weight = {
+        sid: step.deadline.working_minutes(minutes_per_day)
+        if step.deadline is not None and step.deadline.is_working_time and chart.counts_time(step.status)
+        else 0
+        for sid, step in steps.items()
+    }
+    terminal = {sid for sid, step in steps.items() if chart.is_terminal(step.status)}
+    return _longest_timed_path(starts, edges, weight, terminal)
+
+
+def deadline_fit(definition: ProcessDefinition, procedure_code: str, procedure_name: str,
+                 legal_deadline: Duration | None, chart: StatusChart = DEFAULT_CHART,
+                 minutes_per_day: int = DEFAULT_OFFICE_HOURS.minutes_per_day) -> DeadlineWarning | None:
+    """The warning when the steps of ``definition`` cannot fit the legal deadline of the procedure
+    ``procedure_code`` (issue 12, item 2); None when they fit or nothing is timed."""
+    if legal_deadline is None or not definition.is_timed:
+        return None
+    found = longest_counted_path(definition, chart, minutes_per_day)
+    if found is None:
+        return None
+    total, path = found
+    legal = _legal_minutes(legal_deadline, minutes_per_day)
+    if total <= legal:
+        return None
+    names = " → ".join(definition.step(sid).name for sid in path)
+    return DeadlineWarning(
+        message=f"Thủ tục {procedure_code} “{procedure_name}” có thời hạn giải quyết {legal_deadline.label} "
+                f"({_minutes_label(legal, minutes_per_day)}), nhưng tổng thời hạn các bước của quy trình "
+                f"{definition.code} là {_minutes_label(total, minutes_per_day)} trên nhánh: {names}. Với hồ sơ của "
+                f"thủ tục này, hạn của mỗi bước được rút về ngày hẹn trả kết quả.",
+        procedure_code=procedure_code, legal_minutes=legal, steps_minutes=total, step_ids=path,
+    )
+
+
 def _minutes_label(minutes: int, minutes_per_day: int) -> str:
     days, rest = divmod(minutes, minutes_per_day)
     hours, mins = divmod(rest, 60)
