@@ -135,9 +135,29 @@ def document_link(code: str, doc_id: str) -> Any:
     return json_response(200, documents.download_link(code, doc_id, current_principal().profile))
 
 
+class FormOffer(BaseModel):
+    form: str = Field(description="Mã biểu mẫu, dùng trong /v1/dossiers/{code}/forms/{form}")
+    name: str
+    offered: bool = Field(description="Hồ sơ đã đến bước có biểu mẫu này (in và in lại được)")
+    why: str = Field(description="Vì sao được in, hoặc vì sao chưa/không được in")
+    since: dt.datetime | None = Field(None, description="Thời điểm hồ sơ đến bước có biểu mẫu")
+
+
+class FormOffers(BaseModel):
+    items: list[FormOffer]
+
+
+@route(bp, "/v1/dossiers/{code}/forms", "GET",
+       summary="Các biểu mẫu FR-19 của hồ sơ: biểu mẫu nào in được ở bước hiện tại hoặc in lại, và vì sao",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: FormOffers}, errors=(404,))
+def list_forms(code: str) -> Any:
+    items = [FormOffer(**o.__dict__) for o in documents.form_offers(code, current_principal().profile)]
+    return json_response(200, FormOffers(items=items).model_dump(mode="json"))
+
+
 @route(bp, "/v1/dossiers/{code}/forms/{form}", "GET",
-       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, xin-loi, kiem-soat, danh-gia — trả link "
-               "PDF",
+       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia — "
+               "trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: Link}, errors=(404, 409))
 def print_form(code: str, form: str) -> Any:
     if form not in forms.FORMS:

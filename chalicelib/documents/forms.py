@@ -7,7 +7,10 @@ form                      annex      printable when
 ``tiep-nhan``             Mẫu số 01  the dossier was received (receipt and appointment slip)
 ``yeu-cau-bo-sung``       Mẫu số 02  a supplement or correction was requested
 ``tu-choi``               Mẫu số 03  intake or the result was refused
-``xin-loi``               Mẫu số 04  the deadline was extended (apology, new appointment)
+``xin-loi``               Mẫu số 04  the dossier is late or its deadline was extended (apology,
+                                     new appointment)
+``gia-han``               TT 21/2023 the deadline was extended (extension request, with the
+                                     reason and the appointment before and after)
 ``kiem-soat``             Mẫu số 05  the dossier was received (process control sheet,
                                      built from the dossier's real audit trail)
 ``danh-gia``              FR-5/19    processing finished (evaluation sheet, "thường xuyên":
@@ -192,25 +195,67 @@ def refusal(ctx: FormContext) -> list[Any]:
     ]
 
 
+def _due_before(ctx: FormContext, event: AuditEvent) -> dt.datetime | None:
+    """The appointment the dossier had before ``event`` (the last one recorded earlier)."""
+    return next((e.due_at for e in reversed(ctx.events) if e.seq < event.seq and e.due_at), None)
+
+
 def apology(ctx: FormContext) -> list[Any]:
+    """Mẫu số 04: for a dossier that is (or will be) late — with the new appointment when the
+    deadline was extended, with a blank one to be written in otherwise."""
+    d = ctx.dossier
+    event = ctx.last(ActionKind.EXTEND)
+    if event is None and not is_late(d, ctx.printed_at):
+        raise FormNotAvailable("not late")
+    previous = _due_before(ctx, event) if event else d.due_at
+    reason = event.note if event else "…" * 40
+    new_date = f"<b>{pdf.time_vn(d.due_at)}</b>" if event else "…… giờ …… ngày …… tháng …… năm ……"
+    return [
+        pdf.letterhead(_head(ctx, f"Số: {d.code}/XL")),
+        *pdf.title("Phiếu xin lỗi và hẹn lại ngày trả kết quả", f"Mã hồ sơ: {d.code}"),
+        pdf.para(f"Ngày {pdf.date_vn(d.received_at)}, {pdf.text(ctx.agency)} tiếp nhận giải quyết hồ sơ "
+                 f"của ông/bà {pdf.text(d.applicant.name)}.", "left"),
+        pdf.para(f"Nội dung yêu cầu giải quyết: {pdf.text(d.procedure_name)}", "left"),
+        pdf.para(f"Thời hạn trả kết quả hẹn trước đây: {pdf.time_vn(previous)}", "left"),
+        pdf.para(f"Tuy nhiên đến nay, {pdf.text(ctx.agency)} chưa trả kết quả giải quyết hồ sơ của ông/bà. Lý do: "
+                 f"<b>{pdf.text(reason)}</b>"),
+        pdf.para(f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của ông/bà. {pdf.text(ctx.agency)} "
+                 f"xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ vào: {new_date}."),
+        pdf.para(f"{pdf.text(ctx.agency)} xin trân trọng thông báo./."),
+        pdf.signatures(("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")),
+        _lookup(ctx),
+    ]
+
+
+def extension_request(ctx: FormContext) -> list[Any]:
+    """Phiếu đề nghị gia hạn thời gian giải quyết (TT 21/2023/TT-BTTTT as amended by TT
+    11/2025/TT-BKHCN, the minimum forms of the system): the processing officer's request to
+    extend the time to resolve a dossier, with the reason, the appointment before and after and
+    the extension in working days, for the head of the agency to approve."""
+    d = ctx.dossier
     event = ctx.last(ActionKind.EXTEND)
     if event is None:
         raise FormNotAvailable("no extension")
-    previous = next((e.due_at for e in reversed(ctx.events) if e.seq < event.seq and e.due_at), None)
+    previous = _due_before(ctx, event)
+    extended = ctx.calendar.working_days_between(previous, event.due_at) if previous and event.due_at else None
+    deadline = ctx.procedure.legal_deadline if ctx.procedure else None
     return [
-        pdf.letterhead(_head(ctx, f"Số: {ctx.dossier.code}/XL")),
-        *pdf.title("Phiếu xin lỗi và hẹn lại ngày trả kết quả", f"Mã hồ sơ: {ctx.dossier.code}"),
-        pdf.para(f"Ngày {pdf.date_vn(ctx.dossier.received_at)}, {pdf.text(ctx.agency)} tiếp nhận giải quyết hồ sơ "
-                 f"của ông/bà {pdf.text(ctx.dossier.applicant.name)}.", "left"),
-        pdf.para(f"Nội dung yêu cầu giải quyết: {pdf.text(ctx.dossier.procedure_name)}", "left"),
-        pdf.para(f"Thời hạn trả kết quả hẹn trước đây: {pdf.time_vn(previous)}", "left"),
-        pdf.para(f"Tuy nhiên đến nay, {pdf.text(ctx.agency)} chưa trả kết quả giải quyết hồ sơ của ông/bà. Lý do: "
-                 f"<b>{pdf.text(event.note)}</b>"),
-        pdf.para(f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của ông/bà. {pdf.text(ctx.agency)} "
-                 "xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ vào: "
-                 f"<b>{pdf.time_vn(ctx.dossier.due_at)}</b>."),
-        pdf.para(f"{pdf.text(ctx.agency)} xin trân trọng thông báo./."),
-        pdf.signatures(("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")),
+        pdf.letterhead(_head(ctx, f"Số: {d.code}/GH")),
+        *pdf.title("Phiếu đề nghị gia hạn thời gian giải quyết", f"Mã hồ sơ: {d.code}"),
+        pdf.para(f"Kính gửi: Thủ trưởng {pdf.text(ctx.agency)}", "left"),
+        pdf.para(f"{pdf.text(ctx.step_name(event.from_step) or 'Bộ phận giải quyết')} đề nghị gia hạn thời gian "
+                 "giải quyết hồ sơ sau:", "left"),
+        *_applicant(ctx),
+        pdf.para(f"Ngày tiếp nhận hồ sơ: {pdf.time_vn(d.received_at)}", "left"),
+        pdf.para("Thời hạn giải quyết theo quy định: " + (pdf.text(deadline.label) if deadline else "—"), "left"),
+        pdf.para(f"Ngày hẹn trả kết quả trước khi gia hạn: {pdf.time_vn(previous)}", "left"),
+        pdf.para(f"Lý do đề nghị gia hạn: <b>{pdf.text(event.note)}</b>", "left"),
+        pdf.para("Thời gian đề nghị gia hạn: "
+                 + (f"<b>{extended} ngày làm việc</b>" if extended is not None else "—"), "left"),
+        pdf.para(f"Ngày hẹn trả kết quả mới: <b>{pdf.time_vn(event.due_at)}</b>", "left"),
+        pdf.para(f"Ngày đề nghị: {pdf.time_vn(event.at)}", "left"),
+        pdf.signatures(("Người đề nghị", "(Ký và ghi rõ họ tên)", event.actor.name),
+                       ("Thủ trưởng cơ quan", "(Ký, ghi rõ họ tên và đóng dấu)", "")),
         _lookup(ctx),
     ]
 
@@ -220,6 +265,13 @@ def _role_label(role: str) -> str:
         return Role(role).label
     except ValueError:
         return role  # a system actor (payment platform, flow step…)
+
+
+def is_late(dossier: Dossier, now: dt.datetime) -> bool:
+    """Past its appointment: finished after it, or still open after it."""
+    if dossier.due_at is None:
+        return False
+    return (dossier.finished_at or now) > dossier.due_at
 
 
 def _timeliness(at: dt.datetime, due: dt.datetime | None) -> str:
@@ -336,6 +388,7 @@ FORMS: dict[str, tuple[str, Callable[[FormContext], list[Any]]]] = {
     "yeu-cau-bo-sung": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", supplement),
     "tu-choi": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ", refusal),
     "xin-loi": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", apology),
+    "gia-han": ("Phiếu đề nghị gia hạn thời gian giải quyết", extension_request),
     "kiem-soat": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", control_sheet),
     "danh-gia": ("Phiếu đánh giá việc giải quyết thủ tục hành chính", evaluation),
 }

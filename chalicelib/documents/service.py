@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.documents import bounded, forms, lookup, results, trust
+from chalicelib.documents import bounded, forms, lookup, offers, results, trust
 from chalicelib.documents import store as docstore
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Unit
@@ -260,12 +260,22 @@ def form_context(dossier: Dossier, printed_at: dt.datetime) -> forms.FormContext
     )
 
 
+def form_offers(code: str, officer: OfficerProfile) -> list[offers.Offer]:
+    """Every form with whether this dossier offers it now (``offers.RULES``)."""
+    dossier = dossier_service.visible_dossier(code, officer)
+    return offers.offers(dossier, dossier_repo.events(code), dossier_service.now())
+
+
 def render_form(code: str, form: str, officer: OfficerProfile) -> bytes:
     if form not in forms.FORMS:
         raise not_found("Không có biểu mẫu này.")
     dossier = dossier_service.visible_dossier(code, officer)
+    ctx = form_context(dossier, dossier_service.now())
+    verdict = offers.offer(form, dossier, ctx.events, ctx.printed_at)
+    if not verdict.offered:
+        raise HosoError("FORM_NOT_AVAILABLE", f"Không in được “{verdict.name}”: {verdict.why}", 409)
     try:
-        return forms.render(form, form_context(dossier, dossier_service.now()))
+        return forms.render(form, ctx)
     except forms.FormNotAvailable:
         raise HosoError("FORM_NOT_AVAILABLE", "Hồ sơ chưa đến bước có biểu mẫu này.", 409) from None
 

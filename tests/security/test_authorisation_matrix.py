@@ -161,6 +161,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}/process"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/sync"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/forms/{form}"): Rule(P, DOSSIER, path={"form": _const("tiep-nhan")}),
+    ("GET", "/v1/dossiers/{code}/forms"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/payments"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/payments"): Rule(frozenset({"desk", "appraiser", "head"}), DOSSIER,
                                                    body=_const({})),
@@ -192,6 +193,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/admin/edata/stats"): Rule(MINISTRY_ADMIN, body=_const({"owner": "0101243150"})),
     ("POST", "/v1/admin/personal-data/accesses"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
     ("POST", "/v1/admin/processes/check"): Rule(ADMINS, body=_const({})),
+    ("POST", "/v1/admin/procedures/deadline-check"): Rule(ADMINS, body=_const({
+        "code": "1.001193", "process_code": "QT-MAC-DINH", "legal_deadline": {"value": 1, "unit": "working_days"}})),
     ("POST", "/v1/admin/processes"): Rule(MINISTRY_ADMIN, body=_const({})),
     ("GET", "/v1/admin/processes/{code}"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
     ("PUT", "/v1/admin/eforms/{code}"): Rule(MINISTRY_ADMIN, body=_const({}), path={"code": _const("khong-co")}),
@@ -469,6 +472,7 @@ def _trust_root_probe(world: World, caller: str) -> Prepared:
 # Admin write routes without a probe here, and why.
 NOT_PROBED = {
     ("POST", "/v1/admin/processes/check"): "reads only: validates a document and stores nothing",
+    ("POST", "/v1/admin/procedures/deadline-check"): "reads only: compares a deadline with a process, stores nothing",
     ("POST", "/v1/admin/edata/stats"): "reads only: counts an owner's e-data",
     ("POST", "/v1/admin/clients"): "integration clients: their capabilities are tested by the clients' own suite",
     ("POST", "/v1/admin/clients/{client_id}/rotate"): "integration clients (as above)",

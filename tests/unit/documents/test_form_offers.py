@@ -1,0 +1,109 @@
+"""Only legally right documents print (issue 12, item 3): which FR-19 forms a dossier offers,
+walked through the default process with the engine (every audit event kept)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chalicelib.documents import offers
+from chalicelib.domain import engine
+from chalicelib.domain.calendar import VN_TZ, Duration, WorkingCalendar
+from chalicelib.domain.dossier import Actor, Applicant, AuditEvent, Channel, Dossier
+from chalicelib.domain.process import DEFAULT_PROCESS
+from chalicelib.domain.roles import Role
+
+T0 = dt.datetime(2026, 8, 3, 9, 0, tzinfo=VN_TZ)  # a Monday
+CAL = WorkingCalendar()
+UNIT = "000.00.13.H29"
+
+
+class Walk:
+    """A dossier moved through the default process, with its audit trail."""
+
+    def __init__(self, direct: bool) -> None:
+        blank = Dossier(
+            code=f"{UNIT}-260803-0001", procedure_code="1.001193", procedure_name="Đăng ký khai sinh", unit_code=UNIT,
+            channel=Channel.DESK if direct else Channel.ONLINE,
+            applicant=Applicant(name="Nguyễn Văn An", kind="1", id_number="079203001234"),
+            status=1, step_id="", process_code="", process_version=0,
+            submitted_at=T0, step_started_at=T0, created_at=T0, updated_at=T0,
+        )
+        self.at = T0
+        self.dossier, event = engine.start(blank, DEFAULT_PROCESS, direct=direct, actor=self._actor(),
+                                           timing=self._timing())
+        self.events: list[AuditEvent] = [event]
+
+    def _actor(self) -> Actor:
+        return Actor(sub="officer-1", name="Cán bộ", role=Role.DESK.value, unit_code=UNIT)
+
+    def _timing(self) -> engine.Timing:
+        return engine.Timing(now=self.at, calendar=CAL, legal_deadline=Duration.of_working_days(5))
+
+    def act(self, *actions: str) -> Walk:
+        for action in actions:
+            self.at += dt.timedelta(hours=1)
+            self.dossier, event = engine.apply(
+                self.dossier, DEFAULT_PROCESS, engine.ActionRequest(
+                    action_id=action, reason="Lý do", assignee="officer-1", assignee_name="A",
+                    extension=Duration.of_working_days(3)),
+                actor=self._actor(), roles=set(Role), timing=self._timing())
+            self.events.append(event)
+        return self
+
+    def offered(self, now: dt.datetime | None = None) -> dict[str, bool]:
+        return {o.form: o.offered for o in offers.offers(self.dossier, self.events, now or self.at)}
+
+
+PROCESSING = ("chuyen_phong", "phan_cong")
+
+
+def test_an_online_dossier_not_yet_received_offers_no_receipt_and_says_why():
+    walk = Walk(direct=False)
+    assert not any(walk.offered().values())
+    receipt = offers.offer("tiep-nhan", walk.dossier, walk.events, walk.at)
+    assert not receipt.offered and "chưa được tiếp nhận" in receipt.why
+
+
+def test_a_dossier_refused_at_intake_offers_the_refusal_form_and_never_the_receipt():
+    walk = Walk(direct=False).act("tu_choi_tiep_nhan")
+    offered = walk.offered()
+    assert offered["tu-choi"] and not offered["tiep-nhan"] and not offered["kiem-soat"]
+    refusal = offers.offer("tu-choi", walk.dossier, walk.events, walk.at)
+    assert refusal.name == "Phiếu từ chối tiếp nhận giải quyết hồ sơ" and refusal.since == walk.at
+    assert "từ chối tiếp nhận" in offers.offer("tiep-nhan", walk.dossier, walk.events, walk.at).why
+
+
+def test_a_received_dossier_offers_the_receipt_and_the_control_sheet_only():
+    walk = Walk(direct=False).act("tiep_nhan")
+    assert {f for f, ok in walk.offered().items() if ok} == {"tiep-nhan", "kiem-soat"}
+    assert offers.offer("tiep-nhan", walk.dossier, walk.events, walk.at).since == walk.dossier.received_at
+
+
+def test_a_supplement_request_stays_reprintable_after_the_supplement_came_in():
+    walk = Walk(direct=True).act(*PROCESSING, "yeu_cau_bo_sung")
+    assert walk.offered()["yeu-cau-bo-sung"]
+    walk.act("nhan_bo_sung")
+    assert walk.offered()["yeu-cau-bo-sung"]
+
+
+def test_an_extension_offers_the_extension_request_and_the_apology():
+    walk = Walk(direct=True).act(*PROCESSING)
+    assert not walk.offered()["gia-han"] and not walk.offered()["xin-loi"]
+    walk.act("gia_han")
+    assert walk.offered()["gia-han"] and walk.offered()["xin-loi"]
+
+
+def test_a_late_dossier_offers_the_apology_without_an_extension():
+    walk = Walk(direct=True).act(*PROCESSING)
+    assert walk.dossier.due_at is not None
+    assert not walk.offered(walk.dossier.due_at)["xin-loi"]
+    late = walk.offered(walk.dossier.due_at + dt.timedelta(minutes=1))
+    assert late["xin-loi"] and not late["gia-han"]
+
+
+def test_a_refusal_after_processing_is_named_as_such_and_the_evaluation_comes_with_the_end():
+    walk = Walk(direct=True).act(*PROCESSING, "trinh", "trinh_lanh_dao")
+    assert not walk.offered()["danh-gia"] and not walk.offered()["tu-choi"]
+    walk.act("tu_choi")
+    assert walk.offered()["danh-gia"] and walk.offered()["tu-choi"] and walk.offered()["tiep-nhan"]
+    assert offers.offer("tu-choi", walk.dossier, walk.events, walk.at).name == "Thông báo từ chối giải quyết hồ sơ"
