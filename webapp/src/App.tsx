@@ -11,7 +11,7 @@ import { Dashboard } from "./pages/Dashboard";
 import { DossierPage } from "./pages/DossierPage";
 import { IntakeForm, ProcedurePicker } from "./pages/Intake";
 import { canOperate, Operations } from "./pages/Operations";
-import { Receipt } from "./pages/Receipt";
+import { canPrintRegisters, Registers } from "./pages/Registers";
 import { Search } from "./pages/Search";
 import { Assigned, Worklist } from "./pages/Worklist";
 import { createQueryClient } from "./query";
@@ -217,6 +217,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
     { to: href(["cua-toi"]), label: "Hồ sơ được giao", active: section === "cua-toi", show: processing },
     { to: href(["tim-kiem"]), label: "Tìm kiếm", active: section === "tim-kiem", show: processing },
     { to: href(["tiep-nhan"]), label: "Tiếp nhận hồ sơ", active: section === "tiep-nhan", show: isDesk },
+    { to: href(["so-bieu-mau"]), label: "Sổ, phiếu của đơn vị", active: section === "so-bieu-mau", show: canPrintRegisters(state.roles) },
     { to: href(["bao-cao"]), label: "Báo cáo, thống kê", active: section === "bao-cao", show: reports },
     { to: href(["quan-tri"]), label: "Quản trị", active: section === "quan-tri", show: admin },
     {
@@ -321,8 +322,8 @@ function Screen({ route, processing, isDesk, reports, admin, ops }: ScreenProps)
   if (first === "cua-toi" && !second) return <Assigned />;
   if (first === "tim-kiem" && !second) return <Search params={route.params} />;
   if (first === "ho-so" && second && !third) return <DossierPage code={second} />;
-  if (first === "ho-so" && second && third === "phieu-tiep-nhan") return <Receipt code={second} />;
   if (first === "tiep-nhan" && isDesk) return second ? <IntakeForm procedureCode={second} /> : <ProcedurePicker />;
+  if (first === "so-bieu-mau" && !second) return <Registers />;
   return (
     <>
       <PageHeading title="Không tìm thấy trang">Không tìm thấy trang</PageHeading>

@@ -244,6 +244,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/procedures/deadline-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Các bước của quy trình có vừa thời hạn giải quyết của thủ tục không (cảnh báo cho trình soạn thủ tục) */
+        post: operations["check_procedure_deadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/procedures/{code}": {
         parameters: {
             query?: never;
@@ -604,6 +621,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các biểu mẫu FR-19 của hồ sơ: biểu mẫu nào in được ở bước hiện tại hoặc in lại, và vì sao */
+        get: operations["list_forms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/forms/{form}": {
         parameters: {
             query?: never;
@@ -611,7 +645,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, xin-loi, kiem-soat, danh-gia — trả link PDF */
+        /** In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia — trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó */
         get: operations["print_form"];
         put?: never;
         post?: never;
@@ -2017,6 +2051,60 @@ export interface components {
              */
             allow_equal: boolean;
         };
+        /** DeadlineCheck */
+        DeadlineCheck: {
+            warning: components["schemas"]["DeadlineWarning"] | null;
+        };
+        /** DeadlineCheckIn */
+        DeadlineCheckIn: {
+            /**
+             * Code
+             * @description Mã thủ tục
+             */
+            code: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Process Code */
+            process_code: string;
+            /** @default null */
+            legal_deadline: components["schemas"]["Duration"] | null;
+        };
+        /**
+         * DeadlineWarning
+         * @description A procedure using the process has a legal deadline shorter than the process's steps add up
+         *     to: its dossiers' step deadlines are cut to the legal due moment (``engine.step_due``), so
+         *     the steps as drawn cannot all have their time. Publishing is not refused — the process may
+         *     serve procedures with longer deadlines — but the administrator is told.
+         */
+        DeadlineWarning: {
+            /**
+             * Code
+             * @default PROCEDURE_DEADLINE_TOO_SHORT
+             */
+            code: string;
+            /** Message */
+            message: string;
+            /** Procedure Code */
+            procedure_code: string;
+            /**
+             * Legal Minutes
+             * @description Thời hạn giải quyết của thủ tục, phút làm việc
+             */
+            legal_minutes: number;
+            /**
+             * Steps Minutes
+             * @description Tổng thời hạn các bước trên nhánh dài nhất, phút làm việc
+             */
+            steps_minutes: number;
+            /**
+             * Step Ids
+             * @description Các bước của nhánh dài nhất
+             */
+            step_ids: string[];
+        };
         /**
          * Decision
          * @enum {string}
@@ -3373,6 +3461,37 @@ export interface components {
              */
             max_rows: number;
         };
+        /** FormOffer */
+        FormOffer: {
+            /**
+             * Form
+             * @description Mã biểu mẫu, dùng trong /v1/dossiers/{code}/forms/{form}
+             */
+            form: string;
+            /** Name */
+            name: string;
+            /**
+             * Offered
+             * @description Hồ sơ đã đến bước có biểu mẫu này (in và in lại được)
+             */
+            offered: boolean;
+            /**
+             * Why
+             * @description Vì sao được in, hoặc vì sao chưa/không được in
+             */
+            why: string;
+            /**
+             * Since
+             * @description Thời điểm hồ sơ đến bước có biểu mẫu
+             * @default null
+             */
+            since: string | null;
+        };
+        /** FormOffers */
+        FormOffers: {
+            /** Items */
+            items: components["schemas"]["FormOffer"][];
+        };
         /**
          * FormSection
          * @description A group box of the form.
@@ -4000,6 +4119,11 @@ export interface components {
             ok: boolean;
             /** Errors */
             errors: components["schemas"]["ProcessError"][];
+            /**
+             * Warnings
+             * @description Thủ tục dùng quy trình có thời hạn ngắn hơn tổng thời hạn các bước
+             */
+            warnings?: components["schemas"]["DeadlineWarning"][];
         };
         /** ProcessDefinition */
         ProcessDefinition: {
@@ -6201,6 +6325,84 @@ export interface operations {
             };
         };
     };
+    check_procedure_deadline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineCheckIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineCheck"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     put_procedure: {
         parameters: {
             query?: never;
@@ -7797,6 +7999,55 @@ export interface operations {
             };
             /** @description Unprocessable Content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_forms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormOffers"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,7 @@ import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { PrintPanel } from "./PrintPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -202,10 +203,9 @@ export function DossierPage({ code }: { code: string }) {
             ))}
           </ul>
         )}
-        <p>
-          <a href={href(["ho-so", dossier.code, "phieu-tiep-nhan"])}>In giấy tiếp nhận hồ sơ và hẹn trả kết quả</a>
-        </p>
       </section>
+
+      <PrintPanel code={dossier.code} />
 
       <section aria-labelledby="dossier-process" className="card">
         <h2 id="dossier-process">Vị trí trên quy trình xử lý</h2>
