@@ -10,6 +10,7 @@ import { formatDuration, formatMoney } from "../format";
 import { href, navigate } from "../router";
 import { APPLICANT_KINDS } from "../statuses";
 import type { Duration, FeeItem, RequiredDocument } from "../types";
+import { ProcedureDeadlineFit } from "./DeadlineWarnings";
 import { DURATION_UNIT_LABELS, ErrorSummary, Field, fieldError, type FormErrors, type ProcedureFull, type ProcessSummary, toFormErrors, useLoad } from "./common";
 
 const LEVELS: Record<string, string> = { full: "Toàn trình", partial: "Một phần", info: "Cung cấp thông tin" };
@@ -336,6 +337,7 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
             </fieldset>
           </div>
         </fieldset>
+        <ProcedureDeadlineFit procedure={p} />
         <div className="form-actions">
           <button type="submit">Lưu thủ tục</button>
         </div>

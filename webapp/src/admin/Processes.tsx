@@ -11,6 +11,7 @@ import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { errorKey, groupErrors, ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { formatDateTime } from "../format";
+import type { Schema } from "../query";
 import { href, navigate } from "../router";
 import { STATUS_LABELS } from "../statuses";
 import type { Duration } from "../types";
@@ -28,6 +29,7 @@ import {
   toFormErrors,
   useLoad,
 } from "./common";
+import { DeadlineWarnings } from "./DeadlineWarnings";
 
 export const ACTION_KIND_LABELS: Record<string, string> = {
   receive: "Tiếp nhận",
@@ -137,6 +139,7 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
   const [draft, setDraft] = useState<ProcessDef | null>(null);
   const [selected, setSelected] = useState<string>("");
   const [checked, setChecked] = useState<ProcessErrorItem[] | null>(null);
+  const [warnings, setWarnings] = useState<Schema<"DeadlineWarning">[]>([]);
   const [formErrors, setFormErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<string | null>(null);
@@ -185,8 +188,9 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
     setBusy(true);
     setFormErrors(null);
     try {
-      const answer = await api<{ ok: boolean; errors: ProcessErrorItem[] }>("/v1/admin/processes/check", { method: "POST", body: draft });
+      const answer = await api<Schema<"ProcessCheck">>("/v1/admin/processes/check", { method: "POST", body: draft });
       setChecked(answer.errors);
+      setWarnings(answer.warnings ?? []);
       // Valid: the success message below is a live region of its own; errors are announced here.
       if (!answer.ok) announce(`Quy trình có ${answer.errors.length} lỗi, xem trên sơ đồ.`);
     } catch (e) {
@@ -255,6 +259,8 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
           <strong>Quy trình hợp lệ, có thể ban hành.</strong>
         </div>
       ) : null}
+
+      <DeadlineWarnings warnings={warnings} />
 
       <ProcessDiagram
         process={draft}

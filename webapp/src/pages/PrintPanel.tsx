@@ -48,7 +48,7 @@ export function PrintPanel({ code }: { code: string }) {
   const offered = items.filter((o) => o.offered);
   const later = items.filter((o) => !o.offered);
   return (
-    <section aria-labelledby="dossier-print" className="card print-panel">
+    <section aria-labelledby="dossier-print" className="card print-panel" aria-busy={query.isPending}>
       <h2 id="dossier-print">In biểu mẫu</h2>
       {query.error && <ErrorMessage>{errorMessage(query.error)}</ErrorMessage>}
       {query.isPending && <Loading what="danh sách biểu mẫu" />}

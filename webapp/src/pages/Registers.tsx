@@ -77,7 +77,7 @@ function RegisterCard({ register, unit }: { register: Register; unit: string }) 
       <h2 id={`${id}-title`}>{register.title}</h2>
       <p className="hint">{register.what}</p>
       {error && <ErrorMessage>{error}</ErrorMessage>}
-      <form className="register-form" onSubmit={submit} noValidate aria-label={`Kỳ in ${register.title}`}>
+      <form className="register-form" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${id}-year`}>Năm</label>
           <select id={`${id}-year`} value={year} onChange={(e) => setYear(Number(e.target.value))}>
