@@ -481,12 +481,16 @@ def deadline_fit(definition: ProcessDefinition, procedure_code: str, procedure_n
     legal = _legal_minutes(legal_deadline, minutes_per_day)
     if total <= legal:
         return None
-    names = " → ".join(definition.step(sid).name for sid in path)
+    on_path = [definition.step(sid) for sid in path]
+    names = " → ".join(f"{step.name} ({step.deadline.label})" for step in on_path
+                       if step.deadline is not None and chart.counts_time(step.status))
+    legal_text = legal_deadline.label
+    if legal_deadline.unit is not DurationUnit.WORKING_DAYS:
+        legal_text += f" ({_minutes_label(legal, minutes_per_day)})"
     return DeadlineWarning(
-        message=f"Thủ tục {procedure_code} “{procedure_name}” có thời hạn giải quyết {legal_deadline.label} "
-                f"({_minutes_label(legal, minutes_per_day)}), nhưng tổng thời hạn các bước của quy trình "
-                f"{definition.code} là {_minutes_label(total, minutes_per_day)} trên nhánh: {names}. Với hồ sơ của "
-                f"thủ tục này, hạn của mỗi bước được rút về ngày hẹn trả kết quả.",
+        message=f"Thủ tục {procedure_code} “{procedure_name}” có thời hạn giải quyết {legal_text}, nhưng tổng "
+                f"thời hạn các bước của quy trình {definition.code} là {_minutes_label(total, minutes_per_day)}: "
+                f"{names}. Với hồ sơ của thủ tục này, hạn của mỗi bước được rút về ngày hẹn trả kết quả.",
         procedure_code=procedure_code, legal_minutes=legal, steps_minutes=total, step_ids=path,
     )
 
