@@ -4,8 +4,11 @@ walked through the default process with the engine (every audit event kept)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
-from chalicelib.documents import offers
+from pypdf import PdfReader
+
+from chalicelib.documents import forms, offers
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ, Duration, WorkingCalendar
 from chalicelib.domain.dossier import Actor, Applicant, AuditEvent, Channel, Dossier
@@ -107,3 +110,34 @@ def test_a_refusal_after_processing_is_named_as_such_and_the_evaluation_comes_wi
     walk.act("tu_choi")
     assert walk.offered()["danh-gia"] and walk.offered()["tu-choi"] and walk.offered()["tiep-nhan"]
     assert offers.offer("tu-choi", walk.dossier, walk.events, walk.at).name == "Thông báo từ chối giải quyết hồ sơ"
+
+
+def _context(walk: Walk, printed_at: dt.datetime) -> forms.FormContext:
+    return forms.FormContext(
+        dossier=walk.dossier, events=walk.events, unit=None, parent_agency="", place="Thành phố Hồ Chí Minh",
+        procedure=None, process=DEFAULT_PROCESS, lookup_url="http://127.0.0.1:9/v1/public/dossiers/x",
+        check_token="ABCD2345", printed_at=printed_at, calendar=CAL)
+
+
+def _text(content: bytes) -> str:
+    return " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def test_the_apology_of_a_late_dossier_leaves_the_new_appointment_to_be_written_in():
+    walk = Walk(direct=True).act(*PROCESSING)
+    assert walk.dossier.due_at is not None
+    late = walk.dossier.due_at + dt.timedelta(hours=1)
+    text = _text(forms.render("xin-loi", _context(walk, late)))
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "…… giờ …… ngày" in text
+    assert f"{walk.dossier.due_at:%d/%m/%Y}" in text  # the appointment missed
+
+
+def test_the_extension_request_names_the_step_the_reason_and_both_appointments():
+    walk = Walk(direct=True).act(*PROCESSING)
+    before = walk.dossier.due_at
+    walk.act("gia_han")
+    assert before is not None and walk.dossier.due_at is not None
+    text = _text(forms.render("gia-han", _context(walk, walk.at)))
+    assert "PHIẾU ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text and "Thẩm định hồ sơ đề nghị gia hạn" in text
+    assert "Lý do đề nghị gia hạn: Lý do" in text and "3 ngày làm việc" in text
+    assert f"{before:%d/%m/%Y}" in text and f"{walk.dossier.due_at:%d/%m/%Y}" in text
