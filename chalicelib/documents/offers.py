@@ -76,6 +76,14 @@ def _apology(d: Dossier, events: Sequence[AuditEvent], now: dt.datetime) -> tupl
     return False, "Hồ sơ chưa quá hạn và chưa được gia hạn.", None
 
 
+def _refusal(d: Dossier, events: Sequence[AuditEvent], now: dt.datetime) -> tuple[bool, str, dt.datetime | None]:
+    event = _last(events, REFUSAL)
+    if event is None:
+        return False, "Hồ sơ không bị từ chối.", None
+    at_intake = event.action == ActionKind.REFUSE_INTAKE.value
+    return True, "Hồ sơ đã bị từ chối tiếp nhận." if at_intake else "Hồ sơ đã bị từ chối giải quyết.", event.at
+
+
 def _control(d: Dossier, events: Sequence[AuditEvent], now: dt.datetime) -> tuple[bool, str, dt.datetime | None]:
     if d.received_at is None:
         return False, "Phiếu kiểm soát đi kèm Giấy tiếp nhận: hồ sơ chưa được tiếp nhận.", None
@@ -92,7 +100,7 @@ RULES: dict[str, Callable[[Dossier, Sequence[AuditEvent], dt.datetime], tuple[bo
     "tiep-nhan": _receipt,
     "yeu-cau-bo-sung": _after(SUPPLEMENT, "Chưa có yêu cầu bổ sung, hoàn thiện hồ sơ.",
                               "Đã yêu cầu bổ sung, hoàn thiện hồ sơ."),
-    "tu-choi": _after(REFUSAL, "Hồ sơ không bị từ chối.", "Hồ sơ đã bị từ chối."),
+    "tu-choi": _refusal,
     "gia-han": _after(EXTENSION, "Hồ sơ chưa được gia hạn thời gian giải quyết.",
                       "Đã gia hạn thời gian giải quyết."),
     "xin-loi": _apology,

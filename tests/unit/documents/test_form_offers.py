@@ -73,6 +73,7 @@ def test_a_dossier_refused_at_intake_offers_the_refusal_form_and_never_the_recei
     assert offered["tu-choi"] and not offered["tiep-nhan"] and not offered["kiem-soat"]
     refusal = offers.offer("tu-choi", walk.dossier, walk.events, walk.at)
     assert refusal.name == "Phiếu từ chối tiếp nhận giải quyết hồ sơ" and refusal.since == walk.at
+    assert refusal.why == "Hồ sơ đã bị từ chối tiếp nhận."
     assert "từ chối tiếp nhận" in offers.offer("tiep-nhan", walk.dossier, walk.events, walk.at).why
 
 
@@ -109,7 +110,8 @@ def test_a_refusal_after_processing_is_named_as_such_and_the_evaluation_comes_wi
     assert not walk.offered()["danh-gia"] and not walk.offered()["tu-choi"]
     walk.act("tu_choi")
     assert walk.offered()["danh-gia"] and walk.offered()["tu-choi"] and walk.offered()["tiep-nhan"]
-    assert offers.offer("tu-choi", walk.dossier, walk.events, walk.at).name == "Thông báo từ chối giải quyết hồ sơ"
+    refusal = offers.offer("tu-choi", walk.dossier, walk.events, walk.at)
+    assert refusal.name == "Thông báo từ chối giải quyết hồ sơ" and refusal.why == "Hồ sơ đã bị từ chối giải quyết."
 
 
 def _context(walk: Walk, printed_at: dt.datetime) -> forms.FormContext:
