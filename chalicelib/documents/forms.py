@@ -338,6 +338,9 @@ FORMS: dict[str, tuple[str, Callable[[FormContext], list[Any]]]] = {
     "xin-loi": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", apology),
     "kiem-soat": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", control_sheet),
     "danh-gia": ("Phiếu đánh giá việc giải quyết thủ tục hành chính", evaluation),
+    # after the desk handed the result over (documents.delivery_slip, built from the delivery record)
+    "tra-ket-qua": ("Phiếu giao nhận kết quả giải quyết hồ sơ",
+                    lambda ctx: lazy_import("chalicelib.documents.delivery_slip").build(ctx)),
 }
 
 
