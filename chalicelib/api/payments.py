@@ -13,6 +13,7 @@ from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.payments import service as payments
+from chalicelib.payments.service import Payment
 
 bp = Blueprint(__name__)
 TAGS = ("Phí, lệ phí",)
@@ -32,9 +33,9 @@ class CashIn(BaseModel):
 
 
 class OpenPaymentsOut(BaseModel):
-    open: list[payments.Payment] = Field(description="Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí "
+    open: list[Payment] = Field(description="Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí "
                                                     "có nhiều nhất một yêu cầu)")
-    payments: list[payments.Payment] = Field(description="Mọi khoản thanh toán của hồ sơ, mới nhất trước: trạng "
+    payments: list[Payment] = Field(description="Mọi khoản thanh toán của hồ sơ, mới nhất trước: trạng "
                                                         "thái, biên lai")
 
 

@@ -160,7 +160,8 @@ def check(dossier: Dossier, request: DeliveryIn, unpaid: list[Fee]) -> list[Fiel
     if not request.id_checked:
         errors.append(FieldError("id_checked", "Vui lòng kiểm tra giấy tờ tùy thân (căn cước, hộ chiếu) của người "
                                                "nhận kết quả."))
-    if not is_proxy(dossier, receiver) and not same_name(receiver.name, dossier.applicant.name):
+    if (not is_proxy(dossier, receiver) and not same_name(receiver.name, dossier.applicant.name)
+            and not any(e.field == "receiver.name" for e in errors)):
         errors.append(FieldError("receiver.name", "Họ tên người nhận không khớp với chủ hồ sơ có số định danh này "
                                                   f"({dossier.applicant.name}); người khác nhận thay phải dùng số định "
                                                   "danh của chính mình và văn bản ủy quyền."))

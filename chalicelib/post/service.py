@@ -160,7 +160,7 @@ def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Pa
         after, event = dossier_service.recorded(
             dossier, actor=actor, action="post_order_created", label="Gửi kết quả qua dịch vụ bưu chính công ích",
             note=f"Số hiệu bưu gửi {order.tracking_number}, {SERVICES[service]}"
-                 + (f", cước {order.fee:,} đồng".replace(",", ".") if order.fee is not None else ""),
+                 + (", cước " + f"{order.fee:,} đồng".replace(",", ".") if order.fee is not None else ""),
             update={"result_delivery": POSTAL_DELIVERY})
         try:
             dossier_repo.transition(dossier, after, event, lambda tx: _put(tx, order, 0))
