@@ -18,7 +18,9 @@ import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, Dossi
 import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
+import { DeliveryPanel } from "./DeliveryPanel";
 import { FeesPanel } from "./FeesPanel";
+import { PostPanel } from "./PostPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -96,6 +98,7 @@ export function DossierPage({ code }: { code: string }) {
   const deadlineIsLate = /quá hạn/i.test(display.deadline);
   const stepLate = isLate(dossier.step_due_at, dossier.finished_at);
   const documents = dossier.documents.filter((d) => !d.deleted);
+  const unitRoles = me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role);
 
   const closePreview = () => {
     const id = previewing?.id;
@@ -387,11 +390,9 @@ export function DossierPage({ code }: { code: string }) {
         />
       </section>
 
-      <FeesPanel
-        dossier={dossier}
-        roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
-        onChanged={() => void refresh()}
-      />
+      <FeesPanel dossier={dossier} roles={unitRoles} />
+      <PostPanel dossier={dossier} roles={unitRoles} />
+      <DeliveryPanel dossier={dossier} roles={unitRoles} />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>
