@@ -22,7 +22,7 @@ from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer
 from tests.e2e.web.conftest import OfficerSession
-from tests.e2e.web.flow_fees_post_delivery import cash_payment, fees_panel
+from tests.e2e.web.flow_fees_post_delivery import cash_payment, fees_panel, to_top
 
 
 def _ok(answer: requests.Response, status: int = 200) -> Any:
@@ -95,6 +95,7 @@ def test_the_open_payment_request_is_shown_instead_of_a_second_one(
     expect(page.get_by_role("status").filter(has_text="Cổng thanh toán báo đã thanh toán")).to_be_visible()
     expect(page.locator(".lead .badge")).not_to_have_text(re.compile("thực hiện nghĩa vụ tài chính"))
     officer.check("Hồ sơ: đã thanh toán, biên lai điện tử")
+    to_top(fees)
     screenshot(page, "ho-so-phi-da-thanh-toan")
 
 
@@ -114,6 +115,7 @@ def test_the_desk_records_cash_with_the_catalogue_amount_and_the_receipt_number(
     expect(form).to_contain_text("Số tiền phải bằng tổng phí, lệ phí phải nộp (2.000.000 đồng)")
     expect(form).to_contain_text("Vui lòng nhập số biên lai thu tiền.")
     officer.check("Hồ sơ: nộp tiền mặt (lỗi)")
+    to_top(form)
     screenshot(page, "ho-so-nop-tien-mat")
     cash_payment(page, code, 2_000_000, "0000815", "BL/26P")
     expect(fees).to_contain_text("tiền mặt tại Bộ phận Một cửa")

@@ -26,6 +26,7 @@ from tests.e2e.web.flow_fees_post_delivery import (
     delivery_panel,
     post_panel,
     request_payment_and_pay,
+    to_top,
 )
 from tests.e2e.web.test_fees import _awaiting_payment, _ok
 
@@ -71,6 +72,7 @@ def test_postal_return_is_booked_tracked_and_recorded_as_delivered(
     expect(receiver.get_by_label("Mã xã, phường (5 số)")).to_be_focused()
     expect(form).to_contain_text("Mã xã gồm 5 chữ số.")
     officer.check("Hồ sơ: tạo đơn chuyển phát (lỗi)")
+    to_top(form)
     screenshot(page, "ho-so-gui-buu-chinh")
     tracking = create_post_order(page, code)
     expect(panel).to_contain_text("Chuyển phát nhanh EMS, cước 25.000 đồng")
@@ -81,6 +83,7 @@ def test_postal_return_is_booked_tracked_and_recorded_as_delivered(
     expect(panel.get_by_role("list")).to_contain_text("Bưu điện đã nhận kết quả")
     expect(delivery_panel(page)).to_contain_text("Kết quả đang được chuyển qua bưu chính")
     officer.check("Hồ sơ: theo dõi bưu gửi")
+    to_top(panel)
     screenshot(page, "ho-so-theo-doi-buu-gui")
 
     advance_post(code, "delivered")
@@ -109,6 +112,7 @@ def test_delivery_at_the_desk_to_a_proxy_with_originals_compared_and_the_slip(
     expect(form.get_by_label("Người được ủy quyền nhận thay")).to_be_checked()
     expect(page.get_by_role("button", name="In phiếu giao nhận kết quả")).to_have_count(0)
     officer.check("Hồ sơ: trả kết quả")
+    to_top(panel)
     screenshot(page, "ho-so-tra-ket-qua")
 
     form.get_by_role("button", name="Xác nhận trả kết quả").click()
@@ -132,8 +136,10 @@ def test_delivery_at_the_desk_to_a_proxy_with_originals_compared_and_the_slip(
 
     deliver_at_desk(page, code, proxy=PROXY)
     for fact in (f"{PROXY['name']} (số định danh {PROXY['id_number']}), nhận thay theo {PROXY['authorisation']}",
-                 "Đã kiểm tra", "Đơn đề nghị cấp giấy phép; Báo cáo đánh giá an toàn"):
+                 "Đã kiểm tra", "Đơn đề nghị cấp giấy phép; Báo cáo đánh giá an toàn",
+                 "Đã nộp trước khi trả kết quả"):
         expect(panel).to_contain_text(fact)
+    expect(panel).not_to_contain_text("Chưa mang bản chính")  # that note was the first visit's
     assert _status(stack, code) == 10
     panel.get_by_role("button", name="In phiếu giao nhận kết quả").click()
     link = panel.get_by_role("link", name=re.compile("^Mở Phiếu giao nhận kết quả giải quyết hồ sơ"))
@@ -142,6 +148,7 @@ def test_delivery_at_the_desk_to_a_proxy_with_originals_compared_and_the_slip(
     pdf = requests.get(url, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     officer.check("Hồ sơ: đã trả kết quả, phiếu giao nhận")
+    to_top(panel)
     screenshot(page, "ho-so-da-tra-ket-qua")
     page.set_viewport_size(PHONE_VIEWPORT)
     panel.scroll_into_view_if_needed()

@@ -69,7 +69,11 @@ export function DeliveryPanel({ dossier, roles }: { dossier: Dossier; roles: Rol
           )}
         </dl>
       )}
-      {data && delivered && (last?.outcome === "delivered" ? <DeliveredFacts view={data} attempt={last} originals={originals} code={dossier.code} /> : data.post_order && <p>Kết quả đã được phát qua bưu chính (bưu gửi {data.post_order.tracking_number}).</p>)}
+      {data && delivered && (last?.outcome === "delivered" ? (
+        <DeliveredFacts view={data} attempt={last} originals={originals} code={dossier.code} feesPaid={dossier.fees.length > 0 && dossier.fees.every((f) => f.paid)} />
+      ) : (
+        data.post_order && <p>Kết quả đã được phát qua bưu chính (bưu gửi {data.post_order.tracking_number}).</p>
+      ))}
       {data && data.state === "pending_originals" && last && (
         <p>
           Lần trả ngày {formatDateTime(last.at)}: {last.receiver.name} đến nhận nhưng chưa đối chiếu đủ bản chính
@@ -84,7 +88,7 @@ export function DeliveryPanel({ dossier, roles }: { dossier: Dossier; roles: Rol
   );
 }
 
-function DeliveredFacts({ view, attempt, originals, code }: { view: DeliveryView; attempt: Attempt; originals: RequiredDocument[]; code: string }) {
+function DeliveredFacts({ view, attempt, originals, code, feesPaid }: { view: DeliveryView; attempt: Attempt; originals: RequiredDocument[]; code: string; feesPaid: boolean }) {
   const [slip, setSlip] = useState<{ url: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const names = Object.fromEntries(originals.map((d) => [d.code, d.name]));
@@ -108,7 +112,11 @@ function DeliveredFacts({ view, attempt, originals, code }: { view: DeliveryView
         <dt>Bản chính đã đối chiếu</dt>
         <dd>{attempt.originals?.length ? attempt.originals.map((c) => names[c] ?? c).join("; ") : "Đã đối chiếu"}</dd>
         <dt>Biên lai phí, lệ phí</dt>
-        <dd>{view.desk?.receipts?.length ? view.desk.receipts.map(receiptText).join("; ") : "Không phải thu khi trả kết quả"}</dd>
+        <dd>{view.desk?.receipts?.length
+            ? view.desk.receipts.map(receiptText).join("; ")
+            : feesPaid
+              ? "Đã nộp trước khi trả kết quả (biên lai ở mục Phí, lệ phí)"
+              : "Không phải thu khi trả kết quả"}</dd>
         <dt>Thời gian trả</dt>
         <dd>{formatDateTime(attempt.at)}</dd>
         <dt>Cán bộ trả kết quả</dt>
@@ -201,6 +209,7 @@ function DeliveryForm({ dossier, view, originals }: { dossier: Dossier; view: De
     };
     api<DeliveryView>(`/v1/dossiers/${encodeURIComponent(dossier.code)}/delivery`, { method: "POST", body })
       .then((answer) => {
+        setNote("");
         announce(answer.state === "delivered" ? `Đã trả kết quả hồ sơ ${dossier.code} cho ${name.trim()}.` : "Đã ghi nhận: chưa trả kết quả do chưa đối chiếu đủ bản chính.");
         void refresh();
       })
