@@ -13,6 +13,7 @@ from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.payments import service as payments
+from chalicelib.payments.service import Payment
 
 bp = Blueprint(__name__)
 TAGS = ("Phí, lệ phí",)
@@ -24,9 +25,18 @@ class PaymentIn(BaseModel):
     model_config = {"extra": "forbid"}
 
 
+class CashIn(BaseModel):
+    amount: int = Field(ge=0, le=10**12, description="Số tiền đã thu (đồng): phải bằng tổng phí, lệ phí phải nộp")
+    receipt_number: str = Field(max_length=50, description="Số biên lai thu tiền")
+    receipt_symbol: str = Field("", max_length=50, description="Ký hiệu biên lai")
+    model_config = {"extra": "forbid"}
+
+
 class OpenPaymentsOut(BaseModel):
-    open: list[payments.Payment] = Field(description="Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí "
+    open: list[Payment] = Field(description="Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí "
                                                     "có nhiều nhất một yêu cầu)")
+    payments: list[Payment] = Field(description="Mọi khoản thanh toán của hồ sơ, mới nhất trước: trạng "
+                                                        "thái, biên lai")
 
 
 class CallbackOut(BaseModel):
@@ -48,12 +58,27 @@ def request_payment(code: str) -> Any:
     return json_response(201 if created else 200, payment.model_dump(mode="json"))
 
 
-@route(bp, "/v1/dossiers/{code}/payments", "GET", summary="Các yêu cầu thanh toán đang chờ kết quả của hồ sơ",
+@route(bp, "/v1/dossiers/{code}/payments", "GET",
+       summary="Thanh toán của hồ sơ: các yêu cầu đang chờ kết quả và mọi khoản đã nộp (biên lai)",
        access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS,
        responses={200: OpenPaymentsOut}, errors=(404,))
 def open_payments(code: str) -> Any:
-    found = payments.open_requests(code, current_principal().profile)
-    return json_response(200, {"open": [p.model_dump(mode="json") for p in found]})
+    officer = current_principal().profile
+    found, every = payments.open_requests(code, officer), payments.dossier_payments(code, officer)
+    return json_response(200, {"open": [p.model_dump(mode="json") for p in found],
+                               "payments": [p.model_dump(mode="json") for p in every]})
+
+
+@route(bp, "/v1/dossiers/{code}/payments/cash", "POST",
+       summary="Ghi nhận nộp phí, lệ phí bằng tiền mặt tại Bộ phận Một cửa (hồ sơ ở trạng thái 6): số tiền bằng "
+               "tổng phí, lệ phí phải nộp theo danh mục, số biên lai bắt buộc",
+       access=Access.OFFICER, roles=("desk",), tags=TAGS, request=CashIn, responses={201: payments.Payment},
+       errors=(403, 404, 409, 422))
+def pay_cash(code: str) -> Any:
+    body: CashIn = parse_model(CashIn, read_json(bp, 4 * 1024)[1])
+    payment = payments.pay_cash(code, current_principal().profile, body.amount, body.receipt_number,
+                                body.receipt_symbol)
+    return json_response(201, payment.model_dump(mode="json"))
 
 
 @route(bp, "/v1/payments/callback", "POST",

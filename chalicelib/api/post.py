@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal, require_procedure
@@ -19,6 +19,7 @@ TAGS = ("Bưu chính",)
 class OrderIn(BaseModel):
     sender: post.Party
     receiver: post.Party
+    service: post.Service = Field("BD", description="BD: bưu phẩm bảo đảm; EMS: chuyển phát nhanh")
     model_config = {"extra": "forbid"}
 
 
@@ -36,8 +37,18 @@ class TrackingIn(BaseModel):
        errors=(403, 404, 409, 422, 502))
 def create_order(code: str) -> Any:
     body: OrderIn = parse_model(OrderIn, read_json(bp, 16 * 1024)[1])
-    order = post.create_order(code, current_principal().profile, body.sender, body.receiver)
+    order = post.create_order(code, current_principal().profile, body.sender, body.receiver, body.service)
     return json_response(201, order.model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/post-quote", "POST",
+       summary="Báo giá cước gửi kết quả qua bưu chính (dịch vụ bưu chính tính; không tạo đơn)",
+       access=Access.OFFICER, roles=("desk",), tags=TAGS, request=OrderIn, responses={200: post.Quote},
+       errors=(403, 404, 409, 422, 502))
+def quote(code: str) -> Any:
+    body: OrderIn = parse_model(OrderIn, read_json(bp, 16 * 1024)[1])
+    answer = post.quote(code, current_principal().profile, body.service, body.sender, body.receiver)
+    return json_response(200, answer.model_dump(mode="json"))
 
 
 @route(bp, "/v1/post/tracking", "POST", summary="Dịch vụ bưu chính báo trạng thái bưu gửi",

@@ -7,10 +7,14 @@ copies. Until the originals are checked the result is **not delivered**: the att
 recorded ("chưa trả kết quả", the dossier stays in status 9) and the desk comes back to it.
 Once checked, the process's ``deliver_result`` action moves the dossier to status 10.
 
-Both steps go through ``services.dossiers``: the receiver data with ``record`` (one audited
-transaction, which also marks the receipted fees paid), the delivery with ``act`` (the
-process decides whether it is allowed). The structured record of the attempts lives beside
-the dossier: ``DOSSIER#<code>`` / ``DELIVERY`` in the dossiers table.
+Each attempt is ONE transaction, conditional on the dossier's version: the dossier (the
+receipted fees marked paid, the place of delivery and — originals checked — the process's
+``deliver_result`` action, which the process must allow), its audit event and the structured
+record of the attempts beside it (``DOSSIER#<code>`` / ``DELIVERY`` in the dossiers table).
+Nothing is half-written: a failed write leaves the dossier, its trail and the record as they were.
+
+The receiver's identity paper is checked by the officer (``id_checked``); the applicant's own
+personal number must come with the applicant's name; the originals compared are listed.
 
 Who is a proxy is derived, never taken from the request: anyone whose personal number is not
 the applicant's, and anyone receiving for an organisation (giấy giới thiệu / ủy quyền).
@@ -28,14 +32,15 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Dossier, Fee
-from chalicelib.domain.identifiers import clean_text, control_characters
+from chalicelib.domain.identifiers import clean_text, control_characters, nfc
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
-from chalicelib.errors import FieldError, HosoError
+from chalicelib.errors import FieldError, HosoError, conflict
 from chalicelib.post import service as post
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.store import catalogue
+from chalicelib.store import dossiers as dossier_repo
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import DossiersTable
 
@@ -67,7 +72,10 @@ class FeeReceipt(BaseModel):
 
 class DeliveryIn(BaseModel):
     receiver: Receiver
+    id_checked: bool = Field(False, description="Cán bộ đã kiểm tra giấy tờ tùy thân (CCCD, hộ chiếu) của người nhận")
     originals_checked: bool = Field(description="Đã đối chiếu bản chính với bản điện tử (hoặc không phải đối chiếu)")
+    originals: list[str] = Field(default_factory=list, max_length=50,
+                                 description="Mã thành phần hồ sơ đã đối chiếu bản chính")
     note: str = Field("", max_length=1000)
     fee_receipt: FeeReceipt | None = Field(None, description="Biên lai thu phí, lệ phí còn phải nộp khi nhận kết quả")
     model_config = {"extra": "forbid"}
@@ -79,7 +87,9 @@ class DeliveryAttempt(BaseModel):
     by_name: str
     receiver: Receiver
     proxy: bool
+    id_checked: bool = False
     originals_checked: bool
+    originals: list[str] = Field(default_factory=list)
     note: str = ""
     outcome: Literal["delivered", "pending_originals"]
 
@@ -125,6 +135,11 @@ def is_proxy(dossier: Dossier, receiver: Receiver) -> bool:
     return dossier.applicant.kind != CITIZEN or receiver.id_number != dossier.applicant.id_number
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: case and spacing aside (the diacritics count: Lê is not Lễ)."""
+    return " ".join(nfc(a).casefold().split()) == " ".join(nfc(b).casefold().split())
+
+
 def owed(dossier: Dossier, procedure: Procedure | None) -> list[Fee]:
     """The fees still to collect: the dossier's unpaid fee lines or, when it has none, the
     procedure's fees collected on delivery (thu khi trả kết quả)."""
@@ -142,6 +157,14 @@ def check(dossier: Dossier, request: DeliveryIn, unpaid: list[Fee]) -> list[Fiel
                                     ("note", request.note, True)):
         if control_characters(value, multiline=multiline):
             errors.append(FieldError(where, "Có ký tự điều khiển không hợp lệ."))
+    if not request.id_checked:
+        errors.append(FieldError("id_checked", "Vui lòng kiểm tra giấy tờ tùy thân (căn cước, hộ chiếu) của người "
+                                               "nhận kết quả."))
+    if (not is_proxy(dossier, receiver) and not same_name(receiver.name, dossier.applicant.name)
+            and not any(e.field == "receiver.name" for e in errors)):
+        errors.append(FieldError("receiver.name", "Họ tên người nhận không khớp với chủ hồ sơ có số định danh này "
+                                                  f"({dossier.applicant.name}); người khác nhận thay phải dùng số định "
+                                                  "danh của chính mình và văn bản ủy quyền."))
     if is_proxy(dossier, receiver) and not clean_text(receiver.authorisation):
         errors.append(FieldError("receiver.authorisation", "Người nhận thay phải có văn bản ủy quyền hoặc giấy giới "
                                                            "thiệu; vui lòng ghi số, ngày của văn bản."))
@@ -193,8 +216,8 @@ def get_desk(code: str) -> DeskDelivery | None:
         return None
 
 
-def _save(record: DeskDelivery) -> None:
-    DeliveryItem(pk=dossier_pk(record.code), sk="DELIVERY", data=record.model_dump(mode="json")).save()
+def _item(record: DeskDelivery) -> DeliveryItem:
+    return DeliveryItem(pk=dossier_pk(record.code), sk="DELIVERY", data=record.model_dump(mode="json"))
 
 
 # --- use cases -------------------------------------------------------------------------------
@@ -220,6 +243,7 @@ def _deliver_action(dossier: Dossier, officer: OfficerProfile) -> str:
 
 
 def deliver_at_desk(code: str, officer: OfficerProfile, request: DeliveryIn) -> DeliveryView:
+    """One attempt at the desk, written in one transaction (see the module)."""
     dossier = dossier_service.visible_dossier(code, officer)
     if Role.DESK not in officer.roles_in(dossier.unit_code):
         raise HosoError("FORBIDDEN_ROLE", "Chỉ cán bộ một cửa trả kết quả tại Bộ phận Một cửa.", 403)
@@ -237,34 +261,36 @@ def deliver_at_desk(code: str, officer: OfficerProfile, request: DeliveryIn) -> 
     note = summary(dossier, request)
     receipted = [f.code for f in unpaid] if request.fee_receipt is not None else []
     actor = dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value)
-
-    def change(d: Dossier) -> dict[str, object]:
-        update: dict[str, object] = {"result_delivery": AT_DESK} if request.originals_checked else {}
-        if receipted:
-            update["fees"] = [f.model_copy(update={"paid": True}) if f.code in receipted else f
-                              for f in (d.fees or unpaid)]
-        return update
-
-    dossier_service.record(
-        code, actor=actor,
-        action="result_receiver_recorded" if request.originals_checked else "result_not_delivered",
-        label="Cập nhật thông tin người nhận kết quả" if request.originals_checked
-        else "Chưa trả kết quả: chưa đối chiếu đủ bản chính",
-        note=note, expected_version=dossier.version, change=change,
-    )
-    now = dossier_service.now()
+    update: dict[str, object] = {"result_delivery": AT_DESK} if request.originals_checked else {}
+    if receipted:
+        update["fees"] = [f.model_copy(update={"paid": True}) if f.code in receipted else f
+                          for f in (dossier.fees or unpaid)]
+    if request.originals_checked:
+        after, event = engine.apply(
+            dossier.model_copy(update=update), dossier_service.process_of(dossier),
+            engine.ActionRequest(action_id=action, reason=note), actor=actor,
+            roles=officer.roles_in(dossier.unit_code),
+            timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, dossier_service.now()),
+            separate_duties=dossier_service.separate_duties(dossier.procedure_code))
+    else:
+        after, event = dossier_service.recorded(dossier, actor=actor, action="result_not_delivered",
+                                                label="Chưa trả kết quả: chưa đối chiếu đủ bản chính", note=note,
+                                                update=update)
     desk = get_desk(code) or DeskDelivery(code=code)
     receiver = request.receiver.model_copy(update={"name": clean_text(request.receiver.name),
                                                     "authorisation": clean_text(request.receiver.authorisation)})
-    attempt = DeliveryAttempt(at=now, by_sub=officer.sub, by_name=officer.name, receiver=receiver,
-                              proxy=is_proxy(dossier, request.receiver), originals_checked=request.originals_checked,
+    attempt = DeliveryAttempt(at=event.at, by_sub=officer.sub, by_name=officer.name, receiver=receiver,
+                              proxy=is_proxy(dossier, request.receiver), id_checked=request.id_checked,
+                              originals_checked=request.originals_checked, originals=request.originals,
                               note=clean_text(request.note),
                               outcome="delivered" if request.originals_checked else "pending_originals")
-    receipts = desk.receipts + ([ReceiptRecord(**request.fee_receipt.model_dump(), fees=receipted, recorded_at=now,
-                                               recorded_by=officer.sub)] if request.fee_receipt else [])
+    receipts = desk.receipts + ([ReceiptRecord(**request.fee_receipt.model_dump(), fees=receipted,
+                                               recorded_at=event.at, recorded_by=officer.sub)]
+                                if request.fee_receipt else [])
     desk = desk.model_copy(update={"attempts": [*desk.attempts, attempt], "receipts": receipts,
-                                   "delivered_at": now if request.originals_checked else None})
-    _save(desk)
-    if request.originals_checked:
-        dossier_service.act(code, engine.ActionRequest(action_id=action, reason=note), officer)
+                                   "delivered_at": event.at if request.originals_checked else None})
+    try:  # the record is only ever written with a change of the dossier: its version guards both
+        dossier_repo.transition(dossier, after, event, lambda tx: tx.save(_item(desk)))
+    except dossier_repo.VersionConflict:
+        raise conflict("Hồ sơ vừa được cập nhật, vui lòng tải lại và thử lại.", "VERSION_CONFLICT") from None
     return view(code, officer)

@@ -391,6 +391,9 @@ FORMS: dict[str, tuple[str, Callable[[FormContext], list[Any]]]] = {
     "gia-han": ("Phiếu đề nghị gia hạn thời gian giải quyết", extension_request),
     "kiem-soat": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", control_sheet),
     "danh-gia": ("Phiếu đánh giá việc giải quyết thủ tục hành chính", evaluation),
+    # after the desk handed the result over (documents.delivery_slip, built from the delivery record)
+    "tra-ket-qua": ("Phiếu giao nhận kết quả giải quyết hồ sơ",
+                    lambda ctx: lazy_import("chalicelib.documents.delivery_slip").build(ctx)),
 }
 
 

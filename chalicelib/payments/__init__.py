@@ -19,6 +19,14 @@
   recorded without its step. A redelivery of a result already applied changes nothing; of a
   result recorded but not applied (a record from before), applies it. A payment for a fee
   already paid is recorded as a duplicate (to refund) and moves nothing.
+- :func:`pay_cash`: the only manual confirmation — cash at the one-stop desk: the amount must
+  equal the catalogue's unpaid fees and the paper receipt's number is required (422
+  ``INVALID_CASH_PAYMENT``); refused while an online request is open for the fees (409
+  ``PAYMENT_PENDING``). The payment, the fees marked paid and ``confirm_payment`` are one
+  transaction. The process's ``confirm_payment`` action is not offered as a bare officer action.
+- :func:`dossier_payments`: every payment of a dossier (``DOSSIER#<code>`` / ``PAYREQ#<ref>``
+  pointers written with each payment), with the e-receipt the platform issued (``SoBienLai``,
+  ``UrlBienLai`` of the callback; a link is kept only on the platform's own address).
 - :func:`reconcile`: the daily reconciliation: every payment started that day compared with
   the platform's own state; differences are reported (and the report stored), payments paid
   on the platform but not applied are applied (when the platform confirms the transaction

@@ -10,7 +10,7 @@ import json
 import secrets as pysecrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -23,10 +23,11 @@ from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, AuditEvent, Dossier, Fee
+from chalicelib.domain.identifiers import control_characters
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
-from chalicelib.errors import HosoError, conflict, not_found
+from chalicelib.errors import FieldError, HosoError, conflict, not_found
 from chalicelib.integrations import secrets
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
@@ -46,6 +47,8 @@ SERVICE_PROCEDURE_FEES: Final = "2"  # MaDichVu: phí, lệ phí TTHC
 PAYERS: Final = frozenset({Role.DESK, Role.APPRAISER, Role.HEAD})
 PLATFORM_ACTOR_SUB: Final = "payment-platform"
 FEE_LOCK_PREFIX: Final = "PAYFEE#"
+REQUEST_PREFIX: Final = "PAYREQ#"  # DOSSIER#<code> / PAYREQ#<ref>: the dossier's payments, listed with one Query
+CASH_TAKERS: Final = frozenset({Role.DESK})  # cash is taken at the one-stop desk only
 WRITE_ATTEMPTS: Final = 5  # a use case meeting a concurrent change of the dossier reads again and retries
 
 
@@ -66,11 +69,17 @@ class FeeLockItem(DossiersTable):
     ref = UnicodeAttribute(null=True)
 
 
+class PaymentPointer(DossiersTable):
+    """``DOSSIER#<code>`` / ``PAYREQ#<ref>``: one of the dossier's payments (written with the payment)."""
+
+
 class Payment(BaseModel):
-    ref: str = Field(description="MaThamChieu")
+    ref: str = Field(description="MaThamChieu (trực tuyến) hoặc mã ghi nhận nộp tiền mặt")
     code: str = Field(description="Mã hồ sơ")
     amount: int
     fees: list[Fee]
+    method: Literal["online", "cash"] = Field("online", description="online: qua Cổng thanh toán; cash: tiền mặt "
+                                                                       "tại Bộ phận Một cửa")
     status: str = "pending"  # pending | paid | failed | refused (the platform refused the request)
     requested_at: dt.datetime
     requested_by: str
@@ -81,6 +90,10 @@ class Payment(BaseModel):
     transaction_id: str | None = Field(None, description="MaGiaoDich của cổng thanh toán")
     result_code: str | None = Field(None, description="MaLoi")
     paid_at: dt.datetime | None = None
+    receipt_number: str | None = Field(None, description="Số biên lai (điện tử: do cổng thanh toán cấp; tiền mặt: "
+                                                          "biên lai giấy của Bộ phận Một cửa)")
+    receipt_symbol: str | None = Field(None, description="Ký hiệu biên lai")
+    receipt_url: str | None = Field(None, description="Đường dẫn biên lai điện tử trên cổng thanh toán")
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,19 @@ def _release(tx: TransactWrite, payment: Payment) -> None:
                       condition=FeeLockItem.ref == payment.ref)
 
 
+def _pointer(payment: Payment) -> PaymentPointer:
+    return PaymentPointer(pk=dossier_pk(payment.code), sk=f"{REQUEST_PREFIX}{payment.ref}")
+
+
+def dossier_payments(code: str, officer: OfficerProfile) -> list[Payment]:
+    """Every payment of the dossier, newest first: requests with their state, the receipts of the paid."""
+    dossier_service.visible_dossier(code, officer)
+    refs = [i.sk.removeprefix(REQUEST_PREFIX) for i in PaymentPointer.query(
+        dossier_pk(code), PaymentPointer.sk.startswith(REQUEST_PREFIX), consistent_read=True)]
+    found = [p for p in (get_payment(ref) for ref in refs) if p is not None]
+    return sorted(found, key=lambda p: p.requested_at, reverse=True)
+
+
 def open_requests(code: str, officer: OfficerProfile) -> list[Payment]:
     """The dossier's open payment requests (for the officers of its unit)."""
     dossier_service.visible_dossier(code, officer)
@@ -207,6 +233,7 @@ def request_payment(code: str, officer: OfficerProfile, fee_codes: list[str] | N
     try:  # reserve: the record and every fee's lock, or nothing
         with TransactWrite(connection=transaction_connection()) as tx:
             tx.save(_item(payment, 1, body), condition=PaymentItem.pk.does_not_exist())
+            tx.save(_pointer(payment))
             for fee in fees:
                 tx.update(_lock(code, fee.code), actions=[FeeLockItem.ref.set(ref)],
                           condition=FeeLockItem.ref.does_not_exist())
@@ -342,7 +369,17 @@ def handle_callback(body: Mapping[str, Any], source_ip: str) -> Payment:
     paid = _value(body, "MaLoi") == "00"
     at = _parse_time(_value(body, "ThoiGianThanhToan")) or dossier_service.now()
     return settle(ref, {"status": "paid" if paid else "failed", "transaction_id": _value(body, "MaGiaoDich"),
-                        "result_code": _value(body, "MaLoi"), "paid_at": at if paid else None})
+                        "result_code": _value(body, "MaLoi"), "paid_at": at if paid else None,
+                        **(_e_receipt(body) if paid else {})})
+
+
+def _e_receipt(body: Mapping[str, Any]) -> dict[str, str]:
+    """The e-receipt the platform issued (``SoBienLai``, ``UrlBienLai``): shown to officers, so a
+    link is kept only when it points at the platform itself."""
+    number, url = _value(body, "SoBienLai")[:50], _value(body, "UrlBienLai")
+    platform = get_settings().payment_base_url.rstrip("/") + "/"
+    return {**({"receipt_number": number} if number else {}),
+            **({"receipt_url": url} if url.startswith(platform) and len(url) <= 500 else {})}
 
 
 def _parse_time(value: str) -> dt.datetime | None:
@@ -419,6 +456,78 @@ def _dossier_after(dossier: Dossier, payment: Payment) -> tuple[Payment, Dossier
     return payment, after, event
 
 
+# --- cash at the desk -----------------------------------------------------------------------
+def pay_cash(code: str, officer: OfficerProfile, amount: int, receipt_number: str, receipt_symbol: str = "") -> Payment:
+    """The applicant pays the fees in cash at the one-stop desk: the amount must be exactly the
+    catalogue's unpaid fees, the paper receipt's number is required, and no online request may be
+    open for them (the applicant may be paying it). The payment, its fees marked paid and the
+    process's ``confirm_payment`` step are one transaction."""
+    dossier = dossier_service.visible_dossier(code, officer)
+    roles = officer.roles_in(dossier.unit_code)
+    if not roles & CASH_TAKERS:
+        raise HosoError("FORBIDDEN_ROLE", "Chỉ cán bộ một cửa thu phí, lệ phí bằng tiền mặt tại quầy.", 403)
+    if dossier.status != DossierStatus.AWAITING_PAYMENT:
+        raise HosoError("NOT_AWAITING_PAYMENT", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.", 409)
+    fees = _fees_to_pay(dossier, None)
+    if not fees:
+        raise HosoError("NO_FEES", "Hồ sơ không có khoản phí, lệ phí nào phải nộp.", 409)
+    errors = cash_errors(fees, amount, receipt_number)
+    if errors:
+        raise HosoError("INVALID_CASH_PAYMENT", "Thông tin nộp tiền mặt chưa đúng.", 422, errors=errors)
+    held = _open_refs(code)
+    pending = sorted({held[f.code] for f in fees if f.code in held})
+    if pending:
+        raise HosoError("PAYMENT_PENDING", f"Đang có yêu cầu thanh toán trực tuyến chờ kết quả ({', '.join(pending)}): "
+                                           "người nộp có thể đang thanh toán; không thu tiền mặt cho khoản này.", 409,
+                        extra={"refs": pending})
+    action = _confirm_action(dossier)
+    if action is None:
+        raise HosoError("ACTION_NOT_ALLOWED", "Bước hiện tại của hồ sơ không có thao tác xác nhận nộp phí.", 409)
+    now = dossier_service.now()
+    payment = Payment(ref=f"TM{now:%y%m%d%H%M%S}{pysecrets.randbelow(10**6):06d}", code=code, amount=amount,
+                      fees=fees, method="cash", status="paid", requested_at=now, requested_by=officer.sub,
+                      applied=True, paid_at=now, receipt_number=receipt_number.strip(),
+                      receipt_symbol=receipt_symbol.strip() or None)
+    number = f"{payment.receipt_symbol or ''} {payment.receipt_number}".strip()
+    receipt = f"Nộp tiền mặt tại Bộ phận Một cửa: biên lai số {number}, số tiền {amount} đồng"
+    paid = {f.code for f in fees}
+    before = dossier.model_copy(update={"fees": [f.model_copy(update={"paid": True}) if f.code in paid else f
+                                                 for f in _dossier_fees(dossier)]})
+    after, event = engine.apply(
+        before, dossier_service.process_of(dossier), engine.ActionRequest(action_id=action, reason=receipt),
+        actor=dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value), roles=roles,
+        timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now),
+        separate_duties=dossier_service.separate_duties(dossier.procedure_code))
+
+    def writes(tx: TransactWrite) -> None:
+        tx.save(_item(payment, 1, None), condition=PaymentItem.pk.does_not_exist())
+        tx.save(_pointer(payment))
+        for fee in fees:  # no online request took these fees meanwhile
+            tx.update(_lock(code, fee.code), actions=[FeeLockItem.ref.remove()],
+                      condition=FeeLockItem.ref.does_not_exist())
+
+    try:
+        dossier_repo.transition(dossier, after, event, writes)
+    except dossier_repo.VersionConflict:
+        raise conflict("Hồ sơ vừa được cập nhật, vui lòng tải lại và thử lại.", "VERSION_CONFLICT") from None
+    logger.info("cash payment recorded", extra={"code": code, "ref": payment.ref, "amount": amount})
+    return payment
+
+
+def cash_errors(fees: list[Fee], amount: int, receipt_number: str) -> list[FieldError]:
+    """What is wrong with a cash payment of ``amount`` for ``fees`` (empty: nothing)."""
+    errors = []
+    due = sum(f.amount for f in fees)
+    if amount != due:
+        errors.append(FieldError("amount", f"Số tiền phải bằng tổng phí, lệ phí phải nộp theo danh mục của thủ tục "
+                                           f"({due:,} đồng).".replace(",", ".")))
+    if not receipt_number.strip():
+        errors.append(FieldError("receipt_number", "Vui lòng nhập số biên lai thu tiền."))
+    elif control_characters(receipt_number):
+        errors.append(FieldError("receipt_number", "Có ký tự điều khiển không hợp lệ."))
+    return errors
+
+
 # --- daily reconciliation --------------------------------------------------------------------
 def reconcile(day: dt.date) -> dict[str, Any]:
     """Compare every payment started on ``day`` with the platform's state; store and answer the report.
@@ -428,12 +537,20 @@ def reconcile(day: dt.date) -> dict[str, Any]:
     platform confirms it with a transaction id and the requested amount (``applied``) —,
     ``duplicates`` — one dossier's fee paid by more than one of the day's requests —,
     ``paid_twice`` — payments recorded as paying a fee already paid (to refund) — and
-    ``not_initiated`` (reserved requests the platform never confirmed)."""
+    ``not_initiated`` (reserved requests the platform never confirmed); ``cash`` lists the day's
+    cash payments at the desk (not on the platform; they count for ``duplicates``)."""
     settings = get_settings()
     rows, mismatches, paid_not_applied, applied, not_initiated, paid_twice = [], [], [], [], [], []
+    cash: list[dict[str, Any]] = []
     paid_by_fee: dict[tuple[str, str], list[str]] = {}
     for item in PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}"):
         payment = Payment.model_validate(item.data)
+        if payment.method == "cash":  # taken at the desk: the platform never saw it
+            cash.append({"ref": payment.ref, "code": payment.code, "amount": payment.amount,
+                         "receipt_number": payment.receipt_number})
+            for fee in payment.fees:
+                paid_by_fee.setdefault((payment.code, fee.code), []).append(payment.ref)
+            continue
         try:
             answer = http.call("GET", f"{settings.payment_base_url.rstrip('/')}/v1/payments/{payment.ref}")
             remote = answer.json() if answer.status in (200, 404) else {}
@@ -465,7 +582,8 @@ def reconcile(day: dt.date) -> dict[str, Any]:
     report = {"day": day.isoformat(), "count": len(rows), "paid_total": sum(r["amount"] for r in rows
                                                                             if r["hoso"] == "paid"),
               "mismatches": mismatches, "paid_not_applied": paid_not_applied, "applied": applied,
-              "duplicates": duplicates, "paid_twice": paid_twice, "not_initiated": not_initiated, "rows": rows}
+              "duplicates": duplicates, "paid_twice": paid_twice, "not_initiated": not_initiated, "rows": rows,
+              "cash": cash}
     client("s3").put_object(Bucket=settings.attachments_bucket, Key=f"reports/payments/{day:%Y/%m/%d}.json",
                             Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
     if mismatches or paid_not_applied or duplicates or paid_twice:

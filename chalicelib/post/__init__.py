@@ -5,6 +5,9 @@
   sender (the unit's desk) and receiver (the applicant, with province and commune codes), COD
   = the fees still to collect on delivery. The applicant's choice becomes ``HinhThucNhanKetQua``
   "1", which the DVCQG sync sends as ``HinhThuc`` "1".
+- :func:`service.quote`: the postal service's price for the chosen service (``BD`` bưu phẩm
+  bảo đảm, ``EMS`` chuyển phát nhanh) before booking; the order records the service and the
+  fee the postal service charged.
 - :func:`service.handle_tracking`: the postal service's tracking callbacks (an integration
   client's bearer credential, scoped to the dossier's procedure) are recorded on the order and
   in the dossier's audit trail; "delivered" moves the dossier to status 10 with the process's

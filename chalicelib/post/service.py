@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
 from pynamodb.attributes import JSONAttribute, NumberAttribute
@@ -32,6 +32,8 @@ TRACKING_LABELS: Final = {
     "returned": "Đã chuyển hoàn", "cancelled": "Đã hủy",
 }
 POST_ACTOR_SUB: Final = "postal-service"
+SERVICES: Final = {"BD": "Bưu phẩm bảo đảm", "EMS": "Chuyển phát nhanh EMS"}  # the postal service's codes
+Service = Literal["BD", "EMS"]
 PROGRESS: Final = {"created": 0, "picked_up": 1, "in_transit": 2, "out_for_delivery": 3, "failed_delivery": 4,
                    "returned": 5, "cancelled": 5, "delivered": 5}
 FINAL: Final = frozenset({"delivered", "returned", "cancelled"})  # nothing changes a shipment after these
@@ -58,11 +60,21 @@ class TrackingEvent(BaseModel):
     note: str = ""
 
 
+class Quote(BaseModel):
+    service: Service
+    service_name: str
+    fee: int = Field(description="Cước (đồng) theo báo giá của dịch vụ bưu chính")
+    estimated_days: int = Field(description="Số ngày dự kiến phát")
+    cod_amount: int = Field(description="Phí, lệ phí thu hộ khi phát (đồng)")
+
+
 class PostOrder(BaseModel):
     code: str
     tracking_number: str
     status: str
     cod_amount: int
+    service: Service = "BD"
+    fee: int | None = Field(None, description="Cước do dịch vụ bưu chính tính (đồng)")
     receiver: Party
     sender: Party
     created_at: dt.datetime
@@ -94,27 +106,52 @@ def _cod(dossier: Dossier) -> int:
     return sum(f.amount for f in dossier.fees if not f.paid and f.collection == "on_delivery")
 
 
-def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Party) -> PostOrder:
+def _unavailable() -> HosoError:
+    return HosoError("POST_UNAVAILABLE", "Dịch vụ bưu chính không phản hồi, vui lòng thử lại sau.", 502)
+
+
+def quote(code: str, officer: OfficerProfile, service: Service, sender: Party, receiver: Party) -> Quote:
+    """The postal service's price for sending the dossier's result (nothing is booked)."""
+    dossier = _orderable(dossier_service.visible_dossier(code, officer), officer)
+    body = {"service": service, "sender": {"provinceCode": sender.provinceCode},
+            "receiver": {"provinceCode": receiver.provinceCode}}
+    try:
+        answer = http.post_json(f"{get_settings().post_base_url.rstrip('/')}/v1/quotes", body)
+    except http.GatewayError:
+        raise _unavailable() from None
+    reply = answer.json() if answer.status < 500 else {}
+    if answer.status != 200 or not isinstance(reply, dict) or not isinstance(reply.get("fee"), int):
+        logger.warning("postal quote refused", extra={"code": code, "status": answer.status})
+        raise HosoError("POST_REFUSED", "Dịch vụ bưu chính không báo được giá cước.", 502)
+    return Quote(service=service, service_name=SERVICES[service], fee=reply["fee"],
+                 estimated_days=int(reply.get("estimatedDays") or 0), cod_amount=_cod(dossier))
+
+
+def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Party,
+                 service: Service = "BD") -> PostOrder:
     """Book the delivery with the postal service (a retry sends the same order: the service answers
     it the same), then the order and the dossier's record of it in one transaction."""
     dossier = _orderable(dossier_service.visible_dossier(code, officer), officer)
     settings = get_settings()
     body: dict[str, Any] = {
-        "orderNumber": code, "sender": sender.model_dump(), "receiver": receiver.model_dump(),
+        "orderNumber": code, "service": service, "sender": sender.model_dump(), "receiver": receiver.model_dump(),
         "codAmount": _cod(dossier), "callbackUrl": f"{settings.public_base_url.rstrip('/')}/v1/post/tracking",
         "note": f"Trả kết quả hồ sơ {code}",
     }
     try:
         answer = http.post_json(f"{settings.post_base_url.rstrip('/')}/v1/orders", body)
     except http.GatewayError:
-        raise HosoError("POST_UNAVAILABLE", "Dịch vụ bưu chính không phản hồi, vui lòng thử lại sau.", 502) from None
+        raise _unavailable() from None
     reply = answer.json() if answer.status < 500 else {}
     if answer.status not in (200, 201) or not isinstance(reply, dict) or not reply.get("trackingNumber"):
         logger.warning("postal order refused", extra={"code": code, "status": answer.status})
         raise HosoError("POST_REFUSED", "Dịch vụ bưu chính từ chối đơn chuyển phát.", 502)
     now = dossier_service.now()
+    fee = reply.get("fee")
     order = PostOrder(code=code, tracking_number=str(reply["trackingNumber"]), status="created",
-                      cod_amount=body["codAmount"], receiver=receiver, sender=sender, created_at=now,
+                      cod_amount=body["codAmount"], service=service,
+                      fee=fee if isinstance(fee, int) and not isinstance(fee, bool) else None,
+                      receiver=receiver, sender=sender, created_at=now,
                       created_by=officer.sub,
                       history=[TrackingEvent(status="created", status_text=TRACKING_LABELS["created"],
                                              occurred_at=now.isoformat())])
@@ -122,7 +159,9 @@ def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Pa
     for _ in range(WRITE_ATTEMPTS):
         after, event = dossier_service.recorded(
             dossier, actor=actor, action="post_order_created", label="Gửi kết quả qua dịch vụ bưu chính công ích",
-            note=f"Số hiệu bưu gửi {order.tracking_number}", update={"result_delivery": POSTAL_DELIVERY})
+            note=f"Số hiệu bưu gửi {order.tracking_number}, {SERVICES[service]}"
+                 + (", cước " + f"{order.fee:,} đồng".replace(",", ".") if order.fee is not None else ""),
+            update={"result_delivery": POSTAL_DELIVERY})
         try:
             dossier_repo.transition(dossier, after, event, lambda tx: _put(tx, order, 0))
         except dossier_repo.VersionConflict:

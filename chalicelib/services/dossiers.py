@@ -10,10 +10,15 @@ from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
-from chalicelib.domain.process import ProcessDefinition
+from chalicelib.domain.process import ActionKind, ProcessDefinition
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
 from chalicelib.store import catalogue, dossiers
+
+# Process actions an officer takes only through their own use case, never bare: a payment is
+# confirmed by the platform's callback or by a cash payment at the desk with its receipt
+# (payments.pay_cash) — never by a click without an amount and a receipt.
+OWN_USE_CASE = frozenset({ActionKind.CONFIRM_PAYMENT})
 
 
 def now() -> dt.datetime:
@@ -73,8 +78,9 @@ def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
             {"id": a.id, "label": a.label, "kind": a.kind.value,
              "requires_reason": a.requires_reason or a.kind.requires_reason}
             for a in process.step(dossier.step_id).actions
-            if a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub,
-                                                separate_duties=separate_duties(dossier.procedure_code))
+            if a.kind not in OWN_USE_CASE
+            and a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub,
+                                                 separate_duties=separate_duties(dossier.procedure_code))
         ],
         "events": [e.model_dump(mode="json") for e in dossiers.events(code)],
     }
@@ -85,6 +91,10 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
     process = process_of(dossier)
     roles = officer.roles_in(dossier.unit_code)
     step = process.step(dossier.step_id)
+    if any(a.id == request.action_id and a.kind in OWN_USE_CASE for a in step.actions):
+        raise HosoError("CASH_RECEIPT_REQUIRED", "Xác nhận nộp phí, lệ phí chỉ qua cổng thanh toán hoặc khi nộp tiền "
+                                                 "mặt tại Bộ phận Một cửa, với số tiền và số biên lai (mục Phí, lệ "
+                                                 "phí).", 409)
     performer = next((step.performer(a).value for a in step.actions if a.id == request.action_id), step.role.value)
     if request.assignee is not None:
         assignee = catalogue.get_officer(request.assignee)

@@ -25,6 +25,9 @@ citizen pays on ``GET /pay/{MaThamChieu}`` or on ``POST /_sim/pay/{MaThamChieu}`
 (``{"MaLoi": "00"}`` by default; any other two-digit code is a failed payment). Paying a
 finished transaction again re-sends the same callback (a redelivery).
 ``GET /v1/payments/{MaThamChieu}`` answers the transaction's state (for reconciliation).
+A paid callback also carries the e-receipt (biên lai điện tử) the platform issues —
+``SoBienLai`` and ``UrlBienLai`` (``GET /bien-lai/{MaThamChieu}``, the receipt page); they are
+outside ``MaXacThuc``'s fields.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import itertools
 import secrets
 from collections.abc import Mapping
 from typing import Any, Final
@@ -127,6 +131,7 @@ class PaymentSimulator(Simulator):
         self.key = key
         self.transactions: dict[str, dict[str, Any]] = {}
         self.refused: list[dict[str, Any]] = []
+        self._receipts = itertools.count(1)
         super().__init__(name)
 
     def routes(self) -> list[Rule]:
@@ -134,6 +139,7 @@ class PaymentSimulator(Simulator):
             Rule("/v1/payments/init", endpoint="init", methods=["POST"]),
             Rule("/v1/payments/<ref>", endpoint="status", methods=["GET"]),
             Rule("/pay/<ref>", endpoint="pay_page", methods=["GET", "POST"]),
+            Rule("/bien-lai/<ref>", endpoint="receipt_page", methods=["GET"]),
             Rule("/_sim/pay/<ref>", endpoint="sim_pay", methods=["POST"]),
         ]
 
@@ -191,6 +197,9 @@ class PaymentSimulator(Simulator):
                     "ThoiGianThanhToan": now.strftime(DATE_FORMAT),
                 }
                 callback["MaXacThuc"] = payment_callback_mac(self.key, callback)
+                if code == "00":
+                    callback["SoBienLai"] = f"BLĐT-{now:%Y}-{next(self._receipts):07d}"
+                    callback["UrlBienLai"] = f"{self.url}/bien-lai/{ref}"
                 tx["callback"] = callback
                 tx["TrangThai"] = "paid" if code == "00" else "failed"
             callback, url = tx["callback"], tx["request"]["UrlCallback"]
@@ -231,6 +240,25 @@ class PaymentSimulator(Simulator):
             f'<form method="post" action="/pay/{e(ref)}"><button type="submit">Thanh toán</button></form>'
         )
         return html_response(_page("Cổng thanh toán tập trung (mô phỏng)", body))
+
+    def on_receipt_page(self, request: Request, ref: str) -> Response:
+        with self.lock:
+            tx = self.transactions.get(ref)
+            paid = dict(tx["callback"]) if tx and tx["TrangThai"] == "paid" else None
+            details = dict(tx["request"]) if tx else None
+        if paid is None or details is None:
+            return html_response(_page("Không có biên lai", "<p>Giao dịch chưa được thanh toán.</p>"), 404)
+        e, receipt = html.escape, details["ThongTinBienLai"]
+        rows = "".join(
+            f"<tr><td>{e(f['TenPhiLePhi'])}</td><td>{_vnd(f['SoTien'])}</td></tr>" for f in receipt["PhiLePhi"]
+        )
+        body = (
+            f"<p>Số biên lai: <strong>{e(paid['SoBienLai'])}</strong></p>"
+            f"<p>Hồ sơ {e(receipt['MaHoSo'])} — mã giao dịch {e(paid['MaGiaoDich'])}, thời gian "
+            f"{e(paid['ThoiGianThanhToan'])}</p><table>{rows}</table>"
+            f"<p>Tổng đã thu: <strong>{_vnd(paid['SoTien'])}</strong></p>"
+        )
+        return html_response(_page("Biên lai thu phí, lệ phí điện tử (mô phỏng)", body))
 
     def snapshot(self) -> dict[str, Any]:
         return {"transactions": list(self.transactions.values()), "refused": self.refused}

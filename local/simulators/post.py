@@ -8,6 +8,10 @@ results, tracking numbers, and tracking callbacks.
 → 201 ``{"orderNumber", "trackingNumber" (UPU S10, e.g. EB000000015VN), "status": "created",
 "statusText"}``; the same order again → 200 with the same answer; the same ``orderNumber``
 with other data → 409 ``DUPLICATE_ORDER``; invalid → 400 ``INVALID_ORDER`` with ``errors``.
+``service`` (optional, default ``BD``) is one of :data:`SERVICES`; the answer carries its
+``fee`` (VND). ``POST /v1/quotes`` ``{"service", "sender": {"provinceCode"}, "receiver":
+{"provinceCode"}, "weightGram"?}`` → ``{"service", "serviceName", "fee", "estimatedDays"}``
+(the same tariff the order is charged; 400 ``INVALID_QUOTE``).
 ``GET /v1/orders/{orderNumber}`` → the order with its status history.
 
 ``POST /_sim/orders/{orderNumber}/status`` ``{"status", "note"?}`` moves the shipment
@@ -47,9 +51,36 @@ NEXT_STATUSES: Final = {
     "out_for_delivery": frozenset({"delivered", "failed_delivery"}),
     "failed_delivery": frozenset({"out_for_delivery", "returned"}),
 }
+SERVICES: Final = {  # code: (name, fee within a province, fee between provinces, days within, days between)
+    "BD": ("Bưu phẩm bảo đảm", 16_000, 22_000, 2, 4),
+    "EMS": ("Chuyển phát nhanh EMS", 25_000, 38_000, 1, 2),
+}
+STEP_GRAMS: Final = 500  # each further 500 g (or part of it) beyond the first: +5 000 đồng
 _PHONE: Final = re.compile(r"^(0|\+84)[35789]\d{8}$")
 _PARTY_FIELDS: Final = ("name", "phone", "address", "provinceCode", "communeCode")
-_ORDER_FIELDS: Final = ("orderNumber", "sender", "receiver", "codAmount", "callbackUrl", "note")
+_ORDER_FIELDS: Final = ("orderNumber", "sender", "receiver", "codAmount", "callbackUrl", "note", "service")
+
+
+def tariff(service: str, from_province: str, to_province: str, grams: int = 200) -> tuple[int, int]:
+    """The fee (đồng) and the days it takes."""
+    _, within, between, days_within, days_between = SERVICES[service]
+    same = from_province == to_province
+    extra = max(0, -(-grams // STEP_GRAMS) - 1) * 5_000
+    return (within if same else between) + extra, days_within if same else days_between
+
+
+def _quote_errors(body: dict[str, Any]) -> list[dict[str, str]]:
+    errors = []
+    if body.get("service") not in SERVICES:
+        errors.append({"field": "service", "message": f"Một trong {sorted(SERVICES)}"})
+    for where in ("sender", "receiver"):
+        party = body.get(where)
+        if not isinstance(party, dict) or not re.fullmatch(r"\d{2}", str(party.get("provinceCode", ""))):
+            errors.append({"field": f"{where}.provinceCode", "message": "Mã tỉnh gồm 2 chữ số"})
+    grams = body.get("weightGram", 200)
+    if not isinstance(grams, int) or isinstance(grams, bool) or not 1 <= grams <= 30_000:
+        errors.append({"field": "weightGram", "message": "Khối lượng (gam) từ 1 đến 30000"})
+    return errors
 
 
 def s10_tracking_number(serial: int, prefix: str = "EB") -> str:
@@ -90,6 +121,8 @@ def _order_errors(body: dict[str, Any]) -> list[dict[str, str]]:
     callback = urlsplit(body["callbackUrl"]) if isinstance(body.get("callbackUrl"), str) else None
     if callback is None or callback.scheme not in ("http", "https") or not callback.netloc:
         errors.append({"field": "callbackUrl", "message": "Phải là địa chỉ http(s) đầy đủ"})
+    if "service" in body and body["service"] not in SERVICES:
+        errors.append({"field": "service", "message": f"Một trong {sorted(SERVICES)}"})
     if "note" in body and not isinstance(body["note"], str):
         errors.append({"field": "note", "message": "Phải là chuỗi"})
     return errors
@@ -105,9 +138,21 @@ class PostSimulator(Simulator):
     def routes(self) -> list[Rule]:
         return [
             Rule("/v1/orders", endpoint="create", methods=["POST"]),
+            Rule("/v1/quotes", endpoint="quote", methods=["POST"]),
             Rule("/v1/orders/<number>", endpoint="order", methods=["GET"]),
             Rule("/_sim/orders/<number>/status", endpoint="sim_status", methods=["POST"]),
         ]
+
+    def on_quote(self, request: Request) -> Response:
+        body = read_json_object(request)
+        errors = _quote_errors(body)
+        if errors:
+            return self.error(400, "INVALID_QUOTE", "Yêu cầu báo giá không hợp lệ", errors=errors)
+        service = body["service"]
+        fee, days = tariff(service, body["sender"]["provinceCode"], body["receiver"]["provinceCode"],
+                           body.get("weightGram", 200))
+        return json_response({"service": service, "serviceName": SERVICES[service][0], "fee": fee,
+                              "estimatedDays": days})  # fmt: skip
 
     def on_create(self, request: Request) -> Response:
         body = read_json_object(request)
@@ -122,9 +167,12 @@ class PostSimulator(Simulator):
             status = 200
             if order is None:
                 status = 201
+                service = body.get("service", "BD")
                 order = {
                     "orderNumber": number,
                     "trackingNumber": s10_tracking_number(next(self._serials)),
+                    "service": service,
+                    "fee": tariff(service, body["sender"]["provinceCode"], body["receiver"]["provinceCode"])[0],
                     "status": "created",
                     "request": body,
                     "history": [{"status": "created", "at": iso_now(), "note": ""}],
@@ -132,7 +180,8 @@ class PostSimulator(Simulator):
                 }
                 self.orders[number] = order
             answer = {"orderNumber": number, "trackingNumber": order["trackingNumber"], "status": "created",
-                      "statusText": STATUS_TEXT["created"]}  # fmt: skip
+                      "statusText": STATUS_TEXT["created"], "service": order["service"],
+                      "fee": order["fee"]}  # fmt: skip
         return json_response(answer, status)
 
     def on_order(self, request: Request, number: str) -> Response:

@@ -170,6 +170,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/dossiers/{code}/delivery"): Rule(frozenset({"desk"}), DOSSIER, body=_const({
         "receiver": {"name": "Nguyễn Văn An", "id_number": "079203001234"}, "originals_checked": True})),
     ("GET", "/v1/dossiers/{code}/delivery"): Rule(P, DOSSIER),
+    ("POST", "/v1/dossiers/{code}/payments/cash"): Rule(frozenset({"desk"}), DOSSIER,
+                                                        body=_const({"amount": 0, "receipt_number": "1"})),
+    ("POST", "/v1/dossiers/{code}/post-quote"): Rule(frozenset({"desk"}), DOSSIER,
+                                                     body=_const({"sender": _PARTY, "receiver": _PARTY})),
     ("GET", "/v1/units/{unit_code}/forms/{form}"): Rule(P, UNIT, path={"form": _const("so-theo-doi")},
                                                         query={"from": "2026-01-01", "to": "2026-01-02"}),
     ("GET", "/v1/dossiers/{code}/edata"): Rule(P, DOSSIER),

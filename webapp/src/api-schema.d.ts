@@ -662,11 +662,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Các yêu cầu thanh toán đang chờ kết quả của hồ sơ */
+        /** Thanh toán của hồ sơ: các yêu cầu đang chờ kết quả và mọi khoản đã nộp (biên lai) */
         get: operations["open_payments"];
         put?: never;
         /** Gửi yêu cầu thanh toán phí, lệ phí qua Cổng thanh toán tập trung (hồ sơ ở trạng thái 6); yêu cầu đang chờ cho đúng các khoản này được trả lại (200), không tạo yêu cầu thứ hai; đang chờ cho một phần các khoản: 409 PAYMENT_PENDING */
         post: operations["request_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/payments/cash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ghi nhận nộp phí, lệ phí bằng tiền mặt tại Bộ phận Một cửa (hồ sơ ở trạng thái 6): số tiền bằng tổng phí, lệ phí phải nộp theo danh mục, số biên lai bắt buộc */
+        post: operations["pay_cash"];
         delete?: never;
         options?: never;
         head?: never;
@@ -684,6 +701,23 @@ export interface paths {
         put?: never;
         /** Gửi kết quả qua dịch vụ bưu chính công ích */
         post: operations["create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/post-quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Báo giá cước gửi kết quả qua bưu chính (dịch vụ bưu chính tính; không tạo đơn) */
+        post: operations["quote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1883,6 +1917,25 @@ export interface components {
          * @enum {string}
          */
         Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking";
+        /** CashIn */
+        CashIn: {
+            /**
+             * Amount
+             * @description Số tiền đã thu (đồng): phải bằng tổng phí, lệ phí phải nộp
+             */
+            amount: number;
+            /**
+             * Receipt Number
+             * @description Số biên lai thu tiền
+             */
+            receipt_number: string;
+            /**
+             * Receipt Symbol
+             * @description Ký hiệu biên lai
+             * @default
+             */
+            receipt_symbol: string;
+        };
         /**
          * Channel
          * @description How the dossier reached hoso (FR-12.3b). DVCQG's KenhThucHien: 1 desk, 2 online, 3 post.
@@ -2148,8 +2201,15 @@ export interface components {
             receiver: components["schemas"]["Receiver"];
             /** Proxy */
             proxy: boolean;
+            /**
+             * Id Checked
+             * @default false
+             */
+            id_checked: boolean;
             /** Originals Checked */
             originals_checked: boolean;
+            /** Originals */
+            originals?: string[];
             /**
              * Note
              * @default
@@ -2165,10 +2225,21 @@ export interface components {
         DeliveryIn: {
             receiver: components["schemas"]["Receiver"];
             /**
+             * Id Checked
+             * @description Cán bộ đã kiểm tra giấy tờ tùy thân (CCCD, hộ chiếu) của người nhận
+             * @default false
+             */
+            id_checked: boolean;
+            /**
              * Originals Checked
              * @description Đã đối chiếu bản chính với bản điện tử (hoặc không phải đối chiếu)
              */
             originals_checked: boolean;
+            /**
+             * Originals
+             * @description Mã thành phần hồ sơ đã đối chiếu bản chính
+             */
+            originals?: string[];
             /**
              * Note
              * @default
@@ -3820,6 +3891,11 @@ export interface components {
              * @description Các yêu cầu thanh toán đang chờ kết quả (mỗi khoản phí có nhiều nhất một yêu cầu)
              */
             open: components["schemas"]["Payment"][];
+            /**
+             * Payments
+             * @description Mọi khoản thanh toán của hồ sơ, mới nhất trước: trạng thái, biên lai
+             */
+            payments: components["schemas"]["Payment"][];
         };
         /** Option */
         Option: {
@@ -3832,6 +3908,13 @@ export interface components {
         OrderIn: {
             sender: components["schemas"]["Party"];
             receiver: components["schemas"]["Party"];
+            /**
+             * Service
+             * @description BD: bưu phẩm bảo đảm; EMS: chuyển phát nhanh
+             * @default BD
+             * @enum {string}
+             */
+            service: "BD" | "EMS";
         };
         /** OwnerIn */
         OwnerIn: {
@@ -3929,7 +4012,7 @@ export interface components {
         Payment: {
             /**
              * Ref
-             * @description MaThamChieu
+             * @description MaThamChieu (trực tuyến) hoặc mã ghi nhận nộp tiền mặt
              */
             ref: string;
             /**
@@ -3941,6 +4024,13 @@ export interface components {
             amount: number;
             /** Fees */
             fees: components["schemas"]["Fee"][];
+            /**
+             * Method
+             * @description online: qua Cổng thanh toán; cash: tiền mặt tại Bộ phận Một cửa
+             * @default online
+             * @enum {string}
+             */
+            method: "online" | "cash";
             /**
              * Status
              * @default pending
@@ -3993,6 +4083,24 @@ export interface components {
              * @default null
              */
             paid_at: string | null;
+            /**
+             * Receipt Number
+             * @description Số biên lai (điện tử: do cổng thanh toán cấp; tiền mặt: biên lai giấy của Bộ phận Một cửa)
+             * @default null
+             */
+            receipt_number: string | null;
+            /**
+             * Receipt Symbol
+             * @description Ký hiệu biên lai
+             * @default null
+             */
+            receipt_symbol: string | null;
+            /**
+             * Receipt Url
+             * @description Đường dẫn biên lai điện tử trên cổng thanh toán
+             * @default null
+             */
+            receipt_url: string | null;
         };
         /** PaymentIn */
         PaymentIn: {
@@ -4013,6 +4121,18 @@ export interface components {
             status: string;
             /** Cod Amount */
             cod_amount: number;
+            /**
+             * Service
+             * @default BD
+             * @enum {string}
+             */
+            service: "BD" | "EMS";
+            /**
+             * Fee
+             * @description Cước do dịch vụ bưu chính tính (đồng)
+             * @default null
+             */
+            fee: number | null;
             receiver: components["schemas"]["Party"];
             sender: components["schemas"]["Party"];
             /**
@@ -4338,6 +4458,31 @@ export interface components {
              * @default null
              */
             delivered_date: string | null;
+        };
+        /** Quote */
+        Quote: {
+            /**
+             * Service
+             * @enum {string}
+             */
+            service: "BD" | "EMS";
+            /** Service Name */
+            service_name: string;
+            /**
+             * Fee
+             * @description Cước (đồng) theo báo giá của dịch vụ bưu chính
+             */
+            fee: number;
+            /**
+             * Estimated Days
+             * @description Số ngày dự kiến phát
+             */
+            estimated_days: number;
+            /**
+             * Cod Amount
+             * @description Phí, lệ phí thu hộ khi phát (đồng)
+             */
+            cod_amount: number;
         };
         /** ReceiptRecord */
         ReceiptRecord: {
@@ -8272,6 +8417,95 @@ export interface operations {
             };
         };
     };
+    pay_cash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CashIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     create_order: {
         parameters: {
             query?: never;
@@ -8294,6 +8528,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostOrder"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 502 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
                 };
             };
             /** @description Bad Request */

@@ -27,8 +27,8 @@ def _ready(world: World) -> Dossier:
 
 
 def _deliver(world: World, code: str, role: str = "desk", **body: Any) -> Any:
-    payload = {"receiver": {"name": APPLICANT, "id_number": APPLICANT_ID}, "originals_checked": True,
-               "fee_receipt": RECEIPT, **body}
+    payload = {"receiver": {"name": APPLICANT, "id_number": APPLICANT_ID}, "id_checked": True,
+               "originals_checked": True, "fee_receipt": RECEIPT, **body}
     return world.call("POST", f"/v1/dossiers/{code}/delivery", role, body=payload)
 
 
@@ -49,10 +49,9 @@ def test_the_applicant_receives_the_result_with_the_fee_receipt(world: World) ->
     after = dossiers.get(dossier.code)
     assert after is not None and after.status == 10 and after.delivered_at is not None
     assert [f.paid for f in after.fees] == [True] and not body["unpaid_fees"]
-    recorded, delivered = dossiers.events(dossier.code)[-2:]
-    assert recorded.action == "result_receiver_recorded" and recorded.to_status == 9
-    assert "Biên lai số BL/26P 0001234, 16.000 đồng, tiền mặt" in recorded.note and APPLICANT in recorded.note
+    delivered = dossiers.events(dossier.code)[-1]  # one act: who received it, the receipt, the step
     assert delivered.action == "deliver_result" and delivered.to_status == 10 and delivered.actor.role == "desk"
+    assert "Biên lai số BL/26P 0001234, 16.000 đồng, tiền mặt" in delivered.note and APPLICANT in delivered.note
     # delivered once: a second delivery is refused
     again = _deliver(world, dossier.code, fee_receipt=None)
     assert again.status_code == 409 and again.json_body["error_code"] == "RESULT_NOT_READY"
@@ -69,7 +68,7 @@ def test_a_proxy_needs_an_authorisation(world: World) -> None:
         **proxy, "authorisation": "Giấy ủy quyền số 15/2026 ngày 10/03/2026, UBND phường Sài Gòn chứng thực"})
     assert answer.status_code == 200, answer.body
     assert answer.json_body["desk"]["attempts"][0]["proxy"] is True
-    assert "nhận thay theo Giấy ủy quyền số 15/2026" in dossiers.events(dossier.code)[-2].note
+    assert "nhận thay theo Giấy ủy quyền số 15/2026" in dossiers.events(dossier.code)[-1].note
 
 
 def test_not_delivered_until_the_originals_are_checked(world: World) -> None:

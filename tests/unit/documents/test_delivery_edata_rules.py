@@ -26,7 +26,7 @@ def _dossier(**changes: object) -> Dossier:
 
 def _request(**changes: object) -> delivery.DeliveryIn:
     body: dict[str, object] = {"receiver": {"name": "Trần Thị Ánh Tuyết", "id_number": APPLICANT_ID},
-                               "originals_checked": True, **changes}
+                               "id_checked": True, "originals_checked": True, **changes}
     return delivery.DeliveryIn.model_validate(body)
 
 
@@ -65,8 +65,31 @@ def test_a_receipt_must_cover_exactly_what_is_owed() -> None:
     [error] = delivery.check(_dossier(), short, owed)
     assert error.field == "fee_receipt.amount" and "16.000 đồng" in error.message
     assert delivery.check(_dossier(), _request(fee_receipt={"number": "12", "amount": 16000}), owed) == []
-    unknown_doc = _request(receiver={"name": "A", "id_number": APPLICANT_ID, "authorisation_doc_id": "nope"})
+    unknown_doc = _request(receiver={"name": "Trần Thị Ánh Tuyết", "id_number": APPLICANT_ID,
+                                     "authorisation_doc_id": "nope"})
     assert [e.field for e in delivery.check(_dossier(), unknown_doc, [])] == ["receiver.authorisation_doc_id"]
+
+
+def test_the_receivers_identity_paper_is_checked_and_the_applicants_number_comes_with_the_applicants_name() -> None:
+    unchecked = _request(id_checked=False)
+    [error] = delivery.check(_dossier(), unchecked, [])
+    assert error.field == "id_checked" and "giấy tờ tùy thân" in error.message
+    spelled = _request(receiver={"name": "  trần thị  ánh tuyết ", "id_number": APPLICANT_ID})
+    assert delivery.check(_dossier(), spelled, []) == []  # case and spacing aside
+    someone_else = _request(receiver={"name": "Lê Văn Bình", "id_number": APPLICANT_ID})
+    [error] = delivery.check(_dossier(), someone_else, [])
+    assert error.field == "receiver.name" and "Trần Thị Ánh Tuyết" in error.message
+    other_tone = _request(receiver={"name": "Trần Thị Ánh Tuyệt", "id_number": APPLICANT_ID})
+    assert [e.field for e in delivery.check(_dossier(), other_tone, [])] == ["receiver.name"]
+
+
+def test_a_proxy_needs_the_authorisations_number() -> None:
+    proxy = {"name": "Lê Văn Bình", "id_number": "079085001122"}
+    assert [e.field for e in delivery.check(_dossier(), _request(receiver=proxy), [])] == ["receiver.authorisation"]
+    blank = _request(receiver={**proxy, "authorisation": "   "})
+    assert [e.field for e in delivery.check(_dossier(), blank, [])] == ["receiver.authorisation"]
+    assert delivery.check(_dossier(), _request(receiver={**proxy, "authorisation": "Giấy ủy quyền số 15/2026"}),
+                          []) == []
 
 
 def test_control_characters_are_refused() -> None:

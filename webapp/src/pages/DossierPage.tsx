@@ -17,9 +17,11 @@ import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from ".
 import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
 import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
+import { DeliveryPanel } from "./DeliveryPanel";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
 import { PrintPanel } from "./PrintPanel";
+import { PostPanel } from "./PostPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -97,6 +99,7 @@ export function DossierPage({ code }: { code: string }) {
   const deadlineIsLate = /quá hạn/i.test(display.deadline);
   const stepLate = isLate(dossier.step_due_at, dossier.finished_at);
   const documents = dossier.documents.filter((d) => !d.deleted);
+  const unitRoles = me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role);
 
   const closePreview = () => {
     const id = previewing?.id;
@@ -387,11 +390,9 @@ export function DossierPage({ code }: { code: string }) {
         />
       </section>
 
-      <FeesPanel
-        dossier={dossier}
-        roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
-        onChanged={() => void refresh()}
-      />
+      <FeesPanel dossier={dossier} roles={unitRoles} />
+      <PostPanel dossier={dossier} roles={unitRoles} />
+      <DeliveryPanel dossier={dossier} roles={unitRoles} />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>

@@ -3,7 +3,7 @@
 // is refused (409 PAYMENT_PENDING). The page therefore shows the open request, with its payment
 // link, instead of offering to create another.
 
-import type { Fee, Role } from "../types";
+import type { Fee, FeeItem, Role } from "../types";
 
 /** AWAITING_PAYMENT: the dossier waits for its fees. */
 export const AWAITING_PAYMENT = 6;
@@ -24,10 +24,39 @@ export interface Payment {
   duplicate: boolean;
   transaction_id: string | null;
   paid_at: string | null;
+  method?: "online" | "cash";
+  result_code?: string | null;
+  receipt_number?: string | null;
+  receipt_symbol?: string | null;
+  receipt_url?: string | null;
 }
 
-export interface OpenPayments {
+export interface DossierPayments {
   open: Payment[];
+  payments: Payment[];
+}
+
+/** The fees to pay: the dossier's own lines once it has them, else the procedure's catalogue. */
+export function feesDue(fees: Fee[], catalogue: readonly FeeItem[]): Fee[] {
+  const lines = fees.length > 0 ? fees : catalogue.map((f) => ({ code: f.code, name: f.name, amount: f.amount, paid: false }));
+  return lines.filter((f) => !f.paid);
+}
+
+/** Cash at the desk: only the one-stop officer, in status 6, with something due and no online request open. */
+export function canTakeCash(status: number, due: Fee[], open: Payment[], roles: readonly Role[]): boolean {
+  return status === AWAITING_PAYMENT && roles.includes("desk") && due.length > 0 && open.length === 0;
+}
+
+const STATES: Record<string, string> = {
+  pending: "Đang chờ người nộp thanh toán",
+  paid: "Đã thanh toán",
+  failed: "Thanh toán không thành công",
+  refused: "Cổng thanh toán từ chối yêu cầu",
+};
+
+export function paymentState(p: Payment): string {
+  if (p.status === "pending" && !p.initiated) return "Cổng thanh toán chưa xác nhận yêu cầu";
+  return STATES[p.status] ?? p.status;
 }
 
 export type PaymentOffer =
