@@ -55,7 +55,8 @@ export function currentSession(): Session | null {
 /** Go to VNeID's login page; ``returnTo`` is the route (hash) to come back to. */
 export async function beginLogin(config: AppConfig, returnTo: string): Promise<void> {
   const request = await oidc(config)
-    .createSigninRequest({ state: returnTo })
+    // oidc-client-ts sends a nonce (and checks it in the id_token) only when given one.
+    .createSigninRequest({ state: returnTo, nonce: crypto.randomUUID() })
     .catch(() => {
       throw new LoginError(UNREACHABLE);
     });
