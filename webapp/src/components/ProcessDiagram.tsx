@@ -222,7 +222,6 @@ const ELK_OPTIONS: Record<string, string> = {
   "elk.layered.spacing.edgeEdgeBetweenLayers": "10",
   "elk.layered.cycleBreaking.strategy": "DEPTH_FIRST", // loops found from the entry step, as an officer reads the flow
   "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX", // the narrowest of ELK's placements here
-  "elk.layered.thoroughness": "30",
 };
 
 let elk: Promise<{ layout: (graph: ElkNode) => Promise<ElkNode> }> | null = null;
@@ -399,6 +398,8 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
       live = false;
     };
   }, [shape]); // everything the layout reads is in shape
+  // Until the layout engine answers (it loads with the first diagram), the picture says so.
+  const size = layout ?? { width: 480, height: 64 };
   const edgeCount = new Set(process.steps.flatMap((s) => s.actions.filter((a) => names.has(a.to_step)).map((a) => `${s.id}>${a.to_step}`))).size;
 
   const heading = title ?? process.name;
@@ -423,16 +424,15 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
         aria-label={`${heading}: sơ đồ, cuộn ngang bằng phím mũi tên nếu cần`}
         style={{ overflowX: "auto", border: "1px solid #8a939e", borderRadius: 4, background: "#fafbfc" }}
       >
-        {layout ? (
         <svg
           role="img"
           aria-labelledby={`${base}-title`}
           aria-describedby={`${base}-desc`}
-          width={layout.width}
-          height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          width={size.width}
+          height={size.height}
+          viewBox={`0 0 ${size.width} ${size.height}`}
           // Shrinks to the screen down to 70 % of its drawn size; narrower screens scroll.
-          style={{ display: "block", margin: "0 auto", fontFamily: "inherit", width: "100%", minWidth: layout.width * 0.7, maxWidth: layout.width, height: "auto" }}
+          style={{ display: "block", margin: "0 auto", fontFamily: "inherit", width: "100%", minWidth: layout ? size.width * 0.7 : undefined, maxWidth: size.width, height: "auto" }}
         >
           <title id={`${base}-title`}>{`Sơ đồ quy trình ${process.name}`}</title>
           <desc id={`${base}-desc`}>{summary}</desc>
@@ -446,8 +446,13 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
               </marker>
             ))}
           </defs>
+          {layout ? null : (
+            <text x={16} y={size.height / 2 + 5} fontSize={14} fill={MUTED}>
+              {layoutFailed ? "Không vẽ được sơ đồ; quy trình có đủ ở dạng bảng bên dưới." : "Đang vẽ sơ đồ…"}
+            </text>
+          )}
           {/* Arrows with errors are drawn last, so nothing hides them. */}
-          {[...layout.edges].sort((a, b) => actionNumbers(a.from, a.actions).length - actionNumbers(b.from, b.actions).length).map((edge) => {
+          {(layout?.edges ?? []).sort((a, b) => actionNumbers(a.from, a.actions).length - actionNumbers(b.from, b.actions).length).map((edge) => {
             const bad = actionNumbers(edge.from, edge.actions).length > 0;
             const label = edge.label;
             return (
@@ -473,7 +478,7 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
             );
           })}
           {process.steps.map((step) => {
-            const box = layout.nodes.get(step.id);
+            const box = layout?.nodes.get(step.id);
             if (!box) return null; // a step just added: drawn when its layout is ready
             const numbers = stepNumbers(step);
             const bad = numbers.length > 0;
@@ -528,9 +533,6 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
             );
           })}
         </svg>
-        ) : (
-          <p style={{ margin: "0.5rem" }}>{layoutFailed ? "Không vẽ được sơ đồ; quy trình có đủ ở dạng bảng bên dưới." : "Đang vẽ sơ đồ…"}</p>
-        )}
       </div>
       {numbered.length ? (
         <div className="alert alert-error" style={{ display: "block" }}>
