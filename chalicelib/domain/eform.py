@@ -372,11 +372,12 @@ def _is_empty(value: Any) -> bool:
 
 
 def _format_number(value: float | int) -> str:
+    """Vietnamese notation: ``1.234.567`` and ``1.234,5`` (the web app's formatNumber too)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return str(value).replace(".", ",")
+    whole, _, fraction = str(value).partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".") if whole != "-0" else whole
+    return f"{grouped},{fraction}" if fraction else grouped
 
 
 def _as_number(value: Any) -> int | float | None:
@@ -413,6 +414,7 @@ class _Validator:
         self.today = today
         self.errors: list[FieldError] = []
         self.invalid: set[str] = set()
+        self.row_indexes: dict[str, list[int]] = {}  # table path → the index in the data of each kept row
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
@@ -565,11 +567,13 @@ class _Validator:
             self.error(path, sentence(f.label, f"không được quá {f.max_rows} dòng"))
             return _MISSING
         rows: list[dict[str, Any]] = []
+        indexes = self.row_indexes.setdefault(path, [])
         for index, row in enumerate(raw):
             row_path = f"{path}[{index}]"
             if not isinstance(row, dict):
                 self.error(row_path, f"Dòng {index + 1} của {f.label} phải là một đối tượng.")
                 continue
+            indexes.append(index)
             rows.append(self.group(f.columns, row, row_path, what=f"dòng {index + 1} của {f.label}"))
         return rows
 
@@ -615,7 +619,8 @@ class _Validator:
             return [(data, self.prefix)]
         section, key = table
         rows = data.get(section, {}).get(key, [])
-        return [(row, self.path(section, f"{key}[{i}]")) for i, row in enumerate(rows)]
+        indexes = self.row_indexes.get(self.path(section, key), [])  # rows that were not objects are left out
+        return [(row, self.path(section, f"{key}[{i}]")) for i, row in zip(indexes, rows, strict=True)]
 
     @staticmethod
     def lookup(values: dict[str, Any], ref: _Ref) -> Any:
@@ -669,15 +674,16 @@ class _Validator:
             raise ValueError(f"date rule {rule.earlier} < {rule.later} refers to unknown fields")
         for values, scope_path in self.scopes(data, [earlier]):
             a, b = self.lookup(values, earlier), self.lookup(values, later)
-            if a is _MISSING or b is _MISSING:
-                continue
+            later_path = self.ref_path(scope_path, later)
+            if a is _MISSING or b is _MISSING or {self.ref_path(scope_path, earlier), later_path} & self.invalid:
+                continue  # one error per value: an earlier rule already reported it
             first, second = _moment(earlier.target, a), _moment(later.target, b)
             if isinstance(first, dt.datetime) != isinstance(second, dt.datetime):
                 first, second = _day(first), _day(second)
             if second < first or (second == first and not rule.allow_equal):
                 relation = "không được trước" if rule.allow_equal else "phải sau"
                 self.error(
-                    self.ref_path(scope_path, later),
+                    later_path,
                     sentence(later.qualified_label, f"{relation} {earlier.qualified_label}"),
                 )
 
@@ -688,8 +694,8 @@ class _Validator:
         declared = self.lookup(data, total)
         section, key = column.section, column.field.key
         table_path = self.path(section, key)
-        if declared is _MISSING or any(p.startswith(table_path + "[") for p in self.invalid):
-            return
+        if declared is _MISSING or any(p == table_path or p.startswith(table_path + "[") for p in self.invalid):
+            return  # no sum over a table with a broken row or too many rows
         rows = data.get(section, {}).get(key, [])
         computed = sum(row.get(column.column.key, 0) for row in rows)
         if computed != declared:

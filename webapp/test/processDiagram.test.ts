@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { type DiagramProcess, errorKey, groupErrors, layoutProcess, NODE_H, NODE_W } from "../src/components/ProcessDiagram";
+import defaultProcess from "../../chalicelib/domain/default_process.json";
+import lienThongProcess from "../../chalicelib/flows/lien_thong_process.json";
+import { type Box, type DiagramProcess, errorKey, groupErrors, type Layout, layoutProcess, NODE_H, NODE_W } from "../src/components/ProcessDiagram";
 
 // The shape of chalicelib/domain/default_process.json (the standard process), trimmed to its graph.
 const a = (id: string, to_step: string, label = id) => ({ id, label, to_step });
@@ -26,8 +28,8 @@ const standard: DiagramProcess = {
   ],
 };
 
-describe("layoutProcess", () => {
-  const layout = layoutProcess(standard);
+describe("layoutProcess", async () => {
+  const layout = await layoutProcess(standard);
 
   it("places every step once, without overlaps", () => {
     expect(layout.nodes.size).toBe(standard.steps.length);
@@ -63,15 +65,72 @@ describe("layoutProcess", () => {
     expect(extend.actions.map((a) => a.id)).toEqual(["gia_han", "phan_cong_lai"]);
   });
 
-  it("ignores actions to unknown steps instead of failing", () => {
+  it("ignores actions to unknown steps instead of failing", async () => {
     const broken: DiagramProcess = {
       name: "Hỏng",
       start_step: "a",
       steps: [{ id: "a", name: "A", role: "desk", status: 1, actions: [{ id: "x", label: "Đi", to_step: "khong_co" }] }],
     };
-    const result = layoutProcess(broken);
+    const result = await layoutProcess(broken);
     expect(result.nodes.size).toBe(1);
     expect(result.edges).toHaveLength(0);
+  });
+
+  it("lays out a process being edited, with two steps of the same id for a while", async () => {
+    const editing: DiagramProcess = {
+      name: "Đang sửa",
+      start_step: "a",
+      steps: [
+        { id: "a", name: "A", role: "desk", status: 1, actions: [{ id: "x", label: "Đi", to_step: "b" }, { id: "x", label: "Đi", to_step: "a" }] },
+        { id: "b", name: "B", role: "desk", status: 10, actions: [] },
+        { id: "b", name: "B mới", role: "desk", status: 4, actions: [{ id: "y", label: "Về", to_step: "a" }] },
+      ],
+    };
+    const result = await layoutProcess(editing);
+    expect([...result.nodes.keys()]).toEqual(["a", "b"]);
+    expect(result.edges.map((e) => `${e.from}>${e.to}`)).toEqual(["a>b", "a>a", "b>a"]);
+  });
+});
+
+function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** Every label drawn (arrows' and "▶ Bắt đầu") and every step, as named boxes. */
+function boxes(layout: Layout): { labels: [string, Box][]; steps: [string, Box][] } {
+  const labels: [string, Box][] = layout.edges.flatMap((e) => (e.label ? [[`nhãn ${e.key} “${e.label.text}”`, e.label] as [string, Box]] : []));
+  for (const node of layout.nodes.values()) if (node.start) labels.push([`bắt đầu ${node.id}`, node.start]);
+  const steps: [string, Box][] = [...layout.nodes.values()].map((n) => [`bước ${n.id}`, { x: n.x, y: n.y, width: NODE_W, height: NODE_H }]);
+  return { labels, steps };
+}
+
+describe.each([
+  ["the default process", defaultProcess as unknown as DiagramProcess],
+  ["QT-LIEN-THONG", lienThongProcess as unknown as DiagramProcess],
+])("the labels of %s", async (_name, process) => {
+  const plain = await layoutProcess(process);
+  // With every arrow in error its label grows ("⚠ … [n]"): the layout makes room for that too.
+  let n = 0;
+  const marked = await layoutProcess(process, (actions) => `⚠ ${actions.map((a) => a.label).join(" / ").slice(0, 25)}… [${++n}, ${n + 1}]`);
+
+  it.each([
+    ["as published", plain],
+    ["with errors on every arrow", marked],
+  ])("overlap no other label and no step %s", (_state, layout) => {
+    const { labels, steps } = boxes(layout);
+    expect(labels.length).toBeGreaterThan(5);
+    for (const [i, [name, box]] of labels.entries()) {
+      for (const [other, otherBox] of labels.slice(i + 1)) expect(overlap(box, otherBox), `${name} covers ${other}`).toBe(false);
+      for (const [step, stepBox] of steps) expect(overlap(box, stepBox), `${name} covers ${step}`).toBe(false);
+      expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, `${name} inside`).toBe(true);
+    }
+  });
+
+  it("shows a label on every arrow, once per action into the same step", () => {
+    const shown = plain.edges.filter((e) => e.label).map((e) => `${e.to}|${e.label!.text}`);
+    expect(new Set(shown).size).toBe(shown.length);
+    const into = new Set(plain.edges.map((e) => `${e.to}|${e.actions.map((a) => a.label).join(" / ")}`));
+    expect(shown.length).toBe(into.size);
   });
 });
 

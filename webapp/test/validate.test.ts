@@ -5,14 +5,10 @@ import {
   conditionallyRequired,
   normalisePhone,
   parseDate,
-  taxCodeProblems,
   tidyDate,
   toPayload,
-  validateForm,
 } from "../src/eform/validate";
 import type { EFormSchema, FormField } from "../src/types";
-
-const TODAY = { year: 2025, month: 9, day: 15 };
 
 function f(partial: Partial<FormField> & Pick<FormField, "key" | "label" | "type">): FormField {
   return {
@@ -120,60 +116,11 @@ describe("identifiers", () => {
     expect(normalisePhone("024.3825.1234")).toBe("02438251234");
     expect(normalisePhone("0123456789")).toBeNull();
   });
-
-  it("checks the tax code's check digit", () => {
-    expect(taxCodeProblems("0100109106", TODAY)).toEqual([]);
-    expect(taxCodeProblems("0100109107", TODAY)).toEqual(["không đúng (sai chữ số kiểm tra)"]);
-    expect(taxCodeProblems("0100109106-000", TODAY)).toEqual(["có số thứ tự đơn vị phụ thuộc phải từ 001 đến 999"]);
-  });
 });
 
-describe("validateForm", () => {
-  it("names every missing required value with the server's wording and path", () => {
-    const errors = validateForm(SCHEMA, emptyValues(SCHEMA), TODAY);
-    expect(errors).toEqual([
-      { path: "DuLieuBieuMau.me.ho_ten", message: "Vui lòng nhập Họ, chữ đệm và tên." },
-      { path: "DuLieuBieuMau.me.ngay_sinh", message: "Vui lòng nhập Ngày, tháng, năm sinh." },
-      { path: "DuLieuBieuMau.con.ngay_sinh", message: "Vui lòng nhập Ngày, tháng, năm sinh." },
-      { path: "DuLieuBieuMau.cha.xac_dinh_cha", message: "Vui lòng chọn Đã xác định được cha." },
-      { path: "DuLieuBieuMau.ho.cam_doan", message: "Vui lòng đánh dấu “Tôi cam đoan”." },
-    ]);
-  });
-
-  it("checks formats, date limits, rows and cross-field rules", () => {
-    const values = emptyValues(SCHEMA);
-    values.me = { ho_ten: "TRẦN THỊ MAI", ngay_sinh: "16/09/2025" };
-    values.con = { ngay_sinh: "31/02/2025" };
-    values.cha = { xac_dinh_cha: "co", ho_ten: "" };
-    const row: Row = emptyRow(SCHEMA.sections[3].fields[0]);
-    row.values = { ho_ten: "", so_dinh_danh: "12345" };
-    values.ho = { thanh_vien: [row], cam_doan: true };
-    const messages = Object.fromEntries(validateForm(SCHEMA, values, TODAY).map((e) => [e.path, e.message]));
-    expect(messages).toEqual({
-      "DuLieuBieuMau.me.ngay_sinh": "Ngày, tháng, năm sinh không được sau ngày hiện tại (15/09/2025).",
-      "DuLieuBieuMau.con.ngay_sinh": "Ngày, tháng, năm sinh phải là ngày hợp lệ theo định dạng DD/MM/YYYY.",
-      "DuLieuBieuMau.ho.thanh_vien[0].ho_ten": "Vui lòng nhập Họ tên.",
-      "DuLieuBieuMau.ho.thanh_vien[0].so_dinh_danh": "Số định danh cá nhân phải gồm đúng 12 chữ số.",
-      "DuLieuBieuMau.cha.ho_ten":
-        "Vui lòng nhập Họ, chữ đệm và tên (bắt buộc khi Đã xác định được cha (Thông tin người cha) là “Đã xác định”).",
-    });
-  });
-
-  it("orders dates across sections", () => {
-    const values = emptyValues(SCHEMA);
-    values.me = { ho_ten: "TRẦN THỊ MAI", ngay_sinh: "01/01/2025" };
-    values.con = { ngay_sinh: "01/01/2025" };
-    values.cha = { xac_dinh_cha: "chua", ho_ten: "" };
-    values.ho = { thanh_vien: [], cam_doan: true };
-    expect(validateForm(SCHEMA, values, TODAY)).toEqual([
-      {
-        path: "DuLieuBieuMau.con.ngay_sinh",
-        message:
-          "Ngày, tháng, năm sinh (Người được khai sinh) phải sau Ngày, tháng, năm sinh (Thông tin người mẹ).",
-      },
-    ]);
-  });
-
+// What the form's values make of errors is in the cases shared with the server
+// (tests/cases/eform_cases.json, eformCases.test.ts).
+describe("conditionallyRequired", () => {
   it("marks fields a rule makes required", () => {
     const values = emptyValues(SCHEMA);
     expect(conditionallyRequired(SCHEMA, values).has("DuLieuBieuMau.cha.ho_ten")).toBe(false);

@@ -150,43 +150,6 @@ def test_good_data_passes_and_is_normalised() -> None:
     assert result.data["gia_dinh"]["tong"] == 0
 
 
-def test_every_error_is_reported_at_once_with_its_path() -> None:
-    data = {
-        "nguoi_khai": {
-            "ho_ten": "",
-            "so_dinh_danh": "003090012345",
-            "ma_so_thue": "0100112438",
-            "dien_thoai": "12",
-            "email": "an@",
-            "tuoi": 151,
-            "ma_buu_chinh": "1000",
-            "ngay_hen": "14/09/2025",
-            "luc": "15/09/2025 25:00",
-        },
-        "lua_chon": {"gioi_tinh": "khac", "tinh": "99", "che_do": ["a", "a"], "cam_doan": False},
-        "gia_dinh": {"thanh_vien": [{"ho_ten": "A", "ngay_sinh": "16/09/2025"}, "x", {"ho_ten": "B"}]},
-    }
-    errors = check(data)
-    assert errors == {
-        "DuLieuBieuMau.nguoi_khai.ho_ten": "Vui lòng nhập Họ tên.",
-        "DuLieuBieuMau.nguoi_khai.so_dinh_danh": "Số định danh có mã nơi đăng ký khai sinh 003 không tồn tại.",
-        "DuLieuBieuMau.nguoi_khai.ma_so_thue": "Mã số thuế không đúng (sai chữ số kiểm tra).",
-        "DuLieuBieuMau.nguoi_khai.dien_thoai": "Điện thoại không phải số điện thoại hợp lệ (ví dụ 0912345678).",
-        "DuLieuBieuMau.nguoi_khai.email": "Email không phải địa chỉ thư điện tử hợp lệ.",
-        "DuLieuBieuMau.nguoi_khai.tuoi": "Tuổi không được lớn hơn 150.",
-        "DuLieuBieuMau.nguoi_khai.ma_buu_chinh": "Mã bưu chính gồm 5 chữ số.",
-        "DuLieuBieuMau.nguoi_khai.ngay_hen": "Ngày hẹn không được trước ngày hiện tại (15/09/2025).",
-        "DuLieuBieuMau.nguoi_khai.luc": "Lúc phải là ngày hợp lệ theo định dạng DD/MM/YYYY HH:mm.",
-        "DuLieuBieuMau.lua_chon.gioi_tinh": "Giới tính có giá trị không thuộc danh sách lựa chọn.",
-        "DuLieuBieuMau.lua_chon.tinh": "Tỉnh có giá trị không thuộc danh sách lựa chọn.",
-        "DuLieuBieuMau.lua_chon.che_do": "Chế độ có lựa chọn bị lặp.",
-        "DuLieuBieuMau.lua_chon.cam_doan": "Vui lòng đánh dấu “Tôi cam đoan”.",
-        "DuLieuBieuMau.gia_dinh.thanh_vien[0].ngay_sinh": "Ngày sinh không được sau ngày hiện tại (15/09/2025).",
-        "DuLieuBieuMau.gia_dinh.thanh_vien[1]": "Dòng 2 của Thành viên phải là một đối tượng.",
-        "DuLieuBieuMau.gia_dinh.thanh_vien[2].ngay_sinh": "Vui lòng nhập Ngày sinh.",
-    }
-
-
 def test_unknown_keys_are_errors_at_every_level() -> None:
     data = good()
     data["thua"] = {}
@@ -201,6 +164,21 @@ def test_unknown_keys_are_errors_at_every_level() -> None:
     assert errors["DuLieuBieuMau.nguoi_khai.biet_danh"] == "Trường “biet_danh” không có trong nhóm Người khai."
 
 
+def test_rows_that_are_not_objects_are_errors_and_later_rows_keep_their_index() -> None:
+    data = good()
+    data["gia_dinh"]["thanh_vien"] = [
+        "x",
+        {"ho_ten": "B", "ngay_sinh": "01/01/1950", "con_song": "khong"},
+        {"ho_ten": "C", "ngay_sinh": "01/01/1950", "ngay_mat": "31/12/1949"},
+    ]
+    rows = "DuLieuBieuMau.gia_dinh.thanh_vien"
+    assert check(data) == {
+        f"{rows}[0]": "Dòng 1 của Thành viên phải là một đối tượng.",
+        f"{rows}[1].ngay_mat": "Vui lòng nhập Ngày mất (bắt buộc khi Còn sống (Thành viên) là “Đã mất”).",
+        f"{rows}[2].ngay_mat": "Ngày mất (Thành viên) không được trước Ngày sinh (Thành viên).",
+    }
+
+
 def test_data_and_sections_must_be_objects() -> None:
     assert check([]) == {"DuLieuBieuMau": "Dữ liệu biểu mẫu “Tờ khai thử” phải là một đối tượng JSON."}  # type: ignore[arg-type]
     data = good()
@@ -208,29 +186,15 @@ def test_data_and_sections_must_be_objects() -> None:
     assert check(data) == {"DuLieuBieuMau.lua_chon": "Lựa chọn phải là một đối tượng JSON."}
 
 
-def test_a_missing_section_reports_its_required_fields() -> None:
-    data = good()
-    del data["lua_chon"]
-    assert set(check(data)) == {"DuLieuBieuMau.lua_chon.gioi_tinh", "DuLieuBieuMau.lua_chon.cam_doan"}
+# What a form's values look like (strings, checkboxes, rows) is in the shared cases
+# (tests/cases/eform_cases.json, test_eform_cases.py); below only what only an API client can
+# send: JSON numbers and other types, and what the server normalises.
 
 
-def test_text_rules_length_controls_and_types() -> None:
+def test_text_is_normalised_and_must_be_a_string() -> None:
     data = good()
-    data["nguoi_khai"]["ho_ten"] = "x" * 21
     data["nguoi_khai"]["ghi_chu"] = "dòng 1\r\ndòng 2\tcột"
-    assert check(data) == {"DuLieuBieuMau.nguoi_khai.ho_ten": "Họ tên không được dài quá 20 ký tự."}
-    assert (
-        validate_eform(
-            SCHEMA, {**data, "nguoi_khai": {"ho_ten": "A", "ghi_chu": "dòng 1\r\ndòng 2\tcột"}}, today=TODAY
-        ).data["nguoi_khai"]["ghi_chu"]
-        == "dòng 1\ndòng 2\tcột"
-    )
-    data["nguoi_khai"]["ho_ten"] = "An\nBình"
-    data["nguoi_khai"]["ghi_chu"] = "bell\u0007"
-    assert check(data) == {
-        "DuLieuBieuMau.nguoi_khai.ho_ten": "Họ tên chứa ký tự điều khiển không hợp lệ.",
-        "DuLieuBieuMau.nguoi_khai.ghi_chu": "Ghi chú chứa ký tự điều khiển không hợp lệ.",
-    }
+    assert validate_eform(SCHEMA, data, today=TODAY).data["nguoi_khai"]["ghi_chu"] == "dòng 1\ndòng 2\tcột"
     data["nguoi_khai"]["ho_ten"] = 12
     data["nguoi_khai"]["ghi_chu"] = None
     assert check(data) == {"DuLieuBieuMau.nguoi_khai.ho_ten": "Họ tên phải là chuỗi ký tự."}
@@ -244,14 +208,16 @@ def test_numbers(raw: Any, expected: Any) -> None:
     assert result.ok and result.data["nguoi_khai"]["tuoi"] == expected
 
 
-@pytest.mark.parametrize("raw", [True, "ba mươi", "1e3", {}, -1, float("nan"), "1,5"])
+# "1,5": the web app reads a decimal comma as typed and sends the JSON number 1.5; the API takes
+# numeric strings only in JSON's own notation.
+@pytest.mark.parametrize("raw", [True, {}, -1, float("nan"), float("inf"), "1,5"])
 def test_not_numbers(raw: Any) -> None:
     data = good()
     data["nguoi_khai"]["tuoi"] = raw
     assert set(check(data)) == {"DuLieuBieuMau.nguoi_khai.tuoi"}
 
 
-@pytest.mark.parametrize("raw", [-1, 1.5, "1.000", "abc", True, 10**14])
+@pytest.mark.parametrize("raw", [-1, 1.5, True, 10**14])
 def test_money_is_a_non_negative_integer_of_dong(raw: Any) -> None:
     data = good()
     data["gia_dinh"]["thanh_vien"][0]["so_tien"] = raw
@@ -260,102 +226,39 @@ def test_money_is_a_non_negative_integer_of_dong(raw: Any) -> None:
     }
 
 
-def test_choices() -> None:
+def test_choices_are_normalised_and_typed() -> None:
     data = good()
-    data["lua_chon"]["che_do"] = ["b", "a"]
+    data["lua_chon"]["che_do"] = [" b", "a"]
     data["lua_chon"]["tinh"] = "79"
     result = validate_eform(SCHEMA, data, today=TODAY)
     assert result.ok and result.data["lua_chon"]["che_do"] == ["b", "a"]
     data["lua_chon"]["che_do"] = "a"
     data["lua_chon"]["cam_doan"] = "true"
+    data["gia_dinh"]["thanh_vien"] = {"ho_ten": "A"}
     assert check(data) == {
         "DuLieuBieuMau.lua_chon.che_do": "Chế độ phải là danh sách các giá trị lựa chọn.",
         "DuLieuBieuMau.lua_chon.cam_doan": "Tôi cam đoan phải là giá trị đúng/sai (true/false).",
+        "DuLieuBieuMau.gia_dinh.thanh_vien": "Thành viên phải là danh sách các dòng.",
     }
 
 
-def test_dynamic_rows_bounds() -> None:
-    data = good()
-    data["gia_dinh"]["thanh_vien"] = []
-    assert check(data) == {"DuLieuBieuMau.gia_dinh.thanh_vien": "Vui lòng nhập ít nhất 1 dòng Thành viên."}
-    data["gia_dinh"]["thanh_vien"] = [{"ho_ten": f"Người {i}", "ngay_sinh": "01/01/2000"} for i in range(6)]
-    assert check(data) == {"DuLieuBieuMau.gia_dinh.thanh_vien": "Thành viên không được quá 5 dòng."}
-    data["gia_dinh"]["thanh_vien"] = {"ho_ten": "A"}
-    assert check(data) == {"DuLieuBieuMau.gia_dinh.thanh_vien": "Thành viên phải là danh sách các dòng."}
-
-
-def test_required_if_on_a_checkbox_and_on_checkboxes() -> None:
-    data = good()
-    data["lua_chon"]["uu_tien"] = True
-    data["lua_chon"]["che_do"] = ["b"]
-    assert check(data) == {
-        "DuLieuBieuMau.lua_chon.so_don": "Vui lòng nhập Số đơn ưu tiên (bắt buộc khi Ưu tiên (Lựa chọn) là “có”).",
-        "DuLieuBieuMau.lua_chon.tinh": "Vui lòng chọn Tỉnh (bắt buộc khi Chế độ (Lựa chọn) là “B”).",
-    }
-    data["lua_chon"]["so_don"] = "PCT/VN2025/1"
-    data["lua_chon"]["tinh"] = "01"
-    assert check(data) == {}
-
-
-def test_required_if_is_not_repeated_for_a_field_already_in_error() -> None:
+def test_required_if_is_not_repeated_for_a_value_of_the_wrong_type() -> None:
     data = good()
     data["lua_chon"]["uu_tien"] = True
     data["lua_chon"]["so_don"] = 5
     assert check(data) == {"DuLieuBieuMau.lua_chon.so_don": "Số đơn ưu tiên phải là chuỗi ký tự."}
 
 
-def test_rules_inside_dynamic_rows_are_checked_on_every_row() -> None:
-    data = good()
-    data["gia_dinh"]["thanh_vien"] = [
-        {"ho_ten": "A", "ngay_sinh": "01/01/1950", "con_song": "khong", "ngay_mat": "01/01/2020"},
-        {"ho_ten": "B", "ngay_sinh": "01/01/1950", "con_song": "khong"},
-        {"ho_ten": "C", "ngay_sinh": "01/01/1950", "con_song": "khong", "ngay_mat": "31/12/1949"},
-        {"ho_ten": "D", "ngay_sinh": "01/01/1950", "con_song": "co"},
-    ]
-    rows = "DuLieuBieuMau.gia_dinh.thanh_vien"
-    assert check(data) == {
-        f"{rows}[1].ngay_mat": "Vui lòng nhập Ngày mất (bắt buộc khi Còn sống (Thành viên) là “Đã mất”).",
-        f"{rows}[2].ngay_mat": "Ngày mất (Thành viên) không được trước Ngày sinh (Thành viên).",
-    }
-
-
-def test_date_order_between_a_datetime_and_a_date_compares_days() -> None:
-    data = good()
-    data["nguoi_khai"]["luc"] = "20/09/2025 16:00"
-    data["nguoi_khai"]["ngay_hen"] = "20/09/2025"
-    assert check(data) == {}
-    data["nguoi_khai"]["ngay_hen"] = "19/09/2025"
-    assert check(data) == {
-        "DuLieuBieuMau.nguoi_khai.ngay_hen": "Ngày hẹn (Người khai) không được trước Lúc (Người khai)."
-    }
-
-
-def test_strict_date_order() -> None:
-    schema = SCHEMA.model_copy(
-        update={"rules": [DateOrder(earlier="nguoi_khai.luc", later="nguoi_khai.ngay_hen", allow_equal=False)]}
-    )
-    data = good()
-    data["nguoi_khai"]["luc"] = "20/09/2025 16:00"
-    data["nguoi_khai"]["ngay_hen"] = "20/09/2025"
-    errors = validate_eform(schema, data, today=TODAY).errors
-    assert [e.message for e in errors] == ["Ngày hẹn (Người khai) phải sau Lúc (Người khai)."]
-
-
-def test_sum_equals() -> None:
+def test_sums_of_json_numbers() -> None:
     data = good()
     data["gia_dinh"]["thanh_vien"] = [
         {"ho_ten": "A", "ngay_sinh": "01/01/1990", "so_tien": 150000},
-        {"ho_ten": "B", "ngay_sinh": "01/01/1990", "so_tien": "360000"},
-        {"ho_ten": "C", "ngay_sinh": "01/01/1990"},
+        {"ho_ten": "B", "ngay_sinh": "01/01/1990", "so_tien": 360000.0},
     ]
-    data["gia_dinh"]["tong"] = 510000
-    assert check(data) == {}
     data["gia_dinh"]["tong"] = 500000
     assert check(data) == {
         "DuLieuBieuMau.gia_dinh.tong": "Tổng số tiền (500.000) phải bằng tổng Số tiền (Thành viên): 510.000.",
     }
-    data["gia_dinh"]["thanh_vien"][0]["so_tien"] = "x"
-    assert set(check(data)) == {"DuLieuBieuMau.gia_dinh.thanh_vien[0].so_tien"}  # no sum on a broken column
 
 
 def test_prefix_is_configurable() -> None:

@@ -10,7 +10,8 @@
 // Errors are keyed by where they are: "" for the whole process, "<step id>" for a step,
 // "<step id>/<action id>" for a transition (see errorKey and groupErrors).
 
-import { type ReactNode, useId } from "react";
+import type { ElkNode } from "elkjs/lib/elk-api";
+import { type ReactNode, useEffect, useId, useState } from "react";
 
 export interface DiagramDuration {
   value: number;
@@ -120,21 +121,28 @@ export function durationLabel(duration: DiagramDuration | null | undefined): str
   return `${duration.value} ${DURATION_UNITS[duration.unit] ?? duration.unit}`;
 }
 
-// --- layout (pure) --------------------------------------------------------------------------
+// --- layout (elkjs) ---------------------------------------------------------------------------
 
 export const NODE_W = 236;
 export const NODE_H = 76;
-const GAP_X = 56;
-const GAP_Y = 84;
+const LABEL_H = 17;
+const START_H = 16;
 const MARGIN = 24;
-const BACK_LANE = 34;
-const SKIP_LANE = 16;
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export interface NodeBox {
   id: string;
   layer: number;
   x: number;
   y: number;
+  /** "▶ Bắt đầu …" above an entry step, where the layout kept room for it. */
+  start: Box | null;
 }
 
 export interface EdgePath {
@@ -144,10 +152,8 @@ export interface EdgePath {
   actions: DiagramAction[];
   kind: "forward" | "back" | "self";
   d: string;
-  labelX: number;
-  labelY: number;
-  /** False when another arrow with the same label into the same step already shows it. */
-  labelled: boolean;
+  /** The label's box (its text centred in it), or null when the arrow carries no label. */
+  label: (Box & { text: string }) | null;
 }
 
 export interface Layout {
@@ -157,184 +163,150 @@ export interface Layout {
   height: number;
 }
 
-/**
- * Layered layout, top to bottom: steps reached from the entry steps get the layer of their
- * longest path over the forward edges (edges closing a loop — returns, supplements,
- * consultations — are drawn as back edges), terminal steps sit on the last row, and each
- * row is ordered by where its predecessors are.
- */
-export function layoutProcess(process: DiagramProcess): Layout {
-  const ids = process.steps.map((s) => s.id);
-  const known = new Set(ids);
-  const byId = new Map(process.steps.map((s) => [s.id, s]));
-  const out = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const step of process.steps) {
-    for (const action of step.actions) {
-      if (known.has(action.to_step)) out.get(step.id)!.push(action.to_step);
-    }
-  }
-  const starts = [process.start_step, process.direct_start_step].filter((s): s is string => !!s && known.has(s));
-  const roots = [...starts, ...ids.filter((id) => !starts.includes(id))];
+/** How wide a label is drawn (11 px text, 6.4 px a character on average, 5 px padding each side). */
+export function labelWidth(text: string): number {
+  return Math.min(230, Math.ceil(text.length * 6.4 + 10));
+}
 
-  // Depth-first from the entry steps: an edge to a step still on the stack closes a loop.
-  const back = new Set<string>();
-  const state = new Map<string, 1 | 2>();
-  const order: string[] = [];
-  for (const root of roots) {
-    if (state.has(root)) continue;
-    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    state.set(root, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const targets = out.get(top.id)!;
-      if (top.next < targets.length) {
-        const target = targets[top.next++];
-        const seen = state.get(target);
-        if (seen === 1) back.add(`${top.id}>${target}`);
-        else if (seen === undefined) {
-          state.set(target, 1);
-          stack.push({ id: target, next: 0 });
-        }
-      } else {
-        state.set(top.id, 2);
-        order.push(top.id);
-        stack.pop();
-      }
-    }
-  }
-  order.reverse(); // topological order of the forward edges
+export function startLabel(process: DiagramProcess, stepId: string): string | null {
+  if (stepId === process.start_step) return "▶ Bắt đầu (trực tuyến)";
+  if (stepId === process.direct_start_step) return "▶ Bắt đầu (trực tiếp)";
+  return null;
+}
 
-  const layer = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const id of order) {
-    for (const target of out.get(id)!) {
-      if (target === id || back.has(`${id}>${target}`)) continue;
-      layer.set(target, Math.max(layer.get(target)!, layer.get(id)! + 1));
-    }
-  }
-  const terminal = ids.filter((id) => {
-    const step = byId.get(id)!;
-    return step.actions.length === 0 || TERMINAL_STATUSES.has(step.status);
-  });
-  const nonTerminalMax = Math.max(0, ...ids.filter((id) => !terminal.includes(id)).map((id) => layer.get(id)!));
-  for (const id of terminal) layer.set(id, Math.max(layer.get(id)!, nonTerminalMax + 1));
+interface ArrowGroup {
+  key: string;
+  from: string;
+  to: string;
+  actions: DiagramAction[];
+  text: string | null;
+}
 
-  const rows: string[][] = [];
-  for (const id of ids) (rows[layer.get(id)!] ??= []).push(id);
-  const compact = rows.filter((row) => row && row.length);
-  compact.forEach((row, index) => row.forEach((id) => layer.set(id, index)));
-
-  // Order each row by the mean position of its predecessors in the rows above.
-  const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const [from, targets] of out) for (const to of targets) if (from !== to) preds.get(to)!.push(from);
-  const position = new Map<string, number>();
-  compact.forEach((row, index) => {
-    if (index > 0) {
-      const weight = (id: string) => {
-        const above = preds.get(id)!.filter((p) => layer.get(p)! < index && position.has(p));
-        return above.length ? above.reduce((sum, p) => sum + position.get(p)!, 0) / above.length : Number.MAX_SAFE_INTEGER;
-      };
-      const weights = new Map(row.map((id) => [id, weight(id)]));
-      row.sort((a, b) => weights.get(a)! - weights.get(b)!);
-    }
-    row.forEach((id, i) => position.set(id, i - (row.length - 1) / 2));
-  });
-
-  // Arrows skipping rows run down lanes on the left, one lane per target step (a bus).
-  const skipTargets: string[] = [];
-  for (const step of process.steps) {
-    for (const action of step.actions) {
-      if (known.has(action.to_step) && layer.get(action.to_step)! > layer.get(step.id)! + 1 && !skipTargets.includes(action.to_step)) {
-        skipTargets.push(action.to_step);
-      }
-    }
-  }
-  const leftLanes = skipTargets.length ? (skipTargets.length + 1) * SKIP_LANE : 0;
-  const widest = Math.max(1, ...compact.map((row) => row.length));
-  const innerWidth = widest * NODE_W + (widest - 1) * GAP_X;
-  const hasBack = process.steps.some((s) => s.actions.some((a) => known.has(a.to_step) && (a.to_step === s.id || back.has(`${s.id}>${a.to_step}`) || layer.get(a.to_step)! <= layer.get(s.id)!)));
-  const width = leftLanes + innerWidth + 2 * MARGIN + (hasBack ? 4 * BACK_LANE : 0);
-  const centre = leftLanes + MARGIN + innerWidth / 2;
-  const nodes = new Map<string, NodeBox>();
-  for (const id of ids) {
-    nodes.set(id, {
-      id,
-      layer: layer.get(id)!,
-      x: centre + position.get(id)! * (NODE_W + GAP_X) - NODE_W / 2,
-      y: MARGIN + 18 + layer.get(id)! * (NODE_H + GAP_Y),
-    });
-  }
-  const height = MARGIN * 2 + 18 + compact.length * NODE_H + Math.max(0, compact.length - 1) * GAP_Y;
-
-  // One arrow per (from, to) pair, carrying every action between them.
-  const groups = new Map<string, { from: string; to: string; actions: DiagramAction[] }>();
+/** One arrow per (from, to) pair, carrying every action between them; ``text`` is its label. */
+export function arrowGroups(process: DiagramProcess, labelText: (actions: DiagramAction[], from: string) => string): ArrowGroup[] {
+  const known = new Set(process.steps.map((s) => s.id));
+  const groups = new Map<string, ArrowGroup>();
   for (const step of process.steps) {
     for (const action of step.actions) {
       if (!known.has(action.to_step)) continue;
-      const key = `${step.id}>${action.to_step}`;
-      if (!groups.has(key)) groups.set(key, { from: step.id, to: action.to_step, actions: [] });
-      groups.get(key)!.actions.push(action);
+      const pair = `${step.id}>${action.to_step}`;
+      if (!groups.has(pair)) groups.set(pair, { key: `${step.id}/${action.id}`, from: step.id, to: action.to_step, actions: [], text: null });
+      groups.get(pair)!.actions.push(action);
     }
   }
-  const outgoing = new Map<string, number>();
-  const incoming = new Map<string, number>();
-  const fanOut = new Map<string, number>();
-  const fanIn = new Map<string, number>();
-  for (const g of groups.values()) {
-    fanOut.set(g.from, (fanOut.get(g.from) ?? 0) + 1);
-    fanIn.set(g.to, (fanIn.get(g.to) ?? 0) + 1);
+  const list = [...groups.values()];
+  for (const g of list) g.text = labelText(g.actions, g.from);
+  // The same label into the same step from many steps (e.g. a withdrawal): shown once, on the last arrow.
+  const seen = new Set<string>();
+  for (const g of [...list].reverse()) {
+    const shown = `${g.to}|${g.text}`;
+    if (seen.has(shown)) g.text = null;
+    seen.add(shown);
   }
-  const edges: EdgePath[] = [];
-  let backIndex = 0;
-  for (const g of groups.values()) {
+  return list;
+}
+
+const ELK_OPTIONS: Record<string, string> = {
+  "elk.algorithm": "layered",
+  "elk.direction": "DOWN",
+  "elk.edgeRouting": "ORTHOGONAL",
+  "elk.padding": `[top=${MARGIN},left=${MARGIN},bottom=${MARGIN},right=${MARGIN}]`,
+  "elk.spacing.nodeNode": "40",
+  "elk.spacing.edgeEdge": "12",
+  "elk.spacing.edgeNode": "16",
+  "elk.spacing.edgeLabel": "4",
+  "elk.spacing.labelLabel": "6",
+  "elk.spacing.labelNode": "6",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "48",
+  "elk.layered.spacing.edgeNodeBetweenLayers": "16",
+  "elk.layered.spacing.edgeEdgeBetweenLayers": "10",
+  "elk.layered.cycleBreaking.strategy": "DEPTH_FIRST", // loops found from the entry step, as an officer reads the flow
+  "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX", // the narrowest of ELK's placements here
+};
+
+let elk: Promise<{ layout: (graph: ElkNode) => Promise<ElkNode> }> | null = null;
+
+function engine() {
+  // Loaded with the first diagram only: the layout engine is a large module.
+  elk ??= import("elkjs/lib/elk.bundled.js").then(({ default: ELK }) => new ELK());
+  return elk;
+}
+
+/**
+ * Layered layout by ELK, top to bottom: loops (returns, supplements, consultations) are found
+ * depth-first from the entry step and drawn against the flow, steps that end a dossier sit on
+ * the last row, and every label has a place of its own (no label covers another or a step).
+ */
+export async function layoutProcess(
+  process: DiagramProcess,
+  labelText: (actions: DiagramAction[], from: string) => string = (actions) => clip(actions.map((a) => a.label).join(" / "), 26),
+): Promise<Layout> {
+  const groups = arrowGroups(process, labelText);
+  const hasOut = new Set(groups.filter((g) => g.from !== g.to).map((g) => g.from));
+  const hasIn = new Set(groups.filter((g) => g.from !== g.to).map((g) => g.to));
+  // ELK's own ids (n0, e0…): a process being edited may have two steps with the same id for a while.
+  const unique = process.steps.filter((s, i) => process.steps.findIndex((t) => t.id === s.id) === i);
+  const elkId = new Map(unique.map((s, i) => [s.id, `n${i}`]));
+  const stepOf = new Map(unique.map((s, i) => [`n${i}`, s.id]));
+  const graph: ElkNode = {
+    id: "root",
+    layoutOptions: ELK_OPTIONS,
+    children: unique.map((step) => {
+      const start = startLabel(process, step.id);
+      const constraint = !hasOut.has(step.id) && (TERMINAL_STATUSES.has(step.status) || step.actions.length === 0) ? "LAST" : step.id === process.start_step && !hasIn.has(step.id) ? "FIRST" : "NONE";
+      return {
+        id: elkId.get(step.id)!,
+        width: NODE_W,
+        height: NODE_H,
+        labels: start ? [{ text: start, width: labelWidth(start), height: START_H }] : [],
+        layoutOptions: { "elk.layered.layering.layerConstraint": constraint, "elk.nodeLabels.placement": "OUTSIDE V_TOP H_LEFT" },
+      };
+    }),
+    edges: groups.map((g, i) => ({
+      id: `e${i}`,
+      sources: [elkId.get(g.from)!],
+      targets: [elkId.get(g.to)!],
+      labels: g.text ? [{ text: g.text, width: labelWidth(g.text), height: LABEL_H, layoutOptions: { "elk.edgeLabels.placement": "CENTER" } }] : [],
+    })),
+  };
+  const laid = await (await engine()).layout(graph);
+
+  const nodes = new Map<string, NodeBox>();
+  const tops = [...new Set((laid.children ?? []).map((n) => Math.round(n.y ?? 0)))].sort((a, b) => a - b);
+  for (const n of laid.children ?? []) {
+    const id = stepOf.get(n.id)!;
+    const x = n.x ?? 0;
+    const y = n.y ?? 0;
+    const l = n.labels?.[0];
+    nodes.set(id, {
+      id,
+      layer: tops.indexOf(Math.round(y)),
+      x,
+      y,
+      start: l ? { x: x + (l.x ?? 0), y: y + (l.y ?? 0), width: l.width ?? 0, height: l.height ?? 0 } : null,
+    });
+  }
+  const laidEdges = new Map((laid.edges ?? []).map((e) => [e.id, e]));
+  const edges: EdgePath[] = groups.map((g, i) => {
+    const e = laidEdges.get(`e${i}`)!;
+    const d = (e.sections ?? [])
+      .map((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p, i) => `${i ? "L" : "M"} ${p.x} ${p.y}`).join(" "))
+      .join(" ");
+    const l = e.labels?.[0];
     const a = nodes.get(g.from)!;
     const b = nodes.get(g.to)!;
-    const key = `${g.from}/${g.actions[0].id}`;
-    const outN = fanOut.get(g.from)!;
-    const inN = fanIn.get(g.to)!;
-    const outI = outgoing.get(g.from) ?? 0;
-    const inI = incoming.get(g.to) ?? 0;
-    outgoing.set(g.from, outI + 1);
-    incoming.set(g.to, inI + 1);
-    const spread = (i: number, n: number) => (n <= 1 ? 0 : (i / (n - 1) - 0.5) * (NODE_W - 40));
-    if (g.from === g.to) {
-      const x = a.x + NODE_W;
-      const y = a.y + NODE_H / 2;
-      edges.push({ ...g, key, kind: "self", d: `M ${x} ${y - 14} C ${x + 46} ${y - 40}, ${x + 46} ${y + 40}, ${x} ${y + 14}`, labelX: x + 40, labelY: y, labelled: true });
-    } else if (b.layer > a.layer + 1) {
-      const laneIndex = skipTargets.indexOf(g.to);
-      const lane = MARGIN + SKIP_LANE * (laneIndex + 1);
-      // Down from the source into the gap below its row, left to the lane, down, right to the target.
-      const x1 = a.x + 12 + (laneIndex % 4) * 7;
-      const gap = a.y + NODE_H + 10 + (laneIndex % 4) * 7;
-      const x2 = b.x + NODE_W / 2 + spread(inI, inN);
-      const turn = b.y - 22 - (laneIndex % 3) * 8;
-      edges.push({ ...g, key, kind: "forward", d: `M ${x1} ${a.y + NODE_H} V ${gap} H ${lane} V ${turn} H ${x2} V ${b.y}`, labelX: (lane + x2) / 2, labelY: turn, labelled: true });
-    } else if (b.layer > a.layer) {
-      const x1 = a.x + NODE_W / 2 + spread(outI, outN);
-      const y1 = a.y + NODE_H;
-      const x2 = b.x + NODE_W / 2 + spread(inI, inN);
-      const y2 = b.y;
-      const bend = Math.max(30, (y2 - y1) / 2);
-      const stagger = outN > 1 ? ((outI % 3) - 1) * 15 : 0;
-      edges.push({ ...g, key, kind: "forward", d: `M ${x1} ${y1} C ${x1} ${y1 + bend}, ${x2} ${y2 - bend}, ${x2} ${y2}`, labelX: (x1 + x2) / 2, labelY: (y1 + y2) / 2 + stagger, labelled: true });
-    } else {
-      // A loop back (or sideways): out of the source's right side, up a lane on the right, into the target's right side.
-      const lane = MARGIN + innerWidth + BACK_LANE * (1 + (backIndex++ % 3));
-      const x1 = a.x + NODE_W;
-      const y1 = a.y + NODE_H / 2 + 10;
-      const x2 = b.x + NODE_W;
-      const y2 = b.y + NODE_H / 2 - 10;
-      edges.push({ ...g, key, kind: "back", d: `M ${x1} ${y1} C ${lane} ${y1}, ${lane} ${y2}, ${x2} ${y2}`, labelX: (x1 + lane) / 2 + (lane - x1) / 4, labelY: (y1 + y2) / 2, labelled: true });
-    }
-  }
-  // The same action into the same step from many steps (e.g. a withdrawal): its label once, on the last arrow.
-  const seenLabels = new Set<string>();
-  for (const edge of [...edges].reverse()) {
-    const text = `${edge.to}|${edge.actions.map((x) => x.label).join(" / ")}`;
-    if (seenLabels.has(text)) edge.labelled = false;
-    seenLabels.add(text);
-  }
-  return { nodes, edges, width, height };
+    const kind = g.from === g.to ? "self" : b.layer <= a.layer ? "back" : "forward";
+    return {
+      key: g.key,
+      from: g.from,
+      to: g.to,
+      actions: g.actions,
+      kind,
+      d,
+      label: l && g.text ? { x: l.x ?? 0, y: l.y ?? 0, width: l.width ?? 0, height: l.height ?? 0, text: g.text } : null,
+    };
+  });
+  return { nodes, edges, width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0) };
 }
 
 // --- drawing --------------------------------------------------------------------------------
@@ -368,7 +340,6 @@ function safeId(raw: string): string {
 
 export function ProcessDiagram({ process, current, errors = {}, visited = [], title, onSelectStep, selected, tableOpen = false }: ProcessDiagramProps) {
   const base = `pd${safeId(useId())}`;
-  const layout = layoutProcess(process);
   const names = new Map(process.steps.map((s) => [s.id, s.name]));
   const passed = new Set(visited);
 
@@ -391,17 +362,50 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
       numbersAt.set(key, [...(numbersAt.get(key) ?? []), n]);
     }
   }
-  const edgeNumbers = (edge: EdgePath) => edge.actions.flatMap((a) => numbersAt.get(errorKey(edge.from, a.id)) ?? []);
+  const actionNumbers = (from: string, actions: readonly DiagramAction[]) => actions.flatMap((a) => numbersAt.get(errorKey(from, a.id)) ?? []);
   // Errors on an action whose target step does not exist have no arrow: shown on the source step.
   const stepNumbers = (step: DiagramStep) => [
     ...(numbersAt.get(step.id) ?? []),
-    ...step.actions.filter((a) => !layout.nodes.has(a.to_step)).flatMap((a) => numbersAt.get(errorKey(step.id, a.id)) ?? []),
+    ...actionNumbers(step.id, step.actions.filter((a) => !names.has(a.to_step))),
   ];
+  const labelOf = (actions: DiagramAction[], from: string) => {
+    const numbers = actionNumbers(from, actions);
+    const label = clip(actions.map((a) => a.label).join(" / "), 26);
+    return numbers.length ? `⚠ ${label} [${numbers.join(", ")}]` : label;
+  };
+
+  // The layout is computed anew only when what it depends on changes (not, say, a deadline).
+  const shape = JSON.stringify([
+    process.start_step,
+    process.direct_start_step,
+    process.steps.map((s) => [s.id, s.status, s.actions.map((a) => [a.id, a.to_step, labelOf([a], s.id)])]),
+  ]);
+  const [layout, setLayout] = useState<Layout | null>(null);
+  const [layoutFailed, setLayoutFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    layoutProcess(process, labelOf).then(
+      (laid) => {
+        if (!live) return;
+        setLayout(laid);
+        setLayoutFailed(false);
+      },
+      () => {
+        if (live) setLayoutFailed(true);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [shape]); // everything the layout reads is in shape
+  // Until the layout engine answers (it loads with the first diagram), the picture says so.
+  const size = layout ?? { width: 480, height: 64 };
+  const edgeCount = new Set(process.steps.flatMap((s) => s.actions.filter((a) => names.has(a.to_step)).map((a) => `${s.id}>${a.to_step}`))).size;
 
   const heading = title ?? process.name;
   const currentName = current ? names.get(current) : undefined;
   const summary =
-    `Sơ đồ quy trình “${process.name}”: ${process.steps.length} bước, ${layout.edges.length} mũi tên chuyển bước.` +
+    `Sơ đồ quy trình “${process.name}”: ${process.steps.length} bước, ${edgeCount} mũi tên chuyển bước.` +
     (currentName ? ` Hồ sơ đang ở bước “${currentName}”.` : "") +
     (numbered.length ? ` Có ${numbered.length} lỗi, đánh số trên sơ đồ và liệt kê bên dưới.` : "") +
     " Chi tiết từng bước ở bảng bên dưới sơ đồ.";
@@ -424,11 +428,11 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
           role="img"
           aria-labelledby={`${base}-title`}
           aria-describedby={`${base}-desc`}
-          width={layout.width}
-          height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          width={size.width}
+          height={size.height}
+          viewBox={`0 0 ${size.width} ${size.height}`}
           // Shrinks to the screen down to 70 % of its drawn size; narrower screens scroll.
-          style={{ display: "block", margin: "0 auto", fontFamily: "inherit", width: "100%", minWidth: layout.width * 0.7, maxWidth: layout.width, height: "auto" }}
+          style={{ display: "block", margin: "0 auto", fontFamily: "inherit", width: "100%", minWidth: layout ? size.width * 0.7 : undefined, maxWidth: size.width, height: "auto" }}
         >
           <title id={`${base}-title`}>{`Sơ đồ quy trình ${process.name}`}</title>
           <desc id={`${base}-desc`}>{summary}</desc>
@@ -442,16 +446,18 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
               </marker>
             ))}
           </defs>
+          {layout ? null : (
+            <text x={16} y={size.height / 2 + 5} fontSize={14} fill={MUTED}>
+              {layoutFailed ? "Không vẽ được sơ đồ; quy trình có đủ ở dạng bảng bên dưới." : "Đang vẽ sơ đồ…"}
+            </text>
+          )}
           {/* Arrows with errors are drawn last, so nothing hides them. */}
-          {[...layout.edges].sort((a, b) => edgeNumbers(a).length - edgeNumbers(b).length).map((edge) => {
-            const numbers = edgeNumbers(edge);
-            const bad = numbers.length > 0;
-            const label = edge.actions.map((a) => a.label).join(" / ");
-            const text = `${bad ? "⚠ " : ""}${clip(label, 26)}${bad ? ` [${numbers.join(", ")}]` : ""}`;
-            const textWidth = Math.min(230, text.length * 6.4 + 10);
+          {(layout?.edges ?? []).sort((a, b) => actionNumbers(a.from, a.actions).length - actionNumbers(b.from, b.actions).length).map((edge) => {
+            const bad = actionNumbers(edge.from, edge.actions).length > 0;
+            const label = edge.label;
             return (
               <g key={edge.key} data-edge={edge.key} data-error={bad ? "true" : undefined}>
-                <title>{`${names.get(edge.from)} → ${names.get(edge.to)}: ${label}`}</title>
+                <title>{`${names.get(edge.from)} → ${names.get(edge.to)}: ${edge.actions.map((a) => a.label).join(" / ")}`}</title>
                 <path
                   d={edge.d}
                   fill="none"
@@ -460,19 +466,20 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
                   strokeDasharray={bad ? "6 4" : edge.kind === "back" || edge.kind === "self" ? "4 3" : undefined}
                   markerEnd={`url(#${base}-${bad ? "arrow-error" : "arrow"})`}
                 />
-                {edge.labelled || bad ? (
+                {label ? (
                   <>
-                <rect x={edge.labelX - textWidth / 2} y={edge.labelY - 9} width={textWidth} height={17} rx={3} fill="#ffffff" fillOpacity={0.92} stroke={bad ? DANGER : "none"} />
-                <text x={edge.labelX} y={edge.labelY + 4} textAnchor="middle" fontSize={11} fill={bad ? DANGER : INK} fontWeight={bad ? 700 : 400}>
-                  {text}
-                </text>
+                    <rect x={label.x} y={label.y} width={label.width} height={label.height} rx={3} fill="#ffffff" fillOpacity={0.92} stroke={bad ? DANGER : "none"} />
+                    <text x={label.x + label.width / 2} y={label.y + 13} textAnchor="middle" fontSize={11} fill={bad ? DANGER : INK} fontWeight={bad ? 700 : 400}>
+                      {label.text}
+                    </text>
                   </>
                 ) : null}
               </g>
             );
           })}
           {process.steps.map((step) => {
-            const box = layout.nodes.get(step.id)!;
+            const box = layout?.nodes.get(step.id);
+            if (!box) return null; // a step just added: drawn when its layout is ready
             const numbers = stepNumbers(step);
             const bad = numbers.length > 0;
             const isCurrent = step.id === current;
@@ -488,9 +495,9 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
                 style={onSelectStep ? { cursor: "pointer" } : undefined}
               >
                 <title>{`${step.name} — ${DIAGRAM_STATUS_LABELS[step.status] ?? step.status}`}</title>
-                {isStart ? (
-                  <text x={box.x} y={box.y - 6} fontSize={11} fill={MUTED}>
-                    {step.id === process.start_step ? "▶ Bắt đầu (trực tuyến)" : "▶ Bắt đầu (trực tiếp)"}
+                {isStart && box.start ? (
+                  <text x={box.start.x} y={box.start.y + 12} fontSize={11} fill={MUTED}>
+                    {startLabel(process, step.id)}
                   </text>
                 ) : null}
                 <rect
@@ -536,7 +543,7 @@ export function ProcessDiagram({ process, current, errors = {}, visited = [], ti
             {numbered.map((e) => (
               <li key={e.n} value={e.n} data-error-key={e.key}>
                 <strong>{e.where}:</strong> {e.message}
-                {onSelectStep && e.key && layout.nodes.has(e.key.split("/")[0]) ? (
+                {onSelectStep && e.key && names.has(e.key.split("/")[0]) ? (
                   <>
                     {" "}
                     <button type="button" className="button-link" onClick={() => onSelectStep(e.key.split("/")[0])}>

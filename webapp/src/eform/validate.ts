@@ -1,9 +1,10 @@
 // Client-side checks of an eForm (SPEC §5: validation on the client and on the server). The
 // messages and paths are the server's (chalicelib/domain/eform.py) so that an officer reads
 // the same sentence whichever side caught the problem; the server stays the authority (it
-// also checks what the browser cannot, e.g. unknown birth-place codes in personal numbers).
+// alone knows the birth-place codes of personal numbers: one list, kept on the server).
+// tests/cases/eform_cases.json holds the cases both validators must answer alike.
 
-import type { DateOrderRule, EFormSchema, FormField, RequiredIfRule, Rule, SumEqualsRule } from "../types";
+import type { DateOrderRule, EFormSchema, FormField, RequiredIfRule, SumEqualsRule } from "../types";
 import { cellPath, fieldPath, type FormValues, isEmpty, type Row, type Scalar } from "./model";
 
 export interface FieldError {
@@ -22,6 +23,10 @@ const TEXTAREA_DEFAULT_MAX_LENGTH = 2000;
 const MONEY_MAX = 10 ** 13;
 const CHOICE_TYPES = new Set(["select", "radio", "checkboxes"]);
 const TAX_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+// Control characters a text may not hold (the server's control_characters): C0/C1 controls and
+// bidirectional overrides; a textarea may hold line breaks and tabs.
+const CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+const CONTROL_MULTILINE = /[^\P{Cc}\n\t]|[\u202a-\u202e\u2066-\u2069]/u;
 
 export function maxLength(field: FormField): number {
   if (field.max_length != null) return field.max_length;
@@ -30,6 +35,12 @@ export function maxLength(field: FormField): number {
 
 function sentence(subject: string, fragment: string): string {
   return `${subject} ${fragment}.`;
+}
+
+/** A typed text as the server reads it: NFC, stripped, CR LF → LF in a textarea. */
+export function cleanText(field: FormField, text: string): string {
+  const nfc = text.normalize("NFC");
+  return (field.type === "textarea" ? nfc.replace(/\r\n/g, "\n") : nfc).trim();
 }
 
 function formatDay(d: Day): string {
@@ -130,8 +141,8 @@ export function taxCodeProblems(text: string, today: Day): string[] {
 }
 
 function asNumber(text: string): number | null {
-  const trimmed = text.trim().replace(",", ".");
-  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null;
+  const trimmed = text.trim().replace(",", "."); // what is typed may use the decimal comma
+  if (!/^-?\d{1,15}(\.\d{1,15})?$/.test(trimmed)) return null;
   return Number(trimmed);
 }
 
@@ -142,8 +153,11 @@ function asMoney(text: string): number | null {
   return amount <= MONEY_MAX ? amount : null;
 }
 
-function formatBound(value: number): string {
-  return new Intl.NumberFormat("vi-VN").format(value);
+/** Vietnamese notation as the server writes it: 1.234.567 and 1.234,5 (shortest decimals). */
+function formatNumber(value: number): string {
+  const [whole, fraction] = String(value).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  return fraction ? `${grouped},${fraction}` : grouped;
 }
 
 /** One value's own problem (or null); ``value`` is what the input holds. */
@@ -160,7 +174,7 @@ export function fieldProblem(field: FormField, value: Scalar | Row[], today: Day
     if (rows.length > field.max_rows) return sentence(field.label, `không được quá ${field.max_rows} dòng`);
     return null;
   }
-  const text = typeof value === "string" ? value.trim() : "";
+  const text = typeof value === "string" ? cleanText(field, value) : "";
   if (isEmpty(typeof value === "string" ? text : value)) {
     if (!required) return null;
     return `Vui lòng ${CHOICE_TYPES.has(field.type) ? "chọn" : "nhập"} ${field.label}.`;
@@ -172,7 +186,10 @@ export function fieldProblem(field: FormField, value: Scalar | Row[], today: Day
     case "phone":
     case "personal_number":
     case "tax_code": {
-      if (text.length > maxLength(field)) return sentence(field.label, `không được dài quá ${maxLength(field)} ký tự`);
+      if ((field.type === "textarea" ? CONTROL_MULTILINE : CONTROL).test(text)) {
+        return sentence(field.label, "chứa ký tự điều khiển không hợp lệ");
+      }
+      if ([...text].length > maxLength(field)) return sentence(field.label, `không được dài quá ${maxLength(field)} ký tự`);
       if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(text)) {
         return sentence(field.label, field.pattern_message || "không đúng định dạng");
       }
@@ -197,10 +214,10 @@ export function fieldProblem(field: FormField, value: Scalar | Row[], today: Day
         return sentence(field.label, field.type === "number" ? "phải là số" : "phải là số tiền nguyên không âm, tính bằng đồng");
       }
       if (field.minimum != null && number < field.minimum) {
-        return sentence(field.label, `không được nhỏ hơn ${formatBound(field.minimum)}`);
+        return sentence(field.label, `không được nhỏ hơn ${formatNumber(field.minimum)}`);
       }
       if (field.maximum != null && number > field.maximum) {
-        return sentence(field.label, `không được lớn hơn ${formatBound(field.maximum)}`);
+        return sentence(field.label, `không được lớn hơn ${formatNumber(field.maximum)}`);
       }
       return null;
     }
@@ -224,9 +241,10 @@ export function fieldProblem(field: FormField, value: Scalar | Row[], today: Day
       return field.options.some((o) => o.value === text) ? null : sentence(field.label, "có giá trị không thuộc danh sách lựa chọn");
     case "checkboxes": {
       const values = Array.isArray(value) ? (value as string[]) : [];
-      return values.every((v) => field.options.some((o) => o.value === v))
-        ? null
-        : sentence(field.label, "có giá trị không thuộc danh sách lựa chọn");
+      if (!values.every((v) => field.options.some((o) => o.value === v))) {
+        return sentence(field.label, "có giá trị không thuộc danh sách lựa chọn");
+      }
+      return new Set(values).size === values.length ? null : sentence(field.label, "có lựa chọn bị lặp");
     }
   }
 }
@@ -363,7 +381,7 @@ function checkSumEquals(schema: EFormSchema, rule: SumEqualsRule, values: FormVa
   const declaredText = values[total.section]?.[total.field.key];
   const tablePath = fieldPath(column.section, column.field.key);
   if (typeof declaredText !== "string" || !declaredText.trim() || invalid.has(totalPath)) return;
-  if ([...invalid].some((p) => p.startsWith(`${tablePath}[`))) return;
+  if ([...invalid].some((p) => p === tablePath || p.startsWith(`${tablePath}[`))) return; // a broken row or too many rows
   const parse = target(total).type === "money" ? asMoney : asNumber;
   const declared = parse(declaredText);
   if (declared === null) return;
@@ -377,8 +395,9 @@ function checkSumEquals(schema: EFormSchema, rule: SumEqualsRule, values: FormVa
   if (computed !== declared) {
     errors.push({
       path: totalPath,
-      message: sentence(`${target(total).label} (${formatBound(declared)})`, `phải bằng tổng ${qualifiedLabel(column)}: ${formatBound(computed)}`),
+      message: sentence(`${target(total).label} (${formatNumber(declared)})`, `phải bằng tổng ${qualifiedLabel(column)}: ${formatNumber(computed)}`),
     });
+    invalid.add(totalPath);
   }
 }
 
@@ -396,7 +415,8 @@ export function validateForm(schema: EFormSchema, values: FormValues, today: Day
     for (const field of section.fields) {
       const value = values[section.key]?.[field.key] ?? "";
       note(fieldPath(section.key, field.key), fieldProblem(field, value, today, field.required));
-      if (field.type === "table" && Array.isArray(value)) {
+      const tooManyRows = Array.isArray(value) && value.length > field.max_rows; // rows not checked, as on the server
+      if (field.type === "table" && Array.isArray(value) && !tooManyRows) {
         (value as Row[]).forEach((row, index) => {
           for (const column of field.columns) {
             note(
@@ -408,10 +428,11 @@ export function validateForm(schema: EFormSchema, values: FormValues, today: Day
       }
     }
   }
-  const byKind = (kind: Rule["kind"]) => schema.rules.filter((r) => r.kind === kind);
-  for (const rule of byKind("required_if")) checkRequiredIf(schema, rule as RequiredIfRule, values, errors, invalid);
-  for (const rule of byKind("date_order")) checkDateOrder(schema, rule as DateOrderRule, values, errors, invalid);
-  for (const rule of byKind("sum_equals")) checkSumEquals(schema, rule as SumEqualsRule, values, errors, invalid);
+  for (const rule of schema.rules) {
+    if (rule.kind === "required_if") checkRequiredIf(schema, rule, values, errors, invalid);
+    else if (rule.kind === "date_order") checkDateOrder(schema, rule, values, errors, invalid);
+    else checkSumEquals(schema, rule, values, errors, invalid);
+  }
   return errors;
 }
 
