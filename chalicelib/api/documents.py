@@ -156,8 +156,8 @@ def list_forms(code: str) -> Any:
 
 
 @route(bp, "/v1/dossiers/{code}/forms/{form}", "GET",
-       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia — "
-               "trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó",
+       summary="In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia, "
+               "tra-ket-qua — trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: Link}, errors=(404, 409))
 def print_form(code: str, form: str) -> Any:
     if form not in forms.FORMS:

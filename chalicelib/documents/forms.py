@@ -15,6 +15,8 @@ form                      annex      printable when
                                      built from the dossier's real audit trail)
 ``danh-gia``              FR-5/19    processing finished (evaluation sheet, "thường xuyên":
                                      the figures of the trace, and the applicant's part)
+``tra-ket-qua``           FR-18.4    the desk handed the result over (delivery slip, from
+                                     the delivery record: ``documents.delivery_slip``)
 ========================  =========  ====================================================
 
 and the unit's registers over a period (:data:`UNIT_FORMS`):

@@ -33,6 +33,8 @@ from chalicelib.domain.statuses import DossierStatus
 SUPPLEMENT = frozenset({ActionKind.REQUEST_SUPPLEMENT.value, ActionKind.REQUEST_CORRECTION.value})
 REFUSAL = frozenset({ActionKind.REFUSE_INTAKE.value, ActionKind.REFUSE.value})
 EXTENSION = frozenset({ActionKind.EXTEND.value})
+DELIVERED = frozenset({ActionKind.DELIVER_RESULT.value})
+BY_POST = "1"  # result_delivery: nhận qua dịch vụ bưu chính công ích
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,15 @@ def _evaluation(d: Dossier, events: Sequence[AuditEvent], now: dt.datetime) -> t
     return True, "Hồ sơ đã giải quyết xong.", d.finished_at
 
 
+def _delivery_slip(d: Dossier, events: Sequence[AuditEvent], now: dt.datetime) -> tuple[bool, str, dt.datetime | None]:
+    event = _last(events, DELIVERED)
+    if event is None:
+        return False, "Phiếu giao nhận in khi Bộ phận Một cửa đã trả kết quả.", None
+    if d.result_delivery == BY_POST:
+        return False, "Kết quả đã gửi qua bưu chính: bưu điện giữ chứng từ giao nhận.", None
+    return True, "Đã trả kết quả tại Bộ phận Một cửa.", event.at
+
+
 RULES: dict[str, Callable[[Dossier, Sequence[AuditEvent], dt.datetime], tuple[bool, str, dt.datetime | None]]] = {
     "tiep-nhan": _receipt,
     "yeu-cau-bo-sung": _after(SUPPLEMENT, "Chưa có yêu cầu bổ sung, hoàn thiện hồ sơ.",
@@ -106,6 +117,7 @@ RULES: dict[str, Callable[[Dossier, Sequence[AuditEvent], dt.datetime], tuple[bo
     "xin-loi": _apology,
     "kiem-soat": _control,
     "danh-gia": _evaluation,
+    "tra-ket-qua": _delivery_slip,
 }
 
 

@@ -143,3 +143,13 @@ def test_the_extension_request_names_the_step_the_reason_and_both_appointments()
     assert "PHIẾU ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text and "Thẩm định hồ sơ đề nghị gia hạn" in text
     assert "Lý do đề nghị gia hạn: Lý do" in text and "3 ngày làm việc" in text
     assert f"{before:%d/%m/%Y}" in text and f"{walk.dossier.due_at:%d/%m/%Y}" in text
+
+
+def test_the_delivery_slip_comes_with_the_desk_delivery_and_never_with_the_post():
+    walk = Walk(direct=True).act(*PROCESSING, "trinh", "trinh_lanh_dao", "phe_duyet", "phat_hanh")
+    assert not walk.offered()["tra-ket-qua"]
+    walk.act("tra_ket_qua")
+    slip = offers.offer("tra-ket-qua", walk.dossier, walk.events, walk.at)
+    assert slip.offered and slip.since == walk.at
+    walk.dossier = walk.dossier.model_copy(update={"result_delivery": offers.BY_POST})
+    assert "bưu chính" in offers.offer("tra-ket-qua", walk.dossier, walk.events, walk.at).why
