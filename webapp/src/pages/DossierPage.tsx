@@ -11,6 +11,7 @@ import { ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { FormDataView } from "../eform/FormDataView";
 import { formatBytes, formatDateTime } from "../format";
+import { holderLabel } from "../holder";
 import { queryKeys, useApiQuery, useRefreshDossier } from "../query";
 import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
@@ -19,6 +20,7 @@ import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { NotePanel } from "./NotePanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -128,7 +130,7 @@ export function DossierPage({ code }: { code: string }) {
           <dt>Phòng ban</dt>
           <dd>{display.department || "—"}</dd>
           <dt>Người xử lý</dt>
-          <dd>{display.handler || dossier.assignee_name || "Chưa phân công"}</dd>
+          <dd>{holderLabel(dossier, roleLabel, display.department)}</dd>
           <dt>Đơn vị tiếp nhận</dt>
           <dd>{unitName(dossier.unit_code)}</dd>
           <dt>Ngày nộp</dt>
@@ -392,6 +394,8 @@ export function DossierPage({ code }: { code: string }) {
         roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
         onChanged={() => void refresh()}
       />
+
+      <NotePanel code={dossier.code} />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>
