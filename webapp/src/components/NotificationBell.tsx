@@ -1,7 +1,7 @@
 import "./notifications.css";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 import { api, errorMessage } from "../api";
 import { formatDateTime } from "../format";
@@ -45,6 +45,8 @@ export function NotificationBell() {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const lastCount = useRef<number | null>(null);
+  const settingsRef = useRef(false);
+  settingsRef.current = settings;
   const panelId = useId();
   const client = useQueryClient();
   const key = queryKeys.me("notifications");
@@ -64,8 +66,19 @@ export function NotificationBell() {
       // the settings dialog lives inside the bell too: using it keeps the panel open
       if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
     };
+    // Esc closes the panel wherever the focus is (a "mark read" button that just went away
+    // leaves it on the page); the settings dialog handles its own Esc first.
+    const escape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "Escape" || settingsRef.current) return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
     document.addEventListener("mousedown", outside);
-    return () => document.removeEventListener("mousedown", outside);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("mousedown", outside);
+      document.removeEventListener("keydown", escape);
+    };
   }, [open]);
 
   const refresh = () => client.invalidateQueries({ queryKey: key });
@@ -93,12 +106,6 @@ export function NotificationBell() {
     setOpen(false);
     buttonRef.current?.focus();
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Escape" && !settings) {
-      event.stopPropagation();
-      close();
-    }
-  };
   const loadOlder = () => {
     const from = cursor === undefined ? latest.data?.cursor : cursor;
     if (!from) return;
@@ -123,7 +130,6 @@ export function NotificationBell() {
 
   const items = [...(latest.data?.items ?? []), ...older];
   const more = cursor === undefined ? latest.data?.cursor : cursor;
-  const label = `Thông báo: ${unreadSentence(unread).toLowerCase()}`;
 
   return (
     <div className="bell" ref={rootRef}>
@@ -133,14 +139,16 @@ export function NotificationBell() {
         className="button-secondary bell-button"
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={label}
         onClick={toggle}
       >
-        <span aria-hidden="true">🔔 Thông báo</span>
-        {unread > 0 && (
-          <span className="bell-count" aria-hidden="true">
+        <span aria-hidden="true">🔔</span> Thông báo{" "}
+        {unread > 0 ? (
+          <span className="bell-count">
             {countText(unread)}
+            <span className="visually-hidden"> chưa đọc</span>
           </span>
+        ) : (
+          <span className="visually-hidden">(không có thông báo chưa đọc)</span>
         )}
       </button>
       <span className="visually-hidden" role="status">
@@ -152,7 +160,6 @@ export function NotificationBell() {
         hidden={!open}
         role="region"
         aria-labelledby={`${panelId}-title`}
-        onKeyDown={onKeyDown}
       >
         <div className="bell-panel-head">
           <h2 id={`${panelId}-title`} ref={headingRef} tabIndex={-1} className="focus-target">
@@ -175,6 +182,7 @@ export function NotificationBell() {
                 <p className="bell-meta">
                   <span className="muted">{formatDateTime(n.created_at)}</span>{" "}
                   <a
+                    id={`${panelId}-open-${n.id}`}
                     href={href(["ho-so", n.dossier_code])}
                     onClick={() => {
                       if (!n.read_at) markOne.mutate(n.id);
@@ -188,7 +196,10 @@ export function NotificationBell() {
                       type="button"
                       className="button-link"
                       disabled={markOne.isPending}
-                      onClick={() => markOne.mutate(n.id)}
+                      onClick={() =>
+                        // the button goes once read: the focus moves to the reminder's link
+                        markOne.mutate(n.id, { onSuccess: () => document.getElementById(`${panelId}-open-${n.id}`)?.focus() })
+                      }
                       aria-label={`Đánh dấu đã đọc: ${n.title}, hồ sơ ${n.dossier_code}`}
                     >
                       Đánh dấu đã đọc

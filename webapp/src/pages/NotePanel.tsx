@@ -48,6 +48,7 @@ export function NotePanel({ code }: { code: string }) {
       <p className="hint" id={`${id}-hint`}>
         Chỉ bạn xem được ghi chú này; ghi chú không thuộc hồ sơ và không gửi cho ai.
       </p>
+      {stored.isPending && <p className="loading">Đang tải ghi chú…</p>}
       {stored.error && <ErrorMessage>{errorMessage(stored.error)}</ErrorMessage>}
       <form onSubmit={submit} noValidate>
         <div className={`field${save.error ? " field-invalid" : ""}`}>
