@@ -109,7 +109,7 @@ def save_private_note(page: Page, text: str) -> None:
     panel = note_panel(page)
     panel.get_by_role("textbox").fill(text)
     panel.get_by_role("button", name="Lưu ghi chú").click()
-    expect(panel.get_by_role("status")).to_contain_text("Đã lưu ghi chú lúc")
+    expect(panel.locator(".note-status")).to_contain_text("Đã lưu ghi chú lúc")  # a polite live region
 
 
 def private_note(page: Page) -> str:

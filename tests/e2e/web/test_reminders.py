@@ -83,7 +83,7 @@ def test_the_bell_counts_lists_and_marks_reminders_read(stack: LocalStack, offic
 
     flow.mark_notification_read(page, first)
     flow.expect_bell_count(page, unread - 1)
-    expect(page.locator(".bell").get_by_role("status")).to_have_text(f"{unread - 1} thông báo chưa đọc")
+    expect(page.locator(".bell-announcement")).to_have_text(f"{unread - 1} thông báo chưa đọc")
     assert _unread(desk) == unread - 1
     officer.check("Chuông: một thông báo đã đọc")
     flow.close_bell(page)

@@ -157,7 +157,8 @@ export function NotificationBell() {
           <span className="visually-hidden">(không có thông báo chưa đọc)</span>
         )}
       </button>
-      <span className="visually-hidden" role="status">
+      {/* a live region without the status role: pages keep one status message of their own */}
+      <span className="visually-hidden bell-announcement" aria-live="polite">
         {announcement}
       </span>
       <div

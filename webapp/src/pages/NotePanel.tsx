@@ -78,7 +78,7 @@ export function NotePanel({ code }: { code: string }) {
             {save.isPending ? "Đang lưu…" : "Lưu ghi chú"}
           </button>
         </p>
-        <p role="status" className="hint">
+        <p aria-live="polite" className="hint note-status">
           {status}
         </p>
       </form>
