@@ -20,6 +20,7 @@ from chalicelib.api import (
     edata,
     flows,
     health,
+    notes,
     notifications,
     operations,
     payments,
@@ -58,6 +59,7 @@ app.register_blueprint(operations.bp)  # operators: sync ledger per destination,
 app.register_blueprint(edata.bp)  # the applicant's e-data store (FR-28/29)
 app.register_blueprint(drafts.bp)  # desk-intake drafts, population auto-fill
 app.register_blueprint(notifications.bp)  # officers' reminders
+app.register_blueprint(notes.bp)  # an officer's private note on a dossier
 app.register_blueprint(specialised.bp)  # specialised software: status and results callbacks (SPEC §7.3)
 app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+from itertools import chain
 from typing import Any, Literal
 
 from chalice import Blueprint
@@ -24,7 +25,11 @@ from chalicelib.domain.process import ProcessDefinition
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.errors import HosoError, bad_request, not_found
 from chalicelib.integrations.dvcqg import DESTINATION_NAMES, DESTINATIONS
+from chalicelib.notifications import counters as counter_rules
+from chalicelib.notifications import reminders
+from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
+from chalicelib.reports import aggregates
 from chalicelib.services import dossiers as service
 from chalicelib.services import intake
 from chalicelib.store import dossiers as repo
@@ -120,25 +125,54 @@ def unit_worklist(unit_code: str) -> Any:
     return _page_out(repo.worklist(unit_code, int(status), _limit(params), params.get("cursor")))
 
 
+class DeadlineCountsOut(BaseModel):
+    due_soon: int = Field(description="Sắp đến hạn trả kết quả (trong 1 ngày làm việc)")
+    overdue: int = Field(description="Đã quá hạn trả kết quả")
+
+
+class ResolvedOut(BaseModel):
+    month: str = Field(description="Tháng (YYYY-MM, giờ Việt Nam)")
+    early: int = Field(description="Giải quyết trước hạn")
+    on_time: int = Field(description="Giải quyết đúng hạn")
+    late: int = Field(description="Giải quyết quá hạn")
+
+
 class UnitCounters(BaseModel):
     unit_code: str
     by_status_and_role: dict[str, int] = Field(description='"<trạng thái>#<vai trò đang xử lý>" → số hồ sơ')
     by_status: dict[str, int]
     overdue_in_process: int = Field(description="Hồ sơ đang xử lý (trạng thái 4) đã quá hạn")
+    due_soon_in_process: int = Field(description="Hồ sơ đang xử lý (trạng thái 4) sắp đến hạn")
+    deadlines: dict[str, DeadlineCountsOut] = Field(
+        description='"<trạng thái>#<vai trò đang xử lý>" → sắp đến hạn / quá hạn (trạng thái 2 và 4)')
+    supplemented_by_role: dict[str, int] = Field(
+        description="Đã bổ sung, chờ cán bộ xử lý: vai trò đang giữ hồ sơ → số hồ sơ")
+    resolved_this_month: ResolvedOut = Field(description="Đã giải quyết trong tháng này: trước hạn, đúng hạn, quá hạn")
 
 
 @route(bp, "/v1/units/{unit_code}/counters", "GET", summary="Bộ đếm hồ sơ theo trạng thái và vai trò (FR-20)",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: UnitCounters})
 def unit_counters(unit_code: str) -> Any:
     service.require_unit(current_principal().profile, unit_code)
-    counts = {k: v for k, v in repo.counters(unit_code).items() if v}
+    at = service.now()
+    counts = repo.counters(unit_code)
     by_status: dict[str, int] = {}
-    for key, n in counts.items():
+    for key, n in counts.by_status_and_role.items():
         status = key.split("#", 1)[0]
         by_status[status] = by_status.get(status, 0) + n
+    horizon = reminders.dossier_horizon(service.calendar_for(unit_code), at)
+    near = chain.from_iterable(notification_store.dossiers_in(unit_code, status, due_until=horizon)
+                               for status in counter_rules.clock_statuses())
+    deadlines = counter_rules.deadline_counts(near, at, horizon)
+    in_process = [c for key, c in deadlines.items() if key.startswith("4#")]
+    month = aggregates.month_of(at)
+    resolved = counts.resolved.get(month, {})
     return json_response(200, UnitCounters(
-        unit_code=unit_code, by_status_and_role=counts, by_status=by_status,
-        overdue_in_process=repo.count_overdue(unit_code, 4, service.now()),
+        unit_code=unit_code, by_status_and_role=counts.by_status_and_role, by_status=by_status,
+        overdue_in_process=sum(c.overdue for c in in_process), due_soon_in_process=sum(c.due_soon for c in in_process),
+        deadlines={key: DeadlineCountsOut(due_soon=c.due_soon, overdue=c.overdue) for key, c in deadlines.items()},
+        supplemented_by_role=counts.supplemented_by_role,
+        resolved_this_month=ResolvedOut(month=month, **{o: resolved.get(o, 0) for o in aggregates.OUTCOMES}),
     ).model_dump())
 
 

@@ -22,6 +22,11 @@ TAGS = ("Thông báo",)
 class NotificationPage(BaseModel):
     items: list[store.Notification]
     cursor: str | None = None
+    unread: int = Field(description=f"Số thông báo chưa đọc (tối đa {store.UNREAD_COUNT_CAP})")
+
+
+class ReadAllOut(BaseModel):
+    unread: int = Field(description="Số thông báo còn chưa đọc sau khi đánh dấu")
 
 
 class PreferencesIn(BaseModel):
@@ -56,9 +61,10 @@ def my_notifications() -> Any:
     unread = params.get("unread", "").lower()
     if unread not in ("", "0", "1", "true", "false"):
         raise bad_request("Tham số unread phải là true hoặc false.", "INVALID_QUERY")
-    page = store.page(current_principal().sub, limit=_limit(params), cursor=params.get("cursor"),
-                      unread_only=unread in ("1", "true"))
-    return json_response(200, NotificationPage(items=page.items, cursor=page.cursor).model_dump(mode="json"))
+    sub = current_principal().sub
+    page = store.page(sub, limit=_limit(params), cursor=params.get("cursor"), unread_only=unread in ("1", "true"))
+    return json_response(200, NotificationPage(items=page.items, cursor=page.cursor,
+                                               unread=store.unread_count(sub, now())).model_dump(mode="json"))
 
 
 @route(bp, "/v1/me/notifications/{notification_id}/read", "POST", summary="Đánh dấu thông báo đã đọc",
@@ -68,6 +74,12 @@ def mark_read(notification_id: str) -> Any:
     if notification is None:
         raise not_found("Không tìm thấy thông báo.")
     return json_response(200, notification.model_dump(mode="json"))
+
+
+@route(bp, "/v1/me/notifications/read-all", "POST", summary="Đánh dấu mọi thông báo của tôi là đã đọc",
+       access=Access.OFFICER, tags=TAGS, responses={200: ReadAllOut})
+def mark_all_read() -> Any:
+    return json_response(200, ReadAllOut(unread=store.mark_all_read(current_principal().sub, now())).model_dump())
 
 
 @route(bp, "/v1/me/notification-settings", "GET", summary="Địa chỉ nhận nhắc việc qua thư điện tử và SMS",

@@ -258,12 +258,16 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
 
 def display_info(dossier: Dossier, process: ProcessDefinition, calendar: WorkingCalendar,
                  now: dt.datetime) -> dict[str, str]:
-    """TT11 item 4: where the dossier is, who handles it, and its deadline in words."""
+    """TT11 item 4: where the dossier is, who handles it, and its deadline in words. The handler
+    is the assigned appraiser only while the dossier is at an appraiser's step: once it moves on
+    to the head, the leader or the desk, that role's queue holds it (the assignee stays on the
+    dossier for reports and a return to appraisal)."""
     step = process.step(dossier.step_id)
     deadline = dossier.due_at
+    holds = step.role is Role.APPRAISER and dossier.finished_at is None
     return {
         "position": step.tt11.position or step.name,
         "department": step.tt11.department,
-        "handler": dossier.assignee_name or "",
+        "handler": (dossier.assignee_name or "") if holds else "",
         "deadline": overdue_label(deadline, now, calendar) if deadline and dossier.finished_at is None else "",
     }

@@ -2,11 +2,15 @@
 (one partition per officer, read by key only), plus the index reads the sweep needs.
 
   NOTIFY#<sub> / N#<id>          a notification (TTL ``NOTIFICATION_TTL_S``); ids sort by time
+  NOTIFY#<sub> / U#<id>          "not read yet" marker of that notification (same TTL): the unread
+                                 count is a Query of these small items only, however many were read
   NOTIFY#<sub> / ONCE#<key>      "already notified" marker of a reminder's once-key (TTL)
   NOTIFY#<sub> / PREFS           where the officer wants e-mail and SMS reminders
 
-A notification and its marker are written in one transaction conditional on the marker not
-existing: however many sweeps overlap or retry, a reminder reaches an officer once.
+A notification, its once-marker and its unread marker are written in one transaction
+conditional on the once-marker not existing: however many sweeps overlap or retry, a reminder
+reaches an officer once. Marking it read sets ``read_at`` and deletes the unread marker in one
+transaction, so the count never drifts from the notifications.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -34,6 +38,8 @@ NOTIFICATION_TTL_S = 90 * 24 * 3600
 MARKER_TTL_S = 3 * 24 * 3600  # longer than a day (daily kinds) and than new work's look-back
 ID_PATTERN = re.compile(r"[0-9]{8}T[0-9]{12}-[0-9a-f]{8}")
 MAX_ATTEMPTS = 3
+UNREAD_COUNT_CAP = 100  # the bell shows "99+" beyond this; counting stops reading there
+MARK_ALL_LIMIT = 200  # unread notifications one "mark all read" request marks
 
 
 class NotificationItem(DossiersTable):
@@ -51,6 +57,10 @@ class PreferencesItem(DossiersTable):
 
 
 _MODELS: tuple[type[Model], ...] = (NotificationItem, MarkerItem, PreferencesItem)
+
+
+def _unread_sk(notification_id: str) -> str:
+    return f"U#{notification_id}"
 
 
 def reset_connections() -> None:
@@ -110,6 +120,8 @@ def deliver(sub: str, reminder: Reminder, now: dt.datetime) -> Notification | No
                 tx.save(NotificationItem(pk=_pk(sub), sk=f"N#{notification.id}",
                                          data=notification.model_dump(mode="json", exclude={"read_at"}),
                                          expires_at=expires + NOTIFICATION_TTL_S))
+                tx.save(MarkerItem(pk=_pk(sub), sk=_unread_sk(notification.id),
+                                   expires_at=expires + NOTIFICATION_TTL_S))
             return notification
         except TransactWriteError as err:
             reasons = [r.code if r else None for r in (err.cancellation_reasons or [])]
@@ -160,17 +172,44 @@ def mark_read(sub: str, notification_id: str, now: dt.datetime) -> Notification 
     notification of this officer."""
     if not ID_PATTERN.fullmatch(notification_id):
         return None
-    item = NotificationItem(pk=_pk(sub), sk=f"N#{notification_id}")
-    try:
-        item.update(actions=[NotificationItem.read_at.set(now.isoformat())],
-                    condition=NotificationItem.pk.exists() & NotificationItem.read_at.does_not_exist())
-    except UpdateError as err:
-        if err.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    _mark(sub, notification_id, now)
     try:
         return _notification(NotificationItem.get(_pk(sub), f"N#{notification_id}", consistent_read=True))
     except DoesNotExist:
         return None
+
+
+def _mark(sub: str, notification_id: str, now: dt.datetime) -> bool:
+    """Set ``read_at`` and drop the unread marker together; False if it was read already (or
+    does not exist)."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.update(NotificationItem(pk=_pk(sub), sk=f"N#{notification_id}"),
+                      actions=[NotificationItem.read_at.set(now.isoformat())],
+                      condition=NotificationItem.pk.exists() & NotificationItem.read_at.does_not_exist())
+            tx.delete(MarkerItem(pk=_pk(sub), sk=_unread_sk(notification_id)))
+        return True
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" not in [r.code if r else None for r in (err.cancellation_reasons or [])]:
+            raise
+        return False
+
+
+def mark_all_read(sub: str, now: dt.datetime) -> int:
+    """Mark up to ``MARK_ALL_LIMIT`` of the officer's unread notifications read (oldest first);
+    how many are still unread afterwards."""
+    for marker in MarkerItem.query(_pk(sub), MarkerItem.sk.startswith("U#"), limit=MARK_ALL_LIMIT,
+                                   consistent_read=True):
+        _mark(sub, marker.sk[2:], now)
+    return unread_count(sub, now)
+
+
+def unread_count(sub: str, now: dt.datetime) -> int:
+    """The officer's unread notifications, up to ``UNREAD_COUNT_CAP`` (reads only the unread
+    markers; one whose notification expired does not count)."""
+    markers = MarkerItem.query(_pk(sub), MarkerItem.sk.startswith("U#"), limit=UNREAD_COUNT_CAP,
+                               filter_condition=MarkerItem.expires_at > int(now.timestamp()))
+    return sum(1 for _ in markers)
 
 
 def get_preferences(sub: str) -> Preferences:

@@ -30,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.errors import bad_request
+from chalicelib.notifications import counters as unit_counters
 from chalicelib.reports import counters as report_counters
 from chalicelib.store.models import (
     CounterItem,
@@ -117,35 +118,21 @@ def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
     )
 
 
-def _bucket(d: Dossier) -> tuple[str, str]:
-    """The aggregate a dossier counts in: its unit, status and the role that acts on it now."""
-    return f"AGG#{d.unit_code}", f"S#{d.status:02d}#R#{d.step_role}"
-
-
 def _count(tx: TransactWrite, before: Dossier | None, after: Dossier) -> None:
-    """Keep the per-unit counters (FR-20) right: they change in the same transaction as the
-    dossier, so concurrent transitions can never make them drift."""
-    old, new = (_bucket(before) if before else None), _bucket(after)
-    if old == new:
-        return
-    if old:
-        tx.update(CounterItem(pk=old[0], sk=old[1]), actions=[CounterItem.n.add(-1)])
-    tx.update(CounterItem(pk=new[0], sk=new[1]), actions=[CounterItem.n.add(1)])
+    """Keep the per-unit counters (FR-20, ``chalicelib.notifications.counters``) right: they
+    change in the same transaction as the dossier, so concurrent transitions can never make
+    them drift."""
+    pk = unit_counters.partition(after.unit_code)
+    for sk, n in unit_counters.deltas(before, after):
+        tx.update(CounterItem(pk=pk, sk=sk), actions=[CounterItem.n.add(n)])
 
 
-def counters(unit_code: str) -> dict[str, int]:
-    """``{"<status>#<role>": n}`` for a unit — one Query of one partition."""
-    out = {}
-    for item in CounterItem.query(f"AGG#{unit_code}"):
-        _, status, _, role = item.sk.split("#", 3)
-        out[f"{int(status)}#{role}"] = int(item.n)
+def counters(unit_code: str) -> unit_counters.UnitCounts:
+    """A unit's FR-20 counters — one Query of one partition."""
+    out = unit_counters.UnitCounts()
+    for item in CounterItem.query(unit_counters.partition(unit_code)):
+        out.add(item.sk, int(item.n))
     return out
-
-
-def count_overdue(unit_code: str, status: int, now: datetime) -> int:
-    """Dossiers of a unit in a status whose deadline has passed: the worklist index is sorted
-    by deadline, so this reads only the overdue ones."""
-    return DossierItem.by_unit_status.count(f"UNIT#{unit_code}#S#{status}", DossierItem.gsi1sk < now.isoformat())
 
 
 def _reasons(err: TransactWriteError) -> list[str | None]:

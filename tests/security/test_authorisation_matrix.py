@@ -193,6 +193,10 @@ RULES: dict[tuple[str, str], Rule] = {
                                                                   path={"notification_id": _const("khong-co")}),
     ("GET", "/v1/me/notification-settings"): Rule(OFFICERS),
     ("PUT", "/v1/me/notification-settings"): Rule(OFFICERS, body=_const({"email": None, "phone": None})),
+    ("POST", "/v1/me/notifications/read-all"): Rule(OFFICERS),  # only ever the caller's own
+    # an officer's private note: the key is the caller's own subject; body {} stops short of a write
+    ("GET", "/v1/dossiers/{code}/note"): Rule(P, DOSSIER),
+    ("PUT", "/v1/dossiers/{code}/note"): Rule(P, DOSSIER, body=_const({})),
     # administrators
     ("POST", "/v1/admin/edata/stats"): Rule(MINISTRY_ADMIN, body=_const({"owner": "0101243150"})),
     ("POST", "/v1/admin/personal-data/accesses"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
@@ -595,6 +599,7 @@ def _dossier_changing_routes() -> list[RouteSpec]:
 # A real request where the matrix's body stops short of writing.
 REAL_BODIES: dict[tuple[str, str], Builder] = {
     ("POST", "/v1/dossiers/{code}/actions"): _const({"action": "tiep_nhan"}),
+    ("PUT", "/v1/dossiers/{code}/note"): _const({"text": "Ghi chú thử quyền"}),
 }
 
 

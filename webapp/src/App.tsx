@@ -4,6 +4,7 @@ import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } fr
 import { AdminScreen, canAdminister } from "./admin/AdminScreen";
 import { api, configureApi, errorMessage } from "./api";
 import { beginLogin, completeLogin, currentSession, forgetSession, LoginError, logout, type Session } from "./auth";
+import { NotificationBell } from "./components/NotificationBell";
 import { ErrorMessage, Loading, PageHeading } from "./components/Page";
 import { type AppConfig, loadConfig } from "./config";
 import { AppContext, type AppState } from "./context";
@@ -259,6 +260,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
           ) : (
             <p className="muted">{state.unitName(unit)}</p>
           )}
+          <NotificationBell />
           <p>
             <button type="button" className="button-secondary" onClick={() => void logout(config)}>
               Đăng xuất

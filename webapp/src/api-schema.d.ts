@@ -645,9 +645,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia — trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó */
+        /** In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia, tra-ket-qua — trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó */
         get: operations["print_form"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ghi chú riêng của tôi về hồ sơ (chỉ tôi xem được) */
+        get: operations["get_note"];
+        /** Lưu ghi chú riêng của tôi về hồ sơ (rỗng: xóa) */
+        put: operations["put_note"];
         post?: never;
         delete?: never;
         options?: never;
@@ -925,6 +943,23 @@ export interface paths {
         get: operations["my_notifications"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đánh dấu mọi thông báo của tôi là đã đọc */
+        post: operations["mark_all_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2124,6 +2159,19 @@ export interface components {
             process_code: string;
             /** @default null */
             legal_deadline: components["schemas"]["Duration"] | null;
+        };
+        /** DeadlineCountsOut */
+        DeadlineCountsOut: {
+            /**
+             * Due Soon
+             * @description Sắp đến hạn trả kết quả (trong 1 ngày làm việc)
+             */
+            due_soon: number;
+            /**
+             * Overdue
+             * @description Đã quá hạn trả kết quả
+             */
+            overdue: number;
         };
         /**
          * DeadlineWarning
@@ -3769,6 +3817,30 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** Note */
+        Note: {
+            /** Code */
+            code: string;
+            /**
+             * Text
+             * @description Nội dung ghi chú; rỗng: chưa có ghi chú
+             * @default
+             */
+            text: string;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+        };
+        /** NoteIn */
+        NoteIn: {
+            /**
+             * Text
+             * @description Ghi chú riêng; rỗng: xóa ghi chú
+             */
+            text: string;
+        };
         /** Notification */
         Notification: {
             /** Id */
@@ -3809,6 +3881,11 @@ export interface components {
              * @default null
              */
             cursor: string | null;
+            /**
+             * Unread
+             * @description Số thông báo chưa đọc (tối đa 100)
+             */
+            unread: number;
         };
         /**
          * OfficeHours
@@ -4484,6 +4561,14 @@ export interface components {
              */
             cod_amount: number;
         };
+        /** ReadAllOut */
+        ReadAllOut: {
+            /**
+             * Unread
+             * @description Số thông báo còn chưa đọc sau khi đánh dấu
+             */
+            unread: number;
+        };
         /** ReceiptRecord */
         ReceiptRecord: {
             /**
@@ -4773,6 +4858,29 @@ export interface components {
             equals: string | boolean;
             /** Then Required */
             then_required: string[];
+        };
+        /** ResolvedOut */
+        ResolvedOut: {
+            /**
+             * Month
+             * @description Tháng (YYYY-MM, giờ Việt Nam)
+             */
+            month: string;
+            /**
+             * Early
+             * @description Giải quyết trước hạn
+             */
+            early: number;
+            /**
+             * On Time
+             * @description Giải quyết đúng hạn
+             */
+            on_time: number;
+            /**
+             * Late
+             * @description Giải quyết quá hạn
+             */
+            late: number;
         };
         /** ResultDocumentIn */
         ResultDocumentIn: {
@@ -5458,6 +5566,27 @@ export interface components {
              * @description Hồ sơ đang xử lý (trạng thái 4) đã quá hạn
              */
             overdue_in_process: number;
+            /**
+             * Due Soon In Process
+             * @description Hồ sơ đang xử lý (trạng thái 4) sắp đến hạn
+             */
+            due_soon_in_process: number;
+            /**
+             * Deadlines
+             * @description "<trạng thái>#<vai trò đang xử lý>" → sắp đến hạn / quá hạn (trạng thái 2 và 4)
+             */
+            deadlines: {
+                [key: string]: components["schemas"]["DeadlineCountsOut"];
+            };
+            /**
+             * Supplemented By Role
+             * @description Đã bổ sung, chờ cán bộ xử lý: vai trò đang giữ hồ sơ → số hồ sơ
+             */
+            supplemented_by_role: {
+                [key: string]: number;
+            };
+            /** @description Đã giải quyết trong tháng này: trước hạn, đúng hạn, quá hạn */
+            resolved_this_month: components["schemas"]["ResolvedOut"];
         };
         /** Upload */
         Upload: {
@@ -8261,6 +8390,135 @@ export interface operations {
             };
         };
     };
+    get_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     open_payments: {
         parameters: {
             query?: never;
@@ -9541,6 +9799,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mark_all_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllOut"];
                 };
             };
             /** @description Unauthorized */

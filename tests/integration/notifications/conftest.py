@@ -1,4 +1,5 @@
-"""Reminders, drafts and auto-fill against moto (in-process) and the real simulators over HTTP.
+"""Reminders, the unit's counters, private notes, drafts and auto-fill against moto (in-process)
+and the real simulators over HTTP.
 
 Each test gets fresh AWS state (the dossiers, catalogue and counters tables as infra declares
 them; the DVCQG HMAC, population and messaging secrets) and the demo catalogue of
@@ -30,7 +31,9 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import aws
+from chalicelib.api import dossiers as dossiers_api
 from chalicelib.api import drafts as drafts_api
+from chalicelib.api import notes as notes_api
 from chalicelib.api import notifications as notifications_api
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
@@ -98,7 +101,7 @@ def officer(role: str, unit: str = UNIT) -> OfficerProfile:
 
 def _app() -> Chalice:
     app = Chalice(app_name="hoso-notifications-test")
-    for blueprint in (drafts_api.bp, notifications_api.bp):
+    for blueprint in (drafts_api.bp, notifications_api.bp, notes_api.bp, dossiers_api.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -95,3 +95,33 @@ def test_what_the_sweep_wrote_is_what_the_officer_reads(world: World) -> None:
     items = answer(world.call("GET", "/v1/me/notifications", role="desk"))["items"]
     assert [(n["kind"], n["dossier_code"]) for n in items] == [("dossier_overdue", dossier.code)]
     assert items[0]["deadline"] == dossier.due_at.isoformat()
+
+
+def test_the_unread_count_follows_reading_one_and_reading_all(world: World) -> None:
+    sub, now = account("appraiser")["sub"], dt.datetime.now(dt.UTC)
+    delivered = [store.deliver(sub, reminder(n), now + dt.timedelta(seconds=n)) for n in range(1, 4)]
+    store.deliver(account("head")["sub"], reminder(9), now)
+
+    def unread(role: str = "appraiser") -> int:
+        return int(answer(world.call("GET", "/v1/me/notifications?limit=1", role=role))["unread"])
+
+    assert unread() == 3 and unread("head") == 1
+    first = delivered[0]
+    assert first is not None
+    world.call("POST", f"/v1/me/notifications/{first.id}/read", role="appraiser")
+    world.call("POST", f"/v1/me/notifications/{first.id}/read", role="appraiser")
+    assert unread() == 2, "reading twice counts once"
+
+    done = world.call("POST", "/v1/me/notifications/read-all", role="appraiser")
+    assert done.status_code == 200 and answer(done) == {"unread": 0}
+    assert unread() == 0 and all(n.read_at is not None for n in store.page(sub).items)
+    assert unread("head") == 1, "reading all reads only the caller's own"
+    assert store.page(account("head")["sub"]).items[0].read_at is None
+
+
+def test_an_expired_unread_marker_is_not_counted(world: World) -> None:
+    sub = account("appraiser")["sub"]
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=store.NOTIFICATION_TTL_S + 60)
+    store.deliver(sub, reminder(1), old)  # past its TTL, not yet removed by DynamoDB
+    store.deliver(sub, reminder(2), dt.datetime.now(dt.UTC))
+    assert answer(world.call("GET", "/v1/me/notifications", role="appraiser"))["unread"] == 1

@@ -132,6 +132,14 @@ def test_display_info_carries_position_department_handler_and_deadline_label():
     assert info["deadline"].startswith("Hạn xử lý ")
 
 
+def test_the_handler_is_the_appraiser_only_while_the_appraiser_holds_the_dossier():
+    d = act(_in_appraisal(), "trinh")
+    assert d.assignee_name == "Chuyên viên A" and d.step_role == "head"
+    assert engine.display_info(d, DEFAULT_PROCESS, CAL, T0)["handler"] == "", "the head's queue holds it now"
+    back = act(d, "tra_lai", reason="Bổ sung căn cứ pháp lý")
+    assert engine.display_info(back, DEFAULT_PROCESS, CAL, T0)["handler"] == "Chuyên viên A"
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=50), max_size=25), st.booleans())
 def test_random_action_sequences_stay_inside_the_chart_and_keep_every_event(choices: list[int], direct: bool):

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, errorMessage } from "../api";
 import { useApp } from "../context";
 import { formatDate, formatDateTime } from "../format";
+import { holderLabel } from "../holder";
 import { href } from "../router";
 import { statusLabel } from "../statuses";
 import type { Dossier, DossierPage } from "../types";
@@ -29,7 +30,7 @@ export function Deadline({ dossier }: { dossier: Dossier }) {
  * page on load, "Xem thêm" for the next one. ``path`` is the API path with its query.
  */
 export function DossierList({ path, caption, emptyText }: { path: string; caption: string; emptyText: string }) {
-  const { roles } = useApp();
+  const { roles, roleLabel } = useApp();
   const [items, setItems] = useState<Dossier[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -96,7 +97,7 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
                     <Deadline dossier={dossier} />
                   </td>
                   <td>{statusLabel(dossier.status)}</td>
-                  <td>{dossier.assignee_name ?? ""}</td>
+                  <td>{holderLabel(dossier, roleLabel)}</td>
                 </tr>
               ))}
             </tbody>

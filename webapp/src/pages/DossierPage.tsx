@@ -11,6 +11,7 @@ import { ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { FormDataView } from "../eform/FormDataView";
 import { formatBytes, formatDateTime } from "../format";
+import { holderLabel } from "../holder";
 import { queryKeys, useApiQuery, useRefreshDossier } from "../query";
 import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
@@ -20,8 +21,9 @@ import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview
 import { DeliveryPanel } from "./DeliveryPanel";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
-import { PrintPanel } from "./PrintPanel";
+import { NotePanel } from "./NotePanel";
 import { PostPanel } from "./PostPanel";
+import { PrintPanel } from "./PrintPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -132,7 +134,7 @@ export function DossierPage({ code }: { code: string }) {
           <dt>Phòng ban</dt>
           <dd>{display.department || "—"}</dd>
           <dt>Người xử lý</dt>
-          <dd>{display.handler || dossier.assignee_name || "Chưa phân công"}</dd>
+          <dd>{holderLabel(dossier, roleLabel, display.department)}</dd>
           <dt>Đơn vị tiếp nhận</dt>
           <dd>{unitName(dossier.unit_code)}</dd>
           <dt>Ngày nộp</dt>
@@ -393,6 +395,8 @@ export function DossierPage({ code }: { code: string }) {
       <FeesPanel dossier={dossier} roles={unitRoles} />
       <PostPanel dossier={dossier} roles={unitRoles} />
       <DeliveryPanel dossier={dossier} roles={unitRoles} />
+
+      <NotePanel code={dossier.code} />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>
