@@ -42,7 +42,7 @@ lint: python
 TEST_SUITES = tests/unit tests/infra $(sort $(wildcard tests/integration/*/)) $(wildcard tests/fault tests/security) tests/e2e
 
 test: setup lint
-	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent
+	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent api-types:check
 	@failed=""; for suite in $(TEST_SUITES); do \
 	  echo "== $$suite"; $(PY) -m pytest $$suite || failed="$$failed $$suite"; \
 	done; \
@@ -59,6 +59,7 @@ bench: python
 
 openapi: python
 	$(PY) -m local.openapi
+	cd webapp && npm run --silent api-types
 
 clean:
-	rm -rf build chalice.out .pytest_cache webapp/dist webapp/node_modules
+	rm -rf build chalice.out .pytest_cache webapp/dist webapp/node_modules webapp/tools/api-types/node_modules

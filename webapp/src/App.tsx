@@ -1,3 +1,4 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { AdminScreen, canAdminister } from "./admin/AdminScreen";
@@ -13,6 +14,7 @@ import { canOperate, Operations } from "./pages/Operations";
 import { Receipt } from "./pages/Receipt";
 import { Search } from "./pages/Search";
 import { Assigned, Worklist } from "./pages/Worklist";
+import { createQueryClient } from "./query";
 import { canSeeReports, ReportsScreen } from "./reports/ReportsScreen";
 import { href, type Route, useRoute } from "./router";
 import { PROCESSING_ROLES } from "./statuses";
@@ -81,7 +83,17 @@ export function Root() {
     );
   }
   if (phase.kind === "login") return <LoginPage config={phase.config} message={phase.message} />;
-  return <Officer config={phase.config} session={phase.session} />;
+  return <SessionData key={phase.session.sub} config={phase.config} session={phase.session} />;
+}
+
+/** One cache of server answers per login: the next officer on this computer never sees the last one's. */
+function SessionData({ config, session }: { config: AppConfig; session: Session }) {
+  const [client] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <Officer config={config} session={session} />
+    </QueryClientProvider>
+  );
 }
 
 function LoginPage({ config, message }: { config: AppConfig; message: string | null }) {

@@ -1,8 +1,9 @@
 import "./pages.css";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 
-import { api, errorMessage } from "../api";
+import { errorMessage } from "../api";
 import { getProcedure } from "../catalogue";
 import { isOverdue } from "../components/DossierList";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
@@ -10,6 +11,7 @@ import { ProcessDiagram } from "../components/ProcessDiagram";
 import { useApp } from "../context";
 import { FormDataView } from "../eform/FormDataView";
 import { formatBytes, formatDateTime } from "../format";
+import { queryKeys, useApiQuery, useRefreshDossier } from "../query";
 import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
 import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
@@ -31,76 +33,39 @@ function isLate(moment: string | null, finished: string | null): boolean {
 /** The dossier page: where it stands, what the officer may do now, its data and its trail. */
 export function DossierPage({ code }: { code: string }) {
   const { announce, me, roleLabel, unitName, roles } = useApp();
-  const [view, setView] = useState<DossierView | null>(null);
   const [detail, setDetail] = useState<ProcedureDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [acting, setActing] = useState<ActionOption | null>(null);
-  const [process, setProcess] = useState<DossierProcess | null>(null);
-  const [processError, setProcessError] = useState<string | null>(null);
-  const [sync, setSync] = useState<DossierSyncState | null>(null);
-  const [syncError, setSyncError] = useState<string | null>(null);
   const [previewing, setPreviewing] = useState<DocumentRef | null>(null);
   const [documentError, setDocumentError] = useState<string | null>(null);
   const stateRef = useRef<HTMLHeadingElement>(null);
-
-  const loadProcess = useCallback(
-    (signal?: AbortSignal) =>
-      api<DossierProcess>(`/v1/dossiers/${encodeURIComponent(code)}/process`, { signal })
-        .then((answer) => {
-          setProcess(answer);
-          setProcessError(null);
-        })
-        .catch((caught: unknown) => {
-          if (!(caught instanceof DOMException && caught.name === "AbortError")) setProcessError(errorMessage(caught));
-        }),
-    [code],
-  );
-  const loadSync = useCallback(
-    (signal?: AbortSignal) =>
-      api<DossierSyncState>(`/v1/dossiers/${encodeURIComponent(code)}/sync`, { signal })
-        .then((answer) => {
-          setSync(answer);
-          setSyncError(null);
-        })
-        .catch((caught: unknown) => {
-          if (!(caught instanceof DOMException && caught.name === "AbortError")) setSyncError(errorMessage(caught));
-        }),
-    [code],
-  );
-
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      api<DossierView>(`/v1/dossiers/${encodeURIComponent(code)}`, { signal })
-        .then((answer) => {
-          setView(answer);
-          getProcedure(answer.dossier.procedure_code)
-            .then(setDetail)
-            .catch(() => setDetail(null));
-        })
-        .catch((caught: unknown) => {
-          if (!(caught instanceof DOMException && caught.name === "AbortError")) setError(errorMessage(caught));
-        }),
-    [code],
-  );
+  const queryClient = useQueryClient();
+  const path = `/v1/dossiers/${encodeURIComponent(code)}`;
+  const dossierQuery = useApiQuery<DossierView>(queryKeys.dossier(code), path);
+  const processQuery = useApiQuery<DossierProcess>(queryKeys.dossierPart(code, "process"), `${path}/process`);
+  const syncQuery = useApiQuery<DossierSyncState>(queryKeys.dossierPart(code, "sync"), `${path}/sync`);
+  const view = dossierQuery.data ?? null;
+  const error = dossierQuery.error ? errorMessage(dossierQuery.error) : null;
+  const process = processQuery.data ?? null;
+  const processError = processQuery.error ? errorMessage(processQuery.error) : null;
+  const sync = syncQuery.data ?? null;
+  const syncError = syncQuery.error ? errorMessage(syncQuery.error) : null;
+  const procedureCode = view?.dossier.procedure_code;
 
   useEffect(() => {
-    const controller = new AbortController();
-    setView(null);
-    setError(null);
-    setProcess(null);
-    setSync(null);
     setPreviewing(null);
-    void load(controller.signal);
-    void loadProcess(controller.signal);
-    void loadSync(controller.signal);
-    return () => controller.abort();
-  }, [load, loadProcess, loadSync]);
+  }, [code]);
+  useEffect(() => {
+    if (!procedureCode) return;
+    getProcedure(procedureCode)
+      .then(setDetail)
+      .catch(() => setDetail(null));
+  }, [procedureCode]);
+  const refresh = useRefreshDossier(code);
 
   const finished = (label: string) => (next: DossierView) => {
     setActing(null);
-    setView(next);
-    void loadProcess();
-    void loadSync();
+    queryClient.setQueryData(queryKeys.dossier(code), next);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.dossier(code) });
     announce(`Đã thực hiện “${label}”. Hồ sơ hiện ở trạng thái “${statusLabel(next.dossier.status)}”.`);
     // The button that opened the dialog may be gone with the step: continue from the state.
     window.setTimeout(() => stateRef.current?.focus(), 0);
@@ -303,7 +268,7 @@ export function DossierPage({ code }: { code: string }) {
           </div>
         )}
         <p>
-          <button type="button" className="button-secondary" onClick={() => void loadSync()}>
+          <button type="button" className="button-secondary" onClick={() => void syncQuery.refetch()}>
             Cập nhật tình trạng đồng bộ
           </button>
         </p>
@@ -416,7 +381,7 @@ export function DossierPage({ code }: { code: string }) {
           canReuse={roles.some((r) => r === "desk" || r === "appraiser" || r === "head")}
           typeName={(docType) => detail?.procedure.required_documents.find((d) => d.code === docType)?.name ?? docType}
           onAttached={(name) => {
-            void load();
+            void refresh();
             announce(`Đã dùng lại “${name}” từ kho dữ liệu điện tử cho hồ sơ.`);
           }}
         />
@@ -425,7 +390,7 @@ export function DossierPage({ code }: { code: string }) {
       <FeesPanel
         dossier={dossier}
         roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
-        onChanged={() => void load()}
+        onChanged={() => void refresh()}
       />
 
       <section aria-labelledby="dossier-trail" className="card">
