@@ -51,7 +51,8 @@ class DocumentRef(BaseModel):
     sha256: str
     content_type: str
     size: int
-    kind: str = "submitted"  # submitted | result
+    kind: str = "submitted"  # submitted | result | internal (an officer's working paper: opinion, decision)
+    copy_kind: str = ""  # a submitted paper: "original" (bản chính) | "copy" (bản sao) | "" (not said)
     deleted: bool = False
 
 

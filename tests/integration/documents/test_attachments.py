@@ -1,0 +1,153 @@
+"""Attachments everywhere (issue 12 item 5): the upload check by content and size, and files given
+with a dossier's act — supplement receipt, appraisal and consultation opinions, decisions — that
+become the dossier's documents in the act's own transaction (a refused or failed act leaves no
+document and no transition)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.domain import engine
+from chalicelib.edata.model import documents_to_store
+from chalicelib.errors import HosoError
+from chalicelib.services import dossiers as dossier_service
+from chalicelib.store import dossiers
+from chalicelib.store import uploads as upload_store
+from chalicelib.store.files import MAX_FILE_BYTES
+from chalicelib.sync.payloads import _submitted
+from tests.fault.test_transaction_faults import fail_last_item, injected, service_error, snapshot
+from tests.integration.documents.conftest import World, officer
+
+BUCKET = "hoso-dev-attachments"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% giay to bo sung\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def uploaded(world: World, content: bytes, role: str = "desk", name: str = "giay-to.pdf") -> upload_store.Upload:
+    """An officer's presigned upload of ``content`` after S3's Object Created event was handled."""
+    upload, _ = upload_store.start(BUCKET, officer(role).sub, name, dossier_service.now())
+    world.s3.put_object(Bucket=BUCKET, Key=upload.key, Body=content)
+    checked = upload_store.inspect(BUCKET, upload.key)
+    assert checked is not None
+    return checked
+
+
+def _objects(world: World) -> list[str]:
+    return [o["Key"] for o in world.s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+
+
+@pytest.mark.parametrize(("content", "code", "message"), [
+    (EXE, "UNSUPPORTED_FILE_TYPE", "Định dạng tệp không được chấp nhận"),  # a program named .pdf: wrong magic bytes
+    (b"PK\x03\x04not really a zip", "UNSUPPORTED_FILE_TYPE", "Định dạng tệp không được chấp nhận"),
+    (b"%PDF-" + b"0" * MAX_FILE_BYTES, "FILE_TOO_LARGE", "Tệp vượt quá 10 MB."),
+])
+def test_the_upload_check_rejects_by_content_and_size_and_keeps_nothing(
+        world: World, content: bytes, code: str, message: str) -> None:
+    checked = uploaded(world, content)
+    assert checked.status == "rejected" and checked.reason_code == code and checked.reason is not None
+    assert checked.reason.startswith(message)
+    assert _objects(world) == []  # neither the upload nor a checked copy is left
+    answer = world.call("GET", f"/v1/uploads/{checked.id}", role="desk")
+    assert answer.json_body["upload"]["reason_code"] == code
+
+
+def test_the_upload_check_takes_the_type_from_the_content_not_the_name(world: World) -> None:
+    checked = uploaded(world, PDF, name="anh-chup.png")
+    assert checked.status == "ready" and checked.content_type == "application/pdf" and checked.size == len(PDF)
+    assert _objects(world) == [f"checked/{checked.sha256}"]
+
+
+def _awaiting_supplement(world: World) -> str:
+    dossier = world.desk_dossier()
+    world.act(dossier.code, "desk", "chuyen_phong")
+    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+    world.act(dossier.code, "appraiser", "yeu_cau_bo_sung", reason="Bổ sung bản sao giấy chứng sinh.")
+    return dossier.code
+
+
+def test_files_received_with_a_supplement_become_submitted_documents_with_the_transition(world: World) -> None:
+    code = _awaiting_supplement(world)
+    files = [uploaded(world, PDF), uploaded(world, PDF + b"% 2\n")]
+    answer = world.call("POST", f"/v1/dossiers/{code}/actions", role="desk",
+                        body={"action": "nhan_bo_sung", "attachments": [f.id for f in files]})
+    assert answer.status_code == 200, answer.body
+    dossier = dossiers.get(code)
+    assert dossier is not None and dossier.status == 4
+    added = [d for d in dossier.documents if d.id in {f.id for f in files}]
+    assert [(d.kind, d.s3_key, d.content_type) for d in added] == [
+        ("submitted", f.checked_key, "application/pdf") for f in files]
+    event = dossiers.events(code)[-1]
+    assert event.action == "receive_supplement" and event.attachments == [f.id for f in files]
+    assert {d["TepDinhKemId"] for d in _submitted(dossier, lambda d: "")} >= {f.id for f in files}
+
+
+def test_an_appraisal_opinion_file_is_an_internal_paper_kept_from_dvcqg_and_the_e_data_store(world: World) -> None:
+    dossier = world.desk_dossier()
+    world.act(dossier.code, "desk", "chuyen_phong")
+    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+    opinion = uploaded(world, PDF, role="appraiser", name="to-trinh.pdf")
+    after = world.act(dossier.code, "appraiser", "trinh", attachments=(opinion.id,))
+    ref = next(d for d in after.documents if d.id == opinion.id)
+    assert ref.kind == "internal" and ref.name == "to-trinh.pdf"
+    assert opinion.id not in {d["TepDinhKemId"] for d in _submitted(after, lambda d: "")}
+    assert opinion.id not in {d.id for _, d in documents_to_store(after)}
+
+
+def _refusal(world: World, code: str, role: str, action: str, ids: list[str], **fields: Any) -> HosoError:
+    before = snapshot(code)
+    with pytest.raises(HosoError) as refused:
+        world.act(code, role, action, attachments=tuple(ids), **fields)
+    after = dossiers.get(code)
+    assert snapshot(code) == before and after is not None and not {d.id for d in after.documents} & set(ids)
+    return refused.value
+
+
+def test_files_that_cannot_be_attached_refuse_the_whole_act(world: World) -> None:
+    code = _awaiting_supplement(world)
+    mine = uploaded(world, PDF)
+    theirs = uploaded(world, PDF, role="appraiser")
+    rejected = uploaded(world, EXE)
+    pending, _ = upload_store.start(BUCKET, officer("desk").sub, "chua-xong.pdf", dossier_service.now())
+    cases = [
+        ([theirs.id], "UPLOAD_NOT_FOUND", 422),  # another officer's upload
+        ([mine.id, "f" * 32], "UPLOAD_NOT_FOUND", 422),
+        ([rejected.id], "UPLOAD_REJECTED", 422),
+        ([pending.id], "UPLOAD_NOT_READY", 409),
+        ([mine.id, mine.id], "ALREADY_ATTACHED", 409),
+    ]
+    for ids, error_code, status in cases:
+        error = _refusal(world, code, "desk", "nhan_bo_sung", ids)
+        assert (error.code, error.status) == (error_code, status), ids
+        assert error.errors and error.errors[0].field.startswith("attachments[")
+    attached = world.call("POST", f"/v1/dossiers/{code}/documents", role="desk", body={"upload_id": mine.id})
+    assert attached.status_code == 201
+    before = snapshot(code)
+    with pytest.raises(HosoError, match="ALREADY_ATTACHED"):
+        world.act(code, "desk", "nhan_bo_sung", attachments=(mine.id,))
+    assert snapshot(code) == before
+
+
+def test_an_act_that_takes_no_files_refuses_them(world: World) -> None:
+    dossier = world.desk_dossier()
+    world.act(dossier.code, "desk", "chuyen_phong")
+    mine = uploaded(world, PDF, role="head")
+    error = _refusal(world, dossier.code, "head", "phan_cong", [mine.id], assignee=officer("appraiser").sub)
+    assert error.code == "ATTACHMENTS_NOT_ALLOWED" and error.status == 422
+
+
+@pytest.mark.parametrize("fault", [fail_last_item, service_error])
+def test_a_failed_transaction_leaves_neither_the_documents_nor_the_transition(world: World, fault: Any) -> None:
+    code = _awaiting_supplement(world)
+    file = uploaded(world, PDF)
+    before = snapshot(code)
+    with injected("before-call" if fault is service_error else "provide-client-params", fault, code) as fired, \
+            pytest.raises(Exception):  # noqa: B017 - whichever way the transaction fails
+        dossier_service.act(code, engine.ActionRequest(action_id="nhan_bo_sung", attachments=(file.id,)),
+                            officer("desk"))
+    assert fired
+    after = dossiers.get(code)
+    assert snapshot(code) == before and after is not None and file.id not in {d.id for d in after.documents}
+    # the officer's retry succeeds with the same file
+    assert file.id in {d.id for d in world.act(code, "desk", "nhan_bo_sung", attachments=(file.id,)).documents}
