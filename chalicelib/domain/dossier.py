@@ -56,6 +56,15 @@ class DocumentRef(BaseModel):
     deleted: bool = False
 
 
+class ReceivedComponent(BaseModel):
+    """A component of the dossier the desk received (its checklist, FR-12): original or copy, on
+    paper and/or as the files attached under its code."""
+
+    code: str  # MaThanhPhanHoSo
+    name: str
+    copy_kind: str  # "original" (bản chính) | "copy" (bản sao)
+
+
 class SupplementRound(BaseModel):
     id: str
     requested_by: str
@@ -110,6 +119,7 @@ class Dossier(BaseModel):
     delivered_at: datetime | None = None
     fees: list[Fee] = Field(default_factory=list)
     documents: list[DocumentRef] = Field(default_factory=list)
+    received_components: list[ReceivedComponent] = Field(default_factory=list)
     supplements: list[SupplementRound] = Field(default_factory=list)
     consultations: list[Consultation] = Field(default_factory=list)
     action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once

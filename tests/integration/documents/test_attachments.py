@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain import engine
+from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.edata.model import documents_to_store
 from chalicelib.errors import HosoError
 from chalicelib.services import dossiers as dossier_service
@@ -17,6 +18,7 @@ from chalicelib.store import dossiers
 from chalicelib.store import uploads as upload_store
 from chalicelib.store.files import MAX_FILE_BYTES
 from chalicelib.sync.payloads import _submitted
+from local.simulators.accounts import HCMC_UNIT
 from tests.fault.test_transaction_faults import fail_last_item, injected, service_error, snapshot
 from tests.integration.documents.conftest import World, officer
 
@@ -151,3 +153,39 @@ def test_a_failed_transaction_leaves_neither_the_documents_nor_the_transition(wo
     assert snapshot(code) == before and after is not None and file.id not in {d.id for d in after.documents}
     # the officer's retry succeeds with the same file
     assert file.id in {d.id for d in world.act(code, "desk", "nhan_bo_sung", attachments=(file.id,)).documents}
+
+
+def test_desk_intake_records_each_received_component_original_or_copy_with_its_files(world: World) -> None:
+    form = uploaded(world, PDF, name="to-khai.pdf")
+    answer = world.call("POST", "/v1/dossiers", role="desk", body={
+        **DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT,
+        "ThanhPhanHoSo": [{"MaThanhPhanHoSo": "TK-KS", "LoaiBan": "original", "MaTepTaiLen": [form.id]},
+                          {"MaThanhPhanHoSo": "GCS", "LoaiBan": "copy"}]})  # the paper only
+    assert answer.status_code == 201, answer.body
+    dossier = dossiers.get(answer.json_body["dossier"]["code"])
+    assert dossier is not None and dossiers.worklist(HCMC_UNIT, 2, 10, None).items == [dossier]
+    assert [(c.code, c.copy_kind) for c in dossier.received_components] == [("TK-KS", "original"), ("GCS", "copy")]
+    assert dossier.received_components[1].name == "Giấy chứng sinh hoặc văn bản xác nhận việc sinh"
+    [ref] = dossier.documents
+    assert (ref.id, ref.component_code, ref.copy_kind, ref.kind, ref.s3_key) == (
+        form.id, "TK-KS", "original", "submitted", form.checked_key)
+
+
+@pytest.mark.parametrize(("components", "code", "field"), [
+    ([{"MaThanhPhanHoSo": "CMCO", "LoaiBan": "copy"}], "INVALID_DATA", "ThanhPhanHoSo[0].MaThanhPhanHoSo"),
+    ([{"MaThanhPhanHoSo": "GCS", "LoaiBan": "copy"}, {"MaThanhPhanHoSo": "GCS", "LoaiBan": "original"}],
+     "INVALID_DATA", "ThanhPhanHoSo[1].MaThanhPhanHoSo"),
+    ([{"MaThanhPhanHoSo": "GCS", "LoaiBan": "copy", "MaTepTaiLen": ["REJECTED"]}], "UPLOAD_REJECTED",
+     "ThanhPhanHoSo[0].MaTepTaiLen[0]"),
+    ([{"MaThanhPhanHoSo": "GCS", "LoaiBan": "ban_sao"}], "INVALID_DATA", "ThanhPhanHoSo[0].LoaiBan"),
+])
+def test_desk_intake_with_a_wrong_component_or_file_registers_nothing(
+        world: World, components: list[dict[str, Any]], code: str, field: str) -> None:
+    rejected = uploaded(world, EXE)
+    for component in components:
+        component["MaTepTaiLen"] = [rejected.id for _ in component.get("MaTepTaiLen", [])]
+    answer = world.call("POST", "/v1/dossiers", role="desk",
+                        body={**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT, "ThanhPhanHoSo": components})
+    assert answer.status_code == 422 and answer.json_body["error_code"] == code, answer.body
+    assert field in [e["field"] for e in answer.json_body["errors"]]
+    assert dossiers.worklist(HCMC_UNIT, 2, 10, None).items == []
