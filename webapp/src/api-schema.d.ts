@@ -1510,7 +1510,10 @@ export interface components {
             consultation_id: string | null;
             /** @default null */
             extension: components["schemas"]["Duration"] | null;
-            /** Attachments */
+            /**
+             * Attachments
+             * @description Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) ghi vào hồ sơ cùng thao tác: khi tiếp nhận, nhận bổ sung (giấy tờ của công dân), trình, đề xuất từ chối, ý kiến tham gia, phê duyệt, từ chối (tài liệu nội bộ)
+             */
             attachments?: string[];
         };
         /**
@@ -2285,6 +2288,12 @@ export interface components {
              * @enum {string}
              */
             KenhThucHien: "desk" | "post" | "authorised" | "mobile";
+            /**
+             * Thành phần hồ sơ đã nhận
+             * @description Danh mục kiểm tra thành phần hồ sơ: mỗi thành phần đã nhận, bản chính hay bản sao, tệp
+             * @default []
+             */
+            ThanhPhanHoSo: components["schemas"]["ThanhPhanNhanIn"][];
         };
         /** DestinationStateOut */
         DestinationStateOut: {
@@ -2450,6 +2459,11 @@ export interface components {
              */
             kind: string;
             /**
+             * Copy Kind
+             * @default
+             */
+            copy_kind: string;
+            /**
              * Deleted
              * @default false
              */
@@ -2593,6 +2607,8 @@ export interface components {
             fees?: components["schemas"]["Fee"][];
             /** Documents */
             documents?: components["schemas"]["DocumentRef"][];
+            /** Received Components */
+            received_components?: components["schemas"]["ReceivedComponent"][];
             /** Supplements */
             supplements?: components["schemas"]["SupplementRound"][];
             /** Consultations */
@@ -4252,6 +4268,19 @@ export interface components {
             /** Recorded By */
             recorded_by: string;
         };
+        /**
+         * ReceivedComponent
+         * @description A component of the dossier the desk received (its checklist, FR-12): original or copy, on
+         *     paper and/or as the files attached under its code.
+         */
+        ReceivedComponent: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Copy Kind */
+            copy_kind: string;
+        };
         /** Receiver */
         Receiver: {
             /**
@@ -5015,6 +5044,27 @@ export interface components {
             /** Items */
             items: components["schemas"]["Template"][];
         };
+        /**
+         * ThanhPhanNhanIn
+         * @description Một thành phần hồ sơ cán bộ một cửa đã nhận: bản chính hay bản sao, và các tệp đã tải lên
+         *     (POST /v1/uploads) — không có tệp: chỉ nhận bản giấy.
+         */
+        ThanhPhanNhanIn: {
+            /** Mã thành phần hồ sơ */
+            MaThanhPhanHoSo: string;
+            /**
+             * Loại bản
+             * @description original: bản chính, copy: bản sao
+             * @enum {string}
+             */
+            LoaiBan: "original" | "copy";
+            /**
+             * Tệp đã tải lên
+             * @description Mã các tệp đã tải lên và được kiểm tra (POST /v1/uploads)
+             * @default []
+             */
+            MaTepTaiLen: string[];
+        };
         /** TrackingEvent */
         TrackingEvent: {
             /** Status */
@@ -5231,6 +5281,11 @@ export interface components {
              * @default null
              */
             reason: string | null;
+            /**
+             * Reason Code
+             * @default null
+             */
+            reason_code: ("FILE_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE") | null;
             /**
              * Created At
              * Format: date-time
