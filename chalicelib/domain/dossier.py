@@ -53,6 +53,7 @@ class DocumentRef(BaseModel):
     size: int
     kind: str = "submitted"  # submitted | result | internal (an officer's working paper: opinion, decision)
     copy_kind: str = ""  # a submitted paper: "original" (bản chính) | "copy" (bản sao) | "" (not said)
+    digitised_from: str = ""  # a certified digitised copy (signed): the id of the scan it was made from
     deleted: bool = False
 
 

@@ -155,6 +155,10 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   body=_const({})),
     ("POST", "/v1/dossiers/{code}/documents/{doc_id}/sign"): Rule(frozenset({"head", "leader", "clerk"}), DOSSIER,
                                                                   body=_const({})),
+    # digitising signs and replaces a scan: probed on a document id that is not there (the target's own
+    # document stays for the other routes); tests/integration/documents/test_attachments.py completes it
+    ("POST", "/v1/dossiers/{code}/documents/{doc_id}/digitise"): Rule(frozenset({"desk", "appraiser"}), DOSSIER,
+                                                                      path={"doc_id": _const("khong-co")}),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/verification"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/link"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/preview"): Rule(P, DOSSIER),

@@ -5,10 +5,12 @@ document and no transition)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
+from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.edata.model import documents_to_store
@@ -20,7 +22,7 @@ from chalicelib.store.files import MAX_FILE_BYTES
 from chalicelib.sync.payloads import _submitted
 from local.simulators.accounts import HCMC_UNIT
 from tests.fault.test_transaction_faults import fail_last_item, injected, service_error, snapshot
-from tests.integration.documents.conftest import World, officer
+from tests.integration.documents.conftest import OTHER_UNIT, World, officer
 
 BUCKET = "hoso-dev-attachments"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% giay to bo sung\n%%EOF\n"
@@ -189,3 +191,60 @@ def test_desk_intake_with_a_wrong_component_or_file_registers_nothing(
     assert answer.status_code == 422 and answer.json_body["error_code"] == code, answer.body
     assert field in [e["field"] for e in answer.json_body["errors"]]
     assert dossiers.worklist(HCMC_UNIT, 2, 10, None).items == []
+
+
+def _with_scan(world: World, content: bytes, name: str) -> tuple[str, upload_store.Upload]:
+    scan = uploaded(world, content, name=name)
+    answer = world.call("POST", "/v1/dossiers", role="desk", body={
+        **DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT,
+        "ThanhPhanHoSo": [{"MaThanhPhanHoSo": "GCS", "LoaiBan": "original", "MaTepTaiLen": [scan.id]}]})
+    assert answer.status_code == 201, answer.body
+    return answer.json_body["dossier"]["code"], scan
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (240, 240, 230)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_scanned_paper_is_digitised_as_a_signed_copy_that_replaces_the_scan(world: World) -> None:
+    code, scan = _with_scan(world, _png(), "giay-chung-sinh.png")
+    refused = world.call("POST", f"/v1/dossiers/{code}/documents/{scan.id}/digitise", role="head")
+    assert refused.status_code == 403
+
+    answer = world.call("POST", f"/v1/dossiers/{code}/documents/{scan.id}/digitise", role="desk")
+    assert answer.status_code == 201, answer.body
+    copy = answer.json_body
+    assert copy["digitised_from"] == scan.id and copy["content_type"] == "application/pdf"
+    assert (copy["component_code"], copy["copy_kind"], copy["kind"]) == ("GCS", "original", "submitted")
+    dossier = dossiers.get(code)
+    assert dossier is not None
+    assert {d.id: d.deleted for d in dossier.documents} == {scan.id: True, copy["id"]: False}
+    assert dossiers.events(code)[-1].action == "digitise_document"
+    report = world.call("GET", f"/v1/dossiers/{code}/documents/{copy['id']}/verification", role="appraiser").json_body
+    assert report["ok"] and report["stored_hash_matches"]
+    [signature] = report["signatures"]
+    assert signature["valid"] and signature["trusted"] and officer("desk").name in signature["signer"]
+    assert docstore.get_record(code, copy["id"]).signatures[0].signer_sub == officer("desk").sub  # type: ignore[union-attr]
+    assert copy["id"] in {d.id for _, d in documents_to_store(dossier)}  # the applicant's store gets the copy
+
+    again = world.call("POST", f"/v1/dossiers/{code}/documents/{scan.id}/digitise", role="desk")
+    assert again.status_code == 404  # the scan was replaced
+    twice = world.call("POST", f"/v1/dossiers/{code}/documents/{copy['id']}/digitise", role="appraiser")
+    assert twice.status_code == 409 and twice.json_body["error_code"] == "NOT_DIGITISABLE"
+
+
+def test_only_a_citizens_scan_is_digitised(world: World) -> None:
+    dossier = world.desk_dossier()
+    world.act(dossier.code, "desk", "chuyen_phong")
+    world.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
+    opinion = uploaded(world, PDF, role="appraiser", name="to-trinh.pdf")
+    world.act(dossier.code, "appraiser", "trinh", attachments=(opinion.id,))
+    answer = world.call("POST", f"/v1/dossiers/{dossier.code}/documents/{opinion.id}/digitise", role="appraiser")
+    assert answer.status_code == 409 and answer.json_body["error_code"] == "NOT_DIGITISABLE"
+    other_unit = world.call("POST", f"/v1/dossiers/{dossier.code}/documents/{opinion.id}/digitise", role="desk",
+                            unit=OTHER_UNIT)
+    assert other_unit.status_code == 404
