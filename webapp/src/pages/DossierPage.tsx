@@ -19,6 +19,7 @@ import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { DossierPapers } from "./DossierPapers";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -386,6 +387,8 @@ export function DossierPage({ code }: { code: string }) {
           }}
         />
       </section>
+
+      <DossierPapers code={dossier.code} />
 
       <FeesPanel
         dossier={dossier}
