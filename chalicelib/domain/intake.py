@@ -428,6 +428,11 @@ class ThanhPhanNhanIn(BaseModel):
         Field(max_length=MAX_FILES_PER_COMPONENT, title="Tệp đã tải lên",
               description="Mã các tệp đã tải lên và được kiểm tra (POST /v1/uploads)"),
     ] = []
+    MaGiayToKho: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")]],
+        Field(max_length=MAX_FILES_PER_COMPONENT, title="Giấy tờ dùng lại từ kho dữ liệu điện tử",
+              description="Mã mục giấy tờ của chủ hồ sơ trong kho (loại giấy tờ là mã thành phần này)"),
+    ] = []
 
 
 class DeskDossierIn(_DossierCore):
@@ -475,6 +480,7 @@ class ReceivedComponentIn(BaseModel):
     code: str
     copy_kind: Literal["original", "copy"]
     upload_ids: tuple[str, ...] = ()
+    edata_ids: tuple[str, ...] = ()  # the applicant's stored documents reused for it
 
 
 class FeeLine(BaseModel):
@@ -937,7 +943,8 @@ def parse_desk_dossier(
         dvcqg_channel="3" if body.KenhThucHien == "post" else "1",
         submitted_at=moment.astimezone(VN_TZ),
     ).model_copy(update={"components": tuple(
-        ReceivedComponentIn(code=c.MaThanhPhanHoSo, copy_kind=c.LoaiBan, upload_ids=tuple(c.MaTepTaiLen))
+        ReceivedComponentIn(code=c.MaThanhPhanHoSo, copy_kind=c.LoaiBan, upload_ids=tuple(c.MaTepTaiLen),
+                            edata_ids=tuple(c.MaGiayToKho))
         for c in body.ThanhPhanHoSo)})
 
 

@@ -23,6 +23,9 @@ from chalicelib.domain.intake import (
     parse_dvcqg_dossier,
 )
 from chalicelib.domain.roles import Role
+from chalicelib.edata import intake as edata_intake
+from chalicelib.edata import store as edata_store
+from chalicelib.edata.model import StoredDocument
 from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
 from chalicelib.integrations import downloads, secrets
 from chalicelib.observability import logger, metrics
@@ -180,7 +183,8 @@ def parse_json(raw: bytes) -> Any:
 def _received_files(parsed: IntakeDossier, officer: OfficerProfile) -> list[DocumentRef]:
     """The files of the components the desk received: each component one the procedure asks for,
     each file the officer's own checked upload, given once (the checked bytes are immutable, so a
-    refused intake leaves nothing to clean up)."""
+    refused intake leaves nothing to clean up). Reused e-data documents are not among them
+    (:func:`_reused`)."""
     procedure = catalogue.get_procedure(parsed.procedure_code)
     known = {d.code for d in procedure.required_documents} if procedure else set()
     problems = [FieldError(f"ThanhPhanHoSo[{i}].MaThanhPhanHoSo", "Thủ tục không có thành phần hồ sơ này.")
@@ -200,6 +204,21 @@ def _received_files(parsed: IntakeDossier, officer: OfficerProfile) -> list[Docu
     return docs
 
 
+def _reused(parsed: IntakeDossier, officer: OfficerProfile) -> list[tuple[DocumentRef, StoredDocument]]:
+    """The applicant's e-data documents reused for the components (copied; FR-29)."""
+    out: list[tuple[DocumentRef, StoredDocument]] = []
+    try:
+        for i, component in enumerate(parsed.components):
+            if component.edata_ids:
+                out += edata_intake.reused(officer, parsed.unit_code, parsed.applicant_id, component.code,
+                                           component.copy_kind, component.edata_ids,
+                                           f"ThanhPhanHoSo[{i}].MaGiayToKho")
+    except Exception:
+        _discard([ref for ref, _ in out])
+        raise
+    return out
+
+
 def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
     """FR-12.1: a one-stop officer receives a dossier (desk, post, authorised person, mobile)."""
     unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
@@ -207,6 +226,14 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
         raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị tiếp nhận.", 403)
     parsed = parse_desk_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
     actor = Actor(sub=officer.sub, name=officer.name, role=Role.DESK.value, unit_code=unit_code)
-    dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=_received_files(parsed, officer))
+    docs = _received_files(parsed, officer)
+    reused = _reused(parsed, officer)
+    try:
+        dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[*docs, *(r for r, _ in reused)])
+    except Exception:  # nothing was registered: the copies from the e-data store go too
+        _discard([ref for ref, _ in reused])
+        raise
+    for _, stored in reused:
+        edata_store.count_reuse(stored, dossier.created_at)
     metrics.add_metric(name="DossierReceived", unit="Count", value=1)
     return dossier

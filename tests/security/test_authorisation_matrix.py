@@ -184,6 +184,8 @@ RULES: dict[tuple[str, str], Rule] = {
                                            path={"draft_id": _const("ban-nhap-thu-quyen")}),
     ("GET", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
     ("DELETE", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
+    ("POST", "/v1/edata/intake"): Rule(frozenset({"desk"}), UNIT, body=lambda w, t: {
+        "don_vi": t.unit, "thu_tuc": "1.001193", "chu_ho_so": "001090012345"}),
     ("POST", "/v1/autofill/citizens"): Rule(frozenset({"desk"}),
                                             body=_const({"so_dinh_danh": "001090012345", "thu_tuc": "1.001193"})),
     # every officer's own reminders

@@ -777,6 +777,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/edata/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Khi tiếp nhận tại quầy: giấy tờ trong kho dữ liệu điện tử của chủ hồ sơ thuộc loại thủ tục yêu cầu, để dùng lại thay vì yêu cầu nộp lại (FR-29); ghi nhật ký truy cập, giới hạn số lần tra cứu */
+        post: operations["intake_store"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/flows/callback": {
         parameters: {
             query?: never;
@@ -3512,6 +3529,24 @@ export interface components {
              */
             TrangThaiHoSo: string;
         };
+        /** IntakeStoreIn */
+        IntakeStoreIn: {
+            /**
+             * Don Vi
+             * @description Đơn vị tiếp nhận (cán bộ là cán bộ một cửa ở đó)
+             */
+            don_vi: string;
+            /**
+             * Thu Tuc
+             * @description Mã thủ tục đang tiếp nhận
+             */
+            thu_tuc: string;
+            /**
+             * Chu Ho So
+             * @description Số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ đang tiếp nhận (trong nội dung, không bao giờ trong đường dẫn)
+             */
+            chu_ho_so: string;
+        };
         /** IssueIn */
         IssueIn: {
             /**
@@ -5086,6 +5121,12 @@ export interface components {
              * @default []
              */
             MaTepTaiLen: string[];
+            /**
+             * Giấy tờ dùng lại từ kho dữ liệu điện tử
+             * @description Mã mục giấy tờ của chủ hồ sơ trong kho (loại giấy tờ là mã thành phần này)
+             * @default []
+             */
+            MaGiayToKho: string[];
         };
         /** TrackingEvent */
         TrackingEvent: {
@@ -8739,6 +8780,102 @@ export interface operations {
             };
             /** @description Unprocessable Content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    intake_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeStoreIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerStore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ import pytest
 from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.edata import store as edata_store
 from chalicelib.edata.model import documents_to_store
 from chalicelib.errors import HosoError
 from chalicelib.services import dossiers as dossier_service
@@ -20,9 +21,10 @@ from chalicelib.store import dossiers
 from chalicelib.store import uploads as upload_store
 from chalicelib.store.files import MAX_FILE_BYTES
 from chalicelib.sync.payloads import _submitted
-from local.simulators.accounts import HCMC_UNIT
+from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from tests.fault.test_transaction_faults import fail_last_item, injected, service_error, snapshot
 from tests.integration.documents.conftest import OTHER_UNIT, World, officer
+from tests.integration.documents.test_edata import _approved
 
 BUCKET = "hoso-dev-attachments"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% giay to bo sung\n%%EOF\n"
@@ -248,3 +250,56 @@ def test_only_a_citizens_scan_is_digitised(world: World) -> None:
     other_unit = world.call("POST", f"/v1/dossiers/{dossier.code}/documents/{opinion.id}/digitise", role="desk",
                             unit=OTHER_UNIT)
     assert other_unit.status_code == 404
+
+
+def _stored_birth_certificate(world: World) -> str:
+    """The applicant's store holds the birth certificate of an earlier, issued dossier: its item id."""
+    dossier, _ = _approved(world)
+    world.act(dossier.code, "clerk", "phat_hanh")
+    world.capture()
+    return next(d.id for d in edata_store.documents(DESK_EXAMPLE["SoGiayToChuHoSo"], "GCS"))
+
+
+def test_the_desk_sees_and_reuses_the_applicants_e_data_at_intake(world: World) -> None:
+    item = _stored_birth_certificate(world)
+    owner = DESK_EXAMPLE["SoGiayToChuHoSo"]
+    body = {"don_vi": HCMC_UNIT, "thu_tuc": "1.001193", "chu_ho_so": owner}
+    listed = world.call("POST", "/v1/edata/intake", role="desk", body=body)
+    assert listed.status_code == 200, listed.body
+    assert [(d["id"], d["doc_type"]) for d in listed.json_body["documents"]] == [(item, "GCS")]
+    accesses = world.call("POST", "/v1/admin/personal-data/accesses", "admin", MINISTRY_UNIT,
+                          body={"so_dinh_danh": owner}).json_body["accesses"]
+    assert ("edata_list", officer("desk").sub, "tiếp nhận") in [
+        (a["what"], a["officer_sub"], a["dossier_code"]) for a in accesses]
+    # another unit's desk, another role, a procedure that asks for nothing of it: not this way
+    assert world.call("POST", "/v1/edata/intake", role="desk", unit=OTHER_UNIT, body=body).status_code == 403
+    assert world.call("POST", "/v1/edata/intake", role="appraiser", body=body).status_code == 403
+    other = world.call("POST", "/v1/edata/intake", role="desk", body={**body, "thu_tuc": "1.004222"})
+    assert other.status_code == 200 and other.json_body["documents"] == []
+
+    answer = world.call("POST", "/v1/dossiers", role="desk", body={
+        **DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT,
+        "ThanhPhanHoSo": [{"MaThanhPhanHoSo": "GCS", "LoaiBan": "copy", "MaGiayToKho": [item]}]})
+    assert answer.status_code == 201, answer.body
+    dossier = dossiers.get(answer.json_body["dossier"]["code"])
+    assert dossier is not None
+    [ref] = dossier.documents
+    stored = edata_store.get_document(owner, "GCS", item)
+    assert stored is not None and stored.reuse_count == 1
+    assert (ref.component_code, ref.copy_kind, ref.sha256) == ("GCS", "copy", stored.sha256)
+    assert world.s3.get_object(Bucket=BUCKET, Key=ref.s3_key)["Body"].read().startswith(b"%PDF")
+
+
+def test_a_reuse_at_intake_of_another_type_or_owner_registers_nothing(world: World) -> None:
+    item = _stored_birth_certificate(world)
+    before = set(_objects(world))
+    cases: list[tuple[str, dict[str, str]]] = [("TK-KS", {}), ("GCS", {"SoGiayToChuHoSo": "079190012345"})]
+    for component, overrides in cases:  # the item is a GCS; the other applicant does not own it
+        answer = world.call("POST", "/v1/dossiers", role="desk", body={
+            **DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT, **overrides,
+            "ThanhPhanHoSo": [{"MaThanhPhanHoSo": component, "LoaiBan": "copy", "MaGiayToKho": [item]}]})
+        assert answer.status_code == 422 and answer.json_body["error_code"] == "EDATA_NOT_FOUND", answer.body
+        assert answer.json_body["errors"][0]["field"] == "ThanhPhanHoSo[0].MaGiayToKho[0]"
+    assert set(_objects(world)) == before  # no copy left behind
+    stored = edata_store.get_document(DESK_EXAMPLE["SoGiayToChuHoSo"], "GCS", item)
+    assert stored is not None and stored.reuse_count == 0
