@@ -480,7 +480,15 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
 
       <section aria-labelledby="required-docs" className="card">
         <h2 id="required-docs">Thành phần hồ sơ cần kiểm tra</h2>
-        <IntakeDocuments key={procedure.code} documents={procedure.required_documents} onChange={setComponents} onPendingChange={setUploading} />
+        <IntakeDocuments
+          key={procedure.code}
+          documents={procedure.required_documents}
+          procedureCode={procedure.code}
+          unit={unit}
+          owner={applicant.SoGiayToChuHoSo ?? ""}
+          onChange={setComponents}
+          onPendingChange={setUploading}
+        />
         {procedure.fees.length > 0 && (
           <>
             <h3>Phí, lệ phí</h3>

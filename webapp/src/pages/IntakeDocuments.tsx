@@ -2,13 +2,22 @@
 // completeness"): for each one the officer says whether the original or a copy was handed in,
 // ticks the paper as received and/or attaches its scan; attaching a file ticks it. What was
 // received goes with the intake (DeskDossierIn.ThanhPhanHoSo), its files recorded as the
-// dossier's documents in the intake's own transaction.
+// dossier's documents in the intake's own transaction. The applicant's e-data store (FR-29) is
+// searched on request — only the types this procedure asks for, each search in the access log —
+// and a stored document reused for a component instead of asking for the paper again.
 
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
+import { api, errorMessage } from "../api";
 import { FileUpload, type UploadedFile } from "../components/FileUpload";
+import { ErrorMessage } from "../components/Page";
+import { formatDateTime } from "../format";
+import type { Schema } from "../query";
 import type { RequiredDocument } from "../types";
 import "./IntakeDocuments.css";
+
+type StoredDocument = Schema<"StoredDocument">;
 
 export type CopyKind = "original" | "copy";
 
@@ -17,12 +26,14 @@ export interface ReceivedComponentIn {
   MaThanhPhanHoSo: string;
   LoaiBan: CopyKind;
   MaTepTaiLen: string[];
+  MaGiayToKho: string[];
 }
 
 interface Entry {
   paper: boolean;
   copyKind: CopyKind;
   files: UploadedFile[];
+  stored: StoredDocument[];
 }
 
 const domId = (code: string) => `tp-${code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
@@ -30,25 +41,44 @@ const domId = (code: string) => `tp-${code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 /** The components received so far, in the procedure's order. */
 export function receivedComponents(documents: RequiredDocument[], entries: Record<string, Entry>): ReceivedComponentIn[] {
   return documents
-    .filter((d) => entries[d.code]?.paper || entries[d.code]?.files.length)
-    .map((d) => ({ MaThanhPhanHoSo: d.code, LoaiBan: entries[d.code].copyKind, MaTepTaiLen: entries[d.code].files.map((f) => f.upload_id) }));
+    .filter((d) => entries[d.code]?.paper || entries[d.code]?.files.length || entries[d.code]?.stored.length)
+    .map((d) => ({
+      MaThanhPhanHoSo: d.code,
+      LoaiBan: entries[d.code].copyKind,
+      MaTepTaiLen: entries[d.code].files.map((f) => f.upload_id),
+      MaGiayToKho: entries[d.code].stored.map((s) => s.id),
+    }));
 }
 
 export function IntakeDocuments({
   documents,
+  procedureCode,
+  unit,
+  owner,
   onChange,
   onPendingChange,
 }: {
   documents: RequiredDocument[];
+  procedureCode: string;
+  unit: string;
+  /** The applicant's personal number or tax code as entered so far. */
+  owner: string;
   /** The received components whenever they change (send as ThanhPhanHoSo). */
   onChange: (components: ReceivedComponentIn[]) => void;
   /** True while a file is still being uploaded or checked (do not submit then). */
   onPendingChange: (pending: boolean) => void;
 }) {
   const [entries, setEntries] = useState<Record<string, Entry>>(() =>
-    Object.fromEntries(documents.map((d) => [d.code, { paper: false, copyKind: "original", files: [] }])),
+    Object.fromEntries(documents.map((d) => [d.code, { paper: false, copyKind: "original", files: [], stored: [] }])),
   );
   const [pending, setPending] = useState<Record<string, boolean>>({});
+  const [searchError, setSearchError] = useState<string | null>(null);
+  const search = useMutation({
+    mutationFn: (number: string) =>
+      api<Schema<"OwnerStore">>("/v1/edata/intake", { method: "POST", body: { don_vi: unit, thu_tuc: procedureCode, chu_ho_so: number } }),
+    onMutate: () => setSearchError(null),
+    onError: (caught) => setSearchError(errorMessage(caught)),
+  });
 
   useEffect(() => onChange(receivedComponents(documents, entries)), [documents, entries, onChange]);
   const anyPending = Object.values(pending).some(Boolean);
@@ -58,12 +88,38 @@ export function IntakeDocuments({
 
   const change = (code: string, update: Partial<Entry>) =>
     setEntries((current) => ({ ...current, [code]: { ...current[code], ...update } }));
-  const received = (code: string) => Boolean(entries[code]?.paper || entries[code]?.files.length);
+  const received = (code: string) => Boolean(entries[code]?.paper || entries[code]?.files.length || entries[code]?.stored.length);
+  const found = search.data?.owner === owner.trim() ? search.data.documents : null;
+  const lookUp = () => {
+    if (!/^(\d{12}|\d{10}(-\d{3})?)$/.test(owner.trim())) {
+      setSearchError("Vui lòng nhập đúng số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ trước khi tìm trong kho.");
+      return;
+    }
+    search.mutate(owner.trim());
+  };
   const missing = documents.filter((d) => d.required && !received(d.code));
   const requiredCount = documents.filter((d) => d.required).length;
 
   return (
     <div className="intake-documents">
+      <div className="intake-edata" role="group" aria-labelledby="intake-edata-title">
+        <p id="intake-edata-title">
+          <strong>Kho dữ liệu điện tử của chủ hồ sơ</strong>
+        </p>
+        <p className="hint" id="intake-edata-hint">
+          Giấy tờ chủ hồ sơ đã nộp hoặc được cấp trước đây, chỉ các loại thủ tục này yêu cầu; dùng lại thay vì yêu cầu nộp lại. Mỗi lần
+          tìm được ghi vào nhật ký truy cập dữ liệu cá nhân.
+        </p>
+        <p>
+          <button type="button" className="button-secondary" aria-describedby="intake-edata-hint" onClick={lookUp}>
+            {search.isPending ? "Đang tìm…" : "Tìm trong kho dữ liệu điện tử"}
+          </button>
+        </p>
+        {searchError && <ErrorMessage>{searchError}</ErrorMessage>}
+        <div role="status">
+          {found && (found.length ? `Kho có ${found.length} giấy tờ dùng lại được.` : "Kho không có giấy tờ nào thủ tục này yêu cầu.")}
+        </div>
+      </div>
       <p role="status" className={missing.length ? "intake-documents-missing" : "intake-documents-complete"}>
         Đã nhận {requiredCount - missing.length}/{requiredCount} thành phần bắt buộc
         {missing.length ? `; còn thiếu: ${missing.map((d) => d.name).join("; ")}.` : " — đủ thành phần hồ sơ."}
@@ -93,15 +149,15 @@ export function IntakeDocuments({
                     id={`${id}-paper`}
                     type="checkbox"
                     checked={done}
-                    disabled={entry.files.length > 0}
-                    aria-describedby={entry.files.length ? `${id}-paper-hint` : undefined}
+                    disabled={entry.files.length > 0 || entry.stored.length > 0}
+                    aria-describedby={entry.files.length || entry.stored.length ? `${id}-paper-hint` : undefined}
                     onChange={(event) => change(doc.code, { paper: event.target.checked })}
                   />
                   <label htmlFor={`${id}-paper`}>Đã nhận</label>
                 </div>
-                {entry.files.length > 0 && (
+                {(entry.files.length > 0 || entry.stored.length > 0) && (
                   <p className="hint" id={`${id}-paper-hint`}>
-                    Đã đánh dấu vì có tệp đính kèm.
+                    Đã đánh dấu vì có tệp đính kèm hoặc giấy tờ dùng lại từ kho.
                   </p>
                 )}
                 <div className="choices intake-document-kind" role="radiogroup" aria-label={`Loại bản: ${doc.name}`}>
@@ -118,6 +174,31 @@ export function IntakeDocuments({
                     </div>
                   ))}
                 </div>
+                {found
+                  ?.filter((s) => s.doc_type === doc.code)
+                  .map((s) => {
+                    const used = entry.stored.some((u) => u.id === s.id);
+                    return (
+                      <p key={s.id} className="intake-edata-item">
+                        <span>
+                          Trong kho: {s.name}{" "}
+                          <span className="muted">
+                            (từ hồ sơ {s.dossier_code}
+                            {s.number ? `, số ${s.number}` : ""}; cập nhật {formatDateTime(s.updated_at)})
+                          </span>
+                        </span>{" "}
+                        <button
+                          type="button"
+                          className="button-secondary"
+                          aria-pressed={used}
+                          onClick={() => change(doc.code, { stored: used ? entry.stored.filter((u) => u.id !== s.id) : [...entry.stored, s] })}
+                        >
+                          {used ? "Đang dùng lại" : "Dùng lại"}
+                          <span className="visually-hidden"> {s.name}</span>
+                        </button>
+                      </p>
+                    );
+                  })}
                 <FileUpload
                   id={`${id}-file`}
                   label={`Tệp scan: ${doc.name}`}
