@@ -340,6 +340,8 @@ export function DossierPage({ code }: { code: string }) {
                 <span>
                   {doc.name} <span className="muted">({doc.content_type}, {formatBytes(doc.size)})</span>
                   {doc.kind === "result" && <span className="badge">Kết quả</span>}
+                  {doc.kind === "internal" && <span className="badge">Tài liệu nội bộ</span>}
+                  {doc.digitised_from && <span className="badge">Bản số hóa có ký số</span>}
                 </span>{" "}
                 <span className="actions">
                   {canPreview(doc) && (
