@@ -108,8 +108,15 @@ def test_desk_intake_with_a_checklist_of_scans_checked_before_and_after_upload(
                                                   "uploadThroughput": -1})
     attach_at_intake(page, {CERTIFICATE: (None, "Bản sao")})  # the paper only
     expect(tally).to_contain_text("Đã nhận 3/3 thành phần bắt buộc — đủ thành phần")
+    report.get_by_role("button", name="Đóng xem trước").click()
     desk.check("Tiếp nhận: đủ thành phần hồ sơ")
+    checklist.evaluate("(el) => el.scrollIntoView()")
     screenshot(page, "tiep-nhan-dinh-kem")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing runs off the side
+    assert checklist.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    desk.check("Tiếp nhận: danh mục thành phần hồ sơ, màn hình điện thoại")
+    screenshot(page, "tiep-nhan-dinh-kem-dien-thoai")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     expect(desk.heading()).to_have_text(re.compile(r"^Hồ sơ 000\.00\.13\.H29-\d{6}-\d{4}$"))
