@@ -109,6 +109,7 @@ def test_desk_intake_with_a_checklist_of_scans_checked_before_and_after_upload(
     attach_at_intake(page, {CERTIFICATE: (None, "Bản sao")})  # the paper only
     expect(tally).to_contain_text("Đã nhận 3/3 thành phần bắt buộc — đủ thành phần")
     report.get_by_role("button", name="Đóng xem trước").click()
+    expect(file_item(report, scan["name"]).get_by_role("button", name=re.compile("^Xem trước"))).to_be_focused()
     desk.check("Tiếp nhận: đủ thành phần hồ sơ")
     checklist.evaluate("(el) => el.scrollIntoView()")
     screenshot(page, "tiep-nhan-dinh-kem")

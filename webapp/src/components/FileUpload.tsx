@@ -337,7 +337,7 @@ export function FileUpload({
               )}
               <span className="actions">
                 {item.stage === "ready" && PREVIEWABLE.has(item.uploaded?.content_type ?? "") && (
-                  <button type="button" className="button-secondary" onClick={() => setPreviewing(item.key)}>
+                  <button type="button" id={`${item.key}-preview`} className="button-secondary" onClick={() => setPreviewing(item.key)}>
                     Xem trước<span className="visually-hidden"> {item.file.name}</span>
                   </button>
                 )}
@@ -351,7 +351,15 @@ export function FileUpload({
           ))}
         </ul>
       )}
-      {shown && <LocalPreview item={shown} onClose={() => setPreviewing(null)} />}
+      {shown && (
+        <LocalPreview
+          item={shown}
+          onClose={() => {
+            setPreviewing(null); // back to the button that opened it
+            window.setTimeout(() => document.getElementById(`${shown.key}-preview`)?.focus(), 0);
+          }}
+        />
+      )}
     </div>
   );
 }
