@@ -245,6 +245,11 @@ class HosoStack(cdk.Stack):
                     abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
                 )
             ],
+            # The officers' browsers POST attachments here with a presigned policy (POST /v1/uploads),
+            # which is what authorises the write (key and size bound); CORS only lets the page see
+            # S3's answer, so any origin may, and only for POST.
+            cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.POST], allowed_origins=["*"], max_age=3600)]
+            if name == "attachments" else None,
             object_lock_enabled=results or None,
             object_lock_default_retention=(
                 s3.ObjectLockRetention.governance(cdk.Duration.days(RESULT_RETENTION_DAYS)) if results else None

@@ -432,7 +432,8 @@ class LocalStack:
         ensure_built()
         vneid = next(s.url for s in self.simulators if s.name == "vneid")
         self.webapp = start_webapp(self.api_url, vneid, self.host, self.web_port,
-                                   client_id=self.env.get("VNEID_CLIENT_ID") or "hoso-officers")
+                                   client_id=self.env.get("VNEID_CLIENT_ID") or "hoso-officers",
+                                   storage_url=self.moto_url)
         self.web_url = self.webapp.url
 
     def _serve_api(self) -> None:

@@ -58,16 +58,22 @@ class WebappNotBuiltError(RuntimeError):
     """``webapp/dist`` is missing: the message says how to build it."""
 
 
-def content_security_policy(issuer: str) -> str:
-    """What the app may load and call: itself, and VNeID's discovery and token endpoints."""
-    parts = urlsplit(issuer)
-    issuer_origin = f"{parts.scheme}://{parts.netloc}"
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(issuer: str, storage: str = "") -> str:
+    """What the app may load and call: itself, VNeID's discovery and token endpoints, and the
+    storage its presigned uploads go to (S3; moto locally)."""
+    issuer_origin = _origin(issuer)
+    storage_origin = f" {_origin(storage)}" if storage else ""
     return "; ".join((
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        f"connect-src 'self' {issuer_origin}",
+        f"connect-src 'self' {issuer_origin}{storage_origin}",
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "object-src 'none'",
@@ -75,9 +81,9 @@ def content_security_policy(issuer: str) -> str:
     ))
 
 
-def security_headers(issuer: str) -> dict[str, str]:
+def security_headers(issuer: str, storage: str = "") -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(issuer),
+        "Content-Security-Policy": content_security_policy(issuer, storage),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
@@ -296,8 +302,10 @@ def start_webapp(
     *,
     client_id: str = DEFAULT_CLIENT_ID,
     dist: Path = DIST,
+    storage_url: str = "",
 ) -> RunningWebapp:
-    """Serve ``dist`` and proxy ``/v1/*`` to ``api_url`` on ``host:port`` (0: any free port)."""
+    """Serve ``dist`` and proxy ``/v1/*`` to ``api_url`` on ``host:port`` (0: any free port);
+    ``storage_url`` is where the browser posts presigned uploads (the S3 endpoint)."""
     if not (dist / "index.html").is_file():
         raise WebappNotBuiltError(
             f"{dist}/index.html không có: chạy `npm ci && npm run build` trong webapp/ "
@@ -311,6 +319,6 @@ def start_webapp(
         dist=dist,
         api=(api.hostname, api.port),
         config_json=json.dumps(config, ensure_ascii=False).encode(),
-        headers=security_headers(issuer),
+        headers=security_headers(issuer, storage_url),
     )
     return RunningWebapp(_WebappServer((host, port), settings))

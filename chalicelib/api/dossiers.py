@@ -8,7 +8,7 @@ import base64
 import datetime as dt
 import hashlib
 from itertools import chain
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from chalice import Blueprint
 from pydantic import BaseModel, Field
@@ -48,7 +48,11 @@ class ActionIn(BaseModel):
     consult_deadline: Duration | None = None
     consultation_id: str | None = Field(None, max_length=32)
     extension: Duration | None = None
-    attachments: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[Annotated[str, Field(max_length=32)]] = Field(
+        default_factory=list, max_length=20,
+        description="Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) ghi vào hồ sơ cùng thao tác: khi tiếp nhận, "
+                    "nhận bổ sung (giấy tờ của công dân), trình, đề xuất từ chối, ý kiến tham gia, phê duyệt, "
+                    "từ chối (tài liệu nội bộ)")
 
     model_config = {"extra": "forbid"}
 

@@ -15,6 +15,7 @@ from chalicelib.api.routing import Access, json_response, parse_model, read_json
 from chalicelib.auth import current_principal
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
+from chalicelib.edata import intake as edata_intake
 from chalicelib.edata import model
 from chalicelib.edata import service as edata
 from chalicelib.privacy import model as access_model
@@ -57,6 +58,26 @@ def attach(code: str) -> Any:
     body = parse_model(AttachIn, read_json(bp, 4096)[1])
     ref = edata.attach(code, current_principal().profile, body.doc_type, body.item_id, body.component_code)
     return json_response(201, ref.model_dump(mode="json"))
+
+
+class IntakeStoreIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    don_vi: str = Field(min_length=1, max_length=32, description="Đơn vị tiếp nhận (cán bộ là cán bộ một cửa ở đó)")
+    thu_tuc: str = Field(min_length=1, max_length=32, description="Mã thủ tục đang tiếp nhận")
+    chu_ho_so: str = Field(pattern=OWNER, description="Số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ "
+                                                      "đang tiếp nhận (trong nội dung, không bao giờ trong đường dẫn)")
+
+
+@route(bp, "/v1/edata/intake", "POST",
+       summary="Khi tiếp nhận tại quầy: giấy tờ trong kho dữ liệu điện tử của chủ hồ sơ thuộc loại thủ tục yêu cầu, "
+               "để dùng lại thay vì yêu cầu nộp lại (FR-29); ghi nhật ký truy cập, giới hạn số lần tra cứu",
+       access=Access.OFFICER, roles=("desk",), tags=TAGS, request=IntakeStoreIn, responses={200: edata.OwnerStore},
+       errors=(403, 404, 422, 429, 503))
+def intake_store() -> Any:
+    body = parse_model(IntakeStoreIn, read_json(bp, 4096)[1])
+    store = edata_intake.for_intake(current_principal().profile, body.don_vi, body.thu_tuc, body.chu_ho_so)
+    return json_response(200, store.model_dump(mode="json"))
 
 
 @route(bp, "/v1/admin/edata/stats", "POST",

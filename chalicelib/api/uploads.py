@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Line
 from chalicelib.auth import current_principal
+from chalicelib.documents import digitise
 from chalicelib.domain.dossier import Actor, DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.errors import HosoError, not_found
@@ -86,3 +87,12 @@ def attach(code: str) -> Any:
                    action="attach_document", label="Đính kèm tài liệu", note=document.name,
                    change=lambda d: {"documents": [*d.documents, document]}, expected_version=dossier.version)
     return json_response(201, document.model_dump())
+
+
+@route(bp, "/v1/dossiers/{code}/documents/{doc_id}/digitise", "POST",
+       summary="Số hóa bản quét một thành phần hồ sơ giấy: ký số (PAdES) thành bản số hóa có chứng thực (FR-5, FR-15)",
+       access=Access.OFFICER, roles=("desk", "appraiser"), tags=TAGS, responses={201: DocumentRef},
+       errors=(403, 404, 409, 502))
+def digitise_document(code: str, doc_id: str) -> Any:
+    ref = digitise.digitise(code, doc_id, current_principal().profile)
+    return json_response(201, ref.model_dump())

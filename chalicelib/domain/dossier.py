@@ -51,8 +51,19 @@ class DocumentRef(BaseModel):
     sha256: str
     content_type: str
     size: int
-    kind: str = "submitted"  # submitted | result
+    kind: str = "submitted"  # submitted | result | internal (an officer's working paper: opinion, decision)
+    copy_kind: str = ""  # a submitted paper: "original" (bản chính) | "copy" (bản sao) | "" (not said)
+    digitised_from: str = ""  # a certified digitised copy (signed): the id of the scan it was made from
     deleted: bool = False
+
+
+class ReceivedComponent(BaseModel):
+    """A component of the dossier the desk received (its checklist, FR-12): original or copy, on
+    paper and/or as the files attached under its code."""
+
+    code: str  # MaThanhPhanHoSo
+    name: str
+    copy_kind: str  # "original" (bản chính) | "copy" (bản sao)
 
 
 class SupplementRound(BaseModel):
@@ -109,6 +120,7 @@ class Dossier(BaseModel):
     delivered_at: datetime | None = None
     fees: list[Fee] = Field(default_factory=list)
     documents: list[DocumentRef] = Field(default_factory=list)
+    received_components: list[ReceivedComponent] = Field(default_factory=list)
     supplements: list[SupplementRound] = Field(default_factory=list)
     consultations: list[Consultation] = Field(default_factory=list)
     action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once

@@ -410,6 +410,31 @@ DESK_EXAMPLE: dict[str, Any] = {
 }
 
 
+MAX_DESK_COMPONENTS = 50
+MAX_FILES_PER_COMPONENT = 10
+CopyKind = Literal["original", "copy"]
+
+
+class ThanhPhanNhanIn(BaseModel):
+    """Một thành phần hồ sơ cán bộ một cửa đã nhận: bản chính hay bản sao, và các tệp đã tải lên
+    (POST /v1/uploads) — không có tệp: chỉ nhận bản giấy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    MaThanhPhanHoSo: Annotated[_required(100), Field(title="Mã thành phần hồ sơ")]
+    LoaiBan: Annotated[CopyKind, Field(title="Loại bản", description="original: bản chính, copy: bản sao")]
+    MaTepTaiLen: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=32)]],
+        Field(max_length=MAX_FILES_PER_COMPONENT, title="Tệp đã tải lên",
+              description="Mã các tệp đã tải lên và được kiểm tra (POST /v1/uploads)"),
+    ] = []
+    MaGiayToKho: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")]],
+        Field(max_length=MAX_FILES_PER_COMPONENT, title="Giấy tờ dùng lại từ kho dữ liệu điện tử",
+              description="Mã mục giấy tờ của chủ hồ sơ trong kho (loại giấy tờ là mã thành phần này)"),
+    ] = []
+
+
 class DeskDossierIn(_DossierCore):
     """Hồ sơ do cán bộ một cửa nhập khi tiếp nhận trực tiếp, qua bưu chính, ủy quyền hoặc lưu động."""
 
@@ -423,6 +448,11 @@ class DeskDossierIn(_DossierCore):
             description="desk: trực tiếp, post: bưu chính, authorised: người được ủy quyền, mobile: lưu động/di động",
         ),
     ] = "desk"
+    ThanhPhanHoSo: Annotated[
+        list[ThanhPhanNhanIn],
+        Field(max_length=MAX_DESK_COMPONENTS, title="Thành phần hồ sơ đã nhận",
+              description="Danh mục kiểm tra thành phần hồ sơ: mỗi thành phần đã nhận, bản chính hay bản sao, tệp"),
+    ] = []
 
 
 # -- the result ------------------------------------------------------------------------------------
@@ -440,6 +470,17 @@ class Attachment(BaseModel):
     @property
     def size(self) -> int | None:
         return len(self.content) if self.content is not None else None
+
+
+class ReceivedComponentIn(BaseModel):
+    """A component the desk officer ticked as received: original or copy, and its uploads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    copy_kind: Literal["original", "copy"]
+    upload_ids: tuple[str, ...] = ()
+    edata_ids: tuple[str, ...] = ()  # the applicant's stored documents reused for it
 
 
 class FeeLine(BaseModel):
@@ -477,6 +518,7 @@ class IntakeDossier(BaseModel):
     form_data: dict[str, Any]
     attachments: tuple[Attachment, ...] = ()
     fees: tuple[FeeLine, ...] = ()
+    components: tuple[ReceivedComponentIn, ...] = ()  # desk intake's checklist
 
 
 @dataclass(frozen=True)
@@ -900,7 +942,10 @@ def parse_desk_dossier(
         channel=body.KenhThucHien,
         dvcqg_channel="3" if body.KenhThucHien == "post" else "1",
         submitted_at=moment.astimezone(VN_TZ),
-    )
+    ).model_copy(update={"components": tuple(
+        ReceivedComponentIn(code=c.MaThanhPhanHoSo, copy_kind=c.LoaiBan, upload_ids=tuple(c.MaTepTaiLen),
+                            edata_ids=tuple(c.MaGiayToKho))
+        for c in body.ThanhPhanHoSo)})
 
 
 def canonical_body_hash(body: bytes | str | Mapping[str, Any]) -> str:

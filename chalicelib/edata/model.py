@@ -143,8 +143,10 @@ def capture_for(event: AuditEvent) -> Capture | None:
 
 
 def documents_to_store(dossier: Dossier) -> list[tuple[Source, DocumentRef]]:
-    """The dossier's current results and submitted components (deleted ones are not)."""
-    return [("result" if d.kind == "result" else "submitted", d) for d in dossier.documents if not d.deleted]
+    """The dossier's current results and submitted components (deleted ones and the officers'
+    internal working papers are not)."""
+    return [("result" if d.kind == "result" else "submitted", d) for d in dossier.documents
+            if not d.deleted and d.kind in ("result", "submitted")]
 
 
 def stats(owner: str, documents: Iterable[StoredDocument], refused: int) -> OwnerStats:

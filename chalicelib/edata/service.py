@@ -184,7 +184,7 @@ def for_dossier(code: str, officer: OfficerProfile, doc_type: str | None = None)
                       stats=model.stats(owner, documents, len(refused)))
 
 
-def _copy(document: model.StoredDocument, code: str) -> str:
+def copy_into_attachments(document: model.StoredDocument, code: str) -> str:
     """The stored bytes copied into the dossier's attachments; the copy's SHA-256 is checked."""
     s = get_settings()
     source = s.results_bucket if document.bucket == "results" else s.attachments_bucket
@@ -228,7 +228,7 @@ def attach(code: str, officer: OfficerProfile, doc_type: str, item_id: str,
         raise conflict("Giấy tờ đã hết thời hạn lưu trữ trong kho.", "EDATA_EXPIRED")
     if any(d.sha256 == document.sha256 and not d.deleted for d in dossier.documents):
         raise conflict("Hồ sơ đã có giấy tờ này.", "ALREADY_ATTACHED")
-    key = _copy(document, code)
+    key = copy_into_attachments(document, code)
     ref = DocumentRef(id=uuid.uuid4().hex[:16], name=document.name, component_code=component_code or doc_type,
                       s3_key=key, sha256=document.sha256, content_type=document.content_type, size=document.size)
     role = next(r for r in (Role.DESK, Role.APPRAISER, Role.HEAD) if r in roles)

@@ -51,7 +51,8 @@ def create(parent: Dossier, step: chains.ChainStep, agency: chains.Agency) -> Do
     now = service.now()
     timing = service.timing_for(procedure.code, unit_code, now)
     actor = parents.system_actor(unit_code)
-    documents = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents if not d.deleted]
+    documents = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents
+                 if not d.deleted and d.kind != "internal"]
     text = f"Hồ sơ liên thông từ hồ sơ {parent.code}: {step.name}"
 
     def base(code: str) -> Dossier:
@@ -76,7 +77,8 @@ def resume_after_supplement(child: Dossier, parent: Dossier, step: chains.ChainS
     its "receive supplement" action, so its unit carries on."""
     actor = parents.system_actor(child.unit_code)
     known = {d.id for d in child.documents}
-    new = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents if not d.deleted and d.id not in known]
+    new = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents
+           if not d.deleted and d.kind != "internal" and d.id not in known]
     if new:
         parents.note(child.code, actor=actor, action="flow_supplement_forwarded", label="Nhận hồ sơ bổ sung",
                      text=f"Hồ sơ bổ sung từ hồ sơ gốc {parent.code}: " + ", ".join(d.name for d in new),

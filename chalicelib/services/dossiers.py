@@ -13,6 +13,7 @@ from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
 from chalicelib.domain.process import ActionKind, ProcessDefinition
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
+from chalicelib.services import attachments
 from chalicelib.store import catalogue, dossiers
 
 # Process actions an officer takes only through their own use case, never bare: a payment is
@@ -109,6 +110,10 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
         separate_duties=separate_duties(dossier.procedure_code),
     )
+    if request.attachments:  # the files become documents in the act's own transaction
+        added = attachments.for_action(request.attachments, step.action(request.action_id).kind,
+                                       owner=officer.sub, dossier=dossier)
+        after = after.model_copy(update={"documents": [*after.documents, *added]})
     try:
         return dossiers.transition(dossier, after, event)
     except dossiers.VersionConflict:

@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
-from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee
+from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee, ReceivedComponent
 from chalicelib.domain.hmac_auth import verify_signature
 from chalicelib.domain.intake import (
     MAX_FILE_BYTES,
@@ -23,9 +23,13 @@ from chalicelib.domain.intake import (
     parse_dvcqg_dossier,
 )
 from chalicelib.domain.roles import Role
+from chalicelib.edata import intake as edata_intake
+from chalicelib.edata import store as edata_store
+from chalicelib.edata.model import StoredDocument
 from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
 from chalicelib.integrations import downloads, secrets
 from chalicelib.observability import logger, metrics
+from chalicelib.services import attachments
 from chalicelib.services.dossiers import timing_for
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue, dossiers, files
@@ -96,6 +100,7 @@ def _discard(docs: list[DocumentRef]) -> None:
 def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: list[DocumentRef],
                  now: dt.datetime) -> Dossier:
     unit = catalogue.get_unit(parsed.unit_code)
+    names = {d.code: d.name for d in procedure.required_documents}
     return Dossier(
         code=code, dvcqg_ref=parsed.dvcqg_ref, procedure_code=procedure.code, procedure_name=procedure.name,
         field_code=procedure.field_code, field_name=procedure.field_name, unit_code=parsed.unit_code,
@@ -110,6 +115,8 @@ def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: l
         fees=[Fee(code=f.code, name=f.name, amount=f.amount, kind=f.kind or "", collection=f.collection or "")
               for f in parsed.fees],
         documents=docs, created_at=now, updated_at=now,
+        received_components=[ReceivedComponent(code=c.code, name=names.get(c.code, c.code), copy_kind=c.copy_kind)
+                             for c in parsed.components],
     )
 
 
@@ -173,6 +180,45 @@ def parse_json(raw: bytes) -> Any:
         raise bad_request("Nội dung yêu cầu không phải JSON hợp lệ.", "INVALID_JSON") from None
 
 
+def _received_files(parsed: IntakeDossier, officer: OfficerProfile) -> list[DocumentRef]:
+    """The files of the components the desk received: each component one the procedure asks for,
+    each file the officer's own checked upload, given once (the checked bytes are immutable, so a
+    refused intake leaves nothing to clean up). Reused e-data documents are not among them
+    (:func:`_reused`)."""
+    procedure = catalogue.get_procedure(parsed.procedure_code)
+    known = {d.code for d in procedure.required_documents} if procedure else set()
+    problems = [FieldError(f"ThanhPhanHoSo[{i}].MaThanhPhanHoSo", "Thủ tục không có thành phần hồ sơ này.")
+                for i, c in enumerate(parsed.components) if c.code not in known]
+    codes = [c.code for c in parsed.components]
+    problems += [FieldError(f"ThanhPhanHoSo[{i}].MaThanhPhanHoSo", "Thành phần hồ sơ đã có trong danh sách.")
+                 for i, code in enumerate(codes) if code in codes[:i]]
+    if problems:
+        raise invalid(problems)
+    docs: list[DocumentRef] = []
+    for i, component in enumerate(parsed.components):
+        docs += attachments.documents(
+            [attachments.Attaching(u, component.code, component.copy_kind) for u in component.upload_ids],
+            owner=officer.sub, dossier=None, kind=attachments.SUBMITTED, field=f"ThanhPhanHoSo[{i}].MaTepTaiLen")
+    if len({d.id for d in docs}) != len(docs):
+        raise HosoError("ALREADY_ATTACHED", "Một tệp chỉ được đính kèm cho một thành phần hồ sơ.", 409)
+    return docs
+
+
+def _reused(parsed: IntakeDossier, officer: OfficerProfile) -> list[tuple[DocumentRef, StoredDocument]]:
+    """The applicant's e-data documents reused for the components (copied; FR-29)."""
+    out: list[tuple[DocumentRef, StoredDocument]] = []
+    try:
+        for i, component in enumerate(parsed.components):
+            if component.edata_ids:
+                out += edata_intake.reused(officer, parsed.unit_code, parsed.applicant_id, component.code,
+                                           component.copy_kind, component.edata_ids,
+                                           f"ThanhPhanHoSo[{i}].MaGiayToKho")
+    except Exception:
+        _discard([ref for ref, _ in out])
+        raise
+    return out
+
+
 def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
     """FR-12.1: a one-stop officer receives a dossier (desk, post, authorised person, mobile)."""
     unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
@@ -180,6 +226,14 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
         raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị tiếp nhận.", 403)
     parsed = parse_desk_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
     actor = Actor(sub=officer.sub, name=officer.name, role=Role.DESK.value, unit_code=unit_code)
-    dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[])
+    docs = _received_files(parsed, officer)
+    reused = _reused(parsed, officer)
+    try:
+        dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[*docs, *(r for r, _ in reused)])
+    except Exception:  # nothing was registered: the copies from the e-data store go too
+        _discard([ref for ref, _ in reused])
+        raise
+    for _, stored in reused:
+        edata_store.count_reuse(stored, dossier.created_at)
     metrics.add_metric(name="DossierReceived", unit="Count", value=1)
     return dossier

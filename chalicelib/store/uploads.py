@@ -42,7 +42,8 @@ class Upload(BaseModel):
     content_type: str | None = None
     size: int | None = None
     checked_key: str | None = None  # the immutable copy of the bytes that passed the check
-    reason: str | None = None
+    reason: str | None = None  # why it was rejected (Vietnamese)
+    reason_code: Literal["FILE_TOO_LARGE", "UNSUPPORTED_FILE_TYPE"] | None = None  # the same, for machines
     created_at: dt.datetime
 
 
@@ -110,12 +111,14 @@ def inspect(bucket: str, key: str) -> Upload | None:
     if head["ContentLength"] <= MAX_FILE_BYTES:  # read at most one byte more: the object may be replaced meanwhile
         content = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_FILE_BYTES + 1)
     if head["ContentLength"] > MAX_FILE_BYTES or len(content) > MAX_FILE_BYTES:
-        checked = upload.model_copy(update={"status": "rejected", "reason": "Tệp vượt quá 10 MB."})
+        checked = upload.model_copy(update={"status": "rejected", "reason": "Tệp vượt quá 10 MB.",
+                                            "reason_code": "FILE_TOO_LARGE"})
     else:
         try:
             content_type = sniff(content)
         except UnsupportedFile:
-            checked = upload.model_copy(update={"status": "rejected", "reason": UNSUPPORTED_MESSAGE})
+            checked = upload.model_copy(update={"status": "rejected", "reason": UNSUPPORTED_MESSAGE,
+                                                "reason_code": "UNSUPPORTED_FILE_TYPE"})
         else:
             sha256 = hashlib.sha256(content).hexdigest()
             checked = upload.model_copy(update={

@@ -83,7 +83,7 @@ def _submitted(dossier: Dossier, link: Link) -> list[dict[str, str]]:
             "DuongDanTaiTepTin": "" if d.deleted else link(d),
         }
         for d in dossier.documents
-        if d.kind != "result"
+        if d.kind == "submitted"  # officers' internal working papers stay with hoso
     ]
 
 

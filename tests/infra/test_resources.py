@@ -189,6 +189,15 @@ def test_results_are_object_locked_in_governance_mode(full: Synth) -> None:
     assert "ObjectLockConfiguration" not in attachments["Properties"]
 
 
+def test_browsers_may_only_post_presigned_uploads_to_the_attachments_bucket(full: Synth) -> None:
+    _, attachments = _bucket(full, "attachments")
+    assert attachments["Properties"]["CorsConfiguration"] == {
+        "CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "MaxAge": 3600}]}
+    for name in ("results", "logs", "webapp"):
+        _, other = _bucket(full, name)
+        assert "CorsConfiguration" not in other["Properties"]
+
+
 def test_attachments_send_events_to_eventbridge(full: Synth) -> None:
     _, b = _bucket(full, "attachments")
     assert b["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}

@@ -155,6 +155,10 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   body=_const({})),
     ("POST", "/v1/dossiers/{code}/documents/{doc_id}/sign"): Rule(frozenset({"head", "leader", "clerk"}), DOSSIER,
                                                                   body=_const({})),
+    # digitising signs and replaces a scan: probed on a document id that is not there (the target's own
+    # document stays for the other routes); tests/integration/documents/test_attachments.py completes it
+    ("POST", "/v1/dossiers/{code}/documents/{doc_id}/digitise"): Rule(frozenset({"desk", "appraiser"}), DOSSIER,
+                                                                      path={"doc_id": _const("khong-co")}),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/verification"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/link"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/preview"): Rule(P, DOSSIER),
@@ -185,6 +189,8 @@ RULES: dict[tuple[str, str], Rule] = {
                                            path={"draft_id": _const("ban-nhap-thu-quyen")}),
     ("GET", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
     ("DELETE", "/v1/drafts/{draft_id}"): Rule(frozenset({"desk"}), path={"draft_id": _const("khong-co")}),
+    ("POST", "/v1/edata/intake"): Rule(frozenset({"desk"}), UNIT, body=lambda w, t: {
+        "don_vi": t.unit, "thu_tuc": "1.001193", "chu_ho_so": "001090012345"}),
     ("POST", "/v1/autofill/citizens"): Rule(frozenset({"desk"}),
                                             body=_const({"so_dinh_danh": "001090012345", "thu_tuc": "1.001193"})),
     # every officer's own reminders

@@ -519,6 +519,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/documents/{doc_id}/digitise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Số hóa bản quét một thành phần hồ sơ giấy: ký số (PAdES) thành bản số hóa có chứng thực (FR-5, FR-15) */
+        post: operations["digitise_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/documents/{doc_id}/link": {
         parameters: {
             query?: never;
@@ -840,6 +857,23 @@ export interface paths {
         put?: never;
         /** Cổng DVCQG gửi hồ sơ trực tuyến (ký HMAC) */
         post: operations["post_dvcqg_dossier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edata/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Khi tiếp nhận tại quầy: giấy tờ trong kho dữ liệu điện tử của chủ hồ sơ thuộc loại thủ tục yêu cầu, để dùng lại thay vì yêu cầu nộp lại (FR-29); ghi nhật ký truy cập, giới hạn số lần tra cứu */
+        post: operations["intake_store"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1613,7 +1647,10 @@ export interface components {
             consultation_id: string | null;
             /** @default null */
             extension: components["schemas"]["Duration"] | null;
-            /** Attachments */
+            /**
+             * Attachments
+             * @description Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) ghi vào hồ sơ cùng thao tác: khi tiếp nhận, nhận bổ sung (giấy tờ của công dân), trình, đề xuất từ chối, ý kiến tham gia, phê duyệt, từ chối (tài liệu nội bộ)
+             */
             attachments?: string[];
         };
         /**
@@ -2492,6 +2529,12 @@ export interface components {
              * @enum {string}
              */
             KenhThucHien: "desk" | "post" | "authorised" | "mobile";
+            /**
+             * Thành phần hồ sơ đã nhận
+             * @description Danh mục kiểm tra thành phần hồ sơ: mỗi thành phần đã nhận, bản chính hay bản sao, tệp
+             * @default []
+             */
+            ThanhPhanHoSo: components["schemas"]["ThanhPhanNhanIn"][];
         };
         /** DestinationStateOut */
         DestinationStateOut: {
@@ -2657,6 +2700,16 @@ export interface components {
              */
             kind: string;
             /**
+             * Copy Kind
+             * @default
+             */
+            copy_kind: string;
+            /**
+             * Digitised From
+             * @default
+             */
+            digitised_from: string;
+            /**
              * Deleted
              * @default false
              */
@@ -2800,6 +2853,8 @@ export interface components {
             fees?: components["schemas"]["Fee"][];
             /** Documents */
             documents?: components["schemas"]["DocumentRef"][];
+            /** Received Components */
+            received_components?: components["schemas"]["ReceivedComponent"][];
             /** Supplements */
             supplements?: components["schemas"]["SupplementRound"][];
             /** Consultations */
@@ -3712,6 +3767,24 @@ export interface components {
              */
             TrangThaiHoSo: string;
         };
+        /** IntakeStoreIn */
+        IntakeStoreIn: {
+            /**
+             * Don Vi
+             * @description Đơn vị tiếp nhận (cán bộ là cán bộ một cửa ở đó)
+             */
+            don_vi: string;
+            /**
+             * Thu Tuc
+             * @description Mã thủ tục đang tiếp nhận
+             */
+            thu_tuc: string;
+            /**
+             * Chu Ho So
+             * @description Số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ đang tiếp nhận (trong nội dung, không bao giờ trong đường dẫn)
+             */
+            chu_ho_so: string;
+        };
         /** IssueIn */
         IssueIn: {
             /**
@@ -4606,6 +4679,19 @@ export interface components {
             /** Recorded By */
             recorded_by: string;
         };
+        /**
+         * ReceivedComponent
+         * @description A component of the dossier the desk received (its checklist, FR-12): original or copy, on
+         *     paper and/or as the files attached under its code.
+         */
+        ReceivedComponent: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Copy Kind */
+            copy_kind: string;
+        };
         /** Receiver */
         Receiver: {
             /**
@@ -5392,6 +5478,33 @@ export interface components {
             /** Items */
             items: components["schemas"]["Template"][];
         };
+        /**
+         * ThanhPhanNhanIn
+         * @description Một thành phần hồ sơ cán bộ một cửa đã nhận: bản chính hay bản sao, và các tệp đã tải lên
+         *     (POST /v1/uploads) — không có tệp: chỉ nhận bản giấy.
+         */
+        ThanhPhanNhanIn: {
+            /** Mã thành phần hồ sơ */
+            MaThanhPhanHoSo: string;
+            /**
+             * Loại bản
+             * @description original: bản chính, copy: bản sao
+             * @enum {string}
+             */
+            LoaiBan: "original" | "copy";
+            /**
+             * Tệp đã tải lên
+             * @description Mã các tệp đã tải lên và được kiểm tra (POST /v1/uploads)
+             * @default []
+             */
+            MaTepTaiLen: string[];
+            /**
+             * Giấy tờ dùng lại từ kho dữ liệu điện tử
+             * @description Mã mục giấy tờ của chủ hồ sơ trong kho (loại giấy tờ là mã thành phần này)
+             * @default []
+             */
+            MaGiayToKho: string[];
+        };
         /** TrackingEvent */
         TrackingEvent: {
             /** Status */
@@ -5629,6 +5742,11 @@ export interface components {
              * @default null
              */
             reason: string | null;
+            /**
+             * Reason Code
+             * @default null
+             */
+            reason_code: ("FILE_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE") | null;
             /**
              * Created At
              * Format: date-time
@@ -7870,6 +7988,74 @@ export interface operations {
             };
         };
     };
+    digitise_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentRef"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 502 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     document_link: {
         parameters: {
             query?: never;
@@ -9435,6 +9621,102 @@ export interface operations {
             };
             /** @description Unprocessable Content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    intake_store: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeStoreIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerStore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -170,6 +170,10 @@ export interface DocumentRef {
   content_type: string;
   size: number;
   kind: string;
+  /** "original" (bản chính) | "copy" (bản sao) | "" */
+  copy_kind?: string;
+  /** A certified digitised copy: the scan it was made from. */
+  digitised_from?: string;
   deleted: boolean;
 }
 

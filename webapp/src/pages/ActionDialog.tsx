@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, api, errorMessage } from "../api";
 import { getOfficers } from "../catalogue";
 import { Dialog } from "../components/Dialog";
+import { FileUpload, type UploadedFile } from "../components/FileUpload";
 import { useApp } from "../context";
 import type { ActionOption, DossierView, OfficerSummary } from "../types";
 
@@ -14,6 +15,19 @@ const REASON_LABELS: Record<string, string> = {
   consult: "Nội dung xin ý kiến",
   record_opinion: "Nội dung ý kiến tham gia",
   extend: "Lý do gia hạn",
+};
+
+// Acts that take files (chalicelib/services/attachments.py): the citizen's papers at receipt and
+// supplement receipt; the officers' working papers with an opinion or a decision.
+const ATTACHMENT_LABELS: Record<string, string> = {
+  receive: "Giấy tờ của công dân",
+  receive_supplement: "Giấy tờ bổ sung",
+  submit: "Tờ trình, dự thảo kèm theo",
+  appraise: "Tài liệu thẩm định",
+  propose_refusal: "Tài liệu kèm đề xuất",
+  record_opinion: "Văn bản ý kiến tham gia",
+  approve: "Văn bản kèm quyết định",
+  refuse: "Văn bản kèm quyết định",
 };
 
 type FieldName = "reason" | "assignee" | "consult_unit" | "consult_deadline" | "extension";
@@ -48,6 +62,9 @@ export function ActionDialog({
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const attachmentLabel = ATTACHMENT_LABELS[action.kind];
+  const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(false);
 
   useEffect(() => {
     if (!needsAssignee) return;
@@ -74,7 +91,8 @@ export function ActionDialog({
     if (reasonRequired && !reason.trim()) problems.reason = `Vui lòng nhập ${(REASON_LABELS[action.kind] ?? "lý do").toLowerCase()}.`;
     if (reason.length > REASON_MAX) problems.reason = `Nội dung không được dài quá ${REASON_MAX} ký tự.`;
     setErrors(problems);
-    setGeneral(null);
+    setGeneral(uploading ? "Vui lòng chờ tải lên và kiểm tra xong các tệp đính kèm." : null);
+    if (uploading) return;
     if (Object.keys(problems).length) {
       focusFirstError(problems);
       return;
@@ -86,6 +104,7 @@ export function ActionDialog({
       body.consult_deadline = { value: dayCount, unit: "working_days" };
     }
     if (isExtension) body.extension = { value: dayCount, unit: "working_days" };
+    if (files.length) body.attachments = files.map((f) => f.upload_id);
     setBusy(true);
     try {
       const view = await api<DossierView>(`/v1/dossiers/${encodeURIComponent(code)}/actions`, { method: "POST", body });
@@ -229,6 +248,9 @@ export function ActionDialog({
           </p>
           {errorLine("reason")}
         </div>
+        {attachmentLabel && (
+          <FileUpload id="action-attachments" label={`${attachmentLabel} (nếu có)`} onChange={setFiles} onPendingChange={setUploading} />
+        )}
         <div className="dialog-actions">
           <button type="submit" aria-disabled={busy || undefined}>
             {busy ? "Đang xử lý…" : "Xác nhận"}

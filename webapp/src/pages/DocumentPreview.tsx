@@ -31,7 +31,7 @@ interface Link {
   name: string;
 }
 
-interface PageImage {
+export interface PageImage {
   src: string;
   text: string;
 }
@@ -49,7 +49,7 @@ function bytesOf(base64: string): Uint8Array {
   return out;
 }
 
-async function pdfPages(data: Uint8Array): Promise<{ pages: PageImage[]; total: number }> {
+export async function pdfPages(data: Uint8Array): Promise<{ pages: PageImage[]; total: number }> {
   const [pdfjs, worker] = await Promise.all([import("pdfjs-dist"), import("pdfjs-dist/build/pdf.worker.min.mjs?url")]);
   pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
   // No WebAssembly: the page's policy allows no wasm-unsafe-eval, and the JS decoders suffice here.

@@ -19,6 +19,7 @@ import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, Dossi
 import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { DeliveryPanel } from "./DeliveryPanel";
+import { DossierPapers } from "./DossierPapers";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
 import { NotePanel } from "./NotePanel";
@@ -344,6 +345,8 @@ export function DossierPage({ code }: { code: string }) {
                 <span>
                   {doc.name} <span className="muted">({doc.content_type}, {formatBytes(doc.size)})</span>
                   {doc.kind === "result" && <span className="badge">Kết quả</span>}
+                  {doc.kind === "internal" && <span className="badge">Tài liệu nội bộ</span>}
+                  {doc.digitised_from && <span className="badge">Bản số hóa có ký số</span>}
                 </span>{" "}
                 <span className="actions">
                   {canPreview(doc) && (
@@ -391,6 +394,8 @@ export function DossierPage({ code }: { code: string }) {
           }}
         />
       </section>
+
+      <DossierPapers code={dossier.code} />
 
       <FeesPanel dossier={dossier} roles={unitRoles} />
       <PostPanel dossier={dossier} roles={unitRoles} />

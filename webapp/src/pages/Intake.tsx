@@ -33,6 +33,7 @@ import { conditionallyRequired, type FieldError, fieldProblem, toPayload, valida
 import { formatDateTime, formatDuration, formatMoney, todayVn } from "../format";
 import { href, navigate, useRoute } from "../router";
 import type { DossierView, EFormSchema, Procedure, ProcedureDetail } from "../types";
+import { IntakeDocuments, type ReceivedComponentIn } from "./IntakeDocuments";
 
 const SEARCH_DELAY_MS = 300;
 
@@ -197,6 +198,8 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
   const [filling, setFilling] = useState(false);
   const [fillResult, setFillResult] = useState<{ ok: boolean; text: string } | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const [components, setComponents] = useState<ReceivedComponentIn[]>([]);
+  const [uploading, setUploading] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -287,14 +290,15 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     event.preventDefault();
     if (busy) return;
     const found = checkAll();
-    if (found.length) {
-      showErrors(found, `Hồ sơ chưa hợp lệ: có ${found.length} lỗi cần sửa.`);
+    if (found.length || uploading) {
+      showErrors(found, uploading ? "Vui lòng chờ tải lên và kiểm tra xong các tệp đính kèm." : `Hồ sơ chưa hợp lệ: có ${found.length} lỗi cần sửa.`);
       return;
     }
     const body: Record<string, unknown> = {
       MaTTHC: procedure.code,
       MaDonViTiepNhan: unit,
       DuLieuBieuMau: schema ? toPayload(schema, values) : {},
+      ThanhPhanHoSo: components,
     };
     for (const [key, value] of Object.entries(applicant)) if (value.trim()) body[key] = value.trim();
     setBusy(true);
@@ -476,18 +480,15 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
 
       <section aria-labelledby="required-docs" className="card">
         <h2 id="required-docs">Thành phần hồ sơ cần kiểm tra</h2>
-        {procedure.required_documents.length === 0 ? (
-          <p>Thủ tục không quy định thành phần hồ sơ.</p>
-        ) : (
-          <ul className="plain">
-            {procedure.required_documents.map((doc) => (
-              <li key={doc.code}>
-                {doc.name} — {doc.copies}
-                {doc.required ? "" : " (không bắt buộc)"}
-              </li>
-            ))}
-          </ul>
-        )}
+        <IntakeDocuments
+          key={procedure.code}
+          documents={procedure.required_documents}
+          procedureCode={procedure.code}
+          unit={unit}
+          owner={applicant.SoGiayToChuHoSo ?? ""}
+          onChange={setComponents}
+          onPendingChange={setUploading}
+        />
         {procedure.fees.length > 0 && (
           <>
             <h3>Phí, lệ phí</h3>
