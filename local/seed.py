@@ -101,7 +101,9 @@ def procedures(process_code: str) -> list[Procedure]:
             legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.000656"],
             required_documents=[_doc("TK-KT", "Tờ khai đăng ký khai tử"),
                                 _doc("GBT", "Giấy báo tử hoặc giấy tờ thay thế giấy báo tử")],
-            flow="death_flow", **common, **chain,
+            # its own result (trích lục khai tử) as the chain's first step; as the chain's parent it returns the
+            # steps' results, issued by their units
+            flow="death_flow", **common, **drawn_up,
         ),
         Procedure(
             code="1.003197", name="Xóa đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",

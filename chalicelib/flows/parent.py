@@ -188,9 +188,10 @@ def store_incoming(step: str, documents: list[IncomingDocument], issuer: str) ->
 
 
 def child_results(child: Dossier, step: str) -> list[DocumentRef]:
-    """A finished child dossier's results, as documents of the parent (same stored files)."""
-    return [d.model_copy(update={"id": f"lt-{step}-{d.id}"}) for d in child.documents
-            if d.kind == "result" and not d.deleted]  # fmt: skip
+    """A finished child dossier's results, as documents of the parent (same stored files), issued by
+    the child's unit."""
+    return [d.model_copy(update={"id": f"lt-{step}-{d.id}", "issuer": d.issuer or child.unit_code})
+            for d in child.documents if d.kind == "result" and not d.deleted]  # fmt: skip
 
 
 def collect_results(code: str, *, actor: Actor, step: chains.ChainStep, refs: list[DocumentRef]) -> None:

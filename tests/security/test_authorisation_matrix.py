@@ -155,6 +155,11 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   body=_const({})),
     ("POST", "/v1/dossiers/{code}/documents/{doc_id}/sign"): Rule(frozenset({"head", "leader", "clerk"}), DOSSIER,
                                                                   body=_const({})),
+    ("GET", "/v1/dossiers/{code}/results/draft"): Rule(P, DOSSIER),
+    # an upload nobody started: refused after the access checks (404 for the upload, not the dossier)
+    ("POST", "/v1/dossiers/{code}/results/upload"): Rule(frozenset({"appraiser", "head", "leader", "clerk"}),
+                                                         DOSSIER, body=_const({"upload_id": "0" * 32,
+                                                                               "number": "1/2026/QĐ"})),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/verification"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/link"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/preview"): Rule(P, DOSSIER),
