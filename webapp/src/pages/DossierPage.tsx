@@ -19,6 +19,7 @@ import { ActionDialog } from "./ActionDialog";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { ResultsPanel } from "./ResultsPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -386,6 +387,14 @@ export function DossierPage({ code }: { code: string }) {
           }}
         />
       </section>
+
+      <ResultsPanel
+        key={dossier.code}
+        dossier={dossier}
+        roles={me.profile.assignments.filter((a) => a.unit_code === dossier.unit_code).map((a) => a.role)}
+        me={me.profile.sub}
+        announce={announce}
+      />
 
       <FeesPanel
         dossier={dossier}
