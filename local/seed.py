@@ -14,7 +14,15 @@ from pathlib import Path
 from chalicelib.auth import IntegrationClient, hash_secret, put_client
 from chalicelib.documents.trust import trust_gateway_root
 from chalicelib.domain.calendar import CalendarOverride, Duration
-from chalicelib.domain.catalogue import FeeItem, OfficerProfile, Procedure, RequiredDocument, RoleAssignment, Unit
+from chalicelib.domain.catalogue import (
+    FeeItem,
+    OfficerProfile,
+    Procedure,
+    RequiredDocument,
+    ResultKind,
+    RoleAssignment,
+    Unit,
+)
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
 from chalicelib.domain.process import ActionKind, ProcessDefinition, validate_process
@@ -54,6 +62,10 @@ def procedures(process_code: str) -> list[Procedure]:
     """Real procedures of the national procedure database (codes as published there; the
     liên thông ones follow Decree 63/2024/NĐ-CP)."""
     common = {"unit_codes": ALL_UNITS, "process_code": process_code}
+    # the result: drawn up from the procedure's template and signed by the leader's approval
+    drawn_up = {"result_kind": ResultKind.TEMPLATE, "result_signed": True, "sign_on_approval": True}
+    # a liên thông parent has no document of its own: it returns the results of its chain's steps
+    chain = {"result_kind": ResultKind.NONE, "result_signed": False}
     return [
         Procedure(
             code="1.001193", name="Đăng ký khai sinh", field_code="HT", field_name="Hộ tịch",
@@ -61,7 +73,7 @@ def procedures(process_code: str) -> list[Procedure]:
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
             # The unit's own birth registration, and the first step of the birth chain (its child dossier).
-            **common,
+            **common, **drawn_up,
         ),
         # The birth chain (Decree 63/2024/NĐ-CP) is a procedure group of its own on DVCQG ("Dịch vụ công liên
         # thông khai sinh"): the parent dossier follows the liên thông process and flow "birth_flow". The seeds
@@ -74,7 +86,7 @@ def procedures(process_code: str) -> list[Procedure]:
             legal_deadline=Duration.of_working_days(13), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
-            flow="birth_flow", **common,
+            flow="birth_flow", **common, **chain,
         ),
         Procedure(
             code="1.004222", name="Đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
@@ -82,25 +94,27 @@ def procedures(process_code: str) -> list[Procedure]:
             required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)"),
                                 _doc("CMCO", "Giấy tờ chứng minh chỗ ở hợp pháp")],
             fees=[FeeItem(code="LP-CT", name="Lệ phí đăng ký cư trú", amount=20000, kind="1")],
-            **common,
+            **common, **drawn_up,
         ),
         Procedure(
             code="1.000656", name="Đăng ký khai tử", field_code="HT", field_name="Hộ tịch",
             legal_deadline=Duration.of_working_days(1), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.000656"],
             required_documents=[_doc("TK-KT", "Tờ khai đăng ký khai tử"),
                                 _doc("GBT", "Giấy báo tử hoặc giấy tờ thay thế giấy báo tử")],
-            flow="death_flow", **common,
+            # its own result (trích lục khai tử) as the chain's first step; as the chain's parent it returns the
+            # steps' results, issued by their units
+            flow="death_flow", **common, **drawn_up,
         ),
         Procedure(
             code="1.003197", name="Xóa đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
             legal_deadline=Duration.of_working_days(1), eform_code=PROCEDURE_EFORMS["1.003197"],
-            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)")], **common,
+            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)")], **common, **drawn_up,
         ),
         # National code not verified against the national procedure database (demo data).
         Procedure(
             code="1.002076", name="Giải quyết hưởng trợ cấp mai táng", field_code="BHXH",
             field_name="Bảo hiểm xã hội", legal_deadline=Duration.of_working_days(5), eform_code=MAI_TANG.code,
-            required_documents=[_doc("GCT", "Bản sao giấy chứng tử hoặc giấy báo tử")], **common,
+            required_documents=[_doc("GCT", "Bản sao giấy chứng tử hoặc giấy báo tử")], **common, **drawn_up,
         ),
         # A ministry-level procedure with a fee; national code not verified (demo data).
         Procedure(
@@ -112,7 +126,9 @@ def procedures(process_code: str) -> list[Procedure]:
                                 _doc("CCNV", "Chứng chỉ nhân viên bức xạ của người phụ trách an toàn")],
             fees=[FeeItem(code="PTD-BX", name="Phí thẩm định cấp giấy phép tiến hành công việc bức xạ",
                           amount=2_000_000, kind="2", collected="on_receipt")],
-            **common,
+            # the licence comes from the specialised software (its own number and signature), or an officer
+            # uploads the signed-off licence and the leader's approval signs it
+            result_kind=ResultKind.UPLOAD, result_signed=True, sign_on_approval=True, **common,
         ),
     ]
 

@@ -199,7 +199,10 @@ def put_procedure(code: str) -> Any:
         raise invalid(problems)
     catalogue.put_procedure(procedure)
     _logged("procedure", code, after={"process_code": procedure.process_code, "unit_codes": procedure.unit_codes,
-                                      "separation_of_duties": procedure.separation_of_duties})
+                                      "separation_of_duties": procedure.separation_of_duties,
+                                      "result_kind": procedure.result_kind.value,
+                                      "result_signed": procedure.result_signed,
+                                      "sign_on_approval": procedure.sign_on_approval})
     return json_response(200, procedure.model_dump(mode="json"))
 
 

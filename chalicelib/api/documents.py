@@ -6,12 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
+from chalicelib.api.text import Line
 from chalicelib.auth import current_principal
 from chalicelib.documents import delivery, forms, lookup, trust
 from chalicelib.documents import service as documents
@@ -34,6 +35,32 @@ def _body(model: type[BaseModel], max_bytes: int = 64 * 1024, optional: bool = F
 
 class IssueIn(BaseModel):
     content: str = Field("", max_length=4000, description="Nội dung quyết định/kết luận in trong văn bản kết quả")
+    fields: dict[str, Annotated[Line, Field(max_length=500)]] = Field(
+        default_factory=dict, max_length=40,
+        description="Giá trị cán bộ sửa của các trường trong mẫu (theo khóa của bản nháp), in thay giá trị của hồ sơ")
+    model_config = {"extra": "forbid"}
+
+
+class DraftField(BaseModel):
+    key: str
+    label: str
+    value: str
+
+
+class ResultDraft(BaseModel):
+    template: str
+    document_name: str
+    title: str
+    result_kind: str = Field(description="template | upload | none (theo thủ tục)")
+    result_signed: bool
+    sign_on_approval: bool
+    fields: list[DraftField]
+
+
+class UploadResultIn(BaseModel):
+    upload_id: str = Field(min_length=32, max_length=32, description="Tệp PDF đã tải lên qua /v1/uploads")
+    number: Line = Field(min_length=1, max_length=64, description="Số, ký hiệu ghi trên văn bản kết quả")
+    issued_on: dt.date | None = Field(None, description="Ngày ban hành ghi trên văn bản (mặc định: hôm nay)")
     model_config = {"extra": "forbid"}
 
 
@@ -82,7 +109,24 @@ class BatchOut(BaseModel):
        responses={201: docstore.DocumentRecord}, errors=(403, 404, 409))
 def issue_result(code: str) -> Any:
     body: IssueIn = _body(IssueIn, optional=True)
-    record = documents.issue_result(code, current_principal().profile, body.content)
+    record = documents.issue_result(code, current_principal().profile, body.content, body.fields)
+    return json_response(201, record.model_dump(mode="json"))
+
+
+@route(bp, "/v1/dossiers/{code}/results/draft", "GET",
+       summary="Bản nháp kết quả: mẫu của thủ tục với các trường điền sẵn từ hồ sơ (cán bộ sửa trước khi tạo)",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: ResultDraft}, errors=(404,))
+def result_draft(code: str) -> Any:
+    return json_response(200, ResultDraft(**documents.draft_result(code, current_principal().profile)).model_dump())
+
+
+@route(bp, "/v1/dossiers/{code}/results/upload", "POST",
+       summary="Tải lên văn bản kết quả (PDF) với số, ký hiệu và ngày ghi trên văn bản",
+       access=Access.OFFICER, roles=("appraiser", "head", "leader", "clerk"), tags=TAGS, request=UploadResultIn,
+       responses={201: docstore.DocumentRecord}, errors=(403, 404, 409, 422))
+def upload_result(code: str) -> Any:
+    body: UploadResultIn = _body(UploadResultIn)
+    record = documents.upload_result(code, current_principal().profile, body.upload_id, body.number, body.issued_on)
     return json_response(201, record.model_dump(mode="json"))
 
 

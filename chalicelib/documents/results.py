@@ -165,14 +165,16 @@ def resolve(source: str, dossier: Dossier, schema: EFormSchema | None) -> str:
 
 
 def render(template: ResultTemplate, dossier: Dossier, *, head: pdf.Letterhead, signer_name: str,
-           content: str, schema: EFormSchema | None, lookup_url: str) -> bytes:
-    """The result PDF (unsigned; the PAdES signatures are added afterwards)."""
+           content: str, schema: EFormSchema | None, lookup_url: str, values: dict[str, str] | None = None) -> bytes:
+    """The result PDF (unsigned; the PAdES signatures are added afterwards). ``values``: the
+    officer's edits of lines (by source), printed instead of the dossier's values."""
+    edited = values or {}
     flow: list[Any] = [pdf.letterhead(head), *pdf.title(template.title)]
     flow += [pdf.para(f"<i>{pdf.text(basis)}</i>") for basis in template.legal_bases]
     flow.append(pdf.para(pdf.text(template.intro.format(agency=head.agency))))
     for line in template.lines:
-        flow.append(pdf.para(f"{pdf.text(line.label)}: <b>{pdf.text(resolve(line.source, dossier, schema))}</b>",
-                             "left"))
+        value = edited[line.source].strip() if line.source in edited else resolve(line.source, dossier, schema)
+        flow.append(pdf.para(f"{pdf.text(line.label)}: <b>{pdf.text(value or '—')}</b>", "left"))
     if content.strip():
         flow.append(pdf.para(pdf.text(content.strip())))
     flow += [pdf.para(pdf.text(c)) for c in template.closing]

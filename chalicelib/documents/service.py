@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.documents import bounded, forms, lookup, offers, results, trust
 from chalicelib.documents import store as docstore
+from chalicelib.domain import result_rule
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.catalogue import OfficerProfile, Unit
+from chalicelib.domain.catalogue import OfficerProfile, ResultKind, Unit
 from chalicelib.domain.dossier import DocumentRef, Dossier
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
-from chalicelib.errors import HosoError, not_found
+from chalicelib.errors import FieldError, HosoError, invalid, not_found
 from chalicelib.lazy import lazy_import
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
-from chalicelib.store import catalogue
+from chalicelib.store import catalogue, uploads
 from chalicelib.store import dossiers as dossier_repo
 
 pdfkit = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first document made
@@ -78,57 +79,114 @@ def _current_result(dossier: Dossier, doc_id: str) -> DocumentRef:
 
 
 # --- issuing -------------------------------------------------------------------------------
-def issue_result(code: str, officer: OfficerProfile, content: str = "") -> docstore.DocumentRecord:
-    """Render the procedure's result template, number it, store it and attach it to the dossier
-    as its (unsigned) result; an earlier unsigned draft is replaced (marked deleted)."""
+def _issuable(code: str, officer: OfficerProfile) -> tuple[Dossier, Role]:
     dossier = dossier_service.visible_dossier(code, officer)
     role = _role(officer, dossier.unit_code, ISSUERS, "soạn kết quả")
     if DossierStatus(dossier.status) not in ISSUABLE:
         raise HosoError("RESULT_NOT_ALLOWED", "Chỉ tạo kết quả cho hồ sơ đang xử lý hoặc đã xử lý xong.", 409)
-    for ref in dossier.documents:
-        record = docstore.get_record(code, ref.id) if ref.kind == "result" and not ref.deleted else None
-        if record is not None and record.signatures:
-            raise HosoError("RESULT_ALREADY_SIGNED", "Hồ sơ đã có kết quả được ký số; không tạo lại kết quả.", 409)
+    if any(ref.signers for ref in result_rule.current_results(dossier)):
+        raise HosoError("RESULT_ALREADY_SIGNED", "Hồ sơ đã có kết quả được ký số; không tạo lại kết quả.", 409)
+    return dossier, role
+
+
+def draft_result(code: str, officer: OfficerProfile) -> dict[str, Any]:
+    """The procedure's result template with its lines filled from the dossier, for the officer
+    to check and edit before drawing the result up (``issue_result(fields=…)``)."""
+    dossier = dossier_service.visible_dossier(code, officer)
     procedure = catalogue.get_procedure(dossier.procedure_code)
     template = results.template_for(dossier.procedure_code)
+    schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
+    return {
+        "template": template.key, "document_name": template.document_name, "title": template.title,
+        "result_kind": (procedure.result_kind if procedure else ResultKind.TEMPLATE).value,
+        "result_signed": procedure.result_signed if procedure else True,
+        "sign_on_approval": procedure.sign_on_approval if procedure else False,
+        "fields": [{"key": line.source, "label": line.label, "value": results.resolve(line.source, dossier, schema)}
+                   for line in template.lines],
+    }
+
+
+def issue_result(code: str, officer: OfficerProfile, content: str = "",
+                 fields: dict[str, str] | None = None) -> docstore.DocumentRecord:
+    """Render the procedure's result template, number it, store it and attach it to the dossier
+    as its (unsigned) result; an earlier unsigned draft is replaced (marked deleted). ``fields``:
+    the officer's edits of the template's lines (by their source), printed instead of the
+    dossier's values."""
+    dossier, role = _issuable(code, officer)
+    procedure = catalogue.get_procedure(dossier.procedure_code)
+    template = results.template_for(dossier.procedure_code)
+    unknown = sorted(set(fields or {}) - {line.source for line in template.lines})
+    if unknown:
+        raise invalid([FieldError(f"fields.{k}", "Mẫu kết quả không có trường này.") for k in unknown])
     schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
     now = dossier_service.now()
     number = docstore.next_number(dossier.unit_code, now.year, template.symbol)
     head, _ = _letterhead(dossier, f"Số: {number}", now)
     leader = next((e.actor.name for e in reversed(dossier_repo.events(code)) if e.actor.role == Role.LEADER.value), "")
     content_pdf = results.render(template, dossier, head=head, signer_name=leader, content=content, schema=schema,
-                                 lookup_url=lookup.lookup_url(code, lookup.token_for(code)))
+                                 lookup_url=lookup.lookup_url(code, lookup.token_for(code)), values=fields or {})
+    file_name = f"{template.document_name} số {number.replace('/', '-')}.pdf"
+    return _attach_result(dossier, officer, role, content_pdf, name=file_name, number=number, now=now,
+                          component_code=template.component_code, template=template.key,
+                          note="Tạo từ mẫu kết quả", label=f"Tạo văn bản kết quả số {number}")
+
+
+def upload_result(code: str, officer: OfficerProfile, upload_id: str, number: str,
+                  issued_on: dt.date | None = None) -> docstore.DocumentRecord:
+    """An officer's uploaded PDF (checked by the upload flow) becomes the dossier's result, with the
+    number and date printed on it; it can then be signed like a drawn-up result."""
+    dossier, role = _issuable(code, officer)
+    upload = uploads.get(upload_id)
+    if upload is None or upload.owner != officer.sub:
+        raise not_found("Không tìm thấy tệp tải lên.")
+    if upload.status != "ready" or not upload.checked_key:
+        raise HosoError("UPLOAD_NOT_READY", "Tệp chưa được kiểm tra xong hoặc đã bị từ chối.", 409)
+    if upload.content_type != docstore.PDF:
+        raise invalid([FieldError("upload_id", "Văn bản kết quả phải là tệp PDF (để ký số).")])
+    content = docstore.get_bytes(get_settings().attachments_bucket, upload.checked_key)
+    now = dossier_service.now()
+    at = dt.datetime.combine(issued_on, dt.time(8), tzinfo=VN_TZ) if issued_on else now
+    name = upload.file_name if upload.file_name.lower().endswith(".pdf") else f"{upload.file_name}.pdf"
+    return _attach_result(dossier, officer, role, content, name=name, number=number.strip(), now=now, issued_at=at,
+                          component_code="KQ", template="", note="Tải lên văn bản kết quả",
+                          label=f"Tải lên văn bản kết quả số {number.strip()}")
+
+
+def _attach_result(dossier: Dossier, officer: OfficerProfile, role: Role, content: bytes, *, name: str, number: str,
+                   now: dt.datetime, component_code: str, template: str, note: str, label: str,
+                   issued_at: dt.datetime | None = None) -> docstore.DocumentRecord:
+    code = dossier.code
     doc_id = uuid.uuid4().hex[:16]
     key = docstore.result_key(code, doc_id, 1)
-    sha256, size = docstore.put_pdf(get_settings().results_bucket, key, content_pdf)
-    file_name = f"{template.document_name} số {number.replace('/', '-')}.pdf"
-    ref = DocumentRef(id=doc_id, name=file_name, component_code=template.component_code, s3_key=key, sha256=sha256,
-                      content_type=docstore.PDF, size=size, kind="result")
+    sha256, size = docstore.put_pdf(get_settings().results_bucket, key, content)
+    ref = DocumentRef(id=doc_id, name=name, component_code=component_code, s3_key=key, sha256=sha256,
+                      content_type=docstore.PDF, size=size, kind="result", number=number,
+                      issued_at=issued_at or now)
     record = docstore.DocumentRecord(
-        id=doc_id, code=code, name=ref.name, number=number, template=template.key, created_at=now,
+        id=doc_id, code=code, name=ref.name, number=number, template=template, created_at=now,
         created_by=officer.sub,
-        versions=[docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now, note="Tạo từ mẫu kết quả")],
+        versions=[docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now, note=note)],
     )
 
     def attach(d: Dossier) -> dict[str, Any]:
-        kept = [x.model_copy(update={"deleted": True}) if x.kind == "result" and not x.deleted else x
-                for x in d.documents]
+        kept = [x.model_copy(update={"deleted": True}) if x.kind == "result" and not x.deleted and not x.issuer
+                else x for x in d.documents]
         return {"documents": [*kept, ref]}
 
     # the record and the dossier's reference in one transaction: a crash after storing the PDF
     # leaves an unreferenced object (a retry draws up a new one), never a half-recorded result
     dossier_service.record(code, actor=dossier_service.actor_for(officer, dossier.unit_code, role.value),
-                           action="issue_result_document", label=f"Tạo văn bản kết quả số {number}",
-                           change=attach, expected_version=dossier.version,
-                           also=docstore.record_write(record, new=True))
+                           action="issue_result_document", label=label, change=attach,
+                           expected_version=dossier.version, also=docstore.record_write(record, new=True))
     return record
 
 
 # --- signing -------------------------------------------------------------------------------
-def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> docstore.DocumentRecord:
-    dossier = dossier_service.visible_dossier(code, officer)
-    role = _role(officer, dossier.unit_code, SIGNERS, "ký số kết quả")
-    ref = _current_result(dossier, doc_id)
+def _signed_version(dossier: Dossier, ref: DocumentRef, officer: OfficerProfile, role: Role,
+                    reason: str) -> tuple[DocumentRef, docstore.DocumentRecord]:
+    """The result signed by ``officer`` (PAdES through eSign), its new version stored under a key of
+    its own; the dossier and the record are not written (the caller adds them to its transaction)."""
+    code, doc_id = dossier.code, ref.id
     record = docstore.get_record(code, doc_id)
     if ref.kind != "result" or record is None:
         raise HosoError("NOT_A_RESULT", "Chỉ ký số văn bản kết quả do hệ thống tạo.", 409)
@@ -142,23 +200,35 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
 
     head, unit = _letterhead(dossier, "", dossier_service.now())
     signer = signing.SignerIdentity(officer.sub, officer.name, unit.name if unit else dossier.unit_code)
-    why = reason.strip() or ("Phê duyệt kết quả giải quyết" if role is Role.LEADER else "Xác thực văn bản kết quả")
     try:
-        signed = signing.sign_pdf(current, signer, document_id=f"{code}/{doc_id}", reason=why, location=head.place)
+        signed = signing.sign_pdf(current, signer, document_id=f"{code}/{doc_id}", reason=reason, location=head.place)
     except signing.SigningFailed as err:
         raise HosoError(err.code, err.message, 502 if err.code == "ESIGN_UNAVAILABLE" else 409) from None
     now = dossier_service.now()
     version = len(record.versions) + 1
     key = docstore.result_key(code, doc_id, version)
     sha256, size = docstore.put_pdf(get_settings().results_bucket, key, signed.pdf)
-    new_ref = ref.model_copy(update={"s3_key": key, "sha256": sha256, "size": size})
+    new_ref = ref.model_copy(update={"s3_key": key, "sha256": sha256, "size": size,
+                                     "signers": [*ref.signers, officer.sub]})
     record = record.model_copy(update={
         "versions": [*record.versions, docstore.VersionRecord(s3_key=key, sha256=sha256, size=size, at=now,
                                                               note=f"Ký số: {officer.name}")],
         "signatures": [*record.signatures, docstore.SignatureRecord(
-            field=signed.field_name, signer_sub=officer.sub, signer_name=officer.name, role=role.value, reason=why,
+            field=signed.field_name, signer_sub=officer.sub, signer_name=officer.name, role=role.value, reason=reason,
             at=now, certificate_subject=signed.certificate_subject, certificate_serial=signed.certificate_serial)],
     })
+    return new_ref, record
+
+
+def _reason(role: Role, reason: str) -> str:
+    return reason.strip() or ("Phê duyệt kết quả giải quyết" if role is Role.LEADER else "Xác thực văn bản kết quả")
+
+
+def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> docstore.DocumentRecord:
+    dossier = dossier_service.visible_dossier(code, officer)
+    role = _role(officer, dossier.unit_code, SIGNERS, "ký số kết quả")
+    why = _reason(role, reason)
+    new_ref, record = _signed_version(dossier, _current_result(dossier, doc_id), officer, role, why)
     # the new version's key is this attempt's own (never overwritten, see docstore); the record
     # and the dossier's reference change together, conditional on the dossier's version read
     # above: of two officers signing at once, one wins, the other's object stays unreferenced
@@ -169,6 +239,22 @@ def sign(code: str, doc_id: str, officer: OfficerProfile, reason: str = "") -> d
         expected_version=dossier.version, also=docstore.record_write(record, new=False),
     )
     return record
+
+
+def sign_on_approval(before: Dossier, after: Dossier, refs: list[DocumentRef], officer: OfficerProfile,
+                     role: Role) -> tuple[Dossier, dossier_repo.Also]:
+    """The leader's approval signs the result in the same act (``Procedure.sign_on_approval``):
+    ``after`` with the signed versions and the records' writes for the approval's transaction.
+    eSign failing raises before anything is written: the dossier stays as it was."""
+    signed = [_signed_version(before, ref, officer, role, _reason(role, "")) for ref in refs]
+    by_id = {ref.id: ref for ref, _ in signed}
+    writes = [docstore.record_write(record, new=False) for _, record in signed]
+
+    def also(tx: Any) -> None:
+        for write in writes:
+            write(tx)
+
+    return after.model_copy(update={"documents": [by_id.get(d.id, d) for d in after.documents]}), also
 
 
 @dataclass(frozen=True)

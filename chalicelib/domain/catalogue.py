@@ -3,6 +3,8 @@ integration clients. Processes live in ``chalicelib.domain.process``."""
 
 from __future__ import annotations
 
+import enum
+
 from pydantic import BaseModel, Field
 
 from chalicelib.domain.calendar import DEFAULT_OFFICE_HOURS, Duration, OfficeHours
@@ -34,6 +36,14 @@ class FeeItem(BaseModel):
     collected: str = "on_receipt"  # on_receipt | after_appraisal | on_delivery
 
 
+class ResultKind(enum.StrEnum):
+    """What a procedure's result (kết quả giải quyết) is."""
+
+    TEMPLATE = "template"  # a document drawn up from the procedure's result template, numbered by the unit
+    UPLOAD = "upload"  # a document made elsewhere and uploaded (or delivered by the specialised software)
+    NONE = "none"  # no document of its own (said explicitly: a liên thông parent returns its steps' results)
+
+
 class Procedure(BaseModel):
     """A procedure (thủ tục hành chính) of the national procedure database."""
 
@@ -54,6 +64,12 @@ class Procedure(BaseModel):
     separation_of_duties: bool = Field(
         False, description="Tách biệt nhiệm vụ: người thẩm định, người xem xét (lãnh đạo phòng) và người phê duyệt "
                            "một hồ sơ phải là những người khác nhau")
+    result_kind: ResultKind = Field(
+        ResultKind.TEMPLATE, description="Kết quả giải quyết: template (văn bản soạn từ mẫu của thủ tục), upload "
+                                         "(văn bản tải lên), none (không có văn bản riêng — nói rõ)")
+    result_signed: bool = Field(True, description="Văn bản kết quả phải được ký số trước khi phê duyệt, phát hành")
+    sign_on_approval: bool = Field(
+        False, description="Lãnh đạo phê duyệt là ký số văn bản kết quả trong cùng một thao tác")
 
 
 class RoleAssignment(BaseModel):

@@ -55,6 +55,11 @@ class DocumentRef(BaseModel):
     copy_kind: str = ""  # a submitted paper: "original" (bản chính) | "copy" (bản sao) | "" (not said)
     digitised_from: str = ""  # a certified digitised copy (signed): the id of the scan it was made from
     deleted: bool = False
+    number: str = Field("", description="Số/ký hiệu của văn bản kết quả (kind result)")
+    issued_at: datetime | None = Field(None, description="Ngày cấp số văn bản kết quả")
+    signers: list[str] = Field(default_factory=list, description="Người đã ký số văn bản kết quả trong hệ thống")
+    issuer: str = Field("", description="Hệ thống khác đã cấp văn bản kết quả (phần mềm chuyên ngành, cơ quan liên "
+                                        "thông); rỗng: đơn vị của hồ sơ")
 
 
 class ReceivedComponent(BaseModel):

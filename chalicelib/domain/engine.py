@@ -15,6 +15,8 @@ from typing import cast
 from chalicelib.domain.calendar import Duration, WorkingCalendar
 from chalicelib.domain.dossier import Actor, AuditEvent, Consultation, Dossier, SupplementRound
 from chalicelib.domain.process import ActionKind, ProcessDefinition, Step
+from chalicelib.domain.result_rule import ResultRule
+from chalicelib.domain.result_rule import check as check_result
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart, overdue_label
 from chalicelib.errors import FieldError, HosoError
@@ -145,9 +147,12 @@ def check_separation_of_duties(dossier: Dossier, performer: Role, sub: str) -> N
 
 def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, *, actor: Actor,
           roles: set[Role], timing: Timing, chart: StatusChart = DEFAULT_CHART,
-          separate_duties: bool = False) -> tuple[Dossier, AuditEvent]:
+          separate_duties: bool = False, result_rule: ResultRule | None = None,
+          signs_now: bool = False) -> tuple[Dossier, AuditEvent]:
     """The dossier after ``request`` and the audit event that records it. ``separate_duties``: the
-    procedure requires appraiser, reviewer and approver to be different people."""
+    procedure requires appraiser, reviewer and approver to be different people. ``result_rule``:
+    the procedure's result, required before the actions that finish the dossier (``signs_now``:
+    this approval signs it, see :mod:`chalicelib.domain.result_rule`)."""
     step = process.step(dossier.step_id)
     try:
         action = step.action(request.action_id)
@@ -166,6 +171,8 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
     target = process.step(action.to_step)
     if target.status != step.status and not chart.allows(step.status, target.status):
         raise _refuse("STATUS_TRANSITION_FORBIDDEN", "Chuyển trạng thái không hợp lệ theo sơ đồ trạng thái.")
+    if result_rule is not None:
+        check_result(dossier, action.kind, result_rule, signs_now=signs_now)
 
     now, cal = timing.now, timing.calendar
     update: dict[str, object] = {}

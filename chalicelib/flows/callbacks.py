@@ -116,7 +116,8 @@ def receive(client: ClientPrincipal, body: CallbackIn) -> CallbackOut:
     actor = Actor(sub=client.actor_sub, name=client.name, role="agency", unit_code="")
     if body.outcome == "success":
         refs = parents.store_incoming(step.id, [
-            parents.IncomingDocument(name=d.name, content_base64=d.content_base64) for d in body.result_documents])
+            parents.IncomingDocument(name=d.name, content_base64=d.content_base64) for d in body.result_documents],
+            issuer=client.name)
         _refuse_settled(answers.success(task, actor, refs))
     elif body.outcome == "failure":
         _refuse_settled(answers.refused(task, actor, reason))

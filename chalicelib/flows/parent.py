@@ -147,12 +147,14 @@ class IncomingDocument:
     name: str
     content_base64: str
     component_code: str = ""  # MaThanhPhanHoSo, when the sender gives one
+    number: str = ""  # số, ký hiệu given by its issuer
 
 
-def store_results(documents: list[IncomingDocument], *, prefix: str,
+def store_results(documents: list[IncomingDocument], *, prefix: str, issuer: str,
                   id_for: Callable[[str, int], str]) -> list[DocumentRef]:  # fmt: skip
     """Decode, check and store result files sent by another system in the results bucket (every
-    file must be acceptable, or none is stored). ``id_for(sha256, index)`` names each document."""
+    file must be acceptable, or none is stored). ``id_for(sha256, index)`` names each document;
+    ``issuer``: the system that issued them (numbered and signed there, see ``domain.result_rule``)."""
     decoded: list[bytes] = []
     problems: list[FieldError] = []
     for i, doc in enumerate(documents):
@@ -174,19 +176,22 @@ def store_results(documents: list[IncomingDocument], *, prefix: str,
         refs.append(DocumentRef(
             id=id_for(stored.sha256, i), name=doc.name, component_code=doc.component_code, s3_key=stored.key,
             sha256=stored.sha256, content_type=stored.content_type, size=stored.size, kind="result",
+            number=doc.number, issuer=issuer,
         ))
     return refs
 
 
-def store_incoming(step: str, documents: list[IncomingDocument]) -> list[DocumentRef]:
+def store_incoming(step: str, documents: list[IncomingDocument], issuer: str) -> list[DocumentRef]:
     """An agency's result files for ``step`` of a flow."""
-    return store_results(documents, prefix="lien-thong", id_for=lambda sha, i: f"lt-{step}-{sha[:12]}-{i}")
+    return store_results(documents, prefix="lien-thong", issuer=issuer,
+                         id_for=lambda sha, i: f"lt-{step}-{sha[:12]}-{i}")
 
 
 def child_results(child: Dossier, step: str) -> list[DocumentRef]:
-    """A finished child dossier's results, as documents of the parent (same stored files)."""
-    return [d.model_copy(update={"id": f"lt-{step}-{d.id}"}) for d in child.documents
-            if d.kind == "result" and not d.deleted]  # fmt: skip
+    """A finished child dossier's results, as documents of the parent (same stored files), issued by
+    the child's unit."""
+    return [d.model_copy(update={"id": f"lt-{step}-{d.id}", "issuer": d.issuer or child.unit_code})
+            for d in child.documents if d.kind == "result" and not d.deleted]  # fmt: skip
 
 
 def collect_results(code: str, *, actor: Actor, step: chains.ChainStep, refs: list[DocumentRef]) -> None:

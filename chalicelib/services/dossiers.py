@@ -11,6 +11,7 @@ from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
 from chalicelib.domain.process import ActionKind, ProcessDefinition
+from chalicelib.domain.result_rule import ResultRule, to_sign_on_approval
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
 from chalicelib.services import attachments
@@ -46,6 +47,11 @@ def separate_duties(procedure_code: str) -> bool:
     """Whether the procedure requires appraiser, reviewer and approver to be different people."""
     procedure = catalogue.get_procedure(procedure_code)
     return bool(procedure and procedure.separation_of_duties)
+
+
+def result_rule(procedure_code: str) -> ResultRule:
+    """What the procedure's result is, required before the actions that finish its dossiers."""
+    return ResultRule.of(catalogue.get_procedure(procedure_code))
 
 
 def process_of(dossier: Dossier) -> ProcessDefinition:
@@ -92,30 +98,39 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
     process = process_of(dossier)
     roles = officer.roles_in(dossier.unit_code)
     step = process.step(dossier.step_id)
-    if any(a.id == request.action_id and a.kind in OWN_USE_CASE for a in step.actions):
+    action = next((a for a in step.actions if a.id == request.action_id), None)
+    if action is not None and action.kind in OWN_USE_CASE:
         raise HosoError("CASH_RECEIPT_REQUIRED", "Xác nhận nộp phí, lệ phí chỉ qua cổng thanh toán hoặc khi nộp tiền "
                                                  "mặt tại Bộ phận Một cửa, với số tiền và số biên lai (mục Phí, lệ "
                                                  "phí).", 409)
-    performer = next((step.performer(a).value for a in step.actions if a.id == request.action_id), step.role.value)
+    performer = step.performer(action).value if action else step.role.value
     if request.assignee is not None:
         assignee = catalogue.get_officer(request.assignee)
         if assignee is None or Role.APPRAISER not in assignee.roles_in(dossier.unit_code):
             raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
+    rule = result_rule(dossier.procedure_code)
     after, event = engine.apply(
         dossier, process, request,
         actor=actor_for(officer, dossier.unit_code, performer),
         roles=roles,
         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
         separate_duties=separate_duties(dossier.procedure_code),
+        result_rule=rule, signs_now=True,
     )
     if request.attachments:  # the files become documents in the act's own transaction
         added = attachments.for_action(request.attachments, step.action(request.action_id).kind,
                                        owner=officer.sub, dossier=dossier)
         after = after.model_copy(update={"documents": [*after.documents, *added]})
+    also = None
+    to_sign = to_sign_on_approval(dossier, rule, officer.sub) if action and action.kind is ActionKind.APPROVE else []
+    if to_sign:  # the approval signs the result: the signed versions, the records, the step — one transaction
+        from chalicelib.documents import service as documents  # documents' use cases build on this module
+
+        after, also = documents.sign_on_approval(dossier, after, to_sign, officer, Role(performer))
     try:
-        return dossiers.transition(dossier, after, event)
+        return dossiers.transition(dossier, after, event, also)
     except dossiers.VersionConflict:
         current = dossiers.get(code)
         raise conflict(
@@ -140,7 +155,8 @@ def system_step(dossier: Dossier, request: engine.ActionRequest, actor: Actor) -
     performers = {step.performer(a) for a in step.actions if a.id == request.action_id}
     return engine.apply(dossier, process, request, actor=actor, roles=performers,
                         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
-                        separate_duties=separate_duties(dossier.procedure_code))
+                        separate_duties=separate_duties(dossier.procedure_code),
+                        result_rule=result_rule(dossier.procedure_code))
 
 
 def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossier:

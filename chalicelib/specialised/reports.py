@@ -75,6 +75,7 @@ class ResultDocumentIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=255, description="Tên giấy tờ kết quả")
     component_code: str = Field("", max_length=64, description="Mã thành phần (MaThanhPhanHoSo), nếu có")
+    number: str = Field("", max_length=64, description="Số, ký hiệu của giấy tờ kết quả do phần mềm cấp, nếu có")
     content_base64: str = Field(min_length=1, max_length=14_000_000, description="Nội dung tệp (base64)")
 
 

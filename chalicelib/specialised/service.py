@@ -129,9 +129,10 @@ def report_results(client: ClientPrincipal, code: str, report: reports.ResultsRe
             return reports.response(dossier, ids)
         reports.check_results_allowed(dossier)
         refs = results.store_results(
-            [results.IncomingDocument(name=d.name, content_base64=d.content_base64, component_code=d.component_code)
+            [results.IncomingDocument(name=d.name, content_base64=d.content_base64, component_code=d.component_code,
+                                      number=d.number)
              for d in report.result_documents],
-            prefix="chuyen-nganh", id_for=lambda _sha, i: ids[i])  # fmt: skip
+            prefix="chuyen-nganh", issuer=client.name, id_for=lambda _sha, i: ids[i])  # fmt: skip
         names = ", ".join(r.name for r in refs)
         note = f"{names}. {report.note.strip()}" if report.note.strip() else names
 

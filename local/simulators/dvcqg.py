@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+import requests
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
@@ -93,6 +94,8 @@ _HTTP_CODES: Final = {"BAD_REQUEST": ERR_BAD_REQUEST, "NOT_FOUND": 404, "METHOD_
                       "UNAVAILABLE": 503, "BAD_MODE": 400}  # fmt: skip
 SERVICES: Final = ("DongBoHoSoMC", "CapNhatTienDoHoSoMC", "TraCuuHoSo")
 INTAKE_PATH: Final = "/v1/dvcqg/dossiers"
+RESULT_STATUSES: Final = ("9", "10")  # the dossier has its result: DVCQG fetches it for the citizen
+LINK_TIMEOUT_S: Final = 10
 DEFAULT_HMAC_KEYS: Final = '{"dvcqg-2026": "dev-secret-change-me"}'
 
 
@@ -100,6 +103,7 @@ DEFAULT_HMAC_KEYS: Final = '{"dvcqg-2026": "dev-secret-change-me"}'
 class DvcqgMode(Mode):
     error_code: int | None = None  # answer this error_code to every /service call
     lose_next: int = 0  # process the next N /service calls, then answer 502 as if the answer was lost
+    check_result_links: bool = True  # at statuses 9 and 10, download every result link (off: links are stand-ins)
 
 
 Issue = tuple[str | None, Problem]  # (MaHoSo, problem)
@@ -227,10 +231,34 @@ class DvcqgSimulator(Simulator):
             )  # fmt: skip
             entry["dossier"] = record
             entry["updated_at"] = at
+            if self.mode.check_result_links and str(record.get("TrangThaiHoSo")) in RESULT_STATUSES:
+                entry["results"] = self._fetch_results(code, record)
             entry["history"].append(
                 {"at": at, "service": "DongBoHoSoMC", "isUpdating": flag, "TrangThaiHoSo": record["TrangThaiHoSo"]}
             )
         return {"error_code": OK, "message": f"Đã đồng bộ {len(records)} hồ sơ"}
+
+    def _fetch_results(self, code: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """At statuses 9 and 10 DVCQG shows the citizen the result: every DuongDanTepTinKetQua must
+        download a PDF. What each link gave is recorded; a broken one is a violation (the record
+        itself is kept: the portal cannot refuse a step that happened)."""
+        fetched = []
+        for item in record.get("DanhSachGiayToKetQua") or []:
+            url = str(item.get("DuongDanTepTinKetQua", ""))
+            check: dict[str, Any] = {"GiayToId": item.get("GiayToId"), "TenGiayTo": item.get("TenGiayTo"), "url": url}
+            try:
+                answer = requests.get(url, timeout=LINK_TIMEOUT_S)
+                content = answer.content
+                check.update(http_status=answer.status_code, size=len(content), is_pdf=content.startswith(b"%PDF-"),
+                             sha256=hashlib.sha256(content).hexdigest(), signed=b"/ByteRange" in content)
+            except requests.RequestException as err:
+                check.update(http_status=None, is_pdf=False, error=type(err).__name__)
+            fetched.append(check)
+            if check["http_status"] != 200 or not check["is_pdf"]:
+                self.violations.append({"at": iso_now(), "service": "DongBoHoSoMC", "MaHoSo": code,
+                                        "field": "DanhSachGiayToKetQua.DuongDanTepTinKetQua",
+                                        "message": "Đường dẫn tệp kết quả không tải được tệp PDF"})
+        return fetched
 
     def _update_progress(self, body: dict[str, Any]) -> dict[str, Any]:
         issues: list[Issue] = []

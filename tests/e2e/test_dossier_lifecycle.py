@@ -13,6 +13,8 @@ from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer, simulator
 
+RESULT = "draw up the result"
+
 
 def walk_to_processed(stack: LocalStack, code: str, unit: str, *, online: bool) -> dict[str, Any]:
     desk, head = Officer(stack, "desk", unit), Officer(stack, "head", unit)
@@ -25,6 +27,7 @@ def walk_to_processed(stack: LocalStack, code: str, unit: str, *, online: bool) 
         (head, "phan_cong", {"assignee": appraiser.sub}),
         (appraiser, "yeu_cau_bo_sung", {"reason": "Bổ sung bản sao giấy chứng sinh có chứng thực"}),
         (desk, "nhan_bo_sung", {}),
+        (appraiser, RESULT, {"content": "Đồng ý đăng ký khai sinh."}),  # no result, no approval
         (appraiser, "trinh", {}),
         (head, "trinh_lanh_dao", {}),
         (leader, "phe_duyet", {}),
@@ -32,6 +35,10 @@ def walk_to_processed(stack: LocalStack, code: str, unit: str, *, online: bool) 
     ]
     view: dict[str, Any] = {}
     for officer, action, fields in steps:
+        if action == RESULT:
+            drawn_up = officer.post(f"/v1/dossiers/{code}/results", fields)
+            assert drawn_up.status_code == 201, drawn_up.text
+            continue
         answer = officer.act(code, action, **fields)
         assert answer.status_code == 200, (action, answer.text)
         view = answer.json()
@@ -58,8 +65,8 @@ def test_a_dvcqg_dossier_goes_from_intake_to_processed(stack: LocalStack) -> Non
     trail = [(e["action"], e["from_status"], e["to_status"]) for e in view["events"]]
     assert [a for a, _, _ in trail] == [
         "submit_online", "receive", "submit", "assign", "request_supplement", "receive_supplement",
-        "submit", "submit", "approve", "issue_result"]
-    assert [e["seq"] for e in view["events"]] == list(range(1, 11))
+        "issue_result_document", "submit", "submit", "approve", "issue_result"]
+    assert [e["seq"] for e in view["events"]] == list(range(1, 12))
     assert trail[1][1:] == (1, 2) and trail[4][2] == 5 and trail[-1][2] == 9
 
 

@@ -57,18 +57,17 @@ def _dvcqg_record(stack: LocalStack, code: str) -> dict[str, Any] | None:
     return answer.json() if answer.status_code == 200 else None
 
 
-def _handle_child(stack: LocalStack, code: str, result: str | None) -> None:
+def _handle_child(stack: LocalStack, code: str, result: str) -> None:
     """The commune's justice officers handle the step in the unit's ordinary process, over HTTP;
     ``result``: the content of the result drafted from the procedure's template and signed."""
     desk, head, appraiser, leader, clerk = (Officer(stack, r, HCMC_UNIT)
                                             for r in ("desk", "head", "appraiser", "leader", "clerk"))
     _ok(desk.act(code, "chuyen_phong"))
     _ok(head.act(code, "phan_cong", assignee=appraiser.sub))
-    drafted = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": result}), 201) if result else None
+    drafted = _ok(appraiser.post(f"/v1/dossiers/{code}/results", {"content": result}), 201)
     _ok(appraiser.act(code, "trinh"))
     _ok(head.act(code, "trinh_lanh_dao"))
-    if drafted:
-        _ok(leader.post(f"/v1/dossiers/{code}/documents/{drafted['id']}/sign", {}))
+    _ok(leader.post(f"/v1/dossiers/{code}/documents/{drafted['id']}/sign", {}))
     _ok(leader.act(code, "phe_duyet"))
     assert _ok(clerk.act(code, "phat_hanh"))["dossier"]["status"] == 9
 
@@ -174,7 +173,7 @@ def test_death_chain_with_the_survivor_benefit_chosen_on_the_form_from_dvcqg_com
         "TaiLieuNop": [{"TepDinhKemId": str(uuid.uuid4()), "TenTepDinhKem": "giay-bao-tu.pdf",
                         "MaThanhPhanHoSo": "GBT", "NoiDungBase64": base64.b64encode(notice).decode()}],
     })  # fmt: skip
-    _handle_child(stack, _child(operator, code, "khai_tu"), None)
+    _handle_child(stack, _child(operator, code, "khai_tu"), "Đồng ý đăng ký khai tử.")
     _agency_answers(stack, code, "xoa_thuong_tru")
     _agency_answers(stack, code, "tu_tuat")
     flow = _until("the execution succeeded",

@@ -6,7 +6,7 @@ reads back with the applicant's Vietnamese name exactly as typed.
 
 On the way to DVCQG: every audit event has its outbox record, and the DVCQG simulator ends up
 with the dossier delivered by post, its steps in order, and a result link that downloads the
-signed file."""
+signed file — fetched and recorded by the simulator itself at status 10."""
 
 from __future__ import annotations
 
@@ -116,6 +116,12 @@ def test_result_is_signed_verified_and_delivered_by_post(stack: LocalStack) -> N
     [result_doc] = record["DanhSachGiayToKetQua"]
     assert result_doc["GiayToId"] == doc_id and result_doc["TenGiayTo"].startswith("Trích lục khai sinh")
     assert hashlib.sha256(_download(result_doc["DuongDanTepTinKetQua"])).hexdigest() == link["sha256"]
+    # the portal itself downloaded the signed PDF through that link at status 10, and recorded it
+    [fetched] = entry["results"]
+    assert fetched["GiayToId"] == doc_id and fetched["http_status"] == 200 and fetched["is_pdf"] and fetched["signed"]
+    assert fetched["sha256"] == link["sha256"]
+    violations = requests.get(f"{simulator(stack, 'dvcqg')}/_sim/violations", timeout=10).json()
+    assert [v for v in violations if v.get("MaHoSo") == code] == []
     assert [p["TrangThai"] for p in entry["progress"]][-1] == "10"
 
 

@@ -159,6 +159,11 @@ RULES: dict[tuple[str, str], Rule] = {
     # document stays for the other routes); tests/integration/documents/test_attachments.py completes it
     ("POST", "/v1/dossiers/{code}/documents/{doc_id}/digitise"): Rule(frozenset({"desk", "appraiser"}), DOSSIER,
                                                                       path={"doc_id": _const("khong-co")}),
+    ("GET", "/v1/dossiers/{code}/results/draft"): Rule(P, DOSSIER),
+    # an upload nobody started: refused after the access checks (404 for the upload, not the dossier)
+    ("POST", "/v1/dossiers/{code}/results/upload"): Rule(frozenset({"appraiser", "head", "leader", "clerk"}),
+                                                         DOSSIER, body=_const({"upload_id": "0" * 32,
+                                                                               "number": "1/2026/QĐ"})),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/verification"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/link"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/documents/{doc_id}/preview"): Rule(P, DOSSIER),

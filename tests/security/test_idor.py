@@ -103,6 +103,9 @@ def _walk_to_processed(world: World, code: str) -> None:
         (c["appraiser"], "trinh", {}), (c["head"], "trinh_lanh_dao", {}), (c["leader"], "phe_duyet", {}),
         (c["clerk"], "phat_hanh", {}),
     ):
+        if action == "phe_duyet":  # no result, no approval
+            drawn_up = c["appraiser"].post(f"/v1/dossiers/{code}/results", {})
+            assert drawn_up.status_code == 201, drawn_up.text
         answer = caller.act(code, action, **extra)
         assert answer.status_code == 200, (action, answer.text)
 

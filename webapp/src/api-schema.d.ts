@@ -793,6 +793,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/results/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bản nháp kết quả: mẫu của thủ tục với các trường điền sẵn từ hồ sơ (cán bộ sửa trước khi tạo) */
+        get: operations["result_draft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/results/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tải lên văn bản kết quả (PDF) với số, ký hiệu và ngày ghi trên văn bản */
+        post: operations["upload_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/sync": {
         parameters: {
             query?: never;
@@ -2714,6 +2748,29 @@ export interface components {
              * @default false
              */
             deleted: boolean;
+            /**
+             * Number
+             * @description Số/ký hiệu của văn bản kết quả (kind result)
+             * @default
+             */
+            number: string;
+            /**
+             * Issued At
+             * @description Ngày cấp số văn bản kết quả
+             * @default null
+             */
+            issued_at: string | null;
+            /**
+             * Signers
+             * @description Người đã ký số văn bản kết quả trong hệ thống
+             */
+            signers?: string[];
+            /**
+             * Issuer
+             * @description Hệ thống khác đã cấp văn bản kết quả (phần mềm chuyên ngành, cơ quan liên thông); rỗng: đơn vị của hồ sơ
+             * @default
+             */
+            issuer: string;
         };
         /**
          * DocumentsIn
@@ -3011,6 +3068,15 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        /** DraftField */
+        DraftField: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
         };
         /** DraftList */
         DraftList: {
@@ -3793,6 +3859,13 @@ export interface components {
              * @default
              */
             content: string;
+            /**
+             * Fields
+             * @description Giá trị cán bộ sửa của các trường trong mẫu (theo khóa của bản nháp), in thay giá trị của hồ sơ
+             */
+            fields?: {
+                [key: string]: string;
+            };
         };
         /**
          * LePhiIn
@@ -4377,6 +4450,23 @@ export interface components {
              * @default false
              */
             separation_of_duties: boolean;
+            /**
+             * @description Kết quả giải quyết: template (văn bản soạn từ mẫu của thủ tục), upload (văn bản tải lên), none (không có văn bản riêng — nói rõ)
+             * @default template
+             */
+            result_kind: components["schemas"]["ResultKind"];
+            /**
+             * Result Signed
+             * @description Văn bản kết quả phải được ký số trước khi phê duyệt, phát hành
+             * @default true
+             */
+            result_signed: boolean;
+            /**
+             * Sign On Approval
+             * @description Lãnh đạo phê duyệt là ký số văn bản kết quả trong cùng một thao tác
+             * @default false
+             */
+            sign_on_approval: boolean;
         };
         /** ProcedureOut */
         ProcedureOut: {
@@ -4982,11 +5072,43 @@ export interface components {
              */
             component_code: string;
             /**
+             * Number
+             * @description Số, ký hiệu của giấy tờ kết quả do phần mềm cấp, nếu có
+             * @default
+             */
+            number: string;
+            /**
              * Content Base64
              * @description Nội dung tệp (base64)
              */
             content_base64: string;
         };
+        /** ResultDraft */
+        ResultDraft: {
+            /** Template */
+            template: string;
+            /** Document Name */
+            document_name: string;
+            /** Title */
+            title: string;
+            /**
+             * Result Kind
+             * @description template | upload | none (theo thủ tục)
+             */
+            result_kind: string;
+            /** Result Signed */
+            result_signed: boolean;
+            /** Sign On Approval */
+            sign_on_approval: boolean;
+            /** Fields */
+            fields: components["schemas"]["DraftField"][];
+        };
+        /**
+         * ResultKind
+         * @description What a procedure's result (kết quả giải quyết) is.
+         * @enum {string}
+         */
+        ResultKind: "template" | "upload" | "none";
         /**
          * ResultsReportIn
          * @description Phần mềm chuyên ngành trả kết quả giải quyết của hồ sơ.
@@ -5772,6 +5894,25 @@ export interface components {
             post: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** UploadResultIn */
+        UploadResultIn: {
+            /**
+             * Upload Id
+             * @description Tệp PDF đã tải lên qua /v1/uploads
+             */
+            upload_id: string;
+            /**
+             * Number
+             * @description Số, ký hiệu ghi trên văn bản kết quả
+             */
+            number: string;
+            /**
+             * Issued On
+             * @description Ngày ban hành ghi trên văn bản (mặc định: hôm nay)
+             * @default null
+             */
+            issued_on: string | null;
         };
         /** VerifyIn */
         VerifyIn: {
@@ -9207,6 +9348,144 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IssueIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentRecord"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    result_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDraft"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadResultIn"];
             };
         };
         responses: {

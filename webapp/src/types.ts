@@ -175,6 +175,12 @@ export interface DocumentRef {
   /** A certified digitised copy: the scan it was made from. */
   digitised_from?: string;
   deleted: boolean;
+  sha256?: string;
+  /** A result's number (số, ký hiệu), the date it was numbered, who signed it in hoso, and the other system that issued it. */
+  number?: string;
+  issued_at?: string | null;
+  signers?: string[];
+  issuer?: string;
 }
 
 export interface SupplementRound {

@@ -21,7 +21,7 @@ from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.services import dossiers as dossier_service
 from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
-from tests.e2e.conftest import Officer
+from tests.e2e.conftest import Officer, simulator
 from tests.e2e.web.conftest import OfficerSession
 from tests.e2e.web.keyboard import press, tick, type_into
 
@@ -146,25 +146,35 @@ def test_a_leader_signs_several_dossiers_in_one_go(
     batch = page.get_by_role("region", name="Ký số nhiều hồ sơ")
     for code, _ in (first, second, signed_before):
         expect(batch.get_by_role("link", name=code)).to_be_visible()
+    # what the leader already signed is marked, not offered again
+    expect(batch.get_by_role("row").filter(has_text=signed_before[0])).to_contain_text("Bạn đã ký")
+    expect(batch.get_by_label(f"Chọn hồ sơ {signed_before[0]}")).to_have_count(0)
     leader.check("Ký số nhiều hồ sơ")
-    # with the keyboard alone: tick, type the reason, sign
-    for code, _ in (first, second, signed_before):
+    # with the keyboard alone: tick, type the reason, sign — the signer declines the first one
+    requests.post(f"{simulator(stack, 'esign')}/_sim/mode", json={"decline_next": 1}, timeout=5).raise_for_status()
+    for code, _ in (first, second):
         tick(page, batch.get_by_label(f"Chọn hồ sơ {code}"))
     type_into(page, batch.get_by_label("Lý do ký (không bắt buộc)"), "Phê duyệt kết quả giải quyết")
-    press(page, batch.get_by_role("button", name="Ký số 3 hồ sơ đã chọn"))
+    press(page, batch.get_by_role("button", name="Ký số 2 hồ sơ đã chọn"))
 
-    outcome = batch.get_by_role("heading", name="Kết quả ký số: 2 hồ sơ đã ký, 1 hồ sơ không ký được")
+    outcome = batch.get_by_role("heading", name="Kết quả ký số: 1 hồ sơ đã ký, 1 hồ sơ không ký được")
     expect(outcome).to_be_focused()
+    signed = {code for code, _ in (first, second) if any(
+        d["signers"] for d in _ok(leader_api.get(f"/v1/dossiers/{code}"))["dossier"]["documents"])}
+    [ok_code] = signed  # the signer declined whichever came first
+    [declined] = {first[0], second[0]} - signed
     results = batch.get_by_role("listitem")
-    for code, _ in (first, second):
-        expect(results.filter(has_text=code)).to_contain_text("Đã ký số thành công.")
-    expect(results.filter(has_text=signed_before[0])).to_contain_text("Không ký được — Bạn đã ký văn bản này.")
-    expect(page.get_by_role("status").filter(has_text="Ký số hàng loạt")).to_contain_text("2 hồ sơ đã ký")
-    # the signed ones leave the list; the one that failed stays selected
-    expect(batch.get_by_label(f"Chọn hồ sơ {first[0]}")).to_have_count(0)
-    expect(batch.get_by_label(f"Chọn hồ sơ {signed_before[0]}")).to_be_checked()
+    expect(results.filter(has_text=ok_code)).to_contain_text("Đã ký số thành công.")
+    expect(results.filter(has_text=declined)).to_contain_text("Không ký được — ")
+    expect(page.get_by_role("status").filter(has_text="Ký số hàng loạt")).to_contain_text("1 hồ sơ đã ký")
+    # the signed one is marked signed; the one that failed stays selected
+    expect(batch.get_by_label(f"Chọn hồ sơ {ok_code}")).to_have_count(0)
+    expect(batch.get_by_role("row").filter(has_text=ok_code)).to_contain_text("Bạn đã ký")
+    expect(batch.get_by_label(f"Chọn hồ sơ {declined}")).to_be_checked()
     leader.check("Ký số nhiều hồ sơ: kết quả")
     screenshot(page, "ky-so-nhieu-ho-so")
+    press(page, batch.get_by_role("button", name="Ký số 1 hồ sơ đã chọn"))
+    expect(batch.get_by_role("heading", name="Kết quả ký số: 1 hồ sơ đã ký, 0 hồ sơ không ký được")).to_be_focused()
 
     for code, _ in (first, second):
         events = _ok(leader_api.get(f"/v1/dossiers/{code}"))["events"]

@@ -25,6 +25,7 @@ from moto import mock_aws
 
 from app import app as hoso_app
 from chalicelib import aws
+from chalicelib.documents import service as documents
 from chalicelib.documents import signing, trust
 from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
@@ -135,6 +136,14 @@ class World:
         self.act(dossier.code, "head", "phan_cong", assignee=officer("appraiser").sub)
         self.act(dossier.code, "appraiser", "trinh")
         return self.act(dossier.code, "head", "trinh_lanh_dao")
+
+    def processed(self, **overrides: Any) -> Dossier:
+        """A dossier issued (status 9): its result drawn up from the template, signed by the leader's
+        approval (the demo procedures say so) and issued by the clerk."""
+        dossier = self.to_approval(**overrides)
+        documents.issue_result(dossier.code, officer("appraiser"))
+        self.act(dossier.code, "leader", "phe_duyet")
+        return self.act(dossier.code, "clerk", "phat_hanh")
 
     # --- HTTP ------------------------------------------------------------------------------
     def token(self, role: str, unit: str = UNIT) -> str:

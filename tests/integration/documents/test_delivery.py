@@ -21,9 +21,7 @@ def _ready(world: World) -> Dossier:
     assert procedure is not None
     catalogue.put_procedure(procedure.model_copy(update={"fees": [FeeItem(
         code="LP-KS-BS", name="Phí cấp bản sao trích lục", amount=16000, kind="2", collected="on_delivery")]}))
-    dossier = world.to_approval()
-    world.act(dossier.code, "leader", "phe_duyet")
-    return world.act(dossier.code, "clerk", "phat_hanh")
+    return world.processed()
 
 
 def _deliver(world: World, code: str, role: str = "desk", **body: Any) -> Any:

@@ -131,10 +131,13 @@ def test_a_stored_document_is_reused_in_a_new_dossier(world: World) -> None:
     for role, action, extra in (("desk", "chuyen_phong", {}), ("head", "phan_cong", {"assignee": officer(
             "appraiser").sub}), ("appraiser", "trinh", {}), ("head", "trinh_lanh_dao", {}),
             ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {})):
+        if action == "phe_duyet":  # no result, no approval
+            documents.issue_result(new.code, officer("appraiser"))
         world.act(new.code, role, action, **extra)
     world.capture()
     stats = edata.owner_stats(OWNER, officer("admin", "000.00.00.G12"))
-    assert stats.documents == 2 and stats.reuses == 1 and stats.reused_documents == 1
+    # each dossier's own result, and the reused birth certificate once
+    assert stats.documents == 3 and stats.results == 2 and stats.reuses == 1 and stats.reused_documents == 1
     assert stats.by_type["GCS"].reuses == 1 and stats.bytes == sum(d.size for d in edata_store.documents(OWNER))
 
 

@@ -239,9 +239,7 @@ def test_a_second_payment_of_a_paid_fee_is_recorded_as_a_duplicate_and_moves_not
 
 # --- post ------------------------------------------------------------------------------------
 def _ready(world: World) -> str:
-    dossier = world.to_approval()
-    world.act(dossier.code, "leader", "phe_duyet")
-    return world.act(dossier.code, "clerk", "phat_hanh").code
+    return world.processed().code
 
 
 def _order(world: World, code: str) -> Any:

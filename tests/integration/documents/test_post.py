@@ -23,9 +23,7 @@ POSTAL = ClientKind.POSTAL_SERVICE
 
 
 def _ready(world: World) -> Dossier:
-    dossier = world.to_approval()
-    world.act(dossier.code, "leader", "phe_duyet")
-    return world.act(dossier.code, "clerk", "phat_hanh")
+    return world.processed()
 
 
 def _move(world: World, number: str, status: str) -> dict[str, Any]:

@@ -17,9 +17,7 @@ from tests.integration.documents.test_results import pdf_text
 
 
 def _processed(world: World) -> Dossier:
-    dossier = world.to_approval()
-    world.act(dossier.code, "leader", "phe_duyet")
-    return world.act(dossier.code, "clerk", "phat_hanh")
+    return world.processed()
 
 
 def _flat(text: str) -> str:

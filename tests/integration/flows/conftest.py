@@ -46,7 +46,7 @@ from moto import mock_aws
 from chalicelib import auth
 from chalicelib.api import flows as flow_routes
 from chalicelib.domain.calendar import Duration
-from chalicelib.domain.catalogue import Procedure, Unit
+from chalicelib.domain.catalogue import Procedure, ResultKind, Unit
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
 from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_EFORMS, SAMPLE_FILLED
@@ -186,13 +186,16 @@ class World:
         for procedure in seed.procedures(unit_process.code):
             if procedure.flow:
                 procedure = procedure.model_copy(update={"process_code": process.code})
+            if procedure.result_kind is not ResultKind.NONE:  # no eSign here: results uploaded, numbered, unsigned
+                procedure = procedure.model_copy(update={"result_kind": ResultKind.UPLOAD, "result_signed": False})
             catalogue.put_procedure(procedure)
         for officer in seed.officers():
             catalogue.put_officer(officer)
         catalogue.put_procedure(Procedure(
             code=CHAIN_PROCEDURE, name="Liên thông khai sinh, thường trú và thẻ BHYT (song song)", field_code="HT",
             field_name="Hộ tịch", legal_deadline=Duration.of_working_days(10), eform_code=KHAI_SINH.code,
-            unit_codes=[HANOI_UNIT], process_code=process.code, flow="khai_sinh_song_song"))  # fmt: skip
+            unit_codes=[HANOI_UNIT], process_code=process.code, flow="khai_sinh_song_song",
+            result_kind=ResultKind.NONE, result_signed=False))  # fmt: skip
         self.agency_token = auth.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
                                                kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
         self.other_client_token = auth.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
@@ -272,10 +275,12 @@ class World:
         return dossier
 
     def attach(self, code: str, name: str, kind: str) -> DocumentRef:
+        """A document attached; a result with its number (``1/2026/KQ``)."""
         bucket = os.environ["HOSO_RESULTS_BUCKET" if kind == "result" else "HOSO_ATTACHMENTS_BUCKET"]
         stored = files.put_document(bucket, PDF)
         doc = DocumentRef(id=f"{kind}-{stored.key[-8:]}", name=name, s3_key=stored.key, sha256=stored.sha256,
-                          content_type=stored.content_type, size=stored.size, kind=kind)  # fmt: skip
+                          content_type=stored.content_type, size=stored.size, kind=kind,
+                          number="1/2026/KQ" if kind == "result" else "")  # fmt: skip
         d = dossiers.get(code)
         assert d is not None
         actor = Actor(sub="test", name="Cán bộ một cửa", role="desk", unit_code=d.unit_code)
@@ -301,8 +306,8 @@ class World:
         self.act(code, "phan_cong", "head", assignee=account("appraiser", d.unit_code)["sub"])
         self.act(code, "trinh", "appraiser")
         self.act(code, "trinh_lanh_dao", "head")
-        self.act(code, "phe_duyet", "leader")
         self.attach(code, result_name, "result")
+        self.act(code, "phe_duyet", "leader")
         return self.act(code, "phat_hanh", "clerk")
 
     def child_of(self, parent: str, step: str) -> str:

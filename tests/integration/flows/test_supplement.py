@@ -72,8 +72,8 @@ def test_a_child_dossiers_supplement_resumes_the_same_child(world: World) -> Non
 
     world.act(child, "trinh", "appraiser")
     world.act(child, "trinh_lanh_dao", "head")
-    world.act(child, "phe_duyet", "leader")
     world.attach(child, "trich-luc.pdf", "result")
+    world.act(child, "phe_duyet", "leader")
     world.act(child, "phat_hanh", "clerk")
     world.handover(parent.code, "thuong_tru")  # the chain went on with the same child's result
     state = store.get_state(parent.code)

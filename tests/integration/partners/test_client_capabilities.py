@@ -29,7 +29,11 @@ def _to_approval(world: World) -> Dossier:
     world.act(code, "desk", "chuyen_phong")
     world.act(code, "head", "phan_cong", assignee=officer("appraiser").sub)
     world.act(code, "appraiser", "trinh")
-    return world.act(code, "head", "trinh_lanh_dao")
+    world.act(code, "head", "trinh_lanh_dao")
+    # the software's result (its own number and signature): no result, no approval
+    delivered = world.results(code, {"event_id": f"KQ-{code}", "result_documents": [pdf_document()]})
+    assert delivered.status_code == 200, delivered.body
+    return world.get(code)
 
 
 def _snapshot(world: World, code: str) -> tuple[Any, ...]:

@@ -1,5 +1,5 @@
 """Reports against moto (in-process): fresh tables (dossiers, catalogue, counters as infra
-declares them) and the attachments bucket per test, the demo catalogue of ``local.seed``, the
+declares them) and both buckets per test, the demo catalogue of ``local.seed``, the
 VNeID simulator for officers' tokens and the eSign simulator the seed trusts. Officers act
 through the services (the dossiers' real transactions); routes are driven on hoso's app with
 ``chalice.test.Client``."""
@@ -19,6 +19,7 @@ from moto import mock_aws
 
 from app import app as hoso_app
 from chalicelib import aws
+from chalicelib.documents import signing
 from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
@@ -120,9 +121,11 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         ddb = boto3.client("dynamodb", region_name=REGION)
         for name, gsis in TABLES.items():
             create_table(ddb, name, gsis)
-        boto3.client("s3", region_name=REGION).create_bucket(
-            Bucket="hoso-dev-attachments", CreateBucketConfiguration={"LocationConstraint": REGION})
+        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
+            boto3.client("s3", region_name=REGION).create_bucket(
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         seed.seed()
+        signing.reset_gateways()
         docstore.reset_presigner()
         with Client(hoso_app) as client:
             yield World(sims, client)

@@ -65,11 +65,12 @@ def test_payload_is_byte_for_byte_the_golden_file(name: str) -> None:
 
 def test_dvcqg_takes_every_golden_call(world: World) -> None:
     client = client_for("dvcqg")
+    sim = world.sims["dvcqg"]
+    sim.mode(check_result_links=False)  # the golden files' links are stand-ins that download nothing
     for name in NAMES:
         calls = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
         client.send(calls[payloads.SYNC_DOSSIER])
         client.send(calls[payloads.UPDATE_PROGRESS])
-    sim = world.sims["dvcqg"]
     assert sim.violations() == []
     held = sim.records()["dossiers"]
     assert sorted(d["dossier"]["TrangThaiHoSo"] for d in held.values()) == sorted(

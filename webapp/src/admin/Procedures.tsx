@@ -228,6 +228,35 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
           </div>
         </fieldset>
         <fieldset className="group">
+          <legend>Kết quả giải quyết</legend>
+          <div className="field">
+            <label htmlFor="t-result-kind">Kết quả của thủ tục</label>
+            <select
+              id="t-result-kind"
+              aria-describedby="t-result-hint"
+              value={p.result_kind ?? "template"}
+              onChange={(e) => setP({ ...p, result_kind: e.target.value as ProcedureFull["result_kind"] })}
+            >
+              <option value="template">Văn bản soạn từ mẫu kết quả của thủ tục</option>
+              <option value="upload">Văn bản tải lên (hoặc do phần mềm chuyên ngành trả)</option>
+              <option value="none">Không có văn bản kết quả riêng</option>
+            </select>
+            <p id="t-result-hint" className="hint">
+              Lãnh đạo không phê duyệt và văn thư không phát hành được hồ sơ khi chưa có kết quả được cấp số (và ký số nếu bắt buộc).
+            </p>
+          </div>
+          <div className="field field-checkbox">
+            <div className="choice">
+              <input id="t-result-signed" type="checkbox" checked={p.result_signed ?? true} onChange={(e) => setP({ ...p, result_signed: e.target.checked })} />{" "}
+              <label htmlFor="t-result-signed">Văn bản kết quả phải được ký số</label>
+            </div>
+            <div className="choice">
+              <input id="t-sign-on-approval" type="checkbox" checked={p.sign_on_approval ?? false} onChange={(e) => setP({ ...p, sign_on_approval: e.target.checked })} />{" "}
+              <label htmlFor="t-sign-on-approval">Lãnh đạo phê duyệt là ký số văn bản kết quả (cùng một thao tác)</label>
+            </div>
+          </div>
+        </fieldset>
+        <fieldset className="group">
           <legend>Thành phần hồ sơ ({p.required_documents.length})</legend>
           {p.required_documents.map((d, i) => (
             <fieldset key={i} className="table-row">

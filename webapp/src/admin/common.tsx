@@ -14,6 +14,10 @@ export interface ProcedureFull extends Procedure {
   cutoff_15h: boolean;
   /** Separation of duties: the appraiser, the reviewer and the approver of a dossier are different people. */
   separation_of_duties: boolean;
+  /** The result: template | upload | none; whether it must be signed; whether the leader's approval signs it. */
+  result_kind?: "template" | "upload" | "none";
+  result_signed?: boolean;
+  sign_on_approval?: boolean;
   process_code: string;
   flow: string | null;
 }

@@ -1,3 +1,5 @@
+import "./results.css";
+
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 
 import { api, errorMessage } from "../api";
@@ -19,14 +21,16 @@ interface Candidate {
   dossier: Dossier;
   docId: string;
   docName: string;
+  /** This officer already signed the result: shown as signed, not offered again. */
+  signed: boolean;
 }
 
-function candidates(items: Dossier[], roles: Role[]): Candidate[] {
+function candidates(items: Dossier[], roles: Role[], me: string): Candidate[] {
   const out: Candidate[] = [];
   for (const dossier of items) {
     if (!(roles as string[]).includes(dossier.step_role)) continue;
-    const result = dossier.documents.find((d) => d.kind === "result" && !d.deleted);
-    if (result) out.push({ dossier, docId: result.id, docName: result.name });
+    const result = dossier.documents.find((d) => d.kind === "result" && !d.deleted && !d.issuer);
+    if (result) out.push({ dossier, docId: result.id, docName: result.name, signed: Boolean(result.signers?.includes(me)) });
   }
   return out;
 }
@@ -37,7 +41,8 @@ export function canSignBatch(roles: Role[]): boolean {
 
 /** The unit's dossiers in processing whose result waits for this officer's signature. */
 export function BatchSign() {
-  const { unit, roles, announce } = useApp();
+  const { unit, roles, announce, me } = useApp();
+  const sub = me.profile.sub;
   const signerRoles = roles.filter((r) => SIGNING_ROLES.includes(r));
   const roleKey = signerRoles.join(",");
   const [items, setItems] = useState<Candidate[] | null>(null);
@@ -55,13 +60,13 @@ export function BatchSign() {
     (signal?: AbortSignal) =>
       api<DossierPage>(`/v1/units/${encodeURIComponent(unit)}/worklist?status=4&limit=${PAGE_SIZE}`, { signal })
         .then((page) => {
-          setItems(candidates(page.items, roleKey.split(",") as Role[]));
+          setItems(candidates(page.items, roleKey.split(",") as Role[], sub));
           setMore(Boolean(page.cursor));
         })
         .catch((caught: unknown) => {
           if (!(caught instanceof DOMException && caught.name === "AbortError")) setError(errorMessage(caught));
         }),
-    [unit, roleKey],
+    [unit, roleKey, sub],
   );
 
   useEffect(() => {
@@ -85,7 +90,7 @@ export function BatchSign() {
       else next.delete(code);
       return next;
     });
-  const all = items ?? [];
+  const all = (items ?? []).filter((c) => !c.signed);
   const allChosen = all.length > 0 && all.every((c) => selected.has(c.dossier.code));
 
   const sign = async (event: FormEvent) => {
@@ -110,7 +115,7 @@ export function BatchSign() {
       });
       setOutcome(answer);
       const signed = new Set(answer.results.filter((r) => r.ok).map((r) => r.code));
-      setItems((previous) => (previous ?? []).filter((c) => !signed.has(c.dossier.code)));
+      setItems((previous) => (previous ?? []).map((c) => (signed.has(c.dossier.code) ? { ...c, signed: true } : c)));
       setSelected(new Set(answer.results.filter((r) => !r.ok).map((r) => r.code)));
       announce(`Ký số hàng loạt: ${answer.signed} hồ sơ đã ký, ${answer.failed} hồ sơ không ký được.`);
     } catch (caught) {
@@ -160,15 +165,23 @@ export function BatchSign() {
                 {items.map((c) => (
                   <tr key={c.dossier.code}>
                     <td>
-                      <input
-                        type="checkbox"
-                        id={`batch-${c.dossier.code}`}
-                        checked={selected.has(c.dossier.code)}
-                        onChange={(event) => toggle(c.dossier.code, event.target.checked)}
-                      />
-                      <label htmlFor={`batch-${c.dossier.code}`} className="visually-hidden">
-                        Chọn hồ sơ {c.dossier.code}
-                      </label>
+                      {c.signed ? (
+                        <span className="batch-signed">
+                          <span aria-hidden="true">✓</span> Bạn đã ký
+                        </span>
+                      ) : (
+                        <>
+                          <input
+                            type="checkbox"
+                            id={`batch-${c.dossier.code}`}
+                            checked={selected.has(c.dossier.code)}
+                            onChange={(event) => toggle(c.dossier.code, event.target.checked)}
+                          />
+                          <label htmlFor={`batch-${c.dossier.code}`} className="visually-hidden">
+                            Chọn hồ sơ {c.dossier.code}
+                          </label>
+                        </>
+                      )}
                     </td>
                     <th scope="row">
                       <a href={href(["ho-so", c.dossier.code])}>{c.dossier.code}</a>

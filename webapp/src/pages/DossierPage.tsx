@@ -25,6 +25,7 @@ import { FeesPanel } from "./FeesPanel";
 import { NotePanel } from "./NotePanel";
 import { PostPanel } from "./PostPanel";
 import { PrintPanel } from "./PrintPanel";
+import { ResultsPanel } from "./ResultsPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -394,6 +395,8 @@ export function DossierPage({ code }: { code: string }) {
           }}
         />
       </section>
+
+      <ResultsPanel key={dossier.code} dossier={dossier} roles={unitRoles} me={me.profile.sub} announce={announce} />
 
       <DossierPapers code={dossier.code} />
 
