@@ -39,6 +39,7 @@ class ActionRequest:
     consultation_id: str | None = None
     extension: Duration | None = None
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    department: str | None = None  # transfer: the department (phòng chuyên môn) chosen by the desk
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,12 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
     target = process.step(action.to_step)
     if target.status != step.status and not chart.allows(step.status, target.status):
         raise _refuse("STATUS_TRANSITION_FORBIDDEN", "Chuyển trạng thái không hợp lệ theo sơ đồ trạng thái.")
+    if request.department and target.role is not Role.HEAD:
+        raise _refuse("DEPARTMENT_NOT_ALLOWED", "Chỉ chọn phòng khi chuyển hồ sơ đến lãnh đạo phòng phân công.", 422,
+                      [FieldError("department", "Thao tác này không chuyển hồ sơ đến một phòng.")])
 
     now, cal = timing.now, timing.calendar
-    update: dict[str, object] = {}
+    update: dict[str, object] = {"department": request.department} if request.department else {}
     kind = action.kind
     if kind is ActionKind.RECEIVE:
         update["received_at"] = now
@@ -235,9 +239,17 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         seq=seq, at=now, actor=actor, action=kind.value, label=action.label, from_step=step.id, to_step=target.id,
         from_status=int(step.status), to_status=int(target.status), note=reason,
         attachments=list(request.attachments), due_at=after.due_at, step_due_at=after.step_due_at,
-        department=target.tt11.department,
+        department=department_at(after, target),
     )
     return after, event
+
+
+def department_at(dossier: Dossier, step: Step) -> str:
+    """The department handling the dossier at ``step``: the one the desk chose, for the steps of a
+    department (its head and appraisers), else the process's."""
+    if dossier.department and step.role in (Role.HEAD, Role.APPRAISER):
+        return dossier.department
+    return step.tt11.department
 
 
 def display_info(dossier: Dossier, process: ProcessDefinition, calendar: WorkingCalendar,
@@ -247,7 +259,7 @@ def display_info(dossier: Dossier, process: ProcessDefinition, calendar: Working
     deadline = dossier.due_at
     return {
         "position": step.tt11.position or step.name,
-        "department": step.tt11.department,
+        "department": department_at(dossier, step),
         "handler": dossier.assignee_name or "",
         "deadline": overdue_label(deadline, now, calendar) if deadline and dossier.finished_at is None else "",
     }

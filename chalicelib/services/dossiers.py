@@ -92,6 +92,9 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
+    if request.department is not None and request.department not in departments(dossier.unit_code):
+        raise HosoError("INVALID_DEPARTMENT", "Phòng được chọn không thuộc đơn vị.", 422,
+                        errors=[FieldError("department", "Vui lòng chọn một phòng của đơn vị.")])
     after, event = engine.apply(
         dossier, process, request,
         actor=actor_for(officer, dossier.unit_code, performer),
@@ -109,6 +112,12 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             current={"status": current.status, "step_id": current.step_id, "version": current.version}
             if current else None,
         ) from None
+
+
+def departments(unit_code: str) -> list[str]:
+    """The unit's departments a dossier can be transferred to: those its heads of department lead."""
+    return sorted({o.department for o in catalogue.list_officers()
+                   if o.active and o.department and Role.HEAD in o.roles_in(unit_code)})
 
 
 def require_unit(officer: OfficerProfile, unit_code: str) -> set[Role]:

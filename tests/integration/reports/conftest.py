@@ -40,7 +40,7 @@ from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 UNIT = HCMC_UNIT
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+TABLES = {"hoso-dev-dossiers": 4, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 
 
 @dataclass
@@ -122,6 +122,9 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             create_table(ddb, name, gsis)
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket="hoso-dev-attachments", CreateBucketConfiguration={"LocationConstraint": REGION})
+        # intake keys the applicant index with an HMAC under the access log's key
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         seed.seed()
         docstore.reset_presigner()
         with Client(hoso_app) as client:
