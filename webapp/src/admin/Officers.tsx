@@ -9,6 +9,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api, query } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
+import { fold } from "../fold";
 import { href, navigate } from "../router";
 import type { OfficerProfile, RoleAssignment } from "../types";
 import { ALL_ROLES, ASSIGNABLE_BY_PROVINCE, ErrorSummary, Field, fieldError, type FormErrors, type OfficerList, toFormErrors, useLoad } from "./common";
@@ -34,11 +35,6 @@ export function OfficersScreen({ rest, params, ministry }: { rest: string[]; par
     return <OfficerEditor key={first} existing={existing} ministry={ministry} back={href(["quan-tri", "can-bo"], { tinh: province, "don-vi": unit })} />;
   }
   return <OfficerListView list={list.data} error={list.error} ministry={ministry} province={province} unit={unit} />;
-}
-
-/** Lower case without diacritics (đ → d), for matching what is typed with or without them. */
-function fold(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
 }
 
 function OfficerListView({ list, error, ministry, province, unit }: { list: OfficerList | null; error: string | null; ministry: boolean; province: string | null; unit: string | null }) {

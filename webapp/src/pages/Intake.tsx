@@ -30,16 +30,12 @@ import {
   type Scalar,
 } from "../eform/model";
 import { conditionallyRequired, type FieldError, fieldProblem, toPayload, validateForm } from "../eform/validate";
+import { matchesWords } from "../fold";
 import { formatDateTime, formatDuration, formatMoney, todayVn } from "../format";
 import { href, navigate, useRoute } from "../router";
 import type { DossierView, EFormSchema, Procedure, ProcedureDetail } from "../types";
 
 const SEARCH_DELAY_MS = 300;
-
-function matches(procedure: Procedure, words: string[]): boolean {
-  const text = `${procedure.code} ${procedure.name} ${procedure.field_name}`.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  return words.every((w) => text.includes(w));
-}
 
 /** Step 1 of desk intake: the officer's drafts, and the procedures this unit receives. */
 export function ProcedurePicker() {
@@ -68,13 +64,7 @@ export function ProcedurePicker() {
     return () => window.clearTimeout(timer);
   }, [filter]);
 
-  const words = applied
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean);
-  const shown = (procedures ?? []).filter((p) => matches(p, words));
+  const shown = (procedures ?? []).filter((p) => matchesWords(`${p.code} ${p.name} ${p.field_name}`, applied));
 
   return (
     <>
