@@ -41,6 +41,10 @@ class OfficerSummary(BaseModel):
     load: int | None = Field(None, description="Số hồ sơ chuyên viên đang thụ lý (chỉ khi role=appraiser)")
 
 
+class OfficerSummaries(BaseModel):
+    items: list[OfficerSummary]
+
+
 @route(bp, "/v1/me", "GET", summary="Thông tin cán bộ đang đăng nhập: vai trò và đơn vị",
        access=Access.OFFICER, roles=ANY_OFFICER, tags=TAGS, responses={200: MeOut})
 def me() -> Any:
@@ -73,7 +77,8 @@ def procedure(code: str) -> Any:
 
 @route(bp, "/v1/units/{unit_code}/officers", "GET",
        summary="Cán bộ của đơn vị theo vai trò (để phân công: kèm phòng ban và số hồ sơ chuyên viên đang thụ lý)",
-       access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS, responses={200: None})
+       access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS,
+       responses={200: OfficerSummaries})
 def unit_officers(unit_code: str) -> Any:
     require_unit(current_principal().profile, unit_code)
     role = (bp.current_request.query_params or {}).get("role")
@@ -86,5 +91,5 @@ def unit_officers(unit_code: str) -> Any:
         for o in catalogue.list_officers()
         if o.active and o.roles_in(unit_code) and (role is None or Role(role) in o.roles_in(unit_code))
     ]
-    return json_response(200, {"items": [i.model_dump() for i in items]})
+    return json_response(200, OfficerSummaries(items=items).model_dump())
 

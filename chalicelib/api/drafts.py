@@ -34,6 +34,7 @@ class AutofillIn(BaseModel):
                                            "ở nhiều đơn vị)")
     ban_nhap: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                                  description="Bản nháp hồ sơ đang tiếp nhận (ghi vào nhật ký truy cập)")
+    ho_ten: str = Field("", max_length=200, description="Họ tên chủ hồ sơ đã nhập, để đối chiếu với CSDL dân cư")
 
     model_config = {"extra": "forbid"}
 
@@ -42,6 +43,8 @@ class AutofillOut(BaseModel):
     values: dict[str, Any] = Field(description="Giá trị theo đường dẫn trường biểu mẫu, ví dụ nguoi_yeu_cau.ho_ten")
     autofilled: list[str] = Field(description="Các trường được tự động điền (hiển thị dấu hiệu “tự động điền”)")
     source: str = Field(description="Nguồn dữ liệu: population (CSDL quốc gia về dân cư)")
+    name_matches: bool | None = Field(None, description="Họ tên đã nhập có khớp với CSDL dân cư không (null: chưa "
+                                                        "nhập họ tên)")
 
 
 def _draft_not_found() -> HosoError:
@@ -93,6 +96,7 @@ def autofill_citizen() -> Any:
     body: AutofillIn = parse_model(AutofillIn, payload)
     # Who looked whom up is in the access log (chalicelib.privacy), never in the application logs.
     filled = autofill_service.autofill_at_desk(current_principal().profile, body.don_vi, body.ban_nhap,
-                                               body.so_dinh_danh, body.thu_tuc)
+                                               body.so_dinh_danh, body.thu_tuc, body.ho_ten)
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
-                                          source=autofill_service.SOURCE).model_dump(mode="json"))
+                                          source=autofill_service.SOURCE,
+                                          name_matches=filled.name_matches).model_dump(mode="json"))

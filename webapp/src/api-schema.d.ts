@@ -1263,7 +1263,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cán bộ của đơn vị theo vai trò (để phân công) */
+        /** Cán bộ của đơn vị theo vai trò (để phân công: kèm phòng ban và số hồ sơ chuyên viên đang thụ lý) */
         get: operations["unit_officers"];
         put?: never;
         post?: never;
@@ -1314,7 +1314,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21) */
+        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; so_giay_to (số định danh cá nhân hoặc mã số thuế của chủ hồ sơ); tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; chu_ho_so */
         get: operations["search"];
         put?: never;
         post?: never;
@@ -1512,6 +1512,12 @@ export interface components {
             extension: components["schemas"]["Duration"] | null;
             /** Attachments */
             attachments?: string[];
+            /**
+             * Department
+             * @description Phòng chuyên môn nhận hồ sơ (chuyển phòng)
+             * @default null
+             */
+            department: string | null;
         };
         /**
          * ActionKind
@@ -1574,6 +1580,11 @@ export interface components {
              * @default null
              */
             dvcqg_tech_id: string | null;
+            /**
+             * Id Key
+             * @default
+             */
+            id_key: string;
         };
         /**
          * AssertedPerson
@@ -1708,6 +1719,12 @@ export interface components {
              * @default null
              */
             ban_nhap: string | null;
+            /**
+             * Ho Ten
+             * @description Họ tên chủ hồ sơ đã nhập, để đối chiếu với CSDL dân cư
+             * @default
+             */
+            ho_ten: string;
         };
         /** AutofillOut */
         AutofillOut: {
@@ -1728,6 +1745,12 @@ export interface components {
              * @description Nguồn dữ liệu: population (CSDL quốc gia về dân cư)
              */
             source: string;
+            /**
+             * Name Matches
+             * @description Họ tên đã nhập có khớp với CSDL dân cư không (null: chưa nhập họ tên)
+             * @default null
+             */
+            name_matches: boolean | null;
         };
         /** BatchIn */
         BatchIn: {
@@ -2549,6 +2572,11 @@ export interface components {
              * @default null
              */
             assignee_name: string | null;
+            /**
+             * Department
+             * @default
+             */
+            department: string;
             /**
              * Submitted At
              * Format: date-time
@@ -3693,6 +3721,33 @@ export interface components {
             active: boolean;
             /** Assignments */
             assignments?: components["schemas"]["RoleAssignment"][];
+        };
+        /** OfficerSummaries */
+        OfficerSummaries: {
+            /** Items */
+            items: components["schemas"]["OfficerSummary"][];
+        };
+        /** OfficerSummary */
+        OfficerSummary: {
+            /** Sub */
+            sub: string;
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Department
+             * @default
+             */
+            department: string;
+            /** Roles */
+            roles: string[];
+            /**
+             * Load
+             * @description Số hồ sơ chuyên viên đang thụ lý (chỉ khi role=appraiser)
+             * @default null
+             */
+            load: number | null;
         };
         /** OpenPaymentsOut */
         OpenPaymentsOut: {
@@ -10488,7 +10543,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerSummaries"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -10688,6 +10745,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DossierPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Unauthorized */

@@ -10,6 +10,7 @@ import { api, query } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import { fold } from "../fold";
+import { provinceName } from "../provinces";
 import { href, navigate } from "../router";
 import type { OfficerProfile, RoleAssignment } from "../types";
 import { ALL_ROLES, ASSIGNABLE_BY_PROVINCE, ErrorSummary, Field, fieldError, type FormErrors, type OfficerList, toFormErrors, useLoad } from "./common";
@@ -54,7 +55,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
     <>
       <PageHeading title="Cán bộ và vai trò">Cán bộ và vai trò</PageHeading>
       <p className="lead">
-        {ministry ? "Quản trị cấp bộ quản lý cán bộ của mọi tỉnh và của bộ." : `Bạn quản lý cán bộ của tỉnh mã ${me.profile.province_code}; chỉ cấp được vai trò xử lý tại đơn vị của tỉnh mình.`}
+        {ministry ? "Quản trị cấp bộ quản lý cán bộ của mọi tỉnh và của bộ." : `Bạn quản lý cán bộ của ${provinceName(me.profile.province_code)}; chỉ cấp được vai trò xử lý tại đơn vị của tỉnh mình.`}
       </p>
       <form className="inline-form search-form" onSubmit={filter} aria-label="Lọc danh sách cán bộ" style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem", alignItems: "end" }}>
         {ministry ? (
@@ -64,7 +65,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
                 <option value="*">Tất cả</option>
                 {provinces.map((p) => (
                   <option key={p} value={p}>
-                    {p ? `Tỉnh mã ${p}` : "Cấp bộ"}
+                    {provinceName(p)}
                   </option>
                 ))}
               </select>
@@ -105,7 +106,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
           <table>
             <caption>
               {wanted ? `${shown.length}/${list.items.length}` : list.items.length} cán bộ
-              {list.province_code === null ? " (mọi tỉnh và cấp bộ)" : list.province_code ? ` của tỉnh mã ${list.province_code}` : " cấp bộ"}
+              {list.province_code === null ? " (mọi tỉnh và cấp bộ)" : list.province_code ? ` của ${provinceName(list.province_code)}` : " cấp bộ"}
               {unit ? ` — ${unitName(unit)}` : ""}
             </caption>
             <thead>
@@ -123,7 +124,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
                   <th scope="row">
                     {o.name}
                     <span className="muted" style={{ display: "block", fontSize: "0.85em" }}>
-                      {o.province_code ? `Tỉnh mã ${o.province_code}` : "Cấp bộ"}
+                      {provinceName(o.province_code)}
                     </span>
                   </th>
                   <td>{[o.title, o.department].filter(Boolean).join(", ") || "—"}</td>
@@ -224,7 +225,7 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
                 <select {...aria} value={officer.province_code} disabled={!ministry} onChange={(e) => setOfficer({ ...officer, province_code: e.target.value })}>
                   {provinces.map((p) => (
                     <option key={p} value={p}>
-                      {p ? `Tỉnh mã ${p}` : "Cấp bộ"}
+                      {provinceName(p)}
                     </option>
                   ))}
                 </select>

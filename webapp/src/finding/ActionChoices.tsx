@@ -1,19 +1,24 @@
 // The transfer's and the assignment's choices in the action dialog (issue 12 item 11): the
 // department the desk sends the dossier to, and the appraiser with how many dossiers each holds.
 
-import { useEffect, useState } from "react";
-
 import { errorMessage } from "../api";
-import { getOfficers } from "../catalogue";
-import type { OfficerSummary } from "../types";
+import { queryKeys, type Schema, useApiQuery } from "../query";
+
+type Officer = Schema<"OfficerSummary">;
+
+function useOfficers(unit: string, role: string, enabled = true) {
+  return useApiQuery<{ items: Officer[] }>(
+    queryKeys.unit(unit, "officers", role),
+    `/v1/units/${encodeURIComponent(unit)}/officers?role=${encodeURIComponent(role)}`,
+    { enabled },
+  );
+}
 
 interface ChoiceProps {
-  unit: string;
   value: string;
   onChange: (value: string) => void;
   error?: string;
   describedBy?: string;
-  onProblem: (message: string) => void;
 }
 
 function Required() {
@@ -34,20 +39,15 @@ function ErrorLine({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
-/** The unit's departments: those its heads of department lead (as the API checks the choice). */
-export function useDepartments(unit: string, wanted: boolean, onProblem: (message: string) => void): string[] | null {
-  const [departments, setDepartments] = useState<string[] | null>(null);
-  useEffect(() => {
-    if (!wanted) return;
-    getOfficers(unit, "head")
-      .then((heads) => setDepartments([...new Set(heads.map((h) => h.department).filter(Boolean))].sort()))
-      .catch((caught: unknown) => onProblem(errorMessage(caught)));
-  }, [unit, wanted, onProblem]);
-  return departments;
+/** The unit's departments (null while loading): those its heads of department lead, as the API checks the choice. */
+export function useDepartments(unit: string, wanted: boolean): { departments: string[] | null; problem: string | null } {
+  const heads = useOfficers(unit, "head", wanted);
+  const departments = heads.data ? [...new Set(heads.data.items.map((h) => h.department ?? "").filter(Boolean))].sort() : null;
+  return { departments, problem: heads.error ? errorMessage(heads.error) : null };
 }
 
 /** "Phòng chuyên môn nhận hồ sơ": where the transfer sends the dossier. */
-export function DepartmentField({ departments, value, onChange, error, describedBy }: Omit<ChoiceProps, "unit" | "onProblem"> & { departments: string[] | null }) {
+export function DepartmentField({ departments, value, onChange, error, describedBy }: ChoiceProps & { departments: string[] | null }) {
   return (
     <div className={`field${error ? " field-invalid" : ""}`}>
       <label htmlFor="action-department">
@@ -74,21 +74,20 @@ export function DepartmentField({ departments, value, onChange, error, described
   );
 }
 
-function loadText(officer: OfficerSummary): string {
+function loadText(officer: Officer): string {
   if (officer.load === null || officer.load === undefined) return "";
   return officer.load === 0 ? "chưa thụ lý hồ sơ nào" : `đang thụ lý ${officer.load} hồ sơ`;
 }
 
 /** "Chuyên viên thụ lý", each with the number of dossiers they hold now, the least loaded first. */
-export function AssigneeField({ unit, value, onChange, error, describedBy, onProblem }: ChoiceProps) {
-  const [officers, setOfficers] = useState<OfficerSummary[] | null>(null);
-  useEffect(() => {
-    getOfficers(unit, "appraiser")
-      .then((all) => setOfficers([...all].sort((a, b) => (a.load ?? 0) - (b.load ?? 0) || a.name.localeCompare(b.name, "vi"))))
-      .catch((caught: unknown) => onProblem(errorMessage(caught)));
-  }, [unit, onProblem]);
+export function AssigneeField({ unit, value, onChange, error, describedBy }: ChoiceProps & { unit: string }) {
+  const appraisers = useOfficers(unit, "appraiser");
+  const officers = appraisers.data
+    ? [...appraisers.data.items].sort((a, b) => (a.load ?? 0) - (b.load ?? 0) || a.name.localeCompare(b.name, "vi"))
+    : null;
+  const problem = appraisers.error ? `Không tải được danh sách chuyên viên: ${errorMessage(appraisers.error)}` : undefined;
   return (
-    <div className={`field${error ? " field-invalid" : ""}`}>
+    <div className={`field${error || problem ? " field-invalid" : ""}`}>
       <label htmlFor="action-assignee">
         Chuyên viên thụ lý
         <Required />
@@ -101,7 +100,7 @@ export function AssigneeField({ unit, value, onChange, error, describedBy, onPro
         value={value}
         required
         aria-invalid={error ? true : undefined}
-        aria-describedby={["action-assignee-hint", describedBy].filter(Boolean).join(" ")}
+        aria-describedby={["action-assignee-hint", describedBy, problem ? "action-assignee-problem" : ""].filter(Boolean).join(" ")}
         onChange={(event) => onChange(event.target.value)}
       >
         <option value="">{officers ? "— Chọn chuyên viên —" : "Đang tải danh sách…"}</option>
@@ -112,6 +111,7 @@ export function AssigneeField({ unit, value, onChange, error, describedBy, onPro
         ))}
       </select>
       <ErrorLine id="action-assignee-error" error={error} />
+      <ErrorLine id="action-assignee-problem" error={problem} />
     </div>
   );
 }

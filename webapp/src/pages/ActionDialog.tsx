@@ -50,7 +50,7 @@ export function ActionDialog({
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const departments = useDepartments(unit, isTransfer, setGeneral);
+  const { departments, problem: departmentsProblem } = useDepartments(unit, isTransfer);
 
   const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
     const first = (["assignee", "department", "consult_unit", "consult_deadline", "extension", "reason"] as FieldName[]).find((f) => found[f]);
@@ -138,11 +138,9 @@ export function ActionDialog({
           </div>
         )}
         {isTransfer && departments?.length !== 0 && (
-          <DepartmentField departments={departments} value={department} onChange={setDepartment} error={errors.department} describedBy={described("department")} />
+          <DepartmentField departments={departments} value={department} onChange={setDepartment} error={errors.department ?? departmentsProblem ?? undefined} describedBy={described("department")} />
         )}
-        {needsAssignee && (
-          <AssigneeField unit={unit} value={assignee} onChange={setAssignee} error={errors.assignee} describedBy={described("assignee")} onProblem={setGeneral} />
-        )}
+        {needsAssignee && <AssigneeField unit={unit} value={assignee} onChange={setAssignee} error={errors.assignee} describedBy={described("assignee")} />}
         {isConsult && (
           <div className={`field${errors.consult_unit ? " field-invalid" : ""}`}>
             <label htmlFor="action-consult_unit">
