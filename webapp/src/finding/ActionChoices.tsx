@@ -1,17 +1,22 @@
 // The transfer's and the assignment's choices in the action dialog (issue 12 item 11): the
 // department the desk sends the dossier to, and the appraiser with how many dossiers each holds.
 
-import { errorMessage } from "../api";
-import { queryKeys, type Schema, useApiQuery } from "../query";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+
+import { api, errorMessage } from "../api";
+import { queryKeys, type Schema } from "../query";
 
 type Officer = Schema<"OfficerSummary">;
 
+/** The unit's officers in a role, asked afresh each time a dialog opens (loads change with every assignment). */
 function useOfficers(unit: string, role: string, enabled = true) {
-  return useApiQuery<{ items: Officer[] }>(
-    queryKeys.unit(unit, "officers", role),
-    `/v1/units/${encodeURIComponent(unit)}/officers?role=${encodeURIComponent(role)}`,
-    { enabled },
-  );
+  return useQuery<{ items: Officer[] }, Error>({
+    queryKey: queryKeys.unit(unit, "officers", role),
+    queryFn: ({ signal }) => api<{ items: Officer[] }>(`/v1/units/${encodeURIComponent(unit)}/officers?role=${encodeURIComponent(role)}`, { signal }),
+    enabled,
+    gcTime: 0,
+  });
 }
 
 interface ChoiceProps {
@@ -46,8 +51,12 @@ export function useDepartments(unit: string, wanted: boolean): { departments: st
   return { departments, problem: heads.error ? errorMessage(heads.error) : null };
 }
 
-/** "Phòng chuyên môn nhận hồ sơ": where the transfer sends the dossier. */
+/** "Phòng chuyên môn nhận hồ sơ": where the transfer sends the dossier (chosen already when the unit has one). */
 export function DepartmentField({ departments, value, onChange, error, describedBy }: ChoiceProps & { departments: string[] | null }) {
+  const only = departments?.length === 1 ? departments[0] : null;
+  useEffect(() => {
+    if (only && !value) onChange(only);
+  }, [only, value, onChange]);
   return (
     <div className={`field${error ? " field-invalid" : ""}`}>
       <label htmlFor="action-department">

@@ -181,6 +181,7 @@ export function Search({ params }: { params: URLSearchParams }) {
       <section aria-labelledby="search-results">
         <h2 id="search-results">{searched ? "Kết quả tìm kiếm" : "Hồ sơ của đơn vị"}</h2>
         <DossierList
+          key={query(applied)}
           path={`/v1/units/${encodeURIComponent(unit)}/search${query(applied)}`}
           caption={searched ? "Hồ sơ khớp với tiêu chí tìm kiếm" : "Hồ sơ của đơn vị"}
           emptyText="Không tìm thấy hồ sơ nào khớp với tiêu chí."
