@@ -8,8 +8,10 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
+from chalicelib.api.documents import Link
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
+from chalicelib.documents import declaration
 from chalicelib.errors import HosoError, bad_request, not_found
 from chalicelib.services import autofill as autofill_service
 from chalicelib.services import drafts
@@ -18,6 +20,17 @@ from chalicelib.services.dossiers import now
 bp = Blueprint(__name__)
 TAGS = ("Tiếp nhận tại một cửa",)
 DESK = ("desk",)
+
+
+class DeclarationIn(BaseModel):
+    """The eForm as typed so far; nothing of it is stored (the PDF only, behind a short-lived link)."""
+
+    thu_tuc: str = Field(min_length=1, max_length=32, description="Mã thủ tục hành chính")
+    don_vi: str = Field(min_length=1, max_length=32, description="Đơn vị tiếp nhận (Kính gửi)")
+    nguoi_khai: str = Field("", max_length=200, description="Họ tên người khai (dưới chữ ký)")
+    du_lieu: dict[str, Any] = Field(default_factory=dict, description="DuLieuBieuMau như trên màn hình tiếp nhận")
+
+    model_config = {"extra": "forbid"}
 
 
 class DraftList(BaseModel):
@@ -100,3 +113,14 @@ def autofill_citizen() -> Any:
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
                                           source=autofill_service.SOURCE,
                                           name_matches=filled.name_matches).model_dump(mode="json"))
+
+
+@route(bp, "/v1/declarations", "POST",
+       summary="In tờ khai của thủ tục theo mẫu pháp lý từ dữ liệu biểu mẫu đang nhập (trả link PDF)",
+       access=Access.OFFICER, roles=DESK, tags=TAGS, request=DeclarationIn, responses={200: Link}, errors=(403, 404))
+def print_declaration() -> Any:
+    _, payload = read_json(bp, 256 * 1024)
+    body: DeclarationIn = parse_model(DeclarationIn, payload)
+    autofill_service.desk_unit(current_principal().profile, body.don_vi)  # a desk officer of that unit
+    return json_response(200, declaration.print_declaration(body.thu_tuc, body.don_vi, body.du_lieu,
+                                                            body.nguoi_khai.strip(), now().date()))

@@ -382,6 +382,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** In tờ khai của thủ tục theo mẫu pháp lý từ dữ liệu biểu mẫu đang nhập (trả link PDF) */
+        post: operations["print_declaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/sign-batch": {
         parameters: {
             query?: never;
@@ -2068,6 +2085,35 @@ export interface components {
              * @default null
              */
             step: string | null;
+        };
+        /**
+         * DeclarationIn
+         * @description The eForm as typed so far; nothing of it is stored (the PDF only, behind a short-lived link).
+         */
+        DeclarationIn: {
+            /**
+             * Thu Tuc
+             * @description Mã thủ tục hành chính
+             */
+            thu_tuc: string;
+            /**
+             * Don Vi
+             * @description Đơn vị tiếp nhận (Kính gửi)
+             */
+            don_vi: string;
+            /**
+             * Nguoi Khai
+             * @description Họ tên người khai (dưới chữ ký)
+             * @default
+             */
+            nguoi_khai: string;
+            /**
+             * Du Lieu
+             * @description DuLieuBieuMau như trên màn hình tiếp nhận
+             */
+            du_lieu?: {
+                [key: string]: unknown;
+            };
         };
         /** DeliveryAttempt */
         DeliveryAttempt: {
@@ -6881,6 +6927,84 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    print_declaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

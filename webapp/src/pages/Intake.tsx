@@ -32,6 +32,7 @@ import { conditionallyRequired, type FieldError, fieldProblem, toPayload, valida
 import { matchesWords } from "../fold";
 import { DraftList } from "../finding/DraftList";
 import { NameMismatch } from "../finding/IntakeNotes";
+import { PrintDeclaration } from "../finding/PrintDeclaration";
 import { formatDateTime, formatDuration, formatMoney, todayVn } from "../format";
 import type { Schema } from "../query";
 import { href, navigate, useRoute } from "../router";
@@ -604,9 +605,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
           <button type="button" className="button-secondary" onClick={() => void save()} aria-disabled={saving || undefined}>
             {saving ? "Đang lưu nháp…" : "Lưu nháp"}
           </button>
-          <button type="button" className="button-secondary" onClick={() => window.print()}>
-            In tờ khai
-          </button>
+          {schema && <PrintDeclaration procedure={procedure.code} declarant={applicant.ChuHoSo ?? ""} data={() => toPayload(schema, values)} />}
           {draftId && (
             <button type="button" className="button-secondary" onClick={() => void dropCurrentDraft()}>
               Xóa bản nháp
