@@ -152,7 +152,7 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
     target = process.step(action.to_step)
     if target.status != step.status and not chart.allows(step.status, target.status):
         raise _refuse("STATUS_TRANSITION_FORBIDDEN", "Chuyển trạng thái không hợp lệ theo sơ đồ trạng thái.")
-    if request.department and target.role is not Role.HEAD:
+    if request.department and not enters_department(step, target):
         raise _refuse("DEPARTMENT_NOT_ALLOWED", "Chỉ chọn phòng khi chuyển hồ sơ đến lãnh đạo phòng phân công.", 422,
                       [FieldError("department", "Thao tác này không chuyển hồ sơ đến một phòng.")])
 
@@ -242,6 +242,11 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         department=department_at(after, target),
     )
     return after, event
+
+
+def enters_department(step: Step, target: Step) -> bool:
+    """The action hands the dossier from outside a department (the desk) to a head of department."""
+    return target.role is Role.HEAD and step.role not in (Role.HEAD, Role.APPRAISER)
 
 
 def department_at(dossier: Dossier, step: Step) -> str:

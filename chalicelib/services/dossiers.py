@@ -92,6 +92,15 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
+    action = next((a for a in step.actions if a.id == request.action_id), None)
+    transfer = action is not None and engine.enters_department(step, process.step(action.to_step))
+    if transfer and request.department is None:
+        choices = departments(dossier.unit_code)
+        if len(choices) > 1:
+            raise HosoError("DEPARTMENT_REQUIRED", "Vui lòng chọn phòng chuyên môn nhận hồ sơ.", 422,
+                            errors=[FieldError("department", "Vui lòng chọn phòng chuyên môn nhận hồ sơ.")])
+        if choices:  # the unit's only department
+            request = engine.ActionRequest(**{**request.__dict__, "department": choices[0]})
     if request.department is not None and request.department not in departments(dossier.unit_code):
         raise HosoError("INVALID_DEPARTMENT", "Phòng được chọn không thuộc đơn vị.", 422,
                         errors=[FieldError("department", "Vui lòng chọn một phòng của đơn vị.")])

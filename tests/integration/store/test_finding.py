@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 
 from bench.awscalls import AwsCallRecorder
 from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.services import intake
+from chalicelib.store import catalogue
 from chalicelib.store.models import DossierItem
 from local.simulators.accounts import HANOI_UNIT
 from tests.integration.reports.conftest import UNIT, World, account, answer, officer
@@ -117,3 +119,21 @@ def test_the_transfer_goes_to_one_of_the_units_departments(world: World) -> None
     view = answer(done)
     assert view["dossier"]["department"] == department and view["display"]["department"] == department
     assert view["events"][-1]["department"] == department
+
+
+def test_a_transfer_without_a_department_takes_the_only_one_and_is_refused_among_several(world: World) -> None:
+    only = world.act(world.desk_dossier().code, "desk", "chuyen_phong")
+    assert only.department == "Phòng Quản lý chuyên ngành"
+    catalogue.put_officer(OfficerProfile(sub="truong-phong-tu-phap", name="Lý Thị Thu Trang", title="Trưởng phòng",
+                                         department="Phòng Hành chính - Tư pháp", province_code="79",
+                                         assignments=[RoleAssignment(role="head", unit_code=UNIT)]))
+    code = world.desk_dossier().code
+    refused = world.call("POST", f"/v1/dossiers/{code}/actions", "desk", body={"action": "chuyen_phong"})
+    assert refused.status_code == 422 and answer(refused)["error_code"] == "DEPARTMENT_REQUIRED"
+    assert answer(refused)["errors"][0]["field"] == "department"
+    chosen = world.act(code, "desk", "chuyen_phong", department="Phòng Hành chính - Tư pháp")
+    assert chosen.department == "Phòng Hành chính - Tư pháp"
+    # within the department, handing on to the head again names no department
+    appraiser = account("appraiser")["sub"]
+    world.act(code, "head", "phan_cong", assignee=appraiser)
+    assert world.act(code, "appraiser", "trinh").department == "Phòng Hành chính - Tư pháp"

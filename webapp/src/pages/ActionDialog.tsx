@@ -62,7 +62,7 @@ export function ActionDialog({
     if (busy) return;
     const problems: Partial<Record<FieldName, string>> = {};
     if (needsAssignee && !assignee) problems.assignee = "Vui lòng chọn chuyên viên thụ lý.";
-    if (isTransfer && departments?.length !== 0 && !department) problems.department = "Vui lòng chọn phòng chuyên môn nhận hồ sơ.";
+    if (isTransfer && departments && departments.length > 1 && !department) problems.department = "Vui lòng chọn phòng chuyên môn nhận hồ sơ.";
     if (isConsult && !consultUnit) problems.consult_unit = "Vui lòng chọn đơn vị được xin ý kiến.";
     const dayCount = Number(days);
     if ((isConsult || isExtension) && !(Number.isInteger(dayCount) && dayCount >= 1 && dayCount <= 60)) {
