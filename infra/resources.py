@@ -45,7 +45,7 @@ TTL_ATTRIBUTE = "expires_at"
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
-        TableSpec("dossiers", gsis=("gsi1", "gsi2", "gsi3"), stream=True, ttl=True),
+        TableSpec("dossiers", gsis=("gsi1", "gsi2", "gsi3", "gsi4"), stream=True, ttl=True),
         TableSpec("catalogue", gsis=("gsi1",)),
         TableSpec("counters", ttl=True),  # rate-limit windows of the public lookup expire
         TableSpec("sync", gsis=("gsi1",), ttl=True),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, route
 from chalicelib.auth import current_principal
@@ -15,7 +15,7 @@ from chalicelib.domain.eform import EFormSchema
 from chalicelib.domain.roles import PROCESSING_ROLES, ROLE_LABELS, Role
 from chalicelib.errors import bad_request, not_found
 from chalicelib.services.dossiers import require_unit
-from chalicelib.store import catalogue
+from chalicelib.store import catalogue, dossiers
 
 bp = Blueprint(__name__)
 TAGS = ("Danh mục",)
@@ -36,7 +36,13 @@ class OfficerSummary(BaseModel):
     sub: str
     name: str
     title: str
+    department: str = ""
     roles: list[str]
+    load: int | None = Field(None, description="Số hồ sơ chuyên viên đang thụ lý (chỉ khi role=appraiser)")
+
+
+class OfficerSummaries(BaseModel):
+    items: list[OfficerSummary]
 
 
 @route(bp, "/v1/me", "GET", summary="Thông tin cán bộ đang đăng nhập: vai trò và đơn vị",
@@ -69,17 +75,21 @@ def procedure(code: str) -> Any:
     return json_response(200, ProcedureOut(procedure=found, eform=schema).model_dump(mode="json"))
 
 
-@route(bp, "/v1/units/{unit_code}/officers", "GET", summary="Cán bộ của đơn vị theo vai trò (để phân công)",
-       access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS, responses={200: None})
+@route(bp, "/v1/units/{unit_code}/officers", "GET",
+       summary="Cán bộ của đơn vị theo vai trò (để phân công: kèm phòng ban và số hồ sơ chuyên viên đang thụ lý)",
+       access=Access.OFFICER, roles=tuple(r.value for r in PROCESSING_ROLES), tags=TAGS,
+       responses={200: OfficerSummaries})
 def unit_officers(unit_code: str) -> Any:
     require_unit(current_principal().profile, unit_code)
     role = (bp.current_request.query_params or {}).get("role")
     if role is not None and role not in {r.value for r in Role}:
         raise bad_request("Vai trò không hợp lệ.", "INVALID_QUERY")
     items = [
-        OfficerSummary(sub=o.sub, name=o.name, title=o.title, roles=sorted(r.value for r in o.roles_in(unit_code)))
+        OfficerSummary(sub=o.sub, name=o.name, title=o.title, department=o.department,
+                       roles=sorted(r.value for r in o.roles_in(unit_code)),
+                       load=dossiers.held_by(o.sub) if role == Role.APPRAISER.value else None)
         for o in catalogue.list_officers()
         if o.active and o.roles_in(unit_code) and (role is None or Role(role) in o.roles_in(unit_code))
     ]
-    return json_response(200, {"items": [i.model_dump() for i in items]})
+    return json_response(200, OfficerSummaries(items=items).model_dump())
 

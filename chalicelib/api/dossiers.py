@@ -17,7 +17,7 @@ from chalicelib.api.routing import Access, json_response, parse_model, read_json
 from chalicelib.api.text import Text
 from chalicelib.auth import current_principal
 from chalicelib.documents import store as docstore
-from chalicelib.domain import engine
+from chalicelib.domain import engine, finding
 from chalicelib.domain.calendar import Duration
 from chalicelib.domain.dossier import AuditEvent, Dossier
 from chalicelib.domain.intake import DeskDossierIn
@@ -29,6 +29,7 @@ from chalicelib.notifications import counters as counter_rules
 from chalicelib.notifications import reminders
 from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
+from chalicelib.privacy import store as privacy_store
 from chalicelib.reports import aggregates
 from chalicelib.services import dossiers as service
 from chalicelib.services import intake
@@ -53,6 +54,7 @@ class ActionIn(BaseModel):
         description="Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) ghi vào hồ sơ cùng thao tác: khi tiếp nhận, "
                     "nhận bổ sung (giấy tờ của công dân), trình, đề xuất từ chối, ý kiến tham gia, phê duyệt, "
                     "từ chối (tài liệu nội bộ)")
+    department: Text | None = Field(None, max_length=200, description="Phòng chuyên môn nhận hồ sơ (chuyển phòng)")
 
     model_config = {"extra": "forbid"}
 
@@ -113,7 +115,7 @@ def post_action(code: str) -> Any:
     service.act(code, engine.ActionRequest(
         action_id=body.action, reason=body.reason, assignee=body.assignee, consult_unit=body.consult_unit,
         consult_deadline=body.consult_deadline, consultation_id=body.consultation_id, extension=body.extension,
-        attachments=tuple(body.attachments),
+        attachments=tuple(body.attachments), department=body.department or None,
     ), officer)
     return json_response(200, service.view(code, officer))
 
@@ -197,15 +199,28 @@ def _date(params: dict[str, str], name: str) -> dt.datetime | None:
     return day.replace(tzinfo=service.VN_TZ)
 
 
-@route(bp, "/v1/units/{unit_code}/search", "GET", summary="Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21)",
-       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: DossierPage})
+@route(bp, "/v1/units/{unit_code}/search", "GET",
+       summary="Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; so_giay_to (số định danh cá nhân hoặc mã "
+               "số thuế của chủ hồ sơ); tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; "
+               "linh_vuc; chu_ho_so",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: DossierPage}, errors=(400,))
 def search(unit_code: str) -> Any:
     params = bp.current_request.query_params or {}
     service.require_unit(current_principal().profile, unit_code)
-    received_to = _date(params, "den_ngay")
+    if params.get("ma_ho_so", "").strip():
+        return _page_out(repo.in_unit(unit_code, params["ma_ho_so"]))
+    received_to, due_by = _date(params, "den_ngay"), _date(params, "han_den")
     status = params.get("status")
     if status is not None and not status.isdigit():
         raise bad_request("Tham số status không hợp lệ.", "INVALID_QUERY")
+    id_number = params.get("so_giay_to", "").strip()
+    if id_number and (problem := finding.id_problem(id_number)):
+        raise bad_request(problem, "INVALID_ID_NUMBER")
+    channel = params.get("kenh")
+    if channel and finding.channel_of(channel) is None:
+        raise bad_request("Tham số kenh không hợp lệ.", "INVALID_QUERY")
+    if params.get("qua_han") not in (None, "", "1"):
+        raise bad_request("Tham số qua_han chỉ nhận giá trị 1.", "INVALID_QUERY")
     return _page_out(repo.search(
         unit_code,
         received_from=_date(params, "tu_ngay"),
@@ -214,6 +229,10 @@ def search(unit_code: str) -> Any:
         procedure_code=params.get("thu_tuc"),
         field_code=params.get("linh_vuc"),
         applicant=params.get("chu_ho_so"),
+        due_before=due_by + dt.timedelta(days=1) if due_by else None,
+        applicant_id_key=finding.applicant_id_key(id_number, privacy_store.hmac_key()) if id_number else None,
+        channel=channel or None,
+        overdue_at=service.now() if params.get("qua_han") == "1" else None,
         limit=_limit(params),
         cursor=params.get("cursor"),
     ))

@@ -8,8 +8,10 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
+from chalicelib.api.documents import Link
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
+from chalicelib.documents import declaration
 from chalicelib.errors import HosoError, bad_request, not_found
 from chalicelib.services import autofill as autofill_service
 from chalicelib.services import drafts
@@ -18,6 +20,17 @@ from chalicelib.services.dossiers import now
 bp = Blueprint(__name__)
 TAGS = ("Tiếp nhận tại một cửa",)
 DESK = ("desk",)
+
+
+class DeclarationIn(BaseModel):
+    """The eForm as typed so far; nothing of it is stored (the PDF only, behind a short-lived link)."""
+
+    thu_tuc: str = Field(min_length=1, max_length=32, description="Mã thủ tục hành chính")
+    don_vi: str = Field(min_length=1, max_length=32, description="Đơn vị tiếp nhận (Kính gửi)")
+    nguoi_khai: str = Field("", max_length=200, description="Họ tên người khai (dưới chữ ký)")
+    du_lieu: dict[str, Any] = Field(default_factory=dict, description="DuLieuBieuMau như trên màn hình tiếp nhận")
+
+    model_config = {"extra": "forbid"}
 
 
 class DraftList(BaseModel):
@@ -34,6 +47,7 @@ class AutofillIn(BaseModel):
                                            "ở nhiều đơn vị)")
     ban_nhap: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                                  description="Bản nháp hồ sơ đang tiếp nhận (ghi vào nhật ký truy cập)")
+    ho_ten: str = Field("", max_length=200, description="Họ tên chủ hồ sơ đã nhập, để đối chiếu với CSDL dân cư")
 
     model_config = {"extra": "forbid"}
 
@@ -42,6 +56,8 @@ class AutofillOut(BaseModel):
     values: dict[str, Any] = Field(description="Giá trị theo đường dẫn trường biểu mẫu, ví dụ nguoi_yeu_cau.ho_ten")
     autofilled: list[str] = Field(description="Các trường được tự động điền (hiển thị dấu hiệu “tự động điền”)")
     source: str = Field(description="Nguồn dữ liệu: population (CSDL quốc gia về dân cư)")
+    name_matches: bool | None = Field(None, description="Họ tên đã nhập có khớp với CSDL dân cư không (null: chưa "
+                                                        "nhập họ tên)")
 
 
 def _draft_not_found() -> HosoError:
@@ -93,6 +109,18 @@ def autofill_citizen() -> Any:
     body: AutofillIn = parse_model(AutofillIn, payload)
     # Who looked whom up is in the access log (chalicelib.privacy), never in the application logs.
     filled = autofill_service.autofill_at_desk(current_principal().profile, body.don_vi, body.ban_nhap,
-                                               body.so_dinh_danh, body.thu_tuc)
+                                               body.so_dinh_danh, body.thu_tuc, body.ho_ten)
     return json_response(200, AutofillOut(values=filled.values, autofilled=filled.autofilled,
-                                          source=autofill_service.SOURCE).model_dump(mode="json"))
+                                          source=autofill_service.SOURCE,
+                                          name_matches=filled.name_matches).model_dump(mode="json"))
+
+
+@route(bp, "/v1/declarations", "POST",
+       summary="In tờ khai của thủ tục theo mẫu pháp lý từ dữ liệu biểu mẫu đang nhập (trả link PDF)",
+       access=Access.OFFICER, roles=DESK, tags=TAGS, request=DeclarationIn, responses={200: Link}, errors=(403, 404))
+def print_declaration() -> Any:
+    _, payload = read_json(bp, 256 * 1024)
+    body: DeclarationIn = parse_model(DeclarationIn, payload)
+    autofill_service.desk_unit(current_principal().profile, body.don_vi)  # a desk officer of that unit
+    return json_response(200, declaration.print_declaration(body.thu_tuc, body.don_vi, body.du_lieu,
+                                                            body.nguoi_khai.strip(), now().date()))

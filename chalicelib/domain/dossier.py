@@ -32,6 +32,8 @@ class Applicant(BaseModel):
     phone: str | None = None
     address: str | None = None
     dvcqg_tech_id: str | None = None
+    # HMAC of id_number (chalicelib.domain.finding.applicant_id_key): the applicant index's key
+    id_key: str = ""
 
 
 class Fee(BaseModel):
@@ -115,6 +117,7 @@ class Dossier(BaseModel):
     process_version: int
     assignee: str | None = None
     assignee_name: str | None = None
+    department: str = ""  # the department the desk transferred the dossier to (phòng chuyên môn)
     submitted_at: datetime
     received_at: datetime | None = None
     due_at: datetime | None = None  # ngày hẹn trả

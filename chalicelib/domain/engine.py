@@ -42,6 +42,7 @@ class ActionRequest:
     consultation_id: str | None = None
     extension: Duration | None = None
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    department: str | None = None  # transfer: the department (phòng chuyên môn) chosen by the desk
 
 
 @dataclass(frozen=True)
@@ -173,9 +174,12 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         raise _refuse("STATUS_TRANSITION_FORBIDDEN", "Chuyển trạng thái không hợp lệ theo sơ đồ trạng thái.")
     if result_rule is not None:
         check_result(dossier, action.kind, result_rule, signs_now=signs_now)
+    if request.department and not enters_department(step, target):
+        raise _refuse("DEPARTMENT_NOT_ALLOWED", "Chỉ chọn phòng khi chuyển hồ sơ đến lãnh đạo phòng phân công.", 422,
+                      [FieldError("department", "Thao tác này không chuyển hồ sơ đến một phòng.")])
 
     now, cal = timing.now, timing.calendar
-    update: dict[str, object] = {}
+    update: dict[str, object] = {"department": request.department} if request.department else {}
     kind = action.kind
     if kind is ActionKind.RECEIVE:
         update["received_at"] = now
@@ -258,9 +262,22 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         seq=seq, at=now, actor=actor, action=kind.value, label=action.label, from_step=step.id, to_step=target.id,
         from_status=int(step.status), to_status=int(target.status), note=reason,
         attachments=list(request.attachments), due_at=after.due_at, step_due_at=after.step_due_at,
-        department=target.tt11.department,
+        department=department_at(after, target),
     )
     return after, event
+
+
+def enters_department(step: Step, target: Step) -> bool:
+    """The action hands the dossier from outside a department (the desk) to a head of department."""
+    return target.role is Role.HEAD and step.role not in (Role.HEAD, Role.APPRAISER)
+
+
+def department_at(dossier: Dossier, step: Step) -> str:
+    """The department handling the dossier at ``step``: the one the desk chose, for the steps of a
+    department (its head and appraisers), else the process's."""
+    if dossier.department and step.role in (Role.HEAD, Role.APPRAISER):
+        return dossier.department
+    return step.tt11.department
 
 
 def display_info(dossier: Dossier, process: ProcessDefinition, calendar: WorkingCalendar,
@@ -274,7 +291,7 @@ def display_info(dossier: Dossier, process: ProcessDefinition, calendar: Working
     holds = step.role is Role.APPRAISER and dossier.finished_at is None
     return {
         "position": step.tt11.position or step.name,
-        "department": step.tt11.department,
+        "department": department_at(dossier, step),
         "handler": (dossier.assignee_name or "") if holds else "",
         "deadline": overdue_label(deadline, now, calendar) if deadline and dossier.finished_at is None else "",
     }

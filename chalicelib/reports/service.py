@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.auth import Principal, require_province
 from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.provinces import province_name
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, invalid, not_found
 from chalicelib.reports import store
@@ -48,7 +49,7 @@ PUBLIC_MAX_MONTHS = 12
 
 
 def province_label(code: str) -> str:
-    return "Các đơn vị cấp bộ" if code == MINISTRY_PROVINCE else f"Tỉnh, thành phố mã {code}"
+    return "Các đơn vị cấp bộ" if code == MINISTRY_PROVINCE else province_name(code)
 
 
 @dataclass(frozen=True)

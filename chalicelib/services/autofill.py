@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -37,6 +37,15 @@ _FILLABLE = frozenset({"text", "textarea", "date", "email", "phone", "personal_n
 class Autofill:
     values: dict[str, Any]  # "section.field" → value
     autofilled: list[str]  # the paths filled, in form order
+    name_matches: bool | None = None  # the name typed at the desk is the record's (None: none typed)
+
+
+def same_name(typed: str, recorded: str) -> bool:
+    """Whether the name typed is the name on record: case and spacing aside, diacritics count
+    ("Nguyễn Văn An" is not "Nguyễn Văn Ân")."""
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return norm(typed) == norm(recorded)
 
 
 def population_fields(schema: EFormSchema) -> Iterator[tuple[str, FormField, str]]:
@@ -89,7 +98,7 @@ def _unavailable() -> HosoError:
 
 def autofill(so_dinh_danh: str, procedure_code: str,
              connect: Callable[[], population.PopulationClient] | None = None,
-             before_lookup: Callable[[], None] | None = None) -> Autofill:
+             before_lookup: Callable[[], None] | None = None, typed_name: str = "") -> Autofill:
     """422 ``INVALID_PERSONAL_NUMBER``, 404 ``PROCEDURE_NOT_FOUND`` / ``CITIZEN_NOT_FOUND``,
     503 ``POPULATION_UNAVAILABLE``. ``before_lookup`` runs once the request is valid, just
     before the database is asked (the rate limit and the access log)."""
@@ -113,7 +122,10 @@ def autofill(so_dinh_danh: str, procedure_code: str,
     if citizen is None:
         raise HosoError("CITIZEN_NOT_FOUND",
                         "Không tìm thấy công dân có số định danh này trong Cơ sở dữ liệu quốc gia về dân cư.", 404)
-    return fill(schema, citizen) if schema else Autofill(values={}, autofilled=[])
+    filled = fill(schema, citizen) if schema else Autofill(values={}, autofilled=[])
+    if not typed_name.strip():
+        return filled
+    return replace(filled, name_matches=same_name(typed_name, citizen.attribute("HoVaTen") or ""))
 
 
 def desk_unit(officer: OfficerProfile, unit_code: str | None) -> str:
@@ -131,7 +143,7 @@ def desk_unit(officer: OfficerProfile, unit_code: str | None) -> str:
 
 
 def autofill_at_desk(officer: OfficerProfile, unit_code: str | None, draft_id: str | None, so_dinh_danh: str,
-                     procedure_code: str) -> Autofill:
+                     procedure_code: str, typed_name: str = "") -> Autofill:
     """Auto-fill for a desk officer: at most :data:`privacy.model.LOOKUPS_PER_WINDOW` look-ups per
     window (429 ``POPULATION_RATE_LIMITED``), each recorded in the access log before it is made
     (who, which unit and intake, which procedure) — 503 ``ACCESS_LOG_UNAVAILABLE`` if it cannot be."""
@@ -142,4 +154,4 @@ def autofill_at_desk(officer: OfficerProfile, unit_code: str | None, draft_id: s
         access_log.record(officer, "population_lookup", so_dinh_danh.strip(), unit,
                           dossier_code=f"bản nháp {draft_id}" if draft_id else "", detail=f"thủ tục {procedure_code}")
 
-    return autofill(so_dinh_danh, procedure_code, before_lookup=gate)
+    return autofill(so_dinh_danh, procedure_code, before_lookup=gate, typed_name=typed_name)

@@ -111,6 +111,17 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
     rule = result_rule(dossier.procedure_code)
+    transfer = action is not None and engine.enters_department(step, process.step(action.to_step))
+    if transfer and request.department is None:
+        choices = departments(dossier.unit_code)
+        if len(choices) > 1:
+            raise HosoError("DEPARTMENT_REQUIRED", "Vui lòng chọn phòng chuyên môn nhận hồ sơ.", 422,
+                            errors=[FieldError("department", "Vui lòng chọn phòng chuyên môn nhận hồ sơ.")])
+        if choices:  # the unit's only department
+            request = engine.ActionRequest(**{**request.__dict__, "department": choices[0]})
+    if request.department is not None and request.department not in departments(dossier.unit_code):
+        raise HosoError("INVALID_DEPARTMENT", "Phòng được chọn không thuộc đơn vị.", 422,
+                        errors=[FieldError("department", "Vui lòng chọn một phòng của đơn vị.")])
     after, event = engine.apply(
         dossier, process, request,
         actor=actor_for(officer, dossier.unit_code, performer),
@@ -139,6 +150,12 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             current={"status": current.status, "step_id": current.step_id, "version": current.version}
             if current else None,
         ) from None
+
+
+def departments(unit_code: str) -> list[str]:
+    """The unit's departments a dossier can be transferred to: those its heads of department lead."""
+    return sorted({o.department for o in catalogue.list_officers()
+                   if o.active and o.department and Role.HEAD in o.roles_in(unit_code)})
 
 
 def require_unit(officer: OfficerProfile, unit_code: str) -> set[Role]:

@@ -13,6 +13,7 @@ from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee, ReceivedComponent
+from chalicelib.domain.finding import applicant_id_key
 from chalicelib.domain.hmac_auth import verify_signature
 from chalicelib.domain.intake import (
     MAX_FILE_BYTES,
@@ -29,6 +30,7 @@ from chalicelib.edata.model import StoredDocument
 from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
 from chalicelib.integrations import downloads, secrets
 from chalicelib.observability import logger, metrics
+from chalicelib.privacy import store as privacy_store
 from chalicelib.services import attachments
 from chalicelib.services.dossiers import timing_for
 from chalicelib.settings import get_settings
@@ -108,7 +110,8 @@ def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: l
         result_delivery=parsed.result_delivery,
         applicant=Applicant(name=parsed.applicant_name, kind=parsed.applicant_kind, id_number=parsed.applicant_id,
                             email=parsed.email, phone=parsed.phone, address=parsed.address,
-                            dvcqg_tech_id=parsed.dvcqg_tech_id),
+                            dvcqg_tech_id=parsed.dvcqg_tech_id,
+                            id_key=applicant_id_key(parsed.applicant_id, privacy_store.hmac_key())),
         summary=parsed.summary or procedure.name, form_data=parsed.form_data,
         status=1, step_id="", process_code=procedure.process_code, process_version=0,
         submitted_at=parsed.submitted_at, step_started_at=now,

@@ -29,6 +29,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
+from chalicelib.domain.finding import OVERDUE_STATUSES
 from chalicelib.errors import bad_request
 from chalicelib.notifications import counters as unit_counters
 from chalicelib.reports import counters as report_counters
@@ -92,11 +93,15 @@ def _to_item(d: Dossier) -> DossierItem:
         field_code=d.field_code or None,
         applicant_key=search_key(d.applicant.name),
         due_at=d.due_at.isoformat() if d.due_at else None,
+        channel=d.channel.value,
         gsi1pk=f"UNIT#{d.unit_code}#S#{d.status}",
         gsi1sk=f"{_iso(d.due_at)}#{d.code}",  # legal deadline (Asia/Ho_Chi_Minh ISO), nearest first
         gsi3pk=f"UNIT#{d.unit_code}",
         gsi3sk=f"{d.submitted_at.isoformat()}#{d.code}",
     )
+    if d.applicant.id_key:
+        item.gsi4pk = f"APPLICANT#{d.unit_code}#{d.applicant.id_key}"
+        item.gsi4sk = f"{d.submitted_at.isoformat()}#{d.code}"
     if d.assignee and d.step_role == "appraiser":
         item.gsi2pk = f"ASSIGNEE#{d.assignee}"
         item.gsi2sk = f"{_iso(d.step_due_at or d.due_at)}#{d.code}"
@@ -313,11 +318,25 @@ def assigned_to(sub: str, limit: int = 20, cursor: str | None = None) -> Page:
     return _page(DossierItem.by_assignee, "gsi2pk", "gsi2sk", f"ASSIGNEE#{sub}", limit, cursor)
 
 
+def held_by(sub: str) -> int:
+    """How many dossiers an appraiser holds now (their own worklist's index, counted)."""
+    return DossierItem.by_assignee.count(f"ASSIGNEE#{sub}")
+
+
+def in_unit(unit_code: str, code: str) -> Page:
+    """The dossier with this code if it belongs to the unit (one GetItem): a search by code."""
+    found = get(code.strip(), consistent=False)
+    return Page([found] if found is not None and found.unit_code == unit_code else [], None)
+
+
 def search(unit_code: str, *, received_from: datetime | None = None, received_to: datetime | None = None,
            status: int | None = None, procedure_code: str | None = None, field_code: str | None = None,
-           applicant: str | None = None, due_before: datetime | None = None,
+           applicant: str | None = None, due_before: datetime | None = None, applicant_id_key: str | None = None,
+           channel: str | None = None, overdue_at: datetime | None = None,
            limit: int = 20, cursor: str | None = None) -> Page:
-    """FR-21: by unit and receipt period (the index), combined with any other criteria (filters)."""
+    """FR-21: by unit and receipt period (gsi3) — or by one applicant's identifier in the unit (gsi4,
+    keyed by its HMAC) — combined with any other criteria (filters). ``overdue_at``: the legal
+    deadline passed before that moment while the clock runs."""
     lo = received_from.isoformat() if received_from else "0"
     hi = (received_to.isoformat() if received_to else "9999") + "#~"
     conditions = []
@@ -331,24 +350,34 @@ def search(unit_code: str, *, received_from: datetime | None = None, received_to
         conditions.append(DossierItem.applicant_key.contains(search_key(applicant)))
     if due_before:
         conditions.append(DossierItem.due_at <= due_before.isoformat())
-    range_condition = DossierItem.gsi3sk.between(lo, hi)
+    if channel:
+        conditions.append(DossierItem.channel == channel)
+    if overdue_at:
+        conditions.append(DossierItem.due_at < overdue_at.isoformat())
+        conditions.append(DossierItem.status.is_in(*OVERDUE_STATUSES))
+    if applicant_id_key:
+        index: Any = DossierItem.by_applicant
+        pk_attr, sk_attr, pk_value = "gsi4pk", "gsi4sk", f"APPLICANT#{unit_code}#{applicant_id_key}"
+        range_condition = DossierItem.gsi4sk.between(lo, hi)
+    else:
+        index, pk_attr, sk_attr, pk_value = DossierItem.by_unit_received, "gsi3pk", "gsi3sk", f"UNIT#{unit_code}"
+        range_condition = DossierItem.gsi3sk.between(lo, hi)
     if not conditions:
-        return _page(DossierItem.by_unit_received, "gsi3pk", "gsi3sk", f"UNIT#{unit_code}", limit, cursor,
-                     range_condition=range_condition)
+        return _page(index, pk_attr, sk_attr, pk_value, limit, cursor, range_condition=range_condition)
     filter_condition = conditions[0]
     for c in conditions[1:]:
         filter_condition = filter_condition & c
-    return _filtered_page(f"UNIT#{unit_code}", limit, cursor, filter_condition, range_condition)
+    return _filtered_page(index, pk_attr, sk_attr, pk_value, limit, cursor, filter_condition, range_condition)
 
 
-def _filtered_page(pk_value: str, limit: int, cursor: str | None, filter_condition: Any,
-                   range_condition: Any) -> Page:
+def _filtered_page(index: Any, pk_attr: str, sk_attr: str, pk_value: str, limit: int, cursor: str | None,
+                   filter_condition: Any, range_condition: Any) -> Page:
     """Up to ``limit`` matches from at most ``SEARCH_READ_PAGES`` index pages of ``limit`` items:
     a filter that matches little must not read a whole unit's history in one request (its cost
     would grow with the table). Fewer matches with a cursor mean "not all read yet: search on"."""
-    start = _decode_cursor(cursor, "gsi3pk", pk_value, "gsi3sk")
-    pages = DossierItem.by_unit_received.query(pk_value, range_condition, filter_condition=filter_condition,
-                                               last_evaluated_key=start, page_size=limit).page_iter
+    start = _decode_cursor(cursor, pk_attr, pk_value, sk_attr)
+    pages = index.query(pk_value, range_condition, filter_condition=filter_condition,
+                        last_evaluated_key=start, page_size=limit).page_iter
     items: list[Dossier] = []
     for _ in range(SEARCH_READ_PAGES):
         try:
@@ -359,7 +388,7 @@ def _filtered_page(pk_value: str, limit: int, cursor: str | None, filter_conditi
             items.append(Dossier.model_validate(DossierItem.from_raw_data(raw).data))
             if len(items) == limit:
                 last = {key: raw[key] for key in pages.key_names}
-                return Page(items, _encode_cursor(last, "gsi3sk"))
+                return Page(items, _encode_cursor(last, sk_attr))
         if pages.last_evaluated_key is None:
             return Page(items, None)
-    return Page(items, _encode_cursor(pages.last_evaluated_key, "gsi3sk"))
+    return Page(items, _encode_cursor(pages.last_evaluated_key, sk_attr))

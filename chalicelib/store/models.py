@@ -14,6 +14,8 @@ dossiers
   gsi1: UNIT#<unit>#S#<status> / <due>#<code>     worklists by unit and status
   gsi2: ASSIGNEE#<sub> / <due>#<code>             an officer's own worklist
   gsi3: UNIT#<unit> / <received_at>#<code>        search by unit and period
+  gsi4: APPLICANT#<unit>#<id key> / <received_at>#<code>   a unit's dossiers of one applicant (personal
+                                 number or tax code, keyed by its HMAC: chalicelib.domain.finding)
 catalogue
   UNIT#<code>/META, PROC#<code>/META, PROCESS#<code>/V#<version>, USER#<sub>/PROFILE, USER#<sub>/REPORT#<id>,
   CALENDAR/<date>, CLIENT#<id>/META; gsi1: TYPE#<kind> / <sort>  (list a kind without a Scan)
@@ -86,6 +88,11 @@ class Gsi3(_index("gsi3")):  # type: ignore[misc]
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi4(_index("gsi4")):  # type: ignore[misc]
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class DossiersTable(Model):
     """Base of every item type in the dossiers table."""
 
@@ -107,15 +114,19 @@ class DossierItem(DossiersTable):
     field_code = UnicodeAttribute(null=True)
     applicant_key = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
     by_unit_status = Gsi1()
     by_assignee = Gsi2()
     by_unit_received = Gsi3()
+    by_applicant = Gsi4()
 
 
 class EventItem(DossiersTable):

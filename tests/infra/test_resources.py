@@ -104,7 +104,7 @@ def test_the_access_log_is_append_only_for_every_function() -> None:
 
 def test_dossiers_stream_and_sync_ttl_as_specified() -> None:
     assert TABLES["dossiers"].stream and TABLES["dossiers"].ttl
-    assert TABLES["dossiers"].gsis == ("gsi1", "gsi2", "gsi3")
+    assert TABLES["dossiers"].gsis == ("gsi1", "gsi2", "gsi3", "gsi4")  # gsi4: by applicant (HMAC)
     assert TABLES["catalogue"].gsis == ("gsi1",)
     assert TABLES["sync"].gsis == ("gsi1",) and TABLES["sync"].ttl
     assert TABLES["counters"].gsis == ()

@@ -198,6 +198,8 @@ RULES: dict[tuple[str, str], Rule] = {
         "don_vi": t.unit, "thu_tuc": "1.001193", "chu_ho_so": "001090012345"}),
     ("POST", "/v1/autofill/citizens"): Rule(frozenset({"desk"}),
                                             body=_const({"so_dinh_danh": "001090012345", "thu_tuc": "1.001193"})),
+    ("POST", "/v1/declarations"): Rule(frozenset({"desk"}),
+                                       body=lambda w, t: {"thu_tuc": "1.001193", "don_vi": t.unit}),
     # every officer's own reminders
     ("GET", "/v1/me/notifications"): Rule(OFFICERS),
     ("POST", "/v1/me/notifications/{notification_id}/read"): Rule(OFFICERS,

@@ -399,6 +399,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** In tờ khai của thủ tục theo mẫu pháp lý từ dữ liệu biểu mẫu đang nhập (trả link PDF) */
+        post: operations["print_declaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents/sign-batch": {
         parameters: {
             query?: never;
@@ -1434,7 +1451,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cán bộ của đơn vị theo vai trò (để phân công) */
+        /** Cán bộ của đơn vị theo vai trò (để phân công: kèm phòng ban và số hồ sơ chuyên viên đang thụ lý) */
         get: operations["unit_officers"];
         put?: never;
         post?: never;
@@ -1485,7 +1502,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21) */
+        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; so_giay_to (số định danh cá nhân hoặc mã số thuế của chủ hồ sơ); tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; chu_ho_so */
         get: operations["search"];
         put?: never;
         post?: never;
@@ -1686,6 +1703,12 @@ export interface components {
              * @description Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) ghi vào hồ sơ cùng thao tác: khi tiếp nhận, nhận bổ sung (giấy tờ của công dân), trình, đề xuất từ chối, ý kiến tham gia, phê duyệt, từ chối (tài liệu nội bộ)
              */
             attachments?: string[];
+            /**
+             * Department
+             * @description Phòng chuyên môn nhận hồ sơ (chuyển phòng)
+             * @default null
+             */
+            department: string | null;
         };
         /**
          * ActionKind
@@ -1748,6 +1771,11 @@ export interface components {
              * @default null
              */
             dvcqg_tech_id: string | null;
+            /**
+             * Id Key
+             * @default
+             */
+            id_key: string;
         };
         /**
          * AssertedPerson
@@ -1882,6 +1910,12 @@ export interface components {
              * @default null
              */
             ban_nhap: string | null;
+            /**
+             * Ho Ten
+             * @description Họ tên chủ hồ sơ đã nhập, để đối chiếu với CSDL dân cư
+             * @default
+             */
+            ho_ten: string;
         };
         /** AutofillOut */
         AutofillOut: {
@@ -1902,6 +1936,12 @@ export interface components {
              * @description Nguồn dữ liệu: population (CSDL quốc gia về dân cư)
              */
             source: string;
+            /**
+             * Name Matches
+             * @description Họ tên đã nhập có khớp với CSDL dân cư không (null: chưa nhập họ tên)
+             * @default null
+             */
+            name_matches: boolean | null;
         };
         /** BatchIn */
         BatchIn: {
@@ -2305,6 +2345,35 @@ export interface components {
              * @default null
              */
             step: string | null;
+        };
+        /**
+         * DeclarationIn
+         * @description The eForm as typed so far; nothing of it is stored (the PDF only, behind a short-lived link).
+         */
+        DeclarationIn: {
+            /**
+             * Thu Tuc
+             * @description Mã thủ tục hành chính
+             */
+            thu_tuc: string;
+            /**
+             * Don Vi
+             * @description Đơn vị tiếp nhận (Kính gửi)
+             */
+            don_vi: string;
+            /**
+             * Nguoi Khai
+             * @description Họ tên người khai (dưới chữ ký)
+             * @default
+             */
+            nguoi_khai: string;
+            /**
+             * Du Lieu
+             * @description DuLieuBieuMau như trên màn hình tiếp nhận
+             */
+            du_lieu?: {
+                [key: string]: unknown;
+            };
         };
         /** DeliveryAttempt */
         DeliveryAttempt: {
@@ -2866,6 +2935,11 @@ export interface components {
              * @default null
              */
             assignee_name: string | null;
+            /**
+             * Department
+             * @default
+             */
+            department: string;
             /**
              * Submitted At
              * Format: date-time
@@ -4106,6 +4180,33 @@ export interface components {
             active: boolean;
             /** Assignments */
             assignments?: components["schemas"]["RoleAssignment"][];
+        };
+        /** OfficerSummaries */
+        OfficerSummaries: {
+            /** Items */
+            items: components["schemas"]["OfficerSummary"][];
+        };
+        /** OfficerSummary */
+        OfficerSummary: {
+            /** Sub */
+            sub: string;
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Department
+             * @default
+             */
+            department: string;
+            /** Roles */
+            roles: string[];
+            /**
+             * Load
+             * @description Số hồ sơ chuyên viên đang thụ lý (chỉ khi role=appraiser)
+             * @default null
+             */
+            load: number | null;
         };
         /** OpenPaymentsOut */
         OpenPaymentsOut: {
@@ -7561,6 +7662,84 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    print_declaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11928,7 +12107,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerSummaries"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -12128,6 +12309,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DossierPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Unauthorized */

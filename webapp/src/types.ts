@@ -284,7 +284,10 @@ export interface OfficerSummary {
   sub: string;
   name: string;
   title: string;
+  department: string;
   roles: string[];
+  /** Dossiers the appraiser holds now (listed by role=appraiser only). */
+  load: number | null;
 }
 
 export interface ProcessAction {

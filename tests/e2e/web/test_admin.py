@@ -51,7 +51,7 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
                                                        screenshot: Callable[[Page, str], None]) -> None:
     hcmc = admins("province_admin", HCMC_UNIT)
     page = hcmc.page
-    expect(page.locator(".lead")).to_contain_text("mã tỉnh 79")
+    expect(page.locator(".lead")).to_contain_text("Thành phố Hồ Chí Minh")  # provinces by name
     nav = admin_nav(page)
     expect(nav.get_by_role("link", name="Thủ tục hành chính")).to_have_count(0)
     expect(nav.get_by_role("link", name="Hệ thống tích hợp")).to_have_count(0)
@@ -60,11 +60,11 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     press(page, nav.get_by_role("link", name="Cán bộ và vai trò"))
     expect(hcmc.heading()).to_have_text("Cán bộ và vai trò")
     table = page.get_by_role("table")
-    expect(table.locator("caption")).to_contain_text("của tỉnh mã 79")
+    expect(table.locator("caption")).to_contain_text("của Thành phố Hồ Chí Minh")
     rows = table.locator("tbody tr")
     expect(rows.first).to_be_visible()
     assert rows.count() >= 6
-    expect(rows.filter(has_text="Tỉnh mã 01")).to_have_count(0)
+    expect(rows.filter(has_text="Thành phố Hà Nội")).to_have_count(0)
     expect(rows.filter(has_text="Cấp bộ")).to_have_count(0)
     expect(page.get_by_label("Tỉnh", exact=True)).to_have_count(0)  # no province to choose from
     unit_options = page.get_by_label("Đơn vị").locator("option")

@@ -165,6 +165,8 @@ class World:
             "Attributes"]["QueueArn"]  # fmt: skip
         boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name=f"hoso/{STAGE}/integration-clients", SecretString=json.dumps(AGENCY_BINDINGS))
+        boto3.client("secretsmanager", region_name=REGION).create_secret(  # the applicant index's HMAC key
+            Name=f"hoso/{STAGE}/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         for path in sorted((ROOT / "state_machines").glob("*.asl.json")):
             stem = path.name.removesuffix(".asl.json")
             definition = path.read_text(encoding="utf-8").replace("${AgencyTasksQueueUrl}", self.queue_url)

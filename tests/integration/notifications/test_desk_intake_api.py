@@ -103,6 +103,7 @@ def test_autofill_fills_the_procedures_form_from_the_population_database(world: 
                    "nguoi_yeu_cau.noi_cu_tru": CITIZEN["NoiThuongTru"]},
         "autofilled": ["nguoi_yeu_cau.ho_ten", "nguoi_yeu_cau.so_dinh_danh", "nguoi_yeu_cau.noi_cu_tru"],
         "source": "population",
+        "name_matches": None,  # no name typed yet
     }
     residence = answer(_autofill(world, CITIZEN["SoDinhDanh"], "1.004222"))
     assert residence["values"]["nguoi_de_nghi.ngay_sinh"] == CITIZEN["NgaySinh"]

@@ -138,6 +138,8 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
                              ObjectLockEnabledForBucket=bucket == "hoso-dev-results")  # fmt: skip
         s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
+        boto3.client("secretsmanager", region_name=REGION).create_secret(  # the applicant index's HMAC key
+            Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         _seed()
         token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
         other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)

@@ -41,7 +41,7 @@ from tests.moto_tables import create_table
 
 REGION = "ap-southeast-1"
 UNIT = HCMC_UNIT
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
+TABLES = {"hoso-dev-dossiers": 4, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 
 
 @dataclass
@@ -124,6 +124,9 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
             boto3.client("s3", region_name=REGION).create_bucket(
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        # intake keys the applicant index with an HMAC under the access log's key
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         seed.seed()
         signing.reset_gateways()
         docstore.reset_presigner()

@@ -9,7 +9,7 @@ import pytest
 from chalicelib.domain.eform import EFormSchema, FormField, FormSection, Option
 from chalicelib.domain.eform_samples import KHAI_SINH, THUONG_TRU
 from chalicelib.integrations.population import Citizen, PopulationUnavailable
-from chalicelib.services.autofill import fill, population_fields
+from chalicelib.services.autofill import fill, population_fields, same_name
 from local.simulators.citizens import DEMO_CITIZENS
 
 AN = Citizen.from_answer(DEMO_CITIZENS[0])  # Nguyễn Văn An, 001090012345, born 12/03/1990
@@ -74,3 +74,10 @@ def test_a_citizen_record_is_read_as_nfc_text_and_nothing_else() -> None:
     assert citizen.attribute("Extra") is None and citizen.attribute("QuocTich") is None
     with pytest.raises(PopulationUnavailable):
         Citizen.from_answer(["not", "a", "record"])
+
+
+def test_the_typed_name_matches_the_record_case_and_spacing_aside_not_diacritics() -> None:
+    assert same_name("nguyễn  văn AN", "Nguyễn Văn An")
+    assert same_name("Nguye\u0302\u0303n Văn An", "Nguyễn Văn An")  # decomposed as some keyboards type it
+    assert not same_name("Nguyen Van An", "Nguyễn Văn An")
+    assert not same_name("Nguyễn Văn Ân", "Nguyễn Văn An")

@@ -5,6 +5,7 @@
 
 import { PageHeading } from "../components/Page";
 import { useApp } from "../context";
+import { provinceName } from "../provinces";
 import { href } from "../router";
 import type { Role } from "../types";
 import { CalendarScreen } from "./Calendar";
@@ -98,7 +99,7 @@ function Overview({ sections, ministry, province, unknown }: { sections: Section
       <p className="lead">
         {ministry
           ? "Bạn là quản trị cấp bộ: quản lý danh mục, quy trình và tài khoản trên toàn hệ thống."
-          : `Bạn là quản trị cấp tỉnh (mã tỉnh ${province}): chỉ quản lý cán bộ và đơn vị của tỉnh mình.`}
+          : `Bạn là quản trị cấp tỉnh (${provinceName(province)}): chỉ quản lý cán bộ và đơn vị của tỉnh mình.`}
       </p>
       <ul className="procedure-list">
         {sections.map((s) => (

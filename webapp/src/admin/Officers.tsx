@@ -9,6 +9,8 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api, query } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
+import { fold } from "../fold";
+import { provinceName } from "../provinces";
 import { href, navigate } from "../router";
 import type { OfficerProfile, RoleAssignment } from "../types";
 import { ALL_ROLES, ASSIGNABLE_BY_PROVINCE, ErrorSummary, Field, fieldError, type FormErrors, type OfficerList, toFormErrors, useLoad } from "./common";
@@ -36,11 +38,6 @@ export function OfficersScreen({ rest, params, ministry }: { rest: string[]; par
   return <OfficerListView list={list.data} error={list.error} ministry={ministry} province={province} unit={unit} />;
 }
 
-/** Lower case without diacritics (đ → d), for matching what is typed with or without them. */
-function fold(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
-}
-
 function OfficerListView({ list, error, ministry, province, unit }: { list: OfficerList | null; error: string | null; ministry: boolean; province: string | null; unit: string | null }) {
   const { units, unitName, roleLabel, me } = useApp();
   const provinces = [...new Set(units.map((u) => u.province_code))].sort();
@@ -58,7 +55,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
     <>
       <PageHeading title="Cán bộ và vai trò">Cán bộ và vai trò</PageHeading>
       <p className="lead">
-        {ministry ? "Quản trị cấp bộ quản lý cán bộ của mọi tỉnh và của bộ." : `Bạn quản lý cán bộ của tỉnh mã ${me.profile.province_code}; chỉ cấp được vai trò xử lý tại đơn vị của tỉnh mình.`}
+        {ministry ? "Quản trị cấp bộ quản lý cán bộ của mọi tỉnh và của bộ." : `Bạn quản lý cán bộ của ${provinceName(me.profile.province_code)}; chỉ cấp được vai trò xử lý tại đơn vị của tỉnh mình.`}
       </p>
       <form className="inline-form search-form" onSubmit={filter} aria-label="Lọc danh sách cán bộ" style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem", alignItems: "end" }}>
         {ministry ? (
@@ -68,7 +65,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
                 <option value="*">Tất cả</option>
                 {provinces.map((p) => (
                   <option key={p} value={p}>
-                    {p ? `Tỉnh mã ${p}` : "Cấp bộ"}
+                    {provinceName(p)}
                   </option>
                 ))}
               </select>
@@ -109,7 +106,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
           <table>
             <caption>
               {wanted ? `${shown.length}/${list.items.length}` : list.items.length} cán bộ
-              {list.province_code === null ? " (mọi tỉnh và cấp bộ)" : list.province_code ? ` của tỉnh mã ${list.province_code}` : " cấp bộ"}
+              {list.province_code === null ? " (mọi tỉnh và cấp bộ)" : list.province_code ? ` của ${provinceName(list.province_code)}` : " cấp bộ"}
               {unit ? ` — ${unitName(unit)}` : ""}
             </caption>
             <thead>
@@ -127,7 +124,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
                   <th scope="row">
                     {o.name}
                     <span className="muted" style={{ display: "block", fontSize: "0.85em" }}>
-                      {o.province_code ? `Tỉnh mã ${o.province_code}` : "Cấp bộ"}
+                      {provinceName(o.province_code)}
                     </span>
                   </th>
                   <td>{[o.title, o.department].filter(Boolean).join(", ") || "—"}</td>
@@ -228,7 +225,7 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
                 <select {...aria} value={officer.province_code} disabled={!ministry} onChange={(e) => setOfficer({ ...officer, province_code: e.target.value })}>
                   {provinces.map((p) => (
                     <option key={p} value={p}>
-                      {p ? `Tỉnh mã ${p}` : "Cấp bộ"}
+                      {provinceName(p)}
                     </option>
                   ))}
                 </select>

@@ -7,6 +7,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
+import { PROVINCES, provinceName } from "../provinces";
 import { href, navigate } from "../router";
 import { ErrorSummary, Field, fieldError, type FormErrors, toFormErrors, type UnitFull, useLoad } from "./common";
 
@@ -38,7 +39,7 @@ export function UnitsScreen({ rest, ministry }: { rest: string[]; ministry: bool
       </p>
       <div className="table-scroll">
         <table>
-          <caption>{items.length} đơn vị{ministry ? "" : ` của tỉnh mã ${own}`}</caption>
+          <caption>{items.length} đơn vị{ministry ? "" : ` của ${provinceName(own)}`}</caption>
           <thead>
             <tr>
               <th scope="col">Mã đơn vị</th>
@@ -53,7 +54,7 @@ export function UnitsScreen({ rest, ministry }: { rest: string[]; ministry: bool
               <tr key={u.code}>
                 <th scope="row">{u.code}</th>
                 <td>{u.name}</td>
-                <td>{u.province_code ? `Mã ${u.province_code}` : "Cấp bộ"}</td>
+                <td>{provinceName(u.province_code)}</td>
                 <td>{u.parent_code ?? "—"}</td>
                 <td>
                   <a href={href(["quan-tri", "don-vi", u.code])}>
@@ -100,8 +101,17 @@ function UnitEditor({ existing, ministry, units }: { existing: UnitFull | null; 
           <Field id="u-name" label="Tên đơn vị" required error={fieldError(errors, "name")}>
             {(aria) => <input type="text" {...aria} value={unit.name} onChange={(e) => setUnit({ ...unit, name: e.target.value })} />}
           </Field>
-          <Field id="u-province" label="Mã tỉnh" hint={ministry ? "Hai chữ số; để trống với đơn vị cấp bộ. Đổi mã tỉnh là chuyển đơn vị sang tỉnh khác." : "Đơn vị thuộc tỉnh của bạn."}>
-            {(aria) => <input type="text" inputMode="numeric" maxLength={2} {...aria} value={unit.province_code} readOnly={!ministry} onChange={(e) => setUnit({ ...unit, province_code: e.target.value })} />}
+          <Field id="u-province" label="Tỉnh, thành phố" hint={ministry ? "Chọn “Cấp bộ” với đơn vị cấp bộ. Đổi tỉnh là chuyển đơn vị sang tỉnh khác." : "Đơn vị thuộc tỉnh của bạn."}>
+            {(aria) => (
+              <select {...aria} value={unit.province_code} disabled={!ministry} onChange={(e) => setUnit({ ...unit, province_code: e.target.value })}>
+                <option value="">Cấp bộ</option>
+                {Object.entries(PROVINCES).map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name} (mã {code})
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field id="u-parent" label="Đơn vị cấp trên">
             {(aria) => (

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
+import "../finding/finding.css";
+
 import { api, errorMessage } from "../api";
 import { useApp } from "../context";
 import { formatDate, formatDateTime } from "../format";
@@ -25,12 +27,60 @@ export function Deadline({ dossier }: { dossier: Dossier }) {
   return <span>{formatDateTime(dossier.due_at)}</span>;
 }
 
+const NARROW = "(max-width: 600px)";
+
+/** Whether the screen is phone-width (below ~600 px): lists show cards, not a sideways-scrolling table. */
+export function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW).matches);
+  useEffect(() => {
+    const media = window.matchMedia(NARROW);
+    const change = () => setNarrow(media.matches);
+    media.addEventListener("change", change);
+    return () => media.removeEventListener("change", change);
+  }, []);
+  return narrow;
+}
+
+/** One dossier as a card (phone width): the code as its heading, the table's columns as a list. */
+function DossierCard({ dossier, yourTurn }: { dossier: Dossier; yourTurn: boolean }) {
+  return (
+    <li className={`dossier-card${isOverdue(dossier) ? " row-overdue" : ""}`}>
+      <h3>
+        <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
+        {yourTurn && <span className="badge badge-turn">Đến lượt bạn</span>}
+      </h3>
+      <dl>
+        <dt>Thủ tục</dt>
+        <dd>{dossier.procedure_name}</dd>
+        <dt>Chủ hồ sơ</dt>
+        <dd>{dossier.applicant.name}</dd>
+        <dt>Tiếp nhận</dt>
+        <dd>{formatDate(dossier.received_at ?? dossier.submitted_at)}</dd>
+        <dt>Hạn trả</dt>
+        <dd>
+          <Deadline dossier={dossier} />
+        </dd>
+        <dt>Trạng thái</dt>
+        <dd>{statusLabel(dossier.status)}</dd>
+        {dossier.assignee_name && (
+          <>
+            <dt>Người xử lý</dt>
+            <dd>{dossier.assignee_name}</dd>
+          </>
+        )}
+      </dl>
+    </li>
+  );
+}
+
 /**
  * A list of dossiers from one of the API's paginated lists (``{items, cursor}``): the first
  * page on load, "Xem thêm" for the next one. ``path`` is the API path with its query.
  */
 export function DossierList({ path, caption, emptyText }: { path: string; caption: string; emptyText: string }) {
   const { roles, roleLabel } = useApp();
+  const narrow = useNarrow();
+  const yourTurn = (dossier: Dossier) => (roles as string[]).includes(dossier.step_role) && dossier.status !== 10;
   const [items, setItems] = useState<Dossier[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -66,7 +116,14 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
   return (
     <div className="dossier-list">
       {error && <ErrorMessage>{error}</ErrorMessage>}
-      {items.length > 0 && (
+      {items.length > 0 && narrow && (
+        <ul className="dossier-cards" aria-label={caption}>
+          {items.map((dossier) => (
+            <DossierCard key={dossier.code} dossier={dossier} yourTurn={yourTurn(dossier)} />
+          ))}
+        </ul>
+      )}
+      {items.length > 0 && !narrow && (
         <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
           <table>
             <caption>{caption}</caption>
@@ -86,9 +143,7 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
                 <tr key={dossier.code} className={isOverdue(dossier) ? "row-overdue" : undefined}>
                   <th scope="row">
                     <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
-                    {(roles as string[]).includes(dossier.step_role) && dossier.status !== 10 && (
-                      <span className="badge badge-turn">Đến lượt bạn</span>
-                    )}
+                    {yourTurn(dossier) && <span className="badge badge-turn">Đến lượt bạn</span>}
                   </th>
                   <td>{dossier.procedure_name}</td>
                   <td>{dossier.applicant.name}</td>

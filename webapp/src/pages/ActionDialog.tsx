@@ -1,11 +1,11 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 
 import { ApiError, api, errorMessage } from "../api";
-import { getOfficers } from "../catalogue";
 import { Dialog } from "../components/Dialog";
 import { FileUpload, type UploadedFile } from "../components/FileUpload";
 import { useApp } from "../context";
-import type { ActionOption, DossierView, OfficerSummary } from "../types";
+import { AssigneeField, DepartmentField, useDepartments } from "../finding/ActionChoices";
+import type { ActionOption, DossierView } from "../types";
 
 const REASON_MAX = 2000;
 
@@ -30,7 +30,7 @@ const ATTACHMENT_LABELS: Record<string, string> = {
   refuse: "Văn bản kèm quyết định",
 };
 
-type FieldName = "reason" | "assignee" | "consult_unit" | "consult_deadline" | "extension";
+type FieldName = "reason" | "assignee" | "department" | "consult_unit" | "consult_deadline" | "extension";
 
 /**
  * Confirms one process action on a dossier and asks for what it needs: the reason (required
@@ -52,12 +52,13 @@ export function ActionDialog({
   const needsAssignee = action.kind === "assign" || action.kind === "reassign";
   const isConsult = action.kind === "consult";
   const isExtension = action.kind === "extend";
+  const isTransfer = action.id === "chuyen_phong";
   const reasonRequired = action.requires_reason || action.kind === "record_opinion" || isConsult;
   const [reason, setReason] = useState("");
   const [assignee, setAssignee] = useState("");
   const [consultUnit, setConsultUnit] = useState("");
   const [days, setDays] = useState(isConsult ? "3" : isExtension ? "5" : "");
-  const [officers, setOfficers] = useState<OfficerSummary[] | null>(null);
+  const [department, setDepartment] = useState("");
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,15 +67,10 @@ export function ActionDialog({
   const [files, setFiles] = useState<UploadedFile[]>([]);
   const [uploading, setUploading] = useState(false);
 
-  useEffect(() => {
-    if (!needsAssignee) return;
-    getOfficers(unit, "appraiser")
-      .then(setOfficers)
-      .catch((caught: unknown) => setGeneral(errorMessage(caught)));
-  }, [needsAssignee, unit]);
+  const { departments, problem: departmentsProblem } = useDepartments(unit, isTransfer);
 
   const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
-    const first = (["assignee", "consult_unit", "consult_deadline", "extension", "reason"] as FieldName[]).find((f) => found[f]);
+    const first = (["assignee", "department", "consult_unit", "consult_deadline", "extension", "reason"] as FieldName[]).find((f) => found[f]);
     if (first) formRef.current?.querySelector<HTMLElement>(`#action-${first}`)?.focus();
   };
 
@@ -83,6 +79,7 @@ export function ActionDialog({
     if (busy) return;
     const problems: Partial<Record<FieldName, string>> = {};
     if (needsAssignee && !assignee) problems.assignee = "Vui lòng chọn chuyên viên thụ lý.";
+    if (isTransfer && departments && departments.length > 1 && !department) problems.department = "Vui lòng chọn phòng chuyên môn nhận hồ sơ.";
     if (isConsult && !consultUnit) problems.consult_unit = "Vui lòng chọn đơn vị được xin ý kiến.";
     const dayCount = Number(days);
     if ((isConsult || isExtension) && !(Number.isInteger(dayCount) && dayCount >= 1 && dayCount <= 60)) {
@@ -99,6 +96,7 @@ export function ActionDialog({
     }
     const body: Record<string, unknown> = { action: action.id, reason: reason.trim() };
     if (needsAssignee) body.assignee = assignee;
+    if (isTransfer && department) body.department = department;
     if (isConsult) {
       body.consult_unit = consultUnit;
       body.consult_deadline = { value: dayCount, unit: "working_days" };
@@ -116,7 +114,7 @@ export function ActionDialog({
         const rest: string[] = [];
         for (const fieldError of caught.fieldErrors) {
           const name = fieldError.field.split(".")[0] as FieldName;
-          if (["reason", "assignee", "consult_unit", "consult_deadline", "extension"].includes(name)) mapped[name] = fieldError.message;
+          if (["reason", "assignee", "department", "consult_unit", "consult_deadline", "extension"].includes(name)) mapped[name] = fieldError.message;
           else rest.push(fieldError.message);
         }
         setErrors(mapped);
@@ -158,30 +156,10 @@ export function ActionDialog({
             <strong>{general}</strong>
           </div>
         )}
-        {needsAssignee && (
-          <div className={`field${errors.assignee ? " field-invalid" : ""}`}>
-            <label htmlFor="action-assignee">
-              Chuyên viên thụ lý{required}
-            </label>
-            <select
-              id="action-assignee"
-              value={assignee}
-              required
-              aria-invalid={errors.assignee ? true : undefined}
-              aria-describedby={described("assignee")}
-              onChange={(event) => setAssignee(event.target.value)}
-            >
-              <option value="">{officers ? "— Chọn chuyên viên —" : "Đang tải danh sách…"}</option>
-              {(officers ?? []).map((o) => (
-                <option key={o.sub} value={o.sub}>
-                  {o.name}
-                  {o.title ? ` — ${o.title}` : ""}
-                </option>
-              ))}
-            </select>
-            {errorLine("assignee")}
-          </div>
+        {isTransfer && departments?.length !== 0 && (
+          <DepartmentField departments={departments} value={department} onChange={setDepartment} error={errors.department ?? departmentsProblem ?? undefined} describedBy={described("department")} />
         )}
+        {needsAssignee && <AssigneeField unit={unit} value={assignee} onChange={setAssignee} error={errors.assignee} describedBy={described("assignee")} />}
         {isConsult && (
           <div className={`field${errors.consult_unit ? " field-invalid" : ""}`}>
             <label htmlFor="action-consult_unit">

@@ -6,7 +6,6 @@ import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import {
   AUTOFILLED_KEY,
-  DRAFT_TTL_DAYS,
   type DraftSummary,
   deleteDraft,
   forgetBrowserDrafts,
@@ -30,17 +29,17 @@ import {
   type Scalar,
 } from "../eform/model";
 import { conditionallyRequired, type FieldError, fieldProblem, toPayload, validateForm } from "../eform/validate";
+import { matchesWords } from "../fold";
+import { DraftList } from "../finding/DraftList";
+import { NameMismatch } from "../finding/IntakeNotes";
+import { PrintDeclaration } from "../finding/PrintDeclaration";
 import { formatDateTime, formatDuration, formatMoney, todayVn } from "../format";
+import type { Schema } from "../query";
 import { href, navigate, useRoute } from "../router";
 import type { DossierView, EFormSchema, Procedure, ProcedureDetail } from "../types";
 import { IntakeDocuments, type ReceivedComponentIn } from "./IntakeDocuments";
 
 const SEARCH_DELAY_MS = 300;
-
-function matches(procedure: Procedure, words: string[]): boolean {
-  const text = `${procedure.code} ${procedure.name} ${procedure.field_name}`.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  return words.every((w) => text.includes(w));
-}
 
 /** Step 1 of desk intake: the officer's drafts, and the procedures this unit receives. */
 export function ProcedurePicker() {
@@ -69,40 +68,13 @@ export function ProcedurePicker() {
     return () => window.clearTimeout(timer);
   }, [filter]);
 
-  const words = applied
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean);
-  const shown = (procedures ?? []).filter((p) => matches(p, words));
+  const shown = (procedures ?? []).filter((p) => matchesWords(`${p.code} ${p.name} ${p.field_name}`, applied));
 
   return (
     <>
       <PageHeading title="Tiếp nhận hồ sơ trực tiếp">Tiếp nhận hồ sơ trực tiếp</PageHeading>
       {draftError && <ErrorMessage>Không tải được bản nháp: {draftError}</ErrorMessage>}
-      {drafts.length > 0 && (
-        <section aria-labelledby="drafts-title" className="card">
-          <h2 id="drafts-title">Bản nháp đang lưu</h2>
-          <ul className="plain">
-            {drafts.map((draft) => {
-              const code = draft.procedure_code ?? "";
-              const name = procedures?.find((p) => p.code === code)?.name ?? `Thủ tục ${code}`;
-              return (
-                <li key={draft.id}>
-                  <a href={href(["tiep-nhan", code], { "ban-nhap": draft.id })}>
-                    {name}
-                    {draft.applicant ? ` — ${draft.applicant}` : ""} — lưu lúc {formatDateTime(draft.updated_at)}
-                  </a>
-                </li>
-              );
-            })}
-          </ul>
-          <p className="hint">
-            Bản nháp được lưu trên hệ thống trong {DRAFT_TTL_DAYS} ngày kể từ lần lưu cuối, có thể tiếp tục trên máy khác.
-          </p>
-        </section>
-      )}
+      <DraftList drafts={drafts} procedures={procedures} onDeleted={(id) => setDrafts((all) => all.filter((d) => d.id !== id))} />
       <section aria-labelledby="procedures-title">
         <h2 id="procedures-title">Chọn thủ tục hành chính</h2>
         <div className="field">
@@ -171,11 +143,7 @@ function hasPopulationFields(schema: EFormSchema | null): boolean {
   return Boolean(schema?.sections.some((s) => s.fields.some((f) => f.autofill_source?.startsWith("population."))));
 }
 
-interface AutofillAnswer {
-  values: Record<string, string>;
-  autofilled: string[];
-  source: string;
-}
+type AutofillAnswer = Omit<Schema<"AutofillOut">, "values"> & { values: Record<string, string> };
 
 /** Step 2: the applicant and the procedure's eForm, checked here and by the API. */
 export function IntakeForm({ procedureCode }: { procedureCode: string }) {
@@ -197,6 +165,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
   const [autofilled, setAutofilled] = useState<Set<string>>(new Set());
   const [filling, setFilling] = useState(false);
   const [fillResult, setFillResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [nameMatches, setNameMatches] = useState<boolean | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const [components, setComponents] = useState<ReceivedComponentIn[]>([]);
   const [uploading, setUploading] = useState(false);
@@ -400,6 +369,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     if (filling) return;
     const number = (applicant.SoGiayToChuHoSo ?? "").trim();
     setFillResult(null);
+    setNameMatches(null);
     if (!number) {
       setFillResult({ ok: false, text: "Vui lòng nhập Số định danh cá nhân của chủ hồ sơ trước khi điền tự động." });
       window.setTimeout(() => document.getElementById(inputId("SoGiayToChuHoSo"))?.focus(), 0);
@@ -409,9 +379,16 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     try {
       const found = await api<AutofillAnswer>("/v1/autofill/citizens", {
         method: "POST",
-        body: { so_dinh_danh: number, thu_tuc: procedure.code, don_vi: unit, ...(draftId ? { ban_nhap: draftId } : {}) },
+        body: {
+          so_dinh_danh: number,
+          thu_tuc: procedure.code,
+          don_vi: unit,
+          ho_ten: (applicant.ChuHoSo ?? "").trim(),
+          ...(draftId ? { ban_nhap: draftId } : {}),
+        },
       });
       const filled = new Set(autofilled);
+      const applied = new Set<string>();
       let kept = 0;
       const next: FormValues = { ...values };
       for (const [key, value] of Object.entries(found.values)) {
@@ -424,9 +401,13 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
         }
         next[section] = { ...next[section], [name]: value };
         filled.add(path);
+        applied.add(path);
       }
       setValues(next);
       setAutofilled(filled);
+      // A field the database has just filled is no longer wrong: its error goes with it.
+      setErrors((previous) => previous.filter((e) => !applied.has(e.path)));
+      setNameMatches(found.name_matches ?? null);
       const count = Object.keys(found.values).length - kept;
       const text =
         count > 0
@@ -568,6 +549,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
             </p>
             <div role="status">{fillResult?.ok && <p>{fillResult.text}</p>}</div>
             {fillResult && !fillResult.ok && <ErrorMessage>{fillResult.text}</ErrorMessage>}
+            {nameMatches === false && <NameMismatch typed={applicant.ChuHoSo ?? ""} />}
           </div>
         )}
 
@@ -624,9 +606,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
           <button type="button" className="button-secondary" onClick={() => void save()} aria-disabled={saving || undefined}>
             {saving ? "Đang lưu nháp…" : "Lưu nháp"}
           </button>
-          <button type="button" className="button-secondary" onClick={() => window.print()}>
-            In tờ khai
-          </button>
+          {schema && <PrintDeclaration procedure={procedure.code} declarant={applicant.ChuHoSo ?? ""} data={() => toPayload(schema, values)} />}
           {draftId && (
             <button type="button" className="button-secondary" onClick={() => void dropCurrentDraft()}>
               Xóa bản nháp

@@ -6,18 +6,24 @@ import { DossierList } from "../components/DossierList";
 import { ErrorMessage, PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import { parseDate, tidyDate } from "../eform/validate";
+import "../finding/finding.css";
+import { CHANNELS, idNumberProblem } from "../finding/rules";
 import { href, navigate } from "../router";
 import { STATUSES, statusLabel } from "../statuses";
 import type { Procedure } from "../types";
 
-const CRITERIA = ["tu_ngay", "den_ngay", "status", "thu_tuc", "linh_vuc", "chu_ho_so"] as const;
+const CRITERIA = ["ma_ho_so", "so_giay_to", "chu_ho_so", "tu_ngay", "den_ngay", "han_den", "qua_han", "status", "kenh", "thu_tuc", "linh_vuc"] as const;
 type Criteria = Record<(typeof CRITERIA)[number], string>;
 
 function fromParams(params: URLSearchParams): Criteria {
   return Object.fromEntries(CRITERIA.map((key) => [key, params.get(key) ?? ""])) as Criteria;
 }
 
-/** FR-21: combinable search over the unit's dossiers (receipt period, status, procedure, field, applicant). */
+/**
+ * FR-21: combinable search over the unit's dossiers — by code, by the applicant's personal number
+ * or tax code (the desk's most common question), name, receipt period, deadline or overdue,
+ * status, channel, procedure and field.
+ */
 export function Search({ params }: { params: URLSearchParams }) {
   const { unit } = useApp();
   const applied = fromParams(params);
@@ -37,8 +43,18 @@ export function Search({ params }: { params: URLSearchParams }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const next = { ...form, tu_ngay: tidyDate(form.tu_ngay), den_ngay: tidyDate(form.den_ngay) };
+    const next = {
+      ...form,
+      ma_ho_so: form.ma_ho_so.trim().toUpperCase(),
+      so_giay_to: form.so_giay_to.replace(/\s+/g, ""),
+      tu_ngay: tidyDate(form.tu_ngay),
+      den_ngay: tidyDate(form.den_ngay),
+      han_den: tidyDate(form.han_den),
+    };
     const problems: Partial<Record<keyof Criteria, string>> = {};
+    const idProblem = idNumberProblem(next.so_giay_to);
+    if (idProblem) problems.so_giay_to = idProblem;
+    if (next.han_den && !parseDate(next.han_den)) problems.han_den = "Hạn trả đến ngày phải là ngày hợp lệ theo định dạng DD/MM/YYYY.";
     const from = next.tu_ngay ? parseDate(next.tu_ngay) : null;
     const to = next.den_ngay ? parseDate(next.den_ngay) : null;
     if (next.tu_ngay && !from) problems.tu_ngay = "Từ ngày phải là ngày hợp lệ theo định dạng DD/MM/YYYY.";
@@ -56,7 +72,7 @@ export function Search({ params }: { params: URLSearchParams }) {
     navigate(href(["tim-kiem"], next));
   };
 
-  const input = (key: keyof Criteria, label: string, hint?: string) => (
+  const input = (key: keyof Criteria, label: string, hint?: string, numeric = false) => (
     <div className={`field${errors[key] ? " field-invalid" : ""}`}>
       <label htmlFor={`search-${key}`}>{label}</label>
       {hint && (
@@ -68,7 +84,7 @@ export function Search({ params }: { params: URLSearchParams }) {
         id={`search-${key}`}
         type="text"
         value={form[key]}
-        inputMode={hint ? "numeric" : undefined}
+        inputMode={numeric ? "numeric" : undefined}
         autoComplete="off"
         aria-invalid={errors[key] ? true : undefined}
         aria-describedby={[hint ? `search-${key}-hint` : "", errors[key] ? `search-${key}-error` : ""].filter(Boolean).join(" ") || undefined}
@@ -91,9 +107,23 @@ export function Search({ params }: { params: URLSearchParams }) {
           Kết hợp một hoặc nhiều tiêu chí; để trống tiêu chí không cần lọc.
         </p>
         {Object.keys(errors).length > 0 && <ErrorMessage>Vui lòng sửa các tiêu chí được đánh dấu.</ErrorMessage>}
+        <p className="hint">Tìm theo mã hồ sơ thì các tiêu chí khác không được xét.</p>
         <div className="grid">
-          {input("tu_ngay", "Tiếp nhận từ ngày", "Định dạng DD/MM/YYYY")}
-          {input("den_ngay", "Đến ngày", "Định dạng DD/MM/YYYY")}
+          {input("ma_ho_so", "Mã hồ sơ", "Ví dụ 000.00.13.H29-261206-0001")}
+          {input("so_giay_to", "Số định danh cá nhân hoặc mã số thuế của chủ hồ sơ", "12 chữ số (CCCD) hoặc mã số thuế 10 chữ số", true)}
+          {input("chu_ho_so", "Tên chủ hồ sơ", "Có dấu hoặc không dấu")}
+          {input("tu_ngay", "Tiếp nhận từ ngày", "Định dạng DD/MM/YYYY", true)}
+          {input("den_ngay", "Đến ngày", "Định dạng DD/MM/YYYY", true)}
+          {input("han_den", "Hạn trả kết quả đến ngày", "Định dạng DD/MM/YYYY", true)}
+          <div className="field field-check">
+            <input
+              id="search-qua_han"
+              type="checkbox"
+              checked={form.qua_han === "1"}
+              onChange={(event) => setForm({ ...form, qua_han: event.target.checked ? "1" : "" })}
+            />
+            <label htmlFor="search-qua_han">Chỉ hồ sơ đã quá hạn</label>
+          </div>
           <div className="field">
             <label htmlFor="search-status">Trạng thái</label>
             <select id="search-status" value={form.status} onChange={(event) => setForm({ ...form, status: event.target.value })}>
@@ -101,6 +131,17 @@ export function Search({ params }: { params: URLSearchParams }) {
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {statusLabel(s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="search-kenh">Kênh tiếp nhận</label>
+            <select id="search-kenh" value={form.kenh} onChange={(event) => setForm({ ...form, kenh: event.target.value })}>
+              <option value="">Tất cả</option>
+              {CHANNELS.map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
                 </option>
               ))}
             </select>
@@ -127,7 +168,6 @@ export function Search({ params }: { params: URLSearchParams }) {
               ))}
             </select>
           </div>
-          {input("chu_ho_so", "Tên chủ hồ sơ")}
         </div>
         <p className="actions">
           <button type="submit">Tìm kiếm</button>
@@ -141,6 +181,7 @@ export function Search({ params }: { params: URLSearchParams }) {
       <section aria-labelledby="search-results">
         <h2 id="search-results">{searched ? "Kết quả tìm kiếm" : "Hồ sơ của đơn vị"}</h2>
         <DossierList
+          key={query(applied)}
           path={`/v1/units/${encodeURIComponent(unit)}/search${query(applied)}`}
           caption={searched ? "Hồ sơ khớp với tiêu chí tìm kiếm" : "Hồ sơ của đơn vị"}
           emptyText="Không tìm thấy hồ sơ nào khớp với tiêu chí."
