@@ -31,7 +31,8 @@ def test_the_picker_matches_without_diacritics_including_d(officers: Callable[..
     expect(desk.heading()).to_have_text("Tiếp nhận hồ sơ trực tiếp")
     picker = page.get_by_label("Tìm thủ tục")
     for typed, name in (("dang ky khai tu", "Đăng ký khai tử"), ("xoa dang ky thuong tru", "Xóa đăng ký thường trú"),
-                        ("ĐĂNG KÝ KHAI TỬ", "Đăng ký khai tử"), ("tro cap mai tang", "Giải quyết hưởng trợ cấp mai táng")):
+                        ("ĐĂNG KÝ KHAI TỬ", "Đăng ký khai tử"),
+                        ("tro cap mai tang", "Giải quyết hưởng trợ cấp mai táng")):
         picker.fill(typed)
         expect(page.get_by_role("link", name=re.compile(f"^{name}")).first).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("^Đăng ký khai sinh"))).to_have_count(0)
