@@ -124,9 +124,7 @@ def test_a_cash_payment_failing_mid_way_writes_nothing(world: World, awaiting: s
 
 # --- post --------------------------------------------------------------------------------------
 def _issued(world: World) -> str:
-    dossier = world.to_approval()
-    world.act(dossier.code, "leader", "phe_duyet")
-    return world.act(dossier.code, "clerk", "phat_hanh").code
+    return world.processed().code
 
 
 def test_the_postal_service_quotes_and_the_order_records_the_service_and_its_fee(world: World) -> None:

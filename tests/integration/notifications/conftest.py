@@ -35,6 +35,8 @@ from chalicelib.api import dossiers as dossiers_api
 from chalicelib.api import drafts as drafts_api
 from chalicelib.api import notes as notes_api
 from chalicelib.api import notifications as notifications_api
+from chalicelib.documents import signing
+from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
@@ -202,7 +204,12 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         sm.create_secret(Name=POPULATION_SECRET, SecretString=json.dumps({"api_key": POPULATION_KEY}))
         sm.create_secret(Name=MESSAGING_SECRET, SecretString=json.dumps({"token": MESSAGING_TOKEN}))
         sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
+        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):  # results drawn up and signed
+            boto3.client("s3", region_name=REGION).create_bucket(
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         seed.seed()
+        signing.reset_gateways()
+        docstore.reset_presigner()
         for server in (sims.population, sims.messaging):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
         with Client(APP) as client:

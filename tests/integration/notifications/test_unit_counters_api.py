@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from chalicelib.documents import service as documents
 from chalicelib.services import dossiers as dossier_service
-from tests.integration.notifications.conftest import World, account, answer
+from tests.integration.notifications.conftest import World, account, answer, officer
 
 
 def counters(world: World, at: dt.datetime, monkeypatch: pytest.MonkeyPatch) -> Any:
@@ -45,6 +46,7 @@ def test_the_counters_follow_a_dossier_from_due_soon_to_resolved(world: World,
     assert waiting["supplemented_by_role"] == {"appraiser": 1}
     assert waiting["by_status_and_role"] == {"4#appraiser": 1}
 
+    documents.issue_result(dossier.code, officer("appraiser"))  # no result, no issue; the approval signs it
     for role, action in (("appraiser", "trinh"), ("head", "trinh_lanh_dao"), ("leader", "phe_duyet"),
                          ("clerk", "phat_hanh")):
         world.act(dossier.code, role, action)
