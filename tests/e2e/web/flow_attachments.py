@@ -92,8 +92,13 @@ def attach_at_intake(page: Page, files: dict[str, tuple[FilePayload | None, str]
 
 
 def open_dossier(page: Page, code: str) -> None:
+    """The dossier's page, loaded again when already there (another officer may have acted on it)."""
     parts = urlsplit(page.url)
-    page.goto(f"{parts.scheme}://{parts.netloc}/#/ho-so/{code}")
+    target = f"{parts.scheme}://{parts.netloc}/#/ho-so/{code}"
+    if page.url == target:
+        page.reload()
+    else:
+        page.goto(target)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
 
 
