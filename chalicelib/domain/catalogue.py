@@ -80,7 +80,7 @@ class RoleAssignment(BaseModel):
 class OfficerProfile(BaseModel):
     """An officer as hoso knows them: a VNeID login alone grants nothing."""
 
-    sub: str  # VNeID subject ("pending:<key>" until the officer's first login, see chalicelib.domain.officers)
+    sub: str  # VNeID subject ("pending-<key>" until the officer's first login, see chalicelib.domain.officers)
     name: str
     title: str = ""
     department: str = ""

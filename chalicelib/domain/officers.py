@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
 from chalicelib.domain.identifiers import check_personal_number, sentence
 
-PENDING_PREFIX = "pending:"
+PENDING_PREFIX = "pending-"
 _DOMAIN = b"hoso-officer\x00"
 
 

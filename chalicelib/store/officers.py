@@ -1,7 +1,7 @@
 """Officers added by personal number (``chalicelib.domain.officers``): the pending record and
 the claim of a personal number, in the catalogue table, each read by key — never a Scan.
 
-* ``USER#pending:<key>`` / ``PROFILE``: the pending officer (listed with the other officers);
+* ``USER#pending-<key>`` / ``PROFILE``: the pending officer (listed with the other officers);
 * ``OFFICERPN#<key>`` / ``CLAIM``: ``{"sub": ""}`` while pending, ``{"sub": <VNeID subject>}``
   once bound — one officer per personal number, bound once.
 

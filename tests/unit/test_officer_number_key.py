@@ -22,7 +22,7 @@ def test_the_officer_key_cannot_be_joined_with_the_applicant_index() -> None:
 
 
 def test_pending_subject_and_number_problems() -> None:
-    assert pending_sub("ab") == "pending:ab"
+    assert pending_sub("ab") == "pending-ab"
     assert personal_number_problem(NUMBER) is None
     assert personal_number_problem("07919000123") == "Số định danh cá nhân phải gồm đúng 12 chữ số."
     assert personal_number_problem("999190001234") == (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 import requests
@@ -111,14 +112,14 @@ def test_a_pending_officer_has_no_access_and_cannot_be_made_by_hand(world: World
     assert pending is not None and pending.pending
     # editing a pending officer's roles keeps it pending (the flag and key are the stored record's)
     edited = {**pending.model_dump(mode="json"), "pending": False, "personal_number_key": "", "title": "Phó phòng"}
-    put = world.call("PUT", f"/v1/admin/officers/{pending.sub}", "admin", MINISTRY_UNIT, edited)
+    put = world.call("PUT", f"/v1/admin/officers/{quote(pending.sub, safe='')}", "admin", MINISTRY_UNIT, edited)
     assert put.status_code == 200, put.body
     stored = catalogue.get_officer(pending.sub)
     assert stored is not None and stored.pending and stored.personal_number_key == key and stored.title == "Phó phòng"
-    # no "pending:" record can be written by hand
-    forged = {**edited, "sub": "pending:forged"}
-    assert world.call("PUT", "/v1/admin/officers/pending:forged", "admin", MINISTRY_UNIT, forged).status_code == 404
-    assert catalogue.get_officer("pending:forged") is None
+    # no "pending-" record can be written by hand
+    forged = {**edited, "sub": "pending-forged"}
+    assert world.call("PUT", "/v1/admin/officers/pending-forged", "admin", MINISTRY_UNIT, forged).status_code == 404
+    assert catalogue.get_officer("pending-forged") is None
 
 
 def test_the_number_is_checked_with_a_vietnamese_message(world: World) -> None:
