@@ -1,6 +1,7 @@
 """An officer's first login binds the officer the administrator added by personal number to
 their VNeID subject (``chalicelib.domain.officers``): the token's ``SoDinhDanh`` claim (VNeID's
-citizen identification number) names the pending officer; the binding happens once."""
+citizen identification number) names the pending officer; the binding happens once (a request of
+the same subject racing it finds the bound profile)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.officers import officer_number_key, personal_number_problem
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
-from chalicelib.store import officers
+from chalicelib.store import catalogue, officers
 
 PERSONAL_NUMBER_CLAIM = "SoDinhDanh"
 
@@ -24,4 +25,7 @@ def bind_at_first_login(sub: str, claims: Mapping[str, Any]) -> OfficerProfile |
     profile = officers.bind(officer_number_key(number, privacy_store.hmac_key()), sub)
     if profile is not None:
         logger.info("officer bound at first login", extra={"sub": sub})
-    return profile
+        return profile
+    # The app's first requests arrive together: another of this subject's requests may have bound
+    # it meanwhile (then its profile is there, read consistently); nobody else's binding counts.
+    return catalogue.read_officer_for_update(sub).value

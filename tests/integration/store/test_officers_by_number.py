@@ -14,6 +14,7 @@ import boto3
 import requests
 
 from chalicelib.domain.officers import officer_number_key, pending_sub
+from chalicelib.services.officer_binding import bind_at_first_login
 from chalicelib.store import catalogue, officers
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from tests.integration.reports.conftest import REGION, World, answer
@@ -85,6 +86,9 @@ def test_a_second_subject_with_the_same_number_cannot_take_over_the_bound_office
     assert catalogue.get_officer(intruder) is None
     assert catalogue.get_officer(owner) == before
     assert officers.claim_sub(key) == owner
+    # the owner's own requests racing the binding find their bound profile; the intruder's nothing
+    assert bind_at_first_login(owner, {"SoDinhDanh": number}) == before
+    assert bind_at_first_login(intruder, {"SoDinhDanh": number}) is None
     # nor can the number be added again to reach them through a fresh pending record
     again = add(world, new_officer(number))
     assert again.status_code == 409 and answer(again)["error_code"] == "OFFICER_EXISTS"
