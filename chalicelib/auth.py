@@ -70,6 +70,7 @@ from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.errors import HosoError, conflict, forbidden
 from chalicelib.observability import logger
+from chalicelib.services.officer_binding import bind_at_first_login
 from chalicelib.settings import get_settings
 from chalicelib.store.catalogue import get_officer
 from chalicelib.store.models import CatalogueItem
@@ -338,6 +339,8 @@ def authenticate_officer(authorization: str | None, any_of: Collection[Role] = (
     """
     claims = verify_access_token(_bearer(authorization, _invalid_token))
     profile = get_officer(claims.sub)
+    if profile is None:
+        profile = bind_at_first_login(claims.sub, claims.raw)
     if profile is None or not profile.active or not profile.assignments:
         logger.info("officer without role", extra={"sub": claims.sub, "known": profile is not None})
         raise _no_role()

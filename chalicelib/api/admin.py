@@ -23,6 +23,7 @@ from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.clients import Capability, ClientKind, check_grants
 from chalicelib.domain.eform import EFormSchema, validate_schema
 from chalicelib.domain.identifiers import is_unit_code
+from chalicelib.domain.officers import PENDING_PREFIX, NewOfficer, officer_number_key, personal_number_problem
 from chalicelib.domain.process import (
     ActionKind,
     DeadlineWarning,
@@ -35,9 +36,10 @@ from chalicelib.domain.process import (
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.observability import logger
+from chalicelib.privacy import store as privacy_store
 from chalicelib.services import admin_access
 from chalicelib.services.dossiers import now
-from chalicelib.store import catalogue
+from chalicelib.store import catalogue, officers
 
 bp = Blueprint(__name__)
 TAGS = ("Quản trị",)
@@ -225,6 +227,36 @@ def put_unit(code: str) -> Any:
     return json_response(200, unit.model_dump(mode="json"))
 
 
+def _units_exist(assignments: list[Any]) -> None:
+    missing = [FieldError(f"assignments[{i}].unit_code", "Không có đơn vị này.")
+               for i, a in enumerate(assignments) if catalogue.get_unit(a.unit_code) is None]
+    if missing:
+        raise invalid(missing)
+
+
+@route(bp, "/v1/admin/officers", "POST",
+       summary="Thêm cán bộ theo số định danh cá nhân (gắn với tài khoản VNeID khi cán bộ đăng nhập lần đầu)",
+       access=Access.ADMIN, tags=TAGS, request=NewOfficer, responses={201: OfficerProfile},
+       errors=(409, 422))
+def add_officer() -> Any:
+    new: NewOfficer = _body(NewOfficer, 64 * 1024)
+    problem = personal_number_problem(new.personal_number)
+    if problem:
+        raise invalid([FieldError("personal_number", problem)])
+    _units_exist(new.assignments)
+    officer = new.pending_profile(officer_number_key(new.personal_number, privacy_store.hmac_key()))
+    admin_access.check_officer_write(_administrator(), None, officer,
+                                     {a.unit_code: catalogue.get_unit(a.unit_code) for a in officer.assignments})
+    try:
+        officers.add_pending(officer)
+    except officers.AlreadyAdded:
+        raise HosoError("OFFICER_EXISTS", "Đã có cán bộ với số định danh cá nhân này.", 409,
+                        errors=[FieldError("personal_number", "Đã có cán bộ với số định danh cá nhân này.")]) from None
+    _logged("officer", officer.sub, None,
+            {"province_code": officer.province_code, "active": officer.active, "roles": _roles(officer)})
+    return json_response(201, officer.model_dump(mode="json"))
+
+
 @route(bp, "/v1/admin/officers/{sub}", "PUT", summary="Tạo hoặc cập nhật cán bộ và vai trò",
        access=Access.ADMIN, tags=TAGS, request=OfficerProfile, responses={200: OfficerProfile},
        errors=(409, 422))
@@ -232,11 +264,14 @@ def put_officer(sub: str) -> Any:
     officer: OfficerProfile = _body(OfficerProfile)
     if officer.sub != sub:
         raise invalid([FieldError("sub", "Mã định danh không khớp với đường dẫn.")])
-    missing = [FieldError(f"assignments[{i}].unit_code", "Không có đơn vị này.")
-               for i, a in enumerate(officer.assignments) if catalogue.get_unit(a.unit_code) is None]
-    if missing:
-        raise invalid(missing)
+    _units_exist(officer.assignments)
     seen = catalogue.read_officer_for_update(sub)
+    if seen.value is None and sub.startswith(PENDING_PREFIX):
+        raise not_found("Không tìm thấy cán bộ chờ đăng nhập lần đầu này.")
+    # Whether the officer is pending, and their personal number's key, are the stored record's.
+    stored = seen.value
+    officer = officer.model_copy(update={"pending": stored.pending if stored else False,
+                                         "personal_number_key": stored.personal_number_key if stored else ""})
     named = {a.unit_code for profile in (seen.value, officer) if profile is not None for a in profile.assignments}
     admin_access.check_officer_write(_administrator(), seen.value, officer,
                                      {code: catalogue.read_unit_for_update(code).value for code in named})

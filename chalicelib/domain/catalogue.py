@@ -80,13 +80,15 @@ class RoleAssignment(BaseModel):
 class OfficerProfile(BaseModel):
     """An officer as hoso knows them: a VNeID login alone grants nothing."""
 
-    sub: str  # VNeID subject
+    sub: str  # VNeID subject ("pending-<key>" until the officer's first login, see chalicelib.domain.officers)
     name: str
     title: str = ""
     department: str = ""
     province_code: str = ""
     active: bool = True
     assignments: list[RoleAssignment] = Field(default_factory=list)
+    pending: bool = Field(False, description="Thêm theo số định danh cá nhân, chờ đăng nhập lần đầu (chưa có quyền)")
+    personal_number_key: str = Field("", description="HMAC của số định danh cá nhân (không bao giờ lưu số gốc)")
 
     def roles_in(self, unit_code: str) -> set[Role]:
         return {a.role for a in self.assignments if a.unit_code == unit_code}

@@ -42,8 +42,10 @@ from chalicelib.documents import trust
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.eform_samples import SAMPLE_EFORMS
+from chalicelib.domain.officers import NewOfficer, officer_number_key
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.post import service as post_service
+from chalicelib.privacy import store as privacy_store
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_store
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
@@ -239,6 +241,8 @@ RULES: dict[tuple[str, str], Rule] = {
                                             path={"code": lambda w, t: t.unit}),
     ("PUT", "/v1/admin/officers/{sub}"): Rule(ADMINS, PROVINCE, body=_probe_officer,
                                               path={"sub": lambda w, t: f"sec-probe-{t.scope}"}),
+    ("POST", "/v1/admin/officers"): Rule(ADMINS, PROVINCE, body=lambda w, t: {
+        **_probe_officer(w, t), "personal_number": _officer_number()}),
     # reports (FR-23…25, 27): a unit's heads and leaders; province roll-ups for administrators
     ("GET", "/v1/me/report-scopes"): Rule(REPORTERS),
     ("POST", "/v1/units/{unit_code}/reports"): Rule(frozenset({"head", "leader"}), UNIT,
@@ -428,6 +432,24 @@ def _officer_probe(stored: tuple[str, list[tuple[str, str]]] | None,
     return prepare
 
 
+def _officer_number() -> str:
+    """A fresh, valid personal number (born in TP.HCM, 1990)."""
+    return f"079090{next(_serial):06d}"
+
+
+def _officer_by_number_probe(province: str, role: str, unit: str) -> Callable[..., Prepared]:
+    """Add an officer by personal number: a pending officer stored under the number's key."""
+
+    def prepare(world: World, caller: str) -> Prepared:
+        new = NewOfficer(personal_number=_officer_number(), name=f"Cán bộ thêm bởi {caller}", province_code=province,
+                         assignments=[RoleAssignment(role=role, unit_code=unit)])
+        pending = new.pending_profile(officer_number_key(new.personal_number, privacy_store.hmac_key()))
+        return Prepared("POST", "/v1/admin/officers", new.model_dump(mode="json"),
+                        lambda: catalogue.get_officer(pending.sub), pending)
+
+    return prepare
+
+
 def _procedure_probe(world: World, caller: str) -> Prepared:
     base = catalogue.get_procedure(CLIENT_PROCEDURE)
     assert base is not None
@@ -539,6 +561,13 @@ WRITE_PROBES = [
                _officer_probe(("01", [("desk", HANOI)]), ("79", [("desk", HCMC)]))),
     WriteProbe("strip a fellow province administrator's role", OFFICER_ROUTE, ADMIN_ONLY,
                _officer_probe(("79", [("province_admin", HCMC)]), ("79", []))),
+    # officers added by personal number (pending until their first login): the same limits
+    WriteProbe("add an officer of the province by personal number", ("POST", "/v1/admin/officers"), BOTH_ADMINS,
+               _officer_by_number_probe("79", "desk", HCMC)),
+    WriteProbe("add an officer of another province by personal number", ("POST", "/v1/admin/officers"),
+               ADMIN_ONLY, _officer_by_number_probe("01", "desk", HANOI)),
+    WriteProbe("add an administrator by personal number", ("POST", "/v1/admin/officers"), ADMIN_ONLY,
+               _officer_by_number_probe("79", "province_admin", HCMC)),
     # the ministry's catalogue
     WriteProbe("change a procedure", ("PUT", "/v1/admin/procedures/{code}"), ADMIN_ONLY, _procedure_probe),
     WriteProbe("create an eForm", ("PUT", "/v1/admin/eforms/{code}"), ADMIN_ONLY, _eform_probe),

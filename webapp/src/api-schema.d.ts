@@ -203,7 +203,8 @@ export interface paths {
         /** Danh sách cán bộ và vai trò; tham số province (2 số, rỗng: cấp bộ) hoặc unit (mã đơn vị); quản trị cấp tỉnh chỉ xem tỉnh mình */
         get: operations["list_officers"];
         put?: never;
-        post?: never;
+        /** Thêm cán bộ theo số định danh cá nhân (gắn với tài khoản VNeID khi cán bộ đăng nhập lần đầu) */
+        post: operations["add_officer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4037,6 +4038,41 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /**
+         * NewOfficer
+         * @description An officer as the administrator adds them: by personal number and name.
+         */
+        NewOfficer: {
+            /**
+             * Personal Number
+             * @description Số định danh cá nhân (12 chữ số)
+             */
+            personal_number: string;
+            /** Name */
+            name: string;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Department
+             * @default
+             */
+            department: string;
+            /**
+             * Province Code
+             * @default
+             */
+            province_code: string;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Assignments */
+            assignments?: components["schemas"]["RoleAssignment"][];
+        };
         /** Note */
         Note: {
             /** Code */
@@ -4180,6 +4216,18 @@ export interface components {
             active: boolean;
             /** Assignments */
             assignments?: components["schemas"]["RoleAssignment"][];
+            /**
+             * Pending
+             * @description Thêm theo số định danh cá nhân, chờ đăng nhập lần đầu (chưa có quyền)
+             * @default false
+             */
+            pending: boolean;
+            /**
+             * Personal Number Key
+             * @description HMAC của số định danh cá nhân (không bao giờ lưu số gốc)
+             * @default
+             */
+            personal_number_key: string;
         };
         /** OfficerSummaries */
         OfficerSummaries: {
@@ -6792,6 +6840,84 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    add_officer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOfficer"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerProfile"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,9 @@ export interface OfficerProfile {
   province_code: string;
   active: boolean;
   assignments: RoleAssignment[];
+  // Added by personal number, waiting for the officer's first VNeID login (no access until then).
+  pending?: boolean;
+  personal_number_key?: string;
 }
 
 export interface Me {

@@ -15,11 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
+from local.stack import LocalStack
 from tests.e2e.conftest import account
 from tests.e2e.web.conftest import OfficerSession, new_context, vneid_button_name
+from tests.e2e.web.flow_officers import first_login
 from tests.e2e.web.keyboard import press, tick, type_into
 
 ADMIN_HOME = "Quản trị hệ thống"
+NEW_OFFICER_NUMBER = "079190004321"
 
 
 @pytest.fixture
@@ -48,7 +51,8 @@ def admin_nav(page: Page) -> object:
 
 
 def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str], OfficerSession],
-                                                       screenshot: Callable[[Page, str], None]) -> None:
+                                                       screenshot: Callable[[Page, str], None], browser: Browser,
+                                                       webapp: str, stack: LocalStack) -> None:
     hcmc = admins("province_admin", HCMC_UNIT)
     page = hcmc.page
     expect(page.locator(".lead")).to_contain_text("Thành phố Hồ Chí Minh")  # provinces by name
@@ -72,10 +76,11 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
     hcmc.check("Quản trị cấp tỉnh: cán bộ")
     screenshot(page, "admin-can-bo")
 
-    # A new officer of the province, with a processing role in a unit of the province.
+    # A new officer of the province, added by personal number (not a VNeID subject), with a
+    # processing role in a unit of the province; the number is checked, in Vietnamese, at its field.
     press(page, page.get_by_role("link", name="Thêm cán bộ"))
     expect(hcmc.heading()).to_have_text("Thêm cán bộ")
-    type_into(page, page.get_by_label("Mã định danh VNeID (sub)"), "can-bo-web-hcm")
+    type_into(page, page.get_by_label("Số định danh cá nhân"), "07919000432")
     type_into(page, page.get_by_label("Họ và tên"), "Trần Thị Mỹ Duyên")
     press(page, page.get_by_role("button", name="Thêm vai trò"))
     role = page.locator("#o-role-0")
@@ -86,10 +91,20 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
         ["Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh"])
     hcmc.check("Quản trị cấp tỉnh: thêm cán bộ")
     press(page, page.get_by_role("button", name="Lưu cán bộ"))
+    expect(page.locator("#o-number-error")).to_contain_text("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+    hcmc.check("Quản trị cấp tỉnh: thêm cán bộ, số định danh sai")
+    screenshot(page, "admin-them-can-bo-so-dinh-danh")
+    type_into(page, page.get_by_label("Số định danh cá nhân"), NEW_OFFICER_NUMBER)
+    press(page, page.get_by_role("button", name="Lưu cán bộ"))
     expect(hcmc.heading()).to_have_text("Cán bộ và vai trò")
-    expect(page.get_by_role("status").filter(has_text="Đã lưu cán bộ")).to_be_visible()
-    new_row = page.locator("tr[data-officer='can-bo-web-hcm']")
+    expect(page.get_by_role("status").filter(has_text="Đã thêm cán bộ Trần Thị Mỹ Duyên")).to_be_visible()
+    new_row = page.locator("tbody tr").filter(has_text="Trần Thị Mỹ Duyên")
     expect(new_row).to_contain_text("Chuyên viên thẩm định — Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh")
+    expect(new_row).to_contain_text("Chờ đăng nhập lần đầu")
+    pending_sub = new_row.get_attribute("data-officer")
+    assert pending_sub and pending_sub.startswith("pending-") and NEW_OFFICER_NUMBER not in pending_sub
+    hcmc.check("Quản trị cấp tỉnh: cán bộ chờ đăng nhập lần đầu")
+    screenshot(page, "admin-can-bo-cho-dang-nhap")
     type_into(page, page.get_by_label("Tìm cán bộ"), "my duyen")  # without diacritics
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.get_by_role("status").filter(has_text="Tìm thấy 1 cán bộ.")).to_be_attached()
@@ -130,10 +145,20 @@ def test_a_province_admin_manages_only_their_province(admins: Callable[[str, str
 
     # On a phone: the officer's form fits the width (no sideways scrolling of the page), still accessible.
     page.set_viewport_size({"width": 390, "height": 844})
-    hcmc.open("quan-tri/can-bo/can-bo-web-hcm")
+    hcmc.open(f"quan-tri/can-bo/{pending_sub}")
     expect(hcmc.heading()).to_have_text("Cán bộ Trần Thị Mỹ Duyên")
+    expect(page.get_by_text("Chờ đăng nhập lần đầu (cán bộ chưa có quyền")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     hcmc.check("Quản trị cấp tỉnh: sửa cán bộ trên điện thoại")
+
+    # The officer's first VNeID login binds the record to their account: their worklist, and the
+    # administrator's list shows them active.
+    newcomer = first_login(browser, webapp, stack, NEW_OFFICER_NUMBER, "Trần Thị Mỹ Duyên", "appraiser", HCMC_UNIT)
+    newcomer.close()
+    hcmc.open("quan-tri/can-bo")
+    bound = page.locator("tbody tr").filter(has_text="Trần Thị Mỹ Duyên")
+    expect(bound).to_contain_text("Đang hoạt động")
+    assert bound.get_attribute("data-officer") != pending_sub
 
 
 def test_an_admin_fixes_a_process_error_shown_on_the_diagram_and_publishes(

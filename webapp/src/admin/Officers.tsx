@@ -3,6 +3,9 @@
 // the officers of their province, in their province's units, with processing roles — the API
 // enforces it on the officer as stored and as written (403 FORBIDDEN_PROVINCE), the screen only
 // offers what is allowed.
+// A new officer is added by their personal number (số định danh cá nhân), which the administrator
+// knows, not by their VNeID subject: the officer stays "Chờ đăng nhập lần đầu" (no access) until
+// their first VNeID login binds the record to their account.
 
 import { type FormEvent, useEffect, useState } from "react";
 
@@ -137,7 +140,7 @@ function OfficerListView({ list, error, ministry, province, unit }: { list: Offi
                       ))}
                     </ul>
                   </td>
-                  <td>{o.active ? "Đang hoạt động" : "Đã khóa"}</td>
+                  <td>{o.pending ? "Chờ đăng nhập lần đầu" : o.active ? "Đang hoạt động" : "Đã khóa"}</td>
                   <td>
                     <a href={href(["quan-tri", "can-bo", o.sub], { tinh: list.province_code, "don-vi": unit })}>
                       Sửa<span className="visually-hidden"> cán bộ {o.name}</span>
@@ -159,6 +162,7 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
   const [officer, setOfficer] = useState<OfficerProfile>(
     existing ?? { sub: "", name: "", title: "", department: "", province_code: ministry ? "" : ownProvince, active: true, assignments: [] },
   );
+  const [personalNumber, setPersonalNumber] = useState("");
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
   const roles = ministry ? ALL_ROLES : ASSIGNABLE_BY_PROVINCE;
@@ -174,9 +178,14 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
     setBusy(true);
     setErrors(null);
     try {
-      if (!officer.sub.trim()) throw new Error("Vui lòng nhập mã định danh VNeID (sub) của cán bộ.");
-      await api(`/v1/admin/officers/${encodeURIComponent(officer.sub.trim())}`, { method: "PUT", body: { ...officer, sub: officer.sub.trim() } });
-      announce(`Đã lưu cán bộ ${officer.name}.`, back);
+      if (existing) {
+        await api(`/v1/admin/officers/${encodeURIComponent(officer.sub)}`, { method: "PUT", body: officer });
+        announce(`Đã lưu cán bộ ${officer.name}.`, back);
+      } else {
+        const { sub: _sub, pending: _pending, personal_number_key: _key, ...rest } = officer;
+        await api("/v1/admin/officers", { method: "POST", body: { ...rest, personal_number: personalNumber.replace(/\s/g, "") } });
+        announce(`Đã thêm cán bộ ${officer.name}: chờ cán bộ đăng nhập VNeID lần đầu.`, back);
+      }
       navigate(back);
     } catch (e) {
       setErrors(toFormErrors(e));
@@ -185,7 +194,7 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
     }
   };
 
-  const ids: Record<string, string> = { sub: "o-sub", name: "o-name", province_code: "o-province" };
+  const ids: Record<string, string> = { personal_number: "o-number", name: "o-name", province_code: "o-province" };
   officer.assignments.forEach((_, i) => {
     ids[`assignments.${i}.role`] = `o-role-${i}`;
     ids[`assignments[${i}].unit_code`] = `o-unit-${i}`;
@@ -208,9 +217,22 @@ function OfficerEditor({ existing, ministry, back }: { existing: OfficerProfile 
         <fieldset className="group">
           <legend>Thông tin cán bộ</legend>
           <div className="grid">
-            <Field id="o-sub" label="Mã định danh VNeID (sub)" required error={fieldError(errors, "sub")} hint="Mã tài khoản VNeID của cán bộ, không phải số định danh cá nhân.">
-              {(aria) => <input type="text" {...aria} value={officer.sub} readOnly={!!existing} onChange={(e) => setOfficer({ ...officer, sub: e.target.value })} />}
-            </Field>
+            {existing ? (
+              <p className="field">
+                <strong>Tài khoản VNeID: </strong>
+                {existing.pending ? "Chờ đăng nhập lần đầu (cán bộ chưa có quyền cho đến khi đăng nhập VNeID)" : "Đã gắn"}
+              </p>
+            ) : (
+              <Field
+                id="o-number"
+                label="Số định danh cá nhân"
+                required
+                error={fieldError(errors, "personal_number")}
+                hint="12 chữ số, trên căn cước của cán bộ. Tài khoản được gắn với VNeID của cán bộ khi cán bộ đăng nhập lần đầu."
+              >
+                {(aria) => <input type="text" inputMode="numeric" autoComplete="off" maxLength={14} {...aria} value={personalNumber} onChange={(e) => setPersonalNumber(e.target.value)} />}
+              </Field>
+            )}
             <Field id="o-name" label="Họ và tên" required error={fieldError(errors, "name")}>
               {(aria) => <input type="text" {...aria} value={officer.name} onChange={(e) => setOfficer({ ...officer, name: e.target.value })} />}
             </Field>
