@@ -95,7 +95,6 @@ export function ResultUploadForm({ code, onDone, onCancel }: { code: string; onD
         <FileUpload
           id="result-upload-file"
           label="Tệp văn bản kết quả (PDF)"
-          hint="Chỉ nhận tệp PDF, tối đa 10 MB."
           multiple={false}
           accept={["application/pdf"]}
           required
