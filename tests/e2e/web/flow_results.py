@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.web.flow_attachments import attach
+from tests.e2e.web.flow_attachments import wait_checked
 
 
 def open_dossier(page: Page, code: str) -> None:
@@ -72,7 +72,7 @@ def take_action(page: Page, code: str, label: str) -> None:
     page.get_by_role("button", name=label, exact=True).click()
     dialog = page.get_by_role("dialog", name=label)
     dialog.get_by_role("button", name="Xác nhận").click()
-    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_hidden(timeout=30_000)  # an approval that signs calls eSign and the TSA
     expect(page.get_by_role("status").filter(has_text="Đã thực hiện")).to_contain_text(f"Đã thực hiện “{label}”")
 
 
@@ -99,10 +99,16 @@ def upload_result(page: Page, code: str, pdf: dict[str, Any], number: str, date:
     panel = result_panel(page)
     panel.get_by_role("button", name=re.compile("^Tải lên (lại )?văn bản kết quả$")).click()
     form = panel.get_by_role("form", name="Tải lên văn bản kết quả")
-    attach(form, "Tệp văn bản kết quả (PDF)", [pdf])
-    form.get_by_label("Số văn bản", exact=True).fill(number)
+    file_input(form).set_input_files([pdf])
+    wait_checked(form, [pdf])
+    form.get_by_role("textbox", name="Số văn bản", exact=True).fill(number)
     form.get_by_label("Ngày ban hành", exact=True).fill(date)
     form.get_by_role("button", name="Lưu văn bản kết quả").click()
     expect(page.get_by_role("status").filter(has_text=f"Đã tải lên văn bản kết quả số {number}")).to_be_visible()
     expect(form).to_be_hidden()
     expect(panel.locator(".result-facts dd").first).to_have_text(number)
+
+
+def file_input(form: Locator) -> Locator:
+    """The result upload form's file input (a required field: its label carries a marker)."""
+    return form.get_by_role("button", name="Tệp văn bản kết quả (PDF)", exact=True)

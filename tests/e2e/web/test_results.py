@@ -26,6 +26,7 @@ from tests.e2e.web.conftest import OfficerSession
 from tests.e2e.web.flow_results import (
     approve_and_sign,
     draft_result,
+    file_input,
     issue_result,
     open_dossier,
     result_panel,
@@ -154,7 +155,7 @@ def test_an_uploaded_result_listed_previewed_signed_and_issued_in_the_browser(
     form = panel.get_by_role("form", name="Tải lên văn bản kết quả")
     form.get_by_role("button", name="Lưu văn bản kết quả").click()
     expect(form).to_contain_text("Vui lòng chọn tệp PDF của văn bản kết quả.")
-    expect(form.get_by_label("Tệp văn bản kết quả (PDF)", exact=True)).to_be_focused()
+    expect(file_input(form)).to_be_focused()
     appraiser.check("Kết quả: tải lên (lỗi)")
     form.get_by_role("button", name="Hủy").click()
 
