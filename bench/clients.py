@@ -17,6 +17,13 @@ from local.stack import LocalStack
 
 HMAC_KEYS = {"bench-2026": "bench-secret"}
 
+# A result handed over at the desk (POST /v1/dossiers/{code}/delivery): the bare action is refused for
+# desk and postal returns. A proxy with an authorisation, so any bench dossier's applicant will do.
+DELIVERY: dict[str, Any] = {
+    "receiver": {"name": "Trần Văn Nhận", "id_number": "079090009999",
+                 "authorisation": "Giấy ủy quyền số 12/UQ, chứng thực tại UBND phường"},
+    "id_checked": True, "originals_checked": True}
+
 
 def simulator(stack: LocalStack, name: str) -> str:
     return next(s.url for s in stack.simulators if s.name == name)
@@ -60,6 +67,9 @@ class Caller:
 
     def act(self, code: str, action: str, **fields: Any) -> Any:
         return self.ok("POST", f"/v1/dossiers/{code}/actions", {"action": action, **fields})
+
+    def deliver(self, code: str) -> Any:
+        return self.ok("POST", f"/v1/dossiers/{code}/delivery", DELIVERY)
 
 
 def officer(stack: LocalStack, timings: Timings, role: str, unit: str, sub: str | None = None) -> Caller:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from bench.clients import HMAC_KEYS, simulator
+from bench.clients import DELIVERY, HMAC_KEYS, simulator
 from chalicelib.domain.hmac_auth import sign
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.dvcqg import build_dossier
@@ -172,13 +172,15 @@ def _lifecycle_plan(stack: LocalStack, body: dict[str, object]) -> list[dict[str
         ("appraiser", "yeu_cau_bo_sung", {"reason": "Bổ sung bản sao giấy chứng sinh có chứng thực"}),
         ("desk", "nhan_bo_sung", {}), ("appraiser", "results", {"content": "Đồng ý."}),
         ("appraiser", "trinh", {}), ("head", "trinh_lanh_dao", {}), ("leader", "sign", {}),
-        ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {}), ("desk", "tra_ket_qua", {}),
+        ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {}), ("desk", "delivery", DELIVERY),
     ]
     for role, action, fields in steps:
         if action == "results":
             path, sent = "/v1/dossiers/{code}/results", fields
         elif action == "sign":
             path, sent = "/v1/dossiers/{code}/documents/{doc_id}/sign", {}
+        elif action == "delivery":
+            path, sent = "/v1/dossiers/{code}/delivery", fields
         else:
             path, sent = "/v1/dossiers/{code}/actions", {"action": action, **fields}
         plan.append(_event("POST", path, token(role), json.dumps(sent, ensure_ascii=False)))

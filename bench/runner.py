@@ -20,7 +20,7 @@ import requests
 
 from bench import process, scale, synclag
 from bench.awscalls import AwsCallRecorder, Call, stack_classifier
-from bench.clients import HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
+from bench.clients import DELIVERY, HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
 from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
 from bench.replay import Replayer
 from bench.units import GsiKeys, Usage, cost, dynamodb_units, s3_requests, sqs_requests
@@ -244,7 +244,7 @@ class Bench:
         act("leader", "phe_duyet")
         act("clerk", "phat_hanh")
         if deliver:
-            act("desk", "tra_ket_qua")
+            step("desk", "POST", f"/v1/dossiers/{code}/delivery", DELIVERY)
 
     def measure(self, run: Callable[[], str]) -> tuple[str, Usage, dict[str, Any]]:
         """Everything billable ``run`` caused (its requests, the handlers and executions they set off)."""
@@ -376,7 +376,7 @@ class Bench:
                 flow = state(code)
                 steps = ", ".join(f"{k}={v.status}" for k, v in (flow.steps.items() if flow else []))
                 raise RuntimeError(f"{err}; steps: {steps}") from None
-            self.staff["desk"].act(code, "tra_ket_qua")
+            self.staff["desk"].deliver(code)
             return code
 
         try:

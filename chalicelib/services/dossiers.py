@@ -19,8 +19,27 @@ from chalicelib.store import catalogue, dossiers
 
 # Process actions an officer takes only through their own use case, never bare: a payment is
 # confirmed by the platform's callback or by a cash payment at the desk with its receipt
-# (payments.pay_cash) — never by a click without an amount and a receipt.
-OWN_USE_CASE = frozenset({ActionKind.CONFIRM_PAYMENT})
+# (payments.pay_cash) — never by a click without an amount and a receipt. A result returned at the
+# desk or by post is handed over with its receiver record (documents.delivery.deliver_at_desk) or
+# recorded from the postal tracking (post.service) — never by a click without a receiver; only an
+# electronic return ("2") keeps the bare action.
+HANDED_OVER = frozenset({"0", "1"})  # Dossier.result_delivery: tại Bộ phận Một cửa, qua bưu chính công ích
+OWN_USE_CASE = {  # the kind → the refusal's code and message, pointing to the right place
+    ActionKind.CONFIRM_PAYMENT: ("CASH_RECEIPT_REQUIRED", "Xác nhận nộp phí, lệ phí chỉ qua cổng thanh toán hoặc khi "
+                                                          "nộp tiền mặt tại Bộ phận Một cửa, với số tiền và số biên "
+                                                          "lai (mục Phí, lệ phí)."),
+    ActionKind.DELIVER_RESULT: ("DELIVERY_RECORD_REQUIRED", "Kết quả trả tại Bộ phận Một cửa hoặc qua bưu chính chỉ "
+                                                            "được ghi nhận cùng người nhận: dùng mục Trả kết quả "
+                                                            "(người nhận, giấy tờ tùy thân, đối chiếu bản chính) hoặc "
+                                                            "theo trạng thái bưu gửi."),
+}
+
+
+def own_use_case(kind: ActionKind, dossier: Dossier) -> bool:
+    """Whether this action is taken on this dossier only through its own use case, never bare."""
+    if kind is ActionKind.DELIVER_RESULT:
+        return dossier.result_delivery in HANDED_OVER
+    return kind is ActionKind.CONFIRM_PAYMENT
 
 
 def now() -> dt.datetime:
@@ -85,7 +104,7 @@ def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
             {"id": a.id, "label": a.label, "kind": a.kind.value,
              "requires_reason": a.requires_reason or a.kind.requires_reason}
             for a in process.step(dossier.step_id).actions
-            if a.kind not in OWN_USE_CASE
+            if not own_use_case(a.kind, dossier)
             and a.id in engine.available_actions(dossier, process, officer.roles_in(dossier.unit_code), officer.sub,
                                                  separate_duties=separate_duties(dossier.procedure_code))
         ],
@@ -99,10 +118,8 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
     roles = officer.roles_in(dossier.unit_code)
     step = process.step(dossier.step_id)
     action = next((a for a in step.actions if a.id == request.action_id), None)
-    if action is not None and action.kind in OWN_USE_CASE:
-        raise HosoError("CASH_RECEIPT_REQUIRED", "Xác nhận nộp phí, lệ phí chỉ qua cổng thanh toán hoặc khi nộp tiền "
-                                                 "mặt tại Bộ phận Một cửa, với số tiền và số biên lai (mục Phí, lệ "
-                                                 "phí).", 409)
+    if action is not None and own_use_case(action.kind, dossier):
+        raise HosoError(*OWN_USE_CASE[action.kind], 409)
     performer = step.performer(action).value if action else step.role.value
     if request.assignee is not None:
         assignee = catalogue.get_officer(request.assignee)

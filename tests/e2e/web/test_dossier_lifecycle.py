@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from chalicelib.domain.calendar import VN_TZ
 from tests.e2e.web.conftest import OfficerSession, select_starting_with
+from tests.e2e.web.flow_fees_post_delivery import deliver_at_desk
 from tests.e2e.web.flow_printing import pdf_text, print_form
 from tests.e2e.web.flow_results import draft_result
 from tests.e2e.web.keyboard import choose_option, choose_radio, focused, press, tick, type_into
@@ -190,7 +191,9 @@ def test_a_birth_registration_from_keyboard_intake_to_delivery(
     clerk = officers("clerk")
     act(clerk, code, "Phát hành kết quả")
     expect(clerk.page.get_by_text("9. Đã xử lý xong")).to_be_visible()
-    act(desk, code, "Trả kết quả cho tổ chức, cá nhân")
+    desk.open(f"ho-so/{code}")
+    expect(desk.page.get_by_role("button", name="Trả kết quả cho tổ chức, cá nhân", exact=True)).to_have_count(0)
+    deliver_at_desk(desk.page, code)  # the result goes with its receiver record, never by a bare click
     expect(desk.page.get_by_text("10. Đã trả kết quả")).to_be_visible()
 
     trail = desk.page.get_by_role("region", name="Nhật ký xử lý").get_by_role("listitem")

@@ -2,30 +2,37 @@
 procedure's template with a prefilled field corrected, sees its number and date and previews it;
 the head signs it (signer, time and signature state shown); the leader's approval adds the
 leader's signature in the same act; the clerk issues it. A dossier without a result cannot be
-approved: the leader is told why. Every state is checked with axe, the panel at phone width too."""
+approved: the leader is told why. When the procedure's result is an uploaded document, the
+appraiser uploads it with its number and date instead, and it is signed and issued the same way.
+Every state is checked with axe, the panel at phone width too."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
+from reportlab.pdfgen import canvas
 
 from chalicelib.domain.intake import DESK_EXAMPLE
-from local.simulators.accounts import HCMC_UNIT
+from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer, account
 from tests.e2e.web.conftest import OfficerSession
 from tests.e2e.web.flow_results import (
     approve_and_sign,
     draft_result,
+    file_input,
     issue_result,
     open_dossier,
     result_panel,
     sign_result,
     signatures,
+    upload_result,
 )
 
 PHONE = {"width": 390, "height": 844}
@@ -109,3 +116,65 @@ def test_without_a_result_the_leader_is_told_why_approval_is_refused(
     dialog.get_by_role("button", name="Xác nhận").click()
     expect(dialog).to_contain_text("Hồ sơ chưa có kết quả giải quyết")
     leader.check("Phê duyệt khi chưa có kết quả (lỗi)")
+
+
+@pytest.fixture
+def uploaded_result_procedure(stack: LocalStack) -> Iterator[str]:
+    """The desk example's procedure with an uploaded result (as 1.000105, without its specialised
+    software), restored afterwards."""
+    admin = Officer(stack, "admin", MINISTRY_UNIT)
+    code = str(DESK_EXAMPLE["MaTTHC"])
+    procedure = _ok(admin.get(f"/v1/procedures/{code}"))["procedure"]
+    _ok(admin.put(f"/v1/admin/procedures/{code}", {**procedure, "result_kind": "upload"}))
+    try:
+        yield code
+    finally:
+        _ok(admin.put(f"/v1/admin/procedures/{code}", procedure))
+
+
+def _decision_pdf(number: str) -> dict[str, Any]:
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out)
+    sheet.drawString(72, 760, "UY BAN NHAN DAN PHUONG")
+    sheet.drawString(72, 730, f"QUYET DINH so {number}")
+    sheet.save()
+    return {"name": "quyet-dinh.pdf", "mimeType": "application/pdf", "buffer": out.getvalue()}
+
+
+def test_an_uploaded_result_listed_previewed_signed_and_issued_in_the_browser(
+    stack: LocalStack, officers: Callable[..., OfficerSession], screenshot: Callable[[Page, str], None],
+    uploaded_result_procedure: str,
+) -> None:
+    code = _in_appraisal(stack, "Lý Thị Mai")
+    appraiser = officers("appraiser")
+    page = appraiser.page
+    open_dossier(page, code)
+    panel = result_panel(page)
+    panel.get_by_role("button", name="Tải lên văn bản kết quả").click()
+    expect(panel.get_by_role("button", name="Soạn kết quả từ mẫu")).to_have_count(0)  # the procedure says upload
+    form = panel.get_by_role("form", name="Tải lên văn bản kết quả")
+    form.get_by_role("button", name="Lưu văn bản kết quả").click()
+    expect(form).to_contain_text("Vui lòng chọn tệp PDF của văn bản kết quả.")
+    expect(file_input(form)).to_be_focused()
+    appraiser.check("Kết quả: tải lên (lỗi)")
+    form.get_by_role("button", name="Hủy").click()
+
+    number = "15/2026/QĐ-UBND"
+    upload_result(page, code, _decision_pdf(number), number, "2026-12-01")
+    expect(panel).to_contain_text("01/12/2026")
+    expect(panel).to_contain_text("chưa ký")
+    panel.get_by_role("button", name="Xem trước kết quả").click()
+    preview = page.get_by_role("region", name=re.compile("^Xem trước"))
+    expect(preview).to_contain_text("QUYET DINH")
+    appraiser.check("Kết quả: đã tải lên, xem trước")
+    panel.get_by_role("button", name="Tải lên lại văn bản kết quả").click()
+    screenshot(page, "ket-qua-tai-len")
+
+    _to_leader(stack, code)
+    leader = officers("leader")
+    approve_and_sign(leader.page, code, account("leader", HCMC_UNIT)["HoVaTen"])
+    expect(result_panel(leader.page)).to_contain_text(number)
+    issue_result(officers("clerk").page, code)
+    view = _ok(Officer(stack, "clerk", HCMC_UNIT).get(f"/v1/dossiers/{code}"))
+    [result] = [d for d in view["dossier"]["documents"] if d["kind"] == "result" and not d["deleted"]]
+    assert result["number"] == number and len(result["signers"]) == 1 and view["dossier"]["status"] == 9

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chalicelib.domain.catalogue import FeeItem
 from chalicelib.domain.dossier import Dossier
 from chalicelib.store import catalogue, dossiers
+from tests.fault.test_transaction_faults import snapshot
 from tests.integration.documents.conftest import APPLICANT, World
 from tests.integration.documents.test_post import RECEIVER, SENDER
 
@@ -109,3 +112,25 @@ def test_delivery_only_when_ready_at_the_desk_and_not_while_with_the_post(world:
     assert with_post.status_code == 409 and with_post.json_body["error_code"] == "DELIVERY_BY_POST"
     view = world.call("GET", f"/v1/dossiers/{dossier.code}/delivery", "desk").json_body
     assert view["post_order"]["status"] == "created" and view["result_delivery"] == "1"
+
+
+@pytest.mark.parametrize("result_delivery", ["0", "1"])
+def test_no_bare_delivery_of_a_result_returned_at_the_desk_or_by_post(world: World, result_delivery: str) -> None:
+    dossier = world.processed(HinhThucNhanKetQua=result_delivery)
+    view = world.call("GET", f"/v1/dossiers/{dossier.code}", "desk").json_body
+    assert view["available_actions"] == []  # "tra_ket_qua" is not offered: the delivery panel hands it over
+    before = snapshot(dossier.code)
+    bare = world.call("POST", f"/v1/dossiers/{dossier.code}/actions", "desk", body={"action": "tra_ket_qua"})
+    assert bare.status_code == 409 and bare.json_body["error_code"] == "DELIVERY_RECORD_REQUIRED", bare.body
+    assert "mục Trả kết quả" in bare.json_body["message"]
+    assert snapshot(dossier.code) == before  # nothing written
+
+
+def test_a_result_returned_electronically_keeps_the_bare_action(world: World) -> None:
+    dossier = world.processed(HinhThucNhanKetQua="2")
+    view = world.call("GET", f"/v1/dossiers/{dossier.code}", "desk").json_body
+    assert [a["id"] for a in view["available_actions"]] == ["tra_ket_qua"]
+    done = world.call("POST", f"/v1/dossiers/{dossier.code}/actions", "desk", body={"action": "tra_ket_qua"})
+    assert done.status_code == 200, done.body
+    after = dossiers.get(dossier.code)
+    assert after is not None and after.status == 10 and after.result_delivery == "2"

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bench.awscalls import AwsCallRecorder
+from chalicelib.documents import delivery
 from chalicelib.documents import service as documents
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.reports.aggregates import recount
@@ -29,7 +30,7 @@ PERIOD = {"period_from": THIS_MONTH, "period_to": THIS_MONTH}
 FULL_RUN = (("desk", "chuyen_phong", {}), ("head", "phan_cong", {"assignee": account("appraiser")["sub"]}),
             ("appraiser", "yeu_cau_bo_sung", {"reason": "Bổ sung bản sao giấy chứng sinh"}),
             ("desk", "nhan_bo_sung", {}), ("appraiser", "trinh", {}), ("head", "trinh_lanh_dao", {}),
-            ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {}), ("desk", "tra_ket_qua", {}))
+            ("leader", "phe_duyet", {}), ("clerk", "phat_hanh", {}))
 
 
 def lifecycle(world: World) -> list[str]:
@@ -41,6 +42,9 @@ def lifecycle(world: World) -> list[str]:
         if action == "phe_duyet":  # no result, no approval: the appraiser draws it up, the approval signs it
             documents.issue_result(done.code, officer("appraiser"))
         world.act(done.code, role, action, **fields)
+    receiver = delivery.Receiver(name=done.applicant.name, id_number=done.applicant.id_number)
+    delivery.deliver_at_desk(done.code, officer("desk"),  # handed over at the desk, with its receiver
+                             delivery.DeliveryIn(receiver=receiver, id_checked=True, originals_checked=True))
     world.act(withdrawn.code, "desk", "rut_ho_so", reason="Công dân đề nghị rút hồ sơ")
     return [done.code, withdrawn.code, waiting.code]
 

@@ -4,6 +4,7 @@ import { type FormEvent, useRef, useState } from "react";
 
 import { api, ApiError, errorMessage } from "../api";
 import { ErrorMessage, Loading } from "../components/Page";
+import { ResultUploadForm } from "./ResultUploadForm";
 import { formatDate, formatDateTime } from "../format";
 import { queryKeys, type Schema, useApiQuery, useRefreshDossier } from "../query";
 import type { DocumentRef, Dossier, Role } from "../types";
@@ -12,7 +13,8 @@ import { DocumentPreview } from "./DocumentPreview";
 // The dossier's result (kết quả giải quyết, issue 12 items 1 and 4): what the procedure says it is,
 // the result drawn up from the procedure's template with its fields prefilled from the dossier and
 // editable, its number and date, a preview, and its signatures (signer, time, state) — signing is
-// offered to the roles that sign (head, leader, clerk), drafting to those who prepare it.
+// offered to the roles that sign (head, leader, clerk), drafting to those who prepare it. When the
+// procedure's result is an uploaded document (result_kind "upload"), they upload it instead.
 
 type Draft = Schema<"ResultDraft">;
 
@@ -133,6 +135,7 @@ function DraftForm({ code, onDone, onCancel }: { code: string; onDone: (number: 
 /** The result panel of the dossier page. */
 export function ResultsPanel({ dossier, roles, me, announce }: { dossier: Dossier; roles: Role[]; me: string; announce: (message: string) => void }) {
   const [drafting, setDrafting] = useState(false);
+  const [uploading, setUploading] = useState(false);
   const [previewing, setPreviewing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -142,10 +145,18 @@ export function ResultsPanel({ dossier, roles, me, announce }: { dossier: Dossie
   const own = results.find((d) => !d.issuer);
   const fromOthers = results.filter((d) => d.issuer);
   const open = OPEN_STATUSES.includes(dossier.status);
+  const prepares = open && roles.some((r) => DRAFTERS.includes(r)) && !(own?.signers?.length ?? 0);
+  const rule = useApiQuery<Draft>(
+    queryKeys.dossierPart(dossier.code, "result-draft"),
+    `/v1/dossiers/${encodeURIComponent(dossier.code)}/results/draft`,
+    { enabled: prepares },
+  );
   if (!open && results.length === 0) return null;
 
+  const kind = rule.data?.result_kind;
   const signedByMe = Boolean(own?.signers?.includes(me));
-  const canDraft = open && roles.some((r) => DRAFTERS.includes(r)) && !(own?.signers?.length ?? 0);
+  const canDraft = prepares && kind !== "upload" && kind !== "none";
+  const canUpload = prepares && kind === "upload";
   const canSign = open && own !== undefined && roles.some((r) => SIGNERS.includes(r)) && !signedByMe;
   const backToPanel = () => window.setTimeout(() => headingRef.current?.focus(), 0);
 
@@ -153,6 +164,12 @@ export function ResultsPanel({ dossier, roles, me, announce }: { dossier: Dossie
     setDrafting(false);
     void refresh();
     announce(`Đã tạo văn bản kết quả số ${number}.`);
+    backToPanel();
+  };
+  const uploaded = (number: string) => {
+    setUploading(false);
+    void refresh();
+    announce(`Đã tải lên văn bản kết quả số ${number}.`);
     backToPanel();
   };
   const sign = () => {
@@ -233,6 +250,23 @@ export function ResultsPanel({ dossier, roles, me, announce }: { dossier: Dossie
             {own ? "Soạn lại kết quả từ mẫu" : "Soạn kết quả từ mẫu"}
           </button>
         </p>
+      )}
+      {canUpload && !uploading && (
+        <p>
+          <button type="button" className={own ? "button-secondary" : undefined} onClick={() => setUploading(true)}>
+            {own ? "Tải lên lại văn bản kết quả" : "Tải lên văn bản kết quả"}
+          </button>
+        </p>
+      )}
+      {canUpload && uploading && (
+        <ResultUploadForm
+          code={dossier.code}
+          onDone={uploaded}
+          onCancel={() => {
+            setUploading(false);
+            backToPanel();
+          }}
+        />
       )}
       {drafting && (
         <DraftForm
