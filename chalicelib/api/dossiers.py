@@ -199,42 +199,73 @@ def _date(params: dict[str, str], name: str) -> dt.datetime | None:
     return day.replace(tzinfo=service.VN_TZ)
 
 
+SEARCH_CRITERIA = ("ma_ho_so; tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; "
+                   "chu_ho_so")
+
+
 @route(bp, "/v1/units/{unit_code}/search", "GET",
-       summary="Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; so_giay_to (số định danh cá nhân hoặc mã "
-               "số thuế của chủ hồ sơ); tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; "
-               "linh_vuc; chu_ho_so",
+       summary=f"Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): {SEARCH_CRITERIA}. Tìm theo số định danh hoặc mã số "
+               "thuế của chủ hồ sơ: POST (số không bao giờ nằm trên URL)",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: DossierPage}, errors=(400,))
 def search(unit_code: str) -> Any:
     params = bp.current_request.query_params or {}
+    if "so_giay_to" in params:
+        raise bad_request("Số định danh, mã số thuế không được gửi trên địa chỉ URL (nhật ký truy cập ghi lại URL): "
+                          "tìm bằng POST với số trong nội dung yêu cầu.", "ID_NUMBER_IN_URL")
+    return _search(unit_code, params)
+
+
+class SearchIn(BaseModel):
+    so_giay_to: str = Field(min_length=1, max_length=20,
+                            description="Số định danh cá nhân hoặc mã số thuế của chủ hồ sơ")
+    criteria: dict[str, Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict, max_length=12, description=f"Các tiêu chí khác, như tham số của GET: {SEARCH_CRITERIA}; "
+                                                         "limit, cursor")
+    model_config = {"extra": "forbid"}
+
+
+@route(bp, "/v1/units/{unit_code}/search", "POST",
+       summary="Tìm kiếm hồ sơ theo số định danh cá nhân hoặc mã số thuế của chủ hồ sơ (FR-21), kết hợp các tiêu chí "
+               "khác; số nằm trong nội dung yêu cầu, không trên URL",
+       access=Access.OFFICER, roles=ROLES, tags=TAGS, request=SearchIn, responses={200: DossierPage}, errors=(400, 422))
+def search_by_id_number(unit_code: str) -> Any:
+    body: SearchIn = parse_model(SearchIn, read_json(bp, 8 * 1024)[1])
+    if "so_giay_to" in body.criteria:
+        raise bad_request("Số định danh chỉ nằm ở trường so_giay_to.", "INVALID_QUERY")
+    return _search(unit_code, {**body.criteria, "so_giay_to": body.so_giay_to})
+
+
+def _search(unit_code: str, criteria: dict[str, str]) -> Any:
+    """The search over ``criteria`` (the GET's query, or the POST's body with the personal number)."""
     service.require_unit(current_principal().profile, unit_code)
-    if params.get("ma_ho_so", "").strip():
-        return _page_out(repo.in_unit(unit_code, params["ma_ho_so"]))
-    received_to, due_by = _date(params, "den_ngay"), _date(params, "han_den")
-    status = params.get("status")
+    if criteria.get("ma_ho_so", "").strip():
+        return _page_out(repo.in_unit(unit_code, criteria["ma_ho_so"]))
+    received_to, due_by = _date(criteria, "den_ngay"), _date(criteria, "han_den")
+    status = criteria.get("status")
     if status is not None and not status.isdigit():
         raise bad_request("Tham số status không hợp lệ.", "INVALID_QUERY")
-    id_number = params.get("so_giay_to", "").strip()
+    id_number = criteria.get("so_giay_to", "").strip()
     if id_number and (problem := finding.id_problem(id_number)):
         raise bad_request(problem, "INVALID_ID_NUMBER")
-    channel = params.get("kenh")
+    channel = criteria.get("kenh")
     if channel and finding.channel_of(channel) is None:
         raise bad_request("Tham số kenh không hợp lệ.", "INVALID_QUERY")
-    if params.get("qua_han") not in (None, "", "1"):
+    if criteria.get("qua_han") not in (None, "", "1"):
         raise bad_request("Tham số qua_han chỉ nhận giá trị 1.", "INVALID_QUERY")
     return _page_out(repo.search(
         unit_code,
-        received_from=_date(params, "tu_ngay"),
+        received_from=_date(criteria, "tu_ngay"),
         received_to=received_to + dt.timedelta(days=1) if received_to else None,
         status=int(status) if status else None,
-        procedure_code=params.get("thu_tuc"),
-        field_code=params.get("linh_vuc"),
-        applicant=params.get("chu_ho_so"),
+        procedure_code=criteria.get("thu_tuc"),
+        field_code=criteria.get("linh_vuc"),
+        applicant=criteria.get("chu_ho_so"),
         due_before=due_by + dt.timedelta(days=1) if due_by else None,
         applicant_id_key=finding.applicant_id_key(id_number, privacy_store.hmac_key()) if id_number else None,
         channel=channel or None,
-        overdue_at=service.now() if params.get("qua_han") == "1" else None,
-        limit=_limit(params),
-        cursor=params.get("cursor"),
+        overdue_at=service.now() if criteria.get("qua_han") == "1" else None,
+        limit=_limit(criteria),
+        cursor=criteria.get("cursor"),
     ))
 
 

@@ -133,7 +133,8 @@ def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalS
     # Delivered at the desk to the applicant
     applicant = done["applicant"]
     _ok(desk.post(f"/v1/dossiers/{code}/delivery", {
-        "receiver": {"name": applicant["name"], "id_number": applicant["id_number"]}, "originals_checked": True}))
+        "receiver": {"name": applicant["name"], "id_number": applicant["id_number"]}, "originals_checked": True,
+        "id_checked": True}))
 
     # DVCQG has the dossier delivered and every step of it, in order, once each
     view = _ok(desk.get(f"/v1/dossiers/{code}"))

@@ -143,6 +143,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/units/{unit_code}/worklist"): Rule(P, UNIT),
     ("GET", "/v1/units/{unit_code}/counters"): Rule(P, UNIT),
     ("GET", "/v1/units/{unit_code}/search"): Rule(P, UNIT),
+    ("POST", "/v1/units/{unit_code}/search"): Rule(P, UNIT, body=_const({"so_giay_to": "079190023301",
+                                                                         "criteria": {"qua_han": "1"}})),
     ("GET", "/v1/me/dossiers"): Rule(P),
     ("POST", "/v1/dossiers"): Rule(frozenset({"desk"}), UNIT, body=lambda w, t: {"MaDonViTiepNhan": t.unit}),
     ("POST", "/v1/uploads"): Rule(P, body=_const({"file_name": "to-khai.pdf"})),

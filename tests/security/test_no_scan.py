@@ -18,7 +18,7 @@ QUERIES = [
     ("/v1/units/{unit}/worklist", {"status": "4", "limit": "5"}),
     ("/v1/units/{unit}/search", {"chu_ho_so": "Nguyễn", "status": "4", "tu_ngay": "01/01/2026"}),
     ("/v1/units/{unit}/search", {"thu_tuc": "1.001193", "linh_vuc": "HT"}),
-    ("/v1/units/{unit}/search", {"so_giay_to": DESK_EXAMPLE["SoGiayToChuHoSo"], "qua_han": "1", "kenh": "desk"}),
+    ("/v1/units/{unit}/search", {"ma_ho_so": "000.00.13.H29-261207-0001"}),
     ("/v1/units/{unit}/search", {"han_den": "31/12/2030", "kenh": "online"}),
     ("/v1/units/{unit}/officers", {"role": "appraiser"}),
     ("/v1/units/{unit}/counters", {}),

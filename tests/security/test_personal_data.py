@@ -44,6 +44,7 @@ QUERY_PARAMETERS = {
     "status", "limit", "cursor", "token", "tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "from", "to", "role",
     "type", "unread", "unit", "province", "version", "year",
     "chu_ho_so",  # an applicant's name typed into the search (FR-21): a name, not one of the identifiers below
+    "ma_ho_so", "qua_han", "kenh",  # a dossier's code, "overdue only", the channel (the personal number: POST body)
 }
 EXECUTION_INPUT_KEYS = {"dossier", "flow", "waits", "steps", "stages"}
 

@@ -1503,10 +1503,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; so_giay_to (số định danh cá nhân hoặc mã số thuế của chủ hồ sơ); tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; chu_ho_so */
+        /** Tìm kiếm hồ sơ kết hợp nhiều tiêu chí (FR-21): ma_ho_so; tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; chu_ho_so. Tìm theo số định danh hoặc mã số thuế của chủ hồ sơ: POST (số không bao giờ nằm trên URL) */
         get: operations["search"];
         put?: never;
-        post?: never;
+        /** Tìm kiếm hồ sơ theo số định danh cá nhân hoặc mã số thuế của chủ hồ sơ (FR-21), kết hợp các tiêu chí khác; số nằm trong nội dung yêu cầu, không trên URL */
+        post: operations["search_by_id_number"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5362,6 +5363,21 @@ export interface components {
             code: string;
             /** Name */
             name: string;
+        };
+        /** SearchIn */
+        SearchIn: {
+            /**
+             * So Giay To
+             * @description Số định danh cá nhân hoặc mã số thuế của chủ hồ sơ
+             */
+            so_giay_to: string;
+            /**
+             * Criteria
+             * @description Các tiêu chí khác, như tham số của GET: ma_ho_so; tu_ngay, den_ngay, han_den (DD/MM/YYYY); qua_han=1; kenh; status; thu_tuc; linh_vuc; chu_ho_so; limit, cursor
+             */
+            criteria?: {
+                [key: string]: string;
+            };
         };
         /** SignIn */
         SignIn: {
@@ -12457,6 +12473,77 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search_by_id_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

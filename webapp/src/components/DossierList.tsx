@@ -73,14 +73,22 @@ function DossierCard({ dossier, yourTurn }: { dossier: Dossier; yourTurn: boolea
   );
 }
 
+/** A search whose criteria travel in a POST body: a personal number never rides in a URL. */
+export interface PostedSearch {
+  so_giay_to: string;
+  criteria: Record<string, string>;
+}
+
 /**
  * A list of dossiers from one of the API's paginated lists (``{items, cursor}``): the first
- * page on load, "Xem thêm" for the next one. ``path`` is the API path with its query.
+ * page on load, "Xem thêm" for the next one. ``path`` is the API path with its query; with
+ * ``posted`` the list is POSTed there instead, the cursor among its criteria.
  */
-export function DossierList({ path, caption, emptyText }: { path: string; caption: string; emptyText: string }) {
+export function DossierList({ path, caption, emptyText, posted }: { path: string; caption: string; emptyText: string; posted?: PostedSearch }) {
   const { roles, roleLabel } = useApp();
   const narrow = useNarrow();
   const yourTurn = (dossier: Dossier) => (roles as string[]).includes(dossier.step_role) && dossier.status !== 10;
+  const postedJson = posted ? JSON.stringify(posted) : null; // compared by value, not by identity
   const [items, setItems] = useState<Dossier[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -92,7 +100,14 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
       setError(null);
       try {
         const join = path.includes("?") ? "&" : "?";
-        const page = await api<DossierPage>(after ? `${path}${join}cursor=${encodeURIComponent(after)}` : path, { signal });
+        const search = postedJson ? (JSON.parse(postedJson) as PostedSearch) : null;
+        const page = search
+          ? await api<DossierPage>(path, {
+              method: "POST",
+              body: { ...search, criteria: after ? { ...search.criteria, cursor: after } : search.criteria },
+              signal,
+            })
+          : await api<DossierPage>(after ? `${path}${join}cursor=${encodeURIComponent(after)}` : path, { signal });
         setItems((previous) => (after ? [...previous, ...page.items] : page.items));
         setCursor(page.cursor);
       } catch (caught) {
@@ -102,7 +117,7 @@ export function DossierList({ path, caption, emptyText }: { path: string; captio
         if (!signal?.aborted) setLoading(false);
       }
     },
-    [path],
+    [path, postedJson],
   );
 
   useEffect(() => {

@@ -15,8 +15,14 @@ import type { Procedure } from "../types";
 const CRITERIA = ["ma_ho_so", "so_giay_to", "chu_ho_so", "tu_ngay", "den_ngay", "han_den", "qua_han", "status", "kenh", "thu_tuc", "linh_vuc"] as const;
 type Criteria = Record<(typeof CRITERIA)[number], string>;
 
+/** The criteria in the URL: all but the personal number, which never goes in a URL (history,
+ * access logs) — it stays in the page and is POSTed. */
 function fromParams(params: URLSearchParams): Criteria {
-  return Object.fromEntries(CRITERIA.map((key) => [key, params.get(key) ?? ""])) as Criteria;
+  return Object.fromEntries(CRITERIA.map((key) => [key, key === "so_giay_to" ? "" : (params.get(key) ?? "")])) as Criteria;
+}
+
+function criteriaWithout(applied: Criteria): Record<string, string> {
+  return Object.fromEntries(Object.entries(applied).filter(([key, value]) => key !== "so_giay_to" && value));
 }
 
 /**
@@ -26,7 +32,8 @@ function fromParams(params: URLSearchParams): Criteria {
  */
 export function Search({ params }: { params: URLSearchParams }) {
   const { unit } = useApp();
-  const applied = fromParams(params);
+  const [idNumber, setIdNumber] = useState("");
+  const applied = { ...fromParams(params), so_giay_to: idNumber };
   const [form, setForm] = useState<Criteria>(applied);
   const [errors, setErrors] = useState<Partial<Record<keyof Criteria, string>>>({});
   const [procedures, setProcedures] = useState<Procedure[]>([]);
@@ -37,7 +44,7 @@ export function Search({ params }: { params: URLSearchParams }) {
       .then(setProcedures)
       .catch(() => setProcedures([]));
   }, []);
-  useEffect(() => setForm(fromParams(params)), [params]);
+  useEffect(() => setForm((current) => ({ ...fromParams(params), so_giay_to: current.so_giay_to })), [params]);
 
   const fields = [...new Map(procedures.map((p) => [p.field_code, p.field_name])).entries()];
 
@@ -69,7 +76,8 @@ export function Search({ params }: { params: URLSearchParams }) {
       document.getElementById(`search-${first}`)?.focus();
       return;
     }
-    navigate(href(["tim-kiem"], next));
+    setIdNumber(next.so_giay_to);
+    navigate(href(["tim-kiem"], { ...next, so_giay_to: "" }));
   };
 
   const input = (key: keyof Criteria, label: string, hint?: string, numeric = false) => (
@@ -172,7 +180,14 @@ export function Search({ params }: { params: URLSearchParams }) {
         <p className="actions">
           <button type="submit">Tìm kiếm</button>
           {searched && (
-            <a className="button-link" href={href(["tim-kiem"])}>
+            <a
+              className="button-link"
+              href={href(["tim-kiem"])}
+              onClick={() => {
+                setIdNumber("");
+                setForm((current) => ({ ...current, so_giay_to: "" }));
+              }}
+            >
               Xóa tiêu chí
             </a>
           )}
@@ -182,7 +197,8 @@ export function Search({ params }: { params: URLSearchParams }) {
         <h2 id="search-results">{searched ? "Kết quả tìm kiếm" : "Hồ sơ của đơn vị"}</h2>
         <DossierList
           key={query(applied)}
-          path={`/v1/units/${encodeURIComponent(unit)}/search${query(applied)}`}
+          path={`/v1/units/${encodeURIComponent(unit)}/search${idNumber ? "" : query(applied)}`}
+          posted={idNumber ? { so_giay_to: idNumber, criteria: criteriaWithout(applied) } : undefined}
           caption={searched ? "Hồ sơ khớp với tiêu chí tìm kiếm" : "Hồ sơ của đơn vị"}
           emptyText="Không tìm thấy hồ sơ nào khớp với tiêu chí."
         />
