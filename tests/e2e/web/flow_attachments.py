@@ -142,7 +142,8 @@ def reuse_from_edata_at_intake(page: Page, components: dict[str, str]) -> None:
     expect(group.get_by_role("status")).to_contain_text("giấy tờ")
     for component_name, document_name in components.items():
         part = component(page, component_name)
-        part.get_by_role("button", name=f"Dùng lại {document_name}").click()
+        # the applicant's store may hold one of that name from several dossiers: any of them will do
+        part.get_by_role("button", name=f"Dùng lại {document_name}").first.click()
         expect(part.get_by_role("button", name=f"Đang dùng lại {document_name}")).to_have_attribute(
             "aria-pressed", "true")
         expect(part.get_by_label("Đã nhận", exact=True)).to_be_checked()

@@ -19,6 +19,7 @@ from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer
 from tests.e2e.web.conftest import OfficerSession
+from tests.e2e.web.flow_attachments import pdf_file
 from tests.e2e.web.flow_fees_post_delivery import (
     advance_post,
     create_post_order,
@@ -28,6 +29,7 @@ from tests.e2e.web.flow_fees_post_delivery import (
     request_payment_and_pay,
     to_top,
 )
+from tests.e2e.web.test_attachments import _upload_by_api
 from tests.e2e.web.test_fees import _awaiting_payment, _ok
 
 PROXY = {"name": "Lê Văn Bình", "id_number": "079085001122",
@@ -42,6 +44,13 @@ def _to_result(stack: LocalStack, code: str, *, assigned: bool = False) -> None:
     if not assigned:
         _ok(desk.act(code, "chuyen_phong"))
         _ok(head.act(code, "phan_cong", assignee=appraiser.sub))
+    # no result, no issue: the result drawn up from the template, or the unit's own document uploaded
+    kind = _ok(appraiser.get(f"/v1/dossiers/{code}/results/draft"))["result_kind"]
+    if kind == "template":
+        _ok(appraiser.post(f"/v1/dossiers/{code}/results", {}), 201)
+    elif kind == "upload":
+        upload = _upload_by_api(appraiser, pdf_file("giay-phep.pdf", f"Giay phep cho ho so {code}"))
+        _ok(appraiser.post(f"/v1/dossiers/{code}/results/upload", {"upload_id": upload, "number": "12/2026/GP"}), 201)
     _ok(appraiser.act(code, "trinh"))
     _ok(head.act(code, "trinh_lanh_dao"))
     _ok(leader.act(code, "phe_duyet"))
