@@ -68,13 +68,13 @@ def open_notification_settings(page: Page) -> Locator:
     dialog = page.get_by_role("dialog", name="Cài đặt nhận thông báo")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_label("Thư điện tử")).to_be_focused()
+    expect(dialog.get_by_text("Đang tải cài đặt…")).to_have_count(0)  # the stored values are in: typing may start
     return dialog
 
 
 def save_notification_settings(page: Page, email: str, phone: str) -> None:
     """Where e-mail and SMS reminders go ("" turns a channel off); waits for the confirmation."""
     dialog = open_notification_settings(page)
-    expect(dialog.get_by_text("Đang tải cài đặt…")).to_have_count(0)  # the stored values are in
     dialog.get_by_label("Thư điện tử").fill(email)
     dialog.get_by_label("Số điện thoại di động").fill(phone)
     dialog.get_by_role("button", name="Lưu cài đặt").click()
