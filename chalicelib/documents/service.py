@@ -144,6 +144,11 @@ def upload_result(code: str, officer: OfficerProfile, upload_id: str, number: st
     if upload.content_type != docstore.PDF:
         raise invalid([FieldError("upload_id", "Văn bản kết quả phải là tệp PDF (để ký số).")])
     content = docstore.get_bytes(get_settings().attachments_bucket, upload.checked_key)
+    from chalicelib.documents import signing  # pyHanko: loaded only by the functions that sign or verify
+
+    if not signing.is_signable(content):
+        raise invalid([FieldError("upload_id", "Tệp không phải PDF hợp lệ (không đọc được cấu trúc PDF) nên không "
+                                               "ký số được; vui lòng xuất lại tệp PDF.")])
     now = dossier_service.now()
     at = dt.datetime.combine(issued_on, dt.time(8), tzinfo=VN_TZ) if issued_on else now
     name = upload.file_name if upload.file_name.lower().endswith(".pdf") else f"{upload.file_name}.pdf"

@@ -33,7 +33,7 @@ from typing import Any
 from asn1crypto import algos, tsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfDecodeLimitError
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError, PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
@@ -197,6 +197,16 @@ def reset_gateways() -> None:
 
 def signature_count(pdf_bytes: bytes) -> int:
     return len(PdfFileReader(BytesIO(pdf_bytes), strict=False).embedded_signatures)
+
+
+def is_signable(pdf_bytes: bytes) -> bool:
+    """The file is a PDF whose structure pyHanko can read, so that it can be signed later (a file
+    that only starts with ``%PDF`` passes the upload's magic-byte check but cannot be signed)."""
+    try:
+        signature_count(pdf_bytes)
+    except (PdfReadError, PdfDecodeLimitError, ValueError, KeyError, IndexError, TypeError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

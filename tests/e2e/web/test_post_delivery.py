@@ -19,7 +19,6 @@ from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer
 from tests.e2e.web.conftest import OfficerSession
-from tests.e2e.web.flow_attachments import pdf_file
 from tests.e2e.web.flow_fees_post_delivery import (
     advance_post,
     create_post_order,
@@ -31,6 +30,7 @@ from tests.e2e.web.flow_fees_post_delivery import (
 )
 from tests.e2e.web.test_attachments import _upload_by_api
 from tests.e2e.web.test_fees import _awaiting_payment, _ok
+from tests.e2e.web.test_results import _decision_pdf
 
 PROXY = {"name": "Lê Văn Bình", "id_number": "079085001122",
          "authorisation": "Giấy giới thiệu số 08/GGT ngày 02/12/2026 của Công ty"}
@@ -49,7 +49,7 @@ def _to_result(stack: LocalStack, code: str, *, assigned: bool = False) -> None:
     if kind == "template":
         _ok(appraiser.post(f"/v1/dossiers/{code}/results", {}), 201)
     elif kind == "upload":
-        upload = _upload_by_api(appraiser, pdf_file("giay-phep.pdf", f"Giay phep cho ho so {code}"))
+        upload = _upload_by_api(appraiser, _decision_pdf("12/2026/GP"))
         _ok(appraiser.post(f"/v1/dossiers/{code}/results/upload", {"upload_id": upload, "number": "12/2026/GP"}), 201)
     _ok(appraiser.act(code, "trinh"))
     _ok(head.act(code, "trinh_lanh_dao"))

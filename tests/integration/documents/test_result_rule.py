@@ -133,3 +133,20 @@ def test_esign_failing_mid_approval_leaves_the_dossier_untouched(world: World, m
     requests.post(f"{world.sims.esign.url}/_sim/reset", timeout=5).raise_for_status()
     assert _act(world, dossier.code, "leader", "phe_duyet").status_code == 200
     assert len(docstore.get_record(dossier.code, record.id).signatures) == 1  # type: ignore[union-attr]
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused_as_the_result_and_nothing_is_written(world: World) -> None:
+    # it passes the upload's magic-byte check, but could never be signed: refused at upload, not a 500 at approval
+    _procedure(result_kind=ResultKind.UPLOAD)
+    dossier = world.to_approval()
+    bucket = get_settings().attachments_bucket
+    upload, _ = uploads.start(bucket, officer("appraiser").sub, "Quyết định.pdf", documents.dossier_service.now())
+    world.s3.put_object(Bucket=bucket, Key=upload.key, Body=b"%PDF-1.4\n% khong phai cau truc PDF\n" * 20)
+    uploads.inspect(bucket, upload.key)
+    before = dossiers.get(dossier.code)
+    body = {"upload_id": upload.id, "number": "16/2026/QĐ-UBND"}
+    answer = world.call("POST", f"/v1/dossiers/{dossier.code}/results/upload", "appraiser", body=body)
+    assert answer.status_code == 422, answer.body
+    assert [e["field"] for e in answer.json_body["errors"]] == ["upload_id"]
+    assert "không đọc được cấu trúc PDF" in answer.json_body["errors"][0]["message"]
+    assert dossiers.get(dossier.code) == before
