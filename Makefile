@@ -3,6 +3,7 @@
 #   make test    set up what is missing, then run every test tier (what CI runs: .ci/run)
 #   make bench   print the benchmark figures (and write build/bench.json)
 #   make openapi regenerate docs/openapi.json after changing routes or models
+#   make lock    regenerate requirements.lock (the Lambda package's pins and hashes) after changing requirements.txt
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system python run test unit lint synth bench openapi clean
+.PHONY: setup system python run test unit lint synth lock bench openapi clean
 
 # Debian packages: Chromium for the browser tests (a downloaded browser cannot run here) and a
 # font with Vietnamese glyphs for it.
@@ -19,10 +20,11 @@ system:
 	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/dejavu; } || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Constrained by requirements.lock: the tests run the releases the Lambda package ships.
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
 	touch $(STAMP)
 
 python: $(STAMP)
@@ -53,6 +55,11 @@ unit: python
 
 synth: python
 	$(PY) -m infra.synth
+
+# requirements.txt resolved for the Lambda runtime and architecture (infra/package.py), every
+# transitive package pinned with hashes; the synth installs the package's dependencies from it.
+lock: python
+	$(PY) -m infra.package lock
 
 bench: python
 	$(PY) -m bench

@@ -36,7 +36,8 @@ PRICES: Final[dict[str, float]] = {
     "dynamodb_gb_month": 0.285,  # storage, Standard table class
     "dynamodb_pitr_gb_month": 0.228,  # continuous backups (PITR)
     "lambda_request": 0.20 / 1_000_000,
-    "lambda_gb_second": 0.0000166667,  # x86, first 6 billion GB-s a month
+    "lambda_gb_second": 0.0000133334,  # arm64 (every function: infra/package.py), first 7.5 billion GB-s a month
+    "lambda_gb_second_x86": 0.0000166667,  # x86_64, first 6 billion GB-s a month (for comparison)
     "api_gateway_request": 4.25 / 1_000_000,  # REST API, first 333 million a month
     "sqs_request": 0.40 / 1_000_000,  # standard queue, per 64 KB chunk of a request
     "step_functions_transition": 0.025 / 1_000,  # Standard workflows
@@ -55,7 +56,8 @@ SOURCES: Final[dict[str, Source]] = {
     "dynamodb_gb_month": Source(_DYNAMODB, AS_OF, "first 25 GB a month free"),
     "dynamodb_pitr_gb_month": Source(_DYNAMODB, AS_OF),
     "lambda_request": Source(_LAMBDA, AS_OF),
-    "lambda_gb_second": Source(_LAMBDA, AS_OF, "arm64 is 20 % cheaper"),
+    "lambda_gb_second": Source(_LAMBDA, AS_OF, "arm64 (Graviton), 20 % below x86_64"),
+    "lambda_gb_second_x86": Source(_LAMBDA, AS_OF, "x86_64: the figure before the functions moved to arm64"),
     "api_gateway_request": Source(_APIGW, AS_OF, "HTTP APIs cost about a quarter of this"),
     "sqs_request": Source(_SQS, AS_OF, "first million requests a month free"),
     "step_functions_transition": Source(_SFN, AS_OF, "first 4,000 transitions a month free"),

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import requests
 
-from bench import process, scale, synclag
+from bench import process, runtime, scale, synclag
 from bench.awscalls import AwsCallRecorder, Call, stack_classifier
 from bench.clients import DELIVERY, HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
 from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
@@ -478,6 +478,8 @@ def run(progress: Callable[[str], None] = lambda message: None) -> Report:
         scans = recorder.count(operation="Scan", origin="api")
         report.add("Scan calls on request paths (whole run)", scans, "", "0", scans == 0,
                    note=f"{sum(1 for c in recorder.calls if c.origin == 'api')} AWS calls made by API requests")
+    progress("runtime: import from the Lambda package's twin, arm64 vs x86 duration cost")
+    runtime.run(report)
     progress("done")
     return report
 

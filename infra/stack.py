@@ -31,7 +31,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import edge, nag, roles, state_machines, wiring
+from infra import edge, nag, package, roles, state_machines, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -569,8 +569,9 @@ class HosoStack(cdk.Stack):
             "lambda_memory_size": self.access[api].memory_mb,
             "autogen_policy": False,
         }
+        project = package.stage_project(source_dir, work_dir)  # the app + the locked wheels for Lambda
         with _chalice_packaging(work_dir):
-            self.api = Chalice(self, "Api", source_dir=str(source_dir), stage_config=stage_config)
+            self.api = Chalice(self, "Api", source_dir=str(project), stage_config=stage_config)
         # The construct keeps the packaged template beside its deployment.zip.
         sam = json.loads((Path(self.api._sam_package_dir) / "sam.json").read_text())
         packaged = wiring.packaged_functions(sam)
@@ -599,6 +600,7 @@ class HosoStack(cdk.Stack):
         cfn.add_property_override("Timeout", access.timeout_s)
         cfn.add_property_override("MemorySize", access.memory_mb)
         cfn.add_property_override("Tracing", "Active")
+        package.configure_runtime(cfn)
         cfn.node.add_dependency(self.function_log_groups[name])
         for e in fn.events:
             prefix = f"Events.{e.name}.Properties"

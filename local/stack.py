@@ -52,7 +52,7 @@ from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = "123456789012"  # moto's default account
 # What the synthesised template is made from: newer than the template → synthesise again.
-TEMPLATE_SOURCES = ("infra", "app.py", "state_machines", ".chalice/config.json")
+TEMPLATE_SOURCES = ("infra", "app.py", "state_machines", ".chalice/config.json", "requirements.lock")
 SYNTH_TIMEOUT_S = 600
 
 DEFAULTS = {
@@ -136,7 +136,7 @@ def synth_command(stage: str, outdir: Path | None = None) -> list[str]:
 
 def ensure_template(stage: str, outdir: Path | None = None) -> Path:
     """The synthesised template of ``stage``, running ``python -m infra.synth`` if it is
-    missing or older than infra/, app.py, state_machines/ or .chalice/config.json."""
+    missing or older than infra/, app.py, state_machines/, .chalice/config.json or requirements.lock."""
     template = template_path(stage, outdir)
     if not template_is_stale(template):
         return template
