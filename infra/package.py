@@ -23,9 +23,11 @@ from typing import Any
 
 from infra.resources import REPO_ROOT
 
-# python3.13: the newest Python runtime Lambda offers with SnapStart (3.12 and later), on Amazon
-# Linux 2023 (glibc 2.34), supported the longest. arm64 (Graviton): 20 % cheaper per GB-s than
-# x86_64 for the same memory; every dependency publishes aarch64 manylinux wheels.
+# python3.13: a current Python runtime with SnapStart (3.12 and later), on Amazon Linux 2023
+# (glibc 2.34), one release past 3.12 in support and with every locked dependency's cp313 wheels
+# well established (python3.14 is newer: moving there is these constants and `make lock`).
+# arm64 (Graviton): 20 % cheaper per GB-s than x86_64 for the same memory; every dependency
+# publishes aarch64 manylinux wheels.
 RUNTIME = "python3.13"
 PYTHON_VERSION = "3.13"
 ARCHITECTURE = "arm64"  # Lambda's name for it
@@ -155,14 +157,16 @@ def stage_project(source_dir: Path, work_dir: Path) -> Path:
     return staged
 
 
-def configure_runtime(function: Any) -> None:
-    """Runtime, architecture and SnapStart of one packaged function (an
-    ``AWS::Serverless::Function`` of the Chalice template). SnapStart snapshots the initialised
-    function when a version is published; invocations through an alias of a version then skip the
-    imports (``$LATEST`` runs as before)."""
+def configure_runtime(function: Any, *, publishes_versions: bool) -> None:
+    """Runtime and architecture of one packaged function (an ``AWS::Serverless::Function`` of
+    the Chalice template), and SnapStart when the function publishes versions (SAM's
+    ``AutoPublishAlias``): Lambda snapshots the initialised function when a version is published,
+    and invocations of that version restore the snapshot instead of importing the app. Without
+    published versions SnapStart does nothing (cfn-lint W2530), so it is set only with them."""
     function.add_property_override("Runtime", RUNTIME)
     function.add_property_override("Architectures", [ARCHITECTURE])
-    function.add_property_override("SnapStart", {"ApplyOn": "PublishedVersions"})
+    if publishes_versions:
+        function.add_property_override("SnapStart", {"ApplyOn": "PublishedVersions"})
 
 
 def lock_command(output: Path) -> list[str]:

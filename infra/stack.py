@@ -600,7 +600,8 @@ class HosoStack(cdk.Stack):
         cfn.add_property_override("Timeout", access.timeout_s)
         cfn.add_property_override("MemorySize", access.memory_mb)
         cfn.add_property_override("Tracing", "Active")
-        package.configure_runtime(cfn)
+        # publishes_versions: True with the rollout's AutoPublishAlias (SnapStart needs published versions)
+        package.configure_runtime(cfn, publishes_versions=False)
         cfn.node.add_dependency(self.function_log_groups[name])
         for e in fn.events:
             prefix = f"Events.{e.name}.Properties"
