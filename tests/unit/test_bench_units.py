@@ -126,13 +126,13 @@ def test_cost_prices_each_unit() -> None:
     assert lines["DynamoDB writes"] == pytest.approx(10 * 0.7125e-6)
     assert lines["DynamoDB reads"] == pytest.approx(4 * 0.1425e-6)
     assert lines["API Gateway"] == pytest.approx(2 * 4.25e-6)
-    assert lines["Lambda duration"] == pytest.approx(0.5 * 0.0000166667)
+    assert lines["Lambda duration"] == pytest.approx(0.5 * 0.0000133334)  # arm64
     assert lines["SQS"] == pytest.approx(5 * 0.4e-6)  # the idle polls are not per-dossier
     assert lines["Step Functions"] == pytest.approx(4 * 0.025e-3)
     assert lines["S3 storage (1 month)"] == pytest.approx(0.025)
     assert lines["KMS"] == pytest.approx(0.03 / 10_000)
     assert sum(lines.values()) == pytest.approx(
-        10 * 0.7125e-6 + 4 * 0.1425e-6 + 2 * 4.25e-6 + 3 * 0.2e-6 + 0.5 * 0.0000166667 + 5 * 0.4e-6
+        10 * 0.7125e-6 + 4 * 0.1425e-6 + 2 * 4.25e-6 + 3 * 0.2e-6 + 0.5 * 0.0000133334 + 5 * 0.4e-6
         + 4 * 0.025e-3 + 0.005e-3 + 2 * 0.0004e-3 + 0.025 + 0.03 / 10_000)
 
 
