@@ -139,6 +139,16 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
 }
 
+# Grants no botocore call of hoso's code exercises in the recorded test run (python -m
+# infra.iam_check lists the unused ones with these reasons): each is kept for the reason given.
+NOT_EXERCISED: dict[str, str] = {
+    "logs:CreateLogStream": "the Lambda runtime writes the function's logs with its role, not hoso's code",
+    "logs:PutLogEvents": "the Lambda runtime writes the function's logs with its role, not hoso's code",
+    "xray:PutTraceSegments": "the Lambda runtime's X-Ray daemon sends the traces with the function's role",
+    "xray:PutTelemetryRecords": "the Lambda runtime's X-Ray daemon sends the traces with the function's role",
+}
+
+
 # SQS visibility timeout = this × the consuming function's timeout (AWS's guidance is ≥ 6×,
 # so a batch retried by Lambda's poller is not redelivered while still being processed).
 VISIBILITY_FACTOR = 6

@@ -209,3 +209,4 @@ def _executions_arn(scope: Construct, state_machine_name: str) -> str:
 
 def _camel(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
+

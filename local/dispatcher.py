@@ -49,6 +49,7 @@ import boto3
 from botocore.config import Config
 
 from chalicelib.observability import logger
+from local import aws_calls
 from local.provision import FunctionEvent, FunctionSpec, ProvisionResult
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -373,7 +374,8 @@ class Dispatcher:
 
         def work() -> None:
             try:
-                box["result"] = self._resolve(spec.handler)(event, context)
+                with aws_calls.invoking(spec.function_name):  # the calls it makes are checked against its role
+                    box["result"] = self._resolve(spec.handler)(event, context)
             except BaseException as exc:  # a handler's failure is reported, never propagated
                 box["error"] = exc
             finally:
