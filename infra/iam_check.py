@@ -466,7 +466,8 @@ class Checker:
             key_allows = [s for s in resource_policies if s.effect == "Allow" and s.matches(need.action, need.resource)
                           and condition_holds(s.condition, context) is True
                           and s.applies_to(role_arn, self.t.account)]
-            if resource_policies and not key_allows:
+            template_key = any(self.t.arn(k) == need.resource for k in self.t.of_type("AWS::KMS::Key"))
+            if template_key and not key_allows:
                 return False, "the key's policy allows neither the role nor the account's IAM", []
         return True, "", allowing
 
