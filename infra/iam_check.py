@@ -528,13 +528,17 @@ def main(argv: list[str] | None = None) -> int:
         print("Granted, never used by a recorded call (the reason it is kept, from infra/access.py NOT_EXERCISED):")
         for function, grants in sorted(report.unused.items()):
             for action, sid in grants:
-                reason = NOT_EXERCISED.get(action, "")
+                reason = NOT_EXERCISED.get(sid) or NOT_EXERCISED.get(action, "")
                 unjustified += not reason
                 print(f"  {function}: {sid} {action} — {reason or 'NO REASON GIVEN'}")
     if report.denied:
-        print(f"{len(report.denied)} AWS call(s) the function's role does not allow:", file=sys.stderr)
+        groups: dict[tuple[str, str, str, str], list[str]] = {}
         for need, why in report.denied:
-            print(f"  {need.function}: {need.action} on {need.resource} — {why} [{need.because}]", file=sys.stderr)
+            groups.setdefault((need.function, need.action, why, need.because), []).append(need.resource)
+        print(f"{len(report.denied)} AWS call(s) the function's role does not allow:", file=sys.stderr)
+        for (function, action, why, because), resources in groups.items():
+            more = f" (and {len(resources) - 1} more like it)" if len(resources) > 1 else ""
+            print(f"  {function}: {action} on {resources[0]}{more} — {why} [{because}]", file=sys.stderr)
         return 1
     if args.strict and unjustified:
         print(f"{unjustified} unused grant(s) without a reason", file=sys.stderr)

@@ -15,6 +15,10 @@ function name (as in the template) around each invocation. Calls made outside (t
 seeding, simulators, provisioning, the dispatcher's own polling) are attributed to nobody and
 not recorded. Each (function, action, resource) is written once per process: cheap.
 
+Every function runs in this one process, but each has its own sandbox in AWS: while recording,
+the app's in-process read caches (secrets, catalogue) are kept per function, so a function
+makes the reads it would make on Lambda instead of finding another function's cached answer.
+
 The KMS use a call implies (SSE-KMS objects, encrypted tables, queues and secrets) is not
 visible in the request; the checker derives it from the template (``infra.iam_check``).
 """
@@ -34,6 +38,9 @@ from urllib.parse import unquote, urlparse
 
 import botocore.client
 
+from chalicelib.integrations import secrets
+from chalicelib.store import catalogue
+
 ENV_VAR = "HOSO_RECORD_AWS_CALLS"
 ACCOUNT_ID = "123456789012"  # moto's account: ARNs the request does not carry are in it
 
@@ -41,6 +48,8 @@ _function: contextvars.ContextVar[str | None] = contextvars.ContextVar("hoso_fun
 _lock = threading.Lock()
 _seen: set[tuple[str, str, str]] = set()
 _state: dict[str, Any] = {}  # "out": the open file, "original": ClientCreator.create_client
+
+_CACHING_MODULES: tuple[Any, ...] = (secrets, catalogue)
 
 # IAM service prefixes that differ from the signing name
 _PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
@@ -80,6 +89,10 @@ def install(directory: str | os.PathLike[str] | None = None) -> bool:
             return client
 
         botocore.client.ClientCreator.create_client = create_client  # type: ignore[method-assign]
+        for module in _CACHING_MODULES:
+            cache = _PerFunctionCache()
+            _state.setdefault("caches", []).append((module, module._cache))
+            module._cache = cache
     return True
 
 
@@ -89,8 +102,21 @@ def uninstall() -> None:
         if "out" not in _state:
             return
         botocore.client.ClientCreator.create_client = _state.pop("original")  # type: ignore[method-assign]
+        for module, cache in _state.pop("caches", []):
+            module._cache = cache
         _state.pop("out").close()
         _seen.clear()
+
+
+class _PerFunctionCache(dict):  # type: ignore[type-arg]
+    """A module's ``_cache`` dict, one per function (``get``/``[]=``/``clear`` are what the
+    caches use)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return super().get((_function.get(), key), default)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__((_function.get(), key), value)
 
 
 def _on_call(params: Mapping[str, Any], model: Any, context: Mapping[str, Any], region: str, **_: Any) -> None:
