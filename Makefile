@@ -47,9 +47,11 @@ TEST_SUITES = tests/unit tests/infra $(sort $(wildcard tests/integration/*/)) $(
 
 test: setup lint
 	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent api-types:check
-	@failed=""; for suite in $(TEST_SUITES); do \
-	  echo "== $$suite"; $(PY) -m pytest $$suite || failed="$$failed $$suite"; \
+	@rm -rf build/aws-calls; failed=""; for suite in $(TEST_SUITES); do \
+	  echo "== $$suite"; HOSO_RECORD_AWS_CALLS=$(CURDIR)/build/aws-calls $(PY) -m pytest $$suite || failed="$$failed $$suite"; \
 	done; \
+	echo "== IAM: every recorded AWS call against its function's role"; \
+	$(PY) -m infra.iam_check build/aws-calls || failed="$$failed iam-check"; \
 	if [ -n "$$failed" ]; then echo "failed suites:$$failed"; exit 1; fi
 
 unit: python

@@ -32,10 +32,13 @@ class FunctionAccess:
     memory_mb: int
     tables: Mapping[str, TableAccess] = field(default_factory=dict)
     buckets: Mapping[str, Level] = field(default_factory=dict)
+    purge: tuple[str, ...] = ()  # buckets whose objects it deletes with every version (ListBucketVersions)
     send: tuple[str, ...] = ()  # queues it sends to
     read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
     start_executions: bool = False  # start/describe/stop executions of the stage's state machines
     task_response: bool = False  # SendTaskSuccess/Failure/Heartbeat on them
+    execution_history: bool = False  # GetExecutionHistory of their executions (the operators' flow view)
+    health_check: bool = False  # DescribeTable on its tables, GetQueueAttributes on its queues (GET /health)
     secrets: tuple[str, ...] = ()
     # Event sources (the app's decorators must match; infra wires them to the real resource)
     consumes: str | None = None  # @app.on_sqs_message: the queue
@@ -69,10 +72,13 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         # the access log of personal data: appended to and queried, never changed
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
         buckets={"attachments": RW, "results": RW},
+        purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
         send=QUEUES,
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
+        execution_history=True,  # GET /v1/ops/flows/{code}
+        health_check=True,
         secrets=tuple(s for s in SECRETS if s != "messaging-credentials"),
     ),
     # committed transitions → the sync queues, and agency-tasks (a child dossier finishing
@@ -139,6 +145,47 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
 }
 
+# Grants a recorded test run may leave unused (``python -m infra.iam_check`` lists them with
+# these reasons), by the role statement's Sid (infra/roles.py) or by action: why each is kept.
+_RUNTIME = "written by the Lambda service with the function's role, not by a call of hoso's code"
+_TABLE = ("part of the table access FUNCTION_ACCESS gives the function (the reason is next to its entry above); "
+          "PynamoDB needs the whole read or write set")
+NOT_EXERCISED: dict[str, str] = {
+    "Logs": f"the function's logs: {_RUNTIME}",
+    "XRay": f"the X-Ray daemon's traces: {_RUNTIME}",
+    "Consume": f"Lambda's SQS event source mapping polls, deletes and extends messages: {_RUNTIME} "
+               "(locally the dispatcher does)",
+    "StreamRead": f"Lambda's DynamoDB stream event source mapping: {_RUNTIME}",
+    "StreamList": f"Lambda's DynamoDB stream event source mapping: {_RUNTIME}",
+    "StreamFailures": f"the stream mapping's on-failure destination: {_RUNTIME}",
+    "AsyncFailures": f"the asynchronous invocation's on-failure destination: {_RUNTIME}",
+    "TaskResponse": "success, failure and heartbeat answer the same task tokens (chalicelib/flows/sfn.py)",
+    "Executions": "describe and stop go together: a withdrawn dossier's flow is stopped (chalicelib/flows)",
+    "Redrive": "the operators' DLQ redrive (chalicelib/sync/redrive.py) receives, deletes and counts",
+    "dynamodb:GetItem": _TABLE,
+    "dynamodb:Query": _TABLE,
+    "dynamodb:PutItem": _TABLE,
+    "dynamodb:UpdateItem": _TABLE,
+    "dynamodb:DeleteItem": _TABLE,
+    "dynamodb:BatchWriteItem": _TABLE,
+    "dynamodb:DescribeTable": "GET /health describes each table (chalicelib/api/health.py)",
+    "sqs:GetQueueAttributes": "GET /health and the redrive read the queues' attributes",
+    "s3:ListBucket": "so that a missing key is a 404, not a 403 (GetObject/HeadObject); GET /health's HeadBucket",
+    "s3:GetObject": "the bucket access FUNCTION_ACCESS declares (presigned links are signed with the role)",
+    "s3:GetObjectVersion": "presigned links to a stored version (chalicelib/documents/store.py) are signed with "
+                           "the role",
+    "s3:PutObject": "the bucket access FUNCTION_ACCESS declares",
+    "s3:DeleteObject": "the bucket access FUNCTION_ACCESS declares",
+    "sqs:SendMessage": "the queues FUNCTION_ACCESS lets it send to",
+    "states:StartExecution": "FUNCTION_ACCESS start_executions: starts the dossier's flow",
+    "kms:Decrypt": "reads of what the stack's key encrypts (tables, objects, queues, secrets)",
+    "kms:GenerateDataKey": "writes of what the stack's key encrypts; kept for writers of KMS tables too "
+                           "(the check models DynamoDB's data plane as kms:Decrypt only: conservative)",
+    "secretsmanager:GetSecretValue": "the secrets FUNCTION_ACCESS declares (cached per sandbox)",
+}
+
+
+
 # SQS visibility timeout = this × the consuming function's timeout (AWS's guidance is ≥ 6×,
 # so a batch retried by Lambda's poller is not redelivered while still being processed).
 VISIBILITY_FACTOR = 6
@@ -160,7 +207,7 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
             unknown = set(t.indexes) - set(TABLES[table].gsis)
             if unknown:
                 problems.append(f"{fn}: table {table!r} has no index {sorted(unknown)}")
-        problems += [f"{fn}: unknown bucket {b!r}" for b in a.buckets if b not in DATA_BUCKETS]
+        problems += [f"{fn}: unknown bucket {b!r}" for b in (*a.buckets, *a.purge) if b not in DATA_BUCKETS]
         problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
         problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
         if a.consumes is not None and a.consumes not in QUEUES:

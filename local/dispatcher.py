@@ -49,6 +49,7 @@ import boto3
 from botocore.config import Config
 
 from chalicelib.observability import logger
+from local import aws_calls
 from local.provision import FunctionEvent, FunctionSpec, ProvisionResult
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -291,6 +292,7 @@ class Dispatcher:
     ) -> None:
         self.provisioned = provisioned
         self._resolve = handler_resolver
+        self._records_calls = handler_resolver is import_handler  # hoso's own handlers: their AWS calls are recorded
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._clients: dict[str, Any] = {}
@@ -373,7 +375,8 @@ class Dispatcher:
 
         def work() -> None:
             try:
-                box["result"] = self._resolve(spec.handler)(event, context)
+                with aws_calls.invoking(spec.function_name if self._records_calls else None):
+                    box["result"] = self._resolve(spec.handler)(event, context)
             except BaseException as exc:  # a handler's failure is reported, never propagated
                 box["error"] = exc
             finally:

@@ -43,7 +43,7 @@ from chalicelib.observability import logger
 from chalicelib.specialised import events as specialised_events
 from chalicelib.store import catalogue, models
 from infra.resources import secret_name
-from local import moto_patches
+from local import aws_calls, moto_patches
 from local.dispatcher import Dispatcher
 from local.provision import ProvisionResult, provision
 from local.simulators import DEFAULT_PORTS, HOST, PortBusyError, RunningServer, start_simulators
@@ -193,6 +193,7 @@ class LocalStack:
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> LocalStack:
         self.check_ports()
+        aws_calls.install(self.env.get(aws_calls.ENV_VAR))  # HOSO_RECORD_AWS_CALLS: for python -m infra.iam_check
         template = self._load_template()
         shared = self._shared_secrets()
         try:
@@ -422,6 +423,7 @@ class LocalStack:
             CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
             app.__class__ = CustomLocalChalice
         self._api_server = LocalDevServer(app, config, self.host, self.api_port, server_cls=_ApiHttpServer)
+        self._api_server.server.function_name = api.function_name if api else None
         self.api_port = self._api_server.server.server_address[1]
         self.api_url = f"http://{self.host}:{self.api_port}"
 
@@ -448,6 +450,11 @@ class _ApiHttpServer(ThreadedHTTPServer):
     also close the connections clients keep open, so that stopping leaves no thread behind."""
 
     request_queue_size = 128  # the socketserver default (5) drops connections of a burst of clients
+    function_name: str | None = None  # the HTTP function of the template: its AWS calls are recorded as its
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with aws_calls.invoking(self.function_name):
+            super().finish_request(request, client_address)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._connections: set[socket.socket] = set()

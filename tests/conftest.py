@@ -25,3 +25,12 @@ def _let_blueprints_serve_several_apps() -> None:
 
 
 _let_blueprints_serve_several_apps()
+
+
+def pytest_configure() -> None:
+    """HOSO_RECORD_AWS_CALLS=<dir>: record the AWS calls of hoso's functions (local.aws_calls)
+    from the start, so that clients created before a local stack starts are recorded too."""
+    if os.environ.get("HOSO_RECORD_AWS_CALLS"):
+        from local import aws_calls
+
+        aws_calls.install()
