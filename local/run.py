@@ -29,6 +29,11 @@ variable                           default         meaning
                                    key``           ``hoso/<stage>/payment-hmac-key`` secret)
 ``SIM_<NAME>_PORT`` and other      8101…8109       ports and settings of each simulator (NAME = DVCQG,
 ``SIM_*`` variables                                COORDINATOR, PROVINCE, VNEID, …): local/simulators
+``DVCQG_BASE_URL`` and every       simulators      given: hoso uses it (e.g. DVCQG's test environment for a
+other ``infra.config.CONFIG_KEYS``                 conformance run) instead of the simulator's URL or the
+setting                                            template's value; a simulator whose every URL setting
+                                                   is given stays off (the DVCQG and VNeID simulators
+                                                   always run: dossier posting, logins)
 =================================  ==============  ====================================================
 
 Exit codes: 0 after a clean stop, 2 when a port is taken (message in Vietnamese and English),
@@ -86,6 +91,9 @@ def banner(stack: LocalStack) -> str:
         lines.append(f"  Đăng nhập VNeID / login     {vneid_login_url(sims['vneid'], stack.api_url)}")
     if "dvcqg" in sims:
         lines.append(f"  DVCQG: hồ sơ đã nhận        {sims['dvcqg']}/   (JSON: {sims['dvcqg']}/_sim/records)")
+    if stack.explicit:
+        lines += ["", "  Thiết lập đã cho / explicit settings (thay cho trình mô phỏng / instead of the simulators):"]
+        lines += [f"    {key:<26}{value}" for key, value in stack.explicit.items()]
     lines += ["", "  Trình mô phỏng / simulators:"]
     lines += [f"    {name:<26}{url}" for name, url in sims.items()]
     lines += ["", "  Tài khoản mẫu / demo accounts (đăng nhập VNeID bằng số định danh / log in with the number):"]

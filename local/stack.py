@@ -42,6 +42,7 @@ from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
 from chalicelib.specialised import events as specialised_events
 from chalicelib.store import catalogue, models
+from infra.config import CONFIG_KEYS
 from infra.resources import secret_name
 from local import aws_calls, moto_patches
 from local.dispatcher import Dispatcher
@@ -62,19 +63,51 @@ DEFAULTS = {
     "HOSO_STAGE": "dev",
     "AWS_DEFAULT_REGION": "ap-southeast-1",
 }
-# Simulator → the settings variable that points hoso at it (chalicelib/settings.py).
-_SIMULATOR_URL_VARIABLES = {
-    "dvcqg": ("DVCQG_BASE_URL",),
-    "coordinator": ("COORDINATOR_BASE_URL",),
-    "province": ("PROVINCE_BASE_URL",),
-    "vneid": ("VNEID_ISSUER",),
-    "population": ("POPULATION_BASE_URL",),
-    "esign": ("ESIGN_BASE_URL",),
-    "payment": ("PAYMENT_BASE_URL",),
-    "post": ("POST_BASE_URL",),
-    "agency": ("AGENCY_BASE_URL",),
-    "messaging": ("MESSAGING_BASE_URL",),
+# Simulator → the settings variables that point hoso at it (chalicelib/settings.py), each
+# with the path under the simulator's URL.
+_SIMULATOR_URL_VARIABLES: dict[str, dict[str, str]] = {
+    "dvcqg": {"DVCQG_BASE_URL": ""},
+    "coordinator": {"COORDINATOR_BASE_URL": ""},
+    "province": {"PROVINCE_BASE_URL": ""},
+    "vneid": {"VNEID_ISSUER": "", "VNEID_JWKS_URL": "/.well-known/jwks.json"},
+    "population": {"POPULATION_BASE_URL": ""},
+    "esign": {"ESIGN_BASE_URL": ""},
+    "payment": {"PAYMENT_BASE_URL": ""},
+    "post": {"POST_BASE_URL": ""},
+    "agency": {"AGENCY_BASE_URL": ""},
+    "messaging": {"MESSAGING_BASE_URL": ""},
 }
+# Simulators that run even when hoso is pointed elsewhere: DVCQG's posts the dossiers
+# (``/_sim/post-dossier``) and VNeID's serves the web app's and the tests' logins.
+_ALWAYS_ON = ("dvcqg", "vneid")
+
+
+def explicit_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The stage settings (``infra.config.CONFIG_KEYS``: outside parties' URLs and codes) given
+    in the environment: they win over the simulators' URLs and the template's values, so a
+    local stack can be pointed at a partner's test environment (a DVCQG conformance run)."""
+    return {key: env[key] for key in CONFIG_KEYS if env.get(key)}
+
+
+def simulators_off(explicit: Mapping[str, str]) -> set[str]:
+    """The simulators nobody would reach: every variable that points hoso at them is given."""
+    return {
+        name
+        for name, variables in _SIMULATOR_URL_VARIABLES.items()
+        if name not in _ALWAYS_ON and all(v in explicit for v in variables)
+    }
+
+
+def function_settings(
+    template_env: Mapping[str, str], simulators: Mapping[str, str], explicit: Mapping[str, str]
+) -> dict[str, str]:
+    """The functions' settings: the template's, then the running simulators' URLs (name → URL),
+    then what the environment gives explicitly."""
+    env = dict(template_env)
+    for name, url in simulators.items():
+        for variable, path in _SIMULATOR_URL_VARIABLES.get(name, {}).items():
+            env[variable] = f"{url}{path}"
+    return {**env, **explicit}
 
 
 # Sync destinations whose simulators fall back to DVCQG's account unless given their own.
@@ -179,6 +212,7 @@ class LocalStack:
         self.webapp: Any = None
         self.web_url = ""
         self.moto_port = int(merged["MOTO_PORT"])
+        self.explicit = explicit_settings(merged)
         self._template = template
         self.api_url = ""
         self.moto_url = ""
@@ -259,7 +293,10 @@ class LocalStack:
         for what, port, variable in ports:
             if port and not port_is_free(self.host, port):
                 raise PortInUseError(what, self.host, port, variable)
+        off = simulators_off(self.explicit)
         for name, default in DEFAULT_PORTS.items():
+            if name in off:
+                continue
             port = int(self.env.get(f"SIM_{name.upper()}_PORT") or default)
             if port and not port_is_free(HOST, port):
                 raise PortBusyError(name, port)
@@ -271,7 +308,11 @@ class LocalStack:
         return json.loads(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
     def _start_simulators(self, env: Mapping[str, str]) -> None:
-        self.simulators = list(start_simulators(env))
+        off = simulators_off(self.explicit)
+        if off:
+            logger.info("Local stack: simulators off, their settings given explicitly",
+                        extra={"off": sorted(off), "settings": sorted(self.explicit)})
+        self.simulators = list(start_simulators(env, skip=off))
 
     def _start_moto(self) -> None:
         moto_patches.apply()
@@ -354,13 +395,9 @@ class LocalStack:
                         "Local stack: functions disagree on an environment variable; the first value is used",
                         extra={"variable": key, "function": spec.function_name},
                     )
-        for server in self.simulators:
-            for variable in _SIMULATOR_URL_VARIABLES.get(server.name, ()):
-                env[variable] = server.url
-            if server.name == "vneid":
-                env["VNEID_JWKS_URL"] = f"{server.url}/.well-known/jwks.json"
-        env.update({"POWERTOOLS_TRACE_DISABLED": "1", "HOSO_PUBLIC_BASE_URL": self.api_url, **self._aws_environment()})
-        self._set_environ(env)
+        env |= {"POWERTOOLS_TRACE_DISABLED": "1", "HOSO_PUBLIC_BASE_URL": self.api_url}
+        env = function_settings(env, {s.name: s.url for s in self.simulators}, self.explicit)
+        self._set_environ({**env, **self._aws_environment()})
         _reset_app_caches()
 
     def _configure_integrations(self) -> None:

@@ -77,7 +77,7 @@ Run them alone with ``python -m local.simulators``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -167,9 +167,10 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
     }
 
 
-def start_simulators(env: Mapping[str, str]) -> list[RunningServer]:
-    """Start every simulator; on any failure stop those already started and re-raise."""
-    ports = {name: _port(env, name) for name in DEFAULT_PORTS}
+def start_simulators(env: Mapping[str, str], skip: Collection[str] = ()) -> list[RunningServer]:
+    """Start every simulator but those in ``skip``; on any failure stop those already started
+    and re-raise."""
+    ports = {name: _port(env, name) for name in DEFAULT_PORTS if name not in skip}
     builders = _builders(env)
     running: list[RunningServer] = []
     try:

@@ -22,6 +22,7 @@ import boto3
 import pytest
 import requests
 
+from infra.config import CONFIG_KEYS
 from local.simulators import DEFAULT_PORTS
 from local.simulators.accounts import DEMO_ACCOUNTS
 from local.stack import REPO_ROOT, LocalStack
@@ -30,6 +31,12 @@ FREE_PORTS = {
     "HOSO_API_PORT": "0", "MOTO_PORT": "0", "HOSO_WEB_PORT": "0",
     **{f"SIM_{name.upper()}_PORT": "0" for name in DEFAULT_PORTS},
 }
+
+
+def _environ() -> dict[str, str]:
+    """The process environment without stage settings (other packages' fixtures leave theirs in
+    os.environ; given, they would win over this stack's simulators)."""
+    return {k: v for k, v in os.environ.items() if k not in CONFIG_KEYS}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +53,7 @@ def environ_before() -> dict[str, str]:
 def stack(
     threads_before: set[threading.Thread], environ_before: dict[str, str], real_template_file: Path
 ) -> Iterator[LocalStack]:
-    env = {**os.environ, **FREE_PORTS, "SIM_PROVINCE_USERNAME": "tinh", "SIM_PROVINCE_PASSWORD": "mật-khẩu-tỉnh"}
+    env = {**_environ(), **FREE_PORTS, "SIM_PROVINCE_USERNAME": "tinh", "SIM_PROVINCE_PASSWORD": "mật-khẩu-tỉnh"}
     running = LocalStack(env, template=real_template_file).start()
     yield running
     running.stop()
@@ -158,7 +165,7 @@ def test_make_run_refuses_a_taken_port_without_a_traceback() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = _run({**os.environ, **FREE_PORTS, "HOSO_API_PORT": str(port)})
+        process = _run({**_environ(), **FREE_PORTS, "HOSO_API_PORT": str(port)})
         out, err = process.communicate(timeout=60)
 
     assert process.returncode == 2
@@ -168,7 +175,7 @@ def test_make_run_refuses_a_taken_port_without_a_traceback() -> None:
 
 
 def test_make_run_serves_until_interrupted(real_template_file: Path) -> None:
-    process = _run({**os.environ, **FREE_PORTS, "HOSO_TEMPLATE": str(real_template_file), "HOSO_STAGE": "dev"})
+    process = _run({**_environ(), **FREE_PORTS, "HOSO_TEMPLATE": str(real_template_file), "HOSO_STAGE": "dev"})
     try:
         assert process.stdout is not None
         lines = []

@@ -1,0 +1,60 @@
+"""The local stack's settings resolution (item 9 of issue 13): a stage setting given in the
+environment wins over the simulator's URL and the template's value, and a simulator nobody
+would reach stays off."""
+
+from __future__ import annotations
+
+from infra.config import CONFIG_KEYS
+from local.simulators import DEFAULT_PORTS
+from local.stack import explicit_settings, function_settings, simulators_off
+
+TEMPLATE = {"DVCQG_BASE_URL": "http://127.0.0.1:8101", "HOSO_DVCQG_HMAC_SECRET_ID": "hoso/dev/dvcqg-hmac-keys"}
+SIMULATORS = {
+    "dvcqg": "http://127.0.0.1:50101",
+    "coordinator": "http://127.0.0.1:50102",
+    "province": "http://127.0.0.1:50103",
+    "vneid": "http://127.0.0.1:50104",
+}
+
+
+def test_without_explicit_settings_hoso_talks_to_the_simulators() -> None:
+    settings = function_settings(TEMPLATE, SIMULATORS, explicit_settings({"HOME": "/root"}))
+
+    assert settings["DVCQG_BASE_URL"] == SIMULATORS["dvcqg"]
+    assert settings["COORDINATOR_BASE_URL"] == SIMULATORS["coordinator"]
+    assert settings["VNEID_ISSUER"] == SIMULATORS["vneid"]
+    assert settings["VNEID_JWKS_URL"] == f"{SIMULATORS['vneid']}/.well-known/jwks.json"
+    assert settings["HOSO_DVCQG_HMAC_SECRET_ID"] == TEMPLATE["HOSO_DVCQG_HMAC_SECRET_ID"]
+
+
+def test_an_explicit_url_wins_over_the_simulator_and_the_template() -> None:
+    env = {
+        "DVCQG_BASE_URL": "https://dvcqg-test.example.vn/api",
+        "COORDINATOR_BASE_URL": "https://dieuphoi-test.example.vn",
+        "PROVINCE_BASE_URL": "https://tinh-test.example.vn",
+        "HOSO_PUBLIC_BASE_URL": "https://hoso-tunnel.example.vn/",
+        "PATH": "/usr/bin",
+    }
+    explicit = explicit_settings(env)
+    settings = function_settings({**TEMPLATE, "HOSO_PUBLIC_BASE_URL": "http://127.0.0.1:8000"}, SIMULATORS, explicit)
+
+    assert explicit == {k: v for k, v in env.items() if k != "PATH"}
+    for key in ("DVCQG_BASE_URL", "COORDINATOR_BASE_URL", "PROVINCE_BASE_URL", "HOSO_PUBLIC_BASE_URL"):
+        assert settings[key] == env[key], key
+    assert settings["VNEID_ISSUER"] == SIMULATORS["vneid"]  # not given: still the simulator
+
+
+def test_every_stage_setting_can_be_given_and_empty_values_do_not_count() -> None:
+    given = {key: f"https://{key.lower()}.example.vn" for key in CONFIG_KEYS}
+
+    assert explicit_settings(given) == given
+    assert explicit_settings({"DVCQG_BASE_URL": ""}) == {}
+
+
+def test_a_simulator_whose_urls_are_all_given_stays_off_but_dvcqg_and_vneid_run() -> None:
+    everything = {key: "https://partner.example.vn" for key in CONFIG_KEYS}
+
+    assert simulators_off(explicit_settings({"COORDINATOR_BASE_URL": "https://x.vn"})) == {"coordinator"}
+    assert simulators_off(explicit_settings({"VNEID_ISSUER": "https://x.vn"})) == set()
+    # DVCQG's posts the dossiers and VNeID's logs officers in; specialised software has no URL setting
+    assert simulators_off(everything) == set(DEFAULT_PORTS) - {"dvcqg", "vneid", "specialised"}
