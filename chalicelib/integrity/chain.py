@@ -66,27 +66,29 @@ def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads
     report = ChainReport(chain=chain, events=len(stored))
     if not stored:
         report.fault("CHAIN_EMPTY", 0)
-    prev_hash, expected = GENESIS, 1
-    by_seq: dict[int, str] = {}
+    # each event links to the event whose own seq is one less, wherever that is stored: two swapped
+    # events are named once each (EVENT_REORDERED), not again as broken links after them
+    by_own_seq = {e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored if isinstance(e.get("seq"), int)}
+    expected, by_seq = 1, {}
     for key_seq, event in stored:
-        if key_seq != expected:
-            for missing in range(expected, key_seq):
-                report.fault("EVENT_MISSING", missing)
+        for missing in range(expected, key_seq):
+            report.fault("EVENT_MISSING", missing)
         found = event.get("seq")
         if found != key_seq:
             report.fault("EVENT_REORDERED", key_seq, found=found)
-        stored_hash = event.get(HASH_FIELD)
+        stored_hash = str(event.get(HASH_FIELD) or "")
         if not stored_hash:
             report.fault("EVENT_UNCHAINED", key_seq)
         elif event_hash(chain, event) != stored_hash:
             report.fault("EVENT_ALTERED", key_seq)
-        elif key_seq == expected and found == key_seq and event.get("prev_hash") != prev_hash:
-            report.fault("CHAIN_BROKEN", key_seq)  # linked to something else than the event before it
-        prev_hash = str(stored_hash or "")
-        by_seq[key_seq] = prev_hash
+        elif isinstance(found, int):
+            previous = GENESIS if found == 1 else by_own_seq.get(found - 1)
+            if previous is not None and event.get("prev_hash") != previous:
+                report.fault("CHAIN_BROKEN", key_seq)  # linked to something else than the event before it
+        by_seq[key_seq] = stored_hash
         expected = key_seq + 1
     report.last_seq = expected - 1
-    report.head = prev_hash if stored else ""
+    report.head = str(stored[-1][1].get(HASH_FIELD) or "") if stored else ""
     report.checked.append(f"Tính lại mã băm SHA-256 của {len(stored)} sự kiện và liên kết giữa các sự kiện liên tiếp.")
     for head in heads:
         report.checked.append(f"Đối chiếu với {head.where}: sự kiện số {head.seq}.")
