@@ -20,6 +20,7 @@ from chalicelib.api import (
     edata,
     flows,
     health,
+    integrity,
     notes,
     notifications,
     operations,
@@ -62,6 +63,7 @@ app.register_blueprint(notifications.bp)  # officers' reminders
 app.register_blueprint(notes.bp)  # an officer's private note on a dossier
 app.register_blueprint(specialised.bp)  # specialised software: status and results callbacks (SPEC §7.3)
 app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
+app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

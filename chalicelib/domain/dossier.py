@@ -136,6 +136,7 @@ class Dossier(BaseModel):
     duty_holders: dict[str, list[str]] = Field(default_factory=dict)
     version: int = 0
     seq: int = 0  # number of audit events so far
+    chain_head: str = ""  # hash of audit event ``seq`` (chalicelib.integrity: the chain's head)
     created_at: datetime
     updated_at: datetime
 
@@ -176,6 +177,9 @@ class AuditEvent(BaseModel):
     due_at: datetime | None = None
     step_due_at: datetime | None = None
     department: str = ""
+    # the dossier's hash chain (chalicelib.integrity.canonical), set by the store when it writes the event
+    prev_hash: str = ""
+    hash: str = ""
 
 
 def search_key(text: str) -> str:

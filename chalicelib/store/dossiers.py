@@ -4,6 +4,10 @@
   transaction that writes the dossier, its first audit event, its outbox record and (for
   DVCQG intake) the idempotency record — so codes are never duplicated and never skipped,
   and concurrent duplicates of one DVCQG dossier make exactly one dossier.
+- Every audit event is a link of the dossier's hash chain (``chalicelib.integrity``): it carries
+  ``prev_hash`` and ``hash``; META's ``chain_head`` is in the transition's condition, so two
+  writers can never fork the chain, and the day index entry (``chalicelib.integrity.index``) is
+  written in the same transaction.
 - ``transition``: conditional on the dossier's version; appends the audit event and the
   outbox record in the same transaction. A concurrent attempt loses with ``VersionConflict``.
 - Both keep the unit's FR-20 counters (``_count``) and the report aggregates
@@ -31,6 +35,8 @@ from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.domain.finding import OVERDUE_STATUSES
 from chalicelib.errors import bad_request
+from chalicelib.integrity.canonical import GENESIS, link
+from chalicelib.integrity.index import ChainDayItem, day_item
 from chalicelib.notifications import counters as unit_counters
 from chalicelib.reports import counters as report_counters
 from chalicelib.store.models import (
@@ -106,11 +112,16 @@ def _to_item(d: Dossier) -> DossierItem:
         item.gsi2pk = f"ASSIGNEE#{d.assignee}"
         item.gsi2sk = f"{_iso(d.step_due_at or d.due_at)}#{d.code}"
     item.version = d.version
+    item.chain_head = d.chain_head or None
     return item
 
 
-def _event_item(code: str, event: AuditEvent) -> EventItem:
-    return EventItem(pk=dossier_pk(code), sk=_event_sk(event.seq), data=event.model_dump(mode="json"))
+def _chained(code: str, event: AuditEvent, prev_hash: str) -> tuple[EventItem, ChainDayItem]:
+    """The event's item, linked after ``prev_hash`` (chalicelib.integrity.canonical: the hash is over the
+    exact JSON stored), and the day index entry that makes the day's anchor include this head."""
+    data = link(dossier_pk(code), event.model_dump(mode="json"), prev_hash)
+    return (EventItem(pk=dossier_pk(code), sk=_event_sk(event.seq), data=data),
+            day_item(dossier_pk(code), event.at, event.seq, data["hash"]))
 
 
 def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
@@ -166,7 +177,8 @@ def create(
         except DoesNotExist:
             current = 0
         code = format_dossier_code(unit_code, received_on, current + 1, sequence_width=sequence_width)
-        dossier: Dossier = build(code)
+        first, first_day = _chained(code, event.model_copy(update={"seq": 1}), GENESIS)
+        dossier: Dossier = build(code).model_copy(update={"chain_head": first.data["hash"]})
         counter = CounterItem(pk=key, sk="SEQ")
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
@@ -175,8 +187,9 @@ def create(
                 else:
                     tx.update(counter, actions=[CounterItem.n.set(current + 1)], condition=CounterItem.n == current)
                 tx.save(_to_item(dossier), condition=DossierItem.pk.does_not_exist())
-                tx.save(_event_item(code, event.model_copy(update={"seq": 1})))
+                tx.save(first)
                 tx.save(_outbox_item(code, 1, dossier.created_at))
+                tx.save(first_day)
                 _count(tx, None, dossier)
                 report_counters.count(tx, None, dossier)  # report aggregates (FR-23…25), same transaction
                 if reference is not None:
@@ -229,15 +242,21 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
     writes (a payment settled, a postal order's tracking) in the same transaction."""
     if after.version != before.version + 1 or event.seq != before.seq + 1 or after.seq != event.seq:
         raise ValueError("transition must bump version and seq by one")
+    event_item, event_day = _chained(after.code, event, before.chain_head)
+    after = after.model_copy(update={"chain_head": event_item.data["hash"]})
     item = _to_item(after)
+    # the chain's head is part of the condition: an event can only follow the head it was linked to
+    head = (DossierItem.chain_head == before.chain_head if before.chain_head
+            else DossierItem.chain_head.does_not_exist())
     for attempt in range(COUNTER_CONFLICT_ATTEMPTS):
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
                 # puts first (the dossier, its event, its outbox record: positions 0-2 of the
                 # request), then the counters' updates — PynamoDB sends puts before updates
-                tx.save(item, condition=DossierItem.version == before.version)
-                tx.save(_event_item(after.code, event), condition=EventItem.pk.does_not_exist())
+                tx.save(item, condition=(DossierItem.version == before.version) & head)
+                tx.save(event_item, condition=EventItem.pk.does_not_exist())
                 tx.save(_outbox_item(after.code, event.seq, after.updated_at))
+                tx.save(event_day)
                 if also is not None:
                     also(tx)
                 _count(tx, before, after)

@@ -5,7 +5,8 @@ Tables and item types (keys are generic ``pk``/``sk``; GSIs ``gsiN`` with ``gsiN
 
 dossiers
   DOSSIER#<code> / META          the dossier (one per dossier)
-  DOSSIER#<code> / EVENT#<seq>   audit trail event (nhật ký xử lý), append-only
+  DOSSIER#<code> / EVENT#<seq>   audit trail event (nhật ký xử lý), append-only, hash-chained
+  CHAINDAY#<day>#<shard> / DOSSIER#<code>   the dossier's chain head on that day (chalicelib.integrity.index)
   DOSSIER#<code> / OUTBOX#<seq>  sync outbox record, relayed to SQS by the stream handler
   DOSSIER#<code> / DOC#<id>      a document (attachment or result) of the dossier
   DVCQGREF#<ref> / REF           idempotency record of a DVCQG intake (MaHoSoDVCQG)
@@ -106,6 +107,7 @@ class DossiersTable(Model):
 
 class DossierItem(DossiersTable):
     version = NumberAttribute(default=0)  # optimistic concurrency: every transition bumps it
+    chain_head = UnicodeAttribute(null=True)  # hash of the last audit event: part of every transition's condition
     code = UnicodeAttribute()
     data = JSONAttribute()  # the dossier document (chalicelib.domain.dossier.Dossier as JSON)
     # Top-level copies of the fields that search filters on (FR-21) — JSON can't be filtered.

@@ -153,6 +153,7 @@ RULES: dict[tuple[str, str], Rule] = {
         "items": [{"code": t.dossier, "doc_id": t.doc_id}]}),
     # processing officers, on a dossier of their unit
     ("GET", "/v1/dossiers/{code}"): Rule(P, DOSSIER),
+    ("GET", "/v1/dossiers/{code}/integrity"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/actions"): Rule(P, DOSSIER, body=_const({"action": "khong_co_thao_tac_nay"})),
     ("POST", "/v1/dossiers/{code}/documents"): Rule(P, DOSSIER, body=lambda w, t: {"upload_id": t.upload_id}),
     ("POST", "/v1/dossiers/{code}/results"): Rule(frozenset({"appraiser", "head", "leader", "clerk"}), DOSSIER,
@@ -229,6 +230,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/v1/admin/calendar/{day}"): Rule(MINISTRY_ADMIN, path={"day": _const("2030-01-02")}),
     ("GET", "/v1/admin/officers"): Rule(ADMINS),  # a province admin: their own province (tests/e2e/test_admin.py)
     ("GET", "/v1/admin/processes"): Rule(ADMINS),
+    # tamper evidence: a province admin verifies their province's dossiers, the ministry's any
+    ("GET", "/v1/admin/integrity/dossiers/{code}"): Rule(ADMINS, PROVINCE),
+    ("GET", "/v1/admin/integrity/dossiers/{code}/report"): Rule(ADMINS, PROVINCE),
     ("GET", "/v1/admin/processes/{code}/versions"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
     ("GET", "/v1/admin/clients"): Rule(MINISTRY_ADMIN),
     ("POST", "/v1/admin/clients"): Rule(MINISTRY_ADMIN, body=_const({})),

@@ -193,6 +193,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/integrity/dossiers/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kiểm tra tính toàn vẹn nhật ký xử lý của một hồ sơ: tính lại chuỗi băm, đối chiếu đầu chuỗi và các ngày đã neo; nêu những gì đã kiểm tra và từng sai lệch (mã ổn định) */
+        get: operations["admin_dossier_integrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/integrity/dossiers/{code}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Biên bản kiểm tra tính toàn vẹn (PDF, để in cho thanh tra) — trả link PDF */
+        get: operations["admin_dossier_integrity_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/officers": {
         parameters: {
             query?: never;
@@ -682,6 +716,23 @@ export interface paths {
         };
         /** In biểu mẫu (FR-19): tiep-nhan, yeu-cau-bo-sung, tu-choi, gia-han, xin-loi, kiem-soat, danh-gia, tra-ket-qua — trả link PDF; 409 FORM_NOT_AVAILABLE khi hồ sơ không có biểu mẫu đó */
         get: operations["print_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Nhật ký toàn vẹn của hồ sơ: chuỗi băm còn nguyên vẹn không, ngày neo gần nhất */
+        get: operations["dossier_integrity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1869,6 +1920,16 @@ export interface components {
              * @default
              */
             department: string;
+            /**
+             * Prev Hash
+             * @default
+             */
+            prev_hash: string;
+            /**
+             * Hash
+             * @default
+             */
+            hash: string;
         };
         /** AuditOut */
         AuditOut: {
@@ -3011,6 +3072,11 @@ export interface components {
              */
             seq: number;
             /**
+             * Chain Head
+             * @default
+             */
+            chain_head: string;
+            /**
              * Created At
              * Format: date-time
              */
@@ -3926,6 +3992,72 @@ export interface components {
              * @description Số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ đang tiếp nhận (trong nội dung, không bao giờ trong đường dẫn)
              */
             chu_ho_so: string;
+        };
+        /** IntegrityFinding */
+        IntegrityFinding: {
+            /**
+             * Code
+             * @description Mã lỗi ổn định: EVENT_ALTERED, EVENT_MISSING, EVENT_REORDERED, CHAIN_BROKEN, EVENT_UNCHAINED, HEAD_MISMATCH, CHAIN_EMPTY, ANCHOR_… (docs/integrity.md)
+             */
+            code: string;
+            /**
+             * Seq
+             * @description Số thứ tự sự kiện liên quan (0: cả chuỗi)
+             */
+            seq: number;
+            /** Message */
+            message: string;
+        };
+        /** IntegrityReport */
+        IntegrityReport: {
+            /**
+             * Subject
+             * @description Đối tượng được kiểm tra, ví dụ «Hồ sơ 000.00.01.H01-261207-0001»
+             */
+            subject: string;
+            /**
+             * Chain
+             * @description Mã chuỗi: DOSSIER#<mã hồ sơ>
+             */
+            chain: string;
+            /**
+             * Holds
+             * @description Chuỗi toàn vẹn: không phát hiện thay đổi nào
+             */
+            holds: boolean;
+            /**
+             * Summary
+             * @description Kết luận bằng một câu
+             */
+            summary: string;
+            /**
+             * Events
+             * @description Số sự kiện đã tính lại
+             */
+            events: number;
+            /**
+             * Head
+             * @description Mã băm SHA-256 của sự kiện cuối (đầu chuỗi)
+             */
+            head: string;
+            /**
+             * Checked
+             * @description Những gì đã được kiểm tra
+             */
+            checked: string[];
+            /** Findings */
+            findings: components["schemas"]["IntegrityFinding"][];
+            /**
+             * Last Anchored Day
+             * @description Ngày gần nhất có dấu thời gian neo chuỗi (YYYY-MM-DD)
+             * @default null
+             */
+            last_anchored_day: string | null;
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
         };
         /** IssueIn */
         IssueIn: {
@@ -6818,6 +6950,104 @@ export interface operations {
             };
         };
     };
+    admin_dossier_integrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admin_dossier_integrity_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_officers: {
         parameters: {
             query?: never;
@@ -9029,6 +9259,55 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dossier_integrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

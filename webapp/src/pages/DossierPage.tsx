@@ -22,6 +22,7 @@ import { DeliveryPanel } from "./DeliveryPanel";
 import { DossierPapers } from "./DossierPapers";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { IntegrityPanel } from "./IntegrityPanel";
 import { NotePanel } from "./NotePanel";
 import { PostPanel } from "./PostPanel";
 import { PrintPanel } from "./PrintPanel";
@@ -405,6 +406,7 @@ export function DossierPage({ code }: { code: string }) {
       <DeliveryPanel dossier={dossier} roles={unitRoles} />
 
       <NotePanel code={dossier.code} />
+      <IntegrityPanel code={dossier.code} />
 
       <section aria-labelledby="dossier-trail" className="card">
         <h2 id="dossier-trail">Nhật ký xử lý</h2>

@@ -1,0 +1,57 @@
+"""Verify a dossier's chain as stored: its events read by key (one Query), META's head, and —
+once anchored — the daily anchors (chalicelib.integrity.anchor). Used by the admin API, the
+dossier page and the operator command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.integrity.chain import ChainReport, Head, verify_chain
+from chalicelib.integrity.model import IntegrityFinding, IntegrityReport
+from chalicelib.store.dossiers import dossier_pk
+from chalicelib.store.models import DossierItem, EventItem
+
+
+def stored_chain(code: str) -> tuple[DossierItem | None, list[tuple[int, dict[str, Any]]]]:
+    """META (None if absent) and the events exactly as stored, in key order."""
+    pk = dossier_pk(code)
+    try:
+        meta: DossierItem | None = DossierItem.get(pk, "META", consistent_read=True)
+    except DoesNotExist:
+        meta = None
+    events = [(int(i.sk.removeprefix("EVENT#")), dict(i.data))
+              for i in EventItem.query(pk, EventItem.sk.startswith("EVENT#"), consistent_read=True)]
+    return meta, events
+
+
+def meta_head(meta: DossierItem) -> Head:
+    """What META says: the dossier's last event and its hash."""
+    return Head(seq=int(meta.data.get("seq", 0)), hash=meta.chain_head or "", where="hồ sơ (bản ghi chính)", last=True)
+
+
+def to_report(subject: str, chain: ChainReport, at: dt.datetime, last_anchored_day: str | None = None) \
+        -> IntegrityReport:
+    if chain.holds:
+        summary = f"{subject}: nhật ký toàn vẹn — {chain.events} sự kiện, không phát hiện thay đổi nào."
+    else:
+        summary = f"{subject}: nhật ký KHÔNG toàn vẹn — phát hiện {len(chain.findings)} điểm bất thường."
+    return IntegrityReport(
+        subject=subject, chain=chain.chain, holds=chain.holds, summary=summary, events=chain.events, head=chain.head,
+        checked=chain.checked, findings=[IntegrityFinding(code=f.code, seq=f.seq, message=f.message)
+                                         for f in chain.findings],
+        last_anchored_day=last_anchored_day, checked_at=at)
+
+
+def verify_dossier(code: str) -> IntegrityReport | None:
+    """The verification of dossier ``code``'s history; None when there is neither a dossier nor an event."""
+    meta, events = stored_chain(code)
+    if meta is None and not events:
+        return None
+    heads = [meta_head(meta)] if meta is not None else []
+    report = verify_chain(dossier_pk(code), events, heads)
+    if meta is None:
+        report.fault("HEAD_MISMATCH", report.last_seq, where="hồ sơ (bản ghi chính)", found="không còn bản ghi chính")
+    return to_report(f"Hồ sơ {code}", report, dt.datetime.now(dt.UTC))
