@@ -32,6 +32,7 @@ from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.domain.finding import OVERDUE_STATUSES
 from chalicelib.errors import bad_request
 from chalicelib.notifications import counters as unit_counters
+from chalicelib.observability import count as count_metric
 from chalicelib.reports import counters as report_counters
 from chalicelib.store.models import (
     CounterItem,
@@ -242,6 +243,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
                     also(tx)
                 _count(tx, before, after)
                 report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
+            count_metric("DossierTransition")  # every committed step (the operations dashboard)
             return after
         except TransactWriteError as err:
             reasons = _reasons(err)
