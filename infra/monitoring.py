@@ -249,7 +249,7 @@ class Alarms:
 
     def state_machines(self) -> None:
         # ExecutionsAborted is on the dashboard, not alarmed: hoso stops a flow itself when its
-        # dossier closes (chalicelib/flows/hooks.py) and when an operator stops a chain.
+        # dossier is withdrawn or stopped (chalicelib/flows/hooks.py), which is normal.
         s = self.stack
         for stem, sm in s.state_machines.items():
             name = physical_name(s.stage, stem)
