@@ -29,7 +29,9 @@ from typing import Any
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-PUBLIC, MACHINE, OFFICER = "public", "machine", "officer"
+from infra import capacity
+from infra.capacity import MACHINE, OFFICER, PUBLIC, Throttle
+
 GROUP_OF_ACCESS = {
     "public": PUBLIC,
     "dvcqg-hmac": MACHINE,
@@ -55,12 +57,6 @@ COUNT_ONLY = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 
 
 @dataclass(frozen=True)
-class Throttle:
-    rate: float  # requests per second, steady
-    burst: int
-
-
-@dataclass(frozen=True)
 class EdgeSettings:
     throttles: Mapping[str, Throttle]  # PUBLIC / MACHINE / OFFICER, per API method
     public_per_ip: int  # WAF: requests per client address per 5 minutes on public routes
@@ -70,17 +66,17 @@ class EdgeSettings:
 
 STAGE_EDGE: dict[str, EdgeSettings] = {
     "dev": EdgeSettings(
-        throttles={PUBLIC: Throttle(10, 20), MACHINE: Throttle(20, 40), OFFICER: Throttle(50, 100)},
+        throttles=capacity.of("dev").throttles,
         public_per_ip=300,
         per_ip=5000,
     ),
     "staging": EdgeSettings(
-        throttles={PUBLIC: Throttle(20, 40), MACHINE: Throttle(50, 100), OFFICER: Throttle(100, 200)},
+        throttles=capacity.of("staging").throttles,
         public_per_ip=300,
         per_ip=10000,
     ),
     "production": EdgeSettings(
-        throttles={PUBLIC: Throttle(50, 100), MACHINE: Throttle(100, 200), OFFICER: Throttle(200, 400)},
+        throttles=capacity.of("production").throttles,
         public_per_ip=300,
         per_ip=20000,
     ),

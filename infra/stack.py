@@ -14,8 +14,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -31,7 +29,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import edge, nag, package, roles, state_machines, wiring
+from infra import capacity, edge, monitoring, nag, package, roles, state_machines, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -40,7 +38,6 @@ from infra.resources import (
     REPO_ROOT,
     SECRETS,
     STREAM_FAILURE_QUEUE,
-    SYNC_QUEUES,
     TABLES,
     TTL_ATTRIBUTE,
     dlq_name,
@@ -68,7 +65,6 @@ STREAM_MAX_RETRIES = 10  # then the batch goes to the outbox-relay-failures queu
 STEP_TIMEOUT_SECONDS = 30 * 24 * 3600
 HEARTBEAT_SECONDS = 7 * 24 * 3600
 
-OLDEST_MESSAGE_ALARM_SECONDS = 300
 API_STAGE = "api"  # Chalice's API Gateway stage name (.chalice/config.json)
 LOG_LEVEL = "INFO"
 
@@ -84,6 +80,7 @@ class HosoStack(cdk.Stack):
         state_machines_dir: Path | None = None,
         work_dir: Path | None = None,
         access: Mapping[str, FunctionAccess] = FUNCTION_ACCESS,
+        alarms: monitoring.Subscriptions = monitoring.Subscriptions(),  # noqa: B008 - frozen, empty
     ) -> None:
         super().__init__(
             scope,
@@ -125,8 +122,9 @@ class HosoStack(cdk.Stack):
         self.res.state_machines = {physical_name(stage, stem): sm.attr_arn for stem, sm in self.state_machines.items()}
         self.alarm_topic = self._alarm_topic()
         self.functions = self._chalice_app(source_dir, work_dir or Path.cwd(), config)
+        capacity.apply(self)  # reserved concurrency, event source mapping limits (infra/capacity.py)
         self._api_settings()
-        self._alarms()
+        monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
         self._outputs()
 
     # ---------------------------------------------------------------- encryption
@@ -576,6 +574,7 @@ class HosoStack(cdk.Stack):
         sam = json.loads((Path(self.api._sam_package_dir) / "sam.json").read_text())
         packaged = wiring.packaged_functions(sam)
         wiring.check(packaged, self.access, self.stage)
+        self.packaged_functions = packaged
         self.routes = edge.deployed_routes(sam)
         self.route_access = edge.route_access(source_dir)
         functions = {}
@@ -689,6 +688,7 @@ class HosoStack(cdk.Stack):
                         "status": "$context.status",
                         "latencyMs": "$context.responseLatency",
                         "responseLength": "$context.responseLength",
+                        "errorType": "$context.error.responseType",  # THROTTLED: API Gateway's 429
                     }
                 ),
             },
@@ -732,106 +732,6 @@ class HosoStack(cdk.Stack):
             master_key=self.key,
             enforce_ssl=True,
         )
-
-    def _alarm(self, id_: str, metric: cloudwatch.IMetric, description: str, threshold: float = 0) -> None:
-        alarm = cloudwatch.Alarm(
-            self,
-            f"Alarm{id_}",
-            alarm_name=f"{physical_name(self.stage, id_)}",
-            alarm_description=description,
-            metric=metric,
-            threshold=threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
-
-    def _alarms(self) -> None:
-        five_min = cdk.Duration.minutes(5)
-        for name, dlq in self.dlqs.items():
-            self._alarm(
-                f"{name}-dlq-not-empty" if name != STREAM_FAILURE_QUEUE else f"{name}-not-empty",
-                dlq.metric_approximate_number_of_messages_visible(period=five_min, statistic="Maximum"),
-                f"Messages are waiting in {dlq.queue_name}: look at them and redrive (runbook).",
-            )
-        for name in SYNC_QUEUES:
-            self._alarm(
-                f"{name}-oldest-message",
-                self.queues[name].metric_approximate_age_of_oldest_message(period=five_min, statistic="Maximum"),
-                f"Sync to {name.removeprefix('sync-')} is more than {OLDEST_MESSAGE_ALARM_SECONDS} s behind.",
-                threshold=OLDEST_MESSAGE_ALARM_SECONDS,
-            )
-        for python_name, queue in self.async_failures.items():
-            function_name = self._function_name(python_name)
-            self._alarm(
-                f"{python_name.replace('_', '-')}-failures-not-empty",
-                queue.metric_approximate_number_of_messages_visible(period=five_min, statistic="Maximum"),
-                f"Lambda {function_name} failed an event after its retries: it is in {queue.queue_name} (runbook).",
-            )
-            self._alarm(
-                f"{python_name.replace('_', '-')}-destination-failures",
-                cloudwatch.Metric(
-                    namespace="AWS/Lambda",
-                    metric_name="DestinationDeliveryFailures",
-                    dimensions_map={"FunctionName": function_name},
-                    period=five_min,
-                    statistic="Sum",
-                ),
-                f"Lambda {function_name} could not write a failed event to its failure queue: events are lost.",
-            )
-        for stem, sm in self.state_machines.items():
-            name = physical_name(self.stage, stem)
-            for metric in ("ExecutionsFailed", "ExecutionsTimedOut"):
-                self._alarm(
-                    f"{stem.replace('_', '-')}-{metric.lower()}",
-                    cloudwatch.Metric(
-                        namespace="AWS/States",
-                        metric_name=metric,
-                        dimensions_map={"StateMachineArn": sm.attr_arn},
-                        period=five_min,
-                        statistic="Sum",
-                    ),
-                    f"{name}: {metric} (open the execution in the Step Functions console).",
-                )
-        if wiring.API_HANDLER in self.functions:
-            self._alarm(
-                "api-5xx",
-                cloudwatch.Metric(
-                    namespace="AWS/ApiGateway",
-                    metric_name="5XXError",
-                    dimensions_map={"ApiName": self.api_name, "Stage": API_STAGE},
-                    period=five_min,
-                    statistic="Sum",
-                ),
-                "The API answered 5xx in the last 5 minutes.",
-            )
-        for python_name in self.functions:
-            for metric in ("Errors", "Throttles"):
-                self._alarm(
-                    f"{python_name.replace('_', '-')}-{metric.lower()}",
-                    cloudwatch.Metric(
-                        namespace="AWS/Lambda",
-                        metric_name=metric,
-                        dimensions_map={"FunctionName": self._function_name(python_name)},
-                        period=five_min,
-                        statistic="Sum",
-                    ),
-                    f"Lambda {self._function_name(python_name)}: {metric}.",
-                )
-        for name, table in self.tables.items():
-            self._alarm(
-                f"{name}-throttles",
-                cloudwatch.MathExpression(
-                    expression="r + w",
-                    using_metrics={
-                        "r": table.metric("ReadThrottleEvents", period=five_min, statistic="Sum"),
-                        "w": table.metric("WriteThrottleEvents", period=five_min, statistic="Sum"),
-                    },
-                    period=five_min,
-                ),
-                f"DynamoDB {table.table_name} throttled requests.",
-            )
 
     # ---------------------------------------------------------------- outputs
     def _outputs(self) -> None:

@@ -25,7 +25,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 import aws_cdk as cdk  # noqa: E402
 
 from infra import config as stage_config  # noqa: E402
-from infra import nag  # noqa: E402
+from infra import monitoring, nag  # noqa: E402
 from infra.resources import REPO_ROOT, STAGES, stack_name, template_path  # noqa: E402
 from infra.stack import HosoStack  # noqa: E402
 
@@ -63,10 +63,12 @@ def synth(
     require_config: bool = False,
     source_dir: Path = REPO_ROOT,
     state_machines_dir: Path | None = None,
+    alarms: monitoring.Subscriptions | None = None,
 ) -> SynthResult:
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     values = stage_config.resolve(config or {}, require=require_config)
+    subscriptions = monitoring.resolve(alarms or monitoring.Subscriptions(), require=require_config)
     _clean(outdir, work_dir)
     app = cdk.App(outdir=str(outdir), context=FEATURE_FLAGS)
     HosoStack(
@@ -76,6 +78,7 @@ def synth(
         source_dir=source_dir,
         state_machines_dir=state_machines_dir,
         work_dir=work_dir,
+        alarms=subscriptions,
     )
     nag.enable(app)
     findings = synthesize_checked(app, stack_name(stage))
@@ -127,7 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--outdir", type=Path, default=DEFAULT_OUTDIR)
     parser.add_argument("--work-dir", type=Path, default=BUILD_DIR, help="where Chalice packages (chalice.out/)")
     parser.add_argument("--config-json", default=os.environ.get("HOSO_CONFIG"), help="JSON of infra.config keys")
-    parser.add_argument("--require-config", action="store_true", help="deployment: every key, https URLs")
+    parser.add_argument("--require-config", action="store_true",
+                        help="deployment: every key, https URLs, at least one alarm subscription")
+    parser.add_argument("--alarms-json", default=os.environ.get("HOSO_ALARMS"),
+                        help='alarm subscriptions: {"emails": [...], "https": [...]} (infra/monitoring.py)')
     parser.add_argument("--source-dir", type=Path, default=REPO_ROOT, help="the Chalice project to package")
     parser.add_argument("--state-machines-dir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -140,8 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             require_config=args.require_config,
             source_dir=args.source_dir.resolve(),
             state_machines_dir=args.state_machines_dir.resolve() if args.state_machines_dir else None,
+            alarms=monitoring.parse(args.alarms_json),
         )
-    except ValueError as e:  # contract errors: access, wiring, state machines, config
+    except ValueError as e:  # contract errors: access, wiring, state machines, config, alarm subscriptions
         print(f"synth failed: {e}", file=sys.stderr)
         return 2
     for finding in result.findings:

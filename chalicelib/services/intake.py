@@ -29,7 +29,8 @@ from chalicelib.edata import store as edata_store
 from chalicelib.edata.model import StoredDocument
 from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
 from chalicelib.integrations import downloads, secrets
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import count as count_metric
+from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
 from chalicelib.services import attachments
 from chalicelib.services.dossiers import timing_for
@@ -171,7 +172,7 @@ def receive_from_dvcqg(headers: Mapping[str, str], raw: bytes) -> tuple[int, dic
     except Exception:  # nothing was registered: leave no file behind either
         _discard(docs)
         raise
-    metrics.add_metric(name="DossierReceived", unit="Count", value=1)
+    count_metric("DossierReceived")
     logger.info("dvcqg dossier received", extra={"code": dossier.code, "procedure": dossier.procedure_code})
     return 201, _accepted_body(dossier)
 
@@ -238,5 +239,5 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
         raise
     for _, stored in reused:
         edata_store.count_reuse(stored, dossier.created_at)
-    metrics.add_metric(name="DossierReceived", unit="Count", value=1)
+    count_metric("DossierReceived")
     return dossier

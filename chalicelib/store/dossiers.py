@@ -38,6 +38,7 @@ from chalicelib.errors import bad_request
 from chalicelib.integrity.canonical import GENESIS, link
 from chalicelib.integrity.index import ChainDayItem, day_item
 from chalicelib.notifications import counters as unit_counters
+from chalicelib.observability import count as count_metric
 from chalicelib.reports import counters as report_counters
 from chalicelib.store.models import (
     CounterItem,
@@ -261,6 +262,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
                     also(tx)
                 _count(tx, before, after)
                 report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
+            count_metric("DossierTransition")  # every committed step (the operations dashboard)
             return after
         except TransactWriteError as err:
             reasons = _reasons(err)
