@@ -244,6 +244,10 @@ def _upload(site: Site, distribution: cloudfront.Distribution, dist: Path, confi
         if child.node.id.startswith("Custom::CDKBucketDeployment"):  # the uploads' one function
             nag.acknowledge(child, "L1", "aws-cdk-lib's own upload function, its runtime chosen by CDK; it runs "
                             "only during deployments, never on a request")  # fmt: skip
+            function = child.node.default_child
+            assert isinstance(function, cdk.CfnResource)
+            # CDK's DependsOn on the role: the Role's GetAtt already orders them (cfn-lint W3005)
+            function.add_deletion_override("DependsOn")
 
 
 def _deploy_role(site: Site, distribution: cloudfront.Distribution) -> tuple[iam.Role, logs.LogGroup]:
