@@ -62,6 +62,10 @@ class EdgeSettings:
     public_per_ip: int  # WAF: requests per client address per 5 minutes on public routes
     per_ip: int  # WAF: the same on every other route (officers share an office's NAT address)
     trusted_proxies: tuple[str, ...] = ()  # CIDRs of the integration gateway (HOSO_TRUSTED_PROXIES)
+    # The web app's own domain names (the first is its URL) and their ACM certificate, which
+    # CloudFront needs in us-east-1; both empty: the distribution's *.cloudfront.net name.
+    webapp_domains: tuple[str, ...] = ()
+    webapp_certificate_arn: str = ""
 
 
 STAGE_EDGE: dict[str, EdgeSettings] = {

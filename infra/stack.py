@@ -12,8 +12,6 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
-from aws_cdk import aws_cloudfront as cloudfront
-from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -29,7 +27,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import capacity, edge, monitoring, nag, package, roles, state_machines, wiring
+from infra import capacity, edge, monitoring, nag, package, roles, state_machines, webapp, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -124,6 +122,8 @@ class HosoStack(cdk.Stack):
         self.functions = self._chalice_app(source_dir, work_dir or Path.cwd(), config)
         capacity.apply(self)  # reserved concurrency, event source mapping limits (infra/capacity.py)
         self._api_settings()
+        site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
+        self.distribution = webapp.add_webapp(site, config)
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
         self._outputs()
 
@@ -263,7 +263,7 @@ class HosoStack(cdk.Stack):
         return bucket
 
     def _webapp(self) -> None:
-        """The officers' single-page app (webapp/dist, uploaded by a later deployment step)."""
+        """The bucket of the officers' single-page app; infra/webapp.py serves and fills it."""
         bucket = s3.Bucket(
             self,
             "BucketWebapp",
@@ -285,75 +285,7 @@ class HosoStack(cdk.Stack):
             ],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        headers = cloudfront.ResponseHeadersPolicy(
-            self,
-            "WebappHeaders",
-            response_headers_policy_name=physical_name(self.stage, "webapp-security-headers"),
-            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
-                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, preload=True, override=True
-                ),
-                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
-                frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
-                ),
-                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override=True
-                ),
-                xss_protection=cloudfront.ResponseHeadersXSSProtection(protection=True, mode_block=True, override=True),
-                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=(
-                        "default-src 'self'; connect-src 'self' https:; img-src 'self' data: blob:; "
-                        "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-                    ),
-                    override=True,
-                ),
-            ),
-        )
-        spa_fallback = [
-            cloudfront.ErrorResponse(
-                http_status=status,
-                response_http_status=200,
-                response_page_path="/index.html",
-                ttl=cdk.Duration.seconds(0),
-            )
-            for status in (403, 404)
-        ]
-        self.distribution = cloudfront.Distribution(
-            self,
-            "Webapp",
-            comment=f"hoso {self.stage} officers' web app",
-            default_root_object="index.html",
-            default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                response_headers_policy=headers,
-                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-            ),
-            error_responses=spa_fallback,
-            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
-            price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # includes edge locations in Vietnam
-            enable_logging=True,
-            log_bucket=self.logs_bucket,
-            log_file_prefix="cloudfront/webapp/",
-        )
         self.webapp_bucket = bucket
-        nag.acknowledge(
-            self.distribution,
-            "CFR1",
-            "static app code only, no data; officers on official travel abroad must still load it (the API decides)",
-        )
-        nag.acknowledge(
-            self.distribution,
-            "CFR2",
-            "static app code only, no data or forms behind CloudFront; the API is where requests are authorised",
-        )
-        nag.acknowledge(
-            self.distribution,
-            "CFR4",
-            "the default *.cloudfront.net certificate (fixed TLSv1 policy) until the ministry domain's ACM "
-            "certificate exists; then set certificate and minimum_protocol_version TLSv1.2_2021",
-        )
 
     # ---------------------------------------------------------------- SQS
     def _queue(self, name: str) -> sqs.Queue:

@@ -11,11 +11,12 @@
   without a file extension; hashed ``/assets/*`` cached for a year, the rest not cached),
   with the security headers production sets too.
 
-Production does the same with CloudFront in front of the S3 bucket holding ``webapp/dist``:
-a behaviour ``/v1/*`` → the API Gateway origin (all methods, no caching, every header,
-query string and cookie forwarded except ``Host``), the default behaviour → S3, and
-``/config.json`` written next to the files at deploy time with the production issuer and
-``"api_base": ""``. The app routes in the URL's hash, so no SPA rewrite rule is needed.
+Production does the same with CloudFront in front of the S3 bucket holding ``webapp/dist``
+(infra/webapp.py): a behaviour ``/v1/*`` → the API Gateway origin (all methods, no caching,
+every header, query string and cookie forwarded except ``Host``), the default behaviour → S3,
+``/config.json`` uploaded next to the files by the deployment with the stage's issuer and
+``"api_base": ""``, and these security headers (plus HSTS). The app routes in the URL's hash,
+so no SPA rewrite rule (nor error page, which would also rewrite the API's 403/404) is needed.
 
 ``ensure_built()`` runs ``npm ci`` (when ``node_modules`` is missing or older than
 ``package-lock.json``) and ``npm run build`` (when ``dist`` is missing or older than the
@@ -63,11 +64,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(issuer: str, storage: str = "") -> str:
+def content_security_policy(issuer: str, *storage: str) -> str:
     """What the app may load and call: itself, VNeID's discovery and token endpoints, and the
-    storage its presigned uploads go to (S3; moto locally)."""
+    storage its presigned uploads go to (S3; moto locally). infra/webapp.py sets the same policy
+    on CloudFront."""
     issuer_origin = _origin(issuer)
-    storage_origin = f" {_origin(storage)}" if storage else ""
+    storage_origin = "".join(f" {_origin(url)}" for url in storage if url)
     return "; ".join((
         "default-src 'self'",
         "script-src 'self'",
@@ -81,9 +83,9 @@ def content_security_policy(issuer: str, storage: str = "") -> str:
     ))
 
 
-def security_headers(issuer: str, storage: str = "") -> dict[str, str]:
+def security_headers(issuer: str, *storage: str) -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(issuer, storage),
+        "Content-Security-Policy": content_security_policy(issuer, *storage),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",

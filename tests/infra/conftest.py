@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from infra.resources import REPO_ROOT, template_path
+from local.webapp import ensure_built
 
 STAGE = "dev"
 
@@ -178,6 +179,7 @@ def _full_project(base: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
     base = tmp_path_factory.mktemp("infra")
+    ensure_built()  # once, before the parallel synths (each uploads webapp/dist)
     project, machines = _full_project(base / "full-src")
     env = {k: v for k, v in os.environ.items() if k != "HOSO_CONFIG"}
     env |= {"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
