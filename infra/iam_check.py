@@ -49,16 +49,21 @@ from infra.resources import REPO_ROOT
 ACCOUNT_ID = "123456789012"
 REGION = "ap-southeast-1"
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_NAME_LIMITS = {"AWS::DynamoDB::Table": 255, "AWS::SQS::Queue": 75, "AWS::S3::Bucket": 63,
+                "AWS::SecretsManager::Secret": 512, "AWS::SSM::Parameter": 1011, "AWS::SNS::Topic": 251,
+                "AWS::StepFunctions::StateMachine": 80}
 
 
 # --- the template, resolved -------------------------------------------------------------------
 class Template:
     """Intrinsics resolved to the ARNs and names of one account and region."""
 
-    def __init__(self, template: Mapping[str, Any], account: str = ACCOUNT_ID, region: str = REGION) -> None:
+    def __init__(self, template: Mapping[str, Any], account: str = ACCOUNT_ID, region: str = REGION,
+                 stack_name: str = "hoso-dev") -> None:
         self.resources: Mapping[str, Mapping[str, Any]] = template.get("Resources", {})
         self.account = account
         self.region = region
+        self.stack_name = stack_name
 
     def props(self, lid: str) -> Mapping[str, Any]:
         return self.resources[lid].get("Properties", {})  # type: ignore[no-any-return]
@@ -103,17 +108,23 @@ class Template:
         return re.sub(r"\$\{([^!}][^}]*)\}", replace, text)
 
     def name(self, lid: str) -> str:
-        """The physical name the template gives the resource (else a stand-in)."""
+        """The physical name the template gives the resource; else the one the local stack gives it
+        (``local.provision``: ``<stack>-<logical id>``, as CloudFormation does less its random suffix)."""
         props = self.props(lid)
         for key in ("TableName", "QueueName", "BucketName", "Name", "StateMachineName", "FunctionName",
                     "LogGroupName", "RoleName", "TopicName"):
             if key in props:
                 return str(self.resolve(props[key]))
-        return f"unnamed-{lid}"
+        kind = self.resources[lid].get("Type", "")
+        limit = _NAME_LIMITS.get(kind, 64)
+        name = f"{self.stack_name}-{lid}"[:limit]
+        fifo = ".fifo" if kind in ("AWS::SQS::Queue", "AWS::SNS::Topic") and props.get("FifoQueue", props.get(
+            "FifoTopic")) else ""
+        return (name.lower() if kind == "AWS::S3::Bucket" else name) + fifo
 
     def ref(self, name: str) -> Any:
         pseudo = {"AWS::AccountId": self.account, "AWS::Region": self.region, "AWS::Partition": "aws",
-                  "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "hoso", "AWS::NoValue": None}
+                  "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": self.stack_name, "AWS::NoValue": None}
         if name in pseudo:
             return pseudo[name]
         if name not in self.resources:
@@ -480,8 +491,8 @@ class Report:
 
 
 def check(template: Mapping[str, Any], calls: list[dict[str, Any]], account: str = ACCOUNT_ID,
-          region: str = REGION) -> Report:
-    checker = Checker(Template(template, account, region))
+          region: str = REGION, stack_name: str = "hoso-dev") -> Report:
+    checker = Checker(Template(template, account, region, stack_name))
     denied: list[tuple[Need, str]] = []
     used: set[tuple[str, str, str]] = set()  # (function, statement, granted action)
     for need in checker.needs(calls):
@@ -521,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     if not calls:
         print(f"IAM check: no AWS calls recorded in {args.calls} (was HOSO_RECORD_AWS_CALLS set?)", file=sys.stderr)
         return 1
-    report = check(json.loads(path.read_text(encoding="utf-8")), calls, args.account, args.region)
+    report = check(json.loads(path.read_text(encoding="utf-8")), calls, args.account, args.region, f"hoso-{args.stage}")
     unjustified = 0
     print(f"IAM check: {report.calls} distinct calls recorded, against {path}")
     if report.unused:

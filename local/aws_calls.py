@@ -65,10 +65,6 @@ def invoking(function_name: str | None) -> Iterator[None]:
         _function.reset(token)
 
 
-def current_function() -> str | None:
-    return _function.get()
-
-
 def install(directory: str | os.PathLike[str] | None = None) -> bool:
     """Start recording into ``directory`` (default: ``$HOSO_RECORD_AWS_CALLS``); False when
     neither is given. Idempotent; clients created before it are not recorded."""

@@ -17,6 +17,8 @@ variable                           default         meaning
 ``HOSO_STAGE``                     ``dev``         which template: ``build/cdk.out/hoso-<stage>.template.json``
 ``HOSO_TEMPLATE``                  (synthesised)   a template file to use as it is, instead of the stage's
                                                    (then nothing is synthesised)
+``HOSO_RECORD_AWS_CALLS``          (off)           a folder: each function's AWS calls are written there
+                                                   for ``python -m infra.iam_check`` (local/aws_calls.py)
 ``AWS_DEFAULT_REGION``             ap-southeast-1  the region resources are created in
 ``HOSO_DVCQG_HMAC_KEYS``           simulator's     JSON ``{"key id": "secret"}``: DVCQG's request-signing
                                                    keys, given to the DVCQG simulator and stored in the

@@ -178,3 +178,12 @@ def test_only_a_functions_calls_are_recorded(tmp_path: Path) -> None:
     lines = [json.loads(line) for f in tmp_path.glob("*.jsonl") for line in f.read_text().splitlines()]
     assert [(c["function"], c["action"], c["resource"]) for c in lines] == [
         ("t-fn", "s3:PutObject", "arn:aws:s3:::bkt/k"), ("t-fn", "s3:PutObject", "arn:aws:s3:::bkt/*")]
+
+
+def test_an_unnamed_resource_has_the_local_stacks_name() -> None:
+    t = template([allow("Send", ["sqs:SendMessage"], {"Fn::GetAtt": ["Jobs", "Arn"]})])
+    t["Resources"]["Jobs"] = {"Type": "AWS::SQS::Queue", "Properties": {}}  # local.provision: <stack>-<logical id>
+    send = {"function": "t-fn", "service": "sqs", "operation": "SendMessage", "action": "sqs:SendMessage",
+            "resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:hoso-dev-Jobs"}
+    assert iam_check.check(t, [send]).denied == []
+    assert denied(iam_check.check(t, [{**send, "resource": send["resource"] + "-other"}]))
