@@ -31,7 +31,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import edge, nag, roles, state_machines, wiring
+from infra import backup, edge, nag, roles, state_machines, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -107,6 +107,7 @@ class HosoStack(cdk.Stack):
         self.logs_bucket = self._logs_bucket()
         self.buckets = {name: self._data_bucket(name) for name in DATA_BUCKETS}
         self._webapp()
+        backup.add_backups(self, stage, self.key, self.tables, self.buckets)  # docs/runbooks/restore.md
         self.dlqs: dict[str, sqs.Queue] = {}
         self.queues = {name: self._queue(name) for name in QUEUES}
         self.stream_failures = self._stream_failure_queue()

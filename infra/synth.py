@@ -26,6 +26,7 @@ import aws_cdk as cdk  # noqa: E402
 
 from infra import config as stage_config  # noqa: E402
 from infra import nag  # noqa: E402
+from infra.dr import DrStack  # noqa: E402
 from infra.resources import REPO_ROOT, STAGES, stack_name, template_path  # noqa: E402
 from infra.stack import HosoStack  # noqa: E402
 
@@ -69,7 +70,7 @@ def synth(
     values = stage_config.resolve(config or {}, require=require_config)
     _clean(outdir, work_dir)
     app = cdk.App(outdir=str(outdir), context=FEATURE_FLAGS)
-    HosoStack(
+    main = HosoStack(
         app,
         stage,
         config=values,
@@ -77,6 +78,7 @@ def synth(
         state_machines_dir=state_machines_dir,
         work_dir=work_dir,
     )
+    main.add_stack_dependency(DrStack(app, stage))  # the DR vault and results replica exist first
     nag.enable(app)
     findings = synthesize_checked(app, stack_name(stage))
     template = template_path(outdir, stage)
