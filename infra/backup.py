@@ -161,6 +161,9 @@ def add_backups(
         + [backup.BackupResource.from_arn(b.bucket_arn) for b in buckets.values()],
     )
     replicate_results(stack, stage, key, buckets["results"])
+    # what the restore runbook's commands need (start-restore-job takes the role)
+    cdk.CfnOutput(stack, "BackupVaultName", value=vault.backup_vault_name)
+    cdk.CfnOutput(stack, "BackupRoleArn", value=role.role_arn)
     return plan
 
 

@@ -86,7 +86,9 @@ def test_the_plan_covers_every_table_and_every_data_bucket(repo: Synth) -> None:
     # S3 in AWS Backup needs versioning and its own service-role policies
     for b in buckets:
         assert t["Resources"][b]["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
-    role = t["Resources"][selection["Properties"]["BackupSelection"]["IamRoleArn"]["Fn::GetAtt"][0]]
+    role_id = selection["Properties"]["BackupSelection"]["IamRoleArn"]["Fn::GetAtt"][0]
+    role = t["Resources"][role_id]
+    assert t["Outputs"]["BackupRoleArn"]["Value"] == {"Fn::GetAtt": [role_id, "Arn"]}  # the runbook's restores
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": "backup.amazonaws.com"
     }
