@@ -27,7 +27,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import capacity, edge, monitoring, nag, package, roles, state_machines, webapp, wiring
+from infra import backup, capacity, edge, monitoring, nag, package, roles, state_machines, webapp, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -102,6 +102,7 @@ class HosoStack(cdk.Stack):
         self.logs_bucket = self._logs_bucket()
         self.buckets = {name: self._data_bucket(name) for name in DATA_BUCKETS}
         self._webapp()
+        backup.add_backups(self, stage, self.key, self.tables, self.buckets)  # docs/runbooks/restore.md
         self.dlqs: dict[str, sqs.Queue] = {}
         self.queues = {name: self._queue(name) for name in QUEUES}
         self.stream_failures = self._stream_failure_queue()

@@ -26,6 +26,7 @@ import aws_cdk as cdk  # noqa: E402
 
 from infra import config as stage_config  # noqa: E402
 from infra import monitoring, nag  # noqa: E402
+from infra.dr import DrStack  # noqa: E402
 from infra.resources import REPO_ROOT, STAGES, stack_name, template_path  # noqa: E402
 from infra.stack import HosoStack  # noqa: E402
 
@@ -71,7 +72,7 @@ def synth(
     subscriptions = monitoring.resolve(alarms or monitoring.Subscriptions(), require=require_config)
     _clean(outdir, work_dir)
     app = cdk.App(outdir=str(outdir), context=FEATURE_FLAGS)
-    HosoStack(
+    main = HosoStack(
         app,
         stage,
         config=values,
@@ -80,6 +81,7 @@ def synth(
         work_dir=work_dir,
         alarms=subscriptions,
     )
+    main.add_stack_dependency(DrStack(app, stage))  # the DR vault and results replica exist first
     nag.enable(app)
     findings = synthesize_checked(app, stack_name(stage))
     template = template_path(outdir, stage)
