@@ -496,6 +496,8 @@ class HosoStack(cdk.Stack):
             "environment_variables": self._environment(config),
             "xray": True,
             "api_gateway_stage": API_STAGE,
+            # Regional: the web app's CloudFront distribution is the edge (infra/webapp.py), not a second one
+            "api_gateway_endpoint_type": "REGIONAL",
             "lambda_timeout": self.access[api].timeout_s,
             "lambda_memory_size": self.access[api].memory_mb,
             "autogen_policy": False,

@@ -52,7 +52,9 @@ def test_api_paths_reach_the_api_uncached_with_every_method_and_header(repo: Syn
     assert origin["DomainName"] == {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
     assert origin["OriginPath"] == "/api"  # Chalice's stage: /v1/x → /api/v1/x
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
-    assert repo.template["Resources"]["RestAPI"]["Type"] == "AWS::Serverless::Api"
+    rest_api = repo.template["Resources"]["RestAPI"]
+    assert rest_api["Type"] == "AWS::Serverless::Api"
+    assert rest_api["Properties"]["EndpointConfiguration"] == "REGIONAL"  # no second CloudFront hop
     assert api["CachePolicyId"] == CACHING_DISABLED
     # every viewer header (Authorization, Content-Type, X-Correlation-Id, X-Hoso-*), query
     # string and cookie, but never Host (API Gateway answers 403 to its own name only)
