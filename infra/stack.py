@@ -31,7 +31,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import edge, nag, roles, state_machines, wiring
+from infra import edge, nag, roles, rollout, state_machines, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -600,6 +600,7 @@ class HosoStack(cdk.Stack):
         cfn.add_property_override("MemorySize", access.memory_mb)
         cfn.add_property_override("Tracing", "Active")
         cfn.node.add_dependency(self.function_log_groups[name])
+        rollout.gradual_deployment(self, fn, cfn, API_STAGE)
         for e in fn.events:
             prefix = f"Events.{e.name}.Properties"
             if e.kind == "SQS":
@@ -627,7 +628,7 @@ class HosoStack(cdk.Stack):
                 self,
                 f"AsyncFailures{_camel(name)}Config",
                 function_name=self._function_name(name),
-                qualifier="$LATEST",
+                qualifier=rollout.ALIAS,  # what the schedules and rules invoke
                 maximum_retry_attempts=edge.ASYNC_RETRIES,
                 maximum_event_age_in_seconds=edge.ASYNC_MAX_EVENT_AGE_S,
                 destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
@@ -636,7 +637,7 @@ class HosoStack(cdk.Stack):
                     )
                 ),
             )
-            invoke_config.add_resource_dependency(cfn)
+            invoke_config.add_override("DependsOn", [fn.logical_id, rollout.alias_logical_id(fn.logical_id)])
         return cfn
 
     def _async_failure_queue(self, python_name: str) -> sqs.Queue:
