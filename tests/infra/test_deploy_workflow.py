@@ -157,7 +157,7 @@ def test_each_stage_deploys_the_built_assembly_then_runs_the_smoke_test(stage: s
     assert verify < deploy and creds < deploy
     assert "--outputs-file build/outputs.json" in deploy_cmd
     smoke = _index(job, lambda s: "-m infra.smoke" in s.get("run", ""))
-    assert smoke == deploy + 1  # straight after the deployment
+    assert deploy < smoke == len(job["steps"]) - 1  # after the deployment (and its web app upload), last
     step = job["steps"][smoke]
     assert step["run"] == f".venv/bin/python -m infra.smoke --stage {stage} --outputs build/outputs.json"
     unit = f"${{{{ fromJSON(vars.HOSO_CONFIG_{stage.upper()}).HOSO_SMOKE_TEST_UNIT_CODE }}}}"
