@@ -4,6 +4,8 @@
 #   make bench   print the benchmark figures (and write build/bench.json)
 #   make openapi regenerate docs/openapi.json after changing routes or models
 #   make lock    regenerate requirements.lock (the Lambda package's pins and hashes) after changing requirements.txt
+#   make assembly the deployable artefact, built once (CI's build job): web app, Lambda package,
+#                 every stage's stack in one cloud assembly (HOSO_CONFIG_DEV/_STAGING/_PRODUCTION)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +14,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system python run test unit lint synth lock bench openapi clean
+.PHONY: setup system python run test unit lint synth lock bench openapi assembly clean
 
 # Debian packages: Chromium for the browser tests (a downloaded browser cannot run here) and a
 # font with Vietnamese glyphs for it.
@@ -64,6 +66,15 @@ synth: python
 # transitive package pinned with hashes; the synth installs the package's dependencies from it.
 lock: python
 	$(PY) -m infra.package lock
+# The deploy workflow builds this once and deploys the same assembly to every stage
+# (README "Deploying to AWS"): build/assembly.tar.gz (cdk.out/ inside) and its sha256.
+ASSEMBLY := build/assembly
+assembly: python
+	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	rm -rf $(ASSEMBLY) build/assembly.tar.gz build/assembly.tar.gz.sha256
+	$(PY) -m infra.synth --all-stages --require-config --outdir $(ASSEMBLY)/cdk.out --work-dir $(ASSEMBLY)-work
+	tar -C $(ASSEMBLY) -czf build/assembly.tar.gz cdk.out
+	cd build && sha256sum assembly.tar.gz > assembly.tar.gz.sha256
 
 bench: python
 	$(PY) -m bench

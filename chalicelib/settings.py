@@ -53,6 +53,9 @@ class Settings(BaseModel):
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
     province_base_url: str = Field("http://127.0.0.1:8103", alias="PROVINCE_BASE_URL")
     ministry_unit_code: str = Field("000.00.00.G12", alias="HOSO_MINISTRY_UNIT_CODE")
+    # The unit the post-deploy smoke test (infra/smoke.py) files its synthetic intakes to: its
+    # dossiers never leave hoso (chalicelib/sync/scope.py). Empty: every unit syncs.
+    smoke_test_unit_code: str = Field("000.00.00.K99", alias="HOSO_SMOKE_TEST_UNIT_CODE")
     vneid_issuer: str = Field("http://127.0.0.1:8104", alias="VNEID_ISSUER")
     vneid_audience: str = Field("hoso-officers", alias="VNEID_AUDIENCE")
     vneid_jwks_url: str = Field("http://127.0.0.1:8104/.well-known/jwks.json", alias="VNEID_JWKS_URL")

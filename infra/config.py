@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 CONFIG_KEYS = (
     "HOSO_MINISTRY_UNIT_CODE",
+    "HOSO_SMOKE_TEST_UNIT_CODE",  # the post-deploy smoke test's unit: its dossiers never sync outward
     "HOSO_PUBLIC_BASE_URL",
     "DVCQG_BASE_URL",
     "COORDINATOR_BASE_URL",

@@ -27,7 +27,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import backup, capacity, edge, monitoring, nag, package, roles, state_machines, webapp, wiring
+from infra import backup, capacity, edge, monitoring, nag, package, roles, rollout, state_machines, webapp, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -534,9 +534,9 @@ class HosoStack(cdk.Stack):
         cfn.add_property_override("Timeout", access.timeout_s)
         cfn.add_property_override("MemorySize", access.memory_mb)
         cfn.add_property_override("Tracing", "Active")
-        # publishes_versions: True with the rollout's AutoPublishAlias (SnapStart needs published versions)
-        package.configure_runtime(cfn, publishes_versions=False)
+        package.configure_runtime(cfn, publishes_versions=True)  # rollout's AutoPublishAlias publishes them
         cfn.node.add_dependency(self.function_log_groups[name])
+        rollout.gradual_deployment(self, fn, cfn, API_STAGE)
         for e in fn.events:
             prefix = f"Events.{e.name}.Properties"
             if e.kind == "SQS":
@@ -564,7 +564,7 @@ class HosoStack(cdk.Stack):
                 self,
                 f"AsyncFailures{_camel(name)}Config",
                 function_name=self._function_name(name),
-                qualifier="$LATEST",
+                qualifier=rollout.ALIAS,  # what the schedules and rules invoke
                 maximum_retry_attempts=edge.ASYNC_RETRIES,
                 maximum_event_age_in_seconds=edge.ASYNC_MAX_EVENT_AGE_S,
                 destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
@@ -573,7 +573,7 @@ class HosoStack(cdk.Stack):
                     )
                 ),
             )
-            invoke_config.add_resource_dependency(cfn)
+            invoke_config.add_override("DependsOn", [fn.logical_id, rollout.alias_logical_id(fn.logical_id)])
         return cfn
 
     def _async_failure_queue(self, python_name: str) -> sqs.Queue:

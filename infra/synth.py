@@ -5,6 +5,11 @@ Writes the cloud assembly to ``build/cdk.out/`` and the stack's template to the 
 credentials. Exits non-zero when cdk-nag (AwsSolutionsChecks) or CDK itself reports anything
 that is not acknowledged with a reason. Deploy the result with
 ``npx aws-cdk deploy --app build/cdk.out hoso-<stage>``.
+
+``--all-stages`` synthesises every stage into one assembly (what the deploy workflow builds
+once and deploys unchanged to dev, staging and production), each stage's configuration from
+the environment variable ``HOSO_CONFIG_<STAGE>`` (``HOSO_CONFIG_DEV``…) and its alarm
+subscriptions from ``HOSO_ALARMS_<STAGE>``.
 """
 
 from __future__ import annotations
@@ -66,34 +71,68 @@ def synth(
     state_machines_dir: Path | None = None,
     alarms: monitoring.Subscriptions | None = None,
 ) -> SynthResult:
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
-    values = stage_config.resolve(config or {}, require=require_config)
-    subscriptions = monitoring.resolve(alarms or monitoring.Subscriptions(), require=require_config)
-    _clean(outdir, work_dir)
-    app = cdk.App(outdir=str(outdir), context=FEATURE_FLAGS)
-    main = HosoStack(
-        app,
-        stage,
-        config=values,
+    (result,) = synth_stages(
+        {stage: config or {}},
+        outdir=outdir,
+        work_dir=work_dir,
+        require_config=require_config,
         source_dir=source_dir,
         state_machines_dir=state_machines_dir,
-        work_dir=work_dir,
-        alarms=subscriptions,
-    )
-    main.add_stack_dependency(DrStack(app, stage))  # the DR vault and results replica exist first
+        alarms={stage: alarms} if alarms else None,
+    ).values()
+    return result
+
+
+def synth_stages(
+    configs: dict[str, dict[str, str]],
+    *,
+    outdir: Path = DEFAULT_OUTDIR,
+    work_dir: Path = BUILD_DIR,
+    require_config: bool = False,
+    source_dir: Path = REPO_ROOT,
+    state_machines_dir: Path | None = None,
+    alarms: dict[str, monitoring.Subscriptions] | None = None,
+) -> dict[str, SynthResult]:
+    """One assembly holding a stack per stage of ``configs`` (stage → its configuration), each
+    with its DR stack. With several stages, each packages the Chalice app in its own
+    ``work_dir/<stage>``."""
+    unknown = sorted(set(configs) - set(STAGES))
+    if unknown or not configs:
+        raise ValueError(f"unknown stage(s) {unknown}; one or more of {STAGES}")
+    values = {stage: stage_config.resolve(config, require=require_config) for stage, config in configs.items()}
+    subscriptions = {
+        stage: monitoring.resolve((alarms or {}).get(stage) or monitoring.Subscriptions(), require=require_config)
+        for stage in configs
+    }
+    work_dirs = {stage: work_dir / stage if len(configs) > 1 else work_dir for stage in configs}
+    _clean(outdir, list(work_dirs.values()))
+    app = cdk.App(outdir=str(outdir), context=FEATURE_FLAGS)
+    for stage in configs:
+        main = HosoStack(
+            app,
+            stage,
+            config=values[stage],
+            source_dir=source_dir,
+            state_machines_dir=state_machines_dir,
+            work_dir=work_dirs[stage],
+            alarms=subscriptions[stage],
+        )
+        main.add_stack_dependency(DrStack(app, stage))  # the DR vault and results replica exist first
     nag.enable(app)
-    findings = synthesize_checked(app, stack_name(stage))
-    template = template_path(outdir, stage)
-    if not template.is_file():
-        raise FileNotFoundError(f"CDK did not write {template}")
-    return SynthResult(template=template, findings=findings)
+    findings = synthesize_checked(app, *(stack_name(stage) for stage in configs))
+    out = {}
+    for stage in configs:
+        template = template_path(outdir, stage)
+        if not template.is_file():
+            raise FileNotFoundError(f"CDK did not write {template}")
+        out[stage] = SynthResult(template=template, findings=findings)
+    return out
 
 
-def synthesize_checked(app: cdk.App, stack_id: str) -> list[str]:
+def synthesize_checked(app: cdk.App, *stack_ids: str) -> list[str]:
     """Synthesise ``app`` and return what must block a deployment: cdk-nag violations (the
     validation plugin fails the synth and writes ``validation-report.json``) and CDK's own
-    error/warning annotations on the stack. Acknowledged findings are not returned."""
+    error/warning annotations on the stacks. Acknowledged findings are not returned."""
     outdir = Path(app.outdir)
     try:
         assembly = app.synth()
@@ -101,19 +140,30 @@ def synthesize_checked(app: cdk.App, stack_id: str) -> list[str]:
         if "ValidationFailed" not in str(e):
             raise
         return _validation_findings(outdir / "validation-report.json")
-    artifact = assembly.get_stack_artifact(stack_id)
     return [
         f"{m.level}: {m.id}: {m.entry.data}"
-        for m in artifact.messages
+        for stack_id in stack_ids
+        for m in assembly.get_stack_artifact(stack_id).messages
         if str(m.level).lower().endswith(("error", "warning"))
     ]
 
 
-def _clean(outdir: Path, work_dir: Path) -> None:
+def _clean(outdir: Path, work_dirs: list[Path]) -> None:
     """Start from an empty assembly: old asset copies (tens of MB each) and reports go."""
     if (outdir / "manifest.json").is_file() or (outdir / "cdk.out").is_file():
         shutil.rmtree(outdir)
-    shutil.rmtree(work_dir / "chalice.out", ignore_errors=True)
+    for work_dir in work_dirs:
+        shutil.rmtree(work_dir / "chalice.out", ignore_errors=True)
+
+
+def stage_configs_from_environment(environ: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Every stage's configuration from ``HOSO_CONFIG_<STAGE>`` (absent: empty)."""
+    return {stage: stage_config.parse(environ.get(f"HOSO_CONFIG_{stage.upper()}")) for stage in STAGES}
+
+
+def stage_alarms_from_environment(environ: dict[str, str]) -> dict[str, monitoring.Subscriptions]:
+    """Every stage's alarm subscriptions from ``HOSO_ALARMS_<STAGE>`` (absent: none)."""
+    return {stage: monitoring.parse(environ.get(f"HOSO_ALARMS_{stage.upper()}")) for stage in STAGES}
 
 
 def _validation_findings(report: Path) -> list[str]:
@@ -129,6 +179,7 @@ def _validation_findings(report: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.synth", description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev", choices=STAGES)
+    parser.add_argument("--all-stages", action="store_true", help="every stage in one assembly (HOSO_CONFIG_<STAGE>)")
     parser.add_argument("--outdir", type=Path, default=DEFAULT_OUTDIR)
     parser.add_argument("--work-dir", type=Path, default=BUILD_DIR, help="where Chalice packages (chalice.out/)")
     parser.add_argument("--config-json", default=os.environ.get("HOSO_CONFIG"), help="JSON of infra.config keys")
@@ -140,25 +191,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state-machines-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     try:
-        result = synth(
-            args.stage,
+        if args.all_stages:
+            configs = stage_configs_from_environment(dict(os.environ))
+            alarms = stage_alarms_from_environment(dict(os.environ))
+        else:
+            configs = {args.stage: stage_config.parse(args.config_json)}
+            alarms = {args.stage: monitoring.parse(args.alarms_json)}
+        results = synth_stages(
+            configs,
             outdir=args.outdir.resolve(),
             work_dir=args.work_dir.resolve(),
-            config=stage_config.parse(args.config_json),
             require_config=args.require_config,
             source_dir=args.source_dir.resolve(),
             state_machines_dir=args.state_machines_dir.resolve() if args.state_machines_dir else None,
-            alarms=monitoring.parse(args.alarms_json),
+            alarms=alarms,
         )
     except ValueError as e:  # contract errors: access, wiring, state machines, config, alarm subscriptions
         print(f"synth failed: {e}", file=sys.stderr)
         return 2
-    for finding in result.findings:
+    findings = next(iter(results.values())).findings  # the assembly's, shared by its stacks
+    for finding in findings:
         print(finding, file=sys.stderr)
-    if not result.ok:
-        print(f"{len(result.findings)} unacknowledged finding(s); template left at {result.template}", file=sys.stderr)
+    templates = [str(r.template) for r in results.values()]
+    if findings:
+        print(f"{len(findings)} unacknowledged finding(s); template(s) left at {templates}", file=sys.stderr)
         return 1
-    print(result.template)
+    print("\n".join(templates))
     return 0
 
 

@@ -28,6 +28,7 @@ from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_E
 from chalicelib.domain.process import ActionKind, ProcessDefinition, validate_process
 from chalicelib.domain.roles import Role
 from chalicelib.flows import chains
+from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store.catalogue import AlreadyPublished
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
@@ -40,6 +41,7 @@ SPECIALISED_ACTIONS = (ActionKind.ASSIGN, ActionKind.REASSIGN, ActionKind.SUBMIT
                        ActionKind.CONSULT, ActionKind.RECORD_OPINION, ActionKind.REQUEST_SUPPLEMENT,
                        ActionKind.RECEIVE_SUPPLEMENT, ActionKind.PROPOSE_REFUSAL, ActionKind.RETURN,
                        ActionKind.EXTEND)
+SMOKE_TEST_UNIT_NAME = "Đơn vị kiểm tra sau triển khai (không đồng bộ)"
 BIRTH_CHAIN_CODE = "9.063001"  # the birth chain's procedure (local code: see procedures())
 
 _TITLES = {
@@ -157,6 +159,9 @@ def default_process() -> ProcessDefinition:
 def seed() -> dict[str, int]:
     for unit in DEMO_UNITS:
         catalogue.put_unit(Unit(code=unit["code"], name=unit["name"], province_code=unit["province_code"]))
+    # The post-deploy smoke test's unit (infra/smoke.py; each stage's catalogue has it too): it
+    # receives synthetic DVCQG intakes and its dossiers never sync outward (chalicelib/sync/scope.py).
+    catalogue.put_unit(Unit(code=get_settings().smoke_test_unit_code, name=SMOKE_TEST_UNIT_NAME, province_code=""))
     for schema in SAMPLE_EFORMS.values():
         catalogue.put_eform(schema)
     process = default_process()

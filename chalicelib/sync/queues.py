@@ -8,7 +8,9 @@ from functools import cache
 
 from chalicelib.aws import client
 from chalicelib.integrations.dvcqg import DESTINATIONS
+from chalicelib.observability import logger
 from chalicelib.settings import get_settings
+from chalicelib.sync.scope import syncs_outward
 
 
 class QueueNotConfigured(Exception):
@@ -45,7 +47,11 @@ def dlq_url(destination: str) -> str:
 
 
 def enqueue(destination: str, code: str, seq: int) -> None:
-    """Ask ``destination``'s handler to bring ``code`` up to date (the outbox relay's message)."""
+    """Ask ``destination``'s handler to bring ``code`` up to date (the outbox relay's message);
+    never for a smoke-test dossier (chalicelib.sync.scope)."""
+    if not syncs_outward(code):
+        logger.info("smoke-test dossier: not synced", extra={"code": code, "destination": destination})
+        return
     client("sqs").send_message(
         QueueUrl=queue_url(destination),
         MessageBody=json.dumps({"code": code, "seq": seq}),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from infra import edge
+from infra import edge, rollout
 from infra.resources import REPO_ROOT, STAGES, physical_name
 from infra.state_machines import load, service_actions
 from infra.wiring import python_name
@@ -196,7 +196,7 @@ def test_every_async_function_has_a_failure_destination_and_an_alarm(which: str,
         config = configs[function_name]
         assert fn_logical_id(s, name) in config["DependsOn"]
         p = config["Properties"]
-        assert p["Qualifier"] == "$LATEST" and 0 <= p["MaximumRetryAttempts"] <= 2
+        assert p["Qualifier"] == rollout.ALIAS and 0 <= p["MaximumRetryAttempts"] <= 2
         assert p["MaximumEventAgeInSeconds"] <= 6 * 3600
         (queue_id, attribute) = p["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"]
         assert attribute == "Arn"

@@ -274,13 +274,13 @@ def test_operational_alarms(full: Synth) -> None:
     assert len(oldest) == len(SYNC_QUEUES) and all(a["Threshold"] == 300 for a in oldest)
     states = {a["MetricName"] for a in alarms if a.get("Namespace") == "AWS/States"}
     assert states == {"ExecutionsFailed", "ExecutionsTimedOut"}
-    (api,) = [a for a in alarms if a.get("MetricName") == "5XXError"]
+    (api,) = [a for a in alarms if a.get("AlarmName") == physical_name(STAGE, "api-5xx")]
+    assert api["MetricName"] == "5XXError"
     assert api["Period"] == 300 and api["Threshold"] == 0
     assert {d["Value"] for d in api["Dimensions"]} == {physical_name(STAGE, "api"), "api"}
     lambda_alarms = {
-        (a["Dimensions"][0]["Value"], a["MetricName"])
-        for a in alarms
-        if a.get("Namespace") == "AWS/Lambda" and a.get("Dimensions")  # not the account's concurrency
+        (a["Dimensions"][0]["Value"], a["MetricName"]) for a in alarms
+        if a.get("Namespace") == "AWS/Lambda" and len(a.get("Dimensions", [])) == 1  # per function
     }
     for fn in full.resources("AWS::Serverless::Function").values():
         name = fn["Properties"]["FunctionName"]
