@@ -100,8 +100,9 @@ def _rollback_alarms(stack: RolloutStack, fn: PackagedFunction, api_stage: str) 
     )
     alarms = [
         _alarm(stack, f"Rollback{fn.logical_id}Errors", f"{dashed}-new-version-errors", errors,
-               ROLLBACK_ERRORS, f"Lambda {name}: the version being deployed failed; CodeDeploy rolls the alias "
-               "back (docs/runbooks/rollback.md).")
+               ROLLBACK_ERRORS, f"Lambda {name}: the version being deployed failed; CodeDeploy rolls the alias back. "
+               "What to do: check the rollback finished and why the version failed. "
+               "Runbook: docs/runbooks/rollback.md#1-decide-in-two-minutes")
     ]
     if fn.python_name == API_HANDLER:
         api_5xx = cloudwatch.Metric(
@@ -114,7 +115,8 @@ def _rollback_alarms(stack: RolloutStack, fn: PackagedFunction, api_stage: str) 
         alarms.append(
             _alarm(stack, "RollbackApi5xx", "api-5xx-during-deployment", api_5xx, ROLLBACK_API_5XX,
                    "The API answered 5xx while a new API handler version took traffic; CodeDeploy rolls it "
-                   "back (docs/runbooks/rollback.md).")
+                   "back. What to do: check the rollback finished and why the version failed. "
+                   "Runbook: docs/runbooks/rollback.md#1-decide-in-two-minutes")
         )
     return alarms
 

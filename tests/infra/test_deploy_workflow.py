@@ -99,7 +99,11 @@ def test_the_build_job_builds_and_synthesises_every_stage_once_and_uploads_the_a
     assert "id-token" not in build.get("permissions", {})
     step = _index(build, lambda s: s.get("run") == "make assembly")
     env = build["steps"][step]["env"]
-    assert env == {f"HOSO_CONFIG_{s.upper()}": f"${{{{ vars.HOSO_CONFIG_{s.upper()} }}}}" for s in STAGES}
+    assert env == {
+        f"HOSO_{kind}_{s.upper()}": f"${{{{ vars.HOSO_{kind}_{s.upper()} }}}}"
+        for kind in ("CONFIG", "ALARMS")
+        for s in STAGES
+    }
     recipe = _make_target("assembly")
     assert "npm run --silent build" in recipe  # the web app
     assert "-m infra.synth --all-stages --require-config" in recipe  # every stage, cdk-nag gate, config required
