@@ -121,7 +121,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     "integrity_anchor_day": FunctionAccess(
         timeout_s=900,
         memory_mb=512,
-        tables={"dossiers": TableAccess(READ), "accesslog": TableAccess(READ)},
+        tables={"dossiers": TableAccess(READ), "accesslog": TableAccess(APPEND)},  # append-only: put and query
         buckets={"results": RW},
     ),
     "attachment_uploaded": FunctionAccess(
