@@ -189,3 +189,9 @@ def check(chain: str, day: str, kind: str = "dossiers") -> AnchorCheck | None:
     if problem is not None:
         return fail("ANCHOR_TOKEN_INVALID", f"Ngày {day}: {problem}.")
     return AnchorCheck(day, seq, head, None, None, at)
+
+
+if __name__ == "__main__":  # operators: anchor a missed day, python -m chalicelib.integrity.anchor YYYY-MM-DD
+    import sys
+
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else yesterday()), indent=2))
