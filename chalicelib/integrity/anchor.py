@@ -144,19 +144,19 @@ class AnchorCheck:
     timestamped_at: dt.datetime | None
 
 
-def _token_time(token: bytes, root: str) -> tuple[dt.datetime | None, str | None]:
+def _token_time(token: str, root: str) -> tuple[dt.datetime | None, str | None]:
     """The token's time if it is a valid RFC 3161 token over ``root`` from a trusted TSA, else why not."""
     from pyhanko.sign.validation import generic_cms  # noqa: PLC0415 — pyHanko only when a token is checked
     from pyhanko_certvalidator import context as certvalidator  # noqa: PLC0415
 
     try:
-        signed = tsp.ContentInfo.load(token)["content"]
+        signed = tsp.ContentInfo.load(base64.b64decode(token))["content"]
         imprint = hashlib.sha256(bytes.fromhex(root)).digest()
         context = certvalidator.ValidationContext(trust_roots=trust.roots(), allow_fetching=False,
                                                   revocation_mode="soft-fail")
         status = asyncio.run(generic_cms.validate_tst_signed_data(signed, context, lambda _alg: imprint))
-    except (ValueError, KeyError, TypeError) as err:
-        return None, f"dấu thời gian không đọc được ({err})"
+    except Exception as err:  # noqa: BLE001 — whatever a forged token makes the parser raise is a finding
+        return None, f"dấu thời gian không đọc được ({type(err).__name__})"
     if not (status.get("intact") and status.get("valid")):
         return None, "dấu thời gian không khớp gốc Merkle hoặc chữ ký của đơn vị cấp dấu thời gian không hợp lệ"
     if status.get("trust_problem_indic") is not None:
@@ -166,10 +166,18 @@ def _token_time(token: bytes, root: str) -> tuple[dt.datetime | None, str | None
 
 def check(chain: str, day: str, kind: str = "dossiers") -> AnchorCheck | None:
     """Whether ``day``'s anchor holds ``chain``'s head and itself holds (shard root, day root, token);
-    None when the day is not anchored yet."""
-    anchor = _get(_key(day, "anchor"))
-    if anchor is None:
-        return None
+    None when the day is not anchored yet. Anchor objects that cannot be read are a finding, not an error."""
+    try:
+        anchor = _get(_key(day, "anchor"))
+        if anchor is None:
+            return None
+        return _check(chain, day, kind, anchor)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return AnchorCheck(day, 0, "", f"Tệp neo của ngày {day} không đọc được: đã bị thay đổi.",
+                           "ANCHOR_PROOF_INVALID", None)
+
+
+def _check(chain: str, day: str, kind: str, anchor: dict[str, Any]) -> AnchorCheck:
     name = f"{kind}-{shard_of(chain):02d}"
     shard = _get(_key(day, name)) or {"leaves": [], "root": ""}
     leaf = next((x for x in shard["leaves"] if x.get("chain") == chain), None)
@@ -185,7 +193,7 @@ def check(chain: str, day: str, kind: str = "dossiers") -> AnchorCheck | None:
         return fail("ANCHOR_PROOF_INVALID", f"Bằng chứng của ngày {day} không khớp: nhánh cây Merkle đã bị thay đổi.")
     if merkle.root([anchor["shards"][n] for n in shard_names()]) != anchor["root"]:
         return fail("ANCHOR_ROOT_MISMATCH", f"Gốc Merkle của ngày {day} không khớp các nhánh của nó.")
-    at, problem = _token_time(base64.b64decode(anchor["token"]), anchor["root"])
+    at, problem = _token_time(str(anchor["token"]), anchor["root"])
     if problem is not None:
         return fail("ANCHOR_TOKEN_INVALID", f"Ngày {day}: {problem}.")
     return AnchorCheck(day, seq, head, None, None, at)

@@ -69,6 +69,15 @@ def test_a_replaced_day_root_is_named(anchored: tuple[str, str]) -> None:
     assert _codes(code) == [("ANCHOR_ROOT_MISMATCH", 3)]
 
 
+def test_a_junk_token_or_an_unreadable_anchor_is_named_not_a_crash(anchored: tuple[str, str]) -> None:
+    code, day = anchored
+    stored = _object(day, "anchor")
+    _replace(day, "anchor", {**stored, "token": base64.b64encode(b"not a token").decode()})
+    assert _codes(code) == [("ANCHOR_TOKEN_INVALID", 3)]
+    _replace(day, "anchor", {"day": day})
+    assert _codes(code) == [("ANCHOR_PROOF_INVALID", 0)]
+
+
 def test_a_rebuilt_tree_without_a_new_token_is_named(anchored: tuple[str, str]) -> None:
     """Someone rewrites the history and rebuilds the day's tree consistently: only the token can tell."""
     code, day = anchored
