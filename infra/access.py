@@ -116,8 +116,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         buckets={"attachments": RW},
         secrets=("payment-hmac-key",),
     ),
-    # daily: the day's chain heads (day index partitions, by key) → Merkle root, RFC 3161 token from the
-    # eSign gateway's TSA → results bucket anchors/<day>/ (chalicelib.integrity.anchor)
+    # hourly, each finished day once: the day's chain heads (day index partitions, by key) → Merkle root,
+    # RFC 3161 token from the eSign gateway's TSA → results bucket anchors/<day>/ (chalicelib.integrity.anchor)
     "integrity_anchor_day": FunctionAccess(
         timeout_s=900,
         memory_mb=512,

@@ -128,8 +128,26 @@ def run(day: str) -> dict[str, Any]:
     return anchor
 
 
+CATCH_UP_DAYS = 7  # days looked back at by each run: a day a run could not finish is finished by the next one
+SETTLE = dt.timedelta(minutes=10)  # a day is anchored once it has been over this long (late commits)
+
+
 def yesterday(now: dt.datetime | None = None) -> str:
     return ((now or dt.datetime.now(dt.UTC)).astimezone(VN_TZ).date() - dt.timedelta(days=1)).isoformat()
+
+
+def run_pending(now: dt.datetime | None = None) -> list[str]:
+    """Anchor every recent day not anchored yet, oldest first (the hourly job): a run stopped by its
+    timeout leaves its shards stored and the next run goes on from there. Returns the days anchored."""
+    local = (now or dt.datetime.now(dt.UTC)).astimezone(VN_TZ)
+    last = (local - SETTLE).date() - dt.timedelta(days=1)
+    days = [(last - dt.timedelta(days=n)).isoformat() for n in reversed(range(CATCH_UP_DAYS))]
+    done = []
+    for day in days:
+        if _get(_key(day, "anchor")) is None:
+            run(day)
+            done.append(day)
+    return done
 
 
 @dataclass(frozen=True)
