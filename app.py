@@ -34,6 +34,7 @@ from chalicelib.api import (
 from chalicelib.edata import service as edata_service
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
+from chalicelib.integrity import anchor as integrity_anchor
 from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
@@ -93,6 +94,13 @@ def attachment_uploaded(event: Any) -> None:
 def reconcile_payments(event: Any) -> None:
     """Yesterday's payments compared with the payment platform; the report goes to S3."""
     payment_service.reconcile_yesterday()
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def integrity_anchor_day(event: Any) -> None:
+    """Each finished day's chain heads → Merkle root → RFC 3161 timestamp → results bucket; hourly, so a
+    day a run could not finish (timeout) is finished by the next run from its stored shards."""
+    integrity_anchor.run_pending()
 
 
 @app.on_sqs_message(queue="sync-dvcqg", batch_size=10)

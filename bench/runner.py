@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import requests
 
-from bench import process, runtime, scale, synclag
+from bench import integrity, process, runtime, scale, synclag
 from bench.awscalls import AwsCallRecorder, Call, stack_classifier
 from bench.clients import DELIVERY, HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
 from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
@@ -460,6 +460,7 @@ def run(progress: Callable[[str], None] = lambda message: None) -> Report:
     progress("cold start: fresh interpreters importing boto3 and app")
     process.cold_start(report)
     process.package_size(report)
+    integrity.run(report)  # tamper evidence's cost per dossier (computed, no stack)
     progress("starting the local stack (moto, simulators, API, dispatcher)")
     with LocalStack(stack_env()) as stack, AwsCallRecorder(stack_classifier(stack)) as recorder:
         bench = Bench(stack, recorder)

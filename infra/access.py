@@ -122,6 +122,14 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         buckets={"attachments": RW},
         secrets=("payment-hmac-key",),
     ),
+    # hourly, each finished day once: the day's chain heads (day index partitions, by key) → Merkle root,
+    # RFC 3161 token from the eSign gateway's TSA → results bucket anchors/<day>/ (chalicelib.integrity.anchor)
+    "integrity_anchor_day": FunctionAccess(
+        timeout_s=900,
+        memory_mb=512,
+        tables={"dossiers": TableAccess(READ), "accesslog": TableAccess(APPEND)},  # append-only: put and query
+        buckets={"results": RW},
+    ),
     "attachment_uploaded": FunctionAccess(
         timeout_s=60,
         memory_mb=512,

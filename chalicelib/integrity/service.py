@@ -9,7 +9,9 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.integrity.chain import ChainReport, Head, verify_chain
+from chalicelib.integrity import anchor
+from chalicelib.integrity.chain import ChainReport, Finding, Head, verify_chain
+from chalicelib.integrity.index import day_of
 from chalicelib.integrity.model import IntegrityFinding, IntegrityReport
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import DossierItem, EventItem
@@ -45,13 +47,35 @@ def to_report(subject: str, chain: ChainReport, at: dt.datetime, last_anchored_d
         last_anchored_day=last_anchored_day, checked_at=at)
 
 
+def _days(events: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    """The days (Asia/Ho_Chi_Minh) on which the stored events were written."""
+    days = set()
+    for _, event in events:
+        try:
+            days.add(day_of(dt.datetime.fromisoformat(str(event.get("at")))))
+        except ValueError:
+            continue  # an unreadable time is the chain's fault (EVENT_ALTERED), not a day
+    return sorted(days)
+
+
 def verify_dossier(code: str) -> IntegrityReport | None:
-    """The verification of dossier ``code``'s history; None when there is neither a dossier nor an event."""
+    """The verification of dossier ``code``'s history — its chain, META's head and every anchored day it
+    changed on; None when there is neither a dossier nor an event."""
     meta, events = stored_chain(code)
     if meta is None and not events:
         return None
+    chain = dossier_pk(code)
     heads = [meta_head(meta)] if meta is not None else []
-    report = verify_chain(dossier_pk(code), events, heads)
+    checks = [c for c in (anchor.check(chain, day) for day in _days(events)) if c is not None]
+    heads += [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
+    report = verify_chain(chain, events, heads)
     if meta is None:
         report.fault("HEAD_MISMATCH", report.last_seq, where="hồ sơ (bản ghi chính)", found="không còn bản ghi chính")
-    return to_report(f"Hồ sơ {code}", report, dt.datetime.now(dt.UTC))
+    for c in checks:
+        if c.code is not None and c.problem is not None:
+            report.findings.append(Finding(c.code, c.seq, c.problem))
+        else:
+            report.checked.append(f"Ngày {c.day}: đầu chuỗi (sự kiện số {c.seq}) nằm trong cây Merkle của ngày, gốc "
+                                  f"cây có dấu thời gian RFC 3161 hợp lệ lúc {c.timestamped_at}.")
+    anchored = [c.day for c in checks if c.problem is None]
+    return to_report(f"Hồ sơ {code}", report, dt.datetime.now(dt.UTC), anchored[-1] if anchored else None)

@@ -83,6 +83,11 @@ def reconcile_payments(event):
     return None
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS))
+def integrity_anchor_day(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None
