@@ -21,7 +21,8 @@ catalogue
   CALENDAR/<date>, CLIENT#<id>/META; gsi1: TYPE#<kind> / <sort>  (list a kind without a Scan)
 counters
   CODE#<unit>#<yymmdd> / SEQ     dossier-code sequence of a unit on a day
-  AGG#<unit> / S#<status>#R#<role>                   FR-20 counters of a unit (now)
+  AGG#<unit>#<shard> / S#<status>#R#<role>           FR-20 counters of a unit (now), sharded by the
+                                 dossier code (chalicelib.notifications.counters; legacy AGG#<unit> read too)
   AGG#<unit>#<yyyy-mm> / C#<unit>#<status>#<outcome>#<flags>#<field>#<procedure>#<officer>#<channel>
   AGG#P#<province>#<yyyy-mm> / (same sort key)         report aggregates (FR-23…25): dossiers submitted in
                                  the month per cell, ADD-counted in each dossier transaction; one Query
