@@ -2,7 +2,7 @@
 ``CODE#<unit>#<yymmdd>`` under concurrent intakes on one unit.
 
 Intakes arrive at a fixed rate on one unit (the busiest unit's planned 3/s, then 15/s and 30/s)
-for ``SECONDS`` seconds, each in its own thread, through the real allocation
+for ``SECONDS`` seconds (5), each in its own thread, through the real allocation
 (``chalicelib.store.dossiers.create``: a consistent read of the counter, then one transaction
 conditional on it, retried with jitter when another intake won). Against moto in this process,
 with ``AWS_LATENCY_S`` added before every DynamoDB call, the round trip a Lambda in the region
@@ -38,7 +38,7 @@ from chalicelib.store.models import reset_connections
 REGION = "ap-southeast-1"
 UNIT = "000.00.13.H29"
 RATES = (3, 15, 30)  # intakes/s on one unit: the busiest unit's planned peak (2.8/s), 5× and 10× it
-SECONDS = 10
+SECONDS = 5
 AWS_LATENCY_S = 0.008  # one DynamoDB round trip from Lambda in the region (single-digit ms)
 
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.getLogger().setLevel(logging.WARNING)
-    print(HEADER)
+    print(HEADER, flush=True)
     with _world():
         for i, rate in enumerate(int(r) for r in args.rates.split(",")):
             day = dt.date(2026, 1, 5) + dt.timedelta(days=i)  # a fresh counter per rate
