@@ -1,7 +1,7 @@
 # hoso — one command to run the whole system locally, one to test everything.
 #   make run     set up what is missing, then run the local stack in the foreground (Ctrl-C stops it)
 #   make test    set up what is missing, then run every test tier (what CI runs: .ci/run)
-#   make bench   print the benchmark figures (and write build/bench.json)
+#   make bench   print the benchmark figures (and write build/bench.json), the jobs' and the code counter's
 #   make openapi regenerate docs/openapi.json after changing routes or models
 #   make lock    regenerate requirements.lock (the Lambda package's pins and hashes) after changing requirements.txt
 #   make assembly the deployable artefact, built once (CI's build job): web app, Lambda package,
@@ -78,6 +78,8 @@ assembly: python
 
 bench: python
 	$(PY) -m bench
+	$(PY) -m bench.jobs            # scheduled jobs at 5,000 and 50,000 dossiers (long: --sizes to choose)
+	$(PY) -m bench.code_counter    # the dossier-code counter under 3, 15, 30 intakes/s on one unit
 
 openapi: python
 	$(PY) -m local.openapi

@@ -35,6 +35,7 @@ from chalicelib.edata import service as edata_service
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.integrity import anchor as integrity_anchor
+from chalicelib.jobs import runner as jobs
 from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
@@ -92,7 +93,7 @@ def attachment_uploaded(event: Any) -> None:
 
 @app.schedule(Cron(0, 18, "*", "*", "?", "*"))  # 01:00 Asia/Ho_Chi_Minh, every day
 def reconcile_payments(event: Any) -> None:
-    """Yesterday's payments compared with the payment platform; the report goes to S3."""
+    """Plans yesterday's payment reconciliation on its job queue (chalicelib/jobs)."""
     payment_service.reconcile_yesterday()
 
 
@@ -101,6 +102,12 @@ def integrity_anchor_day(event: Any) -> None:
     """Each finished day's chain heads → Merkle root → RFC 3161 timestamp → results bucket; hourly, so a
     day a run could not finish (timeout) is finished by the next run from its stored shards."""
     integrity_anchor.run_pending()
+
+
+@app.on_sqs_message(queue="job-reconcile-payments", batch_size=1)
+def reconcile_payments_pages(event: Any) -> dict[str, Any]:
+    """A page of the day's payments compared with the payment platform; the last page stores the report in S3."""
+    return jobs.handle_batch(event.to_dict(), payment_service.reconcile_page)
 
 
 @app.on_sqs_message(queue="sync-dvcqg", batch_size=10)
@@ -123,11 +130,23 @@ def sync_province(event: Any) -> dict[str, Any]:
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def reconcile_dvcqg(event: Any) -> None:
-    """Dossiers changed in the last two hours compared with DVCQG (TraCuuHoSo); drift re-synced."""
-    sync_reconcile.reconcile()
+    """Plans the DVCQG reconciliation of the last two hours' changes: a task per hour on its job queue."""
+    sync_reconcile.schedule()
+
+
+@app.on_sqs_message(queue="job-reconcile-dvcqg", batch_size=1)
+def reconcile_dvcqg_pages(event: Any) -> dict[str, Any]:
+    """A page of recently changed dossiers compared with DVCQG (TraCuuHoSo); drift re-synced."""
+    return jobs.handle_batch(event.to_dict(), sync_reconcile.page)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def deadline_sweep(event: Any) -> None:
-    """Near-due and overdue steps and dossiers → officers' reminders (in-app, e-mail, SMS)."""
-    sweep.run()
+    """Plans the deadline sweep: a task per unit on its job queue."""
+    sweep.schedule()
+
+
+@app.on_sqs_message(queue="job-deadline-sweep", batch_size=10)
+def deadline_sweep_pages(event: Any) -> dict[str, Any]:
+    """A page of a unit's near-due and overdue steps and dossiers → officers' reminders (in-app, e-mail, SMS)."""
+    return jobs.handle_batch(event.to_dict(), sweep.page)

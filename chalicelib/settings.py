@@ -31,6 +31,10 @@ class Settings(BaseModel):
     sync_coordinator_queue_url: str = Field("", alias="HOSO_SYNC_COORDINATOR_QUEUE_URL")
     sync_province_queue_url: str = Field("", alias="HOSO_SYNC_PROVINCE_QUEUE_URL")
     agency_tasks_queue_url: str = Field("", alias="HOSO_AGENCY_TASKS_QUEUE_URL")
+    # scheduled jobs' work items, one queue per job (chalicelib/jobs)
+    job_deadline_sweep_queue_url: str = Field("", alias="HOSO_JOB_DEADLINE_SWEEP_QUEUE_URL")
+    job_reconcile_dvcqg_queue_url: str = Field("", alias="HOSO_JOB_RECONCILE_DVCQG_QUEUE_URL")
+    job_reconcile_payments_queue_url: str = Field("", alias="HOSO_JOB_RECONCILE_PAYMENTS_QUEUE_URL")
     # Step Functions
     birth_flow_arn: str = Field("", alias="HOSO_BIRTH_FLOW_ARN")
     death_flow_arn: str = Field("", alias="HOSO_DEATH_FLOW_ARN")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from infra.resources import DATA_BUCKETS, QUEUES, SECRETS, SYNC_QUEUES, TABLES
+from infra.resources import DATA_BUCKETS, JOB_QUEUES, QUEUES, SECRETS, SYNC_QUEUES, TABLES
 
 Level = Literal["read", "readwrite", "append"]
 
@@ -73,7 +73,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
         buckets={"attachments": RW, "results": RW},
         purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
-        send=QUEUES,
+        send=tuple(q for q in QUEUES if q not in JOB_QUEUES),
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
@@ -93,33 +93,48 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     "sync_dvcqg": _sync_consumer("sync-dvcqg"),
     "sync_coordinator": _sync_consumer("sync-coordinator"),
     "sync_province": _sync_consumer("sync-province"),
+    # Scheduled jobs (chalicelib/jobs): the schedule only plans — a task per unit, hour or day on
+    # the job's queue —; the job's worker walks each task a bounded page at a time, sends the
+    # continuation to its own queue and claims each page in the counters table (redelivery).
     # every 15 minutes: new work, steps and dossiers near or past their deadline (worklists by
     # unit/status/due, appraisers' own worklists) → officers' notifications, e-mail and SMS
     "deadline_sweep": FunctionAccess(
-        timeout_s=300,
+        timeout_s=60, memory_mb=256, tables={"catalogue": TableAccess(READ, ("gsi1",))},  # the units
+        send=("job-deadline-sweep",),
+    ),
+    "deadline_sweep_pages": FunctionAccess(
+        timeout_s=120,
         memory_mb=512,
+        consumes="job-deadline-sweep",
+        send=("job-deadline-sweep",),
         tables={
             "dossiers": TableAccess(RW, ("gsi1", "gsi2")),
             "catalogue": TableAccess(READ, ("gsi1",)),
+            "counters": TableAccess(RW),
         },
         secrets=("messaging-credentials",),
     ),
     # hourly: compare what DVCQG has with the sync ledger, re-enqueue the gaps
-    "reconcile_dvcqg": FunctionAccess(
-        timeout_s=300,
+    "reconcile_dvcqg": FunctionAccess(timeout_s=60, memory_mb=256, send=("job-reconcile-dvcqg",)),
+    "reconcile_dvcqg_pages": FunctionAccess(
+        timeout_s=120,
         memory_mb=512,
-        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",))},
-        send=("sync-dvcqg",),
+        consumes="job-reconcile-dvcqg",
+        tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",)), "counters": TableAccess(RW)},
+        send=("sync-dvcqg", "job-reconcile-dvcqg"),
         secrets=("dvcqg-credentials",),
     ),
     # daily: compare the day's payments with the payment platform, store the report; a payment
     # paid but never applied is applied (the dossier's step, its counters: one transaction)
-    "reconcile_payments": FunctionAccess(
-        timeout_s=300,
+    "reconcile_payments": FunctionAccess(timeout_s=60, memory_mb=256, send=("job-reconcile-payments",)),
+    "reconcile_payments_pages": FunctionAccess(
+        timeout_s=120,
         memory_mb=512,
+        consumes="job-reconcile-payments",
+        send=("job-reconcile-payments",),
         tables={"dossiers": TableAccess(RW, ("gsi1",)), "counters": TableAccess(RW),
                 "catalogue": TableAccess(READ)},
-        buckets={"attachments": RW},
+        buckets={"attachments": RW},  # the pages' findings and the day's report
         secrets=("payment-hmac-key",),
     ),
     # hourly, each finished day once: the day's chain heads (day index partitions, by key) → Merkle root,

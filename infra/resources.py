@@ -61,7 +61,9 @@ DATA_BUCKETS = ("attachments", "results")
 # handlers enforce per-dossier order themselves (moto does not even keep FIFO redelivery
 # order, see shared/LOCAL_AWS.md), so FIFO would only cost throughput.
 SYNC_QUEUES = ("sync-dvcqg", "sync-coordinator", "sync-province")
-QUEUES = (*SYNC_QUEUES, "agency-tasks")
+# Scheduled jobs' work items, a queue per job: the schedule plans, a worker walks page by page (chalicelib/jobs)
+JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments")
+QUEUES = (*SYNC_QUEUES, "agency-tasks", *JOB_QUEUES)
 
 
 def dlq_name(queue: str) -> str:

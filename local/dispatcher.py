@@ -15,7 +15,9 @@ is left to finish and its result ignored, which is what a frozen Lambda sandbox 
   fails the whole batch, as on Lambda). Failed messages stay invisible for the rest of the
   visibility timeout they got when received, as with Lambda's poller.
 - ``Schedule``: ``rate(N unit)`` fires every N units from start; ``cron(...)`` (UTC) fires at
-  the next matching minute. ``fire_schedule(name)`` fires at once, for tests and operators.
+  the next matching minute. ``fire_schedule(name)`` fires at once, for tests and operators; a
+  scheduled job's schedule only plans tasks on its job queue, and ``wait_idle(worker)`` waits
+  until the worker (an SQS consumer like any other) has done them all.
 - ``CloudWatchEvent``/``EventBridgeRule``: the rule's local target queue (created by
   provisioning) is drained one event per invocation; a failure leaves the event to be
   retried after the function's timeout, and after three attempts it moves to the queue's
@@ -510,6 +512,22 @@ class Dispatcher:
         if not schedules:
             raise KeyError(f"function {function_name!r} has no Schedule event")
         return [self.invoke(spec, self._schedule_event(e)) for e in schedules]
+
+    def wait_idle(self, function_name: str, timeout_s: float = 60.0) -> bool:
+        """Wait until the SQS queue(s) of a function are empty, nothing in flight (a scheduled
+        job's worker: every page and continuation done). False when ``timeout_s`` passed first."""
+        spec = self.provisioned.function(function_name)
+        urls = [e.queue_url for e in spec.events_of("SQS") if e.queue_url]
+        if not urls:
+            raise KeyError(f"function {function_name!r} has no SQS event")
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            counts = [self.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"] for url in urls]
+            if all(int(v) == 0 for c in counts for v in c.values()):
+                return True
+            time.sleep(0.2)
+        return False
 
     # --- DynamoDB streams ------------------------------------------------------------------
     def _stream_arn(self, configured: str) -> str:

@@ -2,7 +2,13 @@
 ``chalicelib.store.dossiers`` moves them in each dossier's own transaction (−1 for every key
 the dossier left, +1 for every key it entered), so they always equal a recount of the dossiers.
 
-Keys, all in the counters table's ``AGG#<unit>`` partition (one Query reads them all):
+Keys, in the counters table's partitions ``AGG#<unit>#<n>``: each dossier counts in shard ``n``
+= a stable hash of its code mod ``SHARDS``, so the steps of one busy unit spread over ``SHARDS``
+items of each kind instead of colliding on one (a transaction that touches an item another
+transaction is changing fails, docs/capacity.md). Reading sums the shards (``SHARDS`` Queries) and
+the legacy unsharded ``AGG#<unit>`` partition, which nothing writes any more: its items keep what
+they counted before the sharding, and the shards' −1/+1 move on from there, so the sum stays exact
+with no migration.
 
 - ``S#<status>#R#<role>`` — every dossier: its status and the role that acts on it now;
 - ``BS#R#<role>`` — supplemented, waiting for the officer ("Đã bổ sung"): the applicant's
@@ -19,6 +25,7 @@ counter: it is read from the worklist index, sorted by deadline, at request time
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,9 +34,22 @@ from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart
 from chalicelib.reports.aggregates import OUTCOMES, month_of, outcome_of
 
+SHARDS = 10  # the busiest bucket of the busiest unit, ≈ 12 steps/s at the peak → ≈ 1.2/s per item
 
-def partition(unit_code: str) -> str:
-    return f"AGG#{unit_code}"
+
+def shard_of(code: str) -> int:
+    """The dossier's shard: stable across processes and releases (CRC-32, not ``hash()``)."""
+    return zlib.crc32(code.encode()) % SHARDS
+
+
+def partition(unit_code: str, code: str) -> str:
+    """The partition dossier ``code`` of ``unit_code`` counts in."""
+    return f"AGG#{unit_code}#{shard_of(code)}"
+
+
+def read_partitions(unit_code: str) -> list[str]:
+    """Every partition a unit's counters are summed from: the shards, then the legacy one."""
+    return [f"AGG#{unit_code}#{n}" for n in range(SHARDS)] + [f"AGG#{unit_code}"]
 
 
 def supplemented(d: Dossier) -> bool:
@@ -76,16 +96,26 @@ class UnitCounts:
     resolved: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, key: str, n: int) -> None:
-        """Take in one stored counter (zero counts are left out)."""
-        if n == 0:
-            return
+        """Take in one stored counter of one shard: summed with the other shards' (a count that
+        sums to zero is left out)."""
         parts = key.split("#")
         if parts[0] == "S" and len(parts) == 4:
-            self.by_status_and_role[f"{int(parts[1])}#{parts[3]}"] = n
+            _sum_into(self.by_status_and_role, f"{int(parts[1])}#{parts[3]}", n)
         elif parts[0] == "BS" and len(parts) == 3:
-            self.supplemented_by_role[parts[2]] = n
+            _sum_into(self.supplemented_by_role, parts[2], n)
         elif parts[0] == "KQ" and len(parts) == 3 and parts[2] in OUTCOMES:
-            self.resolved.setdefault(parts[1], {})[parts[2]] = n
+            month = self.resolved.setdefault(parts[1], {})
+            _sum_into(month, parts[2], n)
+            if not month:
+                del self.resolved[parts[1]]
+
+
+def _sum_into(counts: dict[str, int], key: str, n: int) -> None:
+    total = counts.get(key, 0) + n
+    if total:
+        counts[key] = total
+    else:
+        counts.pop(key, None)
 
 
 def clock_statuses(chart: StatusChart = DEFAULT_CHART) -> list[int]:

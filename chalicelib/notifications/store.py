@@ -21,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -226,17 +227,34 @@ def put_preferences(sub: str, preferences: Preferences) -> None:
 # -- what the sweep reads: the dossiers table's indexes, never a Scan -----------------------------
 
 
-def dossiers_in(unit_code: str, status: int, due_until: dt.datetime | None = None) -> Iterator[Dossier]:
-    """A unit's dossiers in a status (``gsi1``, sorted by legal deadline); with ``due_until``
-    only those due by then — the query stops at that point of the index."""
+def _status_query(unit_code: str, status: int, due_until: dt.datetime | None, **page: Any) -> Any:
     # The index holds deadlines as Asia/Ho_Chi_Minh ISO strings: compare in the same zone.
     bound = f"{due_until.astimezone(VN_TZ).isoformat()}#~" if due_until is not None else None
     condition = DossierItem.gsi1sk <= bound if bound is not None else None
-    for item in DossierItem.by_unit_status.query(f"UNIT#{unit_code}#S#{status}", condition):
+    return DossierItem.by_unit_status.query(f"UNIT#{unit_code}#S#{status}", condition, **page)
+
+
+def dossiers_in(unit_code: str, status: int, due_until: dt.datetime | None = None) -> Iterator[Dossier]:
+    """A unit's dossiers in a status (``gsi1``, sorted by legal deadline); with ``due_until``
+    only those due by then — the query stops at that point of the index."""
+    for item in _status_query(unit_code, status, due_until):
         yield Dossier.model_validate(item.data)
 
 
-def assigned_dossiers(sub: str) -> Iterator[Dossier]:
-    """An appraiser's own worklist (``gsi2``)."""
-    for item in DossierItem.by_assignee.query(f"ASSIGNEE#{sub}"):
-        yield Dossier.model_validate(item.data)
+Cursor = dict[str, Any] | None
+
+
+def _page(result: Any) -> tuple[list[Dossier], Cursor]:
+    dossiers = [Dossier.model_validate(item.data) for item in result]
+    return dossiers, result.last_evaluated_key
+
+
+def dossiers_page(unit_code: str, status: int, limit: int, after: Cursor,
+                  due_until: dt.datetime | None = None) -> tuple[list[Dossier], Cursor]:
+    """At most ``limit`` of :func:`dossiers_in`, from ``after``; and where they stopped (None: the end)."""
+    return _page(_status_query(unit_code, status, due_until, limit=limit, last_evaluated_key=after))
+
+
+def assigned_page(sub: str, limit: int, after: Cursor) -> tuple[list[Dossier], Cursor]:
+    """At most ``limit`` of an appraiser's own worklist (``gsi2``) from ``after``; where they stopped."""
+    return _page(DossierItem.by_assignee.query(f"ASSIGNEE#{sub}", limit=limit, last_evaluated_key=after))

@@ -2,22 +2,29 @@
 and new work, become officers' notifications (FR-20); officers who gave an address also get
 one e-mail digest per sweep, and an SMS when something is overdue.
 
-Everything is read by key or index, never scanned. Per unit (``catalogue.list_units``):
+The schedule only plans: one task per unit (``catalogue.list_units``) on the job's queue
+(``chalicelib.jobs.runner``); the worker walks a unit page by page, at most ``PAGE_SIZE``
+dossiers a page, the cursor (which list, where in it) carried in the continuation. Everything
+is read by key or index, never scanned. Per unit:
 
 - status 1 (online dossiers awaiting the desk) and 2 (received, awaiting forwarding): the whole
   ``gsi1`` partition — the desk's queues, short by nature; new work (status 1) and the desk
   steps' deadlines;
 - status 4 (processing): ``gsi1`` sorted by legal deadline, read only up to the near-due
   horizon (``gsi1sk <= now + 1 working day``) — dossiers near or past their legal deadline;
-- each appraiser's own worklist (``gsi2``, ``ASSIGNEE#<sub>``): new assignments and the
-  appraisal steps' deadlines.
+- each of the unit's appraisers' own worklist (``gsi2``, ``ASSIGNEE#<sub>``): new assignments
+  and the appraisal steps' deadlines.
+
+The unit's officers are those of its province (``list_officers_of_province``: an officer's
+profile belongs to the province of the units they work in) holding a role in the unit.
 
 What this does not see: the step deadline of a head's, leader's or clerk's step whose dossier
 is not yet near its legal deadline — no index is sorted by those steps' deadlines.
 
 Delivery is at most once: a notification is written with its once-marker in one conditional
-transaction, and e-mail/SMS go only for notifications this sweep created. A gateway failure
-is logged and counted; the in-app notification stays.
+transaction, and e-mail/SMS go only for notifications this page created (one digest per officer
+per page: a unit's dossiers usually fit one page). A gateway failure is logged and counted; the
+in-app notification stays. A page done again (a redelivered message) creates nothing twice.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.roles import Role
+from chalicelib.jobs.runner import Page, Task, drain, start
 from chalicelib.notifications import gateway as messaging
 from chalicelib.notifications import store
 from chalicelib.notifications.reminders import (
@@ -104,26 +112,71 @@ def _step_name(dossier: Dossier) -> str:
         return dossier.step_id
 
 
+JOB = "deadline_sweep"
+PAGE_SIZE = 100  # dossiers read in one page (one message): bounds every invocation's work
+_STATUS_PARTS = ("S1", "S2", "S4")  # then "A<sub>" per appraiser of the unit
+
+
+def plan(now: dt.datetime) -> list[Task]:
+    """One task per unit, all of the run at ``now``."""
+    run = now.isoformat()
+    return [Task(JOB, run, unit.code, args={"now": run, "province": unit.province_code})
+            for unit in catalogue.list_units()]
+
+
+def _unit_officers(unit_code: str, province_code: str) -> list[OfficerProfile]:
+    return [o for o in catalogue.list_officers_of_province(province_code) if o.active and o.roles_in(unit_code)]
+
+
+def _read(sweep: _Sweep, unit_code: str, part: str, limit: int, after: store.Cursor) -> tuple[list[Dossier],
+                                                                                                store.Cursor]:
+    if part.startswith("A"):
+        return store.assigned_page(part[1:], limit, after)
+    status = int(part[1:])
+    due_until = dossier_horizon(sweep.calendar(unit_code), sweep.now, sweep.policy) if status == 4 else None
+    return store.dossiers_page(unit_code, status, limit, after, due_until=due_until)
+
+
+def page(task: Task, *, policy: Policy = DEFAULT_POLICY,
+         connect: Callable[[], messaging.MessagingGateway] | None = None) -> Page:
+    """Up to ``PAGE_SIZE`` dossiers of the task's unit from its cursor: reminders, then digests."""
+    unit_code = task.chain
+    officers = _unit_officers(unit_code, str(task.args.get("province", "")))
+    sweep = _Sweep(now=dt.datetime.fromisoformat(task.args["now"]), policy=policy, officers=officers)
+    sweep.report.units = 1 if task.page == 0 else 0
+    parts = [*_STATUS_PARTS, *sorted(f"A{o.sub}" for o in officers if Role.APPRAISER in o.roles_in(unit_code))]
+    part, after = int((task.cursor or {}).get("part", 0)), (task.cursor or {}).get("after")
+    budget, cursor = PAGE_SIZE, None
+    while part < len(parts):
+        if budget == 0:
+            cursor = {"part": part, "after": after}
+            break
+        found, after = _read(sweep, unit_code, parts[part], budget, after)
+        budget -= len(found)
+        for dossier in found:
+            sweep.consider(dossier, new_work=parts[part] == "S1" or parts[part].startswith("A"))
+        if after is None:
+            part += 1
+    _send_digests(sweep, connect or messaging.connect)
+    return Page(sweep.report, cursor)
+
+
+def schedule() -> int:
+    """The 15-minute schedule: the sweep planned on the job's queue."""
+    return start(plan(dossier_service.now()))
+
+
 def run(now: dt.datetime | None = None, *, policy: Policy = DEFAULT_POLICY,
         connect: Callable[[], messaging.MessagingGateway] | None = None) -> SweepReport:
-    """One sweep at ``now`` (default: the current time)."""
-    sweep = _Sweep(now=now or dossier_service.now(), policy=policy,
-                   officers=[o for o in catalogue.list_officers() if o.active])
-    for unit in catalogue.list_units():
-        sweep.report.units += 1
-        for dossier in store.dossiers_in(unit.code, 1):
-            sweep.consider(dossier, new_work=True)
-        for dossier in store.dossiers_in(unit.code, 2):
-            sweep.consider(dossier, new_work=False)
-        horizon = dossier_horizon(sweep.calendar(unit.code), sweep.now, policy)
-        for dossier in store.dossiers_in(unit.code, 4, due_until=horizon):
-            sweep.consider(dossier, new_work=False)
-    for appraiser in (o for o in sweep.officers if Role.APPRAISER in o.roles):
-        for dossier in store.assigned_dossiers(appraiser.sub):
-            sweep.consider(dossier, new_work=True)
-    _send_digests(sweep, connect or messaging.connect)
-    logger.info("deadline sweep finished", extra={"sweep": asdict(sweep.report)})
-    return sweep.report
+    """A whole sweep at ``now`` (default: the current time) in this process: every unit's pages
+    one after the other, the same pages the worker runs from the queue."""
+    at = now or dossier_service.now()
+    total = SweepReport()
+    for done in drain(plan(at), lambda task: page(task, policy=policy, connect=connect)):
+        for name, value in asdict(done.summary).items():
+            setattr(total, name, getattr(total, name) + value)
+    logger.info("deadline sweep finished", extra={"sweep": asdict(total)})
+    return total
 
 
 def _send_digests(sweep: _Sweep, connect: Callable[[], messaging.MessagingGateway]) -> None:

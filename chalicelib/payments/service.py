@@ -29,6 +29,7 @@ from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
 from chalicelib.integrations import secrets
+from chalicelib.jobs.runner import Page, Task, drain, start
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.settings import get_settings
@@ -529,27 +530,60 @@ def cash_errors(fees: list[Fee], amount: int, receipt_number: str) -> list[Field
 
 
 # --- daily reconciliation --------------------------------------------------------------------
-def reconcile(day: dt.date) -> dict[str, Any]:
-    """Compare every payment started on ``day`` with the platform's state; store and answer the report.
+RECONCILE_JOB = "reconcile_payments"
+RECONCILE_PAGE_SIZE = 50  # payments looked up on the platform a page: bounds every invocation
 
-    Besides each difference (``mismatches``) the report lists ``paid_not_applied`` — paid on the
-    platform (or recorded paid) but not applied to the dossier: each is applied here when the
-    platform confirms it with a transaction id and the requested amount (``applied``) —,
-    ``duplicates`` — one dossier's fee paid by more than one of the day's requests —,
-    ``paid_twice`` — payments recorded as paying a fee already paid (to refund) — and
-    ``not_initiated`` (reserved requests the platform never confirmed); ``cash`` lists the day's
-    cash payments at the desk (not on the platform; they count for ``duplicates``)."""
+
+def reconcile_plan(day: dt.date) -> list[Task]:
+    """The day's payments: one chain (the ``PAYDAY#<day>`` partition), walked page by page."""
+    return [Task(RECONCILE_JOB, day.isoformat(), day.isoformat())]
+
+
+def _report_key(day: dt.date) -> str:
+    return f"reports/payments/{day:%Y/%m/%d}.json"
+
+
+def _part_key(day: dt.date, page: int) -> str:
+    return f"reports/payments/parts/{day:%Y/%m/%d}/{page:06d}.json"
+
+
+def reconcile_page(task: Task) -> Page:
+    """Up to ``RECONCILE_PAGE_SIZE`` of the day's payments compared with the platform (a paid
+    payment never applied is applied); the page's findings are kept in S3 and the chain's last
+    page assembles the day's report from them (pages run one after the other)."""
     settings = get_settings()
+    day = dt.date.fromisoformat(task.chain)
+    result = PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}", limit=RECONCILE_PAGE_SIZE,
+                                      last_evaluated_key=task.cursor)
+    part = _reconcile_part([Payment.model_validate(item.data) for item in result], settings)
+    cursor = result.last_evaluated_key
+    s3 = client("s3")
+    if cursor is not None:
+        s3.put_object(Bucket=settings.attachments_bucket, Key=_part_key(day, task.page),
+                      Body=json.dumps(part, ensure_ascii=False).encode(), ContentType="application/json")
+        return Page({"payments": len(part["rows"]) + len(part["cash"])}, cursor)
+    parts = [json.loads(s3.get_object(Bucket=settings.attachments_bucket, Key=_part_key(day, n))["Body"].read())
+             for n in range(task.page)] + [part]
+    report = _report(day, parts)
+    s3.put_object(Bucket=settings.attachments_bucket, Key=_report_key(day),
+                  Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
+    if report["mismatches"] or report["paid_not_applied"] or report["duplicates"] or report["paid_twice"]:
+        logger.warning("payment reconciliation found differences", extra={
+            "day": day.isoformat(), "mismatches": len(report["mismatches"]),
+            "paid_not_applied": len(report["paid_not_applied"]), "applied": len(report["applied"]),
+            "duplicates": len(report["duplicates"])})
+    return Page(report, None)
+
+
+def _reconcile_part(payments: list[Payment], settings: Any) -> dict[str, Any]:
     rows, mismatches, paid_not_applied, applied, not_initiated, paid_twice = [], [], [], [], [], []
     cash: list[dict[str, Any]] = []
-    paid_by_fee: dict[tuple[str, str], list[str]] = {}
-    for item in PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}"):
-        payment = Payment.model_validate(item.data)
+    paid_fees: list[list[str]] = []  # [code, fee, ref]: a fee paid (or recorded paid) by a payment
+    for payment in payments:
         if payment.method == "cash":  # taken at the desk: the platform never saw it
             cash.append({"ref": payment.ref, "code": payment.code, "amount": payment.amount,
                          "receipt_number": payment.receipt_number})
-            for fee in payment.fees:
-                paid_by_fee.setdefault((payment.code, fee.code), []).append(payment.ref)
+            paid_fees += [[payment.code, fee.code, payment.ref] for fee in payment.fees]
             continue
         try:
             answer = http.call("GET", f"{settings.payment_base_url.rstrip('/')}/v1/payments/{payment.ref}")
@@ -569,27 +603,48 @@ def reconcile(day: dt.date) -> dict[str, Any]:
         if payment.status == "pending" and not payment.initiated:
             not_initiated.append(row)
         if payment.status == "paid" or remote_state == "paid":
-            for fee in payment.fees:
-                paid_by_fee.setdefault((payment.code, fee.code), []).append(payment.ref)
+            paid_fees += [[payment.code, fee.code, payment.ref] for fee in payment.fees]
         if payment.duplicate:
             paid_twice.append(row)
         if not (payment.status == "paid" and payment.applied) and "paid" in (remote_state, payment.status):
             paid_not_applied.append(row)  # applied here if safe; otherwise (refused or failed here) for a person
             if _needs_applying(payment) and _apply_missing(payment, remote):
                 applied.append(payment.ref)
+    return {"rows": rows, "mismatches": mismatches, "paid_not_applied": paid_not_applied, "applied": applied,
+            "not_initiated": not_initiated, "paid_twice": paid_twice, "cash": cash, "paid_fees": paid_fees}
+
+
+def _report(day: dt.date, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    def every(name: str) -> list[Any]:
+        return [x for part in parts for x in part[name]]
+
+    rows = every("rows")
+    paid_by_fee: dict[tuple[str, str], list[str]] = {}
+    for code, fee, ref in every("paid_fees"):
+        paid_by_fee.setdefault((code, fee), []).append(ref)
     duplicates = [{"code": code, "fee": fee, "refs": sorted(refs)}
                   for (code, fee), refs in sorted(paid_by_fee.items()) if len(refs) > 1]
-    report = {"day": day.isoformat(), "count": len(rows), "paid_total": sum(r["amount"] for r in rows
-                                                                            if r["hoso"] == "paid"),
-              "mismatches": mismatches, "paid_not_applied": paid_not_applied, "applied": applied,
-              "duplicates": duplicates, "paid_twice": paid_twice, "not_initiated": not_initiated, "rows": rows,
-              "cash": cash}
-    client("s3").put_object(Bucket=settings.attachments_bucket, Key=f"reports/payments/{day:%Y/%m/%d}.json",
-                            Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
-    if mismatches or paid_not_applied or duplicates or paid_twice:
-        logger.warning("payment reconciliation found differences", extra={
-            "day": day.isoformat(), "mismatches": len(mismatches), "paid_not_applied": len(paid_not_applied),
-            "applied": len(applied), "duplicates": len(duplicates)})
+    return {"day": day.isoformat(), "count": len(rows),
+            "paid_total": sum(r["amount"] for r in rows if r["hoso"] == "paid"),
+            "mismatches": every("mismatches"), "paid_not_applied": every("paid_not_applied"),
+            "applied": every("applied"), "duplicates": duplicates, "paid_twice": every("paid_twice"),
+            "not_initiated": every("not_initiated"), "rows": rows, "cash": every("cash")}
+
+
+def reconcile(day: dt.date) -> dict[str, Any]:
+    """Compare every payment started on ``day`` with the platform's state; store and answer the report.
+
+    Besides each difference (``mismatches``) the report lists ``paid_not_applied`` — paid on the
+    platform (or recorded paid) but not applied to the dossier: each is applied here when the
+    platform confirms it with a transaction id and the requested amount (``applied``) —,
+    ``duplicates`` — one dossier's fee paid by more than one of the day's requests —,
+    ``paid_twice`` — payments recorded as paying a fee already paid (to refund) — and
+    ``not_initiated`` (reserved requests the platform never confirmed); ``cash`` lists the day's
+    cash payments at the desk (not on the platform; they count for ``duplicates``).
+
+    In this process, every page one after the other (the same pages the worker runs from the
+    job's queue); the last page's summary is the report."""
+    report: dict[str, Any] = drain(reconcile_plan(day), reconcile_page)[-1].summary
     return report
 
 
@@ -613,6 +668,6 @@ def _apply_missing(payment: Payment, remote: Mapping[str, Any]) -> bool:
         return False
 
 
-def reconcile_yesterday(event: Any = None, context: Any = None) -> dict[str, Any]:
-    """The daily schedule's entry point: yesterday in Vietnam's time zone."""
-    return reconcile(dt.datetime.now(VN_TZ).date() - dt.timedelta(days=1))
+def reconcile_yesterday() -> int:
+    """The daily schedule: yesterday (Vietnam's time zone) planned on the job's queue."""
+    return start(reconcile_plan(dt.datetime.now(VN_TZ).date() - dt.timedelta(days=1)))

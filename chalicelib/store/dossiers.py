@@ -139,16 +139,17 @@ def _count(tx: TransactWrite, before: Dossier | None, after: Dossier) -> None:
     """Keep the per-unit counters (FR-20, ``chalicelib.notifications.counters``) right: they
     change in the same transaction as the dossier, so concurrent transitions can never make
     them drift."""
-    pk = unit_counters.partition(after.unit_code)
+    pk = unit_counters.partition(after.unit_code, after.code)
     for sk, n in unit_counters.deltas(before, after):
         tx.update(CounterItem(pk=pk, sk=sk), actions=[CounterItem.n.add(n)])
 
 
 def counters(unit_code: str) -> unit_counters.UnitCounts:
-    """A unit's FR-20 counters — one Query of one partition."""
+    """A unit's FR-20 counters — the sum of its shards (one Query each, ≈ 0.5 RRU when empty)."""
     out = unit_counters.UnitCounts()
-    for item in CounterItem.query(unit_counters.partition(unit_code)):
-        out.add(item.sk, int(item.n))
+    for pk in unit_counters.read_partitions(unit_code):
+        for item in CounterItem.query(pk):
+            out.add(item.sk, int(item.n))
     return out
 
 

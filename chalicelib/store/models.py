@@ -22,11 +22,13 @@ catalogue
   CALENDAR/<date>, CLIENT#<id>/META; gsi1: TYPE#<kind> / <sort>  (list a kind without a Scan)
 counters
   CODE#<unit>#<yymmdd> / SEQ     dossier-code sequence of a unit on a day
-  AGG#<unit> / S#<status>#R#<role>                   FR-20 counters of a unit (now)
+  AGG#<unit>#<shard> / S#<status>#R#<role>           FR-20 counters of a unit (now), sharded by the
+                                 dossier code (chalicelib.notifications.counters; legacy AGG#<unit> read too)
   AGG#<unit>#<yyyy-mm> / C#<unit>#<status>#<outcome>#<flags>#<field>#<procedure>#<officer>#<channel>
   AGG#P#<province>#<yyyy-mm> / (same sort key)         report aggregates (FR-23…25): dossiers submitted in
                                  the month per cell, ADD-counted in each dossier transaction; one Query
                                  per month and unit/province (chalicelib.reports.aggregates)
+  JOB#<job>#<run>#<chain> / PAGE#<n>   a scheduled job's page claimed by one SQS message (chalicelib.jobs)
 sync
   SYNC#<code> / CURSOR#<dest>    what a destination acknowledged
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     MapAttribute,
     NumberAttribute,
@@ -184,6 +187,20 @@ class CounterItem(Model):
     sk = UnicodeAttribute(range_key=True)
     n = NumberAttribute(default=0)
     values = MapAttribute(null=True)  # type: ignore[var-annotated]
+
+
+class JobPageItem(Model):
+    """A page of a scheduled job, claimed by the SQS message that carries it (chalicelib.jobs)."""
+
+    class Meta:
+        table_name = _TableName("counters_table")
+        region = _Region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    message = UnicodeAttribute()
+    done = BooleanAttribute(default=False)
+    expires_at = NumberAttribute(null=True)
 
 
 class SyncItem(Model):

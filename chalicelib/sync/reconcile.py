@@ -14,7 +14,13 @@ look it up on DVCQG (``TraCuuHoSo``) and compare with hoso:
 * the cursor is behind hoso's last step while DVCQG agrees with the cursor: **lagging** (not
   drift: the sync is on its way, or its messages wait in the DLQ) — enqueued again.
 
-Cursor resets are audited in the sync ledger; the report is logged and returned.
+Cursor resets are audited in the sync ledger; each page's report is logged.
+
+The schedule only plans: one task per hour of the window (the ``CHANGED#<hour>`` partition) on
+the job's queue (``chalicelib.jobs.runner``); the worker checks ``PAGE_SIZE`` dossiers a page and
+sends the continuation. A dossier changed in several hours of the window is checked once, in the
+last of them. Checking a page again (a redelivered message) is harmless: the cursor goes back to
+what DVCQG holds and a sync signal is idempotent.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from chalicelib.integrations.dvcqg import SyncFailed, client_for
+from chalicelib.jobs.runner import Page, Task, drain, start
 from chalicelib.observability import logger
 from chalicelib.store import dossiers
 from chalicelib.sync import store
@@ -85,42 +92,80 @@ def classify(code: str, acked: int, seen: bool, hoso_seq: int, hoso_status: str,
     return None
 
 
-def reconcile(since: datetime | None = None, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Report:
-    """Compare DVCQG with hoso for dossiers changed since ``since`` (default: the last two hours)."""
-    now = clock()
+JOB: Final = "reconcile_dvcqg"
+PAGE_SIZE: Final = 25  # TraCuuHoSo look-ups a page (≈ 0.5–1 s each through NDXP): ≤ 25 s an invocation
+
+
+def plan(now: datetime, since: datetime | None = None) -> list[Task]:
+    """One task per hour changed dossiers are indexed by, from ``since`` (default: two hours ago)."""
     start = since or now - WINDOW
-    report = Report(since=start.isoformat())
+    hours = store.changed_hours(start, now)
+    args = {"since": start.isoformat(), "now": now.isoformat(), "last": hours[-1]}
+    return [Task(JOB, now.isoformat(), hour, args=args) for hour in hours]
+
+
+def page(task: Task) -> Page:
+    """Up to ``PAGE_SIZE`` dossiers changed in the task's hour, compared with DVCQG."""
+    now = datetime.fromisoformat(task.args["now"])
+    report = Report(since=task.args["since"])
     client = client_for(DESTINATION)
-    for code in store.changed_between(start, now):
-        dossier = dossiers.get(code)
-        if dossier is None:
-            continue
-        report.checked += 1
-        cursor = store.get_cursor(code, DESTINATION)
-        try:
-            found = client.look_up(code)
-        except SyncFailed as err:
-            report.errors.append({"code": code, "reason": err.reason})
-            continue
-        drift = classify(code, cursor.acked, cursor.seen, dossier.seq, str(dossier.status), found)
-        if drift is not None:
-            report.drifted.append(drift)
-            if drift.dvcqg_records is None:
-                acked, seen = 0, False
-            elif drift.kind == "status":
-                acked, seen = max(0, dossier.seq - 1), True
-            else:
-                acked, seen = min(drift.dvcqg_records, dossier.seq), True
-            before, after = store.reset(code, DESTINATION, acked=acked, seen=seen, at=now, by="reconcile")
-            store.audit(code, DESTINATION, f"reconcile_{drift.kind}", by="reconcile", at=now,
-                        details={"acked_before": before.acked, "acked_after": after.acked,
-                                 "dvcqg_records": drift.dvcqg_records, "dvcqg_status": drift.dvcqg_status,
-                                 "hoso_seq": dossier.seq, "hoso_status": str(dossier.status)})  # fmt: skip
-        elif cursor.acked < dossier.seq:
-            report.lagging.append(code)
+    codes, cursor = store.changed_page(task.chain, PAGE_SIZE, task.cursor)
+    for code in codes:
+        if task.chain != task.args["last"] and store.changed_after(code, task.chain, task.args["last"]):
+            continue  # checked in the later hour's page
+        _check(code, now, client, report)
+    return Page(report, cursor)
+
+
+def _check(code: str, now: datetime, client: Any, report: Report) -> None:
+    dossier = dossiers.get(code)
+    if dossier is None:
+        return
+    report.checked += 1
+    cursor = store.get_cursor(code, DESTINATION)
+    try:
+        found = client.look_up(code)
+    except SyncFailed as err:
+        report.errors.append({"code": code, "reason": err.reason})
+        return
+    drift = classify(code, cursor.acked, cursor.seen, dossier.seq, str(dossier.status), found)
+    if drift is not None:
+        report.drifted.append(drift)
+        if drift.dvcqg_records is None:
+            acked, seen = 0, False
+        elif drift.kind == "status":
+            acked, seen = max(0, dossier.seq - 1), True
         else:
-            continue
-        enqueue(DESTINATION, code, dossier.seq)
-        report.resynced += 1
-    logger.info("DVCQG reconciliation", extra={"report": report.as_dict()})
-    return report
+            acked, seen = min(drift.dvcqg_records, dossier.seq), True
+        before, after = store.reset(code, DESTINATION, acked=acked, seen=seen, at=now, by="reconcile")
+        store.audit(code, DESTINATION, f"reconcile_{drift.kind}", by="reconcile", at=now,
+                    details={"acked_before": before.acked, "acked_after": after.acked,
+                             "dvcqg_records": drift.dvcqg_records, "dvcqg_status": drift.dvcqg_status,
+                             "hoso_seq": dossier.seq, "hoso_status": str(dossier.status)})  # fmt: skip
+    elif cursor.acked < dossier.seq:
+        report.lagging.append(code)
+    else:
+        return
+    enqueue(DESTINATION, code, dossier.seq)
+    report.resynced += 1
+
+
+def schedule() -> int:
+    """The hourly schedule: the reconciliation planned on the job's queue."""
+    return start(plan(datetime.now(UTC)))
+
+
+def reconcile(since: datetime | None = None, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Report:
+    """Compare DVCQG with hoso for dossiers changed since ``since`` (default: the last two hours),
+    in this process: every page, one after the other, the same pages the worker runs."""
+    tasks = plan(clock(), since)
+    total = Report(since=tasks[0].args["since"])
+    for done in drain(tasks, page):
+        part: Report = done.summary
+        total.checked += part.checked
+        total.drifted += part.drifted
+        total.lagging += part.lagging
+        total.resynced += part.resynced
+        total.errors += part.errors
+    logger.info("DVCQG reconciliation", extra={"report": total.as_dict()})
+    return total

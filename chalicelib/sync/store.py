@@ -282,12 +282,25 @@ def mark_changed(code: str, at: datetime) -> None:
     ).save()
 
 
-def changed_between(since: datetime, until: datetime) -> list[str]:
-    """Codes of dossiers marked changed in any hour from ``since``'s to ``until``'s, each once."""
-    seen: dict[str, None] = {}
+def changed_hours(since: datetime, until: datetime) -> list[str]:
+    """The hours (``YYYYMMDDHH``, UTC) from ``since``'s to ``until``'s, in order."""
+    out = []
     hour = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     while hour <= until:
-        for item in ChangedItem.recent.query(f"CHANGED#{_hour(hour)}"):
-            seen.setdefault(item.gsi1sk, None)
+        out.append(_hour(hour))
         hour += timedelta(hours=1)
-    return list(seen)
+    return out
+
+
+def changed_page(hour: str, limit: int, after: dict[str, Any] | None) -> tuple[list[str], dict[str, Any] | None]:
+    """At most ``limit`` codes of dossiers marked changed in ``hour``, from ``after``; and where
+    they stopped (None: the end)."""
+    result = ChangedItem.recent.query(f"CHANGED#{hour}", limit=limit, last_evaluated_key=after)
+    codes = [item.gsi1sk for item in result]
+    return codes, result.last_evaluated_key
+
+
+def changed_after(code: str, hour: str, last: str) -> bool:
+    """Whether ``code`` was also marked changed in a later hour, up to ``last`` (one small Query)."""
+    later = SyncItem.sk.between(f"CHANGED#{hour}~", f"CHANGED#{last}")
+    return any(True for _ in SyncItem.query(_pk(code), later, limit=1))

@@ -75,6 +75,7 @@ def test_an_overdue_dossier_is_reminded_once_in_app_by_email_and_by_sms(stack: L
 
     [outcome] = stack.dispatcher.fire_schedule("deadline_sweep")
     assert outcome.ok, outcome.error
+    assert stack.dispatcher.wait_idle("deadline_sweep_pages"), "the sweep's pages are done"
 
     [note] = _mine(desk, code)
     assert note["kind"] == "dossier_overdue" and note["title"] == "Hồ sơ quá hạn xử lý"
@@ -89,7 +90,7 @@ def test_an_overdue_dossier_is_reminded_once_in_app_by_email_and_by_sms(stack: L
     read = desk.post(f"/v1/me/notifications/{note['id']}/read", {})
     assert read.status_code == 200 and read.json()["read_at"]
     [again] = stack.dispatcher.fire_schedule("deadline_sweep")
-    assert again.ok
+    assert again.ok and stack.dispatcher.wait_idle("deadline_sweep_pages")
     assert len(_mine(desk, code)) == 1, "one reminder per dossier and kind a day"
     assert len(requests.get(f"{messaging}/_sim/messages", params={"to": contact["email"]},
                             timeout=10).json()["messages"]) == 1

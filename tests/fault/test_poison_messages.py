@@ -6,7 +6,7 @@ the dead-letter queue, so the test takes seconds, not the production quarter of 
 stack's dispatcher delivers it to the real handler exactly as it delivers the real queue (the
 function's own batch size and ``ReportBatchItemFailures``). Sent: a message that can never be
 processed, then dossier-change signals ``{"code", "seq"}`` of real dossiers, as the outbox relay
-sends them."""
+sends them — or, to a scheduled job's worker, the tasks its schedule plans."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ import dataclasses
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.notifications import sweep
+from chalicelib.payments import service as payments
+from chalicelib.sync import reconcile
 from local.dispatcher import Invocation
 from local.provision import FunctionEvent, FunctionSpec
 from local.simulators.accounts import HCMC_UNIT
@@ -101,6 +105,14 @@ def _signals(stack: LocalStack, staff: dict[str, Caller], real: FunctionEvent) -
     return out
 
 
+def _job_tasks(handler: str) -> list[str] | None:
+    """What a job's schedule sends its worker now (None: ``handler`` is no job worker)."""
+    now = datetime.now(UTC)
+    plans = {"deadline_sweep_pages": lambda: sweep.plan(now), "reconcile_dvcqg_pages": lambda: reconcile.plan(now),
+             "reconcile_payments_pages": lambda: payments.reconcile_plan(now.date())}
+    return [t.to_json() for t in plans[handler]()] if handler in plans else None
+
+
 @pytest.mark.parametrize("handler", consumer_handlers())
 def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalStack, staff: dict[str, Caller],
                                                                    handler: str) -> None:
@@ -108,7 +120,7 @@ def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalS
     url, arn, dlq = _twin(stack, f"{spec.handler_name}-{uuid.uuid4().hex[:6]}")
     event = dataclasses.replace(real, queue_url=url, queue_arn=arn)
     sqs = boto3.client("sqs", endpoint_url=stack.moto_url, region_name=stack.region)
-    signals = _signals(stack, staff, real)
+    signals = _job_tasks(spec.handler_name) or _signals(stack, staff, real)
     poison_id = sqs.send_message(QueueUrl=url, MessageBody=POISON)["MessageId"]
     good_ids = {sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"] for body in signals}
 

@@ -26,6 +26,7 @@ from botocore.exceptions import ReadTimeoutError
 
 from chalicelib.domain.codes import parse_dossier_code
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.notifications.counters import read_partitions
 from chalicelib.settings import get_settings
 from chalicelib.store import dossiers
 from chalicelib.store.models import CounterItem, EventItem, OutboxItem, transaction_connection
@@ -60,7 +61,8 @@ def snapshot(code: str) -> Snapshot:
 
 
 def unit_counters(unit: str) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted((i.sk, int(i.n)) for i in CounterItem.query(f"AGG#{unit}", consistent_read=True)))
+    return tuple(sorted((pk, i.sk, int(i.n)) for pk in read_partitions(unit)
+                        for i in CounterItem.query(pk, consistent_read=True)))
 
 
 @contextmanager

@@ -88,6 +88,21 @@ def integrity_anchor_day(event):
     return None
 
 
+@app.on_sqs_message(queue="job-deadline-sweep", batch_size=10)
+def deadline_sweep_pages(event):
+    return None
+
+
+@app.on_sqs_message(queue="job-reconcile-dvcqg", batch_size=1)
+def reconcile_dvcqg_pages(event):
+    return None
+
+
+@app.on_sqs_message(queue="job-reconcile-payments", batch_size=1)
+def reconcile_payments_pages(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None

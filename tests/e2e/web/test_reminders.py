@@ -50,6 +50,7 @@ def _overdue(code: str) -> None:
 def _sweep(stack: LocalStack) -> None:
     [outcome] = stack.dispatcher.fire_schedule("deadline_sweep")
     assert outcome.ok, outcome.error
+    assert stack.dispatcher.wait_idle("deadline_sweep_pages"), "the sweep's pages are done"
 
 
 def _unread(officer: Officer) -> int:

@@ -75,7 +75,10 @@ def test_request_only_while_awaiting_payment(world: World) -> None:
     assert world.call("POST", f"/v1/dossiers/{dossier.code}/payments", "desk", "000.00.13.H26").status_code == 404
 
 
-def test_daily_reconciliation_reports_differences(world: World, awaiting: str) -> None:
+@pytest.mark.parametrize("page_size", [payments.RECONCILE_PAGE_SIZE, 1], ids=["one page", "a page per payment"])
+def test_daily_reconciliation_reports_differences(world: World, awaiting: str, page_size: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(payments, "RECONCILE_PAGE_SIZE", page_size)  # the last page assembles the pages' parts
     first = world.call("POST", f"/v1/dossiers/{awaiting}/payments", "desk").json_body["ref"]
     payment_callback(world, pay_on_platform(world, first))  # applied
     other = world.desk_dossier()

@@ -14,13 +14,17 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.roles import Role
 from chalicelib.notifications.counters import (
+    SHARDS,
     DeadlineCounts,
     UnitCounts,
     clock_statuses,
     deadline_counts,
     deltas,
     keys_of,
+    partition,
+    read_partitions,
     recount,
+    shard_of,
     supplemented,
 )
 from tests.unit.engine.test_engine import T0, act, new_dossier
@@ -101,3 +105,16 @@ def test_counters_equal_a_recount_after_any_lifecycle(history: tuple[list[Dossie
             for key, n in deltas(before, after):
                 counters[key] += n
     assert +counters == recount(final) and all(n >= 0 for n in counters.values())
+
+
+def test_shards_are_summed_on_read_and_a_dossier_always_counts_in_the_same_shard() -> None:
+    counts = UnitCounts()
+    for key, n in (("S#04#R#head", 2), ("S#04#R#head", 1), ("S#04#R#head", -3), ("S#02#R#desk", 1),
+                   ("S#02#R#desk", 4), ("KQ#2026-08#late", 1), ("KQ#2026-08#late", -1)):
+        counts.add(key, n)  # one item per shard (and the legacy partition), as the store reads them
+    assert counts.by_status_and_role == {"2#desk": 5}, "a bucket summing to zero is left out"
+    assert counts.resolved == {}
+    assert partition("000.00.13.H29", "000.00.13.H29-261207-0001") == partition(
+        "000.00.13.H29", "000.00.13.H29-261207-0001")
+    assert {shard_of(f"000.00.13.H29-261207-{i:04d}") for i in range(200)} == set(range(SHARDS))
+    assert read_partitions("U")[-1] == "AGG#U" and len(read_partitions("U")) == SHARDS + 1
