@@ -32,6 +32,12 @@ RESOURCE_STAR_ALLOWED = {
 # AWS-managed policies a role may carry, and why.
 MANAGED_POLICIES_ALLOWED = {
     "AmazonAPIGatewayPushToCloudWatchLogs": "API Gateway's account-level logging role (one per account and region)",
+    # AWS Backup's own role (infra/backup.py): the AWS-documented policies for backing up and restoring
+    # DynamoDB and S3; AWS keeps them in step with the service's needs
+    "AWSBackupServiceRolePolicyForBackup": "AWS Backup: back up the tables",
+    "AWSBackupServiceRolePolicyForRestores": "AWS Backup: restore the tables",
+    "AWSBackupServiceRolePolicyForS3Backup": "AWS Backup: back up the data buckets",
+    "AWSBackupServiceRolePolicyForS3Restore": "AWS Backup: restore the data buckets",
 }
 
 
