@@ -33,7 +33,7 @@ def test_the_integrity_panel_says_whether_the_history_holds(
     session.open(f"ho-so/{code}")
     expect(session.heading()).to_have_text(f"Hồ sơ {code}", timeout=30_000)
     panel = session.page.get_by_role("region", name="Nhật ký toàn vẹn")
-    expect(panel.get_by_role("status")).to_contain_text("Nguyên vẹn.", timeout=30_000)
+    expect(panel.locator("p[aria-live]")).to_contain_text("Nguyên vẹn.", timeout=30_000)
     expect(panel).to_contain_text("2 sự kiện")
     expect(panel).to_contain_text("Ngày neo gần nhất")
     session.check("Hồ sơ: nhật ký toàn vẹn")
@@ -46,7 +46,7 @@ def test_the_integrity_panel_says_whether_the_history_holds(
     session.open(f"ho-so/{code}")
     expect(session.heading()).to_have_text(f"Hồ sơ {code}", timeout=30_000)
     panel = session.page.get_by_role("region", name="Nhật ký toàn vẹn")
-    expect(panel.get_by_role("status")).to_contain_text("Phát hiện thay đổi.", timeout=30_000)
+    expect(panel.locator("p[aria-live]")).to_contain_text("Phát hiện thay đổi.", timeout=30_000)
     expect(panel.get_by_role("list", name="Các sai lệch phát hiện được")).to_contain_text(
         "EVENT_ALTERED Sự kiện số 2 đã bị sửa")
     session.check("Hồ sơ: nhật ký bị thay đổi")

@@ -29,7 +29,7 @@ export function IntegrityPanel({ code }: { code: string }) {
       {query.error && <ErrorMessage>{errorMessage(query.error)}</ErrorMessage>}
       {report && (
         <>
-          <p role="status" className={report.holds ? undefined : "error"}>
+          <p aria-live="polite" className={report.holds ? undefined : "error"}>
             <strong>{report.holds ? "Nguyên vẹn." : "Phát hiện thay đổi."}</strong> {report.summary}
           </p>
           {report.findings.length > 0 && (
