@@ -12,7 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.backup import DR_REGION, dr_key_alias, dr_stack_name, dr_vault_name, replica_bucket_name, vault_lock
-from infra.stack import ABORT_MULTIPART_DAYS, ACCESS_LOG_DAYS, RESULT_RETENTION_DAYS
+from infra.stack import ABORT_MULTIPART_DAYS, RESULT_RETENTION_DAYS, access_log_lifecycle
 
 
 class DrStack(cdk.Stack):
@@ -51,14 +51,7 @@ class DrStack(cdk.Stack):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-access-logs",
-                    expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(30),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
-                )
-            ],
+            lifecycle_rules=[access_log_lifecycle()],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         # Object Lock like the source: replicated versions keep their retention date.

@@ -209,14 +209,7 @@ class HosoStack(cdk.Stack):
             versioned=True,
             # CloudFront standard logs are written with an ACL, which needs ACLs enabled here.
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-access-logs",
-                    expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(30),
-                    abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
-                )
-            ],
+            lifecycle_rules=[access_log_lifecycle()],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         return bucket
@@ -682,6 +675,16 @@ class HosoStack(cdk.Stack):
         out |= {f"{_camel(stem)}StateMachineArn": sm.attr_arn for stem, sm in self.state_machines.items()}
         for key, value in out.items():
             cdk.CfnOutput(self, key, value=value)
+
+
+def access_log_lifecycle() -> s3.LifecycleRule:
+    """The rule of every S3 access-log bucket (this stack's and the DR stack's)."""
+    return s3.LifecycleRule(
+        id="expire-access-logs",
+        expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
+        noncurrent_version_expiration=cdk.Duration.days(30),
+        abort_incomplete_multipart_upload_after=cdk.Duration.days(ABORT_MULTIPART_DAYS),
+    )
 
 
 def _append_only_policy() -> iam.PolicyDocument:
