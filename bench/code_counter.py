@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import threading
 import time
@@ -27,15 +26,11 @@ from typing import Any
 
 import boto3
 from botocore.client import BaseClient
-from moto import mock_aws
 
-from chalicelib import aws
+from bench.inprocess import REGION, mocked_aws
 from chalicelib.domain.dossier import Actor, Applicant, AuditEvent, Dossier
-from chalicelib.settings import reset_settings_cache
 from chalicelib.store import dossiers as repo
-from chalicelib.store.models import reset_connections
 
-REGION = "ap-southeast-1"
 UNIT = "000.00.13.H29"
 RATES = (3, 15, 30)  # intakes/s on one unit: the busiest unit's planned peak (2.8/s), 5× and 10× it
 SECONDS = 5
@@ -66,36 +61,23 @@ HEADER = (f"{'rate':>7} {'intakes':>7} {'tx/intake':>8} {'retried':>10} {'worst'
 
 @contextmanager
 def _world() -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION})
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
-        with mock_aws():
-            reset_settings_cache()
-            aws.reset_clients()
-            reset_connections()
-            ddb = boto3.client("dynamodb", region_name=REGION)
-            for name, gsis in (("dossiers", 4), ("counters", 0)):
-                keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
-                request: dict[str, Any] = {
-                    "TableName": f"hoso-dev-{name}", "BillingMode": "PAY_PER_REQUEST",
-                    "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                                  {"AttributeName": "sk", "KeyType": "RANGE"}]}
-                if gsis:
-                    request["GlobalSecondaryIndexes"] = [
-                        {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
-                         "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                                       {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
-                        for i in range(1, gsis + 1)]
-                ddb.create_table(**request)
-            yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        reset_settings_cache()
-        aws.reset_clients()
-        reset_connections()
+    with mocked_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        for name, gsis in (("dossiers", 4), ("counters", 0)):
+            keys = ["pk", "sk"] + [f"gsi{i}{k}" for i in range(1, gsis + 1) for k in ("pk", "sk")]
+            request: dict[str, Any] = {
+                "TableName": f"hoso-dev-{name}", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                              {"AttributeName": "sk", "KeyType": "RANGE"}]}
+            if gsis:
+                request["GlobalSecondaryIndexes"] = [
+                    {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
+                     "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
+                                   {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
+                    for i in range(1, gsis + 1)]
+            ddb.create_table(**request)
+        yield
 
 
 @contextmanager

@@ -34,14 +34,13 @@ from typing import Any
 from unittest import mock
 
 import boto3
-from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from bench.awscalls import AwsCallRecorder, Call
+from bench.inprocess import REGION, mocked_aws
 from bench.prices import PRICES
 from bench.units import dynamodb_units
-from chalicelib import aws
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.dossier import Applicant, Dossier, Fee
@@ -52,12 +51,10 @@ from chalicelib.payments import service as payments
 from chalicelib.settings import get_settings, reset_settings_cache
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as repo
-from chalicelib.store.models import reset_connections
 from chalicelib.sync import reconcile
 from chalicelib.sync import store as sync_store
 from infra.access import FUNCTION_ACCESS
 
-REGION = "ap-southeast-1"
 UNITS = 100
 SIZES = (5_000, 50_000)
 TABLES = {"dossiers": 4, "catalogue": 1, "counters": 0, "sync": 1}
@@ -221,27 +218,14 @@ def _measure(job: str, items: int, plan: Callable[[], list[Task]], page: Callabl
 
 @contextmanager
 def _world(size: int, now: dt.datetime) -> Iterator[dict[str, str]]:
-    saved = dict(os.environ)
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION})
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
-        with mock_aws():
-            reset_settings_cache()
-            aws.reset_clients()
-            reset_connections()
-            _create_tables()
-            boto3.client("s3", region_name=REGION).create_bucket(
-                Bucket=get_settings().attachments_bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-            urls = _queues()
-            reset_settings_cache()
-            _seed(size, now)
-            yield urls
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with mocked_aws():
+        _create_tables()
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=get_settings().attachments_bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        urls = _queues()
         reset_settings_cache()
-        aws.reset_clients()
-        reset_connections()
+        _seed(size, now)
+        yield urls
 
 
 def run_size(size: int, progress: Callable[[str], None] = print) -> list[JobRun]:
