@@ -12,6 +12,7 @@ from chalice import Chalice, Cron, Rate
 from chalicelib.api import (
     admin,
     catalogue,
+    competence,
     docs,
     documents,
     dossiers,
@@ -66,6 +67,7 @@ app.register_blueprint(notes.bp)  # an officer's private note on a dossier
 app.register_blueprint(specialised.bp)  # specialised software: status and results callbacks (SPEC §7.3)
 app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
 app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
+app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

@@ -73,7 +73,7 @@ def keys_of(d: Dossier) -> frozenset[str]:
 
 def deltas(before: Dossier | None, after: Dossier) -> list[tuple[str, int]]:
     """``(sort key, ±1)`` updates of a change in ``after``'s unit (``before`` None: new dossier).
-    A dossier never changes unit."""
+    (A transfer to another unit is counted by the store: out of one unit, into the other.)"""
     old = keys_of(before) if before is not None else frozenset()
     new = keys_of(after)
     return [(k, -1) for k in sorted(old - new)] + [(k, 1) for k in sorted(new - old)]

@@ -138,7 +138,14 @@ def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
 def _count(tx: TransactWrite, before: Dossier | None, after: Dossier) -> None:
     """Keep the per-unit counters (FR-20, ``chalicelib.notifications.counters``) right: they
     change in the same transaction as the dossier, so concurrent transitions can never make
-    them drift."""
+    them drift. A dossier transferred to the competent unit (``chalicelib.domain.competence``)
+    leaves the old unit's counters and enters the new unit's."""
+    if before is not None and before.unit_code != after.unit_code:
+        for d, n in ((before, -1), (after, 1)):
+            pk = unit_counters.partition(d.unit_code, d.code)
+            for sk in sorted(unit_counters.keys_of(d)):
+                tx.update(CounterItem(pk=pk, sk=sk), actions=[CounterItem.n.add(n)])
+        return
     pk = unit_counters.partition(after.unit_code, after.code)
     for sk, n in unit_counters.deltas(before, after):
         tx.update(CounterItem(pk=pk, sk=sk), actions=[CounterItem.n.add(n)])
