@@ -191,6 +191,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/units/{unit_code}/forms/{form}"): Rule(P, UNIT, path={"form": _const("so-theo-doi")},
                                                         query={"from": "2026-01-01", "to": "2026-01-02"}),
     ("GET", "/v1/dossiers/{code}/edata"): Rule(P, DOSSIER),
+    # transfer to the competent unit: the holding unit's desk or leader; the matrix names the dossier's own unit
+    # (refused after the access checks); tests/security/test_transfer_unit.py completes the write
+    ("GET", "/v1/dossiers/{code}/competent-units"): Rule(P, DOSSIER),
+    ("POST", "/v1/dossiers/{code}/transfer-unit"): Rule(frozenset({"desk", "leader"}), DOSSIER, body=lambda w, t: {
+        "unit_code": t.unit, "reason": "Thử quyền"}),
     ("POST", "/v1/dossiers/{code}/edata/attach"): Rule(frozenset({"desk", "appraiser", "head"}), DOSSIER,
                                                        body=_const({"doc_type": "GCS", "item_id": "0" * 20})),
     # one-stop officers' drafts and national-database auto-fill (a draft belongs to its officer)
@@ -648,6 +653,8 @@ def _dossier_changing_routes() -> list[RouteSpec]:
 REAL_BODIES: dict[tuple[str, str], Builder] = {
     ("POST", "/v1/dossiers/{code}/actions"): _const({"action": "tiep_nhan"}),
     ("PUT", "/v1/dossiers/{code}/note"): _const({"text": "Ghi chú thử quyền"}),
+    ("POST", "/v1/dossiers/{code}/transfer-unit"): lambda w, t: {
+        "unit_code": HCMC_UNIT if t.unit == HANOI_UNIT else HANOI_UNIT, "reason": "Thử quyền"},
 }
 
 
