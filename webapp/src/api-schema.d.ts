@@ -536,6 +536,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/competent-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các đơn vị có thẩm quyền có thể nhận hồ sơ (chuyển đơn vị có thẩm quyền) */
+        get: operations["get_competent_units"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/delivery": {
         parameters: {
             query?: never;
@@ -907,6 +924,23 @@ export interface paths {
         get: operations["get_dossier_sync"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/transfer-unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chuyển hồ sơ đến đơn vị có thẩm quyền giải quyết (giữ mã hồ sơ và nhật ký xử lý) */
+        post: operations["post_transfer_unit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2256,6 +2290,40 @@ export interface components {
             previous_valid_until: string | null;
             /** Revoked At */
             revoked_at: string | null;
+        };
+        /** CompetentUnit */
+        CompetentUnit: {
+            /**
+             * Code
+             * @description Mã đơn vị (QCVN 102:2016)
+             */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * CompetentUnits
+         * @example {
+         *       "allowed": true,
+         *       "units": [
+         *         {
+         *           "code": "000.00.13.H26",
+         *           "name": "Sở Tư pháp thành phố Hà Nội"
+         *         }
+         *       ]
+         *     }
+         */
+        CompetentUnits: {
+            /**
+             * Allowed
+             * @description Cán bộ này được chuyển hồ sơ ngay bây giờ (cán bộ một cửa hoặc lãnh đạo của đơn vị đang giữ hồ sơ; hồ sơ chờ tiếp nhận, đã tiếp nhận hoặc đang xử lý)
+             */
+            allowed: boolean;
+            /**
+             * Units
+             * @description Các đơn vị giải quyết thủ tục của hồ sơ (trừ đơn vị đang giữ)
+             */
+            units: components["schemas"]["CompetentUnit"][];
         };
         /** Consultation */
         Consultation: {
@@ -5962,6 +6030,53 @@ export interface components {
              */
             note: string;
         };
+        /**
+         * TransferIn
+         * @example {
+         *       "reason": "Người nộp cư trú tại Hà Nội; hồ sơ thuộc thẩm quyền giải quyết của Sở Tư pháp Hà Nội.",
+         *       "unit_code": "000.00.13.H26"
+         *     }
+         */
+        TransferIn: {
+            /**
+             * Unit Code
+             * @description Đơn vị có thẩm quyền nhận hồ sơ
+             */
+            unit_code: string;
+            /**
+             * Reason
+             * @description Lý do chuyển (bắt buộc)
+             */
+            reason: string;
+        };
+        /**
+         * TransferOut
+         * @example {
+         *       "code": "000.00.13.H29-261207-0001",
+         *       "status": 4,
+         *       "step_id": "phan_cong",
+         *       "unit_code": "000.00.13.H26",
+         *       "unit_name": "Sở Tư pháp thành phố Hà Nội"
+         *     }
+         */
+        TransferOut: {
+            /**
+             * Code
+             * @description Mã hồ sơ — giữ nguyên khi chuyển (dùng thống nhất giữa các cơ quan, hệ thống)
+             */
+            code: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Status
+             * @description Trạng thái DVCQG sau khi chuyển (4 Đang xử lý; 1 nếu hồ sơ chưa tiếp nhận)
+             */
+            status: number;
+            /** Step Id */
+            step_id: string;
+        };
         /** TrustRootIn */
         TrustRootIn: {
             /** Pem */
@@ -8455,6 +8570,55 @@ export interface operations {
             };
         };
     };
+    get_competent_units: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetentUnits"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     delivery_status: {
         parameters: {
             query?: never;
@@ -10203,6 +10367,95 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_transfer_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
