@@ -28,7 +28,7 @@ class CompetentUnit(BaseModel):
 
 class CompetentUnits(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "allowed": True, "units": [{"code": "000.00.13.H26", "name": "Sở Tư pháp thành phố Hà Nội"}]}]})
+        "allowed": True, "units": [{"code": "000.00.13.H26", "name": "Sở Khoa học và Công nghệ thành phố Hà Nội"}]}]})
 
     allowed: bool = Field(description="Cán bộ này được chuyển hồ sơ ngay bây giờ (cán bộ một cửa hoặc lãnh đạo "
                                       "của đơn vị đang giữ hồ sơ; hồ sơ chờ tiếp nhận, đã tiếp nhận hoặc đang xử lý)")
@@ -38,7 +38,7 @@ class CompetentUnits(BaseModel):
 class TransferIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "unit_code": "000.00.13.H26",
-        "reason": "Người nộp cư trú tại Hà Nội; hồ sơ thuộc thẩm quyền giải quyết của Sở Tư pháp Hà Nội."}]})
+        "reason": "Người nộp cư trú tại Hà Nội; hồ sơ thuộc thẩm quyền giải quyết của Hà Nội."}]})
 
     unit_code: str = Field(min_length=1, max_length=32, description="Đơn vị có thẩm quyền nhận hồ sơ")
     reason: Text = Field(max_length=competence.MAX_REASON, description="Lý do chuyển (bắt buộc)")
@@ -46,7 +46,7 @@ class TransferIn(BaseModel):
 
 class TransferOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H26", "unit_name": "Sở Tư pháp thành phố Hà Nội",
+        "code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H26", "unit_name": "Sở Khoa học và Công nghệ thành phố Hà Nội",
         "status": 4, "step_id": "phan_cong"}]})
 
     code: str = Field(description="Mã hồ sơ — giữ nguyên khi chuyển (dùng thống nhất giữa các cơ quan, hệ thống)")

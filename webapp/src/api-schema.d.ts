@@ -2308,7 +2308,7 @@ export interface components {
          *       "units": [
          *         {
          *           "code": "000.00.13.H26",
-         *           "name": "Sở Tư pháp thành phố Hà Nội"
+         *           "name": "Sở Khoa học và Công nghệ thành phố Hà Nội"
          *         }
          *       ]
          *     }
@@ -6033,7 +6033,7 @@ export interface components {
         /**
          * TransferIn
          * @example {
-         *       "reason": "Người nộp cư trú tại Hà Nội; hồ sơ thuộc thẩm quyền giải quyết của Sở Tư pháp Hà Nội.",
+         *       "reason": "Người nộp cư trú tại Hà Nội; hồ sơ thuộc thẩm quyền giải quyết của Hà Nội.",
          *       "unit_code": "000.00.13.H26"
          *     }
          */
@@ -6056,7 +6056,7 @@ export interface components {
          *       "status": 4,
          *       "step_id": "phan_cong",
          *       "unit_code": "000.00.13.H26",
-         *       "unit_name": "Sở Tư pháp thành phố Hà Nội"
+         *       "unit_name": "Sở Khoa học và Công nghệ thành phố Hà Nội"
          *     }
          */
         TransferOut: {

@@ -27,6 +27,7 @@ import { NotePanel } from "./NotePanel";
 import { PostPanel } from "./PostPanel";
 import { PrintPanel } from "./PrintPanel";
 import { ResultsPanel } from "./ResultsPanel";
+import { TransferUnitPanel } from "./TransferUnitPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: "Đã đồng bộ đủ",
@@ -213,6 +214,7 @@ export function DossierPage({ code }: { code: string }) {
         )}
       </section>
 
+      <TransferUnitPanel code={dossier.code} />
       <PrintPanel code={dossier.code} />
 
       <section aria-labelledby="dossier-process" className="card">
