@@ -46,8 +46,8 @@ class TransferIn(BaseModel):
 
 class TransferOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H26", "unit_name": "Sở Khoa học và Công nghệ thành phố Hà Nội",
-        "status": 4, "step_id": "phan_cong"}]})
+        "code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H26",
+        "unit_name": "Sở Khoa học và Công nghệ thành phố Hà Nội", "status": 4, "step_id": "phan_cong"}]})
 
     code: str = Field(description="Mã hồ sơ — giữ nguyên khi chuyển (dùng thống nhất giữa các cơ quan, hệ thống)")
     unit_code: str
