@@ -45,9 +45,11 @@ def _walk(choices: list[int], direct: bool) -> Dossier:
         if not options:
             break
         at += dt.timedelta(hours=3)
-        d = act(d, options[choice % len(options)], at=at, reason="Lý do", assignee="officer-1",
-                assignee_name="A", consult_unit=UNIT,
-                extension=Duration.of_working_days(2))
+        try:
+            d = act(d, options[choice % len(options)], at=at, reason="Lý do", assignee="officer-1",
+                    assignee_name="A", consult_unit=UNIT, extension=Duration.of_working_days(2))
+        except HosoError:  # an action the walk cannot fill in here (e.g. an extension without a due date)
+            continue
     return d
 
 
