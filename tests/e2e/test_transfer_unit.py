@@ -98,7 +98,9 @@ def test_a_dossier_received_by_the_wrong_unit_is_transferred_and_processed_by_th
     [step] = [p for p in entry["progress"] if "đơn vị có thẩm quyền" in p["NoiDungXuLy"]]
     assert step["TrangThai"] == "4" and REASON in step["NoiDungXuLy"]
     assert moved.json()["unit_name"] in step["NoiDungXuLy"]
-    assert entry["dossier"]["MaHoSo"] == code
+    assert entry["dossier"]["MaHoSo"] == code and entry["dossier"]["DonViXuLy"] == moved.json()["unit_name"]
+    violations = requests.get(f"{simulator(stack, 'dvcqg')}/_sim/violations", timeout=10).json()
+    assert [v for v in violations if v.get("MaHoSo") == code] == []
 
 
 def test_two_concurrent_transfers_one_lands(stack: LocalStack) -> None:
