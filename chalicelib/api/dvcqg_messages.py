@@ -81,7 +81,7 @@ class WithdrawalDecisionIn(BaseModel):
         {"decision": "confirm"}, {"decision": "refuse", "reason": "Hồ sơ đã có kết quả, không thể rút."}]}}
 
 
-class DossierOut(BaseModel):
+class WithdrawalDecisionOut(BaseModel):
     dossier: Dossier
 
 
@@ -89,7 +89,7 @@ class DossierOut(BaseModel):
        summary="Bộ phận Một cửa xác nhận (hồ sơ chuyển “Công dân yêu cầu rút hồ sơ”) hoặc từ chối, có lý do, yêu cầu "
                "rút hồ sơ công dân gửi trên Cổng DVCQG; kết quả được đồng bộ lên DVCQG",
        access=Access.OFFICER, roles=("desk",), tags=TAGS, request=WithdrawalDecisionIn,
-       responses={200: DossierOut}, errors=(403, 404, 409, 422))
+       responses={200: WithdrawalDecisionOut}, errors=(403, 404, 409, 422))
 def decide_withdrawal(code: str) -> Any:
     body: WithdrawalDecisionIn = parse_model(WithdrawalDecisionIn, read_json(bp, 8 * 1024)[1])
     dossier = messages.decide_withdrawal(code, current_principal().profile, confirm=body.decision == "confirm",

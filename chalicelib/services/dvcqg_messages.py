@@ -237,11 +237,12 @@ def decide_withdrawal(code: str, officer: OfficerProfile, *, confirm: bool, reas
 
 
 def pending_withdrawals(unit_code: str, officer: OfficerProfile, limit: int = 50) -> list[Dossier]:
-    """The unit's dossiers with a withdrawal request waiting for the desk, oldest request first."""
+    """The unit's open dossiers with a withdrawal request waiting for the desk, oldest request first
+    (a dossier finished meanwhile — stopped, or withdrawn at the desk — needs no answer)."""
     dossier_service.require_unit(officer, unit_code)
     items = sorted(WithdrawalIndexItem.query(f"WITHDRAWALS#{unit_code}", limit=limit), key=lambda i: i.requested_at)
     found = (repo.get(i.sk, consistent=False) for i in items)
-    return [d for d in found if d is not None and rules.pending_withdrawal(d) is not None]
+    return [d for d in found if d is not None and d.finished_at is None and rules.pending_withdrawal(d) is not None]
 
 
 def supplemented_online(unit_code: str, officer: OfficerProfile, limit: int = 100) -> list[Dossier]:

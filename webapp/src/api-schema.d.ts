@@ -3186,10 +3186,6 @@ export interface components {
              */
             updated_at: string;
         };
-        /** DossierOut */
-        DossierOut: {
-            dossier: components["schemas"]["Dossier"];
-        };
         /** DossierPage */
         DossierPage: {
             /** Items */
@@ -6542,6 +6538,10 @@ export interface components {
              * @default
              */
             reason: string;
+        };
+        /** WithdrawalDecisionOut */
+        WithdrawalDecisionOut: {
+            dossier: components["schemas"]["Dossier"];
         };
         /**
          * WithdrawalIn
@@ -10611,7 +10611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DossierOut"];
+                    "application/json": components["schemas"]["WithdrawalDecisionOut"];
                 };
             };
             /** @description Bad Request */
