@@ -18,6 +18,7 @@ from chalicelib.api import (
     dossiers,
     drafts,
     dvcqg,
+    dvcqg_messages,
     edata,
     flows,
     health,
@@ -68,6 +69,7 @@ app.register_blueprint(specialised.bp)  # specialised software: status and resul
 app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report templates (FR-23…25, 27)
 app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
+app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

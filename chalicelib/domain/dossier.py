@@ -62,6 +62,8 @@ class DocumentRef(BaseModel):
     signers: list[str] = Field(default_factory=list, description="Người đã ký số văn bản kết quả trong hệ thống")
     issuer: str = Field("", description="Hệ thống khác đã cấp văn bản kết quả (phần mềm chuyên ngành, cơ quan liên "
                                         "thông); rỗng: đơn vị của hồ sơ")
+    source: str = Field("", description='Nơi gửi tệp: "dvcqg" (công dân nộp trên Cổng DVCQG); rỗng: trong hoso')
+    supplement_id: str = Field("", description="Tệp của lần bổ sung này (SupplementRound.id)")
 
 
 class ReceivedComponent(BaseModel):
@@ -82,6 +84,26 @@ class SupplementRound(BaseModel):
     received_at: datetime | None = None
     received_by: str | None = None
     due_after: datetime | None = None
+    # the citizen's supplement as it arrived online from DVCQG (SPEC §7.1), before the desk receives it
+    submitted_at: datetime | None = None
+    submitted_via: str = ""  # "dvcqg"
+    submitted_note: str = ""
+    submitted_documents: list[str] = Field(default_factory=list)  # DocumentRef ids
+    submitted_fees: list[Fee] = Field(default_factory=list)
+
+
+class WithdrawalRequest(BaseModel):
+    """The citizen's withdrawal request received from DVCQG (SPEC §7.1): the desk confirms it (the
+    dossier is withdrawn) or refuses it with a reason."""
+
+    id: str  # DVCQG's MaYeuCau
+    reason: str
+    requested_at: datetime
+    received_at: datetime
+    state: str = "pending"  # pending | confirmed | refused
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    refusal_reason: str = ""
 
 
 class Consultation(BaseModel):
@@ -131,6 +153,7 @@ class Dossier(BaseModel):
     received_components: list[ReceivedComponent] = Field(default_factory=list)
     supplements: list[SupplementRound] = Field(default_factory=list)
     consultations: list[Consultation] = Field(default_factory=list)
+    withdrawal_requests: list[WithdrawalRequest] = Field(default_factory=list)
     action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once
     # who performed each duty (appraiser, head, leader → officers' subjects): separation of duties
     duty_holders: dict[str, list[str]] = Field(default_factory=dict)

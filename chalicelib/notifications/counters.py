@@ -13,7 +13,7 @@ with no migration.
 - ``S#<status>#R#<role>`` — every dossier: its status and the role that acts on it now;
 - ``BS#R#<role>`` — supplemented, waiting for the officer ("Đã bổ sung"): the applicant's
   supplement (or the intake correction) was received and nobody has acted on the dossier since
-  (the receipt is the last thing that moved it);
+  (the receipt is the last thing that moved it), or it arrived from DVCQG and waits for the desk;
 - ``KQ#<yyyy-mm>#<outcome>`` — resolved (status 9 or 10) in that month (Asia/Ho_Chi_Minh), early,
   on time or late against the appointment date (the reports' own rule, FR-18.2). The month and
   outcome never change once resolved, so delivery (9 → 10) moves nothing.
@@ -53,11 +53,14 @@ def read_partitions(unit_code: str) -> list[str]:
 
 
 def supplemented(d: Dossier) -> bool:
-    """The last supplement round was received and nothing has happened to the dossier since."""
+    """The last supplement round was received and nothing has happened to the dossier since — or
+    the citizen answered it on DVCQG and the desk has yet to receive it."""
     if not d.supplements or d.finished_at is not None:
         return False
-    received = d.supplements[-1].received_at
-    return received is not None and received == d.step_started_at
+    last = d.supplements[-1]
+    if last.received_at is None:
+        return last.submitted_at is not None
+    return last.received_at == d.step_started_at
 
 
 def keys_of(d: Dossier) -> frozenset[str]:

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import secrets as pysecrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -292,7 +292,7 @@ def _initiate(stored: Stored, actor: Actor) -> Payment:
         after, event = dossier_service.recorded(
             dossier, actor=actor, action="payment_requested", label="Gửi yêu cầu thanh toán phí, lệ phí",
             note=f"Mã tham chiếu {payment.ref}, số tiền {payment.amount} đồng",
-            update={} if dossier.fees else {"fees": _dossier_fees(dossier)})
+            update={} if dossier.fees else {"fees": dossier_fees(dossier)})
         current = stored
         try:
             dossier_repo.transition(dossier, after, event, lambda tx, s=current, p=initiated: _put(tx, s, p))
@@ -316,7 +316,7 @@ def _refused(stored: Stored) -> None:
             _release(tx, stored.payment)
 
 
-def _dossier_fees(dossier: Dossier) -> list[Fee]:
+def dossier_fees(dossier: Dossier) -> list[Fee]:
     """The dossier's fees: its own list, or the procedure's fee catalogue until a request copies it."""
     if dossier.fees:
         return dossier.fees
@@ -326,7 +326,7 @@ def _dossier_fees(dossier: Dossier) -> list[Fee]:
 
 
 def _fees_to_pay(dossier: Dossier, fee_codes: list[str] | None) -> list[Fee]:
-    unpaid = [f for f in _dossier_fees(dossier) if not f.paid]
+    unpaid = [f for f in dossier_fees(dossier) if not f.paid]
     if fee_codes:
         unknown = set(fee_codes) - {f.code for f in unpaid}
         if unknown:
@@ -447,14 +447,28 @@ def _dossier_after(dossier: Dossier, payment: Payment) -> tuple[Payment, Dossier
             note=f"{receipt}; khoản đã nộp trước đó: {', '.join(already)} — cần hoàn trả")
         return flagged, after, event
     fees = [f.model_copy(update={"paid": True}) if f.code in paid_codes else f for f in (dossier.fees or payment.fees)]
+    after, event = applied_to(dossier, fees, actor=actor, note=receipt)
+    return payment, after, event
+
+
+def applied_to(dossier: Dossier, fees: list[Fee], *, actor: Actor, note: str) -> tuple[Dossier, AuditEvent]:
+    """The dossier with its ``fees`` (some now paid) and the audit event: at status 6 the process's
+    ``confirm_payment`` step moves it on, otherwise the payment is recorded where it stands."""
     action = _confirm_action(dossier) if dossier.status == DossierStatus.AWAITING_PAYMENT else None
     if action is not None:
-        after, event = dossier_service.system_step(
-            dossier.model_copy(update={"fees": fees}), engine.ActionRequest(action_id=action, reason=receipt), actor)
-        return payment, after, event
-    after, event = dossier_service.recorded(dossier, actor=actor, action="payment_received",
-                                            label="Đã thanh toán phí, lệ phí", note=receipt, update={"fees": fees})
-    return payment, after, event
+        return dossier_service.system_step(
+            dossier.model_copy(update={"fees": fees}), engine.ActionRequest(action_id=action, reason=note), actor)
+    return dossier_service.recorded(dossier, actor=actor, action="payment_received",
+                                    label="Đã thanh toán phí, lệ phí", note=note, update={"fees": fees})
+
+
+def recorder(payment: Payment) -> Callable[[TransactWrite], None]:
+    """The writes that record a payment made elsewhere (paid, applied) among the dossier's payments,
+    in the dossier's transaction; a second record under the same reference cancels it."""
+    def writes(tx: TransactWrite) -> None:
+        tx.save(_item(payment, 1, None), condition=PaymentItem.pk.does_not_exist())
+        tx.save(_pointer(payment))
+    return writes
 
 
 # --- cash at the desk -----------------------------------------------------------------------
@@ -493,7 +507,7 @@ def pay_cash(code: str, officer: OfficerProfile, amount: int, receipt_number: st
     receipt = f"Nộp tiền mặt tại Bộ phận Một cửa: biên lai số {number}, số tiền {amount} đồng"
     paid = {f.code for f in fees}
     before = dossier.model_copy(update={"fees": [f.model_copy(update={"paid": True}) if f.code in paid else f
-                                                 for f in _dossier_fees(dossier)]})
+                                                 for f in dossier_fees(dossier)]})
     after, event = engine.apply(
         before, dossier_service.process_of(dossier), engine.ActionRequest(action_id=action, reason=receipt),
         actor=dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value), roles=roles,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chalicelib.domain import engine
@@ -17,6 +17,7 @@ from chalicelib.domain.finding import applicant_id_key
 from chalicelib.domain.hmac_auth import verify_signature
 from chalicelib.domain.intake import (
     MAX_FILE_BYTES,
+    Attachment,
     IntakeDossier,
     ProcedureIntake,
     canonical_body_hash,
@@ -66,10 +67,16 @@ def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, 
 
 
 def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
+    return store_files(parsed.attachments)
+
+
+def store_files(attachments: Sequence[Attachment]) -> list[DocumentRef]:
+    """Check every file DVCQG sent (downloaded or inline: type sniffed, size bounded) and store
+    them; 422 naming each bad ``TaiLieuNop[i]`` and nothing stored unless all are acceptable."""
     bucket = get_settings().attachments_bucket
     problems: list[FieldError] = []
     contents: list[bytes] = []
-    for i, attachment in enumerate(parsed.attachments):
+    for i, attachment in enumerate(attachments):
         field = f"TaiLieuNop[{i}]"
         try:
             content = attachment.content
@@ -84,7 +91,7 @@ def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
     if problems:  # nothing is stored unless every file is acceptable
         raise invalid(problems)
     docs = []
-    for attachment, content in zip(parsed.attachments, contents, strict=True):
+    for attachment, content in zip(attachments, contents, strict=True):
         stored = files.put_document(bucket, content)
         docs.append(DocumentRef(
             id=attachment.id, name=attachment.name, component_code=attachment.component_code or "",
@@ -93,7 +100,7 @@ def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
     return docs
 
 
-def _discard(docs: list[DocumentRef]) -> None:
+def discard(docs: list[DocumentRef]) -> None:
     """Delete the files of an intake that registered nothing."""
     bucket = get_settings().attachments_bucket
     for doc in docs:
@@ -167,10 +174,10 @@ def receive_from_dvcqg(headers: Mapping[str, str], raw: bytes) -> tuple[int, dic
     try:
         dossier = _open(parsed, direct=False, actor=DVCQG_ACTOR, reference=reference, docs=docs)
     except dossiers.DuplicateReference as dup:  # a concurrent twin won the race: its files are the ones kept
-        _discard(docs)
+        discard(docs)
         return _replay(dup.ref, body_hash)
     except Exception:  # nothing was registered: leave no file behind either
-        _discard(docs)
+        discard(docs)
         raise
     count_metric("DossierReceived")
     logger.info("dvcqg dossier received", extra={"code": dossier.code, "procedure": dossier.procedure_code})
@@ -218,7 +225,7 @@ def _reused(parsed: IntakeDossier, officer: OfficerProfile) -> list[tuple[Docume
                                            component.copy_kind, component.edata_ids,
                                            f"ThanhPhanHoSo[{i}].MaGiayToKho")
     except Exception:
-        _discard([ref for ref, _ in out])
+        discard([ref for ref, _ in out])
         raise
     return out
 
@@ -235,7 +242,7 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
     try:
         dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[*docs, *(r for r, _ in reused)])
     except Exception:  # nothing was registered: the copies from the e-data store go too
-        _discard([ref for ref, _ in reused])
+        discard([ref for ref, _ in reused])
         raise
     for _, stored in reused:
         edata_store.count_reuse(stored, dossier.created_at)

@@ -11,7 +11,8 @@ Conventions
 * ``HinhThuc`` (how the result is returned): "1" by post, "0" otherwise (at the desk, or
   electronically — the protocol has no code for it; ``ThongTinTra`` says which).
 * ``DanhSachHoSoBoSung[].TrangThaiBoSung``: "0" waiting for the applicant, "1" the supplement
-  was received.
+  was received; ``DanhSachGiayToBoSung`` / ``DanhSachLePhiBoSung``: the files and fees of the
+  citizen's supplement as it arrived from DVCQG (``SupplementRound.submitted_*``).
 * A progress record is a pure function of its audit event, so a record sent again is
   byte-for-byte the same and the destination recognises it as a redelivery.
 * ``NgayKetThucTheoQuyDinh`` is the step's deadline, else the dossier's appointment date
@@ -27,7 +28,7 @@ from typing import Any, Final
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import Procedure
-from chalicelib.domain.dossier import AuditEvent, DocumentRef, Dossier
+from chalicelib.domain.dossier import AuditEvent, DocumentRef, Dossier, Fee
 from chalicelib.domain.roles import ROLE_LABELS, Role
 
 DATE_FORMAT: Final = "%Y%m%d%H%M%S"
@@ -73,18 +74,19 @@ def _result_info(dossier: Dossier) -> str:
     return ""
 
 
+def _file(d: DocumentRef, link: Link) -> dict[str, str]:
+    return {
+        "TepDinhKemId": d.id,
+        "TenTepDinhKem": d.name,
+        "IsDeleted": "True" if d.deleted else "False",
+        "MaThanhPhanHoSo": d.component_code,
+        "DuongDanTaiTepTin": "" if d.deleted else link(d),
+    }
+
+
 def _submitted(dossier: Dossier, link: Link) -> list[dict[str, str]]:
-    return [
-        {
-            "TepDinhKemId": d.id,
-            "TenTepDinhKem": d.name,
-            "IsDeleted": "True" if d.deleted else "False",
-            "MaThanhPhanHoSo": d.component_code,
-            "DuongDanTaiTepTin": "" if d.deleted else link(d),
-        }
-        for d in dossier.documents
-        if d.kind == "submitted"  # officers' internal working papers stay with hoso
-    ]
+    # officers' internal working papers stay with hoso
+    return [_file(d, link) for d in dossier.documents if d.kind == "submitted"]
 
 
 def _results(dossier: Dossier, link: Link) -> list[dict[str, str]]:
@@ -100,7 +102,7 @@ def _results(dossier: Dossier, link: Link) -> list[dict[str, str]]:
     ]
 
 
-def _fees(dossier: Dossier) -> list[dict[str, str]]:
+def _fees(fees: list[Fee]) -> list[dict[str, str]]:
     return [
         {
             "TenPhiLePhi": f.name,
@@ -109,11 +111,12 @@ def _fees(dossier: Dossier) -> list[dict[str, str]]:
             "Gia": str(f.amount),
             "LoaiPhiLePhi": f.kind,
         }
-        for f in dossier.fees
+        for f in fees
     ]
 
 
-def _supplements(dossier: Dossier) -> list[dict[str, Any]]:
+def _supplements(dossier: Dossier, link: Link) -> list[dict[str, Any]]:
+    files = {d.id: d for d in dossier.documents}
     return [
         {
             "HoSoBoSungId": s.id,
@@ -124,8 +127,8 @@ def _supplements(dossier: Dossier) -> list[dict[str, Any]]:
             "ThongTinTiepNhan": "Đã tiếp nhận hồ sơ bổ sung" if s.received_at else "",
             "NgayTiepNhanBoSung": vn_time(s.received_at),
             "TrangThaiBoSung": "1" if s.received_at else "0",
-            "DanhSachGiayToBoSung": [],
-            "DanhSachLePhiBoSung": [],
+            "DanhSachGiayToBoSung": [_file(files[i], link) for i in s.submitted_documents if i in files],
+            "DanhSachLePhiBoSung": _fees(s.submitted_fees),
             "NgayHenTraTruoc": vn_time(s.due_before),
             "NgayHenTraMoi": vn_time(s.due_after),
         }
@@ -171,8 +174,8 @@ def dossier_record(
         "DonViXuLy": unit_name or dossier.unit_code,
         "GhiChu": note,
         "TaiLieuNop": _submitted(dossier, link),
-        "DanhSachLePhi": _fees(dossier),
-        "DanhSachHoSoBoSung": _supplements(dossier),
+        "DanhSachLePhi": _fees(dossier.fees),
+        "DanhSachHoSoBoSung": _supplements(dossier, link),
         "DanhSachGiayToKetQua": _results(dossier, link),
     }
 

@@ -56,10 +56,13 @@ More per simulator:
   ``POST /_sim/post-dossier`` (optional JSON object of top-level overrides, ``null`` drops
   a field) builds a §7.1 dossier, signs it and POSTs it to ``{HOSO_API_URL}/v1/dvcqg/dossiers``
   → ``{"MaHoSoDVCQG", "status": hoso's HTTP status, "body": hoso's answer, "sent": dossier}``
-  (502 when hoso cannot be reached).
+  (502 when hoso cannot be reached); ``POST /_sim/send/{supplement|withdrawal|payment}/{MaHoSoDVCQG}``
+  sends one of DVCQG's later messages about that dossier (:mod:`.dvcqg_later`), recorded in ``sent``.
 * vneid — ``POST /_sim/token`` ``{"sub"}`` or ``{"SoDinhDanh"}`` (+ ``nonce``, ``ttl_s``) → tokens;
   ``GET /_sim/accounts``; ``POST /_sim/accounts`` (add or replace an account).
-* payment — ``POST /_sim/pay/{MaThamChieu}`` (``{"MaLoi": "00"}``) → the result callback.
+* payment — ``POST /_sim/pay/{MaThamChieu}`` (``{"MaLoi": "00"}``) → the result callback;
+  ``POST /_sim/external/{MaThamChieu}`` (``{"SoTien", "MaGiaoDich"}``) → a transaction paid on
+  DVCQG's payment page (no callback).
 * post — ``POST /_sim/orders/{orderNumber}/status`` ``{"status", "note"?}`` → tracking callback.
 * messaging — ``GET /_sim/messages`` (``?channel=email|sms``, ``?to=``): every e-mail and SMS accepted.
 * agency — ``POST /_sim/complete/{dossier_code}`` ``{"outcome", "reason"?, "result_documents"?}``
@@ -174,8 +177,12 @@ def start_simulators(env: Mapping[str, str], skip: Collection[str] = ()) -> list
     builders = _builders(env)
     running: list[RunningServer] = []
     try:
+        built = {name: builders[name]() for name in ports}
         for name, port in ports.items():
-            running.append(serve(builders[name](), port))
+            running.append(serve(built[name], port))
+        dvcqg, payment = built.get("dvcqg"), built.get("payment")
+        if isinstance(dvcqg, DvcqgSimulator) and dvcqg.poster is not None and payment is not None:
+            dvcqg.poster.later.payment_url = payment.url  # DVCQG's payment page is the platform's
     except BaseException:
         for server in running:
             server.stop()

@@ -71,6 +71,7 @@ from local.simulators.base import (
     read_json_object,
 )
 from local.simulators.citizens import DEMO_CITIZENS, lookup_citizen
+from local.simulators.dvcqg_later import KINDS, LaterMessenger
 from local.simulators.dvcqg_schema import (
     DATE_FORMAT,
     STATUS_LABELS,
@@ -127,6 +128,7 @@ class DvcqgSimulator(Simulator):
         self.calls: list[dict[str, Any]] = []
         self.violations: list[dict[str, Any]] = []
         self.posted: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []  # later messages (supplement, withdrawal, payment) and hoso's answers
         super().__init__(name)
 
     def routes(self) -> list[Rule]:
@@ -139,6 +141,7 @@ class DvcqgSimulator(Simulator):
         ]
         if self.poster is not None:
             rules.append(Rule("/_sim/post-dossier", endpoint="sim_post_dossier", methods=["POST"]))
+            rules.append(Rule("/_sim/send/<kind>/<ref>", endpoint="sim_send", methods=["POST"]))
         return rules
 
     def error(self, status: int, code: str, message: str, **extra: Any) -> Response:
@@ -349,6 +352,7 @@ class DvcqgSimulator(Simulator):
             "calls": self.calls,
             "violations": self.violations,
             "posted": self.posted,
+            "sent": self.sent,
         }
 
     def clear(self) -> None:
@@ -356,6 +360,7 @@ class DvcqgSimulator(Simulator):
         self.calls.clear()
         self.violations.clear()
         self.posted.clear()
+        self.sent.clear()
 
     def on_sim_dossier(self, request: Request, code: str) -> Response:
         with self.lock:
@@ -377,6 +382,17 @@ class DvcqgSimulator(Simulator):
                 {"at": iso_now(), "MaHoSoDVCQG": result["MaHoSoDVCQG"], "status": result["status"],
                  "response": result["body"]}
             )  # fmt: skip
+        return json_response(result, 200 if result["status"] is not None else 502)
+
+    def on_sim_send(self, request: Request, kind: str, ref: str) -> Response:
+        """A later message about dossier ``ref`` (MaHoSoDVCQG) to hoso: :mod:`local.simulators.dvcqg_later`."""
+        assert self.poster is not None  # the route exists only with a poster
+        if kind not in KINDS:
+            return self.error(404, "NOT_FOUND", f"Loại thông điệp phải là một trong: {', '.join(KINDS)}")
+        result = self.poster.later.send(kind, ref, read_json_object(request, optional=True))
+        with self.lock:
+            self.sent.append({"at": iso_now(), **{k: v for k, v in result.items() if k != "sent"},
+                              "message": result["sent"]})
         return json_response(result, 200 if result["status"] is not None else 502)
 
     def on_index(self, request: Request) -> Response:
@@ -605,6 +621,7 @@ class DossierPoster:
         self.keys = keys
         self.active_key_id = active_key_id
         self._turns = itertools.count()
+        self.later = LaterMessenger(hoso_api_url, lambda raw: signed_headers(active_key_id, keys[active_key_id], raw))
 
     def post(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
         """Answer ``{"MaHoSoDVCQG", "status" (hoso's HTTP status, None if unreachable), "body", "sent"}``."""

@@ -141,6 +141,7 @@ class PaymentSimulator(Simulator):
             Rule("/pay/<ref>", endpoint="pay_page", methods=["GET", "POST"]),
             Rule("/bien-lai/<ref>", endpoint="receipt_page", methods=["GET"]),
             Rule("/_sim/pay/<ref>", endpoint="sim_pay", methods=["POST"]),
+            Rule("/_sim/external/<ref>", endpoint="sim_external", methods=["POST"]),
         ]
 
     def _refuse(self, status: int, code: str, message: str, body: dict[str, Any], **extra: Any) -> Response:
@@ -217,6 +218,23 @@ class PaymentSimulator(Simulator):
         if result is None:
             return self.error(404, "NOT_FOUND", "Không có giao dịch này")
         return json_response(result, 200 if result["callback"]["status"] is not None else 502)
+
+    def on_sim_external(self, request: Request, ref: str) -> Response:
+        """A transaction paid on another portal's payment page (DVCQG's): known here as paid, with
+        its ``MaGiaoDich`` and ``SoTien``, and no callback to hoso (the portal tells hoso itself)."""
+        body = read_json_object(request)
+        amount, transaction = body.get("SoTien"), body.get("MaGiaoDich")
+        if not isinstance(amount, int) or amount < 0 or not isinstance(transaction, str) or not transaction:
+            return self.error(400, "BAD_REQUEST", "Cần SoTien (số nguyên không âm) và MaGiaoDich")
+        now = now_vn()
+        with self.lock:
+            if ref in self.transactions:
+                return self.error(409, "CONFLICT", "MaThamChieu đã có")
+            self.transactions[ref] = {
+                "MaThamChieu": ref, "request": {"SoTien": str(amount), "MaThamChieu": ref}, "TrangThai": "paid",
+                "created_at": iso_now(), "external": True, "deliveries": [],
+                "callback": {"MaGiaoDich": transaction, "MaLoi": "00", "ThoiGianThanhToan": now.strftime(DATE_FORMAT)}}
+        return json_response({"MaThamChieu": ref, "MaGiaoDich": transaction, "SoTien": amount, "TrangThai": "paid"})
 
     def on_pay_page(self, request: Request, ref: str) -> Response:
         with self.lock:

@@ -124,6 +124,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/payments/callback"): Rule(frozenset(), body=_const({})),
     # DVCQG and integration clients
     ("POST", "/v1/dvcqg/dossiers"): Rule(frozenset({"dvcqg"}), body=lambda w, t: build_dossier()),
+    # DVCQG's later messages (an empty body: refused after the signature; escalations in test_dvcqg_messages.py)
+    **{("POST", f"/v1/dvcqg/dossiers/{{dvcqg_ref}}/{kind}"): Rule(
+        frozenset({"dvcqg"}), body=_const({}), path={"dvcqg_ref": _const("DVCQG-KHONG-CO")})
+       for kind in ("supplements", "withdrawal", "payments")},
     ("POST", "/v1/specialised/dossiers/{code}/status"): Rule(frozenset({"client"}), body=_const({
         "event_id": "thu-quyen", "action": "khong_co_thao_tac_nay", "from_step": "khong_co", "status": 4})),
     ("POST", "/v1/specialised/dossiers/{code}/results"): Rule(frozenset({"client"}), body=_const({
@@ -141,6 +145,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # processing officers, in their unit
     ("GET", "/v1/units/{unit_code}/officers"): Rule(P, UNIT),
     ("GET", "/v1/units/{unit_code}/worklist"): Rule(P, UNIT),
+    ("GET", "/v1/units/{unit_code}/dvcqg-requests"): Rule(P, UNIT),
     ("GET", "/v1/units/{unit_code}/counters"): Rule(P, UNIT),
     ("GET", "/v1/units/{unit_code}/search"): Rule(P, UNIT),
     ("POST", "/v1/units/{unit_code}/search"): Rule(P, UNIT, body=_const({"so_giay_to": "079190023301",
@@ -155,6 +160,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/integrity"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/actions"): Rule(P, DOSSIER, body=_const({"action": "khong_co_thao_tac_nay"})),
+    # no withdrawal request is pending on the targets: the desk's decision stops there (409)
+    ("POST", "/v1/dossiers/{code}/withdrawal-request"): Rule(frozenset({"desk"}), DOSSIER,
+                                                             body=_const({"decision": "confirm"})),
     ("POST", "/v1/dossiers/{code}/documents"): Rule(P, DOSSIER, body=lambda w, t: {"upload_id": t.upload_id}),
     ("POST", "/v1/dossiers/{code}/results"): Rule(frozenset({"appraiser", "head", "leader", "clerk"}), DOSSIER,
                                                   body=_const({})),

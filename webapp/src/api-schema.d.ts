@@ -947,6 +947,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/withdrawal-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bộ phận Một cửa xác nhận (hồ sơ chuyển “Công dân yêu cầu rút hồ sơ”) hoặc từ chối, có lý do, yêu cầu rút hồ sơ công dân gửi trên Cổng DVCQG; kết quả được đồng bộ lên DVCQG */
+        post: operations["decide_withdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drafts": {
         parameters: {
             query?: never;
@@ -994,6 +1011,57 @@ export interface paths {
         put?: never;
         /** Cổng DVCQG gửi hồ sơ trực tuyến (ký HMAC) */
         post: operations["post_dvcqg_dossier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dvcqg/dossiers/{dvcqg_ref}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cổng DVCQG báo phí, lệ phí công dân đã nộp trên trang thanh toán của DVCQG (ký HMAC; đối chiếu với Cổng thanh toán trước khi ghi nhận) */
+        post: operations["post_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dvcqg/dossiers/{dvcqg_ref}/supplements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cổng DVCQG gửi hồ sơ bổ sung của công dân (ký HMAC; chỉ khi hồ sơ đang chờ bổ sung): vào danh sách “đã bổ sung” của Bộ phận Một cửa */
+        post: operations["post_supplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dvcqg/dossiers/{dvcqg_ref}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cổng DVCQG gửi yêu cầu rút hồ sơ của công dân (ký HMAC): chờ Bộ phận Một cửa xác nhận hoặc từ chối */
+        post: operations["post_withdrawal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1505,6 +1573,23 @@ export interface paths {
         };
         /** Bộ đếm hồ sơ theo trạng thái và vai trò (FR-20) */
         get: operations["unit_counters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/units/{unit_code}/dvcqg-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Việc từ Cổng DVCQG chờ Bộ phận Một cửa: yêu cầu rút hồ sơ, hồ sơ đã bổ sung trực tuyến */
+        get: operations["dvcqg_requests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2971,6 +3056,18 @@ export interface components {
              * @default
              */
             issuer: string;
+            /**
+             * Source
+             * @description Nơi gửi tệp: "dvcqg" (công dân nộp trên Cổng DVCQG); rỗng: trong hoso
+             * @default
+             */
+            source: string;
+            /**
+             * Supplement Id
+             * @description Tệp của lần bổ sung này (SupplementRound.id)
+             * @default
+             */
+            supplement_id: string;
         };
         /**
          * DocumentsIn
@@ -3121,6 +3218,8 @@ export interface components {
             supplements?: components["schemas"]["SupplementRound"][];
             /** Consultations */
             consultations?: components["schemas"]["Consultation"][];
+            /** Withdrawal Requests */
+            withdrawal_requests?: components["schemas"]["WithdrawalRequest"][];
             /** Action Counts */
             action_counts?: {
                 [key: string]: number;
@@ -3513,6 +3612,62 @@ export interface components {
              * @default []
              */
             DanhSachLePhi: components["schemas"]["LePhiIn"][];
+        };
+        /**
+         * DvcqgPaymentIn
+         * @description Phí, lệ phí công dân đã nộp trên trang thanh toán của Cổng DVCQG (đối chiếu với cổng thanh toán).
+         * @example {
+         *       "MaGiaoDich": "GD261207100501123456",
+         *       "MaPhiLePhi": [
+         *         "LP-BS"
+         *       ],
+         *       "MaThamChieu": "DVCQG2612070001",
+         *       "MaYeuCau": "TT-2026-000078",
+         *       "SoTien": 8000,
+         *       "ThoiGianThanhToan": "20261207100501"
+         *     }
+         */
+        DvcqgPaymentIn: {
+            /**
+             * Mã yêu cầu
+             * @description Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả lời, không ghi nhận lần hai
+             */
+            MaYeuCau: string;
+            /**
+             * Mã hồ sơ do hoso cấp
+             * @description Nếu có, phải đúng mã hồ sơ của MaHoSoDVCQG
+             * @default null
+             */
+            MaHoSo: string | null;
+            /**
+             * Mã tham chiếu trên cổng thanh toán
+             * @description Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả lời, không ghi nhận lần hai
+             */
+            MaThamChieu: string;
+            /** Mã giao dịch của cổng thanh toán */
+            MaGiaoDich: string;
+            /**
+             * Số tiền
+             * @description Số tiền (đồng)
+             */
+            SoTien: number;
+            /** Thời gian thanh toán */
+            ThoiGianThanhToan: string;
+            /** Các khoản phí, lệ phí đã nộp */
+            MaPhiLePhi: string[];
+        };
+        /** DvcqgRequestsOut */
+        DvcqgRequestsOut: {
+            /**
+             * Withdrawals
+             * @description Hồ sơ có yêu cầu rút chờ xác nhận, yêu cầu cũ nhất trước
+             */
+            withdrawals: components["schemas"]["Dossier"][];
+            /**
+             * Supplemented
+             * @description Hồ sơ công dân đã bổ sung trên DVCQG, chờ tiếp nhận bổ sung
+             */
+            supplemented: components["schemas"]["Dossier"][];
         };
         /** EFormSchema */
         EFormSchema: {
@@ -4238,6 +4393,44 @@ export interface components {
             role_labels: {
                 [key: string]: string;
             };
+        };
+        /**
+         * MessageAccepted
+         * @example {
+         *       "MaHoSo": "G22.99.01.M01-261207-0001",
+         *       "MaHoSoDVCQG": "DVCQG-2026-000123",
+         *       "MaYeuCau": "BS-2026-000123",
+         *       "TrangThaiHoSo": "5",
+         *       "error_code": 0,
+         *       "message": "Đã nhận thông điệp."
+         *     }
+         */
+        MessageAccepted: {
+            /**
+             * Error Code
+             * @description 0 = thành công
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /**
+             * Mahoso
+             * @description Mã số hồ sơ do hoso cấp
+             */
+            MaHoSo: string;
+            /** Mahosodvcqg */
+            MaHoSoDVCQG: string;
+            /**
+             * Mayeucau
+             * @description Mã yêu cầu của thông điệp (gửi lại cùng mã: cùng câu trả lời, mã 200)
+             */
+            MaYeuCau: string;
+            /**
+             * Trangthaihoso
+             * @description Trạng thái hồ sơ sau thông điệp (1..10)
+             */
+            TrangThaiHoSo: string;
         };
         /**
          * NewOfficer
@@ -5834,6 +6027,74 @@ export interface components {
             /** Column */
             column: string;
         };
+        /**
+         * SupplementIn
+         * @description Hồ sơ bổ sung công dân nộp trên Cổng DVCQG theo yêu cầu bổ sung.
+         * @example {
+         *       "DanhSachLePhi": [
+         *         {
+         *           "Gia": 8000,
+         *           "HinhThucThu": "Trực tuyến",
+         *           "LoaiPhiLePhi": "1",
+         *           "MaPhiLePhi": "LP-BS",
+         *           "TenPhiLePhi": "Lệ phí cấp bản sao"
+         *         }
+         *       ],
+         *       "GhiChu": "Bổ sung bản sao giấy chứng sinh theo yêu cầu.",
+         *       "MaHoSo": "G22.99.01.M01-261207-0001",
+         *       "MaYeuCau": "BS-2026-000123",
+         *       "NgayBoSung": "20261207093000",
+         *       "TaiLieuNop": [
+         *         {
+         *           "MaThanhPhanHoSo": "GCS",
+         *           "NoiDungBase64": "JVBERi0xLjQKJSVFT0YK",
+         *           "TenTepDinhKem": "giay-chung-sinh.pdf",
+         *           "TepDinhKemId": "BS-TEP-1"
+         *         }
+         *       ]
+         *     }
+         */
+        SupplementIn: {
+            /**
+             * Mã yêu cầu
+             * @description Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả lời, không ghi nhận lần hai
+             */
+            MaYeuCau: string;
+            /**
+             * Mã hồ sơ do hoso cấp
+             * @description Nếu có, phải đúng mã hồ sơ của MaHoSoDVCQG
+             * @default null
+             */
+            MaHoSo: string | null;
+            /**
+             * Ngày bổ sung
+             * @description yyyyMMddHHmmss, giờ Việt Nam
+             */
+            NgayBoSung: string;
+            /**
+             * Ghi chú của công dân
+             * @default null
+             */
+            GhiChu: string | null;
+            /**
+             * Dữ liệu biểu mẫu đã sửa
+             * @description Toàn bộ dữ liệu eForm sau khi sửa
+             * @default null
+             */
+            DuLieuBieuMau: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Tài liệu bổ sung
+             * @default []
+             */
+            TaiLieuNop: components["schemas"]["TaiLieuNopIn"][];
+            /**
+             * Phí, lệ phí bổ sung
+             * @default []
+             */
+            DanhSachLePhi: components["schemas"]["LePhiIn"][];
+        };
         /** SupplementRound */
         SupplementRound: {
             /** Id */
@@ -5867,6 +6128,25 @@ export interface components {
              * @default null
              */
             due_after: string | null;
+            /**
+             * Submitted At
+             * @default null
+             */
+            submitted_at: string | null;
+            /**
+             * Submitted Via
+             * @default
+             */
+            submitted_via: string;
+            /**
+             * Submitted Note
+             * @default
+             */
+            submitted_note: string;
+            /** Submitted Documents */
+            submitted_documents?: string[];
+            /** Submitted Fees */
+            submitted_fees?: components["schemas"]["Fee"][];
         };
         /**
          * TaiLieuNopIn
@@ -6349,6 +6629,104 @@ export interface components {
             at: string;
             /** Note */
             note: string;
+        };
+        /**
+         * WithdrawalDecisionIn
+         * @example {
+         *       "decision": "confirm"
+         *     }
+         * @example {
+         *       "decision": "refuse",
+         *       "reason": "Hồ sơ đã có kết quả, không thể rút."
+         *     }
+         */
+        WithdrawalDecisionIn: {
+            /**
+             * Decision
+             * @description confirm: rút hồ sơ; refuse: từ chối (cần lý do)
+             * @enum {string}
+             */
+            decision: "confirm" | "refuse";
+            /**
+             * Reason
+             * @description Lý do từ chối
+             * @default
+             */
+            reason: string;
+        };
+        /** WithdrawalDecisionOut */
+        WithdrawalDecisionOut: {
+            dossier: components["schemas"]["Dossier"];
+        };
+        /**
+         * WithdrawalIn
+         * @description Yêu cầu rút hồ sơ công dân gửi trên Cổng DVCQG (chờ Bộ phận Một cửa xác nhận).
+         * @example {
+         *       "LyDo": "Tôi đã nộp nhầm thủ tục, xin rút hồ sơ.",
+         *       "MaYeuCau": "RUT-2026-000045",
+         *       "NgayYeuCau": "20261207100000"
+         *     }
+         */
+        WithdrawalIn: {
+            /**
+             * Mã yêu cầu
+             * @description Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả lời, không ghi nhận lần hai
+             */
+            MaYeuCau: string;
+            /**
+             * Mã hồ sơ do hoso cấp
+             * @description Nếu có, phải đúng mã hồ sơ của MaHoSoDVCQG
+             * @default null
+             */
+            MaHoSo: string | null;
+            /**
+             * Ngày yêu cầu
+             * @description yyyyMMddHHmmss, giờ Việt Nam
+             */
+            NgayYeuCau: string;
+            /** Lý do rút hồ sơ */
+            LyDo: string;
+        };
+        /**
+         * WithdrawalRequest
+         * @description The citizen's withdrawal request received from DVCQG (SPEC §7.1): the desk confirms it (the
+         *     dossier is withdrawn) or refuses it with a reason.
+         */
+        WithdrawalRequest: {
+            /** Id */
+            id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * State
+             * @default pending
+             */
+            state: string;
+            /**
+             * Decided By
+             * @default null
+             */
+            decided_by: string | null;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
+            /**
+             * Refusal Reason
+             * @default
+             */
+            refusal_reason: string;
         };
     };
     responses: never;
@@ -10465,6 +10843,95 @@ export interface operations {
             };
         };
     };
+    decide_withdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalDecisionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_drafts: {
         parameters: {
             query?: never;
@@ -10726,6 +11193,309 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dvcqg_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DvcqgPaymentIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 502 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_supplement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dvcqg_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplementIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_withdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dvcqg_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12684,6 +13454,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitCounters"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dvcqg_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DvcqgRequestsOut"];
                 };
             };
             /** @description Unauthorized */

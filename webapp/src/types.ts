@@ -184,6 +184,9 @@ export interface DocumentRef {
   issued_at?: string | null;
   signers?: string[];
   issuer?: string;
+  /** "dvcqg": the citizen sent it on the national portal (with a supplement: ``supplement_id``). */
+  source?: string;
+  supplement_id?: string;
 }
 
 export interface SupplementRound {
@@ -195,6 +198,23 @@ export interface SupplementRound {
   received_by: string | null;
   due_before: string | null;
   due_after: string | null;
+  /** The citizen's supplement as it arrived from DVCQG, before the desk receives it. */
+  submitted_at?: string | null;
+  submitted_via?: string;
+  submitted_note?: string;
+  submitted_documents?: string[];
+}
+
+/** The citizen's withdrawal request from DVCQG: the desk confirms it or refuses it with a reason. */
+export interface WithdrawalRequest {
+  id: string;
+  reason: string;
+  requested_at: string;
+  received_at: string;
+  state: "pending" | "confirmed" | "refused" | string;
+  decided_by: string | null;
+  decided_at: string | null;
+  refusal_reason: string;
 }
 
 export interface Consultation {
@@ -235,6 +255,7 @@ export interface Dossier {
   documents: DocumentRef[];
   supplements: SupplementRound[];
   consultations: Consultation[];
+  withdrawal_requests?: WithdrawalRequest[];
   version: number;
 }
 

@@ -8,6 +8,7 @@ import { href } from "../router";
 import { type CounterSpec, counterValue, ROLE_COUNTERS } from "../statuses";
 import type { Role } from "../types";
 import { SIGNING_ROLES } from "./BatchSign";
+import { DvcqgRequestsSection } from "./DvcqgRequests";
 
 type UnitCounters = Schema<"UnitCounters">;
 
@@ -108,6 +109,7 @@ export function Dashboard() {
               )}
             </section>
           ))}
+          {roles.includes("desk") && <DvcqgRequestsSection unit={unit} />}
           <section aria-labelledby="counters-unit" className="counter-group">
             <h2 id="counters-unit">Toàn đơn vị</h2>
             <ul className="counters">

@@ -24,6 +24,7 @@ import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
 import { IntegrityPanel } from "./IntegrityPanel";
 import { NotePanel } from "./NotePanel";
+import { sourceLabel, WithdrawalPanel } from "./WithdrawalPanel";
 import { PostPanel } from "./PostPanel";
 import { PrintPanel } from "./PrintPanel";
 import { ResultsPanel } from "./ResultsPanel";
@@ -317,16 +318,31 @@ export function DossierPage({ code }: { code: string }) {
                 <p>
                   <strong>{formatDateTime(round.requested_at)}</strong> — {round.requested_by} yêu cầu: {round.content}
                 </p>
+                {round.submitted_at && (
+                  <p>
+                    Công dân đã nộp hồ sơ bổ sung trên Cổng DVCQG lúc {formatDateTime(round.submitted_at)}
+                    {round.submitted_note ? ` — ghi chú: ${round.submitted_note}` : ""}. Tài liệu:{" "}
+                    {dossier.documents
+                      .filter((d) => round.submitted_documents?.includes(d.id))
+                      .map((d) => d.name)
+                      .join(", ") || "không có"}
+                    .
+                  </p>
+                )}
                 <p>
                   {round.received_at
                     ? `Đã nhận hồ sơ bổ sung lúc ${formatDateTime(round.received_at)} (${round.received_by ?? ""}).`
-                    : "Đang chờ công dân bổ sung; thời hạn xử lý tạm dừng."}
+                    : round.submitted_at
+                      ? "Chờ Bộ phận Một cửa tiếp nhận hồ sơ bổ sung."
+                      : "Đang chờ công dân bổ sung; thời hạn xử lý tạm dừng."}
                 </p>
               </li>
             ))}
           </ol>
         </section>
       )}
+
+      <WithdrawalPanel dossier={dossier} roles={unitRoles} />
 
       <section aria-labelledby="dossier-form" className="card">
         <h2 id="dossier-form">Tờ khai</h2>
@@ -351,6 +367,7 @@ export function DossierPage({ code }: { code: string }) {
                   {doc.kind === "result" && <span className="badge">Kết quả</span>}
                   {doc.kind === "internal" && <span className="badge">Tài liệu nội bộ</span>}
                   {doc.digitised_from && <span className="badge">Bản số hóa có ký số</span>}
+                  {sourceLabel(doc.source) && <span className="badge">{sourceLabel(doc.source)}</span>}
                 </span>{" "}
                 <span className="actions">
                   {canPreview(doc) && (
