@@ -40,8 +40,12 @@ setup: system python
 run: setup
 	$(PY) -m local.run
 
+# Ruff, the import contracts (pyproject.toml [tool.importlinter], ADR 0003), then mypy on
+# chalicelib/ and app.py (pyproject.toml [tool.mypy]; strict on the domain; cache in build/mypy).
 lint: python
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo --cache-dir build/import-linter
+	$(VENV)/bin/mypy
 
 # Each suite runs in its own pytest process: the e2e and integration suites start a whole local
 # stack (moto server, environment, threads) that must not leak into the suites after them.

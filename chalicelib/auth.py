@@ -66,9 +66,11 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.clients import Capability, ClientKind, Grants
+from chalicelib.domain.hmac_auth import verify_signature
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.errors import HosoError, conflict, forbidden
+from chalicelib.integrations import secrets as integration_secrets
 from chalicelib.observability import logger
 from chalicelib.services.officer_binding import bind_at_first_login
 from chalicelib.settings import get_settings
@@ -504,6 +506,14 @@ def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt
             raise conflict("Mã hệ thống tích hợp đã tồn tại.", "CLIENT_EXISTS") from None
         raise
     return f"{client_id}.{secret}"
+
+
+def authenticate_dvcqg(headers: Mapping[str, str], raw_body: bytes) -> str:
+    """A DVCQG request's HMAC signature over its raw body (chalicelib.domain.hmac_auth): the key
+    id that signed it; 401 ``MISSING_SIGNATURE``, ``UNKNOWN_KEY_ID``, ``STALE_TIMESTAMP`` or
+    ``BAD_SIGNATURE`` otherwise."""
+    keys = integration_secrets.get_json(get_settings().dvcqg_hmac_secret_id)
+    return verify_signature(headers, raw_body, keys, time.time())
 
 
 def authenticate_client(authorization: str | None) -> ClientPrincipal:

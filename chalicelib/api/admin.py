@@ -33,7 +33,6 @@ from chalicelib.domain.process import (
     deadline_fit,
     publish,
 )
-from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
@@ -337,10 +336,7 @@ def list_officers() -> Any:
         if province is not None and province != unit.province_code:
             raise bad_request("Đơn vị không thuộc tỉnh đã chọn.", "INVALID_QUERY")
         province = unit.province_code
-    if province is None and Role.ADMIN not in principal.roles:
-        province = principal.profile.province_code  # a province's admin: their own province by default
-    if province is not None:
-        admin_access.require_province(admin_access.Administrator.of(principal.profile), province)
+    province = admin_access.officers_scope(admin_access.Administrator.of(principal.profile), province)
     officers = catalogue.list_officers() if province is None else catalogue.list_officers_of_province(province)
     if unit_code is not None:
         officers = [o for o in officers if o.roles_in(unit_code)]

@@ -14,7 +14,6 @@ from chalicelib.auth import current_principal
 from chalicelib.domain import competence
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.services import competence as service
-from chalicelib.store import catalogue
 
 bp = Blueprint(__name__)
 TAGS = ("Hồ sơ",)
@@ -72,7 +71,6 @@ def post_transfer_unit(code: str) -> Any:
     body = parse_model(TransferIn, payload)
     officer = current_principal().profile
     dossier = service.transfer(code, body.unit_code, body.reason, officer)
-    unit = catalogue.get_unit(dossier.unit_code)
-    unit_name = unit.name if unit else dossier.unit_code
-    return json_response(200, TransferOut(code=dossier.code, unit_code=dossier.unit_code, unit_name=unit_name,
+    return json_response(200, TransferOut(code=dossier.code, unit_code=dossier.unit_code,
+                                          unit_name=service.unit_name(dossier.unit_code),
                                           status=dossier.status, step_id=dossier.step_id).model_dump(mode="json"))

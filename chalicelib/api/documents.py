@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from chalice import Blueprint
 from pydantic import BaseModel, Field
 
+from chalicelib.api import caller
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Line
 from chalicelib.auth import current_principal
@@ -161,7 +162,7 @@ def verify_stored(code: str, doc_id: str) -> Any:
 @route(bp, "/v1/documents/verify", "POST", summary="Kiểm tra chữ ký số của một tệp PDF (cho mọi người có tệp)",
        access=Access.PUBLIC, tags=TAGS, request=VerifyIn, errors=(413, 422, 429))
 def verify_upload() -> Any:
-    lookup.enforce_limit(bp.current_request)
+    lookup.enforce_limit(caller.client_address(bp.current_request.headers, bp.current_request.context))
     body: VerifyIn = _body(VerifyIn, max_bytes=MAX_VERIFY_BYTES * 4 // 3 + 1024)
     try:
         content = base64.b64decode(body.pdf_base64, validate=True)

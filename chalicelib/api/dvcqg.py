@@ -7,9 +7,8 @@ from typing import Any
 from chalice import Blueprint
 from pydantic import BaseModel, Field
 
-from chalicelib.api.routing import MAX_BODY_BYTES, Access, json_response, route
+from chalicelib.api.routing import Access, json_response, route
 from chalicelib.domain.intake import DvcqgDossierIn
-from chalicelib.errors import too_large
 from chalicelib.services import intake
 
 bp = Blueprint(__name__)
@@ -27,9 +26,5 @@ class IntakeAccepted(BaseModel):
        access=Access.DVCQG_HMAC, tags=("Tích hợp DVCQG",), request=DvcqgDossierIn,
        responses={201: IntakeAccepted, 200: IntakeAccepted}, errors=(401, 409, 413, 422))
 def post_dvcqg_dossier() -> Any:
-    request = bp.current_request
-    raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise too_large()
-    status, body = intake.receive_from_dvcqg(request.headers or {}, raw)
+    status, body = intake.receive_from_dvcqg(bp.current_request.raw_body or b"")
     return json_response(status, body)

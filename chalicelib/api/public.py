@@ -9,6 +9,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.api import caller
 from chalicelib.api.routing import Access, json_response, route
 from chalicelib.documents import lookup
 from chalicelib.errors import HosoError
@@ -28,7 +29,7 @@ def _not_found() -> HosoError:
        access=Access.PUBLIC, tags=TAGS, responses={200: lookup.PublicStatus}, errors=(404, 429))
 def public_status(code: str) -> Any:
     request = bp.current_request
-    lookup.enforce_limit(request, code)
+    lookup.enforce_limit(caller.client_address(request.headers, request.context), code)
     token = (request.query_params or {}).get("token", "")
     if len(code) > lookup.MAX_CODE_LENGTH or not lookup.token_matches(code, token):
         raise _not_found()

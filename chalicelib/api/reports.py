@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pydantic import BaseModel, Field
 
+from chalicelib.api import caller
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_principal
 from chalicelib.documents import lookup
@@ -171,7 +172,7 @@ def delete_report_template(template_id: str) -> Any:
        errors=(404, 422, 429))
 def public_statistics(province_code: str) -> Any:
     request = bp.current_request
-    lookup.enforce_limit(request)
+    lookup.enforce_limit(caller.client_address(request.headers, request.context))
     params = request.query_params or {}
     current = month_of(now())
     answer = service.public_statistics(province_code, params.get("from") or current, params.get("to") or current, now())

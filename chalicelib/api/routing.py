@@ -7,7 +7,7 @@
   and a role from hoso's catalogue for OFFICER/ADMIN/OPERATOR, a client credential for CLIENT
   and the route's ``Capability`` granted to that client (403 ``FORBIDDEN_CAPABILITY``);
   the caller is then available to the view (``current_principal()``, ``current_client()``).
-  DVCQG_HMAC views verify the signature over the raw body themselves. Nothing a client sends
+  and for DVCQG_HMAC the HMAC signature over the raw body (413 first when it is too large). Nothing a client sends
   besides its credential (headers, request context) is trusted;
 - domain errors become ``{"error_code", "message", "errors"}`` JSON with their status, any
   other exception becomes a logged 500 with no internals leaked;
@@ -31,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 from chalicelib import auth
 from chalicelib.domain.clients import Capability, require_capability
 from chalicelib.domain.roles import Role
-from chalicelib.errors import FieldError, HosoError, invalid
+from chalicelib.errors import FieldError, HosoError, invalid, too_large
 from chalicelib.observability import logger
 
 M = TypeVar("M", bound=BaseModel)
@@ -100,7 +100,12 @@ def _authenticate(access: Access, required: frozenset[Role], capability: Capabil
         return client
     if access in _OFFICER_ACCESS:
         return auth.authenticate_officer(authorization, required)
-    return None  # PUBLIC, and DVCQG_HMAC (the view verifies the HMAC over the raw body)
+    if access is Access.DVCQG_HMAC:
+        raw = request.raw_body or b""
+        if len(raw) > MAX_BODY_BYTES:  # refused before its signature is computed
+            raise too_large()
+        auth.authenticate_dvcqg(request.headers or {}, raw)
+    return None  # PUBLIC; DVCQG_HMAC once its signature is verified
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

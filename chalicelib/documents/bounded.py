@@ -77,4 +77,4 @@ def run(work: Callable[..., T], *args: Any, timeout_s: float, memory_bytes: int)
         raise LimitExceeded(str(value))
     if status == "error":
         raise Failed(str(value))
-    return value  # type: ignore[no-any-return]
+    return value

@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.catalogue import Procedure, Unit
@@ -48,7 +48,10 @@ from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus
 from chalicelib.lazy import lazy_import
 
-pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first form printed
+if TYPE_CHECKING:
+    from chalicelib.documents import pdf
+else:
+    pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first form printed
 
 CHANNELS = {Channel.ONLINE: "Trực tuyến (Cổng Dịch vụ công quốc gia)", Channel.DESK: "Trực tiếp tại Bộ phận Một cửa",
             Channel.POST: "Qua dịch vụ bưu chính công ích", Channel.AUTHORISED: "Qua người được ủy quyền",

@@ -29,13 +29,11 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from chalice.app import Request
 from pydantic import BaseModel, Field
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
-from chalicelib.api import caller
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.process import ProcessDefinition
@@ -123,18 +121,18 @@ def client_ip(request_context: Mapping[str, Any] | None) -> str:
     return str(identity.get("sourceIp") or "unknown")
 
 
-def limits(request: Request, code: str | None = None) -> list[tuple[str, int]]:
-    """The (key, limit per minute) a public request counts against: its client's address and,
-    for a dossier lookup, the dossier code."""
-    keys = [(f"ip:{caller.client_address(request.headers, request.context)}", LIMIT_PER_MINUTE)]
+def limits(client: str, code: str | None = None) -> list[tuple[str, int]]:
+    """The (key, limit per minute) a public request counts against: its client's address (as the
+    routes find it, chalicelib/api/caller.py) and, for a dossier lookup, the dossier code."""
+    keys = [(f"ip:{client}", LIMIT_PER_MINUTE)]
     if code is not None and len(code) <= MAX_CODE_LENGTH:
         keys.append((f"code:{code}", CODE_LIMIT_PER_MINUTE))
     return keys
 
 
-def enforce_limit(request: Request, code: str | None = None) -> None:
+def enforce_limit(client: str, code: str | None = None) -> None:
     now = time.time()
-    for key, limit in limits(request, code):
+    for key, limit in limits(client, code):
         if not allow(key, now, limit):
             raise HosoError("RATE_LIMITED", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.", 429)
 

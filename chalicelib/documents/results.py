@@ -12,7 +12,7 @@ the decision's own wording (``content``), which is printed as the result's opera
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -20,7 +20,10 @@ from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform import EFormSchema
 from chalicelib.lazy import lazy_import
 
-pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first result drawn up
+if TYPE_CHECKING:
+    from chalicelib.documents import pdf
+else:
+    pdf = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first result drawn up
 
 
 class ResultLine(BaseModel):

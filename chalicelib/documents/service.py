@@ -26,10 +26,11 @@ from chalicelib.settings import get_settings
 from chalicelib.store import catalogue, uploads
 from chalicelib.store import dossiers as dossier_repo
 
-pdfkit = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first document made
-
 if TYPE_CHECKING:
+    from chalicelib.documents import pdf as pdfkit
     from chalicelib.documents.signing import VerificationReport
+else:
+    pdfkit = lazy_import("chalicelib.documents.pdf")  # reportlab: loaded by the first document made
 
 ISSUERS = frozenset({Role.APPRAISER, Role.HEAD, Role.LEADER, Role.CLERK})
 SIGNERS = frozenset({Role.HEAD, Role.LEADER, Role.CLERK})

@@ -318,7 +318,7 @@ async def _validate(sig: Any, roots: Sequence[asn1_x509.Certificate], crls: Sequ
         problems.append("Chữ ký số không hợp lệ về mật mã.")
     if not status.trusted:
         problems.append("Chứng thư số không chuỗi về tổ chức chứng thực gốc được tin cậy "
-                        f"({status.trust_problem_indic.name if status.trust_problem_indic else 'không rõ'}).")
+                        f"({status.trust_problem_indic.name if status.trust_problem_indic else 'không rõ'}).")  # type: ignore[attr-defined]  # an enum member, typed as its mixin
     if status.revoked:
         problems.append("Chứng thư số đã bị thu hồi.")
     if modified_after:

@@ -93,7 +93,7 @@ def put_pdf(bucket: str, key: str, content: bytes) -> tuple[str, int]:
 
 
 def get_bytes(bucket: str, key: str) -> bytes:
-    return client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()  # type: ignore[no-any-return]
+    return client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def result_key(code: str, doc_id: str, version: int) -> str:

@@ -229,17 +229,19 @@ def _vnd(value: Any) -> Any:
 Line = Annotated[str, BeforeValidator(_line)]
 
 
-def _required(max_length: int) -> Any:
-    """A non-blank string of at most ``max_length`` characters."""
-    return Annotated[Annotated[str, StringConstraints(min_length=1, max_length=max_length)], BeforeValidator(_line)]
-
-
-def _optional(max_length: int, *, multiline: bool = False) -> Any:
-    """An optional string of at most ``max_length`` characters; blank counts as absent."""
-    return Annotated[
-        Annotated[str, StringConstraints(max_length=max_length)] | None,
-        BeforeValidator(_optional_text if multiline else _optional_line),
-    ]
+# The request bodies' strings: ``RequiredN`` a non-blank string of at most N characters,
+# ``OptionalN`` an optional one (blank counts as absent); ``OptionalText1000`` keeps line breaks.
+Required50 = Annotated[str, StringConstraints(min_length=1, max_length=50), BeforeValidator(_line)]
+Required100 = Annotated[str, StringConstraints(min_length=1, max_length=100), BeforeValidator(_line)]
+Required255 = Annotated[str, StringConstraints(min_length=1, max_length=255), BeforeValidator(_line)]
+Optional10 = Annotated[Annotated[str, StringConstraints(max_length=10)] | None, BeforeValidator(_optional_line)]
+Optional20 = Annotated[Annotated[str, StringConstraints(max_length=20)] | None, BeforeValidator(_optional_line)]
+Optional50 = Annotated[Annotated[str, StringConstraints(max_length=50)] | None, BeforeValidator(_optional_line)]
+Optional100 = Annotated[Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(_optional_line)]
+Optional254 = Annotated[Annotated[str, StringConstraints(max_length=254)] | None, BeforeValidator(_optional_line)]
+Optional500 = Annotated[Annotated[str, StringConstraints(max_length=500)] | None, BeforeValidator(_optional_line)]
+Optional2048 = Annotated[Annotated[str, StringConstraints(max_length=2048)] | None, BeforeValidator(_optional_line)]
+OptionalText1000 = Annotated[Annotated[str, StringConstraints(max_length=1000)] | None, BeforeValidator(_optional_text)]
 
 
 # -- the request bodies --------------------------------------------------------------------------
@@ -251,13 +253,13 @@ class TaiLieuNopIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     TepDinhKemId: Annotated[
-        _required(100),
+        Required100,
         Field(title="Mã tệp đính kèm", description="Mã tệp trên DVCQG, duy nhất trong hồ sơ"),
     ]
-    TenTepDinhKem: Annotated[_required(255), AfterValidator(_file_name), Field(title="Tên tệp đính kèm")]
-    MaThanhPhanHoSo: Annotated[_optional(100), Field(title="Mã thành phần hồ sơ")] = None
+    TenTepDinhKem: Annotated[Required255, AfterValidator(_file_name), Field(title="Tên tệp đính kèm")]
+    MaThanhPhanHoSo: Annotated[Optional100, Field(title="Mã thành phần hồ sơ")] = None
     DuongDanTaiTepTin: Annotated[
-        _optional(2048),
+        Optional2048,
         AfterValidator(_https_url),
         Field(title="Đường dẫn tải tệp tin", description="URL HTTPS để hoso tải tệp về"),
     ] = None
@@ -276,15 +278,15 @@ class LePhiIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    MaPhiLePhi: Annotated[_required(50), Field(title="Mã phí, lệ phí")]
-    TenPhiLePhi: Annotated[_required(255), Field(title="Tên phí, lệ phí")]
+    MaPhiLePhi: Annotated[Required50, Field(title="Mã phí, lệ phí")]
+    TenPhiLePhi: Annotated[Required255, Field(title="Tên phí, lệ phí")]
     Gia: Annotated[
         int,
         BeforeValidator(_vnd),
         Field(title="Số tiền", description="Số tiền (đồng), số nguyên không âm; nhận cả chuỗi chữ số"),
     ]
-    LoaiPhiLePhi: Annotated[_optional(10), Field(title="Loại phí, lệ phí", description="1: lệ phí, 2: phí")] = None
-    HinhThucThu: Annotated[_optional(50), Field(title="Hình thức thu")] = None
+    LoaiPhiLePhi: Annotated[Optional10, Field(title="Loại phí, lệ phí", description="1: lệ phí, 2: phí")] = None
+    HinhThucThu: Annotated[Optional50, Field(title="Hình thức thu")] = None
 
 
 class _DossierCore(BaseModel):
@@ -302,7 +304,7 @@ class _DossierCore(BaseModel):
             title="Mã đơn vị tiếp nhận", description="Mã định danh đơn vị theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.G12"
         ),
     ]
-    ChuHoSo: Annotated[_required(255), Field(title="Tên chủ hồ sơ", description="Họ tên công dân hoặc tên tổ chức")]
+    ChuHoSo: Annotated[Required255, Field(title="Tên chủ hồ sơ", description="Họ tên công dân hoặc tên tổ chức")]
     LoaiDoiTuong: Annotated[
         Literal["1", "2", "3", "4"],
         BeforeValidator(_line),
@@ -322,12 +324,12 @@ class _DossierCore(BaseModel):
         ),
     ]
     MaDoiTuong: Annotated[
-        _optional(100), Field(title="Mã đối tượng", description="Mã định danh tài khoản (TechID) trên DVCQG")
+        Optional100, Field(title="Mã đối tượng", description="Mã định danh tài khoản (TechID) trên DVCQG")
     ] = None
-    Email: Annotated[_optional(254), AfterValidator(_email), Field(title="Thư điện tử")] = None
-    SoDienThoai: Annotated[_optional(20), AfterValidator(_phone), Field(title="Số điện thoại")] = None
-    DiaChi: Annotated[_optional(500), Field(title="Địa chỉ")] = None
-    TrichYeuHoSo: Annotated[_optional(1000, multiline=True), Field(title="Trích yếu hồ sơ")] = None
+    Email: Annotated[Optional254, AfterValidator(_email), Field(title="Thư điện tử")] = None
+    SoDienThoai: Annotated[Optional20, AfterValidator(_phone), Field(title="Số điện thoại")] = None
+    DiaChi: Annotated[Optional500, Field(title="Địa chỉ")] = None
+    TrichYeuHoSo: Annotated[OptionalText1000, Field(title="Trích yếu hồ sơ")] = None
     HinhThucNhanKetQua: Annotated[
         Literal["0", "1", "2"] | None,
         BeforeValidator(_optional_line),
@@ -421,7 +423,7 @@ class ThanhPhanNhanIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    MaThanhPhanHoSo: Annotated[_required(100), Field(title="Mã thành phần hồ sơ")]
+    MaThanhPhanHoSo: Annotated[Required100, Field(title="Mã thành phần hồ sơ")]
     LoaiBan: Annotated[CopyKind, Field(title="Loại bản", description="original: bản chính, copy: bản sao")]
     MaTepTaiLen: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=32)]],
@@ -731,7 +733,7 @@ class _Intake:
                 sentence(_LABELS["DuLieuBieuMau"], f"không được vượt quá {MAX_FREEFORM_FORM_BYTES // 1024} KiB"),
             )
             return {}
-        normalised = _nfc_deep(data)
+        normalised: dict[str, Any] = _nfc_deep(data)
         for path, text in _strings(normalised, "DuLieuBieuMau"):
             if control_characters(text, multiline=True):
                 self.add(path, "Giá trị chứa ký tự điều khiển không hợp lệ.")

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from chalicelib.domain.dossier import Dossier, Fee, SupplementRound, WithdrawalRequest
 from chalicelib.domain.identifiers import sentence
@@ -26,14 +26,17 @@ from chalicelib.domain.intake import (
     MAX_FEES,
     MAX_FILES,
     LePhiIn,
+    Required50,
+    Required100,
     TaiLieuNopIn,
     _check_body,
     _dvcqg_datetime,
     _fragment,
+    _line,
     _matches,
-    _optional,
+    _optional_line,
+    _optional_text,
     _path,
-    _required,
     _vnd,
 )
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart
@@ -42,20 +45,26 @@ from chalicelib.errors import FieldError, HosoError, invalid
 MAX_NOTE = 2000
 DVCQG_SOURCE = "dvcqg"
 
+# The messages' strings, as in the first post (chalicelib.domain.intake): blank counts as absent.
+Required14 = Annotated[str, StringConstraints(min_length=1, max_length=14), BeforeValidator(_line)]
+RequiredNote = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NOTE), BeforeValidator(_line)]
+Optional40 = Annotated[Annotated[str, StringConstraints(max_length=40)] | None, BeforeValidator(_optional_line)]
+OptionalNote = Annotated[Annotated[str, StringConstraints(max_length=MAX_NOTE)] | None, BeforeValidator(_optional_text)]
+
 MessageRef = Annotated[
-    _required(100),
+    Required100,
     _matches(_DOSSIER_REF, "chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / -, tối đa 100 ký tự"),
     Field(title="Mã yêu cầu", description="Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả "
                                           "lời, không ghi nhận lần hai"),
 ]
-DvcqgTime = Annotated[_required(14), AfterValidator(_dvcqg_datetime)]
+DvcqgTime = Annotated[Required14, AfterValidator(_dvcqg_datetime)]
 
 
 class _Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     MaYeuCau: MessageRef
-    MaHoSo: Annotated[_optional(40), Field(title="Mã hồ sơ do hoso cấp",
+    MaHoSo: Annotated[Optional40, Field(title="Mã hồ sơ do hoso cấp",
                                            description="Nếu có, phải đúng mã hồ sơ của MaHoSoDVCQG")] = None
 
 
@@ -80,7 +89,7 @@ class SupplementIn(_Message):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [SUPPLEMENT_EXAMPLE]})
 
     NgayBoSung: Annotated[DvcqgTime, Field(title="Ngày bổ sung", description="yyyyMMddHHmmss, giờ Việt Nam")]
-    GhiChu: Annotated[_optional(MAX_NOTE, multiline=True), Field(title="Ghi chú của công dân")] = None
+    GhiChu: Annotated[OptionalNote, Field(title="Ghi chú của công dân")] = None
     DuLieuBieuMau: Annotated[dict[str, Any] | None, Field(title="Dữ liệu biểu mẫu đã sửa",
                                                           description="Toàn bộ dữ liệu eForm sau khi sửa")] = None
     TaiLieuNop: Annotated[list[TaiLieuNopIn], Field(max_length=MAX_FILES, title="Tài liệu bổ sung")] = []
@@ -93,7 +102,7 @@ class WithdrawalIn(_Message):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [WITHDRAWAL_EXAMPLE]})
 
     NgayYeuCau: Annotated[DvcqgTime, Field(title="Ngày yêu cầu", description="yyyyMMddHHmmss, giờ Việt Nam")]
-    LyDo: Annotated[_required(MAX_NOTE), Field(title="Lý do rút hồ sơ")]
+    LyDo: Annotated[RequiredNote, Field(title="Lý do rút hồ sơ")]
 
 
 class DvcqgPaymentIn(_Message):
@@ -102,10 +111,10 @@ class DvcqgPaymentIn(_Message):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [PAYMENT_EXAMPLE]})
 
     MaThamChieu: Annotated[MessageRef, Field(title="Mã tham chiếu trên cổng thanh toán")]
-    MaGiaoDich: Annotated[_required(100), Field(title="Mã giao dịch của cổng thanh toán")]
+    MaGiaoDich: Annotated[Required100, Field(title="Mã giao dịch của cổng thanh toán")]
     SoTien: Annotated[int, BeforeValidator(_vnd), Field(title="Số tiền", description="Số tiền (đồng)")]
     ThoiGianThanhToan: Annotated[DvcqgTime, Field(title="Thời gian thanh toán")]
-    MaPhiLePhi: Annotated[list[_required(50)], Field(min_length=1, max_length=MAX_FEES,
+    MaPhiLePhi: Annotated[list[Required50], Field(min_length=1, max_length=MAX_FEES,
                                                      title="Các khoản phí, lệ phí đã nộp")]
 
 

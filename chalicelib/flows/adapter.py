@@ -162,6 +162,7 @@ def _child_for(task: FlowTask, parent: Dossier, step: chains.ChainStep, agency: 
     """The child dossier answering this task: the one already made for it (a redelivery), the
     step's previous child if it can carry on (open, back from a supplement, or finished), or a
     new one."""
+    child: Dossier | None
     if task.child:
         child = parents.get(task.child)
     else:

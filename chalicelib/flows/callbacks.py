@@ -23,7 +23,7 @@ the applicant is asked on DVCQG and the flow waits; progress → a heartbeat.
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +38,7 @@ from chalicelib.observability import logger
 
 Outcome = Literal["success", "failure", "supplement", "progress"]
 
-CALLBACK_EXAMPLE = {
+CALLBACK_EXAMPLE: dict[str, Any] = {
     "task_token": "AQCEAAAAKgAAAAMAAAAAAAAAAf…",
     "outcome": "success",
     "result_documents": [{"name": "xac-nhan-thuong-tru.pdf", "content_type": "application/pdf",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.flows.model import FlowState, FlowTask, TaskStatus
 from chalicelib.store.models import DossiersTable
@@ -160,7 +161,7 @@ def release(token_hash: str) -> None:
 
 def finish(token_hash: str, status: TaskStatus, outcome: str, reason: str | None = None) -> None:
     """A claimed task was answered (``answered``) or turned out to be over already (``closed``)."""
-    actions = [FlowTaskItem.status.set(status), FlowTaskItem.outcome.set(outcome),
+    actions: list[Action] = [FlowTaskItem.status.set(status), FlowTaskItem.outcome.set(outcome),
                FlowTaskItem.answered_at.set(dt.datetime.now(dt.UTC).isoformat())]  # fmt: skip
     if reason:
         actions.append(FlowTaskItem.reason.set(reason[:2000]))

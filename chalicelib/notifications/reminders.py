@@ -36,7 +36,7 @@ class ReminderKind(enum.StrEnum):
     DOSSIER_OVERDUE = "dossier_overdue"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the reminder's heading, shadowing str.title on purpose
         return _TITLES[self]
 
     @property

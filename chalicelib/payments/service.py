@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -167,6 +168,11 @@ def _open_refs(code: str) -> dict[str, str]:
     return {i.sk.removeprefix(FEE_LOCK_PREFIX): i.ref for i in items if i.ref}
 
 
+def _settle(tx: TransactWrite, stored: Stored, payment: Payment) -> None:
+    _put(tx, stored, payment)
+    _release(tx, payment)
+
+
 def _release(tx: TransactWrite, payment: Payment) -> None:
     """Free the fees this request holds (only those it holds)."""
     for fee_code, ref in _open_refs(payment.code).items():
@@ -295,7 +301,7 @@ def _initiate(stored: Stored, actor: Actor) -> Payment:
             update={} if dossier.fees else {"fees": dossier_fees(dossier)})
         current = stored
         try:
-            dossier_repo.transition(dossier, after, event, lambda tx, s=current, p=initiated: _put(tx, s, p))
+            dossier_repo.transition(dossier, after, event, functools.partial(_put, stored=current, payment=initiated))
         except dossier_repo.VersionConflict:
             again = _load(payment.ref)
             if again is None or again.payment.initiated or again.payment.status != "pending":
@@ -413,8 +419,7 @@ def settle(ref: str, result: dict[str, Any]) -> Payment:
                     _release(tx, settled)
                 return settled
             settled, after, event = _dossier_after(dossier, settled)
-            dossier_repo.transition(dossier, after, event,
-                                    lambda tx, s=stored, p=settled: (_put(tx, s, p), _release(tx, p)))
+            dossier_repo.transition(dossier, after, event, functools.partial(_settle, stored=stored, payment=settled))
         except (dossier_repo.VersionConflict, TransactWriteError) as err:
             if isinstance(err, TransactWriteError) and "ConditionalCheckFailed" not in [
                     r.code if r else None for r in (err.cancellation_reasons or [])]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
@@ -252,7 +253,7 @@ def handle_tracking(body: dict[str, Any], procedure_allowed: Any) -> PostOrder:
                                                     label="Cập nhật trạng thái bưu gửi", note=note)
         written = tracked or order
         try:
-            dossier_repo.transition(dossier, after, audit, lambda tx, o=written, r=rev: _put(tx, o, r))
+            dossier_repo.transition(dossier, after, audit, functools.partial(_put, order=written, rev=rev))
         except dossier_repo.VersionConflict:
             continue  # another callback or an officer came first: read both again
         return written

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.dossier import Dossier
@@ -13,7 +14,7 @@ from chalicelib.store.models import CounterItem
 def count(tx: TransactWrite, before: Dossier | None, after: Dossier) -> None:
     """Add the report counters' updates of ``before → after`` to the dossier's transaction."""
     for d in deltas(before, after):
-        actions = [CounterItem.n.add(d.n)]
+        actions: list[Action] = [CounterItem.n.add(d.n)]
         if d.labels is not None:
             actions.append(CounterItem.values.set(d.labels))
         tx.update(CounterItem(pk=d.pk, sk=d.sk), actions=actions)

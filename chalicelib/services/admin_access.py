@@ -63,6 +63,17 @@ def require_province(actor: Administrator, province_code: str) -> None:
         raise _forbidden_province("Bạn chỉ được quản trị dữ liệu của tỉnh mình.")
 
 
+def officers_scope(actor: Administrator, province_code: str | None) -> str | None:
+    """The province whose officers ``actor`` lists when asking for ``province_code`` (None: all
+    of them, the ministry administrator's only; "": the ministry's own). A province's
+    administrator lists their own province when they name none, and no other."""
+    if province_code is None and not actor.ministry:
+        province_code = actor.province_code or ""
+    if province_code is not None:
+        require_province(actor, province_code)
+    return province_code
+
+
 def check_unit_write(actor: Administrator, old: Unit | None, new: Unit, parent: Unit | None) -> None:
     """May ``actor`` store ``new`` where ``old`` is stored now (None: a new unit)?
 

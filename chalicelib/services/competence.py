@@ -52,3 +52,9 @@ def transfer(code: str, to_unit: str, reason: str, officer: OfficerProfile) -> D
     except repo.VersionConflict:
         raise conflict("Hồ sơ vừa được cán bộ khác cập nhật hoặc đã được chuyển. Vui lòng tải lại.",
                        "VERSION_CONFLICT") from None
+
+
+def unit_name(unit_code: str) -> str:
+    """The unit's name for the officer's confirmation (its code if the catalogue lost it)."""
+    unit = catalogue.get_unit(unit_code)
+    return unit.name if unit else unit_code

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
@@ -28,7 +28,8 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, AuditEvent, DocumentRef, Dossier
 from chalicelib.domain.eform import validate_eform
-from chalicelib.domain.intake import Attachment, canonical_body_hash, parse_dvcqg_datetime
+from chalicelib.domain.identifiers import parse_dvcqg_datetime
+from chalicelib.domain.intake import Attachment, canonical_body_hash
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, invalid, not_found
@@ -90,11 +91,11 @@ Writes = Callable[[TransactWrite], None]
 Change = tuple[Dossier, AuditEvent, Writes | None]
 
 
-def _receive(kind: str, dvcqg_ref: str, headers: Mapping[str, str], raw: bytes, model: type[Any],
+def _receive(kind: str, dvcqg_ref: str, raw: bytes, model: type[Any],
              change: Callable[[Dossier, Any], Change]) -> tuple[int, dict[str, Any]]:
     """Verify, replay or parse, apply ``change`` to the dossier and record the message — one
-    transaction; a concurrent change of the dossier is read again and retried."""
-    intake.verify_dvcqg(headers, raw)
+    transaction; a concurrent change of the dossier is read again and retried. The route wrapper has
+    already checked the size and DVCQG's signature."""
     payload = intake.parse_json(raw)
     body_hash = canonical_body_hash({"kind": kind, "MaHoSoDVCQG": dvcqg_ref, "body": payload})
     message_id = payload.get("MaYeuCau") if isinstance(payload, dict) else None
@@ -157,7 +158,7 @@ def _form_data(message: rules.SupplementIn, dossier: Dossier) -> dict[str, Any] 
     return result.data
 
 
-def receive_supplement(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+def receive_supplement(dvcqg_ref: str, raw: bytes) -> tuple[int, dict[str, Any]]:
     stored: list[DocumentRef] = []
 
     def change(dossier: Dossier, message: rules.SupplementIn) -> Change:
@@ -176,7 +177,7 @@ def receive_supplement(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -
         return after, event, None
 
     try:
-        status, body = _receive("supplement", dvcqg_ref, headers, raw, rules.SupplementIn, change)
+        status, body = _receive("supplement", dvcqg_ref, raw, rules.SupplementIn, change)
     except Exception:
         intake.discard(stored)  # nothing was recorded: leave no file behind
         raise
@@ -188,7 +189,7 @@ def receive_supplement(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -
 # -- withdrawal ---------------------------------------------------------------------------------------
 
 
-def receive_withdrawal(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+def receive_withdrawal(dvcqg_ref: str, raw: bytes) -> tuple[int, dict[str, Any]]:
     def change(dossier: Dossier, message: rules.WithdrawalIn) -> Change:
         now = dossier_service.now()
         requests = rules.request_withdrawal(dossier, message, parse_dvcqg_datetime(message.NgayYeuCau), now)
@@ -199,7 +200,7 @@ def receive_withdrawal(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -
         index = _index_item(dossier, now)
         return after, event, lambda tx: tx.save(index)
 
-    return _receive("withdrawal", dvcqg_ref, headers, raw, rules.WithdrawalIn, change)
+    return _receive("withdrawal", dvcqg_ref, raw, rules.WithdrawalIn, change)
 
 
 def decide_withdrawal(code: str, officer: OfficerProfile, *, confirm: bool, reason: str) -> Dossier:
@@ -272,7 +273,7 @@ def _platform_confirms(message: rules.DvcqgPaymentIn) -> None:
                         "gửi.", 409)
 
 
-def receive_payment(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+def receive_payment(dvcqg_ref: str, raw: bytes) -> tuple[int, dict[str, Any]]:
     confirmed: list[str] = []
 
     def change(dossier: Dossier, message: rules.DvcqgPaymentIn) -> Change:
@@ -294,4 +295,4 @@ def receive_payment(dvcqg_ref: str, headers: Mapping[str, str], raw: bytes) -> t
                                                 f"thời gian {paid_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}")
         return after, event, payments.recorder(payment)
 
-    return _receive("payment", dvcqg_ref, headers, raw, rules.DvcqgPaymentIn, change)
+    return _receive("payment", dvcqg_ref, raw, rules.DvcqgPaymentIn, change)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.domain import engine
@@ -14,7 +13,6 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee, ReceivedComponent
 from chalicelib.domain.finding import applicant_id_key
-from chalicelib.domain.hmac_auth import verify_signature
 from chalicelib.domain.intake import (
     MAX_FILE_BYTES,
     Attachment,
@@ -29,7 +27,7 @@ from chalicelib.edata import intake as edata_intake
 from chalicelib.edata import store as edata_store
 from chalicelib.edata.model import StoredDocument
 from chalicelib.errors import FieldError, HosoError, bad_request, conflict, invalid
-from chalicelib.integrations import downloads, secrets
+from chalicelib.integrations import downloads
 from chalicelib.observability import count as count_metric
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
@@ -51,11 +49,6 @@ def procedure_lookup(code: str) -> ProcedureIntake | None:
 
 def unit_exists(code: str) -> bool:
     return catalogue.get_unit(code) is not None
-
-
-def verify_dvcqg(headers: Mapping[str, str], raw: bytes) -> str:
-    keys = secrets.get_json(get_settings().dvcqg_hmac_secret_id)
-    return verify_signature(headers, raw, keys, time.time())
 
 
 def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
@@ -159,10 +152,9 @@ def _accepted_body(dossier: Dossier) -> dict[str, Any]:
             "MaHoSoDVCQG": dossier.dvcqg_ref, "TrangThaiHoSo": str(dossier.status)}
 
 
-def receive_from_dvcqg(headers: Mapping[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
-    """SPEC §7.1: 401 unsigned, 201 new, 200 same request again, 409 same reference with
-    another body, 422 invalid. The signature is checked before the body is even parsed."""
-    verify_dvcqg(headers, raw)
+def receive_from_dvcqg(raw: bytes) -> tuple[int, dict[str, Any]]:
+    """SPEC §7.1, for a request whose signature the route wrapper verified (401 unsigned):
+    201 new, 200 same request again, 409 same reference with another body, 422 invalid."""
     payload = parse_json(raw)
     body_hash = canonical_body_hash(payload)
     ref_value = payload.get("MaHoSoDVCQG") if isinstance(payload, dict) else None

@@ -26,7 +26,7 @@ ACTING_ROLES = frozenset({Role.DESK, Role.HEAD, Role.APPRAISER, Role.LEADER, Rol
 # Statuses at which results may come in: received, being processed, waiting for fees, processed.
 RESULT_STATUSES = frozenset({2, 4, 6, 9})
 
-STATUS_EXAMPLE = {
+STATUS_EXAMPLE: dict[str, Any] = {
     "event_id": "TNMT-2026-000123-3",
     "action": "trinh",
     "from_step": "tham_dinh",
@@ -34,7 +34,7 @@ STATUS_EXAMPLE = {
     "reason": "Hồ sơ đủ điều kiện, trình lãnh đạo phòng.",
     "handler": {"name": "Nguyễn Thị Thu Hà", "title": "Chuyên viên", "department": "Phòng Đăng ký đất đai"},
 }
-RESULTS_EXAMPLE = {
+RESULTS_EXAMPLE: dict[str, Any] = {
     "event_id": "TNMT-2026-000123-kq",
     "result_documents": [{"name": "giay-chung-nhan.pdf", "component_code": "KQ-GCN",
                           "content_base64": "JVBERi0xLjQKJcfsj6IK…"}],  # fmt: skip

@@ -34,7 +34,7 @@ def _cached(key: tuple[Any, ...], load: Callable[[], T]) -> T:
     with _cache_lock:
         hit = _cache.get(key)
     if hit and now - hit[0] < CACHE_TTL_S:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     value = load()
     with _cache_lock:
         _cache[key] = (now, value)

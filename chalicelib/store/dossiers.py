@@ -29,6 +29,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.codes import counter_key, format_dossier_code
@@ -182,7 +183,7 @@ def create(
     key = counter_key(unit_code, received_on)
     for attempt in range(MAX_CODE_ATTEMPTS):
         try:
-            current = CounterItem.get(key, "SEQ", consistent_read=True).n
+            current = int(CounterItem.get(key, "SEQ", consistent_read=True).n)
         except DoesNotExist:
             current = 0
         code = format_dossier_code(unit_code, received_on, current + 1, sequence_width=sequence_width)
@@ -368,7 +369,7 @@ def search(unit_code: str, *, received_from: datetime | None = None, received_to
     deadline passed before that moment while the clock runs."""
     lo = received_from.isoformat() if received_from else "0"
     hi = (received_to.isoformat() if received_to else "9999") + "#~"
-    conditions = []
+    conditions: list[Condition] = []
     if status is not None:
         conditions.append(DossierItem.status == status)
     if procedure_code:

@@ -80,8 +80,9 @@ def classify(code: str, acked: int, seen: bool, hoso_seq: int, hoso_status: str,
         if not seen:
             return None
         return Drift(code, "unknown", hoso_seq, hoso_status, acked, None, "")
-    records = found.get("TienDo") if isinstance(found.get("TienDo"), list) else []
-    dossier = found.get("HoSo") if isinstance(found.get("HoSo"), dict) else {}
+    records, dossier = found.get("TienDo"), found.get("HoSo")
+    records = records if isinstance(records, list) else []
+    dossier = dossier if isinstance(dossier, dict) else {}
     count, status = len(records), str(dossier.get("TrangThaiHoSo", ""))
     if count < acked:
         return Drift(code, "missing", hoso_seq, hoso_status, acked, count, status)

@@ -93,6 +93,12 @@ def test_misconfigured_trusted_proxies_fail_loudly() -> None:
         parse_networks("gateway.example")
 
 
+def _client(source: str, forwarded: str | None) -> str:
+    """The client of a request through API Gateway, as the public routes find it."""
+    request = _request(source, forwarded)
+    return client_address(request.headers, request.context)
+
+
 def _request(source: str, forwarded: str | None) -> Request:
     headers = {"x-forwarded-for": forwarded} if forwarded is not None else {}
     return Request({"multiValueQueryStringParameters": None, "headers": headers, "pathParameters": {},
@@ -103,7 +109,7 @@ def _request(source: str, forwarded: str | None) -> Request:
 def test_the_lookup_counts_against_the_client_and_the_dossier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("chalicelib.api.caller.trusted_proxies", lambda: TRUSTED)
     code = "000.00.13.H29-260730-0001"
-    assert lookup.limits(_request(GATEWAY, "1.2.3.4, 203.0.113.10"), code) == [
+    assert lookup.limits(_client(GATEWAY, "1.2.3.4, 203.0.113.10"), code) == [
         ("ip:203.0.113.10", lookup.LIMIT_PER_MINUTE), (f"code:{code}", lookup.CODE_LIMIT_PER_MINUTE)]
-    assert lookup.limits(_request("203.0.113.9", "1.2.3.4"), None) == [("ip:203.0.113.9", lookup.LIMIT_PER_MINUTE)]
-    assert lookup.limits(_request(GATEWAY, None), "x" * 65) == [(f"ip:{GATEWAY}", lookup.LIMIT_PER_MINUTE)]
+    assert lookup.limits(_client("203.0.113.9", "1.2.3.4"), None) == [("ip:203.0.113.9", lookup.LIMIT_PER_MINUTE)]
+    assert lookup.limits(_client(GATEWAY, None), "x" * 65) == [(f"ip:{GATEWAY}", lookup.LIMIT_PER_MINUTE)]

@@ -7,35 +7,24 @@ warning for a procedure whose legal deadline its process cannot fit (issue 12, i
 from __future__ import annotations
 
 import json
-import time
-
-import boto3
 
 from chalicelib.documents import service as documents
 from chalicelib.domain.calendar import Duration
-from chalicelib.domain.hmac_auth import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from chalicelib.domain.intake import DVCQG_EXAMPLE
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.services import intake
-from chalicelib.settings import get_settings
 from chalicelib.store import catalogue, dossiers
 from local.simulators.accounts import MINISTRY_UNIT
-from tests.integration.documents.conftest import APPLICANT, REGION, UNIT, World, officer
+from tests.integration.documents.conftest import APPLICANT, UNIT, World, officer
 from tests.integration.documents.test_results import pdf_text
-
-HMAC_KEY_ID, HMAC_SECRET = "dvcqg-test", "test-hmac-secret"
 
 
 def _online(world: World, ref: str) -> str:
     """A dossier DVCQG posted (status 1, not received yet)."""
-    boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name=get_settings().dvcqg_hmac_secret_id, SecretString=json.dumps({HMAC_KEY_ID: HMAC_SECRET}))
     body = {k: v for k, v in DVCQG_EXAMPLE.items() if k != "TaiLieuNop"}
     raw = json.dumps({**body, "MaHoSoDVCQG": ref, "MaDonViTiepNhan": UNIT, "ChuHoSo": APPLICANT},
                      ensure_ascii=False).encode()
-    ts = int(time.time())
-    headers = {KEY_ID_HEADER: HMAC_KEY_ID, TIMESTAMP_HEADER: str(ts), SIGNATURE_HEADER: sign(HMAC_SECRET, raw, ts)}
-    status, answer = intake.receive_from_dvcqg(headers, raw)
+    status, answer = intake.receive_from_dvcqg(raw)  # as the route runs it, its signature verified
     assert status == 201, answer
     return str(answer["MaHoSo"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ from chalicelib import auth
 from chalicelib.api import routing
 from chalicelib.api.routing import Access, json_response, route
 from chalicelib.domain.clients import Capability, ClientKind
+from chalicelib.domain.hmac_auth import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from chalicelib.domain.roles import Role
+from chalicelib.integrations import secrets as integration_secrets
 from tests.unit.auth.conftest import UNIT, Issuer, new_client, officer
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -72,7 +75,7 @@ def _build_app() -> Chalice:
 
     @route(bp, "/t/dvcqg", "POST", summary="DVCQG", access=Access.DVCQG_HMAC, tags=tags)
     def t_dvcqg() -> Any:
-        return json_response(202, {"verified_by": "view"})
+        return json_response(202, {"reached": "view"})
 
     @route(bp, "/t/edge", "GET", summary="biên", access=Access.OFFICER, tags=tags,
            authorizer=auth.officer_authorizer)
@@ -200,9 +203,15 @@ def test_an_officer_token_is_not_a_client_credential_nor_the_reverse(client: Cli
     assert (response.status_code, body(response)["error_code"]) == (401, "INVALID_TOKEN")
 
 
-def test_dvcqg_routes_are_left_to_the_views_hmac_check(client: Client) -> None:
-    response = client.http.post("/t/dvcqg")
-    assert (response.status_code, body(response)) == (202, {"verified_by": "view"})
+def test_dvcqg_routes_reach_the_view_only_with_a_valid_hmac_signature(client: Client,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integration_secrets, "get_json", lambda _secret_id: {"dvcqg-1": "hmac-secret"})
+    unsigned = client.http.post("/t/dvcqg", body=b"{}")
+    assert (unsigned.status_code, body(unsigned)["error_code"]) == (401, "MISSING_SIGNATURE")
+    ts = int(time.time())
+    headers = {KEY_ID_HEADER: "dvcqg-1", TIMESTAMP_HEADER: str(ts), SIGNATURE_HEADER: sign("hmac-secret", b"{}", ts)}
+    signed = client.http.post("/t/dvcqg", body=b"{}", headers=headers)
+    assert (signed.status_code, body(signed)) == (202, {"reached": "view"})
 
 
 def test_a_view_asking_for_a_principal_on_a_public_route_is_a_500(client: Client) -> None:
