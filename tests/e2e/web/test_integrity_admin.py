@@ -26,7 +26,8 @@ from tests.e2e.web.test_admin import admin_nav, admins  # noqa: F401 — the adm
 
 def _anchored_day() -> tuple[str, str]:
     """A dossier chain written on a day of its own in the past (no other test's day), anchored."""
-    at = dt.datetime(2001, 1, 1, 9, tzinfo=VN_TZ) + dt.timedelta(days=secrets.randbelow(7000))
+    # from 2001-01-02: 2001-01-01 is the poison-message test's day
+    at = dt.datetime(2001, 1, 2, 9, tzinfo=VN_TZ) + dt.timedelta(days=secrets.randbelow(7000))
     code = f"E2E-TOAN-VEN-{secrets.token_hex(4)}"
     data = link(dossier_pk(code), {"seq": 1, "at": at.isoformat(), "action": "tiep_nhan", "note": "Tiếp nhận"}, GENESIS)
     EventItem(pk=dossier_pk(code), sk="EVENT#000001", data=data).save()
