@@ -103,9 +103,16 @@ def reconcile_payments(event: Any) -> None:
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def integrity_anchor_day(event: Any) -> None:
-    """Each finished day's chain heads → Merkle root → RFC 3161 timestamp → results bucket; hourly, so a
-    day a run could not finish (timeout) is finished by the next run from its stored shards."""
-    integrity_anchor.run_pending()
+    """Plans each recent day not anchored yet on its job queue (a task per shard), or seals a day whose
+    shards are all done (chalicelib/integrity/anchor.py)."""
+    integrity_anchor.schedule()
+
+
+@app.on_sqs_message(queue="job-integrity-anchor", batch_size=10)
+def integrity_anchor_pages(event: Any) -> dict[str, Any]:
+    """A page of a day's shard of chain heads; the shard's last page stores it, the day's last shard seals
+    the day (Merkle root, RFC 3161 token, anchor object under Object Lock)."""
+    return jobs.handle_batch(event.to_dict(), integrity_anchor.page)
 
 
 @app.on_sqs_message(queue="job-reconcile-payments", batch_size=1)

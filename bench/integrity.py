@@ -1,9 +1,10 @@
 """Tamper evidence's cost per dossier (issue 15), from the real items hoso writes, billed by
 ``bench.units``' rules: what the hash chain adds to every transition (the ``prev_hash``/``hash``
 fields of the event, META's ``chain_head``, the day index entry — all in the same transaction,
-so counted twice), and what the daily anchor costs per dossier changed that day (its day index
-entry read by Query, plus the day's fixed S3 writes and the root's timestamp shared by the day's
-dossiers). Computed in-process: no stack needed."""
+so counted twice), and what the daily anchor costs per dossier changed that day with its fan-out
+(chalicelib/integrity/anchor.py): per page of ≤ 500 day-index items one worker invocation (its SQS
+receive, delete and continuation, the page's claim and its checkpoint), per shard its merge and its
+S3 object, per day the seal. Computed in-process: no stack needed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from bench.prices import PRICES
 from bench.units import _read_units, _write_units, item_size
-from chalicelib.integrity.anchor import shard_names
+from chalicelib.integrity.anchor import PAGE_ITEMS, shard_names
 from chalicelib.integrity.canonical import GENESIS, link
 from chalicelib.integrity.index import day_item
 
@@ -46,14 +47,25 @@ def figures() -> dict[str, float]:
     write_units = 2 * (event_extra + _write_units(day_size))  # transactional writes count twice
     per_transition = write_units * PRICES["dynamodb_write_request_unit"]
     per_dossier_chain = TRANSITIONS * per_transition
-    # anchoring: the day index read by Query, strongly consistent, billed per 4 KB evaluated
-    read = _read_units(day_size * DOSSIERS_A_DAY) / DOSSIERS_A_DAY * PRICES["dynamodb_read_request_unit"]
-    s3_day = (len(shard_names()) + 1) * PRICES["s3_put_request"]
-    per_dossier_anchor = read + s3_day / DOSSIERS_A_DAY
+    # anchoring, fanned out: a page = one Query of ≤ PAGE_ITEMS index items (strongly consistent, per 4 KB),
+    # its claim (put + done: 2 WRU), its checkpoint (get 1 RRU, put of the page's leaves), 3 SQS requests
+    # (receive, delete, continuation) and one 512 MB invocation of ≈ 0.3 s
+    leaf_bytes = len(json.dumps({"chain": f"DOSSIER#{CODE}", "seq": 7, "hash": chained["hash"]}))
+    pages = -(-DOSSIERS_A_DAY // PAGE_ITEMS) + len(shard_names())  # + each shard's last (empty) page
+    page_reads = _read_units(day_size * PAGE_ITEMS) + 1
+    page_writes = 2 + _write_units(leaf_bytes * PAGE_ITEMS)
+    per_page = (page_reads * PRICES["dynamodb_read_request_unit"] + page_writes * PRICES["dynamodb_write_request_unit"]
+                + 3 * PRICES["sqs_request"] + PRICES["lambda_request"] + 0.5 * 0.3 * PRICES["lambda_gb_second"])
+    # a shard: its checkpoints read back, its S3 object, the finished-set ADD; the day: 32 GETs, one PUT
+    per_shard = PRICES["s3_put_request"] + PRICES["dynamodb_write_request_unit"] + \
+        _read_units(leaf_bytes * DOSSIERS_A_DAY // len(shard_names())) * PRICES["dynamodb_read_request_unit"]
+    per_day = len(shard_names()) * (per_shard + PRICES["s3_get_request"]) + PRICES["s3_put_request"]
+    per_dossier_anchor = (pages * per_page + per_day) / DOSSIERS_A_DAY
     return {"event_bytes_added": len(json.dumps(chained)) - len(json.dumps(plain)),
             "meta_bytes_added": chain_head_bytes,
             "day_index_item_bytes": day_size, "write_units_per_transition": write_units,
             "chain_usd_per_transition": per_transition, "chain_usd_per_dossier": per_dossier_chain,
+            "anchor_pages_a_day": pages, "anchor_usd_per_page": per_page,
             "anchor_usd_per_dossier_day": per_dossier_anchor}
 
 
@@ -66,5 +78,7 @@ def run(report: Any) -> None:
     report.add("Hash chain: cost per dossier", f"${f['chain_usd_per_dossier']:.7f}", "", "",
                note=f"{TRANSITIONS} transitions of a typical lifecycle")
     report.add("Daily anchoring: cost per dossier changed that day", f"${f['anchor_usd_per_dossier_day']:.9f}", "", "",
-               note=f"day index Query + {len(shard_names()) + 1} S3 PUTs and one RFC 3161 token a day shared by "
-                    f"{DOSSIERS_A_DAY:,} dossiers")
+               note=f"fan-out: {f['anchor_pages_a_day']:.0f} pages of ≤ {PAGE_ITEMS} (${f['anchor_usd_per_page']:.7f} "
+                    f"each: Query, claim, checkpoint, 3 SQS requests, an invocation), {len(shard_names())} shard "
+                    f"objects and one sealed anchor with its RFC 3161 token a day, shared by {DOSSIERS_A_DAY:,} "
+                    "dossiers")

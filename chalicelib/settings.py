@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -35,6 +36,10 @@ class Settings(BaseModel):
     job_deadline_sweep_queue_url: str = Field("", alias="HOSO_JOB_DEADLINE_SWEEP_QUEUE_URL")
     job_reconcile_dvcqg_queue_url: str = Field("", alias="HOSO_JOB_RECONCILE_DVCQG_QUEUE_URL")
     job_reconcile_payments_queue_url: str = Field("", alias="HOSO_JOB_RECONCILE_PAYMENTS_QUEUE_URL")
+    job_integrity_anchor_queue_url: str = Field("", alias="HOSO_JOB_INTEGRITY_ANCHOR_QUEUE_URL")
+    # Object Lock mode of each daily anchor object (chalicelib.integrity.anchor): COMPLIANCE in production
+    # (nobody, not even the account's root, shortens it), GOVERNANCE elsewhere (infra/anchor.py)
+    anchor_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field("GOVERNANCE", alias="HOSO_ANCHOR_LOCK_MODE")
     # Step Functions
     birth_flow_arn: str = Field("", alias="HOSO_BIRTH_FLOW_ARN")
     death_flow_arn: str = Field("", alias="HOSO_DEATH_FLOW_ARN")

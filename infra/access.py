@@ -33,6 +33,7 @@ class FunctionAccess:
     tables: Mapping[str, TableAccess] = field(default_factory=dict)
     buckets: Mapping[str, Level] = field(default_factory=dict)
     purge: tuple[str, ...] = ()  # buckets whose objects it deletes with every version (ListBucketVersions)
+    object_retention: tuple[str, ...] = ()  # buckets whose objects it puts with their own Object Lock retention
     send: tuple[str, ...] = ()  # queues it sends to
     read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
     start_executions: bool = False  # start/describe/stop executions of the stage's state machines
@@ -137,13 +138,28 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         buckets={"attachments": RW},  # the pages' findings and the day's report
         secrets=("payment-hmac-key",),
     ),
-    # hourly, each finished day once: the day's chain heads (day index partitions, by key) → Merkle root,
-    # RFC 3161 token from the eSign gateway's TSA → results bucket anchors/<day>/ (chalicelib.integrity.anchor)
+    # hourly: plans each recent day not anchored yet on job-integrity-anchor (a task per shard), or seals a
+    # day whose shards are all finished (chalicelib.integrity.anchor): reads the finished-shards set, stores
+    # the anchor (its own Object Lock retention: s3:PutObjectRetention) with a token from the eSign TSA
     "integrity_anchor_day": FunctionAccess(
-        timeout_s=900,
+        timeout_s=120,
         memory_mb=512,
-        tables={"dossiers": TableAccess(READ), "accesslog": TableAccess(READ)},  # its chains' day index
+        tables={"counters": TableAccess(READ)},
         buckets={"results": RW},
+        object_retention=("results",),
+        send=("job-integrity-anchor",),
+    ),
+    # a page of a day's shard of the day index (by key) → a checkpoint in the counters table; the shard's
+    # last page stores the shard object, the day's last shard seals the day (as above)
+    "integrity_anchor_pages": FunctionAccess(
+        timeout_s=120,
+        memory_mb=512,
+        consumes="job-integrity-anchor",
+        send=("job-integrity-anchor",),
+        tables={"dossiers": TableAccess(READ), "accesslog": TableAccess(READ),  # their chains' day index
+                "counters": TableAccess(RW)},
+        buckets={"results": RW},
+        object_retention=("results",),
     ),
     "attachment_uploaded": FunctionAccess(
         timeout_s=60,
@@ -199,6 +215,8 @@ NOT_EXERCISED: dict[str, str] = {
                            "the role",
     "s3:PutObject": "the bucket access FUNCTION_ACCESS declares",
     "s3:DeleteObject": "the bucket access FUNCTION_ACCESS declares",
+    "s3:PutObjectRetention": "FUNCTION_ACCESS object_retention: the daily anchors are put with their own Object "
+                             "Lock mode and date (COMPLIANCE in production, chalicelib/integrity/anchor.py)",
     "sqs:SendMessage": "the queues FUNCTION_ACCESS lets it send to",
     "states:StartExecution": "FUNCTION_ACCESS start_executions: starts the dossier's flow",
     "kms:Decrypt": "reads of what the stack's key encrypts (tables, objects, queues, secrets)",
@@ -230,7 +248,8 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
             unknown = set(t.indexes) - set(TABLES[table].gsis)
             if unknown:
                 problems.append(f"{fn}: table {table!r} has no index {sorted(unknown)}")
-        problems += [f"{fn}: unknown bucket {b!r}" for b in (*a.buckets, *a.purge) if b not in DATA_BUCKETS]
+        problems += [f"{fn}: unknown bucket {b!r}" for b in (*a.buckets, *a.purge, *a.object_retention)
+                     if b not in DATA_BUCKETS]
         problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
         problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
         if a.consumes is not None and a.consumes not in QUEUES:

@@ -63,9 +63,10 @@ class StageCapacity:
 def _queues(sync: int, agency: int, sweep: int, reconcile: int) -> dict[str, int]:
     """The scheduled jobs' workers (docs/capacity.md §4a): the deadline sweep's pages spread over
     units; DVCQG's reconciliation calls DVCQG, so it stays well under the sync consumers' share; the
-    payments' pages form one sequential chain a day (2, the lowest ceiling SQS accepts)."""
+    payments' pages form one sequential chain a day (2, the lowest ceiling SQS accepts); the integrity
+    anchor's 32 shard chains a day are small (≤ a few pages each) and not urgent: 2 as well."""
     return {**dict.fromkeys(SYNC_QUEUES, sync), "agency-tasks": agency, "job-deadline-sweep": sweep,
-            "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2}
+            "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2, "job-integrity-anchor": 2}
 
 
 STAGES: dict[str, StageCapacity] = {

@@ -50,7 +50,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("counters", ttl=True),  # rate-limit windows of the public lookup expire
         TableSpec("sync", gsis=("gsi1",), ttl=True),
         # every population look-up and e-data read, keyed by an HMAC of the subject's personal number
-        TableSpec("accesslog", append_only=True),
+        # (TTL: only its day index items carry ``expires_at`` — chalicelib/integrity/index.py — never an entry)
+        TableSpec("accesslog", append_only=True, ttl=True),
     )
 }
 
@@ -62,7 +63,7 @@ DATA_BUCKETS = ("attachments", "results")
 # order, see shared/LOCAL_AWS.md), so FIFO would only cost throughput.
 SYNC_QUEUES = ("sync-dvcqg", "sync-coordinator", "sync-province")
 # Scheduled jobs' work items, a queue per job: the schedule plans, a worker walks page by page (chalicelib/jobs)
-JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments")
+JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments", "job-integrity-anchor")
 QUEUES = (*SYNC_QUEUES, "agency-tasks", *JOB_QUEUES)
 
 

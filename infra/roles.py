@@ -117,6 +117,9 @@ def function_role(
         if level == RW:
             p.allow(f"{sid}Write", OBJECT_WRITE, [bucket.arn_for_objects("*")], WHY_OBJECTS)
             p.encrypt = True
+    for name in sorted(access.object_retention):
+        bucket = res.buckets[name]
+        p.allow(f"{name.capitalize()}Retention", ["s3:PutObjectRetention"], [bucket.arn_for_objects("*")], WHY_OBJECTS)
     for name in sorted(access.purge):
         bucket = res.buckets[name]
         sid = f"{name.capitalize()}Purge"

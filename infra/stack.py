@@ -27,7 +27,20 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import backup, capacity, edge, monitoring, nag, package, roles, rollout, state_machines, webapp, wiring
+from infra import (
+    backup,
+    capacity,
+    edge,
+    integrity,
+    monitoring,
+    nag,
+    package,
+    roles,
+    rollout,
+    state_machines,
+    webapp,
+    wiring,
+)
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.resources import (
     DATA_BUCKETS,
@@ -452,6 +465,7 @@ class HosoStack(cdk.Stack):
             "HOSO_POPULATION_SECRET_ID": secret_name(self.stage, "population-api-key"),
             "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
             "HOSO_ACCESS_LOG_SECRET_ID": secret_name(self.stage, "access-log-key"),
+            **integrity.environment(self.stage),  # the anchors' Object Lock mode (COMPLIANCE in production)
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
             **config,
             "POWERTOOLS_SERVICE_NAME": "hoso",

@@ -234,6 +234,10 @@ def _s3(operation: str, params: Mapping[str, Any], presigned: bool) -> list[tupl
         objects = params.get("Delete", {}).get("Objects", [])
         return [("s3:DeleteObjectVersion" if o.get("VersionId") else "s3:DeleteObject",
                  _s3_object(bucket, str(o["Key"]))) for o in objects]
+    if operation == "PutObject" and ("ObjectLockMode" in params or "ObjectLockRetainUntilDate" in params):
+        # a put that sets its own retention needs s3:PutObjectRetention as well (S3's authorisation)
+        return [("s3:PutObject", _s3_object(bucket, str(params["Key"]))),
+                ("s3:PutObjectRetention", _s3_object(bucket, str(params["Key"])))]
     if "Key" in params:
         action = _S3_OBJECT_ACTIONS.get(operation, operation)
         if params.get("VersionId") and action in _S3_VERSIONED:

@@ -29,3 +29,30 @@ def render(report: IntegrityReport) -> bytes:
                               "băm của sự kiện trước (docs/integrity.md).", "small"))
     return bytes(pdf.build(flowables, title_text=f"Kiểm tra toàn vẹn — {report.subject}", subject=report.summary,
                            author="hoso"))
+
+
+def render_day(report: Any) -> bytes:
+    """The verification of one anchored day (``chalicelib.integrity.days.DayIntegrityReport``) as a PDF."""
+    flowables: list[Any] = pdf.title("Biên bản kiểm tra tính toàn vẹn một ngày đã neo", f"Ngày {report.day}",
+                                     f"Kiểm tra lúc {pdf.time_vn(report.checked_at)} — phạm vi: {report.scope}")
+    flowables.append(pdf.para(f"<b>Kết luận:</b> {pdf.text(report.summary)}"))
+    stamped = pdf.time_vn(report.timestamped_at) if report.timestamped_at else "không hợp lệ"
+    flowables.append(pdf.para(f"Gốc Merkle (SHA-256) {pdf.text(report.root)}; {report.leaves} đầu chuỗi; dấu thời "
+                              f"gian RFC 3161: {pdf.text(stamped)}."))
+    flowables.append(pdf.para("<b>Những gì đã được kiểm tra</b>"))
+    flowables.append(pdf.grid(["STT", "Nội dung kiểm tra"], [[str(i), c] for i, c in enumerate(report.checked, 1)],
+                              [0.1, 0.9]))
+    flowables.append(pdf.para("<b>Kết quả</b>"))
+    rows = [[f.code, str(f.seq), f.message] for f in report.findings] or [["—", "—", "Không phát hiện thay đổi nào."]]
+    flowables.append(pdf.grid(["Mã", "Sự kiện", "Nội dung"], rows, [0.25, 0.1, 0.65]))
+    flowables.append(pdf.para("<b>Hồ sơ và chủ thể dữ liệu trong ngày</b>"))
+    chains = [["Hồ sơ" if c.kind == "dossier" else "Chủ thể (khóa HMAC)", c.ref, str(c.seq),
+               "Khớp" if c.holds else "Sai lệch"] for c in report.chains] or [["—", "—", "—", "—"]]
+    flowables.append(pdf.grid(["Loại", "Mã", "Sự kiện cuối", "Kết quả"], chains, [0.2, 0.5, 0.12, 0.18]))
+    if report.not_shown:
+        flowables.append(pdf.para(f"{report.not_shown} chuỗi khác ngoài phạm vi không được nêu tên.", "small"))
+    flowables.append(pdf.para("Cách tự kiểm tra lại: mỗi lá là SHA-256(0x00 ‖ JSON chuẩn của {chain, seq, hash}); "
+                              "gốc nhánh và gốc ngày theo RFC 6962; dấu thời gian RFC 3161 trên SHA-256 của gốc "
+                              "(docs/integrity.md).", "small"))
+    return bytes(pdf.build(flowables, title_text=f"Kiểm tra toàn vẹn — ngày {report.day}", subject=report.summary,
+                           author="hoso"))

@@ -13,6 +13,7 @@ from chalicelib.integrity import anchor
 from chalicelib.integrity.chain import ChainReport, Finding, Head, verify_chain
 from chalicelib.integrity.index import day_of
 from chalicelib.integrity.model import IntegrityFinding, IntegrityReport
+from chalicelib.privacy import store as access_log
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import DossierItem, EventItem
 
@@ -64,12 +65,25 @@ def verify_dossier(code: str) -> IntegrityReport | None:
     meta, events = stored_chain(code)
     if meta is None and not events:
         return None
-    chain = dossier_pk(code)
     heads = [meta_head(meta)] if meta is not None else []
-    checks = [c for c in (anchor.check(chain, day) for day in _days(events)) if c is not None]
-    heads += [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
+    return _anchored(f"Hồ sơ {code}", dossier_pk(code), "dossiers", events, heads, meta_missing=meta is None)
+
+
+def verify_subject(subject_key: str) -> IntegrityReport:
+    """The verification of one person's personal-data access log (chain ``SUBJECT#<key>``, the key an HMAC
+    of their personal number): the chain, and every anchored day an access was made on (no access at all:
+    CHAIN_EMPTY)."""
+    events = access_log.chain(subject_key)
+    return _anchored("Nhật ký truy cập dữ liệu cá nhân của chủ thể", f"SUBJECT#{subject_key}", "accesslog", events, [])
+
+
+def _anchored(subject: str, chain: str, kind: str, events: list[tuple[int, dict[str, Any]]], heads: list[Head], *,
+              meta_missing: bool = False) -> IntegrityReport:
+    """``chain`` recomputed and compared with ``heads`` and with each anchored day it changed on."""
+    checks = [c for c in (anchor.check(chain, day, kind) for day in _days(events)) if c is not None]
+    heads = heads + [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
     report = verify_chain(chain, events, heads)
-    if meta is None:
+    if meta_missing:
         report.fault("HEAD_MISMATCH", report.last_seq, where="hồ sơ (bản ghi chính)", found="không còn bản ghi chính")
     for c in checks:
         if c.code is not None and c.problem is not None:
@@ -78,4 +92,4 @@ def verify_dossier(code: str) -> IntegrityReport | None:
             report.checked.append(f"Ngày {c.day}: đầu chuỗi (sự kiện số {c.seq}) nằm trong cây Merkle của ngày, gốc "
                                   f"cây có dấu thời gian RFC 3161 hợp lệ lúc {c.timestamped_at}.")
     anchored = [c.day for c in checks if c.problem is None]
-    return to_report(f"Hồ sơ {code}", report, dt.datetime.now(dt.UTC), anchored[-1] if anchored else None)
+    return to_report(subject, report, dt.datetime.now(dt.UTC), anchored[-1] if anchored else None)

@@ -74,7 +74,8 @@ class Page:
 PageFn = Callable[[Task], Page]
 QUEUE_SETTINGS = {"deadline_sweep": "job_deadline_sweep_queue_url",
                   "reconcile_dvcqg": "job_reconcile_dvcqg_queue_url",
-                  "reconcile_payments": "job_reconcile_payments_queue_url"}
+                  "reconcile_payments": "job_reconcile_payments_queue_url",
+                  "integrity_anchor": "job_integrity_anchor_queue_url"}
 
 
 def queue_url(job: str) -> str:

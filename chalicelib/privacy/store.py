@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from chalicelib.aws import client
 from chalicelib.integrations import secrets
 from chalicelib.integrity.canonical import GENESIS, link
-from chalicelib.integrity.index import day_of, partition, shard_of
+from chalicelib.integrity.index import day_of, expires_at, partition, shard_of
 from chalicelib.privacy.model import LOOKUP_WINDOW_S, AccessEntry
 from chalicelib.settings import get_settings
 
@@ -66,7 +66,8 @@ def append(subject_key: str, entry: AccessEntry) -> None:
                     "data": {"S": json.dumps(data, ensure_ascii=False)}}}},
                 {"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)", "Item": {
                     "pk": {"S": day}, "sk": {"S": f"{pk}#{seq + 1:09d}"},
-                    "seq": {"N": str(seq + 1)}, "hash": {"S": data["hash"]}}}},
+                    "seq": {"N": str(seq + 1)}, "hash": {"S": data["hash"]},
+                    "expires_at": {"N": str(expires_at(entry.at))}}}},  # the day index expires, not the entry
             ])
             return
         except ClientError as err:

@@ -21,6 +21,7 @@ import boto3
 import pytest
 
 from chalicelib.domain.intake import DESK_EXAMPLE
+from chalicelib.integrity import anchor
 from chalicelib.notifications import sweep
 from chalicelib.payments import service as payments
 from chalicelib.sync import reconcile
@@ -109,7 +110,8 @@ def _job_tasks(handler: str) -> list[str] | None:
     """What a job's schedule sends its worker now (None: ``handler`` is no job worker)."""
     now = datetime.now(UTC)
     plans = {"deadline_sweep_pages": lambda: sweep.plan(now), "reconcile_dvcqg_pages": lambda: reconcile.plan(now),
-             "reconcile_payments_pages": lambda: payments.reconcile_plan(now.date())}
+             "reconcile_payments_pages": lambda: payments.reconcile_plan(now.date()),
+             "integrity_anchor_pages": lambda: anchor.plan("2001-01-01")}  # a day of its own, never another's
     return [t.to_json() for t in plans[handler]()] if handler in plans else None
 
 

@@ -103,6 +103,11 @@ def reconcile_payments_pages(event):
     return None
 
 
+@app.on_sqs_message(queue="job-integrity-anchor", batch_size=10)
+def integrity_anchor_pages(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None

@@ -145,6 +145,10 @@ def test_the_command_fails_on_a_denied_call_and_on_nothing_recorded(tmp_path: Pa
     ("s3", "DeleteObject", {"Bucket": "b", "Key": "k", "VersionId": "v"},
      [("s3:DeleteObjectVersion", "arn:aws:s3:::b/k")]),
     ("s3", "HeadObject", {"Bucket": "b", "Key": "k"}, [("s3:GetObject", "arn:aws:s3:::b/k")]),
+    # a put with its own Object Lock retention (the daily anchors) needs s3:PutObjectRetention too
+    ("s3", "PutObject", {"Bucket": "b", "Key": "k", "ObjectLockMode": "COMPLIANCE"},
+     [("s3:PutObject", "arn:aws:s3:::b/k"), ("s3:PutObjectRetention", "arn:aws:s3:::b/k")]),
+    ("s3", "PutObject", {"Bucket": "b", "Key": "k"}, [("s3:PutObject", "arn:aws:s3:::b/k")]),
     ("s3", "ListObjectVersions", {"Bucket": "b"}, [("s3:ListBucketVersions", "arn:aws:s3:::b")]),
     ("s3", "CopyObject", {"Bucket": "b", "Key": "k", "CopySource": {"Bucket": "s", "Key": "x"}},
      [("s3:PutObject", "arn:aws:s3:::b/k"), ("s3:GetObject", "arn:aws:s3:::s/x")]),

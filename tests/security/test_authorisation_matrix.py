@@ -246,6 +246,11 @@ RULES: dict[tuple[str, str], Rule] = {
     # tamper evidence: a province admin verifies their province's dossiers, the ministry's any
     ("GET", "/v1/admin/integrity/dossiers/{code}"): Rule(ADMINS, PROVINCE),
     ("GET", "/v1/admin/integrity/dossiers/{code}/report"): Rule(ADMINS, PROVINCE),
+    # a day's verdict is the country's; a province's administrator is shown only their province's chains
+    # (tests/integration/integrity/test_day_verification.py); a day never anchored: 404 for the allowed
+    ("GET", "/v1/admin/integrity/days/{day}"): Rule(ADMINS, path={"day": _const("2001-01-01")}),
+    ("GET", "/v1/admin/integrity/days/{day}/report"): Rule(ADMINS, path={"day": _const("2001-01-01")}),
+    ("POST", "/v1/admin/integrity/subjects"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
     ("GET", "/v1/admin/processes/{code}/versions"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
     ("GET", "/v1/admin/clients"): Rule(MINISTRY_ADMIN),
     ("POST", "/v1/admin/clients"): Rule(MINISTRY_ADMIN, body=_const({})),
@@ -542,6 +547,8 @@ NOT_PROBED = {
     ("PUT", "/v1/admin/clients/{client_id}/grants"): "integration clients (as above)",
     ("POST", "/v1/admin/personal-data/accesses"): "reads only: who accessed a person's data (the query is itself "
                                                   "logged; tests/integration/documents/test_personal_data_access.py)",
+    ("POST", "/v1/admin/integrity/subjects"): "reads only: verifies a person's access-log chain (the check is itself "
+                                              "logged; tests/integration/integrity/test_day_verification.py)",
 }
 
 ADMIN_ONLY = frozenset({"admin"})

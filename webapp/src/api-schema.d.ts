@@ -193,6 +193,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/integrity/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kiểm tra tính toàn vẹn một ngày đã neo: dựng lại các lá từ sự kiện đang lưu, tính lại gốc Merkle, so với gốc đã neo, kiểm tra dấu thời gian RFC 3161; nêu những gì đã kiểm tra, từng sai lệch và các hồ sơ, chủ thể trong ngày (quản trị cấp tỉnh: của tỉnh mình) */
+        get: operations["admin_day_integrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/integrity/days/{day}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Biên bản kiểm tra tính toàn vẹn một ngày đã neo (PDF, để in cho thanh tra) — trả link PDF */
+        get: operations["admin_day_integrity_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/integrity/dossiers/{code}": {
         parameters: {
             query?: never;
@@ -221,6 +255,23 @@ export interface paths {
         get: operations["admin_dossier_integrity_report"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/integrity/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kiểm tra tính toàn vẹn nhật ký truy cập dữ liệu cá nhân của một người: tính lại chuỗi băm của họ và đối chiếu với các ngày đã neo; chính lần kiểm tra này cũng được ghi nhật ký */
+        post: operations["admin_subject_integrity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2465,6 +2516,88 @@ export interface components {
              * @default true
              */
             allow_equal: boolean;
+        };
+        /** DayChain */
+        DayChain: {
+            /**
+             * Kind
+             * @description dossier (hồ sơ) hoặc subject (chủ thể dữ liệu cá nhân)
+             */
+            kind: string;
+            /**
+             * Ref
+             * @description Mã hồ sơ, hoặc khóa HMAC của chủ thể (không phải số định danh)
+             */
+            ref: string;
+            /**
+             * Seq
+             * @description Sự kiện cuối trong ngày (đầu chuỗi đã neo)
+             */
+            seq: number;
+            /** Holds */
+            holds: boolean;
+        };
+        /** DayIntegrityReport */
+        DayIntegrityReport: {
+            /**
+             * Day
+             * @description Ngày (YYYY-MM-DD, giờ Việt Nam)
+             */
+            day: string;
+            /**
+             * Holds
+             * @description Ngày toàn vẹn: mọi kiểm tra đều đạt
+             */
+            holds: boolean;
+            /**
+             * Summary
+             * @description Kết luận bằng một câu
+             */
+            summary: string;
+            /**
+             * Root
+             * @description Gốc Merkle đã neo (SHA-256)
+             */
+            root: string;
+            /**
+             * Timestamped At
+             * @description Thời điểm trong dấu thời gian RFC 3161
+             * @default null
+             */
+            timestamped_at: string | null;
+            /**
+             * Leaves
+             * @description Số đầu chuỗi (lá) của ngày, cả nước
+             */
+            leaves: number;
+            /**
+             * Checked
+             * @description Những gì đã được kiểm tra
+             */
+            checked: string[];
+            /** Findings */
+            findings: components["schemas"]["IntegrityFinding"][];
+            /**
+             * Chains
+             * @description Hồ sơ và chủ thể trong ngày (trong phạm vi của người kiểm tra)
+             */
+            chains: components["schemas"]["DayChain"][];
+            /**
+             * Not Shown
+             * @description Số chuỗi ngoài phạm vi của người kiểm tra (không nêu tên)
+             * @default 0
+             */
+            not_shown: number;
+            /**
+             * Scope
+             * @description Phạm vi: toàn quốc hoặc một tỉnh
+             */
+            scope: string;
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
         };
         /** DeadlineCheck */
         DeadlineCheck: {
@@ -7443,6 +7576,122 @@ export interface operations {
             };
         };
     };
+    admin_day_integrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DayIntegrityReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admin_day_integrity_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     admin_dossier_integrity: {
         parameters: {
             query?: never;
@@ -7532,6 +7781,84 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admin_subject_integrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,14 +5,12 @@ holds, and names a replaced root, a root re-timestamped by nobody, and a history
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
 import boto3
 import pytest
 
-from chalicelib.domain.calendar import VN_TZ
 from chalicelib.integrity import anchor, merkle
 from chalicelib.integrity.canonical import link
 from chalicelib.integrity.index import day_of
@@ -62,21 +60,6 @@ def test_an_anchored_day_verifies_with_its_proof_and_token(anchored: tuple[str, 
     assert any("dấu thời gian RFC 3161 hợp lệ" in c for c in report.checked)
     stored = _object(day, "anchor")
     assert stored["leaves"] == 2 and base64.b64decode(stored["token"])
-
-
-def test_the_hourly_job_finishes_a_day_a_stopped_run_left_and_then_leaves_it(world: World) -> None:
-    create_table(boto3.client("dynamodb", region_name=REGION), "hoso-dev-accesslog", 0)
-    dossier = _processed(world)
-    day = day_of(dossier.updated_at)
-    first = anchor.shard_names()[0]
-    # a run stopped after its first shard: that shard is stored, no anchor yet
-    shard = {"leaves": anchor._day_heads("dossiers", day, 0)}
-    anchor._put(f"anchors/{day}/{first}.json", {**shard, "root": merkle.root([merkle.leaf_hash(x)
-                                                                             for x in shard["leaves"]])})
-    after_midnight = dt.datetime.fromisoformat(day).replace(tzinfo=VN_TZ) + dt.timedelta(days=1, minutes=30)
-    assert anchor.run_pending(after_midnight)[-1] == day
-    assert anchor.run_pending(after_midnight) == [], "an anchored day is not anchored again"
-    assert verify_dossier(dossier.code).last_anchored_day == day  # type: ignore[union-attr]
 
 
 def test_a_replaced_day_root_is_named(anchored: tuple[str, str]) -> None:

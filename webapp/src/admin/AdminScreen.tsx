@@ -10,6 +10,7 @@ import { href } from "../router";
 import type { Role } from "../types";
 import { CalendarScreen } from "./Calendar";
 import { ClientsScreen } from "./Clients";
+import { IntegrityScreen } from "./Integrity";
 import { OfficersScreen } from "./Officers";
 import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
@@ -34,6 +35,7 @@ const SECTIONS: Section[] = [
   { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
   { slug: "lich", label: "Lịch làm việc", description: "Ngày nghỉ lễ theo luật, ngày nghỉ bổ sung và ngày làm bù.", ministryOnly: false },
   { slug: "truy-cap-du-lieu", label: "Truy cập dữ liệu cá nhân", description: "Ai đã tra cứu CSDL dân cư, xem kho dữ liệu điện tử của một người (trả lời yêu cầu của chủ thể dữ liệu).", ministryOnly: false },
+  { slug: "toan-ven", label: "Toàn vẹn", description: "Kiểm tra một ngày đã neo: chuỗi băm của hồ sơ và nhật ký truy cập dữ liệu cá nhân, dấu thời gian RFC 3161, biên bản để in.", ministryOnly: false },
   { slug: "tich-hop", label: "Hệ thống tích hợp", description: "Phần mềm chuyên ngành, cơ quan liên thông: phạm vi thủ tục và khóa truy cập.", ministryOnly: true },
 ];
 
@@ -82,6 +84,8 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <CalendarScreen params={params} ministry={ministry} />;
     case "truy-cap-du-lieu":
       return <PersonalDataAccessScreen />;
+    case "toan-ven":
+      return <IntegrityScreen />;
     default:
       return <ClientsScreen />;
   }

@@ -10,6 +10,7 @@ import { api } from "../api";
 import { PageHeading } from "../components/Page";
 import { formatDateTime } from "../format";
 import { ErrorSummary, Field, fieldError, type FormErrors, toFormErrors } from "./common";
+import { SubjectIntegrity } from "./Integrity";
 
 export interface AccessEntry {
   at: string;
@@ -33,6 +34,7 @@ export function PersonalDataAccessScreen() {
   const [number, setNumber] = useState("");
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [report, setReport] = useState<AccessReport | null>(null);
+  const [searched, setSearched] = useState("");
   const [busy, setBusy] = useState(false);
 
   const search = async (event: FormEvent) => {
@@ -47,6 +49,7 @@ export function PersonalDataAccessScreen() {
     setBusy(true);
     try {
       setReport(await api<AccessReport>("/v1/admin/personal-data/accesses", { method: "POST", body: { so_dinh_danh: number.trim() } }));
+      setSearched(number.trim());
     } catch (e) {
       setErrors(toFormErrors(e));
     } finally {
@@ -75,6 +78,7 @@ export function PersonalDataAccessScreen() {
         </p>
       </form>
       {report ? <AccessTable report={report} /> : null}
+      {report ? <SubjectIntegrity key={searched} number={searched} /> : null}
     </>
   );
 }
