@@ -30,6 +30,11 @@ def province_of(unit_code: str) -> str:
     return unit.province_code if unit is not None else ""
 
 
+def subject_key(subject: str) -> str:
+    """The access log's key for a person (HMAC of the personal number: the number itself is never stored)."""
+    return model.subject_key(access_log.hmac_key(), subject)
+
+
 def record(officer: OfficerProfile, what: model.What, subject: str, unit_code: str, *, dossier_code: str = "",
            detail: str = "") -> None:
     """Record an access to ``subject``'s data before it happens: no entry, no access (503)."""
