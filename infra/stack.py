@@ -452,6 +452,7 @@ class HosoStack(cdk.Stack):
             "HOSO_POPULATION_SECRET_ID": secret_name(self.stage, "population-api-key"),
             "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
             "HOSO_ACCESS_LOG_SECRET_ID": secret_name(self.stage, "access-log-key"),
+            "HOSO_ERECEIPT_SECRET_ID": secret_name(self.stage, "ereceipt-credentials"),
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
             **config,
             "POWERTOOLS_SERVICE_NAME": "hoso",

@@ -27,7 +27,7 @@ from typing import Any, Final
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import Procedure
-from chalicelib.domain.dossier import AuditEvent, DocumentRef, Dossier
+from chalicelib.domain.dossier import AuditEvent, DocumentRef, Dossier, Fee
 from chalicelib.domain.roles import ROLE_LABELS, Role
 
 DATE_FORMAT: Final = "%Y%m%d%H%M%S"
@@ -100,6 +100,15 @@ def _results(dossier: Dossier, link: Link) -> list[dict[str, str]]:
     ]
 
 
+def _receipt(fee: Fee) -> dict[str, str]:
+    """The fee's e-receipt (SPEC §7.8), when one is issued: number, template + series, date, lookup code."""
+    r = fee.receipt
+    if r is None:
+        return {}
+    return {"SoBienLai": r.number, "KyHieuBienLai": f"{r.template}{r.series}", "NgayBienLai": vn_time(r.issued_at),
+            "MaTraCuuBienLai": r.lookup_code}
+
+
 def _fees(dossier: Dossier) -> list[dict[str, str]]:
     return [
         {
@@ -108,6 +117,7 @@ def _fees(dossier: Dossier) -> list[dict[str, str]]:
             "HinhThucThu": f.collection,
             "Gia": str(f.amount),
             "LoaiPhiLePhi": f.kind,
+            **_receipt(f),
         }
         for f in dossier.fees
     ]
