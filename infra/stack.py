@@ -29,6 +29,7 @@ from constructs import Construct
 
 from infra import backup, capacity, edge, monitoring, nag, package, roles, rollout, state_machines, webapp, wiring
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
+from infra.ereceipts import add_ereceipt_alarms
 from infra.resources import (
     DATA_BUCKETS,
     QUEUES,
@@ -126,6 +127,7 @@ class HosoStack(cdk.Stack):
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
         self.distribution = webapp.add_webapp(site, config)
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
+        add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py)
         self._outputs()
 
     # ---------------------------------------------------------------- encryption

@@ -74,14 +74,24 @@ class Issued:
 
 def config_for(unit_code: str) -> ProviderConfig:
     settings = get_settings()
-    try:
-        units = json.loads(settings.ereceipt_units or "{}")
-    except ValueError:
-        units = {}
-    entry = units.get(unit_code) if isinstance(units, dict) else None
-    if isinstance(entry, dict) and entry.get("endpoint"):
-        return ProviderConfig(str(entry["endpoint"]), str(entry.get("credential") or "default"))
+    entry = units().get(unit_code)
+    if entry is not None:
+        return entry
     return ProviderConfig(settings.ereceipt_base_url, "default")
+
+
+def units() -> dict[str, ProviderConfig]:
+    """The units' own providers (``HOSO_ERECEIPT_UNITS``); a malformed setting is an error, never
+    a silent fall-back to the default provider (the receipt waits in the queue, then its DLQ)."""
+    try:
+        value = json.loads(get_settings().ereceipt_units or "{}")
+    except ValueError:
+        value = None
+    entries = value.items() if isinstance(value, dict) else None
+    if entries is None or not all(isinstance(e, dict) and str(e.get("endpoint", "")).startswith(("http://", "https://"))
+                                  for _, e in entries):
+        raise ProviderUnavailable('HOSO_ERECEIPT_UNITS must be {"<unit>": {"endpoint": "https://…", "credential"}}')
+    return {str(unit): ProviderConfig(str(e["endpoint"]), str(e.get("credential") or "default")) for unit, e in entries}
 
 
 def sign(key: str, method: str, path: str, body: bytes) -> str:

@@ -395,15 +395,8 @@ def reconcile_payments(day: dt.date, payments: Iterable[Payment]) -> dict[str, l
 def _providers() -> dict[str, providers.ProviderConfig]:
     """Every configured provider once (the default, and the units' own)."""
     settings = get_settings()
-    out = {f"{settings.ereceipt_base_url}|default": providers.ProviderConfig(settings.ereceipt_base_url, "default")}
-    try:
-        units = json.loads(settings.ereceipt_units or "{}")
-    except ValueError:
-        units = {}
-    for unit in units if isinstance(units, dict) else {}:
-        config = providers.config_for(unit)
-        out[f"{config.endpoint}|{config.credential}"] = config
-    return out
+    every = [providers.ProviderConfig(settings.ereceipt_base_url, "default"), *providers.units().values()]
+    return {f"{c.endpoint}|{c.credential}": c for c in every}
 
 
 def reconcile_provider_day(day: dt.date, payment_of: Callable[[str], Payment | None]) -> list[dict[str, Any]]:
