@@ -126,8 +126,8 @@ class HosoStack(cdk.Stack):
         self._api_settings()
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
         self.distribution = webapp.add_webapp(site, config)
+        add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py), on the dashboard too
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
-        add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py)
         self._outputs()
 
     # ---------------------------------------------------------------- encryption
