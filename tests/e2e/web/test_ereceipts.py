@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import expect
 
+from local.simulators.accounts import MINISTRY_UNIT
 from local.stack import LocalStack
 from tests.e2e.test_ereceipts import _awaiting_payment
 from tests.e2e.web.conftest import OfficerSession
@@ -71,7 +72,7 @@ def test_the_fees_panel_shows_prints_replaces_and_cancels_the_e_receipt(
     officer.check("Hồ sơ: biên lai đã thay thế và huỷ")
 
     # operators see the reconciliation's findings
-    operator = officers("operator")
+    operator = officers("operator", MINISTRY_UNIT)
     operator.open("van-hanh")
     flags = operator.page.get_by_role("region", name="Sai lệch biên lai điện tử")
     expect(flags).to_be_visible()
