@@ -582,11 +582,13 @@ def reconcile_page(task: Task) -> Page:
         day, get_payment)}
     s3.put_object(Bucket=settings.attachments_bucket, Key=_report_key(day),
                   Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
-    if report["mismatches"] or report["paid_not_applied"] or report["duplicates"] or report["paid_twice"]:
+    if (report["mismatches"] or report["paid_not_applied"] or report["duplicates"] or report["paid_twice"]
+            or report["receipts_flagged"] or report["receipts_flagged_by_provider"]):
         logger.warning("payment reconciliation found differences", extra={
             "day": day.isoformat(), "mismatches": len(report["mismatches"]),
             "paid_not_applied": len(report["paid_not_applied"]), "applied": len(report["applied"]),
-            "duplicates": len(report["duplicates"])})
+            "duplicates": len(report["duplicates"]),
+            "receipts_flagged": len(report["receipts_flagged"]) + len(report["receipts_flagged_by_provider"])})
     return Page(report, None)
 
 
