@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.documents import http
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
@@ -104,7 +106,10 @@ class Provider:
         self._sleep = sleep
 
     def _credential(self) -> dict[str, str]:
-        every = secrets.get_json(get_settings().ereceipt_secret_id)
+        try:
+            every = secrets.get_json(get_settings().ereceipt_secret_id)
+        except (BotoCoreError, ClientError, ValueError) as err:
+            raise ProviderUnavailable(f"the e-receipt secret cannot be read: {err}") from None
         found = every.get(self.config.credential) if isinstance(every, dict) else None
         if not isinstance(found, dict) or not found.get("key"):
             raise ProviderUnavailable(f"no credential {self.config.credential!r} in the e-receipt secret")
