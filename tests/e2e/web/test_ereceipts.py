@@ -40,9 +40,10 @@ def test_the_fees_panel_shows_prints_replaces_and_cancels_the_e_receipt(
     screenshot(page, "ho-so-bien-lai-dien-tu")
 
     # print / download: a short-lived link to the provider's PDF
-    with page.expect_popup() as popup:
+    with page.expect_response(re.compile(r"/receipts/[^/]+/file/pdf$")) as answer, page.expect_popup() as popup:
         first.get_by_role("button", name=f"In / tải biên lai số {number}").click()
-    assert "receipts/" in popup.value.url and ".pdf" in popup.value.url
+    link = answer.value.json()["url"]
+    assert "receipts/" in link and ".pdf" in link and answer.value.json()["name"].endswith(f"số {number}.pdf")
     popup.value.close()
 
     # replace with a reason, in a dialog
