@@ -9,19 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from local.simulators.accounts import MINISTRY_UNIT
 from local.stack import LocalStack
 from tests.e2e.test_ereceipts import _awaiting_payment
-from tests.e2e.web.conftest import OfficerSession
+from tests.e2e.web.conftest import OfficerSession, assert_accessible, new_context, vneid_button_name
 from tests.e2e.web.flow_fees_post_delivery import cash_payment, fees_panel, to_top
 
 ISSUE_TIMEOUT_MS = 60_000  # the stream → queue → provider → transaction path, on a loaded machine
 
 
 def test_the_fees_panel_shows_prints_replaces_and_cancels_the_e_receipt(
-        stack: LocalStack, officers: Callable[..., OfficerSession], screenshot: Callable[..., None]) -> None:
+        stack: LocalStack, officers: Callable[..., OfficerSession], screenshot: Callable[..., None],
+        browser: Browser, webapp: str) -> None:
     code = _awaiting_payment(stack)
     officer = officers("desk")
     page = officer.page
@@ -72,9 +73,16 @@ def test_the_fees_panel_shows_prints_replaces_and_cancels_the_e_receipt(
     expect(receipts.get_by_role("button", name=re.compile("^(Huỷ|Thay thế) biên lai"))).to_have_count(0)
     officer.check("Hồ sơ: biên lai đã thay thế và huỷ")
 
-    # operators see the reconciliation's findings
-    operator = officers("operator", MINISTRY_UNIT)
-    operator.open("van-hanh")
-    flags = operator.page.get_by_role("region", name="Sai lệch biên lai điện tử")
-    expect(flags).to_be_visible()
-    operator.check("Vận hành: sai lệch biên lai")
+    # operators see the reconciliation's findings on the operations page (where they land)
+    context, operations, errors = new_context(browser, webapp)
+    try:
+        operations.goto(webapp)
+        operations.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+        operations.get_by_role("button", name=vneid_button_name("operator", MINISTRY_UNIT)).click()
+        expect(operations.get_by_role("heading", level=1)).to_have_text("Vận hành hệ thống")
+        flags = operations.get_by_role("region", name="Sai lệch biên lai điện tử")
+        expect(flags).to_contain_text("Đối soát hằng ngày")
+        assert_accessible(operations, "Vận hành: sai lệch biên lai")
+        assert not errors, errors
+    finally:
+        context.close()
