@@ -192,12 +192,17 @@ def _notify(stored: Stored) -> None:
 
 
 def handle_batch(event: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``ereceipts`` queue: each message ``{code, id}`` on its own; failures come back later."""
+    """The ``ereceipts`` queue: each message ``{code, id}`` on its own (``{code}`` alone: every
+    pending receipt of the dossier, as an operator's resend); failures come back later."""
     failures = []
     for record in event["Records"]:
         try:
             body = json.loads(record["body"])
-            issue(str(body["code"]), str(body["id"]))
+            code = str(body["code"])
+            ids = [str(body["id"])] if "id" in body else [r.id for r in records.of_dossier(code)
+                                                          if r.status == "pending"]
+            for rid in ids:
+                issue(code, rid)
         except Exception:
             logger.exception("e-receipt not issued yet; retried, then kept in the queue's DLQ",
                              extra={"message_id": record["messageId"], "body": record["body"][:300]})
