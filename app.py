@@ -20,6 +20,7 @@ from chalicelib.api import (
     dvcqg,
     dvcqg_messages,
     edata,
+    ereceipts,
     flows,
     health,
     integrity,
@@ -34,6 +35,8 @@ from chalicelib.api import (
     uploads,
 )
 from chalicelib.edata import service as edata_service
+from chalicelib.ereceipts import records as receipt_records
+from chalicelib.ereceipts import service as receipt_service
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.integrity import anchor as integrity_anchor
@@ -70,12 +73,15 @@ app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report
 app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
+app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
 def outbox_relay(event: Any) -> None:
-    """Committed transitions (OUTBOX# inserts) → one signal per sync destination queue."""
+    """Committed transitions (OUTBOX# inserts) → one signal per sync destination queue; pending
+    e-receipts (RECEIPT# inserts) → the ereceipts queue."""
     outbox.relay(event.to_dict()["Records"])
+    receipt_records.relay(event.to_dict()["Records"])
     metrics.flush_metrics()
 
 
@@ -119,6 +125,12 @@ def integrity_anchor_pages(event: Any) -> dict[str, Any]:
 def reconcile_payments_pages(event: Any) -> dict[str, Any]:
     """A page of the day's payments compared with the payment platform; the last page stores the report in S3."""
     return jobs.handle_batch(event.to_dict(), payment_service.reconcile_page)
+
+
+@app.on_sqs_message(queue="ereceipts", batch_size=10)
+def issue_receipts(event: Any) -> dict[str, Any]:
+    """Pending e-receipts → the unit's provider (idempotent by the receipt's id) → stored, sent to the applicant."""
+    return receipt_service.handle_batch(event.to_dict())
 
 
 @app.on_sqs_message(queue="sync-dvcqg", batch_size=10)

@@ -40,6 +40,7 @@ class Settings(BaseModel):
     # Object Lock mode of each daily anchor object (chalicelib.integrity.anchor): COMPLIANCE in production
     # (nobody, not even the account's root, shortens it), GOVERNANCE elsewhere (infra/anchor.py)
     anchor_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field("GOVERNANCE", alias="HOSO_ANCHOR_LOCK_MODE")
+    ereceipts_queue_url: str = Field("", alias="HOSO_ERECEIPTS_QUEUE_URL")  # receipts to issue (chalicelib/ereceipts)
     # Step Functions
     birth_flow_arn: str = Field("", alias="HOSO_BIRTH_FLOW_ARN")
     death_flow_arn: str = Field("", alias="HOSO_DEATH_FLOW_ARN")
@@ -55,6 +56,8 @@ class Settings(BaseModel):
     )
     population_secret_id: str = Field("hoso/dev/population-api-key", alias="HOSO_POPULATION_SECRET_ID")
     messaging_secret_id: str = Field("hoso/dev/messaging-credentials", alias="HOSO_MESSAGING_SECRET_ID")
+    # {"<credential>": {"client_id", "key"}}: the e-receipt providers' credentials (chalicelib/ereceipts/provider.py)
+    ereceipt_secret_id: str = Field("hoso/dev/ereceipt-credentials", alias="HOSO_ERECEIPT_SECRET_ID")
     # {"key": …}: the HMAC key under which personal numbers key the access log
     access_log_secret_id: str = Field("hoso/dev/access-log-key", alias="HOSO_ACCESS_LOG_SECRET_ID")
     # Outside parties (through the integration platform in production)
@@ -74,6 +77,10 @@ class Settings(BaseModel):
     post_base_url: str = Field("http://127.0.0.1:8108", alias="POST_BASE_URL")
     agency_base_url: str = Field("http://127.0.0.1:8109", alias="AGENCY_BASE_URL")
     messaging_base_url: str = Field("http://127.0.0.1:8110", alias="MESSAGING_BASE_URL")
+    # E-receipt providers (SPEC §7.8): the default provider's endpoint, and per unit
+    # {"<unit code>": {"endpoint": "https://…", "credential": "<entry of the ereceipt-credentials secret>"}}
+    ereceipt_base_url: str = Field("http://127.0.0.1:8117", alias="ERECEIPT_BASE_URL")
+    ereceipt_units: str = Field("{}", alias="HOSO_ERECEIPT_UNITS")
     # Proxies in front of the API whose X-Forwarded-For is believed (CIDRs, comma-separated; the
     # government integration gateway). Empty: callers are their source address (chalicelib/api/caller.py).
     trusted_proxies: str = Field("", alias="HOSO_TRUSTED_PROXIES")

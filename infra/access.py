@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from infra.resources import DATA_BUCKETS, JOB_QUEUES, QUEUES, SECRETS, SYNC_QUEUES, TABLES
+from infra.resources import DATA_BUCKETS, ERECEIPTS_QUEUE, JOB_QUEUES, QUEUES, SECRETS, SYNC_QUEUES, TABLES
 
 Level = Literal["read", "readwrite", "append"]
 
@@ -74,7 +74,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
         buckets={"attachments": RW, "results": RW},
         purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
-        send=tuple(q for q in QUEUES if q not in JOB_QUEUES),
+        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE)),
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
@@ -84,8 +84,19 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
     # committed transitions → the sync queues, and agency-tasks (a child dossier finishing
     # answers its liên thông step)
+    # and pending e-receipts → the ereceipts queue
     "outbox_relay": FunctionAccess(
-        timeout_s=60, memory_mb=256, stream_of="dossiers", send=(*SYNC_QUEUES, "agency-tasks")
+        timeout_s=60, memory_mb=256, stream_of="dossiers", send=(*SYNC_QUEUES, "agency-tasks", ERECEIPTS_QUEUE)
+    ),
+    # pending e-receipts → the unit's provider → PDF/XML in S3, the receipt and the dossier's fee
+    # record (its step, counters) in one transaction → the applicant (e-mail/SMS) (chalicelib/ereceipts)
+    "issue_receipts": FunctionAccess(
+        timeout_s=60,
+        memory_mb=512,
+        consumes=ERECEIPTS_QUEUE,
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"attachments": RW},
+        secrets=("ereceipt-credentials", "messaging-credentials"),
     ),
     # issued results and refused dossiers → the owners' e-data stores (FR-28/29): a second reader of the stream
     "edata_capture": FunctionAccess(
@@ -136,7 +147,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         tables={"dossiers": TableAccess(RW, ("gsi1",)), "counters": TableAccess(RW),
                 "catalogue": TableAccess(READ)},
         buckets={"attachments": RW},  # the pages' findings and the day's report
-        secrets=("payment-hmac-key",),
+        # a paid payment without its e-receipt gets one (outbox); the providers' day lists are compared
+        secrets=("payment-hmac-key", "ereceipt-credentials"),
     ),
     # hourly: plans each recent day not anchored yet on job-integrity-anchor (a task per shard), or seals a
     # day whose shards are all finished (chalicelib.integrity.anchor): reads the finished-shards set, stores

@@ -60,13 +60,15 @@ class StageCapacity:
         return sum(self.queue_max_concurrency.values())
 
 
-def _queues(sync: int, agency: int, sweep: int, reconcile: int) -> dict[str, int]:
+def _queues(sync: int, agency: int, sweep: int, reconcile: int, receipts: int) -> dict[str, int]:
     """The scheduled jobs' workers (docs/capacity.md §4a): the deadline sweep's pages spread over
     units; DVCQG's reconciliation calls DVCQG, so it stays well under the sync consumers' share; the
     payments' pages form one sequential chain a day (2, the lowest ceiling SQS accepts); the integrity
-    anchor's 32 shard chains a day are small (≤ a few pages each) and not urgent: 2 as well."""
+    anchor's 32 shard chains a day are small (≤ a few pages each) and not urgent: 2 as well; e-receipts
+    follow payments (a few a second at the peak) and call the provider, which is sized per province."""
     return {**dict.fromkeys(SYNC_QUEUES, sync), "agency-tasks": agency, "job-deadline-sweep": sweep,
-            "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2, "job-integrity-anchor": 2}
+            "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2, "job-integrity-anchor": 2,
+            "ereceipts": receipts}
 
 
 STAGES: dict[str, StageCapacity] = {
@@ -76,13 +78,13 @@ STAGES: dict[str, StageCapacity] = {
         throttles={PUBLIC: Throttle(10, 20), MACHINE: Throttle(20, 40), OFFICER: Throttle(50, 100)},
         account_concurrency=1000,
         api_reserved=None,
-        queue_max_concurrency=_queues(sync=5, agency=5, sweep=2, reconcile=2),
+        queue_max_concurrency=_queues(sync=5, agency=5, sweep=2, reconcile=2, receipts=2),
     ),
     "staging": StageCapacity(
         throttles={PUBLIC: Throttle(20, 40), MACHINE: Throttle(50, 100), OFFICER: Throttle(100, 200)},
         account_concurrency=1000,
         api_reserved=100,
-        queue_max_concurrency=_queues(sync=20, agency=10, sweep=5, reconcile=2),
+        queue_max_concurrency=_queues(sync=20, agency=10, sweep=5, reconcile=2, receipts=5),
     ),
     # The peak (docs/capacity.md): 2,200 requests/s in all, the busiest method ≈ 900/s; ≈ 350
     # concurrent API invocations; ≈ 367 sync deliveries/s per destination at up to 1 s each, so
@@ -91,7 +93,7 @@ STAGES: dict[str, StageCapacity] = {
         throttles={PUBLIC: Throttle(50, 100), MACHINE: Throttle(100, 200), OFFICER: Throttle(1000, 2000)},
         account_concurrency=3000,  # ask AWS for 3,000 before go-live (the default is 1,000)
         api_reserved=600,
-        queue_max_concurrency=_queues(sync=400, agency=100, sweep=20, reconcile=10),
+        queue_max_concurrency=_queues(sync=400, agency=100, sweep=20, reconcile=10, receipts=20),
     ),
 }
 

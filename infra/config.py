@@ -30,6 +30,8 @@ CONFIG_KEYS = (
     "POST_BASE_URL",
     "AGENCY_BASE_URL",
     "MESSAGING_BASE_URL",
+    "ERECEIPT_BASE_URL",  # the default e-receipt provider (SPEC §7.8)
+    "HOSO_ERECEIPT_UNITS",  # per unit: {"<unit>": {"endpoint", "credential"}} (chalicelib/ereceipts/provider.py)
 )
 
 

@@ -64,7 +64,9 @@ DATA_BUCKETS = ("attachments", "results")
 SYNC_QUEUES = ("sync-dvcqg", "sync-coordinator", "sync-province")
 # Scheduled jobs' work items, a queue per job: the schedule plans, a worker walks page by page (chalicelib/jobs)
 JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments", "job-integrity-anchor")
-QUEUES = (*SYNC_QUEUES, "agency-tasks", *JOB_QUEUES)
+# E-receipts to issue (chalicelib/ereceipts): the outbox relay sends each pending receipt here
+ERECEIPTS_QUEUE = "ereceipts"
+QUEUES = (*SYNC_QUEUES, "agency-tasks", *JOB_QUEUES, ERECEIPTS_QUEUE)
 
 
 def dlq_name(queue: str) -> str:
@@ -76,7 +78,7 @@ STREAM_FAILURE_QUEUE = "outbox-relay-failures"
 
 SECRETS = (
     "dvcqg-hmac-keys", "dvcqg-credentials", "payment-hmac-key", "integration-clients", "population-api-key",
-    "messaging-credentials", "access-log-key",
+    "messaging-credentials", "access-log-key", "ereceipt-credentials",
 )
 
 

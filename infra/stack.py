@@ -42,6 +42,7 @@ from infra import (
     wiring,
 )
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
+from infra.ereceipts import add_ereceipt_alarms
 from infra.resources import (
     DATA_BUCKETS,
     QUEUES,
@@ -138,6 +139,7 @@ class HosoStack(cdk.Stack):
         self._api_settings()
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
         self.distribution = webapp.add_webapp(site, config)
+        add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py), on the dashboard too
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
         self._outputs()
 
@@ -466,6 +468,7 @@ class HosoStack(cdk.Stack):
             "HOSO_MESSAGING_SECRET_ID": secret_name(self.stage, "messaging-credentials"),
             "HOSO_ACCESS_LOG_SECRET_ID": secret_name(self.stage, "access-log-key"),
             **integrity.environment(self.stage),  # the anchors' Object Lock mode (COMPLIANCE in production)
+            "HOSO_ERECEIPT_SECRET_ID": secret_name(self.stage, "ereceipt-credentials"),
             **{state_machines.arn_env_var(stem): sm.attr_arn for stem, sm in self.state_machines.items()},
             **config,
             "POWERTOOLS_SERVICE_NAME": "hoso",

@@ -49,6 +49,8 @@ from local.dispatcher import Dispatcher
 from local.provision import ProvisionResult, provision
 from local.simulators import DEFAULT_PORTS, HOST, PortBusyError, RunningServer, start_simulators
 from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
+from local.simulators.ereceipt import DEFAULT_CLIENTS as DEFAULT_ERECEIPT_CLIENTS
+from local.simulators.ereceipt import parse_clients
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -76,6 +78,7 @@ _SIMULATOR_URL_VARIABLES: dict[str, dict[str, str]] = {
     "post": {"POST_BASE_URL": ""},
     "agency": {"AGENCY_BASE_URL": ""},
     "messaging": {"MESSAGING_BASE_URL": ""},
+    "ereceipt": {"ERECEIPT_BASE_URL": ""},
 }
 # Simulators that run even when hoso is pointed elsewhere: DVCQG's posts the dossiers
 # (``/_sim/post-dossier``) and VNeID's serves the web app's and the tests' logins.
@@ -355,6 +358,7 @@ class LocalStack:
             "SIM_POPULATION_API_KEY": env.get("SIM_POPULATION_API_KEY") or "dev-population-key",
             "SIM_MESSAGING_TOKEN": env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token",
             "SIM_SPECIALISED_TOKEN": env.get("SIM_SPECIALISED_TOKEN") or "pmcn-buc-xa.dev-specialised-token",
+            "SIM_ERECEIPT_CLIENTS": env.get("SIM_ERECEIPT_CLIENTS") or DEFAULT_ERECEIPT_CLIENTS,
         }
         # The coordinator and the provincial system have their own accounts only when given.
         for name in _OWN_ACCOUNTS:
@@ -383,6 +387,10 @@ class LocalStack:
             secret_name(self.stage, "payment-hmac-key"): json.dumps({"key": shared["SIM_PAYMENT_HMAC_KEY"]}),
             secret_name(self.stage, "population-api-key"): json.dumps({"api_key": shared["SIM_POPULATION_API_KEY"]}),
             secret_name(self.stage, "messaging-credentials"): json.dumps({"token": shared["SIM_MESSAGING_TOKEN"]}),
+            # the default provider's credential: the simulator's first client
+            secret_name(self.stage, "ereceipt-credentials"): json.dumps({"default": dict(zip(
+                ("client_id", "key"), next(iter(parse_clients(shared["SIM_ERECEIPT_CLIENTS"]).items())),
+                strict=True))}),
         }
 
     def _set_environment(self, provisioned: ProvisionResult) -> None:

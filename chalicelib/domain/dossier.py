@@ -36,6 +36,17 @@ class Applicant(BaseModel):
     id_key: str = ""
 
 
+class FeeReceipt(BaseModel):
+    """The e-receipt issued for a paid fee (chalicelib/ereceipts): listed in DVCQG's fee records."""
+
+    id: str
+    number: str = Field(description="Số biên lai")
+    template: str = Field(description="Mẫu số")
+    series: str = Field(description="Ký hiệu")
+    issued_at: datetime
+    lookup_code: str = Field(description="Mã tra cứu tại nhà cung cấp biên lai điện tử")
+
+
 class Fee(BaseModel):
     code: str
     name: str
@@ -43,6 +54,7 @@ class Fee(BaseModel):
     kind: str = ""
     collection: str = ""
     paid: bool = False
+    receipt: FeeReceipt | None = Field(None, description="Biên lai điện tử của khoản đã nộp")
 
 
 class DocumentRef(BaseModel):

@@ -27,10 +27,15 @@
 - :func:`dossier_payments`: every payment of a dossier (``DOSSIER#<code>`` / ``PAYREQ#<ref>``
   pointers written with each payment), with the e-receipt the platform issued (``SoBienLai``,
   ``UrlBienLai`` of the callback; a link is kept only on the platform's own address).
+- E-receipts (``chalicelib.ereceipts``): a paid payment's transaction (callback, cash, the
+  reconciliation applying one) also writes its pending e-receipt — the outbox of the receipt the
+  unit's provider then issues; a double payment gets none (it is refunded).
 - :func:`reconcile`: the daily reconciliation: every payment started that day compared with
   the platform's own state; differences are reported (and the report stored), payments paid
   on the platform but not applied are applied (when the platform confirms the transaction
-  and the amount) and listed, double payments of one fee are listed.
+  and the amount) and listed, double payments of one fee are listed; paid payments without an
+  e-receipt get one, receipts that match no payment (or another amount) are flagged
+  (``chalicelib.ereceipts.service``).
 
 Field order of ``MaXacThuc`` (lowercase hex HMAC-SHA256 over the values joined with ``|``):
 init ``MaDoiTac|MaThamChieu|SoTien|ThoiGianGD|MaDichVu|MaHoSo|MaTTHC|TKThuHuong|MaNHThuHuong|

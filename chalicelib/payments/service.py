@@ -28,6 +28,8 @@ from chalicelib.domain.identifiers import control_characters
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DossierStatus
+from chalicelib.ereceipts import records as receipts
+from chalicelib.ereceipts import service as receipt_service
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
 from chalicelib.integrations import secrets
 from chalicelib.jobs.runner import Page, Task, drain, start
@@ -168,9 +170,10 @@ def _open_refs(code: str) -> dict[str, str]:
     return {i.sk.removeprefix(FEE_LOCK_PREFIX): i.ref for i in items if i.ref}
 
 
-def _settle(tx: TransactWrite, stored: Stored, payment: Payment) -> None:
+def _settle(tx: TransactWrite, stored: Stored, payment: Payment, dossier: Dossier) -> None:
     _put(tx, stored, payment)
     _release(tx, payment)
+    _receipt_outbox(tx, payment, dossier)
 
 
 def _release(tx: TransactWrite, payment: Payment) -> None:
@@ -419,7 +422,8 @@ def settle(ref: str, result: dict[str, Any]) -> Payment:
                     _release(tx, settled)
                 return settled
             settled, after, event = _dossier_after(dossier, settled)
-            dossier_repo.transition(dossier, after, event, functools.partial(_settle, stored=stored, payment=settled))
+            dossier_repo.transition(dossier, after, event,
+                                    functools.partial(_settle, stored=stored, payment=settled, dossier=dossier))
         except (dossier_repo.VersionConflict, TransactWriteError) as err:
             if isinstance(err, TransactWriteError) and "ConditionalCheckFailed" not in [
                     r.code if r else None for r in (err.cancellation_reasons or [])]:
@@ -429,6 +433,16 @@ def settle(ref: str, result: dict[str, Any]) -> Payment:
                                                      "duplicate": settled.duplicate})
         return settled
     raise conflict("Hồ sơ vừa được cập nhật, vui lòng thử lại.", "VERSION_CONFLICT")
+
+
+def _receipt_outbox(tx: TransactWrite, payment: Payment, dossier: Dossier) -> None:
+    """A paid payment's e-receipt, to issue (chalicelib/ereceipts): written with the payment."""
+    if payment.status != "paid" or payment.duplicate:
+        return
+    receipts.outbox(tx, receipts.pending(
+        payment_ref=payment.ref, method=payment.method, amount=payment.amount, paid_at=payment.paid_at,
+        lines=[receipts.ReceiptLine(code=f.code, name=f.name, amount=f.amount) for f in payment.fees],
+        dossier=dossier, now=dossier_service.now()))
 
 
 def _dossier_after(dossier: Dossier, payment: Payment) -> tuple[Payment, Dossier, AuditEvent]:
@@ -525,6 +539,7 @@ def pay_cash(code: str, officer: OfficerProfile, amount: int, receipt_number: st
         for fee in fees:  # no online request took these fees meanwhile
             tx.update(_lock(code, fee.code), actions=[FeeLockItem.ref.remove()],
                       condition=FeeLockItem.ref.does_not_exist())
+        _receipt_outbox(tx, payment, dossier)
 
     try:
         dossier_repo.transition(dossier, after, event, writes)
@@ -574,7 +589,8 @@ def reconcile_page(task: Task) -> Page:
     day = dt.date.fromisoformat(task.chain)
     result = PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}", limit=RECONCILE_PAGE_SIZE,
                                       last_evaluated_key=task.cursor)
-    part = _reconcile_part([Payment.model_validate(item.data) for item in result], settings)
+    payments = [Payment.model_validate(item.data) for item in result]
+    part = {**_reconcile_part(payments, settings), **receipt_service.reconcile_payments(day, payments)}
     cursor = result.last_evaluated_key
     s3 = client("s3")
     if cursor is not None:
@@ -583,14 +599,17 @@ def reconcile_page(task: Task) -> Page:
         return Page({"payments": len(part["rows"]) + len(part["cash"])}, cursor)
     parts = [json.loads(s3.get_object(Bucket=settings.attachments_bucket, Key=_part_key(day, n))["Body"].read())
              for n in range(task.page)] + [part]
-    report = _report(day, parts)
+    report = {**_report(day, parts), "receipts_flagged_by_provider": receipt_service.reconcile_provider_day(
+        day, get_payment)}
     s3.put_object(Bucket=settings.attachments_bucket, Key=_report_key(day),
                   Body=json.dumps(report, ensure_ascii=False).encode(), ContentType="application/json")
-    if report["mismatches"] or report["paid_not_applied"] or report["duplicates"] or report["paid_twice"]:
+    if (report["mismatches"] or report["paid_not_applied"] or report["duplicates"] or report["paid_twice"]
+            or report["receipts_flagged"] or report["receipts_flagged_by_provider"]):
         logger.warning("payment reconciliation found differences", extra={
             "day": day.isoformat(), "mismatches": len(report["mismatches"]),
             "paid_not_applied": len(report["paid_not_applied"]), "applied": len(report["applied"]),
-            "duplicates": len(report["duplicates"])})
+            "duplicates": len(report["duplicates"]),
+            "receipts_flagged": len(report["receipts_flagged"]) + len(report["receipts_flagged_by_provider"])})
     return Page(report, None)
 
 
@@ -647,7 +666,8 @@ def _report(day: dt.date, parts: list[dict[str, Any]]) -> dict[str, Any]:
             "paid_total": sum(r["amount"] for r in rows if r["hoso"] == "paid"),
             "mismatches": every("mismatches"), "paid_not_applied": every("paid_not_applied"),
             "applied": every("applied"), "duplicates": duplicates, "paid_twice": every("paid_twice"),
-            "not_initiated": every("not_initiated"), "rows": rows, "cash": every("cash")}
+            "not_initiated": every("not_initiated"), "rows": rows, "cash": every("cash"),
+            "receipts_issued": every("receipts_issued"), "receipts_flagged": every("receipts_flagged")}
 
 
 def reconcile(day: dt.date) -> dict[str, Any]:

@@ -102,6 +102,15 @@ def _results(dossier: Dossier, link: Link) -> list[dict[str, str]]:
     ]
 
 
+def _receipt(fee: Fee) -> dict[str, str]:
+    """The fee's e-receipt (SPEC §7.8), when one is issued: number, template + series, date, lookup code."""
+    r = fee.receipt
+    if r is None:
+        return {}
+    return {"SoBienLai": r.number, "KyHieuBienLai": f"{r.template}{r.series}", "NgayBienLai": vn_time(r.issued_at),
+            "MaTraCuuBienLai": r.lookup_code}
+
+
 def _fees(fees: list[Fee]) -> list[dict[str, str]]:
     return [
         {
@@ -110,6 +119,7 @@ def _fees(fees: list[Fee]) -> list[dict[str, str]]:
             "HinhThucThu": f.collection,
             "Gia": str(f.amount),
             "LoaiPhiLePhi": f.kind,
+            **_receipt(f),
         }
         for f in fees
     ]

@@ -17,6 +17,7 @@ post         postal service            8108   §7.5 (:mod:`.post`)
 agency       another agency's system   8109   §7.3 hand-over and callback (:mod:`.agency`)
 messaging    e-mail and SMS gateway    8110   officers' reminders (:mod:`.messaging`)
 specialised  specialised software      8111   §7.3 dossier push and reports (:mod:`.specialised`)
+ereceipt     e-receipt provider        8117   §7.8 issue, cancel, replace, day list (:mod:`.ereceipt`)
 ===========  ========================  =====  ==============================================
 
 Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_URL``
@@ -31,7 +32,8 @@ to DVCQG's); ``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-off
 ``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
 (``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``);
 ``SIM_SPECIALISED_TOKEN`` (the specialised software's credential at hoso,
-``pmcn-buc-xa.dev-specialised-token``). A taken port raises
+``pmcn-buc-xa.dev-specialised-token``); ``SIM_ERECEIPT_CLIENTS`` (JSON ``{"client_id": "key"}``,
+``{"hoso": "dev-ereceipt-key"}``). A taken port raises
 :class:`PortBusyError` (Vietnamese + English message, meant to be printed without a traceback).
 
 Control endpoints (JSON; never affected by failure modes)
@@ -68,6 +70,8 @@ More per simulator:
 * agency — ``POST /_sim/complete/{dossier_code}`` ``{"outcome", "reason"?, "result_documents"?}``
   → callback to hoso; modes ``"auto_complete": bool``, ``"auto_outcome": "success" | "failure"
   | "supplement"``.
+* ereceipt — mode ``"lose_next": int`` (issue, then answer 502); ``POST /_sim/receipts`` adds a
+  receipt hoso never asked for (docs/ereceipts.md).
 * specialised — ``POST /_sim/report/{dossier_code}`` ``{"kind": "status" | "results", …}`` → a
   report to hoso as the software's officers would send it.
 
@@ -88,6 +92,8 @@ from local.simulators.accounts import DEMO_ACCOUNTS
 from local.simulators.agency import AgencySimulator
 from local.simulators.base import HOST, PortBusyError, RunningServer, Simulator, serve
 from local.simulators.dvcqg import DEFAULT_HMAC_KEYS, DossierPoster, DvcqgSimulator, parse_hmac_keys
+from local.simulators.ereceipt import DEFAULT_CLIENTS as DEFAULT_ERECEIPT_CLIENTS
+from local.simulators.ereceipt import EreceiptSimulator, parse_clients
 from local.simulators.esign import EsignSimulator
 from local.simulators.messaging import MessagingSimulator
 from local.simulators.payment import PaymentSimulator
@@ -110,6 +116,7 @@ DEFAULT_PORTS: Final = {
     "agency": 8109,
     "messaging": 8110,
     "specialised": 8111,
+    "ereceipt": 8117,
 }
 DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
 
@@ -167,6 +174,8 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
         "messaging": lambda: MessagingSimulator("messaging", env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token"),
         "specialised": lambda: SpecialisedSimulator("specialised", env.get("SIM_SPECIALISED_TOKEN")
                                                     or "pmcn-buc-xa.dev-specialised-token"),
+        "ereceipt": lambda: EreceiptSimulator("ereceipt", parse_clients(env.get("SIM_ERECEIPT_CLIENTS")
+                                                                        or DEFAULT_ERECEIPT_CLIENTS)),
     }
 
 

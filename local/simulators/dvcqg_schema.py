@@ -50,7 +50,7 @@ DATE_FIELDS: Final = frozenset(
     {
         "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy",
         "NgayBoSung", "NgayTiepNhanBoSung", "NgayHenTraTruoc", "NgayHenTraMoi",
-        "ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh",
+        "ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh", "NgayBienLai",
     }
 )  # fmt: skip
 STATUS_FIELDS: Final = frozenset({"TrangThaiHoSo", "TrangThai"})
@@ -75,7 +75,9 @@ TAI_LIEU: Final = RecordSpec(
     frozenset({"TepDinhKemId", "TenTepDinhKem"}),
 )
 LE_PHI: Final = RecordSpec(
-    ("TenPhiLePhi", "MaPhiLePhi", "HinhThucThu", "Gia", "LoaiPhiLePhi"),
+    # + the fee's e-receipt (SPEC §7.8, "listed in DVCQG's DanhSachLePhi"), present once issued
+    ("TenPhiLePhi", "MaPhiLePhi", "HinhThucThu", "Gia", "LoaiPhiLePhi", "SoBienLai", "KyHieuBienLai", "NgayBienLai",
+     "MaTraCuuBienLai"),
     frozenset({"TenPhiLePhi", "Gia"}),
 )
 HO_SO_BO_SUNG: Final = RecordSpec(

@@ -108,6 +108,11 @@ def integrity_anchor_pages(event):
     return None
 
 
+@app.on_sqs_message(queue="ereceipts", batch_size=10)
+def issue_receipts(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None

@@ -194,6 +194,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}/delivery"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/payments/cash"): Rule(frozenset({"desk"}), DOSSIER,
                                                         body=_const({"amount": 0, "receipt_number": "1"})),
+    # e-receipts: officers of the dossier's unit read them; its desk officers and heads cancel or replace
+    ("GET", "/v1/dossiers/{code}/receipts"): Rule(P, DOSSIER),
+    ("GET", "/v1/dossiers/{code}/receipts/{receipt_id}/file/{kind}"): Rule(
+        P, DOSSIER, path={"receipt_id": _const("khong-co-1"), "kind": _const("pdf")}),
+    ("POST", "/v1/dossiers/{code}/receipts/{receipt_id}/cancel"): Rule(
+        frozenset({"desk", "head"}), DOSSIER, body=_const({"reason": "x"}), path={"receipt_id": _const("khong-co-1")}),
+    ("POST", "/v1/dossiers/{code}/receipts/{receipt_id}/replace"): Rule(
+        frozenset({"desk", "head"}), DOSSIER, body=_const({"reason": "x"}), path={"receipt_id": _const("khong-co-1")}),
+    ("GET", "/v1/receipts/flagged"): Rule(frozenset({"desk", "head", "leader"})),
+    ("GET", "/v1/ops/receipts/flagged"): Rule(OPERATORS),
     ("POST", "/v1/dossiers/{code}/post-quote"): Rule(frozenset({"desk"}), DOSSIER,
                                                      body=_const({"sender": _PARTY, "receiver": _PARTY})),
     ("GET", "/v1/units/{unit_code}/forms/{form}"): Rule(P, UNIT, path={"form": _const("so-theo-doi")},

@@ -913,6 +913,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Biên lai điện tử của hồ sơ: số, mẫu số, ký hiệu, ngày, số tiền, trạng thái, biên lai thay thế */
+        get: operations["list_receipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/receipts/{receipt_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Huỷ biên lai điện tử đã phát hành, có lý do (cán bộ một cửa hoặc lãnh đạo phòng của đơn vị) */
+        post: operations["cancel_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/receipts/{receipt_id}/file/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Link tải (in) biên lai điện tử: kind pdf (bản thể hiện) hoặc xml (dữ liệu gốc của nhà cung cấp) */
+        get: operations["receipt_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/receipts/{receipt_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Thay thế biên lai điện tử đã phát hành, có lý do: biên lai thay thế (liên kết với biên lai gốc) được phát hành qua nhà cung cấp ngay sau đó */
+        post: operations["replace_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/results": {
         parameters: {
             query?: never;
@@ -1411,6 +1479,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/receipts/flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sai lệch biên lai — thanh toán của mọi đơn vị (đối soát hằng ngày; vận hành) */
+        get: operations["operator_flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/sync/{destination}/redrive": {
         parameters: {
             query?: never;
@@ -1556,6 +1641,23 @@ export interface paths {
         };
         /** Công khai tình hình giải quyết hồ sơ theo kỳ của các đơn vị một tỉnh (00: cấp bộ): đã tiếp nhận, đang giải quyết, đã giải quyết trước hạn, đúng hạn, quá hạn; tham số from, to (YYYY-MM, tối đa 12 tháng; mặc định tháng này) */
         get: operations["public_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receipts/flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sai lệch biên lai — thanh toán của các đơn vị của cán bộ (đối soát hằng ngày) */
+        get: operations["officer_flags"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3937,6 +4039,11 @@ export interface components {
              * @default false
              */
             paid: boolean;
+            /**
+             * @description Biên lai điện tử của khoản đã nộp
+             * @default null
+             */
+            receipt: components["schemas"]["FeeReceipt"] | null;
         };
         /** FeeItem */
         FeeItem: {
@@ -3957,30 +4064,38 @@ export interface components {
              */
             collected: string;
         };
-        /** FeeReceipt */
+        /**
+         * FeeReceipt
+         * @description The e-receipt issued for a paid fee (chalicelib/ereceipts): listed in DVCQG's fee records.
+         */
         FeeReceipt: {
+            /** Id */
+            id: string;
             /**
              * Number
              * @description Số biên lai
              */
             number: string;
             /**
-             * Symbol
-             * @description Ký hiệu biên lai
-             * @default
+             * Template
+             * @description Mẫu số
              */
-            symbol: string;
+            template: string;
             /**
-             * Amount
-             * @description Số tiền (đồng)
+             * Series
+             * @description Ký hiệu
              */
-            amount: number;
+            series: string;
             /**
-             * Method
-             * @default tien_mat
-             * @enum {string}
+             * Issued At
+             * Format: date-time
              */
-            method: "tien_mat" | "chuyen_khoan" | "the";
+            issued_at: string;
+            /**
+             * Lookup Code
+             * @description Mã tra cứu tại nhà cung cấp biên lai điện tử
+             */
+            lookup_code: string;
         };
         /** Figures */
         Figures: {
@@ -4080,6 +4195,69 @@ export interface components {
              * @default null
              */
             on_time_rate: number | null;
+        };
+        /** FileLink */
+        FileLink: {
+            /** Url */
+            url: string;
+            /**
+             * Expires In
+             * @description Số giây link còn hiệu lực
+             */
+            expires_in: number;
+            /** Name */
+            name: string;
+        };
+        /** Flag */
+        Flag: {
+            /** Day */
+            day: string;
+            /**
+             * Kind
+             * @description missing_receipt_failed: thanh toán chưa có biên lai, nhà cung cấp từ chối; amount_mismatch: số tiền biên lai khác khoản thanh toán; no_payment: biên lai không có khoản thanh toán tương ứng
+             */
+            kind: string;
+            /**
+             * Code
+             * @default
+             */
+            code: string;
+            /**
+             * Unit Code
+             * @default
+             */
+            unit_code: string;
+            /**
+             * Payment Ref
+             * @default
+             */
+            payment_ref: string;
+            /**
+             * Receipt
+             * @description Số biên lai hoặc mã tra cứu
+             * @default
+             */
+            receipt: string;
+            /**
+             * Amount
+             * @default null
+             */
+            amount: number | null;
+            /**
+             * Payment Amount
+             * @default null
+             */
+            payment_amount: number | null;
+            /** Message */
+            message: string;
+        };
+        /** FlagsOut */
+        FlagsOut: {
+            /**
+             * Flags
+             * @description Sai lệch giữa biên lai và thanh toán do đối soát hằng ngày phát hiện, ngày mới nhất trước
+             */
+            flags: components["schemas"]["Flag"][];
         };
         /** FlowView */
         FlowView: {
@@ -5408,6 +5586,177 @@ export interface components {
              */
             unread: number;
         };
+        /**
+         * ReasonIn
+         * @example {
+         *       "reason": "Thu nhầm, người nộp đã được hoàn tiền"
+         *     }
+         */
+        ReasonIn: {
+            /**
+             * Reason
+             * @description Lý do huỷ (5–500 ký tự)
+             */
+            reason: string;
+        };
+        /** Receipt */
+        Receipt: {
+            /**
+             * Id
+             * @description Mã định danh biên lai trong hoso (khoá chống trùng khi gọi nhà cung cấp)
+             */
+            id: string;
+            /**
+             * Code
+             * @description Mã hồ sơ
+             */
+            code: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Procedure Code */
+            procedure_code: string;
+            /**
+             * Payment Ref
+             * @description Mã tham chiếu của khoản thanh toán
+             */
+            payment_ref: string;
+            /**
+             * Method
+             * @default online
+             * @enum {string}
+             */
+            method: "online" | "cash";
+            /**
+             * Paid At
+             * @default null
+             */
+            paid_at: string | null;
+            /**
+             * Amount
+             * @description Số tiền (đồng)
+             */
+            amount: number;
+            /** Lines */
+            lines: components["schemas"]["ReceiptLine"][];
+            /** Payer Name */
+            payer_name: string;
+            /**
+             * Payer Id
+             * @default
+             */
+            payer_id: string;
+            /**
+             * Payer Address
+             * @default
+             */
+            payer_address: string;
+            /**
+             * Status
+             * @description pending: đang phát hành; issued: đã phát hành; cancelled: đã huỷ; replaced: đã bị thay thế
+             * @default pending
+             * @enum {string}
+             */
+            status: "pending" | "issued" | "cancelled" | "replaced";
+            /**
+             * Number
+             * @description Số biên lai
+             * @default null
+             */
+            number: string | null;
+            /**
+             * Template
+             * @description Mẫu số biên lai
+             * @default null
+             */
+            template: string | null;
+            /**
+             * Series
+             * @description Ký hiệu biên lai
+             * @default null
+             */
+            series: string | null;
+            /**
+             * Issued At
+             * @description Ngày phát hành
+             * @default null
+             */
+            issued_at: string | null;
+            /**
+             * Lookup Code
+             * @description Mã tra cứu biên lai tại nhà cung cấp
+             * @default null
+             */
+            lookup_code: string | null;
+            /**
+             * Pdf Key
+             * @default null
+             */
+            pdf_key: string | null;
+            /**
+             * Xml Key
+             * @default null
+             */
+            xml_key: string | null;
+            /**
+             * Replaces
+             * @description Biên lai bị thay thế (id)
+             * @default null
+             */
+            replaces: string | null;
+            /**
+             * Replaced By
+             * @description Biên lai thay thế (id)
+             * @default null
+             */
+            replaced_by: string | null;
+            /**
+             * Reason
+             * @description Lý do huỷ hoặc thay thế
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Cancelled At
+             * @default null
+             */
+            cancelled_at: string | null;
+            /**
+             * Cancelled By
+             * @default null
+             */
+            cancelled_by: string | null;
+            /**
+             * Attempts
+             * @description Số lần đã gọi nhà cung cấp
+             * @default 0
+             */
+            attempts: number;
+            /**
+             * Last Error
+             * @default null
+             */
+            last_error: string | null;
+            /**
+             * Notified
+             * @description Đã gửi biên lai cho người nộp
+             * @default false
+             */
+            notified: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ReceiptLine */
+        ReceiptLine: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Amount */
+            amount: number;
+        };
         /** ReceiptRecord */
         ReceiptRecord: {
             /**
@@ -5444,6 +5793,14 @@ export interface components {
             recorded_at: string;
             /** Recorded By */
             recorded_by: string;
+        };
+        /** ReceiptsOut */
+        ReceiptsOut: {
+            /**
+             * Receipts
+             * @description Biên lai điện tử của hồ sơ, mới nhất trước
+             */
+            receipts: components["schemas"]["Receipt"][];
         };
         /**
          * ReceivedComponent
@@ -5545,6 +5902,32 @@ export interface components {
          * @enum {string}
          */
         ReminderKind: "new_work" | "step_near_due" | "step_overdue" | "dossier_near_due" | "dossier_overdue";
+        /**
+         * ReplaceIn
+         * @example {
+         *       "payer_name": "Nguyễn Văn An",
+         *       "reason": "Sai tên người nộp trên biên lai"
+         *     }
+         */
+        ReplaceIn: {
+            /**
+             * Reason
+             * @description Lý do thay thế (5–500 ký tự)
+             */
+            reason: string;
+            /**
+             * Payer Name
+             * @description Tên người nộp đã sửa (nếu cần)
+             * @default null
+             */
+            payer_name: string | null;
+            /**
+             * Payer Address
+             * @description Địa chỉ người nộp đã sửa (nếu cần)
+             * @default null
+             */
+            payer_address: string | null;
+        };
         /** Report */
         Report: {
             /** Title */
@@ -10805,6 +11188,295 @@ export interface operations {
             };
         };
     };
+    list_receipts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancel_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                receipt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 502 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receipt_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                receipt_id: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileLink"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replace_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                receipt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     issue_result: {
         parameters: {
             query?: never;
@@ -13023,6 +13695,44 @@ export interface operations {
             };
         };
     };
+    operator_flags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_redrive: {
         parameters: {
             query?: never;
@@ -13540,6 +14250,44 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    officer_flags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ import { formatDateTime, formatMoney } from "../format";
 import { queryKeys, useRefreshDossier } from "../query";
 import type { Dossier, FeeItem, Role } from "../types";
 import { apiErrors, type Errors, focusFirst, TextField } from "./panelForm";
+import { ReceiptsPanel } from "./ReceiptsPanel";
 import { AWAITING_PAYMENT, canTakeCash, type DossierPayments, feesDue, type Payment, paymentOffer, paymentState } from "./payments";
 
 const POLL_MS = 3000; // while a request waits for the applicant, its state is asked again this often
@@ -116,6 +117,7 @@ export function FeesPanel({ dossier, roles }: { dossier: Dossier; roles: Role[] 
         </>
       )}
       {all.length > 0 && <PaymentList payments={all} />}
+      {all.some((p) => p.status === "paid") && <ReceiptsPanel code={dossier.code} roles={roles} />}
       {query.error && <ErrorMessage>{errorMessage(query.error)}</ErrorMessage>}
       {error && <ErrorMessage>{error}</ErrorMessage>}
       {notice && (

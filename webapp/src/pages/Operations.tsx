@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, ApiError, errorMessage } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import type { Role } from "../types";
+import { ReceiptFlags } from "./ReceiptsPanel";
 
 /** The roles the API's OPERATOR routes accept (chalicelib/api/routing.py). */
 export const OPERATOR_ROLES: Role[] = ["operator", "admin"];
@@ -85,6 +86,7 @@ export function Operations() {
           </table>
         </>
       )}
+      <ReceiptFlags scope="operator" />
     </>
   );
 }
