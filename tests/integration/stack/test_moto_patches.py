@@ -305,7 +305,7 @@ def stock_moto_url() -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)  # a loaded machine takes a while to stop a moto server
 
 
 def test_stock_moto_still_needs_the_start_execution_patch(stock_moto_url: str) -> None:
