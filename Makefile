@@ -82,7 +82,7 @@ assembly: python
 
 bench: python
 	$(PY) -m bench
-	$(PY) -m bench.jobs            # scheduled jobs at 5,000 and 50,000 dossiers (long: --sizes to choose)
+	$(PY) -m bench.jobs            # scheduled jobs at 200 and 1,000 dossiers (50,000: see docs/capacity.md §4a)
 	$(PY) -m bench.code_counter    # the dossier-code counter under 3, 15, 30 intakes/s on one unit
 
 openapi: python

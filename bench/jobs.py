@@ -1,16 +1,25 @@
 """``python -m bench.jobs`` (part of ``make bench``): the scheduled jobs at scale.
 
-For each size (default 5,000 and 50,000 dossiers over ``UNITS`` units of ten provinces, each
-unit with a desk officer, a head and an appraiser) the three jobs run the way they run on AWS —
-the schedule plans its tasks on the job's queue, the worker takes batches from the queue (its
-own batch size), works a page per task and sends the continuation — against moto in this
-process, the queue pumped as Lambda's poller does. Printed per job: tasks planned, invocations
-(pages), wall time, the slowest invocation against the worker's timeout, AWS calls, DynamoDB
-read/write units, and the cost per dossier (per payment) and per page, from ``bench.prices``.
-Per-item figures staying flat from the small to the big size is the point: no invocation grows
-with the country. The wall times are moto's, not DynamoDB's: moto answers a Query by sorting the
-whole table (its time grows with the table, DynamoDB's does not), so an invocation's time on AWS
-is read from its calls (``max calls``: about 10 ms each from Lambda, plus DVCQG's look-ups).
+For each size (``--dossiers``; default 200 and 1,000 so that ``make bench`` stays quick — the
+issue's figures are ``--dossiers 5000,50000 --max-pages 60``, docs/capacity.md §4a) the
+dossiers are spread over ``UNITS`` units of ten provinces, each unit with a desk officer, a head
+and an appraiser, and the three jobs run the way they run on AWS — the schedule plans its tasks
+on the job's queue, the worker takes batches from the queue (its own batch size), works a page
+per task and sends the continuation — against moto in this process, the queue pumped as
+Lambda's poller does. ``--max-pages N`` works only a job's first N pages (every task is still
+planned over the whole seeded table; the rest of the queue is dropped, unrecorded): per-page
+figures at 50,000 dossiers without walking all of them on a slow machine.
+
+Printed per job: tasks planned, pages, moto's wall time (total, per invocation, slowest),
+the busiest invocation's AWS calls and its time on AWS (``AWS_CALL_S`` a call) against the
+worker's timeout, and per page: AWS calls, DynamoDB read/write units, SQS requests and the cost;
+per item (dossier, or payment) when every chain ran to its end. The cost is counted requests ×
+``bench.prices``: DynamoDB units (``bench.units``), SQS requests, Lambda requests, and Lambda
+GB-s from the calls × ``AWS_CALL_S`` — not from moto's wall time, which grows with moto's
+in-memory scans and with this machine's load, not with anything AWS bills. Flat per-page
+figures from the small to the big size are the point: no invocation grows with the country.
+moto runs with ``local.moto_patches`` (as the local stack does): a Query reads its partition,
+not a sort of the whole table, and a transaction copies the items it touches, not the tables.
 
 Seeded straight into moto's store (its own item layout, ``chalicelib.store``), not through the
 API: 50,000 intakes would take an hour here. 10 % of the dossiers are overdue (the sweep
@@ -54,9 +63,11 @@ from chalicelib.store import dossiers as repo
 from chalicelib.sync import reconcile
 from chalicelib.sync import store as sync_store
 from infra.access import FUNCTION_ACCESS
+from local import moto_patches
 
 UNITS = 100
-SIZES = (5_000, 50_000)
+SIZES = (200, 1_000)  # quick, for ``make bench``; the issue's figures: --dossiers 5000,50000 (docs/capacity.md §4a)
+AWS_CALL_S = 0.010  # one AWS call from Lambda in the region: the invocation's time on AWS is about calls × this
 TABLES = {"dossiers": 4, "catalogue": 1, "counters": 0, "sync": 1}
 QUEUES = {"deadline_sweep": "job-deadline-sweep", "reconcile_dvcqg": "job-reconcile-dvcqg",
           "reconcile_payments": "job-reconcile-payments"}
@@ -71,26 +82,30 @@ class JobRun:
     pages: int
     invocations: int
     seconds: float
-    max_invocation_s: float
+    max_invocation_s: float  # moto's: grows with moto's table scans and the machine's load, not DynamoDB's
     timeout_s: int
-    max_calls: int  # AWS calls of the busiest invocation: its time on AWS is about this × 10 ms
+    max_calls: int  # AWS calls of the busiest invocation: its time on AWS is about this × AWS_CALL_S
     calls: int
     rru: float
     wru: float
     sqs_requests: int
     cost: float
+    complete: bool = True  # every chain ran to its end (else: the first ``--max-pages`` pages only)
 
     def row(self) -> str:
-        per_item = self.cost / max(1, self.items)
+        pages = max(1, self.pages)
+        per_item = (f"{self.calls / max(1, self.items):>7.2f} {self.cost / max(1, self.items) * 1e6:>8.2f}"
+                    if self.complete else f"{'—':>7} {'—':>8}")
         return (f"{self.job:<19} {self.items:>7,} {self.tasks:>6,} {self.pages:>6,} {self.seconds:>8.1f} "
-                f"{self.max_invocation_s:>6.2f}/{self.timeout_s:<4} {self.max_calls:>9} "
-                f"{self.calls / max(1, self.items):>7.2f} "
-                f"{self.rru / max(1, self.items):>7.2f} {self.wru / max(1, self.items):>7.2f} "
-                f"{per_item * 1e6:>9.2f} {self.cost / max(1, self.pages) * 1e6:>9.1f}")
+                f"{self.seconds / max(1, self.invocations):>6.2f} {self.max_invocation_s:>6.2f} "
+                f"{self.max_calls * AWS_CALL_S:>5.2f}/{self.timeout_s:<4} {self.max_calls:>6} "
+                f"{self.calls / pages:>7.1f} {self.rru / pages:>7.1f} {self.wru / pages:>7.1f} "
+                f"{self.sqs_requests / pages:>6.1f} {self.cost / pages * 1e6:>8.2f} {per_item}")
 
 
-HEADER = (f"{'job':<19} {'items':>7} {'tasks':>6} {'pages':>6} {'wall s':>8} {'max s/limit':>11} "
-          f"{'max calls':>9} {'calls/it':>7} {'RRU/it':>7} {'WRU/it':>7} {'µ$/item':>9} {'µ$/page':>9}")
+HEADER = (f"{'job':<19} {'items':>7} {'tasks':>6} {'pages':>6} {'wall s':>8} {'s/inv':>6} {'max s':>6} "
+          f"{'AWS s/limit':>10} {'calls':>6} "
+          f"{'calls/pg':>7} {'RRU/pg':>7} {'WRU/pg':>7} {'SQS/pg':>6} {'µ$/page':>8} {'calls/it':>7} {'µ$/item':>8}")
 
 
 def _create_tables() -> None:
@@ -171,15 +186,23 @@ class _Dvcqg:
         return None  # not there and never sent: nothing to do (the common case)
 
 
-def _pump(job: str, url: str, page: Callable[[Task], Page],
-          recorder: AwsCallRecorder) -> tuple[int, list[float], list[int]]:
+def _pump(job: str, url: str, page: Callable[[Task], Page], recorder: AwsCallRecorder,
+          max_pages: int | None = None) -> tuple[int, list[float], list[int], bool]:
+    """Work the queue as Lambda's poller does; with ``max_pages``, stop after that many pages
+    and drop what is left (unrecorded): answers pages, durations, calls, whether it drained."""
     sqs = boto3.client("sqs", region_name=REGION)
     pages, durations, calls = 0, [], []
     while True:
+        if max_pages is not None and pages >= max_pages:
+            with recorder.unrecorded():
+                left = int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+                           ["Attributes"]["ApproximateNumberOfMessages"])
+                sqs.purge_queue(QueueUrl=url)
+            return pages, durations, calls, left == 0
         with recorder.unrecorded():
             got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=BATCH[job]).get("Messages", [])
         if not got:
-            return pages, durations, calls
+            return pages, durations, calls, True
         started, before = time.perf_counter(), len(recorder.calls)
         result = runner.handle_batch({"Records": [{"messageId": m["MessageId"], "body": m["Body"]} for m in got]},
                                      page)
@@ -198,26 +221,27 @@ def _gsi() -> dict[str, list[tuple[str, str | None]]]:
 
 
 def _measure(job: str, items: int, plan: Callable[[], list[Task]], page: Callable[[Task], Page], url: str,
-             worker: str, memory_mb: int) -> JobRun:
+             worker: str, memory_mb: int, max_pages: int | None = None) -> JobRun:
     with AwsCallRecorder() as recorder:
         started = time.perf_counter()
         tasks = runner.start(plan())
-        pages, durations, per_invocation = _pump(job, url, page, recorder)
+        pages, durations, per_invocation, complete = _pump(job, url, page, recorder, max_pages)
         seconds = time.perf_counter() - started
     calls: list[Call] = recorder.calls
     units = dynamodb_units(calls, _gsi())
     sqs_requests = sum(1 for c in calls if c.service == "sqs") + 2 * len(durations)  # + receive, delete per batch
-    gb_s = sum(durations) * memory_mb / 1024
+    gb_s = sum(per_invocation) * AWS_CALL_S * memory_mb / 1024  # AWS's duration, from the calls (not moto's)
     cost = (units.read * PRICES["dynamodb_read_request_unit"] + units.write * PRICES["dynamodb_write_request_unit"]
             + sqs_requests * PRICES["sqs_request"] + (len(durations) + 1) * PRICES["lambda_request"]
             + gb_s * PRICES["lambda_gb_second"])
     return JobRun(job, items, tasks, pages, len(durations), seconds, max(durations, default=0.0),
                   FUNCTION_ACCESS[worker].timeout_s, max(per_invocation, default=0), len(calls), units.read,
-                  units.write, sqs_requests, cost)
+                  units.write, sqs_requests, cost, complete)
 
 
 @contextmanager
 def _world(size: int, now: dt.datetime) -> Iterator[dict[str, str]]:
+    moto_patches.apply()  # as the local stack: transactions and Queries cost what they touch, not the table
     with mocked_aws():
         _create_tables()
         boto3.client("s3", region_name=REGION).create_bucket(
@@ -228,7 +252,7 @@ def _world(size: int, now: dt.datetime) -> Iterator[dict[str, str]]:
         yield urls
 
 
-def run_size(size: int, progress: Callable[[str], None] = print) -> list[JobRun]:
+def run_size(size: int, progress: Callable[[str], None] = print, max_pages: int | None = None) -> list[JobRun]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     out = []
     with _world(size, now) as urls, \
@@ -240,22 +264,25 @@ def run_size(size: int, progress: Callable[[str], None] = print) -> list[JobRun]
             return sweep.page(task, connect=lambda: None)  # type: ignore[arg-type,return-value]
 
         out.append(_measure("deadline_sweep", size, lambda: sweep.plan(now), quiet_sweep, urls["deadline_sweep"],
-                            "deadline_sweep_pages", 512))
+                            "deadline_sweep_pages", 512, max_pages))
         progress(out[-1].row())
         out.append(_measure("reconcile_dvcqg", size, lambda: reconcile.plan(now), reconcile.page,
-                            urls["reconcile_dvcqg"], "reconcile_dvcqg_pages", 512))
+                            urls["reconcile_dvcqg"], "reconcile_dvcqg_pages", 512, max_pages))
         progress(out[-1].row())
         yesterday = now.astimezone(VN_TZ).date() - dt.timedelta(days=1)
         out.append(_measure("reconcile_payments", size // 10, lambda: payments.reconcile_plan(yesterday),
-                            payments.reconcile_page, urls["reconcile_payments"], "reconcile_payments_pages", 512))
+                            payments.reconcile_page, urls["reconcile_payments"], "reconcile_payments_pages", 512,
+                            max_pages))
         progress(out[-1].row())
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES),
-                        help="dossier counts, comma-separated (default %(default)s)")
+    parser.add_argument("--dossiers", "--sizes", dest="sizes", default=",".join(str(s) for s in SIZES),
+                        help="dossier counts, comma-separated (default %(default)s; the issue's: 5000,50000)")
+    parser.add_argument("--max-pages", type=int, help="work only the first N pages of each job (every task is "
+                        "still planned on the seeded table; per-page figures only): for big sizes on a slow machine")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     import logging
@@ -265,10 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, list[JobRun]] = {}
     print(HEADER)
     for size in (int(s) for s in args.sizes.split(",")):
-        results[size] = run_size(size)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({str(k): [r.__dict__ for r in v] for k, v in results.items()}, f, indent=1)
+        results[size] = run_size(size, max_pages=args.max_pages)
+        if args.json:  # after each size: a long run's first sizes are kept if it is stopped
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump({str(k): [r.__dict__ for r in v] for k, v in results.items()}, f, indent=1)
     return 0
 
 

@@ -27,10 +27,18 @@ unpatched server, so a moto upgrade that fixes them shows up as a failing "still
    only the items the transaction touches (and the stream's length) and restores exactly those
    on failure — the same all-or-nothing result, stream records of a cancelled transaction
    included.
+5. ``Query`` starts from ``all_items()``, which sorts the *whole table* on every call, then keeps
+   the items of the queried partition: each Query costs O(n log n) in the table's size (at
+   50,000 dossiers a page of ten takes seconds, and the jobs' benchmark measured moto, not
+   hoso). The patch hands moto's own query only the candidates — the base table's partition
+   read from its hash map, or, for an index, the items whose key attributes can equal the
+   queried ones (same type, same string/binary value) — in ``all_items()``'s order; moto's own
+   code still applies every condition, sorts, pages and projects, so the answers are the same.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import uuid
 from datetime import datetime
@@ -182,6 +190,54 @@ def _patch_transaction_rollback() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
+_CHEAP_TYPES = ("S", "B")  # equal as DynamoType iff the raw values are equal
+
+
+def _may_equal(value: Any, expected: Any) -> bool:
+    """False only when moto's ``value == expected`` is certainly False (a cheap pre-check)."""
+    if value is None or value.type != expected.type:
+        return False
+    return value.type not in _CHEAP_TYPES or value.value == expected.value
+
+
+def _patch_query_candidates() -> None:
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+
+    def candidates(table: Any, hash_key: Any, index_name: str | None,
+                   hash_key_conditions: list[tuple[str, Any]] | None) -> list[Any] | None:
+        """The items moto's query would keep at all, in ``all_items()``'s order; None: all of them."""
+        if not index_name:
+            if hash_key is None:
+                return None
+            found = table.items.get(hash_key)
+            items = [] if found is None else list(found.values()) if table.range_key_attr else [found]
+        else:
+            if not hash_key_conditions:
+                return None
+            items = [item for hash_set in table.items.values()
+                     for item in (hash_set.values() if table.range_key_attr else (hash_set,))
+                     if all(_may_equal(item.attrs.get(name), value) for name, value in hash_key_conditions)]
+        return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+    signature = inspect.signature(original)
+
+    @wraps(original)
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        given = signature.bind(self, *args, **kwargs).arguments
+        items = candidates(self, given.get("hash_key"), given.get("index_name"), given.get("hash_key_conditions"))
+        if items is None:
+            return original(self, *args, **kwargs)
+        self.all_items = lambda: list(items)  # read by moto's query only; DynamoDB requests hold _dynamodb_lock
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Apply every patch once per process (later calls do nothing)."""
     global _applied
@@ -192,4 +248,5 @@ def apply() -> None:
         _patch_unnamed_executions()
         _patch_dynamodb_thread_safety()
         _patch_transaction_rollback()
+        _patch_query_candidates()
         _applied = True
