@@ -49,16 +49,15 @@ lint: python
 
 # Each suite runs in its own pytest process: the e2e and integration suites start a whole local
 # stack (moto server, environment, threads) that must not leak into the suites after them.
-TEST_SUITES = tests/unit tests/infra $(sort $(wildcard tests/integration/*/)) $(wildcard tests/fault tests/security) tests/e2e
+# tests.suites runs them three at a time (HOSO_TEST_JOBS), longest first (the browser tests are a
+# suite of their own, beside the rest of e2e), each one's output kept whole and printed in this
+# order, then the IAM check over the AWS calls every suite recorded, and a summary line.
+TEST_SUITES = tests/e2e/web tests/e2e $(wildcard tests/security) $(sort $(wildcard tests/integration/*/)) \
+	$(wildcard tests/fault) tests/infra tests/unit
 
 test: setup lint
-	cd webapp && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent api-types:check
-	@rm -rf build/aws-calls; failed=""; for suite in $(TEST_SUITES); do \
-	  echo "== $$suite"; HOSO_RECORD_AWS_CALLS=$(CURDIR)/build/aws-calls $(PY) -m pytest $$suite || failed="$$failed $$suite"; \
-	done; \
-	echo "== IAM: every recorded AWS call against its function's role"; \
-	$(PY) -m infra.iam_check build/aws-calls || failed="$$failed iam-check"; \
-	if [ -n "$$failed" ]; then echo "failed suites:$$failed"; exit 1; fi
+	cd webapp && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m tests.suites --webapp --record build/aws-calls $(TEST_SUITES)
 
 unit: python
 	$(PY) -m pytest tests/unit

@@ -41,6 +41,10 @@ AXE_FILE = WEBAPP_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions: Playwright's 5 s default for `expect` failed 11 of 46 browser
+# tests on API answers that took longer while `make test` ran its suites side by side at load 30.
+# A passing assertion returns as soon as it holds, so a passing run takes no longer.
+expect.set_options(timeout=TIMEOUT_MS)
 
 _AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});

@@ -254,8 +254,10 @@ class World:
                                                    VisibilityTimeout=0)  # fmt: skip
         return len(messages)
 
-    def until(self, what: str, check: Callable[[], Any], timeout_s: float = 20.0) -> Any:
-        """Pump until ``check()`` answers something truthy; fail with ``what`` otherwise."""
+    def until(self, what: str, check: Callable[[], Any], timeout_s: float = 60.0) -> Any:
+        """Pump until ``check()`` answers something truthy; fail with ``what`` otherwise. The
+        default bound is generous (a hand-over took over 20 s while `make test` ran its suites side
+        by side at load 30); a check that holds returns at once, so passing runs are no slower."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.pump() == 0:
