@@ -17,6 +17,11 @@ and reordered messages are harmless:
    ``TraCuuHoSo`` of step 3 finds out next time;
 5. release the lease.
 
+The ``province`` destination sends each dossier to its own province only — the province of its
+unit (:func:`target_of`), through that province's endpoint (``province-<code>``); a
+ministry-level dossier goes to no province. The cursor stays per (dossier, destination): a
+dossier has one province.
+
 Only steps up to the dossier's sequence number *as read* are sent, so the dossier record and
 the progress records always describe the same moment; a later step has its own message.
 Any failure raises (:class:`~chalicelib.integrations.dvcqg.SyncFailed`, :class:`LeaseBusy`,
@@ -33,7 +38,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from chalicelib.domain.dossier import AuditEvent, Dossier
-from chalicelib.integrations.dvcqg import SyncClient, client_for
+from chalicelib.integrations.dvcqg import SyncClient, client_for, target_endpoint
+from chalicelib.integrations.endpoints import province_target
 from chalicelib.observability import logger
 from chalicelib.store import catalogue, dossiers
 from chalicelib.sync import payloads, store
@@ -47,6 +53,14 @@ DOSSIER_LABEL: Final = "Đồng bộ thông tin hồ sơ"
 
 class LeaseBusy(Exception):
     """Another worker is sending this dossier to this destination; try again later."""
+
+
+class TargetDown(Exception):
+    """The dossier's target is known to be down (its circuit is open): not tried now."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
 
 
 class UnknownDossier(Exception):
@@ -63,6 +77,7 @@ class Delivered:
     destination: str
     code: str
     acked: int  # the cursor afterwards
+    target: str | None = None  # the system sent to (None: the dossier has none, a ministry-level one)
     steps: int = 0  # progress records acknowledged by this call
     lags_ms: list[int] = field(default_factory=list)  # commit → acknowledgement, per step
 
@@ -89,24 +104,43 @@ def missing_steps(dossier: Dossier, cursor: store.Cursor, trail: list[AuditEvent
     return steps
 
 
-def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now) -> Delivered:
-    """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc)."""
+def target_of(destination: str, dossier: Dossier) -> str | None:
+    """Where ``destination`` sends ``dossier``: itself, or for ``province`` the province of the
+    dossier's unit (None for a ministry-level unit, which has no province)."""
+    if destination != "province":
+        return destination
+    unit = catalogue.get_unit(dossier.unit_code)
+    province = unit.province_code if unit else ""
+    return province_target(province) if province else None
+
+
+def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now,
+            available: Callable[[str], bool] = lambda target: True) -> Delivered:  # fmt: skip
+    """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc);
+    :class:`TargetDown` without trying when ``available`` says the dossier's target is down."""
     cursor = store.get_cursor(code, destination)
     dossier = dossiers.get(code)
     if dossier is None:
         raise UnknownDossier(code)
-    if dossier.seq <= cursor.acked:
+    target = target_of(destination, dossier)
+    if target is None:
+        logger.info("ministry-level dossier: no province to sync to", extra={"code": code})
         return Delivered(destination, code, cursor.acked)
+    if dossier.seq <= cursor.acked:
+        return Delivered(destination, code, cursor.acked, target)
+    target_endpoint(target)  # a province not configured: NotConfigured, the record waits
+    if not available(target):
+        raise TargetDown(target)
     owner = uuid.uuid4().hex
     if not store.acquire_lease(code, destination, owner, at=clock(), seconds=LEASE_S):
         raise LeaseBusy(f"{code} → {destination}")
     try:
         cursor = store.get_cursor(code, destination)
         if dossier.seq <= cursor.acked:
-            return Delivered(destination, code, cursor.acked)
+            return Delivered(destination, code, cursor.acked, target)
         if destination == RECONCILED:
             store.mark_changed(code, clock())
-        return _send(client_for(destination), dossier, cursor, clock)
+        return _send(client_for(target), dossier, cursor, clock)
     finally:
         store.release_lease(code, destination, owner)
 
@@ -134,7 +168,7 @@ def _dossier_record(dossier: Dossier, last_event: AuditEvent) -> dict[str, Any]:
 
 
 def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Callable[[], datetime]) -> Delivered:
-    destination, code = cursor.destination, dossier.code
+    destination, code, target = cursor.destination, dossier.code, client.destination
     steps = missing_steps(dossier, cursor, list(dossiers.events_after(code, cursor.acked)))
     seen = cursor.seen
     if not seen and cursor.first_attempt_at is not None:
@@ -174,9 +208,10 @@ def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Cal
             store.record(code, destination, pending)
     logger.info(
         "sync delivered",
-        extra={"destination": destination, "code": code, "steps": len(steps), "acked": cursor.acked},
-    )
-    return Delivered(destination, code, cursor.acked, len(steps), lags)
+        extra={"destination": destination, "target": target, "code": code, "steps": len(steps),
+               "acked": cursor.acked},
+    )  # fmt: skip
+    return Delivered(destination, code, cursor.acked, target, len(steps), lags)
 
 
 def _brief(answer: dict[str, Any]) -> dict[str, Any]:

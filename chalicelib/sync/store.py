@@ -304,3 +304,42 @@ def changed_after(code: str, hour: str, last: str) -> bool:
     """Whether ``code`` was also marked changed in a later hour, up to ``last`` (one small Query)."""
     later = SyncItem.sk.between(f"CHANGED#{hour}~", f"CHANGED#{last}")
     return any(True for _ in SyncItem.query(_pk(code), later, limit=1))
+
+
+# --- targets that are down (the province sync's circuit) -------------------------------------
+DOWN_TTL: Final = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Down:
+    """``target`` did not answer ``failures`` times in a row; it is not tried before ``until``."""
+
+    target: str
+    until: datetime
+    failures: int
+
+
+def _down_key(target: str) -> tuple[str, str]:
+    return f"TARGET#{target}", "DOWN"
+
+
+def get_down(target: str) -> Down | None:
+    """The target's open circuit, if any (also once ``until`` has passed: the next try probes)."""
+    try:
+        item = SyncItem.get(*_down_key(target), consistent_read=True)
+    except DoesNotExist:
+        return None
+    data = item.data or {}
+    return Down(target, datetime.fromisoformat(data["until"]), int(data.get("failures", 1)))
+
+
+def mark_down(target: str, *, until: datetime, failures: int, at: datetime) -> None:
+    """Open (or extend) the target's circuit; the item expires a day after ``until``."""
+    pk, sk = _down_key(target)
+    SyncItem(pk=pk, sk=sk, data={"until": _iso(until), "failures": failures, "since": _iso(at)},
+             expires_at=int((until + DOWN_TTL).timestamp())).save()  # fmt: skip
+
+
+def mark_up(target: str) -> None:
+    """Close the target's circuit: it answered again."""
+    SyncItem(*_down_key(target)).delete()
