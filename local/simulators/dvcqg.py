@@ -163,6 +163,7 @@ class DvcqgSimulator(Simulator):
     # --- protocol ----------------------------------------------------------------------
     def on_login(self, request: Request) -> Response:
         body = read_json_object(request)
+        envelope = "lgsp" if request.path.startswith("/lgsp/") else "direct"
         username, password = body.get("username"), body.get("password")
         good = (
             isinstance(username, str)
@@ -172,13 +173,13 @@ class DvcqgSimulator(Simulator):
         )
         with self.lock:
             if not good:
-                self._log_call("login", ERR_BAD_CREDENTIALS, 200, {"username": username})
+                self._log_call("login", ERR_BAD_CREDENTIALS, 200, {"username": username}, envelope)
                 return json_response(
                     {"error_code": ERR_BAD_CREDENTIALS, "message": "Sai tên đăng nhập hoặc mật khẩu"}
                 )
             token = secrets.token_urlsafe(24)
             self.sessions[token] = time.monotonic() + self.session_ttl_s
-            self._log_call("login", OK, 200, {"username": username})
+            self._log_call("login", OK, 200, {"username": username}, envelope)
         success = "00" if self.mode.success_code == "00" else OK
         return json_response({"error_code": success, "message": "Đăng nhập thành công", "session": token})
 
