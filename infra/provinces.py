@@ -46,7 +46,7 @@ def add_provinces(stack: Any, config: Mapping[str, str]) -> None:
         return
     role: iam.Role = stack.function_roles[FUNCTION]
     # Secrets Manager appends "-" and six random characters to a secret's name in its ARN.
-    arns = [cdk.Stack.of(stack).format_arn(service="secretsmanager", resource="secret", resource_name=f"{n}-??????",
+    arns = [cdk.Stack.of(role).format_arn(service="secretsmanager", resource="secret", resource_name=f"{n}-??????",
                                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME) for n in names]  # fmt: skip
     role.add_to_policy(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=arns))
     for arn in arns:
