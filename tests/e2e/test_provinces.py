@@ -13,15 +13,16 @@ import requests
 
 from local.simulators import LOCAL_PROVINCES, province_simulator
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
+from local.simulators.dvcqg import build_dossier
 from local.stack import LocalStack
-from tests.e2e.conftest import simulator
+from tests.e2e.conftest import post_signed, simulator
 
 
 def _post(stack: LocalStack, unit: str) -> str:
-    answer = requests.post(f"{simulator(stack, 'dvcqg')}/_sim/post-dossier", json={"MaDonViTiepNhan": unit},
-                           timeout=60).json()  # fmt: skip
-    assert answer["status"] == 201, answer
-    return str(answer["body"]["MaHoSo"])
+    """DVCQG files an online dossier at ``unit`` (signed, as the DVCQG simulator would)."""
+    answer = post_signed(stack.api_url, build_dossier(overrides={"MaDonViTiepNhan": unit}), timeout=300)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["MaHoSo"])
 
 
 def _has(stack: LocalStack, name: str, code: str) -> bool:
