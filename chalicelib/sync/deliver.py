@@ -19,8 +19,10 @@ and reordered messages are harmless:
 
 The ``province`` destination sends each dossier to its own province only — the province of its
 unit (:func:`target_of`), through that province's endpoint (``province-<code>``); a
-ministry-level dossier goes to no province. The cursor stays per (dossier, destination): a
-dossier has one province.
+ministry-level dossier goes to no province. The cursor stays per (dossier, destination) and
+names the province it counts for: should the dossier's province change (its unit moves, or it
+is transferred to a unit of another province), the new province gets it from the start
+(``isUpdating`` "False", every step).
 
 Only steps up to the dossier's sequence number *as read* are sent, so the dossier record and
 the progress records always describe the same moment; a later step has its own message.
@@ -30,6 +32,7 @@ Any failure raises (:class:`~chalicelib.integrations.dvcqg.SyncFailed`, :class:`
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -114,6 +117,14 @@ def target_of(destination: str, dossier: Dossier) -> str | None:
     return province_target(province) if province else None
 
 
+def _for_target(cursor: store.Cursor, target: str) -> store.Cursor:
+    """The cursor as ``target`` stands: from nothing if it counted for another target (its
+    ``rev`` kept, so the next write is still conditional on what was read)."""
+    if cursor.target in (None, target):
+        return cursor
+    return dataclasses.replace(cursor, acked=0, seen=False, first_attempt_at=None)
+
+
 def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now,
             available: Callable[[str], bool] = lambda target: True) -> Delivered:  # fmt: skip
     """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc);
@@ -126,6 +137,7 @@ def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now
     if target is None:
         logger.info("ministry-level dossier: no province to sync to", extra={"code": code})
         return Delivered(destination, code, cursor.acked)
+    cursor = _for_target(cursor, target)
     if dossier.seq <= cursor.acked:
         return Delivered(destination, code, cursor.acked, target)
     target_endpoint(target)  # a province not configured: NotConfigured, the record waits
@@ -135,7 +147,7 @@ def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now
     if not store.acquire_lease(code, destination, owner, at=clock(), seconds=LEASE_S):
         raise LeaseBusy(f"{code} → {destination}")
     try:
-        cursor = store.get_cursor(code, destination)
+        cursor = _for_target(store.get_cursor(code, destination), target)
         if dossier.seq <= cursor.acked:
             return Delivered(destination, code, cursor.acked, target)
         if destination == RECONCILED:
@@ -175,7 +187,7 @@ def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Cal
         # A first DongBoHoSoMC went out before and was never acknowledged to us: ask.
         seen = client.look_up(code) is not None
     if not seen:
-        cursor = store.note_first_attempt(code, cursor, clock())
+        cursor = store.note_first_attempt(code, cursor, clock(), target=target)
 
     sent_at = clock()
     answer = client.send(payloads.dossier_call(_dossier_record(dossier, steps[-1]), is_updating=seen))
@@ -200,7 +212,7 @@ def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Cal
             ]  # fmt: skip
             store.record(code, destination, pending)
             pending = []
-            cursor = store.advance(code, cursor, acked=chunk[-1].seq, seen=True,
+            cursor = store.advance(code, cursor, acked=chunk[-1].seq, seen=True, target=target,
                                    first_attempt_at=cursor.first_attempt_at, at=acked_at)  # fmt: skip
             lags += [_lag_ms(e, acked_at) for e in chunk]
     finally:

@@ -44,6 +44,7 @@ class CursorMoved(Exception):
 
 
 class CursorItem(SyncItem):
+    target = UnicodeAttribute(null=True)
     acked = NumberAttribute(null=True)
     seen = BooleanAttribute(null=True)
     rev = NumberAttribute(null=True)
@@ -91,6 +92,7 @@ class Cursor:
     rev: int = 0
     first_attempt_at: str | None = None
     updated_at: str | None = None
+    target: str | None = None  # the system the cursor counts for (a province's: the dossier's province then)
 
 
 def _cursor(destination: str, item: CursorItem) -> Cursor:
@@ -101,6 +103,7 @@ def _cursor(destination: str, item: CursorItem) -> Cursor:
         rev=int(item.rev or 0),
         first_attempt_at=item.first_attempt_at,
         updated_at=item.updated_at,
+        target=item.target,
     )
 
 
@@ -122,13 +125,14 @@ def cursors(code: str) -> dict[str, Cursor]:
 
 
 def advance(code: str, expected: Cursor, *, acked: int, seen: bool, first_attempt_at: str | None, at: datetime,
-            by: str = "sync") -> Cursor:  # fmt: skip
-    """Replace the cursor read as ``expected`` (same ``rev``) by the values given; raise
-    :class:`CursorMoved` if anyone changed it in between."""
-    after = Cursor(expected.destination, acked, seen, expected.rev + 1, first_attempt_at, _iso(at))
+            by: str = "sync", target: str | None = None) -> Cursor:  # fmt: skip
+    """Replace the cursor read as ``expected`` (same ``rev``) by the values given (``target``:
+    None keeps it); raise :class:`CursorMoved` if anyone changed it in between."""
+    after = Cursor(expected.destination, acked, seen, expected.rev + 1, first_attempt_at, _iso(at),
+                   target or expected.target)  # fmt: skip
     item = CursorItem(
         _pk(code), f"CURSOR#{expected.destination}", acked=after.acked, seen=after.seen, rev=after.rev,
-        first_attempt_at=after.first_attempt_at, updated_at=after.updated_at, data={"by": by},
+        first_attempt_at=after.first_attempt_at, updated_at=after.updated_at, target=after.target, data={"by": by},
     )  # fmt: skip
     condition = CursorItem.rev == expected.rev if expected.rev else CursorItem.pk.does_not_exist()
     try:
@@ -140,10 +144,11 @@ def advance(code: str, expected: Cursor, *, acked: int, seen: bool, first_attemp
     return after
 
 
-def note_first_attempt(code: str, expected: Cursor, at: datetime) -> Cursor:
+def note_first_attempt(code: str, expected: Cursor, at: datetime, target: str | None = None) -> Cursor:
     """Remember that a first ``DongBoHoSoMC`` is going out: if its answer never comes back, the
     next attempt asks the destination whether it has the dossier."""
-    return advance(code, expected, acked=expected.acked, seen=expected.seen, first_attempt_at=_iso(at), at=at)
+    return advance(code, expected, acked=expected.acked, seen=expected.seen, first_attempt_at=_iso(at), at=at,
+                   target=target)  # fmt: skip
 
 
 RESET_ATTEMPTS: Final = 5

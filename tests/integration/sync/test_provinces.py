@@ -154,3 +154,18 @@ def test_success_written_00_is_success(world: World) -> None:
     assert world.sims["dvcqg"].record(dossier.code)["progress"] == expected_progress(dossier.code)
     assert all(e.answer["error_code"] == "00" for e in store.ledger(dossier.code, "dvcqg"))
     assert world.counts(world.dlqs["dvcqg"]) == (0, 0)
+
+
+def test_a_dossier_whose_province_changes_reaches_the_new_province_from_the_start(world: World) -> None:
+    dossier = received(world, "48", recent())
+    assert world.drain("province", FAST).failed == {}
+    assert where(world, dossier.code) == ["48"]
+    catalogue.put_unit(Unit(code=dossier.unit_code, name="Đơn vị chuyển tỉnh", province_code="79"))
+    dossier = world.move(dossier, samples.TRANSFER, recent() + timedelta(minutes=10))
+    world.relay([(dossier.code, 3)])
+    assert world.drain("province", FAST).failed == {}
+    record = world.sims["province-79"].record(dossier.code)
+    assert record["progress"] == expected_progress(dossier.code)  # every step, not only the last
+    assert [h["isUpdating"] for h in record["history"] if h["service"] == "DongBoHoSoMC"] == ["False"]
+    assert world.sims["province-79"].violations() == []
+    assert store.get_cursor(dossier.code, "province").target == "province-79"
