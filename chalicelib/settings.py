@@ -63,7 +63,11 @@ class Settings(BaseModel):
     # Outside parties (through the integration platform in production)
     dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
-    province_base_url: str = Field("http://127.0.0.1:8103", alias="PROVINCE_BASE_URL")
+    # Provincial systems (SPEC §7.11): JSON, province code → {"url", "secret", "envelope"?}
+    # (chalicelib/integrations/endpoints.py). Empty object: no province receives anything.
+    provinces: str = Field("{}", alias="HOSO_PROVINCES")
+    # JSON, "dvcqg" / "coordinator" → "direct" (the /service envelope) | "lgsp" (default direct)
+    sync_envelopes: str = Field("{}", alias="HOSO_SYNC_ENVELOPES")
     ministry_unit_code: str = Field("000.00.00.G12", alias="HOSO_MINISTRY_UNIT_CODE")
     # The unit the post-deploy smoke test (infra/smoke.py) files its synthetic intakes to: its
     # dossiers never leave hoso (chalicelib/sync/scope.py). Empty: every unit syncs.

@@ -11,6 +11,7 @@ Keys are the Python function names in app.py (``api_handler`` is Chalice's HTTP 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -104,7 +105,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
     "sync_dvcqg": _sync_consumer("sync-dvcqg"),
     "sync_coordinator": _sync_consumer("sync-coordinator"),
-    "sync_province": _sync_consumer("sync-province"),
+    # parks a record of a province that is down: sends it again to its own queue, delayed (docs/provinces.md)
+    "sync_province": dataclasses.replace(_sync_consumer("sync-province"), send=("sync-province",)),
     # Scheduled jobs (chalicelib/jobs): the schedule only plans — a task per unit, hour or day on
     # the job's queue —; the job's worker walks each task a bounded page at a time, sends the
     # continuation to its own queue and claims each page in the counters table (redelivery).

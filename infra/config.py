@@ -20,7 +20,8 @@ CONFIG_KEYS = (
     "HOSO_PUBLIC_BASE_URL",
     "DVCQG_BASE_URL",
     "COORDINATOR_BASE_URL",
-    "PROVINCE_BASE_URL",
+    "HOSO_PROVINCES",  # JSON: province code → {"url", "secret", "envelope"?} (chalicelib/integrations/endpoints.py)
+    "HOSO_SYNC_ENVELOPES",  # JSON: "dvcqg"/"coordinator" → "direct" | "lgsp"
     "VNEID_ISSUER",
     "VNEID_AUDIENCE",
     "VNEID_JWKS_URL",
@@ -58,6 +59,20 @@ def parse(text: str | None) -> dict[str, str]:
     return value
 
 
+def _check_endpoints(given: Mapping[str, str], *, require: bool) -> None:
+    """The JSON settings of the sync endpoints parse; a deployment's provinces are reached over https."""
+    from chalicelib.integrations.endpoints import EndpointError, parse_envelopes, parse_provinces
+
+    try:
+        provinces = parse_provinces(given.get("HOSO_PROVINCES", "{}"))
+        parse_envelopes(given.get("HOSO_SYNC_ENVELOPES", "{}"))
+    except EndpointError as err:
+        raise ConfigError(str(err)) from None
+    insecure = sorted(code for code, e in provinces.items() if urlparse(e.base_url).scheme != "https")
+    if require and insecure:
+        raise ConfigError(f"a deployment needs https endpoints; HOSO_PROVINCES not https: {insecure}")
+
+
 def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:
     unknown = sorted(set(given) - set(CONFIG_KEYS))
     if unknown:
@@ -69,6 +84,7 @@ def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:
         insecure = [k for k, v in given.items() if k.endswith(("_URL", "_ISSUER")) and urlparse(v).scheme != "https"]
         if insecure:
             raise ConfigError(f"a deployment needs https endpoints; not https: {insecure}")
+    _check_endpoints(given, require=require)
     values = {**local_defaults(), **given}
     missing = [k for k in CONFIG_KEYS if k not in values]
     if missing:

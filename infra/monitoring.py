@@ -201,6 +201,16 @@ class Alarms:
                 threshold=SYNC_LAG_P95_ALARM_MS,
                 periods=3,
             )
+        # A province that does not answer parks its records (docs/provinces.md): no backlog, no DLQ, so say it here.
+        self.alarm(
+            "sync-province-parked",
+            app_metric("SyncParked", "Sum", FIVE_MINUTES, destination="province"),
+            "A provincial system has not answered for 15 minutes: its dossiers wait (parked), the other provinces' "
+            "do not.",
+            "find which province in the sync_province log (sync target down), tell its operator; do not redrive.",
+            f"{RUNBOOK_SYNC}#province-down",
+            periods=3,
+        )
 
     def streams(self) -> None:
         s = self.stack

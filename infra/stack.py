@@ -43,6 +43,7 @@ from infra import (
 )
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.ereceipts import add_ereceipt_alarms
+from infra.provinces import add_provinces
 from infra.resources import (
     DATA_BUCKETS,
     QUEUES,
@@ -135,6 +136,7 @@ class HosoStack(cdk.Stack):
         self.res.state_machines = {physical_name(stage, stem): sm.attr_arn for stem, sm in self.state_machines.items()}
         self.alarm_topic = self._alarm_topic()
         self.functions = self._chalice_app(source_dir, work_dir or Path.cwd(), config)
+        add_provinces(self, config)  # the provinces' credentials secrets (docs/provinces.md)
         capacity.apply(self)  # reserved concurrency, event source mapping limits (infra/capacity.py)
         self._api_settings()
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)

@@ -47,7 +47,16 @@ from infra.resources import secret_name
 from local import aws_calls, moto_patches
 from local.dispatcher import Dispatcher
 from local.provision import ProvisionResult, provision
-from local.simulators import DEFAULT_PORTS, HOST, PortBusyError, RunningServer, start_simulators
+from local.simulators import (
+    DEFAULT_PORTS,
+    HOST,
+    LOCAL_PROVINCES,
+    PortBusyError,
+    RunningServer,
+    province_account,
+    province_simulator,
+    start_simulators,
+)
 from local.simulators.dvcqg import DEFAULT_HMAC_KEYS
 from local.simulators.ereceipt import DEFAULT_CLIENTS as DEFAULT_ERECEIPT_CLIENTS
 from local.simulators.ereceipt import parse_clients
@@ -70,7 +79,6 @@ DEFAULTS = {
 _SIMULATOR_URL_VARIABLES: dict[str, dict[str, str]] = {
     "dvcqg": {"DVCQG_BASE_URL": ""},
     "coordinator": {"COORDINATOR_BASE_URL": ""},
-    "province": {"PROVINCE_BASE_URL": ""},
     "vneid": {"VNEID_ISSUER": "", "VNEID_JWKS_URL": "/.well-known/jwks.json"},
     "population": {"POPULATION_BASE_URL": ""},
     "esign": {"ESIGN_BASE_URL": ""},
@@ -93,12 +101,28 @@ def explicit_settings(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def simulators_off(explicit: Mapping[str, str]) -> set[str]:
-    """The simulators nobody would reach: every variable that points hoso at them is given."""
-    return {
+    """The simulators nobody would reach: every variable that points hoso at them is given
+    (the provincial systems': ``HOSO_PROVINCES``)."""
+    off = {
         name
         for name, variables in _SIMULATOR_URL_VARIABLES.items()
         if name not in _ALWAYS_ON and all(v in explicit for v in variables)
     }
+    if "HOSO_PROVINCES" in explicit:
+        off |= {province_simulator(code) for code in LOCAL_PROVINCES}
+    return off
+
+
+def province_secret(stage: str, code: str) -> str:
+    """Where the local stack keeps province ``code``'s account (infra/provinces.py's prefix)."""
+    return secret_name(stage, f"province-{code}")
+
+
+def province_settings(simulators: Mapping[str, str], stage: str) -> dict[str, str]:
+    """``HOSO_PROVINCES`` pointing at the running provincial simulators (name → URL)."""
+    entries = {code: {"url": simulators[province_simulator(code)], "secret": province_secret(stage, code)}
+               for code in LOCAL_PROVINCES if province_simulator(code) in simulators}  # fmt: skip
+    return {"HOSO_PROVINCES": json.dumps(entries)} if entries else {}
 
 
 def function_settings(
@@ -110,11 +134,12 @@ def function_settings(
     for name, url in simulators.items():
         for variable, path in _SIMULATOR_URL_VARIABLES.get(name, {}).items():
             env[variable] = f"{url}{path}"
+    env |= province_settings(simulators, template_env.get("HOSO_STAGE", "dev"))
     return {**env, **explicit}
 
 
 # Sync destinations whose simulators fall back to DVCQG's account unless given their own.
-_OWN_ACCOUNTS = ("coordinator", "province")
+_OWN_ACCOUNTS = ("coordinator",)
 
 
 class PortInUseError(RuntimeError):
@@ -246,6 +271,7 @@ class LocalStack:
             self._bind_api(self.provisioned)
             self._start_simulators({**self.env, **shared, "HOSO_API_URL": self.api_url})
             self._set_environment(self.provisioned)
+            self._province_secrets()
             self._configure_integrations()
             self._run_seed()
             self._serve_api()
@@ -392,6 +418,18 @@ class LocalStack:
                 ("client_id", "key"), next(iter(parse_clients(shared["SIM_ERECEIPT_CLIENTS"]).items())),
                 strict=True))}),
         }
+
+    def _province_secrets(self) -> None:
+        """Each provincial simulator's account in its own secret, as operators create them (not
+        resources of the stack: infra/provinces.py); a province given in ``HOSO_PROVINCES``
+        explicitly brings its own."""
+        sm = aws.client("secretsmanager")
+        for server in self.simulators:
+            code = server.name.removeprefix("province")
+            if server.name == province_simulator(code) and code in LOCAL_PROVINCES:
+                username, password = province_account(self.env, code)
+                sm.create_secret(Name=province_secret(self.stage, code),
+                                 SecretString=json.dumps({"username": username, "password": password}))  # fmt: skip
 
     def _set_environment(self, provisioned: ProvisionResult) -> None:
         """The functions' environment (as Lambda would set it), pointed at moto and the simulators."""

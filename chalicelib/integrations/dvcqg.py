@@ -1,11 +1,17 @@
-"""Client of DVCQG's synchronisation protocol (SPEC §7.2), for the three destinations that speak
-it: the national portal (``dvcqg``), the coordination system (``coordinator``) and the
-provincial system (``province``), each at its own configured base URL.
+"""Client of DVCQG's synchronisation protocol (SPEC §7.2), for the targets that speak it: the
+national portal (``dvcqg``), the coordination system (``coordinator``) and each province's
+system (``province-<code>``, SPEC §7.11), each at its own configured endpoint
+(:mod:`chalicelib.integrations.endpoints`).
 
-Protocol: ``POST {base}/login`` ``{"username", "password"}`` → ``{"error_code": 0, "session"}``;
-``POST {base}/service`` ``{"session", "madonvi", "service", ...}`` → ``{"error_code": 0, ...}``.
+Protocol, ``direct`` envelope: ``POST {base}/login`` ``{"username", "password"}`` →
+``{"error_code": 0, "session"}``; ``POST {base}/service`` ``{"session", "madonvi", "service",
+...}`` → ``{"error_code": 0, ...}``. ``lgsp`` envelope (a province's integration platform): the
+same login; ``POST {base}/{service}?MaDinhDanhDV=<madonvi>&isUpdating=...`` (every field but
+``data`` as a query parameter) with ``data`` as the bare JSON array body and the session as
+``Authorization: Bearer``. Success is any integer-valued zero ``error_code`` (``0``, ``"0"``,
+``"00"``: deployed systems answer each).
 
-Sessions: one per destination per process (a Lambda sandbox keeps it between invocations),
+Sessions: one per target per process (a Lambda sandbox keeps it between invocations),
 obtained on first use. A call answered ``error_code`` 401 (session unknown or expired) logs in
 again and repeats that call once — a session expiring in the middle of a batch costs one
 extra login, nothing else.
@@ -14,25 +20,26 @@ Failures: any other non-zero ``error_code``, an HTTP 5xx, an answer that is not 
 JSON, a timeout or a network error raises :class:`SyncFailed`; the caller leaves the record to
 be retried. ``TraCuuHoSo`` answering 404 is not a failure: the destination has no such dossier.
 
-Credentials (Secrets Manager, secret id ``HOSO_DVCQG_CREDENTIALS_SECRET_ID``), a JSON object::
+Credentials: a province's own secret (``HOSO_PROVINCES``), ``{"username", "password"}``; for
+``dvcqg`` and ``coordinator`` the secret ``HOSO_DVCQG_CREDENTIALS_SECRET_ID``::
 
-    {"username": "...", "password": "...",                      # used by every destination
-     "coordinator": {"username": "...", "password": "..."},     # optional, per destination
-     "province": {"username": "...", "password": "..."}}        # optional, per destination
-
-A destination without its own entry uses the top-level pair.
+    {"username": "...", "password": "...",                      # used by both
+     "coordinator": {"username": "...", "password": "..."}}     # optional, the coordinator's own
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Final
 
 from chalicelib.integrations import secrets
+from chalicelib.integrations.endpoints import PROVINCE_PREFIX, Endpoint, endpoint
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 
@@ -79,29 +86,42 @@ class Credentials:
     password: str
 
 
-def credentials(destination: str) -> Credentials:
-    """The account of ``destination`` from the credentials secret (format in the module doc)."""
-    secret = secrets.get_json(get_settings().dvcqg_credentials_secret_id)
+class NotConfigured(Exception):
+    """A province without an endpoint in ``HOSO_PROVINCES``: its dossiers wait until it has one."""
+
+
+def target_endpoint(target: str) -> Endpoint:
+    found = endpoint(target)
+    if found is None:
+        raise NotConfigured(f"{target}: no endpoint in HOSO_PROVINCES")
+    return found
+
+
+def credentials(target: str) -> Credentials:
+    """The account of ``target``: its own secret, or its entry of the shared secret (module doc)."""
+    own_secret = target_endpoint(target).secret_id
+    secret = secrets.get_json(own_secret or get_settings().dvcqg_credentials_secret_id)
     if not isinstance(secret, dict):
-        raise SyncFailed(destination, "login", "the credentials secret is not a JSON object")
-    own = secret.get(destination)
+        raise SyncFailed(target, "login", "the credentials secret is not a JSON object")
+    own = None if own_secret else secret.get(target)
     pair = own if isinstance(own, dict) else secret
     username, password = pair.get("username"), pair.get("password")
     if not isinstance(username, str) or not username or not isinstance(password, str) or not password:
-        raise SyncFailed(destination, "login", "no username/password for this destination in the credentials secret")
+        raise SyncFailed(target, "login", "no username/password for this destination in the credentials secret")
     return Credentials(username, password)
 
 
-def base_url(destination: str) -> str:
-    s = get_settings()
-    urls = {"dvcqg": s.dvcqg_base_url, "coordinator": s.coordinator_base_url, "province": s.province_base_url}
-    if destination not in urls:
-        raise ValueError(f"unknown sync destination {destination!r}")
-    return urls[destination].rstrip("/")
+def base_url(target: str) -> str:
+    return target_endpoint(target).base_url
+
+
+def is_zero(code: Any) -> bool:
+    """An integer-valued zero: ``0``, ``"0"``, ``"00"``, ``" 0 "`` (not ``False``, ``""``, ``0.5``)."""
+    return _as_int(code) == 0
 
 
 def is_ok(answer: dict[str, Any]) -> bool:
-    return str(answer.get("error_code")) == "0"
+    return is_zero(answer.get("error_code"))
 
 
 class SyncClient:
@@ -114,11 +134,15 @@ class SyncClient:
         self._lock = threading.Lock()
 
     # --- HTTP --------------------------------------------------------------------------
-    def _post(self, path: str, body: dict[str, Any], service: str) -> dict[str, Any]:
-        url = base_url(self.destination) + path
+    def _post(self, path: str, body: Any, service: str, *, query: dict[str, str] | None = None,
+              session: str | None = None) -> dict[str, Any]:  # fmt: skip
+        url = base_url(self.destination) + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if session is not None:
+            headers["Authorization"] = f"Bearer {session}"
         request = urllib.request.Request(  # noqa: S310 — the URL is hoso's own configuration
-            url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+            url, data=data, method="POST", headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
@@ -167,12 +191,18 @@ class SyncClient:
         """``POST /service``; renews the session once on 401. ``accept``: non-zero codes that are
         answers rather than failures (``TraCuuHoSo``'s 404)."""
         session = self._current_session(False, None)
+        lgsp = target_endpoint(self.destination).envelope == "lgsp"
         for attempt in (1, 2):
-            envelope = {"session": session, "madonvi": get_settings().ministry_unit_code, "service": service,
-                        **fields}  # fmt: skip
-            answer = self._post("/service", envelope, service)
+            if lgsp:
+                query = {"MaDinhDanhDV": get_settings().ministry_unit_code,
+                         **{k: str(v) for k, v in fields.items() if k != "data"}}  # fmt: skip
+                answer = self._post(f"/{service}", fields.get("data", []), service, query=query, session=session)
+            else:
+                envelope = {"session": session, "madonvi": get_settings().ministry_unit_code, "service": service,
+                            **fields}  # fmt: skip
+                answer = self._post("/service", envelope, service)
             code = answer.get("error_code")
-            if str(code) == str(SESSION_EXPIRED) and attempt == 1:
+            if _as_int(code) == SESSION_EXPIRED and attempt == 1:
                 logger.info("sync session expired, logging in again", extra={"destination": self.destination})
                 session = self._current_session(True, session)
                 continue
@@ -200,10 +230,18 @@ class SyncClient:
 
 
 def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """The integer an ``error_code`` stands for: an int, or a string of decimal digits (a sign
+    and surrounding blanks allowed); None for anything else (booleans, floats, text)."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+_INTEGER: Final = re.compile(r"[+-]?[0-9]+")
 
 
 def _text(raw: bytes) -> str:
@@ -215,9 +253,10 @@ _clients_lock = threading.Lock()
 
 
 def client_for(destination: str) -> SyncClient:
-    """The process-wide client of ``destination`` (its session is reused across invocations)."""
-    if destination not in DESTINATIONS:
-        raise ValueError(f"unknown sync destination {destination!r}")
+    """The process-wide client of the target ``destination`` (``dvcqg``, ``coordinator``,
+    ``province-<code>``); its session is reused across invocations."""
+    if destination not in DESTINATIONS[:2] and not destination.startswith(PROVINCE_PREFIX):
+        raise ValueError(f"unknown sync target {destination!r}")
     with _clients_lock:
         if destination not in _clients:
             _clients[destination] = SyncClient(destination)

@@ -17,6 +17,13 @@ and reordered messages are harmless:
    ``TraCuuHoSo`` of step 3 finds out next time;
 5. release the lease.
 
+The ``province`` destination sends each dossier to its own province only — the province of its
+unit (:func:`target_of`), through that province's endpoint (``province-<code>``); a
+ministry-level dossier goes to no province. The cursor stays per (dossier, destination) and
+names the province it counts for: should the dossier's province change (its unit moves, or it
+is transferred to a unit of another province), the new province gets it from the start
+(``isUpdating`` "False", every step).
+
 Only steps up to the dossier's sequence number *as read* are sent, so the dossier record and
 the progress records always describe the same moment; a later step has its own message.
 Any failure raises (:class:`~chalicelib.integrations.dvcqg.SyncFailed`, :class:`LeaseBusy`,
@@ -25,6 +32,7 @@ Any failure raises (:class:`~chalicelib.integrations.dvcqg.SyncFailed`, :class:`
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,7 +41,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from chalicelib.domain.dossier import AuditEvent, Dossier
-from chalicelib.integrations.dvcqg import SyncClient, client_for
+from chalicelib.integrations.dvcqg import SyncClient, client_for, target_endpoint
+from chalicelib.integrations.endpoints import province_target
 from chalicelib.observability import logger
 from chalicelib.store import catalogue, dossiers
 from chalicelib.sync import payloads, store
@@ -47,6 +56,14 @@ DOSSIER_LABEL: Final = "Đồng bộ thông tin hồ sơ"
 
 class LeaseBusy(Exception):
     """Another worker is sending this dossier to this destination; try again later."""
+
+
+class TargetDown(Exception):
+    """The dossier's target is known to be down (its circuit is open): not tried now."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
 
 
 class UnknownDossier(Exception):
@@ -63,6 +80,7 @@ class Delivered:
     destination: str
     code: str
     acked: int  # the cursor afterwards
+    target: str | None = None  # the system sent to (None: the dossier has none, a ministry-level one)
     steps: int = 0  # progress records acknowledged by this call
     lags_ms: list[int] = field(default_factory=list)  # commit → acknowledgement, per step
 
@@ -89,24 +107,52 @@ def missing_steps(dossier: Dossier, cursor: store.Cursor, trail: list[AuditEvent
     return steps
 
 
-def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now) -> Delivered:
-    """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc)."""
+def target_of(destination: str, dossier: Dossier) -> str | None:
+    """Where ``destination`` sends ``dossier``: itself, or for ``province`` the province of the
+    dossier's unit (None for a ministry-level unit, which has no province)."""
+    if destination != "province":
+        return destination
+    unit = catalogue.get_unit(dossier.unit_code)
+    province = unit.province_code if unit else ""
+    return province_target(province) if province else None
+
+
+def _for_target(cursor: store.Cursor, target: str) -> store.Cursor:
+    """The cursor as ``target`` stands: from nothing if it counted for another target (its
+    ``rev`` kept, so the next write is still conditional on what was read)."""
+    if cursor.target in (None, target):
+        return cursor
+    return dataclasses.replace(cursor, acked=0, seen=False, first_attempt_at=None)
+
+
+def deliver(destination: str, code: str, *, clock: Callable[[], datetime] = _now,
+            available: Callable[[str], bool] = lambda target: True) -> Delivered:  # fmt: skip
+    """Send ``code`` to ``destination`` up to the dossier's current step (see the module doc);
+    :class:`TargetDown` without trying when ``available`` says the dossier's target is down."""
     cursor = store.get_cursor(code, destination)
     dossier = dossiers.get(code)
     if dossier is None:
         raise UnknownDossier(code)
-    if dossier.seq <= cursor.acked:
+    target = target_of(destination, dossier)
+    if target is None:
+        logger.info("ministry-level dossier: no province to sync to", extra={"code": code})
         return Delivered(destination, code, cursor.acked)
+    cursor = _for_target(cursor, target)
+    if dossier.seq <= cursor.acked:
+        return Delivered(destination, code, cursor.acked, target)
+    target_endpoint(target)  # a province not configured: NotConfigured, the record waits
+    if not available(target):
+        raise TargetDown(target)
     owner = uuid.uuid4().hex
     if not store.acquire_lease(code, destination, owner, at=clock(), seconds=LEASE_S):
         raise LeaseBusy(f"{code} → {destination}")
     try:
-        cursor = store.get_cursor(code, destination)
+        cursor = _for_target(store.get_cursor(code, destination), target)
         if dossier.seq <= cursor.acked:
-            return Delivered(destination, code, cursor.acked)
+            return Delivered(destination, code, cursor.acked, target)
         if destination == RECONCILED:
             store.mark_changed(code, clock())
-        return _send(client_for(destination), dossier, cursor, clock)
+        return _send(client_for(target), dossier, cursor, clock)
     finally:
         store.release_lease(code, destination, owner)
 
@@ -134,14 +180,14 @@ def _dossier_record(dossier: Dossier, last_event: AuditEvent) -> dict[str, Any]:
 
 
 def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Callable[[], datetime]) -> Delivered:
-    destination, code = cursor.destination, dossier.code
+    destination, code, target = cursor.destination, dossier.code, client.destination
     steps = missing_steps(dossier, cursor, list(dossiers.events_after(code, cursor.acked)))
     seen = cursor.seen
     if not seen and cursor.first_attempt_at is not None:
         # A first DongBoHoSoMC went out before and was never acknowledged to us: ask.
         seen = client.look_up(code) is not None
     if not seen:
-        cursor = store.note_first_attempt(code, cursor, clock())
+        cursor = store.note_first_attempt(code, cursor, clock(), target=target)
 
     sent_at = clock()
     answer = client.send(payloads.dossier_call(_dossier_record(dossier, steps[-1]), is_updating=seen))
@@ -166,7 +212,7 @@ def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Cal
             ]  # fmt: skip
             store.record(code, destination, pending)
             pending = []
-            cursor = store.advance(code, cursor, acked=chunk[-1].seq, seen=True,
+            cursor = store.advance(code, cursor, acked=chunk[-1].seq, seen=True, target=target,
                                    first_attempt_at=cursor.first_attempt_at, at=acked_at)  # fmt: skip
             lags += [_lag_ms(e, acked_at) for e in chunk]
     finally:
@@ -174,9 +220,10 @@ def _send(client: SyncClient, dossier: Dossier, cursor: store.Cursor, clock: Cal
             store.record(code, destination, pending)
     logger.info(
         "sync delivered",
-        extra={"destination": destination, "code": code, "steps": len(steps), "acked": cursor.acked},
-    )
-    return Delivered(destination, code, cursor.acked, len(steps), lags)
+        extra={"destination": destination, "target": target, "code": code, "steps": len(steps),
+               "acked": cursor.acked},
+    )  # fmt: skip
+    return Delivered(destination, code, cursor.acked, target, len(steps), lags)
 
 
 def _brief(answer: dict[str, Any]) -> dict[str, Any]:

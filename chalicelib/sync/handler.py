@@ -10,6 +10,22 @@ Once the destination has not answered a record (down, timeout, HTTP 5xx), the re
 batch is failed without trying. Each destination has its own queue and function, so one
 destination being down never delays another.
 
+The ``province`` destination serves 34 provinces from one standard queue; a province that does
+not answer must not hold the others up, nor send its dossiers to the dead-letter queue for an
+outage (docs/provinces.md). So for it:
+
+* "the destination did not answer" is per province: the batch's records of other provinces
+  are still delivered;
+* a record whose province did not answer, or whose province is known to be down, is *parked*:
+  sent again to the queue with a delay (:class:`Backoff` of its ``attempt`` attribute, at most
+  SQS's 15 minutes) and deleted, so its receive count never grows towards the DLQ and the
+  queue keeps moving; the province's circuit (``TARGET#province-<code>`` in the sync table:
+  down until, failures in a row) opens, and until it passes no record of that province calls
+  it; the first record after it probes, and the province's first answer closes the circuit.
+  Parked records thus come back by themselves within 15 minutes of the province's return.
+  What the province refuses (a non-zero ``error_code``) is not an outage: those records take
+  the usual retries and DLQ.
+
 Metrics (namespace ``hoso``, dimension ``destination``): ``SyncDelivered`` (steps
 acknowledged), ``SyncLag`` (commit → acknowledgement of each step, ms), ``SyncFailed``
 (records that failed) and ``SyncDeferred`` (records put back because another worker held the
@@ -18,7 +34,9 @@ dossier or the invocation was running out of time).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
@@ -28,9 +46,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field, ValidationError
 
 from chalicelib.aws import client
-from chalicelib.integrations.dvcqg import SyncFailed
+from chalicelib.integrations.dvcqg import NotConfigured, SyncFailed
 from chalicelib.observability import SERVICE, logger
-from chalicelib.sync.deliver import LeaseBusy, deliver
+from chalicelib.sync import store
+from chalicelib.sync.deliver import LeaseBusy, TargetDown, deliver
 from chalicelib.sync.queues import queue_url
 
 NAMESPACE: Final = "hoso"
@@ -83,6 +102,61 @@ def _postpone(url: str, record: SQSRecord, backoff: Backoff) -> int:
     return delay
 
 
+MAX_SQS_DELAY_S: Final = 900
+PARKING: Final = ("province",)  # destinations whose unreachable targets park their records
+
+
+def _park(url: str, record: SQSRecord, backoff: Backoff) -> int:
+    """Send the record again with a delay (its ``attempt`` + 1); the caller lets the original go."""
+    sent = record.message_attributes["attempt"]  # None when absent (powertools' SQSMessageAttributes)
+    attempt = int((sent.string_value if sent else None) or 1)
+    delay = backoff.delay(attempt)
+    client("sqs").send_message(
+        QueueUrl=url, MessageBody=record.body, DelaySeconds=min(delay, MAX_SQS_DELAY_S),
+        MessageAttributes={
+            "dossier": {"DataType": "String", "StringValue": json.loads(record.body).get("code", "")},
+            "attempt": {"DataType": "Number", "StringValue": str(attempt + 1)},
+        },
+    )  # fmt: skip
+    return delay
+
+
+class _Circuits:
+    """The province circuits a batch reads (once each) and writes."""
+
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
+        self.known: dict[str, store.Down | None] = {}
+        self.failed: set[str] = set()  # did not answer during this batch
+
+    def available(self, target: str) -> bool:
+        if target in self.failed:
+            return False
+        if target not in self.known:
+            self.known[target] = store.get_down(target)
+        down = self.known[target]
+        return down is None or down.until <= datetime.now(UTC)
+
+    def failed_now(self, target: str) -> None:
+        if target in self.failed:
+            return
+        self.failed.add(target)
+        previous = self.known.get(target)
+        failures = (previous.failures if previous else 0) + 1
+        now = datetime.now(UTC)
+        until = now + timedelta(seconds=self.backoff.delay(failures))
+        store.mark_down(target, until=until, failures=failures, at=now)
+        self.known[target] = store.Down(target, until, failures)
+        logger.warning("sync target down: its records are parked", extra={"target": target, "until": until.isoformat(),
+                                                                         "failures": failures})  # fmt: skip
+
+    def answered(self, target: str) -> None:
+        if self.known.get(target) is not None:
+            store.mark_up(target)
+            self.known[target] = None
+            logger.info("sync target answers again", extra={"target": target})
+
+
 def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *,
                  backoff: Backoff = DEFAULT_BACKOFF) -> dict[str, Any]:  # fmt: skip
     """Deliver every record of an SQS batch to ``destination``; answer the partial failures."""
@@ -91,14 +165,44 @@ def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *
     metrics.add_dimension(name="destination", value=destination)
     counted = False
     unavailable: SyncFailed | None = None
+    parking = destination in PARKING
+    circuits = _Circuits(backoff)
 
     def count(name: str, unit: MetricUnit, value: float) -> None:
         nonlocal counted
         metrics.add_metric(name=name, unit=unit, value=value)
         counted = True
 
-    def handle(record: SQSRecord) -> None:
+    def fail(record: SQSRecord, code: str | None, exc: Exception) -> None:
+        """Leave the record to SQS's retries (and at last its DLQ), after a backoff."""
         nonlocal unavailable
+        if isinstance(exc, SyncFailed) and exc.unreachable:
+            unavailable = exc
+        deferred = isinstance(exc, LeaseBusy | OutOfTime)
+        count("SyncDeferred" if deferred else "SyncFailed", MetricUnit.Count, 1)
+        delay = _postpone(url, record, backoff)
+        details = {
+            "destination": destination, "code": code, "message_id": record.message_id, "retry_in_s": delay,
+            "receive_count": record.attributes.approximate_receive_count, "error": type(exc).__name__,
+            "reason": exc.reason if isinstance(exc, SyncFailed) else str(exc)[:300],
+        }  # fmt: skip
+        if isinstance(exc, SyncFailed | LeaseBusy | OutOfTime | DestinationUnavailable | ValidationError |
+                      NotConfigured):  # fmt: skip
+            logger.warning("sync record failed", extra=details)
+        else:
+            logger.exception("sync record failed", extra=details)
+
+    def park(record: SQSRecord, code: str | None, exc: SyncFailed | TargetDown) -> None:
+        """A province that does not answer: the record comes back later, the queue moves on."""
+        target = exc.destination if isinstance(exc, SyncFailed) else exc.target
+        if isinstance(exc, SyncFailed):
+            circuits.failed_now(target)
+        count("SyncParked", MetricUnit.Count, 1)
+        delay = _park(url, record, backoff)
+        logger.warning("sync record parked: its target is down", extra={
+            "destination": destination, "target": target, "code": code, "retry_in_s": delay})  # fmt: skip
+
+    def handle(record: SQSRecord) -> None:
         code: str | None = None
         try:
             signal = Signal.model_validate_json(record.body)
@@ -107,23 +211,18 @@ def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *
                 raise DestinationUnavailable(unavailable.reason)
             if context is not None and context.get_remaining_time_in_millis() < TIME_MARGIN_MS:
                 raise OutOfTime(code)
-            outcome = deliver(destination, signal.code)
-        except Exception as exc:
-            if isinstance(exc, SyncFailed) and exc.unreachable:
-                unavailable = exc
-            deferred = isinstance(exc, LeaseBusy | OutOfTime)
-            count("SyncDeferred" if deferred else "SyncFailed", MetricUnit.Count, 1)
-            delay = _postpone(url, record, backoff)
-            details = {
-                "destination": destination, "code": code, "message_id": record.message_id, "retry_in_s": delay,
-                "receive_count": record.attributes.approximate_receive_count, "error": type(exc).__name__,
-                "reason": exc.reason if isinstance(exc, SyncFailed) else str(exc)[:300],
-            }  # fmt: skip
-            if isinstance(exc, SyncFailed | LeaseBusy | OutOfTime | DestinationUnavailable | ValidationError):
-                logger.warning("sync record failed", extra=details)
-            else:
-                logger.exception("sync record failed", extra=details)
+            outcome = deliver(destination, signal.code, available=circuits.available)
+        except (SyncFailed, TargetDown) as exc:
+            if parking and (isinstance(exc, TargetDown) or exc.unreachable):
+                park(record, code, exc)
+                return
+            fail(record, code, exc)
             raise
+        except Exception as exc:
+            fail(record, code, exc)
+            raise
+        if outcome.target is not None:
+            circuits.answered(outcome.target)
         if outcome.steps:
             count("SyncDelivered", MetricUnit.Count, outcome.steps)
             for lag in outcome.lags_ms:

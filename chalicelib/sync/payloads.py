@@ -8,6 +8,8 @@ Conventions
   have is ``""`` (the protocol's "not given"); lists are ``[]`` when empty.
 * Dates are ``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh, whatever zone the datetime carries.
 * ``TrangThaiHoSo`` / ``TrangThai``: the DVCQG status "1".."10" (SPEC §3.2).
+* ``SoBienNhan``: the receipt's number once the dossier is received (deployed one-stop systems
+  send it; DVCQG shows it to the citizen).
 * ``HinhThuc`` (how the result is returned): "1" by post, "0" otherwise (at the desk, or
   electronically — the protocol has no code for it; ``ThongTinTra`` says which).
 * ``DanhSachHoSoBoSung[].TrangThaiBoSung``: "0" waiting for the applicant, "1" the supplement
@@ -146,6 +148,12 @@ def _supplements(dossier: Dossier, link: Link) -> list[dict[str, Any]]:
     ]
 
 
+def receipt_number(dossier: Dossier) -> str:
+    """``SoBienNhan``: the number of the receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), which
+    is the dossier's code (chalicelib/documents/forms.py); ``""`` before the dossier is received."""
+    return dossier.code if dossier.received_at else ""
+
+
 def dossier_record(
     dossier: Dossier,
     *,
@@ -161,6 +169,7 @@ def dossier_record(
     note = last_event.note if last_event is not None and last_event.seq == dossier.seq else ""
     return {
         "MaHoSo": dossier.code,
+        "SoBienNhan": receipt_number(dossier),
         "MaTTHC": dossier.procedure_code,
         "TenTTHC": dossier.procedure_name or (procedure.name if procedure else ""),
         "MaLinhVuc": dossier.field_code or (procedure.field_code if procedure else ""),

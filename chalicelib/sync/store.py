@@ -44,6 +44,7 @@ class CursorMoved(Exception):
 
 
 class CursorItem(SyncItem):
+    target = UnicodeAttribute(null=True)
     acked = NumberAttribute(null=True)
     seen = BooleanAttribute(null=True)
     rev = NumberAttribute(null=True)
@@ -91,6 +92,7 @@ class Cursor:
     rev: int = 0
     first_attempt_at: str | None = None
     updated_at: str | None = None
+    target: str | None = None  # the system the cursor counts for (a province's: the dossier's province then)
 
 
 def _cursor(destination: str, item: CursorItem) -> Cursor:
@@ -101,6 +103,7 @@ def _cursor(destination: str, item: CursorItem) -> Cursor:
         rev=int(item.rev or 0),
         first_attempt_at=item.first_attempt_at,
         updated_at=item.updated_at,
+        target=item.target,
     )
 
 
@@ -122,13 +125,14 @@ def cursors(code: str) -> dict[str, Cursor]:
 
 
 def advance(code: str, expected: Cursor, *, acked: int, seen: bool, first_attempt_at: str | None, at: datetime,
-            by: str = "sync") -> Cursor:  # fmt: skip
-    """Replace the cursor read as ``expected`` (same ``rev``) by the values given; raise
-    :class:`CursorMoved` if anyone changed it in between."""
-    after = Cursor(expected.destination, acked, seen, expected.rev + 1, first_attempt_at, _iso(at))
+            by: str = "sync", target: str | None = None) -> Cursor:  # fmt: skip
+    """Replace the cursor read as ``expected`` (same ``rev``) by the values given (``target``:
+    None keeps it); raise :class:`CursorMoved` if anyone changed it in between."""
+    after = Cursor(expected.destination, acked, seen, expected.rev + 1, first_attempt_at, _iso(at),
+                   target or expected.target)  # fmt: skip
     item = CursorItem(
         _pk(code), f"CURSOR#{expected.destination}", acked=after.acked, seen=after.seen, rev=after.rev,
-        first_attempt_at=after.first_attempt_at, updated_at=after.updated_at, data={"by": by},
+        first_attempt_at=after.first_attempt_at, updated_at=after.updated_at, target=after.target, data={"by": by},
     )  # fmt: skip
     condition = CursorItem.rev == expected.rev if expected.rev else CursorItem.pk.does_not_exist()
     try:
@@ -140,10 +144,11 @@ def advance(code: str, expected: Cursor, *, acked: int, seen: bool, first_attemp
     return after
 
 
-def note_first_attempt(code: str, expected: Cursor, at: datetime) -> Cursor:
+def note_first_attempt(code: str, expected: Cursor, at: datetime, target: str | None = None) -> Cursor:
     """Remember that a first ``DongBoHoSoMC`` is going out: if its answer never comes back, the
     next attempt asks the destination whether it has the dossier."""
-    return advance(code, expected, acked=expected.acked, seen=expected.seen, first_attempt_at=_iso(at), at=at)
+    return advance(code, expected, acked=expected.acked, seen=expected.seen, first_attempt_at=_iso(at), at=at,
+                   target=target)  # fmt: skip
 
 
 RESET_ATTEMPTS: Final = 5
@@ -304,3 +309,42 @@ def changed_after(code: str, hour: str, last: str) -> bool:
     """Whether ``code`` was also marked changed in a later hour, up to ``last`` (one small Query)."""
     later = SyncItem.sk.between(f"CHANGED#{hour}~", f"CHANGED#{last}")
     return any(True for _ in SyncItem.query(_pk(code), later, limit=1))
+
+
+# --- targets that are down (the province sync's circuit) -------------------------------------
+DOWN_TTL: Final = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Down:
+    """``target`` did not answer ``failures`` times in a row; it is not tried before ``until``."""
+
+    target: str
+    until: datetime
+    failures: int
+
+
+def _down_key(target: str) -> tuple[str, str]:
+    return f"TARGET#{target}", "DOWN"
+
+
+def get_down(target: str) -> Down | None:
+    """The target's open circuit, if any (also once ``until`` has passed: the next try probes)."""
+    try:
+        item = SyncItem.get(*_down_key(target), consistent_read=True)
+    except DoesNotExist:
+        return None
+    data = item.data or {}
+    return Down(target, datetime.fromisoformat(data["until"]), int(data.get("failures", 1)))
+
+
+def mark_down(target: str, *, until: datetime, failures: int, at: datetime) -> None:
+    """Open (or extend) the target's circuit; the item expires a day after ``until``."""
+    pk, sk = _down_key(target)
+    SyncItem(pk=pk, sk=sk, data={"until": _iso(until), "failures": failures, "since": _iso(at)},
+             expires_at=int((until + DOWN_TTL).timestamp())).save()  # fmt: skip
+
+
+def mark_up(target: str) -> None:
+    """Close the target's circuit: it answered again."""
+    SyncItem(*_down_key(target)).delete()

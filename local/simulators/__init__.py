@@ -8,7 +8,9 @@ name         what                      port   protocol (module)
 ===========  ========================  =====  ==============================================
 dvcqg        national portal DVCQG     8101   §7.2 sync + §7.1 posting (:mod:`.dvcqg`)
 coordinator  coordination system       8102   §7.2, own instance (:mod:`.dvcqg`)
-province     provincial system         8103   §7.2, own instance (:mod:`.dvcqg`)
+province01   Hà Nội's system           8103   §7.2, own instance per province (:mod:`.dvcqg`)
+province79   TP HCM's system           8179   §7.2 (SPEC §7.11: one endpoint and account each)
+province48   Đà Nẵng's system          8148   §7.2
 vneid        VNeID OIDC issuer         8104   §7.6 (:mod:`.vneid`)
 population   population database       8105   auto-fill (:mod:`.population`)
 esign        eSign portal              8106   sign requests (:mod:`.esign`)
@@ -25,8 +27,9 @@ Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_U
 ``HOSO_DVCQG_HMAC_KEYS`` (JSON ``{"key_id": "secret"}``, default
 ``{"dvcqg-2026": "dev-secret-change-me"}``) and ``HOSO_DVCQG_ACTIVE_KEY_ID`` (default: the
 first key); ``SIM_DVCQG_USERNAME`` / ``SIM_DVCQG_PASSWORD`` (``hoso`` / ``hoso-dev``; the
-coordinator and the province read ``SIM_COORDINATOR_…`` / ``SIM_PROVINCE_…`` and fall back
-to DVCQG's); ``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-officers``),
+coordinator reads ``SIM_COORDINATOR_…`` and falls back to DVCQG's); each province its own
+``SIM_PROVINCE<code>_USERNAME`` / ``_PASSWORD`` (``tinh-<code>`` / ``tinh-<code>-dev``);
+``SIM_DVCQG_SESSION_TTL_S`` (1800); ``VNEID_CLIENT_ID`` (``hoso-officers``),
 ``SIM_VNEID_REDIRECT_URIS``, ``SIM_VNEID_ACCOUNTS_FILE``; ``SIM_POPULATION_API_KEY``
 (``dev-population-key``); ``SIM_PAYMENT_HMAC_KEY`` (``dev-payment-key``);
 ``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
@@ -50,7 +53,8 @@ Every simulator:
 
 More per simulator:
 
-* dvcqg / coordinator / province — modes ``"error_code": int | null`` (answer it to every
+* dvcqg / coordinator / province<code> — modes ``"success_code": "0" | "00"``, ``"envelope":
+  "direct" | "lgsp"``, ``"error_code": int | null`` (answer it to every
   ``/service`` call), ``"lose_next": int`` (process the next N ``/service`` calls, then
   answer 502 as if the answer got lost) and the action ``"expire_sessions": true``;
   ``GET /_sim/records/{MaHoSo}`` (latest dossier, progress records in arrival order,
@@ -102,12 +106,17 @@ from local.simulators.post import PostSimulator
 from local.simulators.specialised import SpecialisedSimulator
 from local.simulators.vneid import VneidSimulator, validate_account
 
-__all__ = ["DEFAULT_PORTS", "HOST", "PortBusyError", "RunningServer", "start_simulators"]
+__all__ = ["DEFAULT_PORTS", "HOST", "LOCAL_PROVINCES", "PortBusyError", "RunningServer", "province_account",
+           "province_simulator", "start_simulators"]
 
+# The provinces whose systems the local stack simulates (codes of chalicelib/domain/provinces.py).
+LOCAL_PROVINCES: Final = ("01", "79", "48")
 DEFAULT_PORTS: Final = {
     "dvcqg": 8101,
     "coordinator": 8102,
-    "province": 8103,
+    "province01": 8103,
+    "province79": 8179,
+    "province48": 8148,
     "vneid": 8104,
     "population": 8105,
     "esign": 8106,
@@ -119,6 +128,17 @@ DEFAULT_PORTS: Final = {
     "ereceipt": 8117,
 }
 DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
+
+
+def province_simulator(code: str) -> str:
+    """The simulator of province ``code``'s system: ``province79``."""
+    return f"province{code}"
+
+
+def province_account(env: Mapping[str, str], code: str) -> tuple[str, str]:
+    """The account of province ``code``'s simulator: given in the environment or ``tinh-<code>``."""
+    prefix = f"SIM_PROVINCE{code}_"
+    return env.get(prefix + "USERNAME") or f"tinh-{code}", env.get(prefix + "PASSWORD") or f"tinh-{code}-dev"
 
 
 def _port(env: Mapping[str, str], name: str) -> int:
@@ -137,6 +157,12 @@ def _dvcqg(env: Mapping[str, str], name: str, poster: DossierPoster | None) -> D
     password = env.get(prefix + "PASSWORD") or env.get("SIM_DVCQG_PASSWORD") or "hoso-dev"
     ttl = float(env.get("SIM_DVCQG_SESSION_TTL_S") or 1800)
     return DvcqgSimulator(name, username, password, ttl, poster)
+
+
+def _province_builder(env: Mapping[str, str], code: str) -> Callable[[], Simulator]:
+    username, password = province_account(env, code)
+    ttl = float(env.get("SIM_DVCQG_SESSION_TTL_S") or 1800)
+    return lambda: DvcqgSimulator(province_simulator(code), username, password, ttl)
 
 
 def _vneid_accounts(env: Mapping[str, str]) -> list[dict[str, str]]:
@@ -161,7 +187,7 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
     return {
         "dvcqg": lambda: _dvcqg(env, "dvcqg", DossierPoster(hoso, keys, key_id)),
         "coordinator": lambda: _dvcqg(env, "coordinator", None),
-        "province": lambda: _dvcqg(env, "province", None),
+        **{province_simulator(code): _province_builder(env, code) for code in LOCAL_PROVINCES},
         "vneid": lambda: VneidSimulator(
             "vneid", env.get("VNEID_CLIENT_ID") or "hoso-officers", _vneid_accounts(env), redirect_uris
         ),

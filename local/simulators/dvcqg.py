@@ -32,6 +32,13 @@ what depends on history: ``isUpdating`` "False" only the first time it sees a do
 A progress record identical to one already accepted is a redelivery: acknowledged, kept
 once (``duplicates_ignored`` counts them) — "every step, in order, once each in effect".
 
+Deployed systems differ in two ways, each a mode: ``success_code`` "00" writes success as the
+string ``"00"`` (most OpenCPS versions) instead of the integer 0; ``envelope`` "lgsp" accepts
+the province's integration platform's style instead of ``/service`` — ``POST /lgsp/<service>
+?MaDinhDanhDV=<unit>&isUpdating=...`` with the records as a bare JSON array and the session as
+``Authorization: Bearer`` (login at ``/lgsp/login``); a call in the other envelope is refused
+(422, a violation on ``envelope``). Every call records which envelope it came in.
+
 Sessions live ``SIM_DVCQG_SESSION_TTL_S`` seconds (default 1800). Credentials: env
 ``SIM_<NAME>_USERNAME`` / ``SIM_<NAME>_PASSWORD`` (NAME = DVCQG, COORDINATOR, PROVINCE); the
 coordinator and the provincial system fall back to DVCQG's, which default to
@@ -51,7 +58,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -61,6 +68,7 @@ from werkzeug.wrappers import Request, Response
 
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT
 from local.simulators.base import (
+    BadInput,
     Mode,
     Simulator,
     html_response,
@@ -68,6 +76,7 @@ from local.simulators.base import (
     json_response,
     now_vn,
     post_bytes,
+    read_json,
     read_json_object,
 )
 from local.simulators.citizens import DEMO_CITIZENS, lookup_citizen
@@ -103,6 +112,11 @@ DEFAULT_HMAC_KEYS: Final = '{"dvcqg-2026": "dev-secret-change-me"}'
 @dataclass
 class DvcqgMode(Mode):
     error_code: int | None = None  # answer this error_code to every /service call
+    # how "success" is written: "0" the integer 0, "00" the string "00" (most OpenCPS versions)
+    success_code: str = field(default="0", metadata={"choices": ("0", "00")})
+    # the envelope accepted: "direct" (POST /service) or "lgsp" (POST /lgsp/<service>?MaDinhDanhDV=…,
+    # records as a bare array, session as a bearer token); the other is refused as malformed
+    envelope: str = field(default="direct", metadata={"choices": ("direct", "lgsp")})
     lose_next: int = 0  # process the next N /service calls, then answer 502 as if the answer was lost
     check_result_links: bool = True  # at statuses 9 and 10, download every result link (off: links are stand-ins)
 
@@ -112,7 +126,7 @@ Issue = tuple[str | None, Problem]  # (MaHoSo, problem)
 
 class DvcqgSimulator(Simulator):
     mode_class = DvcqgMode
-    failable = frozenset({"service"})
+    failable = frozenset({"service", "lgsp"})
     inspection = frozenset({"index"})
     mode_actions = frozenset({"expire_sessions"})
 
@@ -136,6 +150,8 @@ class DvcqgSimulator(Simulator):
             Rule("/", endpoint="index", methods=["GET"]),
             Rule("/login", endpoint="login", methods=["POST"]),
             Rule("/service", endpoint="service", methods=["POST"]),
+            Rule("/lgsp/login", endpoint="login", methods=["POST"]),
+            Rule("/lgsp/<service>", endpoint="lgsp", methods=["POST"]),
             Rule("/_sim/records/<code>", endpoint="sim_dossier", methods=["GET"]),
             Rule("/_sim/violations", endpoint="sim_violations", methods=["GET"]),
         ]
@@ -150,6 +166,7 @@ class DvcqgSimulator(Simulator):
     # --- protocol ----------------------------------------------------------------------
     def on_login(self, request: Request) -> Response:
         body = read_json_object(request)
+        envelope = "lgsp" if request.path.startswith("/lgsp/") else "direct"
         username, password = body.get("username"), body.get("password")
         good = (
             isinstance(username, str)
@@ -159,24 +176,48 @@ class DvcqgSimulator(Simulator):
         )
         with self.lock:
             if not good:
-                self._log_call("login", ERR_BAD_CREDENTIALS, 200, {"username": username})
+                self._log_call("login", ERR_BAD_CREDENTIALS, 200, {"username": username}, envelope)
                 return json_response(
                     {"error_code": ERR_BAD_CREDENTIALS, "message": "Sai tên đăng nhập hoặc mật khẩu"}
                 )
             token = secrets.token_urlsafe(24)
             self.sessions[token] = time.monotonic() + self.session_ttl_s
-            self._log_call("login", OK, 200, {"username": username})
-        return json_response({"error_code": OK, "message": "Đăng nhập thành công", "session": token})
+            self._log_call("login", OK, 200, {"username": username}, envelope)
+        success = "00" if self.mode.success_code == "00" else OK
+        return json_response({"error_code": success, "message": "Đăng nhập thành công", "session": token})
 
     def on_service(self, request: Request) -> Response:
         body = read_json_object(request)
+        return self._answer(body, "direct")
+
+    def on_lgsp(self, request: Request, service: str) -> Response:
+        """The LGSP envelope: ``MaDinhDanhDV`` and the other fields as query parameters, the
+        records as a bare JSON array, the session as ``Authorization: Bearer``."""
+        data = read_json(request)
+        if not isinstance(data, list):
+            raise BadInput("Thân yêu cầu LGSP phải là mảng JSON các bản ghi / LGSP body must be a JSON array")
+        query = {k: v for k, v in request.args.items() if k != "MaDinhDanhDV"}
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        body = {**query, "session": bearer, "madonvi": request.args.get("MaDinhDanhDV"), "service": service}
+        if data:
+            body["data"] = data
+        return self._answer(body, "lgsp")
+
+    def _answer(self, body: dict[str, Any], envelope: str) -> Response:
         with self.lock:
-            answer = self._service(body)
+            if envelope != self.mode.envelope:
+                answer = self._reject(str(body.get("service")), [(None, Problem(
+                    "envelope", f"Hệ thống nhận theo khuôn dạng {self.mode.envelope}, không phải {envelope}"))])
+            else:
+                answer = self._service(body)
+            if answer["error_code"] == OK and self.mode.success_code == "00":
+                answer = {**answer, "error_code": "00"}
             lost = self.mode.lose_next > 0
             if lost:
                 self.mode = dataclasses.replace(self.mode, lose_next=self.mode.lose_next - 1)
             request_log = {k: v for k, v in body.items() if k != "session"}
-            self._log_call(str(body.get("service")), answer["error_code"], 502 if lost else 200, request_log)
+            self._log_call(str(body.get("service")), answer["error_code"], 502 if lost else 200, request_log,
+                           envelope)  # fmt: skip
         if lost:
             return self.error(502, "BAD_GATEWAY", "Mất phản hồi trên đường truyền (mô phỏng lose_next)")
         return json_response(answer)
@@ -331,10 +372,11 @@ class DvcqgSimulator(Simulator):
             "errors": errors,
         }
 
-    def _log_call(self, service: str, error_code: Any, http_status: int, request: dict[str, Any]) -> None:
+    def _log_call(self, service: str, error_code: Any, http_status: int, request: dict[str, Any],
+                  envelope: str = "direct") -> None:  # fmt: skip
         self.calls.append(
             {"at": iso_now(), "service": service, "error_code": error_code, "http_status": http_status,
-             "request": request}
+             "request": request, "envelope": envelope}
         )  # fmt: skip
 
     # --- control -------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Rules enforced on every record:
   ``IsDeleted`` "True"/"False", ``Gia`` digits only; ``MaHoSo`` looks like a dossier code
   (``000.00.00.G12-260115-0001``, date 6–8 and sequence 4–6 digits); a citizen's
   (``LoaiDoiTuong`` "1") ``SoGiayToChuHoSo`` has 12 digits;
-* consistency: a dossier in status 2, 4, 5, 6, 9 or 10 has ``NgayTiepNhan``; status 10 has
+* consistency: a dossier in status 2, 4, 5, 6, 9 or 10 has ``NgayTiepNhan`` and ``SoBienNhan``
+  (the receipt's number); status 10 has
   ``NgayTra``; ``NgayTiepNhan`` is not before ``NgayNopHoSo`` and ``NgayHenTra`` not before
   ``NgayTiepNhan``; a step's ``NgayKetThucTheoQuyDinh`` is not before its ``NgayBatDau``.
 """
@@ -95,7 +96,7 @@ GIAY_TO_KET_QUA: Final = RecordSpec(
 )
 DOSSIER: Final = RecordSpec(
     (
-        "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo",
+        "MaHoSo", "SoBienNhan", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo",
         "LoaiDoiTuong", "MaDoiTuong", "SoGiayToChuHoSo", "Email", "SoDienThoai", "TrichYeuHoSo",
         "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo", "NgayTra", "ThongTinTra",
         "HinhThuc", "NgayKetThucXuLy", "DonViXuLy", "GhiChu", "TaiLieuNop", "DanhSachLePhi",
@@ -198,6 +199,8 @@ def check_dossier(record: Any, path: str) -> list[Problem]:
     status = _text(record, "TrangThaiHoSo")
     if status in RECEIVED_STATUSES and not _text(record, "NgayTiepNhan"):
         problems.append(Problem(f"{path}.NgayTiepNhan", f"Hồ sơ ở trạng thái {status} phải có ngày tiếp nhận"))
+    if status in RECEIVED_STATUSES and not _text(record, "SoBienNhan"):
+        problems.append(Problem(f"{path}.SoBienNhan", f"Hồ sơ ở trạng thái {status} phải có số biên nhận"))
     if status == "10" and not _text(record, "NgayTra"):
         problems.append(Problem(f"{path}.NgayTra", "Hồ sơ đã trả kết quả phải có ngày trả"))
     for earlier, later in (("NgayNopHoSo", "NgayTiepNhan"), ("NgayTiepNhan", "NgayHenTra")):

@@ -153,7 +153,22 @@ def test_function_access_mistakes_are_caught(entry: FunctionAccess, message: str
 
 def _deployable() -> dict[str, str]:
     values = {k: f"https://{k.lower().replace('_', '-')}.example.gov.vn" for k in config.CONFIG_KEYS}
-    return values | {"HOSO_MINISTRY_UNIT_CODE": "000.00.00.G12", "VNEID_AUDIENCE": "hoso-officers"}
+    return values | {"HOSO_MINISTRY_UNIT_CODE": "000.00.00.G12", "VNEID_AUDIENCE": "hoso-officers",
+                     "HOSO_PROVINCES": PROVINCES, "HOSO_SYNC_ENVELOPES": '{"dvcqg": "direct"}'}
+
+
+PROVINCES = '{"79": {"url": "https://lgsp.tphcm.gov.vn/dvcqg", "secret": "hoso/dev/province-79", "envelope": "lgsp"}}'
+
+
+def test_a_deployment_reaches_each_province_over_https_with_a_known_code_and_envelope() -> None:
+    with pytest.raises(config.ConfigError, match="HOSO_PROVINCES not https: \\['79'\\]"):
+        config.resolve(_deployable() | {"HOSO_PROVINCES": PROVINCES.replace("https", "http")}, require=True)
+    with pytest.raises(config.ConfigError, match="not one of the 34 province codes"):
+        config.resolve(_deployable() | {"HOSO_PROVINCES": PROVINCES.replace('"79"', '"99"')}, require=True)
+    with pytest.raises(config.ConfigError, match="envelope must be one of"):
+        config.resolve(_deployable() | {"HOSO_SYNC_ENVELOPES": '{"dvcqg": "soap"}'}, require=True)
+    with pytest.raises(config.ConfigError, match="is not JSON"):
+        config.resolve(_deployable() | {"HOSO_PROVINCES": "https://tinh.example.vn"}, require=True)
 
 
 def test_local_synth_falls_back_to_the_simulators() -> None:

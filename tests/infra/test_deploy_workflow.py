@@ -196,7 +196,8 @@ def test_the_production_diff_is_published_before_the_approval(workflow: dict[Any
 
 def test_the_assembly_takes_each_stages_configuration_and_refuses_a_missing_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    full = {k: f"https://{k.lower()}.example.gov.vn" for k in CONFIG_KEYS}
+    full = {k: f"https://{k.lower()}.example.gov.vn" for k in CONFIG_KEYS} | {"HOSO_PROVINCES": "{}",
+                                                                              "HOSO_SYNC_ENVELOPES": "{}"}
     environ = {"HOSO_CONFIG_DEV": json.dumps(full), "HOSO_CONFIG_STAGING": json.dumps({**full, "X": "y"})}
     assert synth.stage_configs_from_environment(environ) == {
         "dev": full, "staging": {**full, "X": "y"}, "production": {}}

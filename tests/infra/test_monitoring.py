@@ -62,7 +62,8 @@ def test_a_local_synth_subscribes_nobody(full: Synth) -> None:
 
 def test_a_deployment_without_a_subscription_fails_the_synth(capsys: pytest.CaptureFixture[str],
                                                              tmp_path: Path) -> None:
-    config = json.dumps({k: "https://partner.example.gov.vn" for k in CONFIG_KEYS})
+    config = json.dumps({k: "https://partner.example.gov.vn" for k in CONFIG_KEYS}
+                        | {"HOSO_PROVINCES": "{}", "HOSO_SYNC_ENVELOPES": "{}"})  # fmt: skip
     argv = ["--stage", "production", "--require-config", "--config-json", config, "--outdir", str(tmp_path / "out"),
             "--work-dir", str(tmp_path)]
     assert synth.main([*argv, "--alarms-json", ""]) == 2

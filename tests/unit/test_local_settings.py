@@ -4,6 +4,8 @@ would reach stays off."""
 
 from __future__ import annotations
 
+import json
+
 from infra.config import CONFIG_KEYS
 from local.simulators import DEFAULT_PORTS
 from local.stack import explicit_settings, function_settings, simulators_off
@@ -12,7 +14,8 @@ TEMPLATE = {"DVCQG_BASE_URL": "http://127.0.0.1:8101", "HOSO_DVCQG_HMAC_SECRET_I
 SIMULATORS = {
     "dvcqg": "http://127.0.0.1:50101",
     "coordinator": "http://127.0.0.1:50102",
-    "province": "http://127.0.0.1:50103",
+    "province01": "http://127.0.0.1:50103",
+    "province79": "http://127.0.0.1:50179",
     "vneid": "http://127.0.0.1:50104",
 }
 
@@ -25,13 +28,18 @@ def test_without_explicit_settings_hoso_talks_to_the_simulators() -> None:
     assert settings["VNEID_ISSUER"] == SIMULATORS["vneid"]
     assert settings["VNEID_JWKS_URL"] == f"{SIMULATORS['vneid']}/.well-known/jwks.json"
     assert settings["HOSO_DVCQG_HMAC_SECRET_ID"] == TEMPLATE["HOSO_DVCQG_HMAC_SECRET_ID"]
+    # each running provincial simulator is its province's endpoint, with its own secret
+    assert json.loads(settings["HOSO_PROVINCES"]) == {
+        "01": {"url": SIMULATORS["province01"], "secret": "hoso/dev/province-01"},
+        "79": {"url": SIMULATORS["province79"], "secret": "hoso/dev/province-79"},
+    }
 
 
 def test_an_explicit_url_wins_over_the_simulator_and_the_template() -> None:
     env = {
         "DVCQG_BASE_URL": "https://dvcqg-test.example.vn/api",
         "COORDINATOR_BASE_URL": "https://dieuphoi-test.example.vn",
-        "PROVINCE_BASE_URL": "https://tinh-test.example.vn",
+        "HOSO_PROVINCES": '{"79": {"url": "https://tinh-test.example.vn", "secret": "hoso/dev/province-79"}}',
         "HOSO_PUBLIC_BASE_URL": "https://hoso-tunnel.example.vn/",
         "PATH": "/usr/bin",
     }
@@ -39,7 +47,7 @@ def test_an_explicit_url_wins_over_the_simulator_and_the_template() -> None:
     settings = function_settings({**TEMPLATE, "HOSO_PUBLIC_BASE_URL": "http://127.0.0.1:8000"}, SIMULATORS, explicit)
 
     assert explicit == {k: v for k, v in env.items() if k != "PATH"}
-    for key in ("DVCQG_BASE_URL", "COORDINATOR_BASE_URL", "PROVINCE_BASE_URL", "HOSO_PUBLIC_BASE_URL"):
+    for key in ("DVCQG_BASE_URL", "COORDINATOR_BASE_URL", "HOSO_PROVINCES", "HOSO_PUBLIC_BASE_URL"):
         assert settings[key] == env[key], key
     assert settings["VNEID_ISSUER"] == SIMULATORS["vneid"]  # not given: still the simulator
 
@@ -56,5 +64,6 @@ def test_a_simulator_whose_urls_are_all_given_stays_off_but_dvcqg_and_vneid_run(
 
     assert simulators_off(explicit_settings({"COORDINATOR_BASE_URL": "https://x.vn"})) == {"coordinator"}
     assert simulators_off(explicit_settings({"VNEID_ISSUER": "https://x.vn"})) == set()
+    assert simulators_off(explicit_settings({"HOSO_PROVINCES": "{}"})) == {"province01", "province79", "province48"}
     # DVCQG's posts the dossiers and VNeID's logs officers in; specialised software has no URL setting
     assert simulators_off(everything) == set(DEFAULT_PORTS) - {"dvcqg", "vneid", "specialised"}

@@ -28,6 +28,7 @@ def call(url: str, session: str, service: str, **fields: Any) -> requests.Respon
 def dossier(code: str = CODE, **fields: Any) -> dict[str, Any]:
     record: dict[str, Any] = {
         "MaHoSo": code,
+        "SoBienNhan": code,
         "MaTTHC": "1.001193",
         "TenTTHC": "Đăng ký khai sinh",
         "MaLinhVuc": "G03-HT",
@@ -283,7 +284,7 @@ def test_instances_are_separate(sims: dict[str, str]) -> None:
 
 
 def test_concurrent_first_syncs_of_one_dossier_accept_exactly_one(sims: dict[str, str]) -> None:
-    url = sims["province"]
+    url = sims["coordinator"]
     session = login(url)
     others = [dossier(f"000.00.13.H29-260115-{n:04d}") for n in range(1, 13)]
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -7,6 +7,7 @@ stays off."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -59,9 +60,9 @@ def test_explicit_urls_reach_the_functions_and_the_coordinator_simulator_stays_o
     assert os.environ["DVCQG_BASE_URL"] == partners["dvcqg"].url
     assert os.environ["COORDINATOR_BASE_URL"] == partners["coordinator"].url
     assert "coordinator" not in running
-    assert {"dvcqg", "province", "vneid"} <= running
-    province = next(s.url for s in stack.simulators if s.name == "province")
-    assert os.environ["PROVINCE_BASE_URL"] == province  # not given: the simulator
+    assert {"dvcqg", "province79", "vneid"} <= running
+    province = next(s.url for s in stack.simulators if s.name == "province79")
+    assert json.loads(os.environ["HOSO_PROVINCES"])["79"]["url"] == province  # not given: the simulator
 
 
 def test_a_posted_dossier_is_synced_to_the_explicit_dvcqg_not_the_simulator(

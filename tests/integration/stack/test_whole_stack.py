@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from infra.config import CONFIG_KEYS
-from local.simulators import DEFAULT_PORTS
+from local.simulators import DEFAULT_PORTS, LOCAL_PROVINCES, province_simulator
 from local.simulators.accounts import DEMO_ACCOUNTS
 from local.stack import REPO_ROOT, LocalStack
 
@@ -53,7 +53,7 @@ def environ_before() -> dict[str, str]:
 def stack(
     threads_before: set[threading.Thread], environ_before: dict[str, str], real_template_file: Path
 ) -> Iterator[LocalStack]:
-    env = {**_environ(), **FREE_PORTS, "SIM_PROVINCE_USERNAME": "tinh", "SIM_PROVINCE_PASSWORD": "mật-khẩu-tỉnh"}
+    env = {**_environ(), **FREE_PORTS, "SIM_PROVINCE79_USERNAME": "tinh", "SIM_PROVINCE79_PASSWORD": "mật-khẩu-tỉnh"}
     running = LocalStack(env, template=real_template_file).start()
     yield running
     running.stop()
@@ -115,11 +115,18 @@ def test_the_dvcqg_secrets_are_the_simulators(stack: LocalStack) -> None:
     credentials = json.loads(secrets.get_secret_value(SecretId="hoso/dev/dvcqg-credentials")["SecretString"])
     sims = {s.name: s.url for s in stack.simulators}
 
-    for destination in ("dvcqg", "coordinator", "province"):
+    for destination in ("dvcqg", "coordinator"):
         account = credentials.get(destination, credentials)
         login = requests.post(f"{sims[destination]}/login", json=account, timeout=10).json()
         assert login["error_code"] == 0 and login["session"], destination
-    assert credentials["province"]["username"] == "tinh"
+    provinces = json.loads(os.environ["HOSO_PROVINCES"])  # each province: its simulator and its own secret
+    assert sorted(provinces) == sorted(LOCAL_PROVINCES)
+    for code, endpoint in provinces.items():
+        assert endpoint["url"] == sims[province_simulator(code)]
+        account = json.loads(secrets.get_secret_value(SecretId=endpoint["secret"])["SecretString"])
+        login = requests.post(f"{endpoint['url']}/login", json=account, timeout=10).json()
+        assert login["error_code"] == 0 and login["session"], code
+    assert json.loads(secrets.get_secret_value(SecretId="hoso/dev/province-79")["SecretString"])["username"] == "tinh"
     keys = json.loads(secrets.get_secret_value(SecretId="hoso/dev/dvcqg-hmac-keys")["SecretString"])
     assert keys and all(isinstance(v, str) and v for v in keys.values())
 

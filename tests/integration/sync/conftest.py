@@ -43,6 +43,8 @@ from tests.unit.sync import samples
 
 REGION = "ap-southeast-1"
 DESTINATIONS = ("dvcqg", "coordinator", "province")
+# Province code → simulator: "province" is Hà Nội's (the samples' unit is in province 01).
+PROVINCE_SIMS = {"01": "province", "79": "province-79", "48": "province-48"}
 MAX_RECEIVE = 5
 SECRET_ID = "hoso/dev/dvcqg-credentials"
 TABLES = {
@@ -86,7 +88,9 @@ class Sim:
 @pytest.fixture(scope="package")
 def servers() -> Iterator[dict[str, Sim]]:
     sims = {}
-    for name in DESTINATIONS:
+    for name in (*DESTINATIONS, *PROVINCE_SIMS.values()):
+        if name in sims:
+            continue
         simulator = DvcqgSimulator(name, "hoso", "hoso-dev", 1800)
         sims[name] = Sim(name, simulator, serve(simulator, 0))
     yield sims
@@ -135,9 +139,11 @@ class World:
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name=SECRET_ID, SecretString=json.dumps({"username": "hoso", "password": "hoso-dev"})
-        )
+        sm = boto3.client("secretsmanager", region_name=REGION)
+        sm.create_secret(Name=SECRET_ID, SecretString=json.dumps({"username": "hoso", "password": "hoso-dev"}))
+        for code in PROVINCE_SIMS:
+            sm.create_secret(Name=province_secret(code), SecretString=json.dumps({"username": "hoso",
+                                                                                 "password": "hoso-dev"}))  # fmt: skip
         catalogue.put_unit(Unit(code=samples.UNIT, name=samples.UNIT_NAME, province_code="01"))
         catalogue.put_procedure(Procedure(code="1.001193", name="Đăng ký khai sinh", field_code="G03-HT",
                                           field_name="Hộ tịch", process_code="QT-MOT-CUA"))  # fmt: skip
@@ -149,7 +155,8 @@ class World:
             "HOSO_SYNC_PROVINCE_QUEUE_URL": self.urls["province"],
             "DVCQG_BASE_URL": self.sims["dvcqg"].url,
             "COORDINATOR_BASE_URL": self.sims["coordinator"].url,
-            "PROVINCE_BASE_URL": self.sims["province"].url,
+            "HOSO_PROVINCES": json.dumps({code: {"url": self.sims[name].url, "secret": province_secret(code)}
+                                          for code, name in PROVINCE_SIMS.items()}),  # fmt: skip
             "HOSO_DVCQG_CREDENTIALS_SECRET_ID": SECRET_ID,
             "HOSO_MINISTRY_UNIT_CODE": "000.00.00.G12",
         }
@@ -245,6 +252,10 @@ class World:
         attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]  # fmt: skip
         return int(attributes["ApproximateNumberOfMessages"]), int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def province_secret(code: str) -> str:
+    return f"hoso/dev/province-{code}"
 
 
 def emitted_metrics(output: str) -> list[dict[str, Any]]:

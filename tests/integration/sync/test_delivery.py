@@ -320,13 +320,21 @@ def test_failures_are_told_apart(world: World, monkeypatch: pytest.MonkeyPatch) 
 def test_wrong_credentials_and_a_destination_of_its_own(world: World) -> None:
     secrets_client = boto3.client("secretsmanager", region_name="ap-southeast-1")
     secrets_client.put_secret_value(SecretId="hoso/dev/dvcqg-credentials", SecretString=(
-        '{"username": "hoso", "password": "wrong", "province": {"username": "hoso", "password": "hoso-dev"}}'))
+        '{"username": "hoso", "password": "wrong", "coordinator": {"username": "hoso", "password": "hoso-dev"}}'))
     dvcqg.secrets.clear_cache()
     dossier = walked(world, [])
     with pytest.raises(SyncFailed) as err:
         deliver("dvcqg", dossier.code)
     assert (err.value.service, err.value.error_code, err.value.unreachable) == ("login", 403, False)
-    assert deliver("province", dossier.code).steps == 1  # the province's own account
+    assert deliver("coordinator", dossier.code).steps == 1  # the coordinator's own account
+    assert deliver("province", dossier.code).steps == 1  # the province's own secret (hoso/dev/province-01)
+    secrets_client.put_secret_value(SecretId="hoso/dev/province-01", SecretString='{"username": "hoso", '
+                                                                                 '"password": "wrong"}')  # fmt: skip
+    dvcqg.secrets.clear_cache()
+    dvcqg.reset_clients()
+    with pytest.raises(SyncFailed) as err:
+        deliver("province", world.open(datetime(2026, 1, 15, 9, 0, tzinfo=UTC)).code)
+    assert (err.value.destination, err.value.service, err.value.error_code) == ("province-01", "login", 403)
 
 
 def test_a_message_for_an_unknown_dossier_or_not_a_signal_fails(world: World) -> None:
