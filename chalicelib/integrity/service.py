@@ -10,9 +10,10 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.integrity import anchor
-from chalicelib.integrity.chain import ChainReport, Finding, Head, verify_chain
+from chalicelib.integrity.chain import ChainReport, Finding, Head, Seal, verify_chain
 from chalicelib.integrity.index import day_of
 from chalicelib.integrity.model import IntegrityFinding, IntegrityReport
+from chalicelib.integrity.seal import stored_seal
 from chalicelib.privacy import store as access_log
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import DossierItem, EventItem
@@ -66,7 +67,8 @@ def verify_dossier(code: str) -> IntegrityReport | None:
     if meta is None and not events:
         return None
     heads = [meta_head(meta)] if meta is not None else []
-    return _anchored(f"Hồ sơ {code}", dossier_pk(code), "dossiers", events, heads, meta_missing=meta is None)
+    return _anchored(f"Hồ sơ {code}", dossier_pk(code), "dossiers", events, heads, meta_missing=meta is None,
+                     seal=stored_seal(code))
 
 
 def verify_subject(subject_key: str) -> IntegrityReport:
@@ -78,11 +80,11 @@ def verify_subject(subject_key: str) -> IntegrityReport:
 
 
 def _anchored(subject: str, chain: str, kind: str, events: list[tuple[int, dict[str, Any]]], heads: list[Head], *,
-              meta_missing: bool = False) -> IntegrityReport:
+              meta_missing: bool = False, seal: Seal | None = None) -> IntegrityReport:
     """``chain`` recomputed and compared with ``heads`` and with each anchored day it changed on."""
     checks = [c for c in (anchor.check(chain, day, kind) for day in _days(events)) if c is not None]
     heads = heads + [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
-    report = verify_chain(chain, events, heads)
+    report = verify_chain(chain, events, heads, seal)
     if meta_missing:
         report.fault("HEAD_MISMATCH", report.last_seq, where="hồ sơ (bản ghi chính)", found="không còn bản ghi chính")
     for c in checks:
