@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.aws import client
 from chalicelib.integrity import anchor, merkle
-from chalicelib.integrity.canonical import event_hash
+from chalicelib.integrity.canonical import event_hash, legacy_hash
 from chalicelib.integrity.index import SHARDS
 from chalicelib.integrity.model import IntegrityFinding
 from chalicelib.privacy.store import entry_sk
@@ -143,6 +143,22 @@ def _check_day(day: str, stored_anchor: dict[str, Any], checked: list[str]) \
     return leaves, faults, at
 
 
+def _legacy_hash(chain: str, through: int) -> str:
+    """A sealed leaf (the dossier's events 1..``through`` written before chaining, chalicelib.integrity.seal):
+    the legacy hash of those events as stored now (one Query)."""
+    request: dict[str, Any] = {
+        "TableName": get_settings().dossiers_table, "ConsistentRead": True,
+        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":pk": {"S": chain}, ":a": {"S": _event_sk(1)}, ":b": {"S": _event_sk(through)}}}
+    events: list[dict[str, Any]] = []
+    while True:
+        page = client("dynamodb").query(**request)
+        events += [_json(i["data"]) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return legacy_hash(chain, events)
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def _rederive(day: str, leaves: list[dict[str, Any]], stored_root: str, checked: list[str]) \
         -> tuple[list[_Fault], dict[tuple[str, int], dict[str, Any]]]:
     """Every leaf's event read as stored now and hashed again; the day's root rebuilt from those hashes."""
@@ -152,10 +168,11 @@ def _rederive(day: str, leaves: list[dict[str, Any]], stored_root: str, checked:
     for leaf in leaves:
         chain, seq = str(leaf["chain"]), int(leaf["seq"])
         event = stored.get((chain, seq))
-        now = event_hash(chain, event) if event is not None else ""
+        sealed = event is not None and chain.startswith("DOSSIER#") and not event.get("hash")
+        now = (_legacy_hash(chain, seq) if sealed else event_hash(chain, event)) if event is not None else ""
         if event is None:
             faults.append(_fault("LEAF_EVENT_MISSING", seq, chain, day=day))
-        elif now != leaf["hash"] or event.get("hash") != leaf["hash"]:
+        elif now != leaf["hash"] or (not sealed and event.get("hash") != leaf["hash"]):
             faults.append(_fault("LEAF_EVENT_ALTERED", seq, chain, day=day))
         kind = "dossiers" if chain.startswith("DOSSIER#") else "accesslog"
         rebuilt.setdefault(f"{kind}-{anchor.shard_of(chain):02d}", []).append({"chain": chain, "seq": seq, "hash": now})

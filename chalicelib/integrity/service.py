@@ -82,7 +82,8 @@ def verify_subject(subject_key: str) -> IntegrityReport:
 def _anchored(subject: str, chain: str, kind: str, events: list[tuple[int, dict[str, Any]]], heads: list[Head], *,
               meta_missing: bool = False, seal: Seal | None = None) -> IntegrityReport:
     """``chain`` recomputed and compared with ``heads`` and with each anchored day it changed on."""
-    checks = [c for c in (anchor.check(chain, day, kind) for day in _days(events)) if c is not None]
+    days = sorted(set(_days(events)) | ({day_of(dt.datetime.fromisoformat(seal.at))} if seal is not None else set()))
+    checks = [c for c in (anchor.check(chain, day, kind) for day in days) if c is not None]
     heads = heads + [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
     report = verify_chain(chain, events, heads, seal)
     if meta_missing:

@@ -293,8 +293,9 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
 
 def seal_legacy(before: Dossier, through: int, sealed: str, at: datetime) -> bool:
     """Seal dossier ``before``'s events 1..``through`` written before chaining (chalicelib.integrity.seal):
-    META's head becomes their ``legacy_hash`` (so its next event links after it) and the seal item is put
-    once, in one transaction, only while the dossier is still ``before`` with no head. False: it changed
+    META's head becomes their ``legacy_hash`` (so its next event links after it), the seal item is put
+    once and the day index names the seal as the dossier's head (so the day's anchor includes it), in one
+    transaction, only while the dossier is still ``before`` with no head. False: it changed
     meanwhile (its own next event then committed to those events) or is sealed already."""
     after = before.model_copy(update={"chain_head": sealed})
     try:
@@ -304,6 +305,7 @@ def seal_legacy(before: Dossier, through: int, sealed: str, at: datetime) -> boo
             tx.save(SealItem(pk=dossier_pk(before.code), sk="SEAL",
                              data={"through": through, "hash": sealed, "at": at.isoformat()}),
                     condition=SealItem.pk.does_not_exist())
+            tx.save(day_item(dossier_pk(before.code), at, through, sealed))  # the day's anchor includes the seal
     except TransactWriteError as err:
         if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
             return False

@@ -1,8 +1,8 @@
 """Events written before the hash chain existed, against moto with the services' real transactions: the
-backfill (python -m chalicelib.integrity.seal) seals them once — a second run changes nothing — and the
-history then verifies, the next event linking after the seal; a dossier changed while the backfill runs
-still verifies (its own first chained event commits to its legacy events); a sealed legacy event changed
-afterwards is named."""
+backfill (python -m chalicelib.integrity.seal) seals them once — a second run changes nothing — the day's
+anchor includes the seal, and the history then verifies, the next event linking after the seal; a dossier
+changed while the backfill runs still verifies (its own first chained event commits to its legacy events);
+a sealed legacy event changed afterwards is named."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ import boto3
 import pytest
 
 from chalicelib.domain.dossier import Dossier
-from chalicelib.integrity import seal
+from chalicelib.integrity import anchor, seal
 from chalicelib.integrity.canonical import legacy_hash
+from chalicelib.integrity.days import verify_day
+from chalicelib.integrity.index import day_of
 from chalicelib.integrity.service import verify_dossier
 from chalicelib.store import dossiers
 from tests.integration.reports.conftest import REGION, UNIT, World, account
+from tests.moto_tables import create_table
 
 TABLE = "hoso-dev-dossiers"
 
@@ -76,6 +79,14 @@ def test_the_backfill_seals_once_and_the_history_verifies(world: World, capsys: 
     assert report is not None and report.holds, report.findings
     assert any("2 sự kiện trước khi có chuỗi băm đã được niêm phong ngày" in c for c in report.checked)
 
+    the_day = day_of(stored.updated_at)
+    create_table(_ddb(), "hoso-dev-accesslog", 0)  # the anchor pages the access log's day index too
+    anchor.run(the_day)  # the seal is the dossier's head of the day: the day's anchor includes it
+    day = verify_day(the_day)
+    assert day is not None and day.holds and ("dossier", code, 2) in {(c.kind, c.ref, c.seq) for c in day.chains}
+    report = verify_dossier(code)
+    assert report is not None and report.holds and report.last_anchored_day == the_day
+
     items = (_item(code, "META"), _item(code, "SEAL"))
     assert seal.seal_units([UNIT]).sealed == 0, "a second run seals nothing"
     assert (_item(code, "META"), _item(code, "SEAL")) == items, "and changes nothing"
@@ -88,6 +99,10 @@ def test_the_backfill_seals_once_and_the_history_verifies(world: World, capsys: 
     report = verify_dossier(code)
     assert report is not None and [(f.code, f.seq) for f in report.findings] == [("LEGACY_ALTERED", 2)]
     assert report.findings[0].message.startswith("Các sự kiện số 1–2 (ghi trước khi có chuỗi băm, niêm phong ngày")
+    day = verify_day(the_day)
+    # (the test's step 3 came after the day was anchored, on that same day: its index entry is not a leaf)
+    assert day is not None and [(f.code, f.seq) for f in day.findings] == [("LEAF_EVENT_ALTERED", 2),
+                                                                          ("ANCHOR_LEAF_MISSING", 3)]
 
 
 def test_a_dossier_changed_during_the_backfill_still_verifies(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
