@@ -77,8 +77,8 @@ def _legacy(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], seal: Seal
         -> tuple[Sequence[tuple[int, dict[str, Any]]], dict[int, str]]:
     """The legacy prefix (events 1..n without a hash, written before chaining) checked against what commits
     to it — the seal, or else the first chained event's ``prev_hash`` — and left out of the link checks:
-    (the events still to check, {n: the prefix's hash}). Nothing commits to it: ``({}``, all checked as
-    today (EVENT_UNCHAINED)."""
+    (the events still to check, {n: the prefix's hash}). When nothing commits to it (no seal, no chained
+    event after it), every event is checked as any chain's: the prefix is EVENT_UNCHAINED."""
     n = 0
     while n < len(stored) and stored[n][0] == n + 1 and not stored[n][1].get(HASH_FIELD):
         n += 1
@@ -107,8 +107,8 @@ def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads
     stored, legacy = _legacy(chain, stored, seal, report)
     # each event links to the event whose own seq is one less, wherever that is stored: two swapped
     # events are named once each (EVENT_REORDERED), not again as broken links after them
-    by_own_seq = {**legacy, **{e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored
-                               if isinstance(e.get("seq"), int)}}
+    by_own_seq: dict[Any, str] = {**legacy, **{e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored
+                                               if isinstance(e.get("seq"), int)}}
     expected, by_seq = 1 + max(legacy, default=0), dict(legacy)
     for key_seq, event in stored:
         for missing in range(expected, key_seq):
