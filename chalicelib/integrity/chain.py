@@ -97,6 +97,15 @@ def _legacy(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], seal: Seal
     return stored[n:], {n: computed}
 
 
+def _linked_after(legacy: dict[int, str], stored: Sequence[tuple[int, dict[str, Any]]], seal: Seal | None) \
+        -> dict[int, str]:
+    """What the first chained event after a legacy prefix links to: the prefix's hash — or ``""`` when a seal
+    commits to the prefix and that event was written before the rule (linked after an empty head)."""
+    if seal is not None and stored and stored[0][1].get("prev_hash") == "":
+        return {n: "" for n in legacy}
+    return legacy
+
+
 def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads: Sequence[Head] = (),
                  seal: Seal | None = None) -> ChainReport:
     """Recompute ``chain`` from its first event and compare with every ``heads`` entry; a legacy prefix
@@ -107,8 +116,8 @@ def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads
     stored, legacy = _legacy(chain, stored, seal, report)
     # each event links to the event whose own seq is one less, wherever that is stored: two swapped
     # events are named once each (EVENT_REORDERED), not again as broken links after them
-    by_own_seq: dict[Any, str] = {**legacy, **{e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored
-                                               if isinstance(e.get("seq"), int)}}
+    own = {e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored if isinstance(e.get("seq"), int)}
+    by_own_seq: dict[Any, str] = {**_linked_after(legacy, stored, seal), **own}
     expected, by_seq = 1 + max(legacy, default=0), dict(legacy)
     for key_seq, event in stored:
         for missing in range(expected, key_seq):

@@ -7,7 +7,11 @@ For each unit (the catalogue's ``TYPE#UNIT`` index, or the units given), its dos
 Query of the dossiers table's GSI ``gsi3`` (``UNIT#<unit>``) — never a Scan. A dossier whose META has
 no ``chain_head`` and has events gets, in ONE conditional transaction (still that version, still no
 head), META's head set to :func:`~chalicelib.integrity.canonical.legacy_hash` of those events as stored
-and a ``SEAL`` item recording it; its next event links after that hash. Idempotent and resumable: a
+and a ``SEAL`` item recording it; its next event links after that hash. A dossier whose first chained
+event was linked after its legacy events without committing to them (``prev_hash`` ``""``, written by a
+build before that rule) gets the ``SEAL`` item only (put if absent; its stored events are never
+rewritten). Either seal has its own day index entry, ``SEAL#DOSSIER#<code>``, so the day's anchor
+includes it. Idempotent and resumable: a
 dossier with a head is skipped, so a second run (or a run after an interruption) changes nothing it
 already did; a dossier changed during the run keeps its own first chained event, which commits to the
 same events (chalicelib.store.dossiers.transition). Prints one line per unit and the totals.
@@ -26,6 +30,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrity.canonical import legacy_hash
 from chalicelib.integrity.chain import Seal
+from chalicelib.integrity.index import VN_TZ
 from chalicelib.store import catalogue, dossiers
 from chalicelib.store.dossiers import dossier_pk
 from chalicelib.store.models import DossierItem, EventItem, SealItem
@@ -54,14 +59,17 @@ def seal_dossier(code: str, now: dt.datetime | None = None) -> bool:
     except DoesNotExist:
         return False
     before = Dossier.model_validate(meta.data)
-    if meta.chain_head or before.chain_head:
-        return False
+    at = (now or dt.datetime.now(dt.UTC)).astimezone(VN_TZ)  # the seal's day as the report names it
     events = [dict(i.data) for i in EventItem.query(dossier_pk(code), EventItem.sk.startswith("EVENT#"),
                                                     consistent_read=True)]
-    if not events:
-        return False
-    return dossiers.seal_legacy(before, len(events), legacy_hash(dossier_pk(code), events),
-                                now or dt.datetime.now(dt.UTC))
+    n = next((i for i, e in enumerate(events) if e.get("hash")), len(events))
+    if n == 0:
+        return False  # chained from its first event: nothing before the chain
+    if not (meta.chain_head or before.chain_head):
+        return dossiers.seal_legacy(before, n, legacy_hash(dossier_pk(code), events[:n]), at)
+    if events[n:] and events[n].get("prev_hash") == "" and stored_seal(code) is None:
+        return dossiers.seal_prefix(code, n, legacy_hash(dossier_pk(code), events[:n]), at)
+    return False  # its first chained event commits to its legacy events, or it is sealed already
 
 
 def _codes(unit: str) -> Iterable[str]:

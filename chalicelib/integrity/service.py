@@ -82,9 +82,16 @@ def verify_subject(subject_key: str) -> IntegrityReport:
 def _anchored(subject: str, chain: str, kind: str, events: list[tuple[int, dict[str, Any]]], heads: list[Head], *,
               meta_missing: bool = False, seal: Seal | None = None) -> IntegrityReport:
     """``chain`` recomputed and compared with ``heads`` and with each anchored day it changed on."""
-    days = sorted(set(_days(events)) | ({day_of(dt.datetime.fromisoformat(seal.at))} if seal is not None else set()))
-    checks = [c for c in (anchor.check(chain, day, kind) for day in days) if c is not None]
+    # a day with only events written before chaining had no day index entry for the chain: no leaf to find
+    chained = set(_days([(s, e) for s, e in events if e.get("hash")]))
+    checks = [c for c in (anchor.check(chain, day, kind) for day in _days(events)) if c is not None
+              and not (c.code == "ANCHOR_LEAF_MISSING" and c.day not in chained)]
     heads = heads + [Head(c.seq, c.hash, f"ngày neo {c.day}") for c in checks if c.seq]
+    if seal is not None:  # the seal's own leaf (chain SEAL#DOSSIER#<code>) in the anchor of its day
+        sealed = anchor.check(f"SEAL#{chain}", day_of(dt.datetime.fromisoformat(seal.at)), kind)
+        if sealed is not None:
+            checks.append(sealed)
+            heads.append(Head(sealed.seq, sealed.hash, f"niêm phong đã neo ngày {sealed.day}"))
     report = verify_chain(chain, events, heads, seal)
     if meta_missing:
         report.fault("HEAD_MISMATCH", report.last_seq, where="hồ sơ (bản ghi chính)", found="không còn bản ghi chính")

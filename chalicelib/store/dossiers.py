@@ -291,10 +291,33 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
     raise VersionConflict(after.code)
 
 
+def seal_day_item(code: str, at: datetime, through: int, sealed: str) -> ChainDayItem:
+    """The seal's own day index entry, chain id ``SEAL#DOSSIER#<code>``: a leaf of the day's anchor of its
+    own, never replaced by the dossier's head of the day."""
+    return day_item(f"SEAL#{dossier_pk(code)}", at, through, sealed)
+
+
+def seal_prefix(code: str, through: int, sealed: str, at: datetime) -> bool:
+    """Seal events 1..``through`` of a dossier whose first chained event was linked after them without
+    committing to them (``prev_hash`` ``""``: written by a build before the legacy rule): the seal item,
+    put only if absent, and its day index entry, in one transaction. False: sealed already."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.save(SealItem(pk=dossier_pk(code), sk="SEAL",
+                             data={"through": through, "hash": sealed, "at": at.isoformat()}),
+                    condition=SealItem.pk.does_not_exist())
+            tx.save(seal_day_item(code, at, through, sealed))
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
+            return False
+        raise
+    return True
+
+
 def seal_legacy(before: Dossier, through: int, sealed: str, at: datetime) -> bool:
     """Seal dossier ``before``'s events 1..``through`` written before chaining (chalicelib.integrity.seal):
     META's head becomes their ``legacy_hash`` (so its next event links after it), the seal item is put
-    once and the day index names the seal as the dossier's head (so the day's anchor includes it), in one
+    once and its day index entry (so the day's anchor includes it: :func:`seal_day_item`), in one
     transaction, only while the dossier is still ``before`` with no head. False: it changed
     meanwhile (its own next event then committed to those events) or is sealed already."""
     after = before.model_copy(update={"chain_head": sealed})
@@ -305,7 +328,7 @@ def seal_legacy(before: Dossier, through: int, sealed: str, at: datetime) -> boo
             tx.save(SealItem(pk=dossier_pk(before.code), sk="SEAL",
                              data={"through": through, "hash": sealed, "at": at.isoformat()}),
                     condition=SealItem.pk.does_not_exist())
-            tx.save(day_item(dossier_pk(before.code), at, through, sealed))  # the day's anchor includes the seal
+            tx.save(seal_day_item(before.code, at, through, sealed))
     except TransactWriteError as err:
         if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
             return False

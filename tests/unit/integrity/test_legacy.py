@@ -106,3 +106,10 @@ def test_the_message_is_plain_vietnamese() -> None:
     report = verify_chain(CHAIN, stored, (), Seal(2, rule(prefix), AT))
     assert report.findings[0].message.startswith("Các sự kiện số 1–2 (ghi trước khi có chuỗi băm, niêm phong "
                                                  "ngày 2026-12-07) đã bị sửa")
+
+
+def test_a_seal_accepts_a_first_chained_event_linked_before_the_rule() -> None:
+    prefix = legacy(2)
+    seal = Seal(2, rule(prefix), AT)
+    assert codes(prefix + chained_after(prefix, 2, ""), seal) == []
+    assert codes(prefix + chained_after(prefix, 2, "f" * 64), seal) == [("CHAIN_BROKEN", 3)]
