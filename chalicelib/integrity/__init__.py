@@ -9,5 +9,6 @@ personal-data access log, anchored daily (docs/integrity.md).
   stored in the results bucket; checking a chain's head against an anchored day.
 - :mod:`.service`: reads a dossier's chain from the store and verifies it (admin API, dossier page).
 - :mod:`.verify`: the operator command, ``python -m chalicelib.integrity.verify <code>``.
+- :mod:`.seal`: the operator's backfill that seals a dossier's events written before chaining.
 - :mod:`.printed`: the verification report as a PDF for an inspector.
 """

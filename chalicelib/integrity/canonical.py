@@ -59,6 +59,13 @@ def event_hash(chain: str, event: dict[str, Any]) -> str:
     return sha256_hex(canonical({"chain": chain, "event": content}))
 
 
+def legacy_hash(chain: str, legacy: list[dict[str, Any]]) -> str:
+    """The genesis of a chain whose first events were written before chaining existed (docs/integrity.md,
+    "Sự kiện trước khi có chuỗi"): the ``prev_hash`` of its first chained event, and the hash a seal
+    records, over the unchained events in order, exactly as stored."""
+    return sha256_hex(canonical({"chain": chain, "legacy": legacy}))
+
+
 def link(chain: str, event: dict[str, Any], prev_hash: str) -> dict[str, Any]:
     """``event`` with its ``prev_hash`` and ``hash`` set: the next link after ``prev_hash``."""
     linked = {**event, "prev_hash": prev_hash}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from chalicelib.integrity.canonical import GENESIS, HASH_FIELD, event_hash
+from chalicelib.integrity.canonical import GENESIS, HASH_FIELD, event_hash, legacy_hash
 
 CODES: Final[dict[str, str]] = {
     "EVENT_ALTERED": "Sự kiện số {seq} đã bị sửa sau khi ghi: mã băm tính lại không khớp mã băm đã lưu.",
@@ -20,6 +20,8 @@ CODES: Final[dict[str, str]] = {
     "EVENT_REORDERED": "Sự kiện ở vị trí {seq} mang số thứ tự {found}: các sự kiện đã bị đổi chỗ.",
     "CHAIN_BROKEN": "Sự kiện số {seq} không nối với sự kiện trước: mã băm trước đó không khớp.",
     "EVENT_UNCHAINED": "Sự kiện số {seq} không có mã băm: được ghi ngoài chuỗi.",
+    "LEGACY_ALTERED": "Các sự kiện số 1–{seq} (ghi trước khi có chuỗi băm, niêm phong ngày {day}) đã bị sửa, xoá "
+                      "hoặc đổi chỗ sau khi niêm phong: mã băm của phần đầu không khớp mã băm đã niêm phong.",
     "HEAD_MISMATCH": "Đầu chuỗi không khớp: {where} ghi sự kiện cuối là số {seq}, còn chuỗi đang lưu {found}.",
     "CHAIN_EMPTY": "Không tìm thấy sự kiện nào của chuỗi.",
 }
@@ -44,6 +46,16 @@ class Head:
     last: bool = False
 
 
+@dataclass(frozen=True)
+class Seal:
+    """A seal of the chain's legacy prefix (events 1..``through`` written before chaining): the hash it
+    recorded (:func:`~chalicelib.integrity.canonical.legacy_hash`) and when (ISO time)."""
+
+    through: int
+    hash: str
+    at: str
+
+
 @dataclass
 class ChainReport:
     chain: str
@@ -61,15 +73,52 @@ class ChainReport:
         self.findings.append(Finding(code, seq, CODES[code].format(seq=seq, **values)))
 
 
-def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads: Sequence[Head] = ()) -> ChainReport:
-    """Recompute ``chain`` from its first event and compare with every ``heads`` entry."""
+def _legacy(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], seal: Seal | None, report: ChainReport) \
+        -> tuple[Sequence[tuple[int, dict[str, Any]]], dict[int, str]]:
+    """The legacy prefix (events 1..n without a hash, written before chaining) checked against what commits
+    to it — the seal, or else the first chained event's ``prev_hash`` — and left out of the link checks:
+    (the events still to check, {n: the prefix's hash}). When nothing commits to it (no seal, no chained
+    event after it), every event is checked as any chain's: the prefix is EVENT_UNCHAINED."""
+    n = 0
+    while n < len(stored) and stored[n][0] == n + 1 and not stored[n][1].get(HASH_FIELD):
+        n += 1
+    after = stored[n][1] if n < len(stored) else None
+    if n == 0 or (seal is None and after is None):
+        return stored, {}
+    computed = legacy_hash(chain, [event for _, event in stored[:n]])
+    sealed_at = seal.at if seal is not None else str(after.get("at") if after is not None else "")
+    committed = seal.hash if seal is not None else str(after.get("prev_hash") if after is not None else "")
+    day = sealed_at[:10] or "không rõ"
+    if (seal is not None and seal.through != n) or committed != computed:
+        report.fault("LEGACY_ALTERED", n, day=day)
+        return stored[n:], {n: committed}
+    report.checked.append(f"{n} sự kiện trước khi có chuỗi băm đã được niêm phong ngày {day}: mã băm của cả "
+                          "phần đầu tính lại khớp (chúng chỉ được bảo vệ từ ngày niêm phong).")
+    return stored[n:], {n: computed}
+
+
+def _linked_after(legacy: dict[int, str], stored: Sequence[tuple[int, dict[str, Any]]], seal: Seal | None) \
+        -> dict[int, str]:
+    """What the first chained event after a legacy prefix links to: the prefix's hash — or ``""`` when a seal
+    commits to the prefix and that event was written before the rule (linked after an empty head)."""
+    if seal is not None and stored and stored[0][1].get("prev_hash") == "":
+        return {n: "" for n in legacy}
+    return legacy
+
+
+def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads: Sequence[Head] = (),
+                 seal: Seal | None = None) -> ChainReport:
+    """Recompute ``chain`` from its first event and compare with every ``heads`` entry; a legacy prefix
+    (events written before chaining) is accepted when ``seal`` or the first chained event commits to it."""
     report = ChainReport(chain=chain, events=len(stored))
     if not stored:
         report.fault("CHAIN_EMPTY", 0)
+    stored, legacy = _legacy(chain, stored, seal, report)
     # each event links to the event whose own seq is one less, wherever that is stored: two swapped
     # events are named once each (EVENT_REORDERED), not again as broken links after them
-    by_own_seq = {e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored if isinstance(e.get("seq"), int)}
-    expected, by_seq = 1, {}
+    own = {e.get("seq"): str(e.get(HASH_FIELD) or "") for _, e in stored if isinstance(e.get("seq"), int)}
+    by_own_seq: dict[Any, str] = {**_linked_after(legacy, stored, seal), **own}
+    expected, by_seq = 1 + max(legacy, default=0), dict(legacy)
     for key_seq, event in stored:
         for missing in range(expected, key_seq):
             report.fault("EVENT_MISSING", missing)
@@ -88,7 +137,7 @@ def verify_chain(chain: str, stored: Sequence[tuple[int, dict[str, Any]]], heads
         by_seq[key_seq] = stored_hash
         expected = key_seq + 1
     report.last_seq = expected - 1
-    report.head = str(stored[-1][1].get(HASH_FIELD) or "") if stored else ""
+    report.head = by_seq.get(report.last_seq, "")
     report.checked.append(f"Tính lại mã băm SHA-256 của {len(stored)} sự kiện và liên kết giữa các sự kiện liên tiếp.")
     for head in heads:
         report.checked.append(f"Đối chiếu với {head.where}: sự kiện số {head.seq}.")

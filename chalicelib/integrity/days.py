@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.aws import client
 from chalicelib.integrity import anchor, merkle
-from chalicelib.integrity.canonical import event_hash
+from chalicelib.integrity.canonical import event_hash, legacy_hash
 from chalicelib.integrity.index import SHARDS
 from chalicelib.integrity.model import IntegrityFinding
 from chalicelib.privacy.store import entry_sk
@@ -87,7 +87,8 @@ def _stored(leaves: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any
     dossiers = [x for x in leaves if x["chain"].startswith("DOSSIER#")]
     subjects = [x for x in leaves if x["chain"].startswith("SUBJECT#")]
     keys = [{"pk": {"S": x["chain"]}, "sk": {"S": _event_sk(int(x["seq"]))}} for x in dossiers]
-    keys += [{"pk": {"S": c}, "sk": {"S": "META"}} for c in sorted({x["chain"] for x in dossiers})]
+    keys += [{"pk": {"S": c}, "sk": {"S": "META"}} for c in sorted({x["chain"].removeprefix(SEAL) for x in leaves
+                                                                    if not x["chain"].startswith("SUBJECT#")})]
     out: dict[tuple[str, int], dict[str, Any]] = {}
     for item in _batch_get(settings.dossiers_table, keys):
         sk = item["sk"]["S"]
@@ -109,6 +110,8 @@ def _json(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _who(chain: str) -> str:
+    if chain.startswith(SEAL):
+        return f"Niêm phong các sự kiện trước khi có chuỗi của hồ sơ {chain.removeprefix(SEAL + 'DOSSIER#')}"
     if chain.startswith("DOSSIER#"):
         return f"Hồ sơ {chain.removeprefix('DOSSIER#')}"
     return f"Chủ thể {chain.removeprefix('SUBJECT#')[:12]}…"
@@ -143,6 +146,25 @@ def _check_day(day: str, stored_anchor: dict[str, Any], checked: list[str]) \
     return leaves, faults, at
 
 
+SEAL = "SEAL#"  # chain id prefix of a seal's leaf: SEAL#DOSSIER#<code> (chalicelib.integrity.seal)
+
+
+def _legacy_hash(chain: str, through: int) -> str:
+    """A sealed leaf (the dossier's events 1..``through`` written before chaining, chalicelib.integrity.seal):
+    the legacy hash of those events as stored now (one Query)."""
+    request: dict[str, Any] = {
+        "TableName": get_settings().dossiers_table, "ConsistentRead": True,
+        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":pk": {"S": chain}, ":a": {"S": _event_sk(1)}, ":b": {"S": _event_sk(through)}}}
+    events: list[dict[str, Any]] = []
+    while True:
+        page = client("dynamodb").query(**request)
+        events += [_json(i["data"]) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return legacy_hash(chain, events)
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def _rederive(day: str, leaves: list[dict[str, Any]], stored_root: str, checked: list[str]) \
         -> tuple[list[_Fault], dict[tuple[str, int], dict[str, Any]]]:
     """Every leaf's event read as stored now and hashed again; the day's root rebuilt from those hashes."""
@@ -151,13 +173,15 @@ def _rederive(day: str, leaves: list[dict[str, Any]], stored_root: str, checked:
     rebuilt: dict[str, list[dict[str, Any]]] = {}
     for leaf in leaves:
         chain, seq = str(leaf["chain"]), int(leaf["seq"])
-        event = stored.get((chain, seq))
-        now = event_hash(chain, event) if event is not None else ""
+        sealed = chain.startswith(SEAL)  # a seal's leaf: the hash of the legacy events 1..seq as stored now
+        event = {"hash": leaf["hash"]} if sealed else stored.get((chain, seq))
+        now = (_legacy_hash(chain.removeprefix(SEAL), seq) if sealed else event_hash(chain, event)) \
+            if event is not None else ""
         if event is None:
             faults.append(_fault("LEAF_EVENT_MISSING", seq, chain, day=day))
         elif now != leaf["hash"] or event.get("hash") != leaf["hash"]:
             faults.append(_fault("LEAF_EVENT_ALTERED", seq, chain, day=day))
-        kind = "dossiers" if chain.startswith("DOSSIER#") else "accesslog"
+        kind = "accesslog" if chain.startswith("SUBJECT#") else "dossiers"
         rebuilt.setdefault(f"{kind}-{anchor.shard_of(chain):02d}", []).append({"chain": chain, "seq": seq, "hash": now})
     root = merkle.root([merkle.root([merkle.leaf_hash(x) for x in rebuilt.get(n, [])]) for n in anchor.shard_names()])
     checked.append(f"Đọc lại {len(leaves)} sự kiện đầu chuỗi đang lưu, tính lại mã băm từ nội dung và dựng lại cây "
@@ -182,6 +206,11 @@ def _chain(leaf: dict[str, Any], stored: dict[tuple[str, int], dict[str, Any]], 
     """The leaf as the report names it, and the province it belongs to (a dossier's; a subject's anchored
     access's)."""
     chain, seq = str(leaf["chain"]), int(leaf["seq"])
+    if chain.startswith(SEAL):  # the seal of a dossier's events written before chaining
+        chain = chain.removeprefix(SEAL)
+        province = str(stored.get((chain, 0), {}).get("province_code", ""))
+        return DayChain(kind="dossier", ref=chain.removeprefix("DOSSIER#"), seq=seq,
+                        holds=leaf["chain"] not in bad), province
     if chain.startswith("DOSSIER#"):
         province = str(stored.get((chain, 0), {}).get("province_code", ""))
         return DayChain(kind="dossier", ref=chain.removeprefix("DOSSIER#"), seq=seq, holds=chain not in bad), province

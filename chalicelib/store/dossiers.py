@@ -36,7 +36,7 @@ from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.domain.finding import OVERDUE_STATUSES
 from chalicelib.errors import bad_request
-from chalicelib.integrity.canonical import GENESIS, link
+from chalicelib.integrity.canonical import GENESIS, legacy_hash, link
 from chalicelib.integrity.index import ChainDayItem, day_item
 from chalicelib.notifications import counters as unit_counters
 from chalicelib.observability import count as count_metric
@@ -47,6 +47,7 @@ from chalicelib.store.models import (
     DvcqgRefItem,
     EventItem,
     OutboxItem,
+    SealItem,
     transaction_connection,
 )
 
@@ -252,7 +253,12 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
     writes (a payment settled, a postal order's tracking) in the same transaction."""
     if after.version != before.version + 1 or event.seq != before.seq + 1 or after.seq != event.seq:
         raise ValueError("transition must bump version and seq by one")
-    event_item, event_day = _chained(after.code, event, before.chain_head)
+    # a dossier written before chaining has no head: its first chained event commits to those events
+    # (chalicelib.integrity.canonical.legacy_hash — one more Query, once per such dossier)
+    prev = before.chain_head or legacy_hash(dossier_pk(after.code), [
+        dict(i.data) for i in EventItem.query(dossier_pk(after.code), EventItem.sk.startswith("EVENT#"),
+                                               consistent_read=True)])
+    event_item, event_day = _chained(after.code, event, prev)
     after = after.model_copy(update={"chain_head": event_item.data["hash"]})
     item = _to_item(after)
     # the chain's head is part of the condition: an event can only follow the head it was linked to
@@ -283,6 +289,51 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
             # moment: nothing is wrong with this change, so try it again rather than refuse it.
             time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 — jitter, not crypto
     raise VersionConflict(after.code)
+
+
+def seal_day_item(code: str, at: datetime, through: int, sealed: str) -> ChainDayItem:
+    """The seal's own day index entry, chain id ``SEAL#DOSSIER#<code>``: a leaf of the day's anchor of its
+    own, never replaced by the dossier's head of the day."""
+    return day_item(f"SEAL#{dossier_pk(code)}", at, through, sealed)
+
+
+def seal_prefix(code: str, through: int, sealed: str, at: datetime) -> bool:
+    """Seal events 1..``through`` of a dossier whose first chained event was linked after them without
+    committing to them (``prev_hash`` ``""``: written by a build before the legacy rule): the seal item,
+    put only if absent, and its day index entry, in one transaction. False: sealed already."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.save(SealItem(pk=dossier_pk(code), sk="SEAL",
+                             data={"through": through, "hash": sealed, "at": at.isoformat()}),
+                    condition=SealItem.pk.does_not_exist())
+            tx.save(seal_day_item(code, at, through, sealed))
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
+            return False
+        raise
+    return True
+
+
+def seal_legacy(before: Dossier, through: int, sealed: str, at: datetime) -> bool:
+    """Seal dossier ``before``'s events 1..``through`` written before chaining (chalicelib.integrity.seal):
+    META's head becomes their ``legacy_hash`` (so its next event links after it), the seal item is put
+    once and its day index entry (so the day's anchor includes it: :func:`seal_day_item`), in one
+    transaction, only while the dossier is still ``before`` with no head. False: it changed
+    meanwhile (its own next event then committed to those events) or is sealed already."""
+    after = before.model_copy(update={"chain_head": sealed})
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.save(_to_item(after), condition=(DossierItem.version == before.version)
+                    & DossierItem.chain_head.does_not_exist())
+            tx.save(SealItem(pk=dossier_pk(before.code), sk="SEAL",
+                             data={"through": through, "hash": sealed, "at": at.isoformat()}),
+                    condition=SealItem.pk.does_not_exist())
+            tx.save(seal_day_item(before.code, at, through, sealed))
+    except TransactWriteError as err:
+        if "ConditionalCheckFailed" in _reasons(err) or "TransactionConflict" in _reasons(err):
+            return False
+        raise
+    return True
 
 
 def events(code: str) -> list[AuditEvent]:

@@ -7,6 +7,7 @@ dossiers
   DOSSIER#<code> / META          the dossier (one per dossier)
   DOSSIER#<code> / EVENT#<seq>   audit trail event (nhật ký xử lý), append-only, hash-chained
   CHAINDAY#<day>#<shard> / DOSSIER#<code>   the dossier's chain head on that day (chalicelib.integrity.index)
+  DOSSIER#<code> / SEAL          the seal of its events written before chaining (chalicelib.integrity.seal)
   DOSSIER#<code> / OUTBOX#<seq>  sync outbox record, relayed to SQS by the stream handler
   DOSSIER#<code> / DOC#<id>      a document (attachment or result) of the dossier
   DVCQGREF#<ref> / REF           idempotency record of a DVCQG intake (MaHoSoDVCQG)
@@ -136,6 +137,10 @@ class DossierItem(DossiersTable):
 
 class EventItem(DossiersTable):
     data = JSONAttribute()
+
+
+class SealItem(DossiersTable):
+    data = JSONAttribute()  # {"through": n, "hash": legacy_hash of events 1..n, "at": ISO time}, put once
 
 
 class OutboxItem(DossiersTable):
