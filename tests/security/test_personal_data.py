@@ -39,6 +39,7 @@ PATH_PARAMETERS = {
     "form": "form name", "sub": "VNeID subject (opaque)", "day": "calendar date", "draft_id": "draft id",
     "notification_id": "notification id", "destination": "sync destination", "upload": "upload id",
     "client_id": "integration client id", "province_code": "province code", "template_id": "report template id",
+    "receipt_id": "e-receipt id (hoso's)", "kind": "file kind (pdf or xml)", "dvcqg_ref": "DVCQG's dossier code",
 }
 QUERY_PARAMETERS = {
     "status", "limit", "cursor", "token", "tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "from", "to", "role",
