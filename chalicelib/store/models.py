@@ -98,7 +98,18 @@ class Gsi4(_index("gsi4")):  # type: ignore[misc]
     gsi4sk = UnicodeAttribute(range_key=True)
 
 
-class DossiersTable(Model):
+class _Table(Model):
+    """Base of the tables' item types. Each item type opens its own PynamoDB connection: PynamoDB
+    describes the table from the class that opened the connection, and a subclass would otherwise
+    share its parent's — one that knows none of the subclass's indexes ("Table … has no index: gsi1"
+    whenever the parent happened to be used first in the process)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._connection = None
+
+
+class DossiersTable(_Table):
     """Base of every item type in the dossiers table."""
 
     class Meta:
@@ -170,7 +181,7 @@ class DraftItem(DossiersTable):
     expires_at = NumberAttribute(null=True)
 
 
-class CatalogueItem(Model):
+class CatalogueItem(_Table):
     class Meta:
         table_name = _TableName("catalogue_table")
         region = _Region()
@@ -183,7 +194,7 @@ class CatalogueItem(Model):
     by_kind = Gsi1()
 
 
-class CounterItem(Model):
+class CounterItem(_Table):
     class Meta:
         table_name = _TableName("counters_table")
         region = _Region()
@@ -194,7 +205,7 @@ class CounterItem(Model):
     values = MapAttribute(null=True)  # type: ignore[var-annotated]
 
 
-class JobPageItem(Model):
+class JobPageItem(_Table):
     """A page of a scheduled job, claimed by the SQS message that carries it (chalicelib.jobs)."""
 
     class Meta:
@@ -208,7 +219,7 @@ class JobPageItem(Model):
     expires_at = NumberAttribute(null=True)
 
 
-class SyncItem(Model):
+class SyncItem(_Table):
     class Meta:
         table_name = _TableName("sync_table")
         region = _Region()
@@ -219,12 +230,6 @@ class SyncItem(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
-
-
-ALL_MODELS: tuple[type[Model], ...] = (
-    DossiersTable, DossierItem, EventItem, OutboxItem, DocumentItem, DvcqgRefItem, DraftItem, UploadItem,
-    CatalogueItem, CounterItem, SyncItem,
-)
 
 
 _transaction_connection: Connection | None = None
@@ -242,5 +247,8 @@ def reset_connections() -> None:
     """Forget cached connections (tests and the local stack change endpoints)."""
     global _transaction_connection
     _transaction_connection = None
-    for model in ALL_MODELS:
-        model._connection = None
+    item_types: list[type[Model]] = [_Table]
+    while item_types:  # every item type, those of other modules too (each holds its own connection)
+        item_type = item_types.pop()
+        item_type._connection = None
+        item_types.extend(item_type.__subclasses__())
