@@ -60,51 +60,53 @@ export function ReceiptsPanel({ code, roles }: { code: string; roles: Role[] }) 
       <h3 id="receipts-heading">Biên lai điện tử</h3>
       {query.error && <ErrorMessage>{errorMessage(query.error)}</ErrorMessage>}
       {linkError && <ErrorMessage>{linkError}</ErrorMessage>}
-      <table aria-labelledby="receipts-heading">
-        <thead>
-          <tr>
-            <th scope="col">Số biên lai</th>
-            <th scope="col">Ký hiệu</th>
-            <th scope="col">Ngày</th>
-            <th scope="col">Số tiền</th>
-            <th scope="col">Trạng thái</th>
-            <th scope="col">Thao tác</th>
-          </tr>
-        </thead>
-        <tbody>
-          {receipts.map((r) => (
-            <tr key={r.id}>
-              <th scope="row">{r.number ?? "—"}</th>
-              <td>{r.template && r.series ? `${r.template} ${r.series}` : "—"}</td>
-              <td>{r.issued_at ? formatDate(r.issued_at) : "—"}</td>
-              <td>{formatMoney(r.amount)}</td>
-              <td>
-                {receiptStatus(r)}
-                {r.replaces && <span className="hint"> (thay thế biên lai {receipts.find((x) => x.id === r.replaces)?.number ?? r.replaces})</span>}
-                {r.reason && r.status === "cancelled" && <span className="hint"> — lý do: {r.reason}</span>}
-              </td>
-              <td>
-                {r.status !== "pending" && r.pdf_key && (
-                  <button type="button" onClick={() => open(r)}>
-                    In / tải biên lai<span className="visually-hidden"> số {r.number}</span>
-                  </button>
-                )}
-                {mayChange && r.status === "issued" && !r.replaced_by && (
-                  <>
-                    {" "}
-                    <button type="button" onClick={() => setActing({ receipt: r, kind: "replace" })}>
-                      Thay thế<span className="visually-hidden"> biên lai số {r.number}</span>
-                    </button>{" "}
-                    <button type="button" onClick={() => setActing({ receipt: r, kind: "cancel" })}>
-                      Huỷ<span className="visually-hidden"> biên lai số {r.number}</span>
-                    </button>
-                  </>
-                )}
-              </td>
+      <div className="table-scroll" role="region" aria-labelledby="receipts-heading" tabIndex={0}>
+        <table aria-labelledby="receipts-heading">
+          <thead>
+            <tr>
+              <th scope="col">Số biên lai</th>
+              <th scope="col">Ký hiệu</th>
+              <th scope="col">Ngày</th>
+              <th scope="col">Số tiền</th>
+              <th scope="col">Trạng thái</th>
+              <th scope="col">Thao tác</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {receipts.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">{r.number ?? "—"}</th>
+                <td>{r.template && r.series ? `${r.template} ${r.series}` : "—"}</td>
+                <td>{r.issued_at ? formatDate(r.issued_at) : "—"}</td>
+                <td>{formatMoney(r.amount)}</td>
+                <td>
+                  {receiptStatus(r)}
+                  {r.replaces && <span className="hint"> (thay thế biên lai {receipts.find((x) => x.id === r.replaces)?.number ?? r.replaces})</span>}
+                  {r.reason && r.status === "cancelled" && <span className="hint"> — lý do: {r.reason}</span>}
+                </td>
+                <td>
+                  {r.status !== "pending" && r.pdf_key && (
+                    <button type="button" onClick={() => open(r)}>
+                      In / tải biên lai<span className="visually-hidden"> số {r.number}</span>
+                    </button>
+                  )}
+                  {mayChange && r.status === "issued" && !r.replaced_by && (
+                    <>
+                      {" "}
+                      <button type="button" onClick={() => setActing({ receipt: r, kind: "replace" })}>
+                        Thay thế<span className="visually-hidden"> biên lai số {r.number}</span>
+                      </button>{" "}
+                      <button type="button" onClick={() => setActing({ receipt: r, kind: "cancel" })}>
+                        Huỷ<span className="visually-hidden"> biên lai số {r.number}</span>
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {acting && <ReceiptDialog code={code} receipt={acting.receipt} kind={acting.kind} onClose={() => setActing(null)} />}
     </div>
   );
@@ -187,28 +189,30 @@ export function ReceiptFlags({ scope }: { scope: "officer" | "operator" }) {
       {error && <ErrorMessage>{error}</ErrorMessage>}
       {flags && flags.length === 0 && <p>Đối soát hằng ngày không phát hiện sai lệch nào.</p>}
       {flags && flags.length > 0 && (
-        <table aria-labelledby="receipt-flags">
-          <thead>
-            <tr>
-              <th scope="col">Ngày đối soát</th>
-              <th scope="col">Hồ sơ</th>
-              <th scope="col">Mã thanh toán</th>
-              <th scope="col">Biên lai</th>
-              <th scope="col">Sai lệch</th>
-            </tr>
-          </thead>
-          <tbody>
-            {flags.map((f) => (
-              <tr key={`${f.day}-${f.kind}-${f.payment_ref}-${f.receipt}`}>
-                <td>{formatDate(f.day)}</td>
-                <td>{f.code || "—"}</td>
-                <td>{f.payment_ref || "—"}</td>
-                <td>{f.receipt || "—"}</td>
-                <td>{f.message}</td>
+        <div className="table-scroll" role="region" aria-labelledby="receipt-flags" tabIndex={0}>
+          <table aria-labelledby="receipt-flags">
+            <thead>
+              <tr>
+                <th scope="col">Ngày đối soát</th>
+                <th scope="col">Hồ sơ</th>
+                <th scope="col">Mã thanh toán</th>
+                <th scope="col">Biên lai</th>
+                <th scope="col">Sai lệch</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {flags.map((f) => (
+                <tr key={`${f.day}-${f.kind}-${f.payment_ref}-${f.receipt}`}>
+                  <td>{formatDate(f.day)}</td>
+                  <td>{f.code || "—"}</td>
+                  <td>{f.payment_ref || "—"}</td>
+                  <td>{f.receipt || "—"}</td>
+                  <td>{f.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
