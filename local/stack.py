@@ -292,7 +292,8 @@ class LocalStack:
             self.dispatcher.stop()
             self.dispatcher = None
         if self._api_server is not None:
-            self._api_server.server.shutdown()
+            if self._api_thread is not None:  # bound but never served (a start that failed): nothing to shut down
+                self._api_server.server.shutdown()
             self._api_server.server.close_connections()
             self._api_server.server.server_close()
             self._api_server = None
@@ -428,8 +429,12 @@ class LocalStack:
             code = server.name.removeprefix("province")
             if server.name == province_simulator(code) and code in LOCAL_PROVINCES:
                 username, password = province_account(self.env, code)
-                sm.create_secret(Name=province_secret(self.stage, code),
-                                 SecretString=json.dumps({"username": username, "password": password}))  # fmt: skip
+                name = province_secret(self.stage, code)
+                value = json.dumps({"username": username, "password": password})
+                try:
+                    sm.create_secret(Name=name, SecretString=value)
+                except sm.exceptions.ResourceExistsException:  # moto keeps its state per process: an earlier stack's
+                    sm.put_secret_value(SecretId=name, SecretString=value)
 
     def _set_environment(self, provisioned: ProvisionResult) -> None:
         """The functions' environment (as Lambda would set it), pointed at moto and the simulators."""
