@@ -62,6 +62,7 @@ def test_a_province_down_delays_no_other_and_each_dossier_reaches_its_own_provin
     record = requests.get(f"{hcmc}/_sim/records/{waiting}", timeout=10).json()
     assert [p["TrangThai"] for p in record["progress"]] == ["1"]
     assert (_holders(stack, waiting), _holders(stack, hanoi), _holders(stack, ministry)) == (["79"], ["01"], [])
+    ours = {waiting, hanoi, ministry}  # earlier tests' dossiers (e.g. made overdue by hand) are theirs to judge
     for province in LOCAL_PROVINCES:
-        assert requests.get(f"{simulator(stack, province_simulator(province))}/_sim/violations",
-                            timeout=10).json() == []  # fmt: skip
+        found = requests.get(f"{simulator(stack, province_simulator(province))}/_sim/violations", timeout=10).json()
+        assert [v for v in found if v.get("MaHoSo") in ours] == []
