@@ -25,7 +25,7 @@ from infra.access import APPEND, RW, FunctionAccess
 
 # What hoso's code calls (python -m infra.iam_check proves it against the tests' recorded calls;
 # infra/access.py NOT_EXERCISED gives the reason for each grant a run may not use).
-TABLE_READ = ["dynamodb:GetItem", "dynamodb:Query"]
+TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]  # BatchGetItem: a day's verification
 TABLE_APPEND = ["dynamodb:PutItem", "dynamodb:Query"]  # an append-only table: no Get/Update/Delete/BatchWrite
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 STREAM_READ = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
