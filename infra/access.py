@@ -216,6 +216,7 @@ NOT_EXERCISED: dict[str, str] = {
     "Executions": "describe and stop go together: a withdrawn dossier's flow is stopped (chalicelib/flows)",
     "Redrive": "the operators' DLQ redrive (chalicelib/sync/redrive.py) receives, deletes and counts",
     "dynamodb:GetItem": _TABLE,
+    "dynamodb:BatchGetItem": _TABLE,
     "dynamodb:Query": _TABLE,
     "dynamodb:PutItem": _TABLE,
     "dynamodb:UpdateItem": _TABLE,

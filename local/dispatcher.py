@@ -297,6 +297,8 @@ class Dispatcher:
         self._records_calls = handler_resolver is import_handler  # hoso's own handlers: their AWS calls are recorded
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._invocations: set[threading.Thread] = set()  # handlers running now (stop waits for them)
+        self._invocations_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
         self.checkpoints: dict[str, str] = {}  # stream shard id → last sequence number handled
@@ -332,7 +334,13 @@ class Dispatcher:
         deadline = time.monotonic() + timeout_s
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        alive = [t.name for t in self._threads if t.is_alive()]
+        # A handler still running when its poller gave up (the stop) finishes before the stack
+        # restores the process environment under it (its settings would change mid-invoke).
+        with self._invocations_lock:
+            running = list(self._invocations)
+        for worker in running:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        alive = [t.name for t in [*self._threads, *running] if t.is_alive()]
         if alive:
             logger.error("Local dispatcher: threads still running after stop", extra={"threads": alive})
         self._threads = []
@@ -382,10 +390,14 @@ class Dispatcher:
             except BaseException as exc:  # a handler's failure is reported, never propagated
                 box["error"] = exc
             finally:
+                with self._invocations_lock:
+                    self._invocations.discard(threading.current_thread())
                 done.set()
 
         worker = threading.Thread(target=work, name=f"invoke-{spec.function_name}", daemon=True)
-        worker.start()
+        with self._invocations_lock:  # started and listed at once (its end unlists it under the lock)
+            worker.start()
+            self._invocations.add(worker)
         deadline = time.monotonic() + spec.timeout_s
         while not done.wait(min(0.2, max(0.0, deadline - time.monotonic()))):
             if time.monotonic() >= deadline or self._stop.is_set():

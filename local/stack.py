@@ -134,7 +134,10 @@ def function_settings(
     for name, url in simulators.items():
         for variable, path in _SIMULATOR_URL_VARIABLES.get(name, {}).items():
             env[variable] = f"{url}{path}"
-    env |= province_settings(simulators, template_env.get("HOSO_STAGE", "dev"))
+    # The running provincial simulators, and only they (the template names them at their default ports).
+    env["HOSO_PROVINCES"] = province_settings(simulators, template_env.get("HOSO_STAGE", "dev")).get(
+        "HOSO_PROVINCES", "{}"
+    )
     return {**env, **explicit}
 
 
@@ -187,9 +190,22 @@ def template_is_stale(template: Path, root: Path = REPO_ROOT) -> bool:
     return not template.is_file() or template.stat().st_mtime < _newest_source_mtime(root)
 
 
+def local_template_config(stage: str) -> dict[str, str]:
+    """What the local template is synthesised with beyond chalicelib's defaults: the provincial
+    simulators as configured provinces, so that the province sync function's role may read
+    their accounts (infra/provinces.py grants only configured provinces' secrets). The URLs are
+    the simulators' default ports; the running stack points the functions at the real ones
+    (:func:`province_settings`)."""
+    simulators = {province_simulator(code): f"http://{HOST}:{DEFAULT_PORTS[province_simulator(code)]}"
+                  for code in LOCAL_PROVINCES}  # fmt: skip
+    return province_settings(simulators, stage)
+
+
 def synth_command(stage: str, outdir: Path | None = None) -> list[str]:
-    """``python -m infra.synth`` for ``stage`` (into ``outdir``, Chalice's package beside it)."""
-    command = [sys.executable, "-m", "infra.synth", "--stage", stage]
+    """``python -m infra.synth`` for ``stage`` (into ``outdir``, Chalice's package beside it),
+    configured as the local stack runs it (:func:`local_template_config`)."""
+    command = [sys.executable, "-m", "infra.synth", "--stage", stage,
+               "--config-json", json.dumps(local_template_config(stage))]  # fmt: skip
     if outdir is not None:
         command += ["--outdir", str(outdir), "--work-dir", str(outdir.parent)]
     return command

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 
 from infra.config import CONFIG_KEYS
+from infra.provinces import secret_ids
 from local.simulators import DEFAULT_PORTS
-from local.stack import explicit_settings, function_settings, simulators_off
+from local.stack import explicit_settings, function_settings, local_template_config, simulators_off, synth_command
 
 TEMPLATE = {"DVCQG_BASE_URL": "http://127.0.0.1:8101", "HOSO_DVCQG_HMAC_SECRET_ID": "hoso/dev/dvcqg-hmac-keys"}
 SIMULATORS = {
@@ -33,6 +34,22 @@ def test_without_explicit_settings_hoso_talks_to_the_simulators() -> None:
         "01": {"url": SIMULATORS["province01"], "secret": "hoso/dev/province-01"},
         "79": {"url": SIMULATORS["province79"], "secret": "hoso/dev/province-79"},
     }
+
+
+def test_the_local_template_grants_the_simulated_provinces_and_the_running_ones_are_used() -> None:
+    """The local template is synthesised with the provincial simulators configured (the province
+    sync function's role may read their accounts); the stack then names only the running ones."""
+    config = local_template_config("dev")
+
+    assert secret_ids("dev", config) == ["hoso/dev/province-01", "hoso/dev/province-48", "hoso/dev/province-79"]
+    command = synth_command("dev")
+    assert json.loads(command[command.index("--config-json") + 1]) == config
+    running_one = {"province79": "http://127.0.0.1:50179"}
+    settings = function_settings({**TEMPLATE, **config}, running_one, {})
+    assert json.loads(settings["HOSO_PROVINCES"]) == {
+        "79": {"url": running_one["province79"], "secret": "hoso/dev/province-79"}
+    }
+    assert json.loads(function_settings({**TEMPLATE, **config}, {}, {})["HOSO_PROVINCES"]) == {}
 
 
 def test_an_explicit_url_wins_over_the_simulator_and_the_template() -> None:

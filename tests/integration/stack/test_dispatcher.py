@@ -8,6 +8,7 @@ template is the fixture template (one-second visibility timeouts)."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -302,3 +303,22 @@ def test_stop_ends_every_thread_promptly(fixture_provisioned: ProvisionResult) -
         d.stop()
     assert time.monotonic() - started < 5
     assert not any(t.is_alive() for t in threads)
+
+
+def test_stop_waits_for_a_handler_still_running(fixture_provisioned: ProvisionResult) -> None:
+    """The stack restores the process environment after the dispatcher stops: a handler must not
+    outlive the stop (it would read the restored settings mid-invoke — seen as calls to buckets
+    the template does not have)."""
+    d = Dispatcher(fixture_provisioned, handlers.resolve)
+    spec = fixture_provisioned.function("slow")
+    record = {"messageId": "m", "body": "{}", "attributes": {"ApproximateReceiveCount": "1"}}
+    outcome: list[Any] = []
+    invoker = threading.Thread(target=lambda: outcome.append(d.invoke(spec, {"Records": [record]})))
+    invoker.start()
+    wait_for(lambda: any(t.name == "invoke-hoso-fx-slow" for t in threading.enumerate()))
+
+    d.stop()
+
+    assert not any(t.name == "invoke-hoso-fx-slow" for t in threading.enumerate())
+    invoker.join(5)
+    assert outcome and not outcome[0].ok
