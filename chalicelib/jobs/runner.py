@@ -9,14 +9,17 @@ Query with ``Limit`` from the task's cursor, never a Scan) and, when more remain
 many dossiers there are; chains run in parallel, up to the worker's concurrency.
 
 Redelivery is harmless. Before working, a message **claims** its page
-(``JOB#<job>#<run>#<chain>`` / ``PAGE#<n>`` in the counters table, conditional: free, or already
-this message's): a duplicate continuation (another message for the same page) is dropped; the
-same message redelivered after its page was done (``done``) does nothing; redelivered after a
-failure midway it works the page again — what a page does is idempotent (notifications and
-payments applied once, cursor resets to what DVCQG holds). A page that keeps failing is
-reported in ``batchItemFailures``: the other messages of the batch go on, and after the queue's
-``maxReceiveCount`` the message waits in the job's DLQ (alarmed) with its cursor — a redrive
-resumes the chain where it stopped.
+(``JOB#<job>#<run>#<chain>`` / ``PAGE#<n>`` in the counters table, conditional: free, already
+this message's, or abandoned): a duplicate continuation (another message for the same page) is
+dropped; the same message redelivered after its page was done (``done``) does nothing;
+redelivered after a failure midway it works the page again — what a page does is idempotent
+(notifications and payments applied once, cursor resets to what DVCQG holds). A page that
+keeps failing is reported in ``batchItemFailures``: the other messages of the batch go on, and
+after the queue's ``maxReceiveCount`` the message waits in the job's DLQ (alarmed) with its
+cursor. A redrive sends it back as a new message (SQS gives it a new id): its page is not done
+and its last attempt is older than ``CLAIM_LEASE_S`` — no invocation lives that long —, so the
+claim is **abandoned** and the redriven message takes it over and resumes the chain where it
+stopped (the old message, were it ever delivered again, finds the page not its own).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store.models import JobPageItem
 
 CLAIM_TTL_S = 7 * 86400
+CLAIM_LEASE_S = 900  # Lambda's longest invocation: a claim older than that, not done, was abandoned
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,19 @@ def _claim_key(task: Task) -> tuple[str, str]:
 
 
 def _claim(task: Task, message_id: str) -> JobPageItem | None:
-    """This page for ``message_id``; None when another message has it (a duplicate continuation)
-    or this message finished it already (redelivered after its page was done)."""
+    """This page for ``message_id``; None when another message has it (a duplicate continuation
+    working it or that finished it) or this message finished it already (redelivered after its
+    page was done). A claim not done whose last attempt is older than ``CLAIM_LEASE_S`` is taken
+    over (a message redriven from the DLQ)."""
     pk, sk = _claim_key(task)
-    item = JobPageItem(pk=pk, sk=sk, message=message_id, done=False, expires_at=int(time.time()) + CLAIM_TTL_S)
-    free_or_ours = JobPageItem.pk.does_not_exist() | ((JobPageItem.message == message_id)
-                                                      & (JobPageItem.done == False))  # noqa: E712
+    now = int(time.time())
+    item = JobPageItem(pk=pk, sk=sk, message=message_id, done=False, claimed_at=now, expires_at=now + CLAIM_TTL_S)
+    not_done = JobPageItem.done == False  # noqa: E712
+    abandoned = not_done & (JobPageItem.claimed_at.does_not_exist() | (JobPageItem.claimed_at < now - CLAIM_LEASE_S))
+    free_ours_or_abandoned = (JobPageItem.pk.does_not_exist() | ((JobPageItem.message == message_id) & not_done)
+                              | abandoned)  # fmt: skip
     try:
-        item.save(condition=free_or_ours)
+        item.save(condition=free_ours_or_abandoned)
         return item
     except PutError as err:
         if err.cause_response_code != "ConditionalCheckFailedException":

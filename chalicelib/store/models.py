@@ -216,6 +216,7 @@ class JobPageItem(_Table):
     sk = UnicodeAttribute(range_key=True)
     message = UnicodeAttribute()
     done = BooleanAttribute(default=False)
+    claimed_at = NumberAttribute(null=True)  # epoch seconds of the message's latest attempt
     expires_at = NumberAttribute(null=True)
 
 

@@ -149,3 +149,32 @@ def test_a_failing_unit_goes_to_the_dlq_after_its_retries_and_does_not_block_the
     assert reminded("desk") == set(codes), "the other units were swept"
     partial = [i for i in invocations if i["failed"] and len(i["tasks"]) > len(i["failed"])]
     assert partial, "the failure was reported per message: the rest of its batch went through"
+
+
+def test_a_message_redriven_from_the_dlq_resumes_its_chain(world: World, queue: Queue,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redrive sends the dead message anew (a new message id): its page, claimed by the old
+    message and never done, is taken over once the old claim is older than an invocation can live."""
+    codes, at = overdue(world, 2)
+    broken = {"yes": True}
+
+    def failing_until_fixed(task: Task) -> Page:
+        if task.chain == UNIT and broken["yes"]:
+            raise RuntimeError("this unit's data cannot be read")
+        return sweep.page(task)
+
+    runner.start([t for t in sweep.plan(at) if t.chain == UNIT])
+    queue.pump(failing_until_fixed)
+    [dead] = queue.dead()
+    broken["yes"] = False
+    sqs = boto3.client("sqs", region_name="ap-southeast-1")
+
+    sqs.send_message(QueueUrl=queue.url, MessageBody=dead.to_json())  # redriven at once: the old claim is fresh
+    queue.pump(failing_until_fixed)
+    assert reminded("desk") == set(), "a message for a page another message is working is dropped"
+
+    monkeypatch.setattr(runner, "CLAIM_LEASE_S", -1)  # as if the lease had passed since the last attempt
+    sqs.send_message(QueueUrl=queue.url, MessageBody=dead.to_json())
+    queue.pump(failing_until_fixed)
+    assert reminded("desk") == reminded("head") == set(codes), "the redriven page was worked"
+    assert runner.work(dead, "the-old-message", failing_until_fixed) is None, "the page is done: nothing again"
