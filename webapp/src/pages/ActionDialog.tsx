@@ -77,7 +77,9 @@ export function ActionDialog({
 
   const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
     const first = FIELDS.find((f) => found[f]);
-    if (first) formRef.current?.querySelector<HTMLElement>(`#action-${first}, #action-${first} input`)?.focus();
+    const field = first ? formRef.current?.querySelector<HTMLElement>(`#action-${first}`) : null;
+    // a group of checkboxes: its first box
+    (field?.matches("fieldset") ? field.querySelector<HTMLElement>("input") : field)?.focus();
   };
 
   const submit = async (event: FormEvent) => {
