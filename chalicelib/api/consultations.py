@@ -22,7 +22,7 @@ from chalicelib.services import consultations as service
 bp = Blueprint(__name__)
 TAGS = ("Xin ý kiến",)
 ROLES = tuple(r.value for r in PROCESSING_ROLES)
-EXAMPLE_CONSULTATION = {
+EXAMPLE_CONSULTATION: dict[str, Any] = {
     "id": "a1b2c3d4e5f6", "unit_code": "000.00.13.H29", "unit_name": "UBND Thành phố Hồ Chí Minh",
     "content": "Đề nghị cho ý kiến về tính hợp lệ của giấy tờ kèm theo.", "requested_by": "sub-appraiser",
     "requested_by_name": "Chuyên viên thụ lý", "requested_at": "2026-08-03T09:00:00+07:00",
@@ -53,7 +53,7 @@ class ConsultedView(BaseModel):
     code: str = Field(description="Mã hồ sơ")
     asking_unit: str
     asking_unit_name: str
-    consultation: Consultation = Field(json_schema_extra={"example": EXAMPLE_CONSULTATION})
+    consultation: Consultation = Field(json_schema_extra={"example": dict(EXAMPLE_CONSULTATION)})
     documents: list[SharedDocument] = Field(description="Chỉ các tài liệu đơn vị xin ý kiến đã chọn chia sẻ, và tệp "
                                                         "của chính câu trả lời")
 
@@ -79,7 +79,7 @@ def _limit(params: dict[str, str]) -> int:
        summary="Yêu cầu xin ý kiến gửi đến đơn vị: state=open (chờ trả lời, hạn gần nhất trước) hoặc done",
        access=Access.OFFICER, roles=ROLES, tags=TAGS, responses={200: ConsultationPage}, errors=(400, 403))
 def unit_consultations(unit_code: str) -> Any:
-    params = bp.current_request.query_params or {}
+    params: dict[str, str] = dict(bp.current_request.query_params or {})
     page = service.listing(unit_code, params.get("state", "open"), current_principal().profile, _limit(params),
                            params.get("cursor"))
     return json_response(200, ConsultationPage(
