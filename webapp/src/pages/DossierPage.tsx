@@ -375,6 +375,7 @@ export function DossierPage({ code }: { code: string }) {
                   {doc.name} <span className="muted">({doc.content_type}, {formatBytes(doc.size)})</span>
                   {doc.kind === "result" && <span className="badge">Kết quả</span>}
                   {doc.kind === "internal" && <span className="badge">Tài liệu nội bộ</span>}
+                  {doc.kind === "opinion" && <span className="badge">Văn bản ý kiến (đã ký số)</span>}
                   {doc.digitised_from && <span className="badge">Bản số hóa có ký số</span>}
                   {sourceLabel(doc.source) && <span className="badge">{sourceLabel(doc.source)}</span>}
                 </span>{" "}
