@@ -48,7 +48,7 @@ class ActionIn(BaseModel):
     consult_units: list[Annotated[str, Field(max_length=32)]] = Field(
         default_factory=list, max_length=10, description="Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)")
     consult_deadline: Duration | None = Field(None, description="Xin ý kiến: thời hạn trả lời (ngày làm việc)")
-    consult_documents: list[Annotated[str, Field(max_length=32)]] = Field(
+    consult_documents: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=50,
         description="Xin ý kiến: tài liệu của hồ sơ mà đơn vị được hỏi được xem (chỉ những tài liệu này)")
     extension: Duration | None = None
