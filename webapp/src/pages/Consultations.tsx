@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
 import { ApiError, api, errorMessage } from "../api";
@@ -60,6 +61,7 @@ export function ConsultationScreen({ code, id }: { code: string; id: string }) {
   const [answered, setAnswered] = useState<ConsultedView | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const view = answered ?? query.data;
+  const client = useQueryClient();
 
   const download = (docId: string) => {
     setDownloadError(null);
@@ -84,7 +86,10 @@ export function ConsultationScreen({ code, id }: { code: string; id: string }) {
     }
     setBusy(true);
     try {
-      setAnswered(await api<ConsultedView>(`${path}/opinion`, { method: "POST", body: { opinion: opinion.trim(), attachments: files.map((f) => f.upload_id) } }));
+      const done = await api<ConsultedView>(`${path}/opinion`, { method: "POST", body: { opinion: opinion.trim(), attachments: files.map((f) => f.upload_id) } });
+      setAnswered(done);
+      // the unit's list no longer holds it
+      void client.invalidateQueries({ queryKey: queryKeys.unit(done.consultation.unit_code, "consultations") });
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : errorMessage(caught));
     } finally {
