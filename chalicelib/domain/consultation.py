@@ -100,8 +100,9 @@ def answer(consultation: Consultation, opinion: str, *, actor: Actor, now: dt.da
 
 def resume(dossier: Dossier, now: dt.datetime) -> list[Consultation]:
     """The consultations once the appraiser continues: every open one must be past its deadline
-    (those are closed unanswered); otherwise the dossier keeps waiting."""
-    waiting = [c for c in dossier.consultations if c.open and (c.due_at is None or c.due_at >= now)]
+    (those are closed unanswered); otherwise the dossier keeps waiting. A request without a deadline
+    (recorded before requests carried one) never holds the dossier."""
+    waiting = [c for c in dossier.consultations if c.open and c.due_at is not None and c.due_at >= now]
     if waiting:
         names = ", ".join(c.unit_name or c.unit_code for c in waiting)
         raise HosoError("OPINIONS_PENDING",

@@ -156,6 +156,13 @@ def test_once_the_deadline_passed_the_appraiser_may_continue_and_the_missing_opi
     assert after.consultations[0].closed_at is None and after.consultations[1].closed_at is not None
 
 
+def test_a_request_recorded_without_a_deadline_never_holds_the_dossier() -> None:
+    d = _consulted()
+    legacy = [c.model_copy(update={"due_at": None}) for c in d.consultations]
+    after = _continue(d.model_copy(update={"consultations": legacy}), T0 + dt.timedelta(minutes=5))
+    assert after.step_id == "tham_dinh" and all(c.closed_at is not None for c in after.consultations)
+
+
 def test_the_consulted_unit_is_reminded_as_the_deadline_nears_and_once_it_passed_without_the_applicant() -> None:
     [c] = consultation.request(_appraising(), _asked(deadline=Duration.of_working_days(2)), actor=APPRAISER,
                                now=T0, calendar=CAL)
