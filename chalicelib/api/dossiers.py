@@ -45,9 +45,12 @@ class ActionIn(BaseModel):
     action: str = Field(min_length=1, max_length=64, description="Mã thao tác của bước hiện tại")
     reason: Text = Field("", max_length=2000, description="Lý do / nội dung (bắt buộc với từ chối, bổ sung, dừng…)")
     assignee: str | None = Field(None, max_length=128, description="Cán bộ được phân công (VNeID sub)")
-    consult_unit: str | None = Field(None, max_length=32)
-    consult_deadline: Duration | None = None
-    consultation_id: str | None = Field(None, max_length=32)
+    consult_units: list[Annotated[str, Field(max_length=32)]] = Field(
+        default_factory=list, max_length=10, description="Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)")
+    consult_deadline: Duration | None = Field(None, description="Xin ý kiến: thời hạn trả lời (ngày làm việc)")
+    consult_documents: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50,
+        description="Xin ý kiến: tài liệu của hồ sơ mà đơn vị được hỏi được xem (chỉ những tài liệu này)")
     extension: Duration | None = None
     attachments: list[Annotated[str, Field(max_length=32)]] = Field(
         default_factory=list, max_length=20,
@@ -113,8 +116,9 @@ def post_action(code: str) -> Any:
     body: ActionIn = parse_model(ActionIn, payload)
     officer = current_principal().profile
     service.act(code, engine.ActionRequest(
-        action_id=body.action, reason=body.reason, assignee=body.assignee, consult_unit=body.consult_unit,
-        consult_deadline=body.consult_deadline, consultation_id=body.consultation_id, extension=body.extension,
+        action_id=body.action, reason=body.reason, assignee=body.assignee,
+        consult_units=dict.fromkeys(body.consult_units, ""), consult_deadline=body.consult_deadline,
+        consult_documents=tuple(body.consult_documents), extension=body.extension,
         attachments=tuple(body.attachments), department=body.department or None,
     ), officer)
     return json_response(200, service.view(code, officer))

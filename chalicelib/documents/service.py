@@ -328,7 +328,12 @@ def verify_document(code: str, doc_id: str, officer: OfficerProfile) -> dict[str
 
 def download_link(code: str, doc_id: str, officer: OfficerProfile) -> dict[str, Any]:
     dossier = dossier_service.visible_dossier(code, officer)
-    ref = _current_result(dossier, doc_id)
+    return link_to(code, _current_result(dossier, doc_id))
+
+
+def link_to(code: str, ref: DocumentRef) -> dict[str, Any]:
+    """A short-lived link to document ``ref`` of dossier ``code`` (the caller checked who may read it)."""
+    doc_id = ref.id
     bucket = docstore.bucket_of(ref)
     try:  # a link only to the bytes recorded, and to exactly that version of the object
         version_id = docstore.stored_version(bucket, ref.s3_key, ref.sha256)

@@ -103,7 +103,7 @@ def result_key(code: str, doc_id: str, version: int) -> str:
 
 def bucket_of(document: DocumentRef) -> str:
     s = get_settings()
-    return s.results_bucket if document.kind == "result" else s.attachments_bucket
+    return s.results_bucket if document.kind in ("result", "opinion") else s.attachments_bucket
 
 
 def record_write(record: DocumentRecord, *, new: bool) -> Also:

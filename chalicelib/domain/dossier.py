@@ -65,7 +65,7 @@ class DocumentRef(BaseModel):
     sha256: str
     content_type: str
     size: int
-    kind: str = "submitted"  # submitted | result | internal (an officer's working paper: opinion, decision)
+    kind: str = "submitted"  # submitted | result | internal (officer's working paper) | opinion (consulted unit's)
     copy_kind: str = ""  # a submitted paper: "original" (bản chính) | "copy" (bản sao) | "" (not said)
     digitised_from: str = ""  # a certified digitised copy (signed): the id of the scan it was made from
     deleted: bool = False
@@ -119,15 +119,30 @@ class WithdrawalRequest(BaseModel):
 
 
 class Consultation(BaseModel):
+    """A request for another unit's opinion (xin ý kiến, FR-6, FR-15): the consulted unit's officers
+    read only ``documents`` of the dossier (chalicelib.domain.consultation) and answer with a signed
+    opinion; the appraiser continues once every opinion is in or its deadline passed."""
+
     id: str
     unit_code: str
+    unit_name: str = ""
     content: str
     requested_by: str
+    requested_by_name: str = ""
     requested_at: datetime
     due_at: datetime | None = None
+    documents: list[str] = Field(default_factory=list, description="Tài liệu của hồ sơ đơn vị được hỏi được xem")
     opinion: str | None = None
     answered_by: str | None = None
+    answered_by_name: str = ""
     answered_at: datetime | None = None
+    opinion_documents: list[str] = Field(default_factory=list, description="Tệp kèm ý kiến và văn bản ý kiến đã ký")
+    signed_document: str = Field("", description="Văn bản ý kiến (PDF) đã ký số của người trả lời")
+    closed_at: datetime | None = Field(None, description="Thẩm định viên tiếp tục xử lý khi chưa có ý kiến (quá hạn)")
+
+    @property
+    def open(self) -> bool:
+        return self.answered_at is None and self.closed_at is None
 
 
 class Dossier(BaseModel):

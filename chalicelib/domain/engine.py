@@ -12,8 +12,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import cast
 
+from chalicelib.domain import consultation
 from chalicelib.domain.calendar import Duration, WorkingCalendar
-from chalicelib.domain.dossier import Actor, AuditEvent, Consultation, Dossier, SupplementRound
+from chalicelib.domain.dossier import Actor, AuditEvent, Dossier, SupplementRound
 from chalicelib.domain.process import ActionKind, ProcessDefinition, Step
 from chalicelib.domain.result_rule import ResultRule
 from chalicelib.domain.result_rule import check as check_result
@@ -37,9 +38,11 @@ class ActionRequest:
     reason: str = ""
     assignee: str | None = None
     assignee_name: str | None = None
-    consult_unit: str | None = None
     consult_deadline: Duration | None = None
-    consultation_id: str | None = None
+    # consultation: the consulted units (code → name, resolved from the catalogue by the caller) and
+    # the documents they may read (chalicelib.domain.consultation)
+    consult_units: dict[str, str] = field(default_factory=dict)
+    consult_documents: tuple[str, ...] = field(default_factory=tuple)
     extension: Duration | None = None
     attachments: tuple[str, ...] = field(default_factory=tuple)
     department: str | None = None  # transfer: the department (phòng chuyên môn) chosen by the desk
@@ -191,21 +194,12 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
                           [FieldError("assignee", "Vui lòng chọn cán bộ xử lý.")])
         update["assignee"], update["assignee_name"] = request.assignee, request.assignee_name
     elif kind is ActionKind.CONSULT:
-        if not request.consult_unit:
-            raise _refuse("CONSULT_UNIT_REQUIRED", "Vui lòng chọn đơn vị được xin ý kiến.", 422,
-                          [FieldError("consult_unit", "Vui lòng chọn đơn vị được xin ý kiến.")])
-        update["consultations"] = [*dossier.consultations, Consultation(
-            id=uuid.uuid4().hex[:12], unit_code=request.consult_unit, content=reason, requested_by=actor.sub,
-            requested_at=now, due_at=cal.add(now, request.consult_deadline) if request.consult_deadline else None,
-        )]
-    elif kind is ActionKind.RECORD_OPINION:
-        open_ones = [c for c in dossier.consultations if c.opinion is None
-                     and (request.consultation_id in (None, c.id))]
-        if not open_ones or not reason:
-            raise _refuse("NO_OPEN_CONSULTATION",
-                          "Không có yêu cầu xin ý kiến đang chờ hoặc thiếu nội dung ý kiến.", 422)
-        answered = open_ones[0].model_copy(update={"opinion": reason, "answered_by": actor.sub, "answered_at": now})
-        update["consultations"] = [answered if c.id == answered.id else c for c in dossier.consultations]
+        update["consultations"] = [*dossier.consultations, *consultation.request(
+            dossier, consultation.Asked(units=request.consult_units, content=reason,
+                                        deadline=request.consult_deadline, documents=request.consult_documents),
+            actor=actor, now=now, calendar=cal)]
+    elif kind is ActionKind.RECORD_OPINION:  # continue after the consultation: every opinion in, or overdue
+        update["consultations"] = consultation.resume(dossier, now)
     elif kind is ActionKind.EXTEND:
         if request.extension is None or dossier.due_at is None:
             raise _refuse("EXTENSION_REQUIRED", "Vui lòng nhập thời gian gia hạn.", 422,

@@ -83,7 +83,7 @@ ACTION_LABELS: dict[ActionKind, str] = {
     ActionKind.SUBMIT: "Chuyển bước / trình",
     ActionKind.APPRAISE: "Thẩm định",
     ActionKind.CONSULT: "Xin ý kiến",
-    ActionKind.RECORD_OPINION: "Cập nhật ý kiến tham gia",
+    ActionKind.RECORD_OPINION: "Tiếp tục xử lý sau khi xin ý kiến",
     ActionKind.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
     ActionKind.RECEIVE_SUPPLEMENT: "Tiếp nhận hồ sơ bổ sung",
     ActionKind.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",

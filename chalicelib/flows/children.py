@@ -52,7 +52,7 @@ def create(parent: Dossier, step: chains.ChainStep, agency: chains.Agency) -> Do
     timing = service.timing_for(procedure.code, unit_code, now)
     actor = parents.system_actor(unit_code)
     documents = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents
-                 if not d.deleted and d.kind != "internal"]
+                 if not d.deleted and d.kind not in ("internal", "opinion")]
     text = f"Hồ sơ liên thông từ hồ sơ {parent.code}: {step.name}"
 
     def base(code: str) -> Dossier:
@@ -78,7 +78,7 @@ def resume_after_supplement(child: Dossier, parent: Dossier, step: chains.ChainS
     actor = parents.system_actor(child.unit_code)
     known = {d.id for d in child.documents}
     new = [d.model_copy(update={"kind": "submitted"}) for d in parent.documents
-           if not d.deleted and d.kind != "internal" and d.id not in known]
+           if not d.deleted and d.kind not in ("internal", "opinion") and d.id not in known]
     if new:
         parents.note(child.code, actor=actor, action="flow_supplement_forwarded", label="Nhận hồ sơ bổ sung",
                      text=f"Hồ sơ bổ sung từ hồ sơ gốc {parent.code}: " + ", ".join(d.name for d in new),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.calendar import VN_TZ, Duration, WorkingCalendar
 from chalicelib.domain.catalogue import OfficerProfile
-from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.dossier import Consultation, Dossier
 from chalicelib.domain.roles import Role
 from chalicelib.domain.statuses import DEFAULT_CHART, StatusChart, overdue_label
 
@@ -34,6 +34,8 @@ class ReminderKind(enum.StrEnum):
     STEP_OVERDUE = "step_overdue"
     DOSSIER_NEAR_DUE = "dossier_near_due"
     DOSSIER_OVERDUE = "dossier_overdue"
+    CONSULTATION_NEAR_DUE = "consultation_near_due"
+    CONSULTATION_OVERDUE = "consultation_overdue"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # the reminder's heading, shadowing str.title on purpose
@@ -42,7 +44,7 @@ class ReminderKind(enum.StrEnum):
     @property
     def urgent(self) -> bool:
         """Past a deadline: worth an SMS as well as the in-app notice and the e-mail."""
-        return self in (ReminderKind.STEP_OVERDUE, ReminderKind.DOSSIER_OVERDUE)
+        return self in (ReminderKind.STEP_OVERDUE, ReminderKind.DOSSIER_OVERDUE, ReminderKind.CONSULTATION_OVERDUE)
 
     @property
     def daily(self) -> bool:
@@ -55,6 +57,8 @@ _TITLES = {
     ReminderKind.STEP_OVERDUE: "Bước xử lý đã quá hạn",
     ReminderKind.DOSSIER_NEAR_DUE: "Hồ sơ sắp đến hạn trả kết quả",
     ReminderKind.DOSSIER_OVERDUE: "Hồ sơ quá hạn xử lý",
+    ReminderKind.CONSULTATION_NEAR_DUE: "Yêu cầu xin ý kiến sắp đến hạn trả lời",
+    ReminderKind.CONSULTATION_OVERDUE: "Yêu cầu xin ý kiến đã quá hạn trả lời",
 }
 
 
@@ -89,12 +93,17 @@ class Reminder:
 
     @property
     def message(self) -> str:
-        """The in-app text (officers of the unit may see the applicant's name)."""
+        """The in-app text (officers of the unit may see the applicant's name; a consulted unit's
+        reminder carries neither the procedure nor the applicant: they are not shared with it)."""
+        if not self.applicant:
+            return f"Hồ sơ {self.dossier_code}: {self.detail}."
         return f"Hồ sơ {self.dossier_code} ({self.procedure_name}, {self.applicant}): {self.detail}."
 
     @property
     def line(self) -> str:
         """The e-mail line: no applicant name leaves the system."""
+        if not self.procedure_name:
+            return f"{self.title}: hồ sơ {self.dossier_code} — {self.detail}."
         return f"{self.title}: hồ sơ {self.dossier_code} ({self.procedure_name}) — {self.detail}."
 
 
@@ -164,6 +173,33 @@ def new_work_reminder(dossier: Dossier, step_name: str, now: dt.datetime,
         detail += f", hạn {_time_text(dossier.step_due_at)}"
     once = f"{ReminderKind.NEW_WORK.value}#{dossier.code}#{dossier.step_id}#{entered.astimezone(dt.UTC):%Y%m%dT%H%M%S}"
     return _reminder(ReminderKind.NEW_WORK, dossier, step_name, detail, dossier.step_due_at, once)
+
+
+def consultation_reminder(code: str, consultation: Consultation, calendar: WorkingCalendar, now: dt.datetime,
+                          policy: Policy = DEFAULT_POLICY) -> Reminder | None:
+    """The consulted unit's reminder of an open consultation: its deadline within
+    ``policy.dossier_window`` of working time, or past — once a day each."""
+    due = consultation.due_at
+    if not consultation.open or due is None or due > calendar.add(now, policy.dossier_window):
+        return None
+    kind = ReminderKind.CONSULTATION_OVERDUE if now > due else ReminderKind.CONSULTATION_NEAR_DUE
+    detail = (f"xin ý kiến “{consultation.content[:80]}”, hạn trả lời {_time_text(due)}, "
+              f"{_remaining(due, now, calendar)}")
+    return Reminder(kind=kind, dossier_code=code, unit_code=consultation.unit_code, procedure_name="", applicant="",
+                    step_id="", step_name="", detail=detail, deadline=due,
+                    once=f"{kind.value}#{code}#{consultation.id}#{_vn(now):%Y%m%d}")
+
+
+def consultation_recipients(kind: ReminderKind, consultation: Consultation,
+                            officers: Iterable[OfficerProfile]) -> list[str]:
+    """Who is reminded of a consultation: the consulted unit's appraisers, heads and leaders (who may
+    answer); once it is overdue, also the appraiser who asked (who may now continue without it)."""
+    unit = consultation.unit_code
+    answering = {Role.APPRAISER, Role.HEAD, Role.LEADER}
+    subs = [o.sub for o in officers if o.active and o.roles_in(unit) & answering]
+    if kind is ReminderKind.CONSULTATION_OVERDUE:
+        subs.append(consultation.requested_by)
+    return list(dict.fromkeys(subs))
 
 
 def recipients(kind: ReminderKind, dossier: Dossier, officers: Iterable[OfficerProfile]) -> list[OfficerProfile]:

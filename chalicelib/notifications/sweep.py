@@ -12,6 +12,9 @@ is read by key or index, never scanned. Per unit:
   steps' deadlines;
 - status 4 (processing): ``gsi1`` sorted by legal deadline, read only up to the near-due
   horizon (``gsi1sk <= now + 1 working day``) — dossiers near or past their legal deadline;
+- the consultations sent to the unit (``chalicelib.store.consultations``, its open list sorted by
+  deadline, read only up to the near-due horizon): the unit's appraisers, heads and leaders are
+  reminded as the deadline nears and once it passed, and then the appraiser who asked too;
 - each of the unit's appraisers' own worklist (``gsi2``, ``ASSIGNEE#<sub>``): new assignments
   and the appraisal steps' deadlines.
 
@@ -46,6 +49,8 @@ from chalicelib.notifications.reminders import (
     DEFAULT_POLICY,
     Policy,
     Reminder,
+    consultation_recipients,
+    consultation_reminder,
     deadline_reminder,
     digest,
     dossier_horizon,
@@ -55,6 +60,7 @@ from chalicelib.notifications.reminders import (
 from chalicelib.observability import logger
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.store import catalogue
+from chalicelib.store import consultations as consultation_lists
 
 
 @dataclass
@@ -114,7 +120,7 @@ def _step_name(dossier: Dossier) -> str:
 
 JOB = "deadline_sweep"
 PAGE_SIZE = 100  # dossiers read in one page (one message): bounds every invocation's work
-_STATUS_PARTS = ("S1", "S2", "S4")  # then "A<sub>" per appraiser of the unit
+_STATUS_PARTS = ("S1", "S2", "S4", "C")  # then "A<sub>" per appraiser of the unit; "C": consultations to it
 
 
 def plan(now: dt.datetime) -> list[Task]:
@@ -137,6 +143,24 @@ def _read(sweep: _Sweep, unit_code: str, part: str, limit: int, after: store.Cur
     return store.dossiers_page(unit_code, status, limit, after, due_until=due_until)
 
 
+def _consultations(sweep: _Sweep, unit_code: str, limit: int, after: store.Cursor) -> tuple[int, store.Cursor]:
+    """The open consultations sent to the unit whose deadline is near or past (the unit's open list is
+    sorted by deadline: read up to the horizon only): their reminders, delivered here — no dossier is read."""
+    horizon = dossier_horizon(sweep.calendar(unit_code), sweep.now, sweep.policy)
+    found, cursor = consultation_lists.due_by(unit_code, horizon.isoformat(), limit, after)
+    for listed in found:
+        reminder = consultation_reminder(listed.code, listed.consultation, sweep.calendar(unit_code), sweep.now,
+                                         sweep.policy)
+        if reminder is None:
+            continue
+        for sub in consultation_recipients(reminder.kind, listed.consultation, sweep.officers):
+            notification = store.deliver(sub, reminder, sweep.now)
+            if notification is not None:
+                sweep.created.setdefault(sub, []).append((reminder, notification))
+                sweep.report.notifications += 1
+    return len(found), cursor
+
+
 def page(task: Task, *, policy: Policy = DEFAULT_POLICY,
          connect: Callable[[], messaging.MessagingGateway] | None = None) -> Page:
     """Up to ``PAGE_SIZE`` dossiers of the task's unit from its cursor: reminders, then digests."""
@@ -151,10 +175,14 @@ def page(task: Task, *, policy: Policy = DEFAULT_POLICY,
         if budget == 0:
             cursor = {"part": part, "after": after}
             break
-        found, after = _read(sweep, unit_code, parts[part], budget, after)
-        budget -= len(found)
-        for dossier in found:
-            sweep.consider(dossier, new_work=parts[part] == "S1" or parts[part].startswith("A"))
+        if parts[part] == "C":
+            read, after = _consultations(sweep, unit_code, budget, after)
+            budget -= read
+        else:
+            found, after = _read(sweep, unit_code, parts[part], budget, after)
+            budget -= len(found)
+            for dossier in found:
+                sweep.consider(dossier, new_work=parts[part] == "S1" or parts[part].startswith("A"))
         if after is None:
             part += 1
     _send_digests(sweep, connect or messaging.connect)

@@ -127,6 +127,15 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
+    if request.consult_units:  # the consulted units: units of hoso's catalogue, named as it names them
+        named = {}
+        for unit_code in request.consult_units:
+            unit = catalogue.get_unit(unit_code)
+            if unit is None:
+                raise HosoError("UNKNOWN_UNIT", f"Không có đơn vị mã {unit_code} trong danh mục đơn vị.", 422,
+                                errors=[FieldError("consult_units", "Vui lòng chọn đơn vị trong danh mục.")])
+            named[unit_code] = unit.name
+        request = engine.ActionRequest(**{**request.__dict__, "consult_units": named})
     rule = result_rule(dossier.procedure_code)
     transfer = action is not None and engine.enters_department(step, process.step(action.to_step))
     if transfer and request.department is None:

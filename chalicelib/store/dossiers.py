@@ -41,6 +41,7 @@ from chalicelib.integrity.index import ChainDayItem, day_item
 from chalicelib.notifications import counters as unit_counters
 from chalicelib.observability import count as count_metric
 from chalicelib.reports import counters as report_counters
+from chalicelib.store import consultations as consultation_lists
 from chalicelib.store.models import (
     CounterItem,
     DossierItem,
@@ -275,6 +276,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
                 tx.save(event_day)
                 if also is not None:
                     also(tx)
+                consultation_lists.index(tx, before, after)  # the consulted units' lists, same transaction
                 _count(tx, before, after)
                 report_counters.count(tx, before, after)  # report aggregates (FR-23…25), same transaction
             count_metric("DossierTransition")  # every committed step (the operations dashboard)

@@ -228,6 +228,16 @@ RULES: dict[tuple[str, str], Rule] = {
                                             body=_const({"so_dinh_danh": "001090012345", "thu_tuc": "1.001193"})),
     ("POST", "/v1/declarations"): Rule(frozenset({"desk"}),
                                        body=lambda w, t: {"thu_tuc": "1.001193", "don_vi": t.unit}),
+    # consultation between units: the consulted unit's processing officers (its list: UNIT); on a dossier the
+    # request decides, not the dossier's unit — an unknown request is 404 for every officer allowed to ask;
+    # tests/security/test_consultation_access.py completes the reads and the answer across units
+    ("GET", "/v1/units/{unit_code}/consultations"): Rule(P, UNIT),
+    ("GET", "/v1/dossiers/{code}/consultations/{consultation_id}"): Rule(
+        P, path={"consultation_id": _const("khong-co")}),
+    ("GET", "/v1/dossiers/{code}/consultations/{consultation_id}/documents/{doc_id}/link"): Rule(
+        P, path={"consultation_id": _const("khong-co")}),
+    ("POST", "/v1/dossiers/{code}/consultations/{consultation_id}/opinion"): Rule(
+        P, body=_const({"opinion": "Thử quyền"}), path={"consultation_id": _const("khong-co")}),
     # every officer's own reminders
     ("GET", "/v1/me/notifications"): Rule(OFFICERS),
     ("POST", "/v1/me/notifications/{notification_id}/read"): Rule(OFFICERS,

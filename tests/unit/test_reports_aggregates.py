@@ -47,7 +47,8 @@ def new_dossier(seq: int, direct: bool, procedure: int, submitted: dt.datetime, 
 
 def request_for(action_id: str, officer: str) -> engine.ActionRequest:
     return engine.ActionRequest(action_id=action_id, reason="Lý do xử lý", assignee=officer,
-                                assignee_name=f"Cán bộ {officer}", consult_unit="000.00.13.H26",
+                                assignee_name=f"Cán bộ {officer}", consult_units={"000.00.00.G12": "Bộ"},
+                                consult_deadline=Duration.of_working_days(2),
                                 extension=Duration.of_working_days(2))
 
 

@@ -9,6 +9,7 @@ import { ErrorMessage, Loading, PageHeading } from "./components/Page";
 import { type AppConfig, loadConfig } from "./config";
 import { AppContext, type AppState } from "./context";
 import { Dashboard } from "./pages/Dashboard";
+import { ConsultationScreen } from "./pages/Consultations";
 import { DossierPage } from "./pages/DossierPage";
 import { IntakeForm, ProcedurePicker } from "./pages/Intake";
 import { canOperate, Operations } from "./pages/Operations";
@@ -324,6 +325,7 @@ function Screen({ route, processing, isDesk, reports, admin, ops }: ScreenProps)
   if (first === "cua-toi" && !second) return <Assigned />;
   if (first === "tim-kiem" && !second) return <Search params={route.params} />;
   if (first === "ho-so" && second && !third) return <DossierPage code={second} />;
+  if (first === "xin-y-kien" && second && third) return <ConsultationScreen code={second} id={third} />;
   if (first === "tiep-nhan" && isDesk) return second ? <IntakeForm procedureCode={second} /> : <ProcedurePicker />;
   if (first === "so-bieu-mau" && !second) return <Registers />;
   return (

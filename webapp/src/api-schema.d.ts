@@ -604,6 +604,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/consultations/{consultation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Yêu cầu xin ý kiến, như đơn vị được hỏi thấy: nội dung, thời hạn và chỉ các tài liệu được chia sẻ */
+        get: operations["get_consultation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/consultations/{consultation_id}/documents/{doc_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Link tải (5 phút) một tài liệu được chia sẻ với đơn vị được xin ý kiến */
+        get: operations["consultation_document_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/consultations/{consultation_id}/opinion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đơn vị được hỏi trả lời: ý kiến (lập văn bản, ký số), tệp đính kèm */
+        post: operations["post_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/delivery": {
         parameters: {
             query?: never;
@@ -1717,6 +1768,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/units/{unit_code}/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Yêu cầu xin ý kiến gửi đến đơn vị: state=open (chờ trả lời, hạn gần nhất trước) hoặc done */
+        get: operations["unit_consultations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/units/{unit_code}/counters": {
         parameters: {
             query?: never;
@@ -2010,17 +2078,20 @@ export interface components {
              */
             assignee: string | null;
             /**
-             * Consult Unit
+             * Consult Units
+             * @description Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)
+             */
+            consult_units?: string[];
+            /**
+             * @description Xin ý kiến: thời hạn trả lời (ngày làm việc)
              * @default null
              */
-            consult_unit: string | null;
-            /** @default null */
             consult_deadline: components["schemas"]["Duration"] | null;
             /**
-             * Consultation Id
-             * @default null
+             * Consult Documents
+             * @description Xin ý kiến: tài liệu của hồ sơ mà đơn vị được hỏi được xem (chỉ những tài liệu này)
              */
-            consultation_id: string | null;
+            consult_documents?: string[];
             /** @default null */
             extension: components["schemas"]["Duration"] | null;
             /**
@@ -2563,16 +2634,31 @@ export interface components {
              */
             units: components["schemas"]["CompetentUnit"][];
         };
-        /** Consultation */
+        /**
+         * Consultation
+         * @description A request for another unit's opinion (xin ý kiến, FR-6, FR-15): the consulted unit's officers
+         *     read only ``documents`` of the dossier (chalicelib.domain.consultation) and answer with a signed
+         *     opinion; the appraiser continues once every opinion is in or its deadline passed.
+         */
         Consultation: {
             /** Id */
             id: string;
             /** Unit Code */
             unit_code: string;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
             /** Content */
             content: string;
             /** Requested By */
             requested_by: string;
+            /**
+             * Requested By Name
+             * @default
+             */
+            requested_by_name: string;
             /**
              * Requested At
              * Format: date-time
@@ -2584,6 +2670,11 @@ export interface components {
              */
             due_at: string | null;
             /**
+             * Documents
+             * @description Tài liệu của hồ sơ đơn vị được hỏi được xem
+             */
+            documents?: string[];
+            /**
              * Opinion
              * @default null
              */
@@ -2594,10 +2685,90 @@ export interface components {
              */
             answered_by: string | null;
             /**
+             * Answered By Name
+             * @default
+             */
+            answered_by_name: string;
+            /**
              * Answered At
              * @default null
              */
             answered_at: string | null;
+            /**
+             * Opinion Documents
+             * @description Tệp kèm ý kiến và văn bản ý kiến đã ký
+             */
+            opinion_documents?: string[];
+            /**
+             * Signed Document
+             * @description Văn bản ý kiến (PDF) đã ký số của người trả lời
+             * @default
+             */
+            signed_document: string;
+            /**
+             * Closed At
+             * @description Thẩm định viên tiếp tục xử lý khi chưa có ý kiến (quá hạn)
+             * @default null
+             */
+            closed_at: string | null;
+        };
+        /** ConsultationListed */
+        ConsultationListed: {
+            /**
+             * Code
+             * @description Mã hồ sơ
+             */
+            code: string;
+            /**
+             * Asking Unit
+             * @description Đơn vị xin ý kiến (đơn vị giải quyết hồ sơ)
+             */
+            asking_unit: string;
+            consultation: components["schemas"]["Consultation"];
+        };
+        /** ConsultationPage */
+        ConsultationPage: {
+            /** Items */
+            items: components["schemas"]["ConsultationListed"][];
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
+        };
+        /** ConsultedView */
+        ConsultedView: {
+            /**
+             * Code
+             * @description Mã hồ sơ
+             */
+            code: string;
+            /** Asking Unit */
+            asking_unit: string;
+            /** Asking Unit Name */
+            asking_unit_name: string;
+            /**
+             * @example {
+             *       "content": "Đề nghị cho ý kiến về tính hợp lệ của giấy tờ kèm theo.",
+             *       "documents": [
+             *         "d0c1d2"
+             *       ],
+             *       "due_at": "2026-08-06T09:00:00+07:00",
+             *       "id": "a1b2c3d4e5f6",
+             *       "opinion": null,
+             *       "requested_at": "2026-08-03T09:00:00+07:00",
+             *       "requested_by": "sub-appraiser",
+             *       "requested_by_name": "Chuyên viên thụ lý",
+             *       "unit_code": "000.00.13.H29",
+             *       "unit_name": "UBND Thành phố Hồ Chí Minh"
+             *     }
+             */
+            consultation: components["schemas"]["Consultation"];
+            /**
+             * Documents
+             * @description Chỉ các tài liệu đơn vị xin ý kiến đã chọn chia sẻ, và tệp của chính câu trả lời
+             */
+            documents: components["schemas"]["SharedDocument"][];
         };
         /**
          * DateOrder
@@ -4974,6 +5145,25 @@ export interface components {
              */
             payments: components["schemas"]["Payment"][];
         };
+        /**
+         * OpinionIn
+         * @example {
+         *       "attachments": [],
+         *       "opinion": "Giấy tờ hợp lệ, đề nghị tiếp tục giải quyết."
+         *     }
+         */
+        OpinionIn: {
+            /**
+             * Opinion
+             * @description Nội dung ý kiến (được lập thành văn bản và ký số)
+             */
+            opinion: string;
+            /**
+             * Attachments
+             * @description Tệp đã tải lên (POST /v1/uploads, đã kiểm tra) kèm ý kiến
+             */
+            attachments?: string[];
+        };
         /** Option */
         Option: {
             /** Value */
@@ -5901,7 +6091,7 @@ export interface components {
          * ReminderKind
          * @enum {string}
          */
-        ReminderKind: "new_work" | "step_near_due" | "step_overdue" | "dossier_near_due" | "dossier_overdue";
+        ReminderKind: "new_work" | "step_near_due" | "step_overdue" | "dossier_near_due" | "dossier_overdue" | "consultation_near_due" | "consultation_overdue";
         /**
          * ReplaceIn
          * @example {
@@ -6287,6 +6477,19 @@ export interface components {
             criteria?: {
                 [key: string]: string;
             };
+        };
+        /** SharedDocument */
+        SharedDocument: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Kind */
+            kind: string;
         };
         /** SignIn */
         SignIn: {
@@ -9698,6 +9901,215 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                consultation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultedView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    consultation_document_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                consultation_id: string;
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                consultation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpinionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultedView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 502 */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14490,6 +14902,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_consultations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -217,14 +217,37 @@ export interface WithdrawalRequest {
   refusal_reason: string;
 }
 
+/** A request for another unit's opinion (xin ý kiến): the consulted unit reads only ``documents``. */
 export interface Consultation {
   id: string;
   unit_code: string;
+  unit_name?: string;
   content: string;
+  requested_by_name?: string;
   requested_at: string;
   due_at: string | null;
+  documents?: string[];
   opinion: string | null;
+  answered_by_name?: string;
   answered_at: string | null;
+  opinion_documents?: string[];
+  signed_document?: string;
+  /** The appraiser continued without this opinion once its deadline passed. */
+  closed_at?: string | null;
+}
+
+/** A consultation as the consulted unit sees it (GET /v1/dossiers/{code}/consultations/{id}). */
+export interface ConsultedView {
+  code: string;
+  asking_unit: string;
+  asking_unit_name: string;
+  consultation: Consultation;
+  documents: { id: string; name: string; content_type: string; size: number; kind: string }[];
+}
+
+export interface ConsultationPage {
+  items: { code: string; asking_unit: string; consultation: Consultation }[];
+  cursor: string | null;
 }
 
 export interface Dossier {

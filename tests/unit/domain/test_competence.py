@@ -47,7 +47,8 @@ def _walk(choices: list[int], direct: bool) -> Dossier:
         at += dt.timedelta(hours=3)
         try:
             d = act(d, options[choice % len(options)], at=at, reason="Lý do", assignee="officer-1",
-                    assignee_name="A", consult_unit=UNIT, extension=Duration.of_working_days(2))
+                    assignee_name="A", consult_units={"000.00.00.G12": "Bộ"},
+                    consult_deadline=Duration.of_working_days(2), extension=Duration.of_working_days(2))
         except HosoError:  # an action the walk cannot fill in here (e.g. an extension without a due date)
             continue
     return d

@@ -21,6 +21,7 @@ from chalicelib.errors import HosoError
 T0 = dt.datetime(2026, 8, 3, 9, 0, tzinfo=VN_TZ)  # a Monday
 CAL = WorkingCalendar()
 UNIT = "000.00.13.H29"
+OTHER_UNIT = "000.00.13.H26"
 ALL_ROLES = set(Role)
 
 
@@ -155,8 +156,13 @@ def test_random_action_sequences_stay_inside_the_chart_and_keep_every_event(choi
         action_id = options[choice % len(options)]
         at = at + dt.timedelta(hours=3)
         before_status = d.status
-        d = act(d, action_id, at=at, reason="Lý do", assignee="officer-1", assignee_name="A",
-                consult_unit=UNIT, extension=Duration.of_working_days(2))
+        try:
+            d = act(d, action_id, at=at, reason="Lý do", assignee="officer-1", assignee_name="A",
+                    consult_units={OTHER_UNIT: "UBND Thành phố Hà Nội"}, consult_deadline=Duration.of_working_days(1),
+                    extension=Duration.of_working_days(2))
+        except HosoError as err:  # continuing while the consulted unit's deadline runs: the dossier waits
+            assert err.code == "OPINIONS_PENDING"
+            continue
         events += 1
         assert d.status == before_status or DEFAULT_CHART.allows(before_status, d.status)
         assert d.seq == events

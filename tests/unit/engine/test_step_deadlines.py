@@ -44,7 +44,8 @@ def _placed(at: dt.datetime, legal: Duration, direct: bool) -> Dossier:
 
 def _act(d: Dossier, action_id: str, at: dt.datetime, legal: Duration) -> Dossier:
     after, event = engine.apply(d, DEFAULT_PROCESS, engine.ActionRequest(
-        action_id=action_id, reason="Lý do", assignee="officer-1", assignee_name="A", consult_unit=UNIT,
+        action_id=action_id, reason="Lý do", assignee="officer-1", assignee_name="A",
+        consult_units={"000.00.00.G12": "Bộ"},
         consult_deadline=Duration.of_working_days(2), extension=Duration.of_working_days(2)),
         actor=_actor(), roles=set(Role), timing=_timing(at, legal))
     assert event.step_due_at == after.step_due_at

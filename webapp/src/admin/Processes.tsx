@@ -40,7 +40,7 @@ export const ACTION_KIND_LABELS: Record<string, string> = {
   submit: "Chuyển bước / trình",
   appraise: "Thẩm định",
   consult: "Xin ý kiến",
-  record_opinion: "Cập nhật ý kiến tham gia",
+  record_opinion: "Tiếp tục xử lý sau khi xin ý kiến",
   request_supplement: "Yêu cầu bổ sung hồ sơ",
   receive_supplement: "Tiếp nhận hồ sơ bổ sung",
   request_payment: "Yêu cầu thực hiện nghĩa vụ tài chính",

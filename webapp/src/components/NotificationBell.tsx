@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 
 import { api, errorMessage } from "../api";
+import { useApp } from "../context";
 import { formatDateTime } from "../format";
 import { queryKeys, type Schema, useApiQuery } from "../query";
 import { href } from "../router";
@@ -35,6 +36,11 @@ export function unreadSentence(unread: number): string {
  * back to the bell.
  */
 export function NotificationBell() {
+  const { me } = useApp();
+  const myUnits = new Set(me.profile.assignments.map((a) => a.unit_code));
+  // A reminder of a consultation sent to one of my units opens the unit's "Xin ý kiến" list on the
+  // dashboard: the dossier itself is not the consulted unit's to open.
+  const consulted = (n: Notification) => n.kind.startsWith("consultation_") && myUnits.has(n.unit_code);
   const [open, setOpen] = useState(false);
   const [settings, setSettings] = useState(false);
   const [older, setOlder] = useState<Notification[]>([]);
@@ -190,13 +196,13 @@ export function NotificationBell() {
                   <span className="muted">{formatDateTime(n.created_at)}</span>{" "}
                   <a
                     id={`${panelId}-open-${n.id}`}
-                    href={href(["ho-so", n.dossier_code])}
+                    href={consulted(n) ? href([]) : href(["ho-so", n.dossier_code])}
                     onClick={() => {
                       if (!n.read_at) markOne.mutate(n.id);
                       setOpen(false);
                     }}
                   >
-                    Mở hồ sơ {n.dossier_code}
+                    {consulted(n) ? "Mở danh sách xin ý kiến" : `Mở hồ sơ ${n.dossier_code}`}
                   </a>
                   {!n.read_at && (
                     <button

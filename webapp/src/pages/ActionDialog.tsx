@@ -5,7 +5,7 @@ import { Dialog } from "../components/Dialog";
 import { FileUpload, type UploadedFile } from "../components/FileUpload";
 import { useApp } from "../context";
 import { AssigneeField, DepartmentField, useDepartments } from "../finding/ActionChoices";
-import type { ActionOption, DossierView } from "../types";
+import type { ActionOption, DocumentRef, DossierView } from "../types";
 
 const REASON_MAX = 2000;
 
@@ -13,7 +13,7 @@ const REASON_LABELS: Record<string, string> = {
   request_supplement: "Nội dung yêu cầu bổ sung",
   request_correction: "Nội dung cần chỉnh sửa, bổ sung",
   consult: "Nội dung xin ý kiến",
-  record_opinion: "Nội dung ý kiến tham gia",
+  record_opinion: "Ghi chú khi tiếp tục xử lý",
   extend: "Lý do gia hạn",
 };
 
@@ -25,12 +25,13 @@ const ATTACHMENT_LABELS: Record<string, string> = {
   submit: "Tờ trình, dự thảo kèm theo",
   appraise: "Tài liệu thẩm định",
   propose_refusal: "Tài liệu kèm đề xuất",
-  record_opinion: "Văn bản ý kiến tham gia",
+  record_opinion: "Tài liệu tổng hợp ý kiến",
   approve: "Văn bản kèm quyết định",
   refuse: "Văn bản kèm quyết định",
 };
 
-type FieldName = "reason" | "assignee" | "department" | "consult_unit" | "consult_deadline" | "extension";
+type FieldName = "reason" | "assignee" | "department" | "consult_units" | "consult_deadline" | "consult_documents" | "extension";
+const FIELDS: FieldName[] = ["assignee", "department", "consult_units", "consult_deadline", "consult_documents", "extension", "reason"];
 
 /**
  * Confirms one process action on a dossier and asks for what it needs: the reason (required
@@ -39,11 +40,14 @@ type FieldName = "reason" | "assignee" | "department" | "consult_unit" | "consul
  */
 export function ActionDialog({
   code,
+  documents = [],
   action,
   onClose,
   onDone,
 }: {
   code: string;
+  /** The dossier's documents: a consultation shares the ones the appraiser ticks, and only those. */
+  documents?: DocumentRef[];
   action: ActionOption;
   onClose: () => void;
   onDone: (view: DossierView) => void;
@@ -53,10 +57,12 @@ export function ActionDialog({
   const isConsult = action.kind === "consult";
   const isExtension = action.kind === "extend";
   const isTransfer = action.id === "chuyen_phong";
-  const reasonRequired = action.requires_reason || action.kind === "record_opinion" || isConsult;
+  const reasonRequired = action.requires_reason || isConsult;
   const [reason, setReason] = useState("");
   const [assignee, setAssignee] = useState("");
-  const [consultUnit, setConsultUnit] = useState("");
+  const [consultUnits, setConsultUnits] = useState<string[]>([]);
+  const [shared, setShared] = useState<string[]>([]);
+  const toggle = (list: string[], value: string, on: boolean) => (on ? [...list, value] : list.filter((v) => v !== value));
   const [days, setDays] = useState(isConsult ? "3" : isExtension ? "5" : "");
   const [department, setDepartment] = useState("");
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -70,8 +76,10 @@ export function ActionDialog({
   const { departments, problem: departmentsProblem } = useDepartments(unit, isTransfer);
 
   const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
-    const first = (["assignee", "department", "consult_unit", "consult_deadline", "extension", "reason"] as FieldName[]).find((f) => found[f]);
-    if (first) formRef.current?.querySelector<HTMLElement>(`#action-${first}`)?.focus();
+    const first = FIELDS.find((f) => found[f]);
+    const field = first ? formRef.current?.querySelector<HTMLElement>(`#action-${first}`) : null;
+    // a group of checkboxes: its first box
+    (field?.matches("fieldset") ? field.querySelector<HTMLElement>("input") : field)?.focus();
   };
 
   const submit = async (event: FormEvent) => {
@@ -80,7 +88,7 @@ export function ActionDialog({
     const problems: Partial<Record<FieldName, string>> = {};
     if (needsAssignee && !assignee) problems.assignee = "Vui lòng chọn chuyên viên thụ lý.";
     if (isTransfer && departments && departments.length > 1 && !department) problems.department = "Vui lòng chọn phòng chuyên môn nhận hồ sơ.";
-    if (isConsult && !consultUnit) problems.consult_unit = "Vui lòng chọn đơn vị được xin ý kiến.";
+    if (isConsult && consultUnits.length === 0) problems.consult_units = "Vui lòng chọn đơn vị được xin ý kiến.";
     const dayCount = Number(days);
     if ((isConsult || isExtension) && !(Number.isInteger(dayCount) && dayCount >= 1 && dayCount <= 60)) {
       problems[isConsult ? "consult_deadline" : "extension"] = "Số ngày làm việc phải là số nguyên từ 1 đến 60.";
@@ -98,8 +106,9 @@ export function ActionDialog({
     if (needsAssignee) body.assignee = assignee;
     if (isTransfer && department) body.department = department;
     if (isConsult) {
-      body.consult_unit = consultUnit;
+      body.consult_units = consultUnits;
       body.consult_deadline = { value: dayCount, unit: "working_days" };
+      body.consult_documents = shared;
     }
     if (isExtension) body.extension = { value: dayCount, unit: "working_days" };
     if (files.length) body.attachments = files.map((f) => f.upload_id);
@@ -114,7 +123,7 @@ export function ActionDialog({
         const rest: string[] = [];
         for (const fieldError of caught.fieldErrors) {
           const name = fieldError.field.split(".")[0] as FieldName;
-          if (["reason", "assignee", "department", "consult_unit", "consult_deadline", "extension"].includes(name)) mapped[name] = fieldError.message;
+          if (FIELDS.includes(name)) mapped[name] = fieldError.message;
           else rest.push(fieldError.message);
         }
         setErrors(mapped);
@@ -161,29 +170,59 @@ export function ActionDialog({
         )}
         {needsAssignee && <AssigneeField unit={unit} value={assignee} onChange={setAssignee} error={errors.assignee} describedBy={described("assignee")} />}
         {isConsult && (
-          <div className={`field${errors.consult_unit ? " field-invalid" : ""}`}>
-            <label htmlFor="action-consult_unit">
+          <fieldset id="action-consult_units" className={`field${errors.consult_units ? " field-invalid" : ""}`} aria-describedby={described("consult_units")}>
+            <legend>
               Đơn vị được xin ý kiến{required}
-            </label>
-            <select
-              id="action-consult_unit"
-              value={consultUnit}
-              required
-              aria-invalid={errors.consult_unit ? true : undefined}
-              aria-describedby={described("consult_unit")}
-              onChange={(event) => setConsultUnit(event.target.value)}
-            >
-              <option value="">— Chọn đơn vị —</option>
+            </legend>
+            <ul className="plain checkbox-list">
               {units
                 .filter((u) => u.code !== unit)
                 .map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {u.name}
-                  </option>
+                  <li key={u.code}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        name="consult_units"
+                        value={u.code}
+                        checked={consultUnits.includes(u.code)}
+                        onChange={(event) => setConsultUnits(toggle(consultUnits, u.code, event.target.checked))}
+                      />{" "}
+                      {u.name}
+                    </label>
+                  </li>
                 ))}
-            </select>
-            {errorLine("consult_unit")}
-          </div>
+            </ul>
+            {errorLine("consult_units")}
+          </fieldset>
+        )}
+        {isConsult && (
+          <fieldset id="action-consult_documents" className={`field${errors.consult_documents ? " field-invalid" : ""}`} aria-describedby={described("consult_documents", "action-consult_documents-hint")}>
+            <legend>Tài liệu đơn vị được xem</legend>
+            <p className="hint" id="action-consult_documents-hint">
+              Đơn vị được xin ý kiến chỉ xem được các tài liệu được chọn, không xem được phần còn lại của hồ sơ.
+            </p>
+            {documents.length === 0 ? (
+              <p>Hồ sơ chưa có tài liệu.</p>
+            ) : (
+              <ul className="plain checkbox-list">
+                {documents.map((d) => (
+                  <li key={d.id}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        name="consult_documents"
+                        value={d.id}
+                        checked={shared.includes(d.id)}
+                        onChange={(event) => setShared(toggle(shared, d.id, event.target.checked))}
+                      />{" "}
+                      {d.name}
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {errorLine("consult_documents")}
+          </fieldset>
         )}
         {(isConsult || isExtension) && (
           <div className={`field${errors[isConsult ? "consult_deadline" : "extension"] ? " field-invalid" : ""}`}>

@@ -8,7 +8,11 @@ import { href } from "../router";
 import { type CounterSpec, counterValue, ROLE_COUNTERS } from "../statuses";
 import type { Role } from "../types";
 import { SIGNING_ROLES } from "./BatchSign";
+import { ConsultationsSection } from "./Consultations";
 import { DvcqgRequestsSection } from "./DvcqgRequests";
+
+// Who answers a consultation sent to the unit (chalicelib/services/consultations.py ANSWERING).
+const CONSULTED_ROLES: string[] = ["appraiser", "head", "leader"];
 
 type UnitCounters = Schema<"UnitCounters">;
 
@@ -110,6 +114,7 @@ export function Dashboard() {
             </section>
           ))}
           {roles.includes("desk") && <DvcqgRequestsSection unit={unit} />}
+          {roles.some((r) => CONSULTED_ROLES.includes(r)) && <ConsultationsSection unit={unit} />}
           <section aria-labelledby="counters-unit" className="counter-group">
             <h2 id="counters-unit">Toàn đơn vị</h2>
             <ul className="counters">

@@ -17,6 +17,7 @@ import { href } from "../router";
 import { APPLICANT_KINDS, CHANNEL_LABELS, DELIVERY_LABELS, statusLabel } from "../statuses";
 import type { ActionOption, DocumentRef, DossierProcess, DossierSyncState, DossierView, ProcedureDetail, SyncState } from "../types";
 import { ActionDialog } from "./ActionDialog";
+import { DossierConsultations } from "./Consultations";
 import { canPreview, DocumentPreview, downloadDocument } from "./DocumentPreview";
 import { DeliveryPanel } from "./DeliveryPanel";
 import { DossierPapers } from "./DossierPapers";
@@ -342,6 +343,14 @@ export function DossierPage({ code }: { code: string }) {
         </section>
       )}
 
+      <DossierConsultations
+        dossier={dossier}
+        onDownload={(id) => {
+          setDocumentError(null);
+          downloadDocument(dossier.code, id).catch((caught: unknown) => setDocumentError(errorMessage(caught)));
+        }}
+      />
+
       <WithdrawalPanel dossier={dossier} roles={unitRoles} />
 
       <section aria-labelledby="dossier-form" className="card">
@@ -366,6 +375,7 @@ export function DossierPage({ code }: { code: string }) {
                   {doc.name} <span className="muted">({doc.content_type}, {formatBytes(doc.size)})</span>
                   {doc.kind === "result" && <span className="badge">Kết quả</span>}
                   {doc.kind === "internal" && <span className="badge">Tài liệu nội bộ</span>}
+                  {doc.kind === "opinion" && <span className="badge">Văn bản ý kiến (đã ký số)</span>}
                   {doc.digitised_from && <span className="badge">Bản số hóa có ký số</span>}
                   {sourceLabel(doc.source) && <span className="badge">{sourceLabel(doc.source)}</span>}
                 </span>{" "}
@@ -448,7 +458,7 @@ export function DossierPage({ code }: { code: string }) {
         </ol>
       </section>
 
-      {acting && <ActionDialog code={dossier.code} action={acting} onClose={() => setActing(null)} onDone={finished(acting.label)} />}
+      {acting && <ActionDialog code={dossier.code} documents={documents} action={acting} onClose={() => setActing(null)} onDone={finished(acting.label)} />}
     </>
   );
 }
