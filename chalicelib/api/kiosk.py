@@ -151,7 +151,8 @@ def _administrator() -> admin_access.Administrator:
 @route(bp, "/v1/admin/kiosks", "GET", summary="Ki-ốt tự phục vụ của các đơn vị (tham số unit: một đơn vị)",
        access=Access.ADMIN, tags=ADMIN_TAGS, responses={200: KioskList})
 def list_kiosks() -> Any:
-    unit = (bp.current_request.query_params or {}).get("unit") or None
+    params = bp.current_request.query_params
+    unit = (params.get("unit") if params else None) or None
     items = [_out(k) for k in kiosks.list_kiosks(_administrator(), unit)]
     return json_response(200, KioskList(items=items).model_dump(mode="json"))
 

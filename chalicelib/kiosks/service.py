@@ -139,7 +139,8 @@ def waiting_for_desk(officer: OfficerProfile, now: dt.datetime) -> list[draft_se
     for unit_code in _desk_units(officer):
         for item in kiosk_store.waiting(unit_code, now):
             data = item.data if isinstance(item.data, dict) else {}
-            origin = data.get(model.KIOSK_KEY) if isinstance(data.get(model.KIOSK_KEY), dict) else {}
+            origin = data.get(model.KIOSK_KEY)
+            origin = origin if isinstance(origin, dict) else {}
             found.append(draft_service.DraftSummary(
                 id=item.sk, procedure_code=_text(data.get("MaTTHC")), unit_code=unit_code,
                 applicant=_text(data.get("ChuHoSo")), updated_at=item.updated_at.astimezone(VN_TZ),
