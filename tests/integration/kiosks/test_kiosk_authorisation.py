@@ -105,3 +105,11 @@ def test_a_kiosk_is_not_registered_nor_regranted_through_the_generic_clients_rou
     regrant = world.call("PUT", "/v1/admin/clients/kiosk-sanh-a/grants", "admin", MINISTRY_UNIT, body={
         "kind": "postal_service", "capabilities": ["post_tracking"]})
     assert regrant.status_code == 409 and regrant.json_body["error_code"] == "KIOSK_GRANTS_FIXED"
+
+
+def test_a_kiosk_without_a_unit_serves_nothing(world: World) -> None:
+    token = auth.create_client("kiosk-khong-don-vi", "Ki-ốt", [], kind=ClientKind.KIOSK,
+                               capabilities=[Capability.KIOSK])
+    for method, path, body in KIOSK_ROUTES:
+        answer = as_kiosk(world, token, method, path, body)
+        assert answer.status_code == 403 and answer.json_body["error_code"] == "FORBIDDEN_CAPABILITY", path
