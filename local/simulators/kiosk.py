@@ -140,9 +140,15 @@ PAGE: Final = """<!doctype html>
     <form id="draft-form" novalidate>
       <label for="draft-procedure">Thủ tục</label>
       <select id="draft-procedure" name="MaTTHC"></select>
-      <label for="ChuHoSo">Họ và tên người nộp</label>
+      <label for="LoaiDoiTuong">Người nộp là</label>
+      <select id="LoaiDoiTuong" name="LoaiDoiTuong">
+        <option value="1">Công dân</option>
+        <option value="2">Doanh nghiệp</option>
+        <option value="3">Cơ quan, tổ chức</option>
+      </select>
+      <label for="ChuHoSo">Tên người nộp hồ sơ</label>
       <input id="ChuHoSo" name="ChuHoSo" autocomplete="name">
-      <label for="SoGiayToChuHoSo">Số định danh cá nhân</label>
+      <label for="SoGiayToChuHoSo">Số định danh cá nhân hoặc mã số doanh nghiệp</label>
       <input id="SoGiayToChuHoSo" name="SoGiayToChuHoSo" inputmode="numeric" autocomplete="off">
       <label for="SoDienThoai">Số điện thoại</label>
       <input id="SoDienThoai" name="SoDienThoai" inputmode="tel" autocomplete="tel">
@@ -291,7 +297,7 @@ $("draft-procedure").addEventListener("change", loadEform);
 $("draft-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("draft-error").textContent = ""; $("draft-result").replaceChildren();
-  const body = { MaTTHC: $("draft-procedure").value, LoaiDoiTuong: "1" };
+  const body = { MaTTHC: $("draft-procedure").value, LoaiDoiTuong: $("LoaiDoiTuong").value };
   for (const key of ["ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "DiaChi"]) {
     const value = $(key).value.trim();
     if (value) body[key] = value;
@@ -301,7 +307,7 @@ $("draft-form").addEventListener("submit", async (event) => {
   for (const input of holder.querySelectorAll("input")) if (input.value.trim()) values[input.name] = input.value.trim();
   if (holder.dataset.section && Object.keys(values).length) body.DuLieuBieuMau = { [holder.dataset.section]: values };
   if (!body.ChuHoSo) {
-    $("draft-error").textContent = "Vui lòng nhập họ và tên người nộp.";
+    $("draft-error").textContent = "Vui lòng nhập tên người nộp hồ sơ.";
     $("ChuHoSo").focus();
     return;
   }

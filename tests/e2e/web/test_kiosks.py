@@ -14,8 +14,10 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.documents import lookup
+from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import simulator
+from tests.e2e.web import test_admin
 from tests.e2e.web.conftest import OfficerSession, assert_accessible, new_context
 from tests.e2e.web.flow_attachments import attach_at_intake
 
@@ -23,7 +25,9 @@ PROCEDURE = "1.000105"  # no eForm: what the kiosk takes is the applicant; the d
 PROCEDURE_NAME = re.compile("^Cấp giấy phép tiến hành công việc bức xạ")
 COMPONENTS = ("Đơn đề nghị cấp giấy phép", "Báo cáo đánh giá an toàn",
               "Chứng chỉ nhân viên bức xạ của người phụ trách an toàn")
-CITIZEN = "Lê Thị Kim Oanh"
+admins = test_admin.admins  # the fixture: administrators land on the administration's overview
+CITIZEN = "Công ty TNHH Phòng khám Đa khoa Bến Thành"  # the licence is a business's
+TAX_CODE = "0301234562"
 
 
 def test_a_citizen_files_at_the_kiosk_the_desk_completes_it_and_the_kiosk_reprints_its_receipt(
@@ -42,13 +46,14 @@ def test_a_citizen_files_at_the_kiosk_the_desk_completes_it_and_the_kiosk_reprin
     expect(guidance.get_by_role("listitem").filter(has_text="Nộp hồ sơ tại Bộ phận Một cửa")).to_be_visible()
     assert_accessible(kiosk, "Ki-ốt: hướng dẫn thủ tục")
 
-    kiosk.get_by_label("Thủ tục").select_option(PROCEDURE)
+    kiosk.get_by_label("Thủ tục", exact=True).select_option(PROCEDURE)
     kiosk.get_by_role("button", name="Gửi tờ khai và nhận số phiếu").click()
-    expect(kiosk.get_by_role("alert").filter(has_text="Vui lòng nhập họ và tên")).to_be_visible()
-    expect(kiosk.get_by_label("Họ và tên người nộp")).to_be_focused()
-    kiosk.get_by_label("Họ và tên người nộp").fill(CITIZEN)
-    kiosk.get_by_label("Số định danh cá nhân").fill("079190012345")
-    kiosk.get_by_label("Số điện thoại").fill("0908123456")
+    expect(kiosk.get_by_role("alert").filter(has_text="Vui lòng nhập tên người nộp")).to_be_visible()
+    expect(kiosk.get_by_label("Tên người nộp hồ sơ", exact=True)).to_be_focused()
+    kiosk.get_by_label("Người nộp là", exact=True).select_option("2")
+    kiosk.get_by_label("Tên người nộp hồ sơ", exact=True).fill(CITIZEN)
+    kiosk.get_by_label("Số định danh cá nhân hoặc mã số doanh nghiệp", exact=True).fill(TAX_CODE)
+    kiosk.get_by_label("Số điện thoại", exact=True).fill("0908123456")
     kiosk.get_by_role("button", name="Gửi tờ khai và nhận số phiếu").click()
     ticket_text = kiosk.locator(".ticket")
     expect(ticket_text).to_have_text(re.compile(r"^[0-9A-Z]{8}$"))
@@ -66,7 +71,8 @@ def test_a_citizen_files_at_the_kiosk_the_desk_completes_it_and_the_kiosk_reprin
     waiting.get_by_role("button", name=f"Tiếp nhận phiếu {ticket}").click()
     expect(desk.heading()).to_contain_text("Tiếp nhận hồ sơ: Cấp giấy phép")
     expect(page.locator("#f-ChuHoSo")).to_have_value(CITIZEN)
-    expect(page.locator("#f-SoGiayToChuHoSo")).to_have_value("079190012345")
+    expect(page.locator("#f-SoGiayToChuHoSo")).to_have_value(TAX_CODE)
+    expect(page.get_by_label("Doanh nghiệp", exact=True)).to_be_checked()
     attach_at_intake(page, {name: (None, "Bản chính") for name in COMPONENTS})
     desk.check("Tiếp nhận: hoàn thiện tờ khai từ ki-ốt")
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
@@ -77,14 +83,14 @@ def test_a_citizen_files_at_the_kiosk_the_desk_completes_it_and_the_kiosk_reprin
     expect(page.locator(f"[data-ticket='{ticket}']")).to_have_count(0)
 
     # back at the kiosk: a wrong token reads nothing; the receipt's QR opens the status and the reprint
-    kiosk.get_by_label("Mã hồ sơ").fill(code)
-    kiosk.get_by_label("Mã tra cứu (8 ký tự)").fill("0000000Z")
+    kiosk.get_by_label("Mã hồ sơ", exact=True).fill(code)
+    kiosk.get_by_label("Mã tra cứu (8 ký tự)", exact=True).fill("0000000Z")
     kiosk.get_by_role("button", name="Tra cứu").click()
     expect(kiosk.locator("#lookup-error")).to_have_text("Không tìm thấy hồ sơ hoặc mã tra cứu không đúng.")
     expect(kiosk.locator("#lookup-result")).to_be_empty()
     assert_accessible(kiosk, "Ki-ốt: mã tra cứu sai")
-    kiosk.get_by_label("Mã hồ sơ").fill("")
-    kiosk.get_by_label("Mã tra cứu (8 ký tự)").fill("")
+    kiosk.get_by_label("Mã hồ sơ", exact=True).fill("")
+    kiosk.get_by_label("Mã tra cứu (8 ký tự)", exact=True).fill("")
     kiosk.get_by_label(re.compile("^Hoặc nội dung mã QR")).fill(lookup.lookup_url(code, lookup.token_for(code)))
     kiosk.get_by_role("button", name="Tra cứu").click()
     result = kiosk.locator("#lookup-result")
@@ -101,8 +107,9 @@ def test_a_citizen_files_at_the_kiosk_the_desk_completes_it_and_the_kiosk_reprin
     assert not errors, f"browser console errors on the kiosk: {errors}"
 
 
-def test_a_province_administrator_registers_and_revokes_a_kiosk(officers: Callable[..., OfficerSession]) -> None:
-    admin = officers("province_admin")
+def test_a_province_administrator_registers_and_revokes_a_kiosk(
+        admins: Callable[[str, str], OfficerSession]) -> None:  # fmt: skip
+    admin = admins("province_admin", HCMC_UNIT)
     page = admin.page
     admin.open("quan-tri/ki-ot")
     expect(admin.heading()).to_have_text("Ki-ốt tự phục vụ")
