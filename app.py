@@ -25,6 +25,7 @@ from chalicelib.api import (
     flows,
     health,
     integrity,
+    kiosk,
     notes,
     notifications,
     operations,
@@ -76,6 +77,7 @@ app.register_blueprint(competence.bp)  # transfer a dossier to the competent uni
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(consultations.bp)  # consultation between units: the consulted unit's side (issue 17)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
+app.register_blueprint(kiosk.bp)  # self-service kiosks: the device API, the desk taking its drafts, admin (SPEC §7.9)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

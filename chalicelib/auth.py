@@ -398,6 +398,7 @@ class IntegrationClient(BaseModel):
     capabilities: list[Capability] = Field(default_factory=list)
     actions: list[ActionKind] = Field(default_factory=list)
     leader_actions: bool = False
+    unit_code: str | None = Field(None, description="A kiosk's unit (the one it serves); None for other kinds")
     created_at: dt.datetime | None = None
     rotated_at: dt.datetime | None = None
     previous_secret_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
@@ -422,6 +423,7 @@ class ClientPrincipal:
     name: str
     procedure_codes: list[str]
     grants: Grants = Grants()
+    unit_code: str | None = None  # a kiosk's unit
 
     @property
     def actor_sub(self) -> str:
@@ -489,7 +491,7 @@ def _replace_client(client: IntegrationClient, read_data: Any) -> None:
 
 def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt.datetime | None = None, *,
                   kind: ClientKind, capabilities: Collection[Capability], actions: Collection[ActionKind] = (),
-                  leader_actions: bool = False) -> str:  # fmt: skip
+                  leader_actions: bool = False, unit_code: str | None = None) -> str:  # fmt: skip
     """Register a new client and return its bearer token ``<client_id>.<secret>`` — shown once,
     never stored (the catalogue keeps its SHA-256). 409 ``CLIENT_EXISTS`` if the id is taken.
     The grants are checked by the caller (``chalicelib.domain.clients.check_grants``)."""
@@ -497,7 +499,7 @@ def create_client(client_id: str, name: str, procedure_codes: list[str], now: dt
     client = IntegrationClient(
         client_id=client_id, name=name, procedure_codes=procedure_codes, secret_sha256=hash_secret(secret),
         created_at=now, kind=kind, capabilities=sorted(set(capabilities)), actions=sorted(set(actions)),
-        leader_actions=leader_actions,
+        leader_actions=leader_actions, unit_code=unit_code,
     )
     try:
         _client_item(client).save(condition=CatalogueItem.pk.does_not_exist())
@@ -532,7 +534,7 @@ def authenticate_client(authorization: str | None) -> ClientPrincipal:
         logger.info("client refused", extra={"client_id": client_id, "known": client is not None})
         raise _invalid_client()
     return ClientPrincipal(client_id=client.client_id, name=client.name, procedure_codes=list(client.procedure_codes),
-                           grants=client.grants)  # fmt: skip
+                           grants=client.grants, unit_code=client.unit_code)  # fmt: skip
 
 
 def list_clients() -> list[IntegrationClient]:

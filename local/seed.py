@@ -31,7 +31,7 @@ from chalicelib.flows import chains
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store.catalogue import AlreadyPublished
-from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS
+from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
 
 DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"
 ALL_UNITS = [u["code"] for u in DEMO_UNITS]
@@ -210,6 +210,11 @@ def seed() -> dict[str, int]:
                                  capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS],
                                  actions=list(SPECIALISED_ACTIONS), procedure_codes=["1.000105"],
                                  secret_sha256=hash_secret("dev-specialised-token")))  # fmt: skip
+    # A self-service kiosk (SPEC §7.9) in TP HCM's unit: the kiosk simulator's screen calls hoso as
+    # "kiosk-demo-h29" (SIM_KIOSK_TOKEN = "kiosk-demo-h29.dev-kiosk-token").
+    put_client(IntegrationClient(client_id="kiosk-demo-h29", name="Ki-ốt sảnh tiếp nhận (mô phỏng)",
+                                 kind=ClientKind.KIOSK, capabilities=[Capability.KIOSK], unit_code=HCMC_UNIT,
+                                 secret_sha256=hash_secret("dev-kiosk-token")))  # fmt: skip
     # Signatures made by the local eSign gateway verify as trusted.
     trust_gateway_root()
     return {"units": len(DEMO_UNITS), "procedures": len(procs), "officers": len(staff), "processes": 1,

@@ -401,6 +401,7 @@ class LocalStack:
             "SIM_POPULATION_API_KEY": env.get("SIM_POPULATION_API_KEY") or "dev-population-key",
             "SIM_MESSAGING_TOKEN": env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token",
             "SIM_SPECIALISED_TOKEN": env.get("SIM_SPECIALISED_TOKEN") or "pmcn-buc-xa.dev-specialised-token",
+            "SIM_KIOSK_TOKEN": env.get("SIM_KIOSK_TOKEN") or "kiosk-demo-h29.dev-kiosk-token",
             "SIM_ERECEIPT_CLIENTS": env.get("SIM_ERECEIPT_CLIENTS") or DEFAULT_ERECEIPT_CLIENTS,
         }
         # The coordinator and the provincial system have their own accounts only when given.

@@ -553,6 +553,8 @@ def create_client() -> Any:
 def _check_grants(body: ClientGrantsIn, errors: list[FieldError] | None = None) -> None:
     """422 with every problem: unknown procedures (given), grants outside the client's kind."""
     problems = [*(errors or []), *check_grants(body.kind, body.capabilities, body.actions, body.leader_actions)]
+    if body.kind is ClientKind.KIOSK:  # a kiosk serves one unit: registered with it (chalicelib.api.kiosk)
+        problems.append(FieldError("kind", "Ki-ốt được đăng ký cho một đơn vị tại mục Quản trị → Ki-ốt tự phục vụ."))
     if problems:
         raise invalid(problems)
 
@@ -565,6 +567,10 @@ def set_client_grants(client_id: str) -> Any:
     body: ClientGrantsIn = _body(ClientGrantsIn, 16 * 1024)
     client_id = _client_id(client_id)
     _check_grants(body)
+    stored = auth.get_client(client_id)
+    if stored is not None and stored.kind is ClientKind.KIOSK:
+        raise HosoError("KIOSK_GRANTS_FIXED", "Quyền của ki-ốt không đổi được; thu hồi ki-ốt và đăng ký ki-ốt khác.",
+                        409)
     client = auth.set_grants(client_id, body.kind, body.capabilities, body.actions, body.leader_actions)
     return json_response(200, _client_out(client).model_dump(mode="json"))
 

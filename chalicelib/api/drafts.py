@@ -13,6 +13,7 @@ from chalicelib.api.routing import Access, json_response, parse_model, read_json
 from chalicelib.auth import current_principal
 from chalicelib.documents import declaration
 from chalicelib.errors import HosoError, bad_request, not_found
+from chalicelib.kiosks import service as kiosks
 from chalicelib.services import autofill as autofill_service
 from chalicelib.services import drafts
 from chalicelib.services.dossiers import now
@@ -77,10 +78,13 @@ def put_draft(draft_id: str) -> Any:
     return json_response(201 if created else 200, draft.model_dump(mode="json"))
 
 
-@route(bp, "/v1/drafts", "GET", summary="Các bản nháp của tôi (lưu gần nhất trước)",
+@route(bp, "/v1/drafts", "GET", summary="Các bản nháp của tôi (lưu gần nhất trước), rồi tờ khai công dân khai trước "
+                                             "tại ki-ốt chờ một cửa của đơn vị tôi tiếp nhận (source=kiosk)",
        access=Access.OFFICER, roles=DESK, tags=TAGS, responses={200: DraftList})
 def list_drafts() -> Any:
-    items = drafts.list_drafts(current_principal().sub, now())
+    officer = current_principal()
+    at = now()
+    items = drafts.list_drafts(officer.sub, at) + kiosks.waiting_for_desk(officer.profile, at)
     return json_response(200, DraftList(items=items).model_dump(mode="json"))
 
 

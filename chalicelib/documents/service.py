@@ -366,7 +366,11 @@ def form_offers(code: str, officer: OfficerProfile) -> list[offers.Offer]:
 def render_form(code: str, form: str, officer: OfficerProfile) -> bytes:
     if form not in forms.FORMS:
         raise not_found("Không có biểu mẫu này.")
-    dossier = dossier_service.visible_dossier(code, officer)
+    return _render_offered(dossier_service.visible_dossier(code, officer), form)
+
+
+def _render_offered(dossier: Dossier, form: str) -> bytes:
+    """The form rendered if the dossier offers it now; 409 ``FORM_NOT_AVAILABLE`` otherwise."""
     ctx = form_context(dossier, dossier_service.now())
     verdict = offers.offer(form, dossier, ctx.events, ctx.printed_at)
     if not verdict.offered:
@@ -387,6 +391,15 @@ def _printed(content: bytes, key: str, name: str) -> dict[str, Any]:
 def print_form(code: str, form: str, officer: OfficerProfile) -> dict[str, Any]:
     content = render_form(code, form, officer)
     return _printed(content, f"forms/{code}/{form}/{uuid.uuid4().hex}.pdf", f"{forms.FORMS[form][0]} — {code}.pdf")
+
+
+def print_receipt_for_applicant(dossier: Dossier) -> dict[str, Any]:
+    """The receipt (``tiep-nhan``) of a dossier whose applicant proved its code and check token
+    (a kiosk's reprint, SPEC §7.9): the same PDF the desk prints, behind a short-lived link."""
+    content = _render_offered(dossier, "tiep-nhan")
+    code = dossier.code
+    return _printed(content, f"forms/{code}/tiep-nhan/{uuid.uuid4().hex}.pdf",
+                    f"{forms.FORMS['tiep-nhan'][0]} — {code}.pdf")
 
 
 # --- the unit's registers (FR-19) ---------------------------------------------------------------

@@ -12,8 +12,10 @@ the **capabilities** an administrator granted it, never more than its kind allow
 - an *agency* system answers the liên thông steps handed to it (``flow_callback``), and only
   those of the agency it is bound to (the ``integration-clients`` secret, ``chalicelib.flows``);
 - a *postal service* reports its parcels (``post_tracking``);
-- a *payment platform* and a *kiosk* call no client route today (the platform's callbacks are
-  HMAC-signed, ``chalicelib/api/payments.py``): they can be registered, and granted nothing.
+- a *self-service kiosk* (SPEC §7.9) calls the kiosk routes (``kiosk``) for the one unit it is
+  registered to (``/v1/admin/kiosks``; ``chalicelib.kiosks``), and nothing else;
+- a *payment platform* calls no client route today (its callbacks are HMAC-signed,
+  ``chalicelib/api/payments.py``): it can be registered, and granted nothing.
 
 A client stored before kinds existed (no ``kind``) has no capability: every client route
 refuses it with 403 ``FORBIDDEN_CAPABILITY`` until an administrator sets its kind and
@@ -59,6 +61,7 @@ class Capability(enum.StrEnum):
     SPECIALISED_RESULTS = "specialised_results"
     FLOW_CALLBACK = "flow_callback"
     POST_TRACKING = "post_tracking"
+    KIOSK = "kiosk"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -66,6 +69,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.SPECIALISED_RESULTS: "Trả kết quả giải quyết (/v1/specialised/dossiers/{code}/results)",
     Capability.FLOW_CALLBACK: "Trả kết quả bước liên thông (/v1/flows/callback)",
     Capability.POST_TRACKING: "Báo trạng thái bưu gửi (/v1/post/tracking)",
+    Capability.KIOSK: "Ki-ốt tự phục vụ: thủ tục, tra cứu, in lại giấy tiếp nhận, phiếu tiếp nhận (/v1/kiosk/…)",
 }
 
 # What each kind may ever be granted.
@@ -74,7 +78,7 @@ KIND_CAPABILITIES: dict[ClientKind, frozenset[Capability]] = {
     ClientKind.AGENCY: frozenset({Capability.FLOW_CALLBACK}),
     ClientKind.POSTAL_SERVICE: frozenset({Capability.POST_TRACKING}),
     ClientKind.PAYMENT_PLATFORM: frozenset(),
-    ClientKind.KIOSK: frozenset(),
+    ClientKind.KIOSK: frozenset({Capability.KIOSK}),
 }
 
 # Never reported by a client, whatever it is granted: the applicant withdraws.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
@@ -35,6 +35,9 @@ class DraftSummary(BaseModel):
     applicant: str | None = Field(None, description="ChuHoSo, nếu đã nhập")
     updated_at: dt.datetime
     expires_at: dt.datetime
+    source: Literal["officer", "kiosk"] = Field("officer", description="officer: bản nháp của cán bộ; kiosk: tờ khai "
+                                                "công dân khai trước tại ki-ốt, chờ một cửa tiếp nhận (id là số phiếu)")
+    kiosk_name: str | None = Field(None, description="Ki-ốt đã tạo (chỉ với source=kiosk)")
 
 
 class Draft(DraftSummary):

@@ -20,6 +20,7 @@ agency       another agency's system   8109   §7.3 hand-over and callback (:mod
 messaging    e-mail and SMS gateway    8110   officers' reminders (:mod:`.messaging`)
 specialised  specialised software      8111   §7.3 dossier push and reports (:mod:`.specialised`)
 ereceipt     e-receipt provider        8117   §7.8 issue, cancel, replace, day list (:mod:`.ereceipt`)
+kiosk        self-service kiosk        8118   §7.9 the kiosk's screen calling hoso's kiosk API (:mod:`.kiosk`)
 ===========  ========================  =====  ==============================================
 
 Environment (all optional): ``SIM_<NAME>_PORT`` (0: any free port); ``HOSO_API_URL``
@@ -36,7 +37,8 @@ coordinator reads ``SIM_COORDINATOR_…`` and falls back to DVCQG's); each provi
 (``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``);
 ``SIM_SPECIALISED_TOKEN`` (the specialised software's credential at hoso,
 ``pmcn-buc-xa.dev-specialised-token``); ``SIM_ERECEIPT_CLIENTS`` (JSON ``{"client_id": "key"}``,
-``{"hoso": "dev-ereceipt-key"}``). A taken port raises
+``{"hoso": "dev-ereceipt-key"}``); ``SIM_KIOSK_TOKEN`` (the kiosk's key at hoso,
+``kiosk-demo-h29.dev-kiosk-token``). A taken port raises
 :class:`PortBusyError` (Vietnamese + English message, meant to be printed without a traceback).
 
 Control endpoints (JSON; never affected by failure modes)
@@ -99,6 +101,8 @@ from local.simulators.dvcqg import DEFAULT_HMAC_KEYS, DossierPoster, DvcqgSimula
 from local.simulators.ereceipt import DEFAULT_CLIENTS as DEFAULT_ERECEIPT_CLIENTS
 from local.simulators.ereceipt import EreceiptSimulator, parse_clients
 from local.simulators.esign import EsignSimulator
+from local.simulators.kiosk import DEFAULT_TOKEN as DEFAULT_KIOSK_TOKEN
+from local.simulators.kiosk import KioskSimulator
 from local.simulators.messaging import MessagingSimulator
 from local.simulators.payment import PaymentSimulator
 from local.simulators.population import PopulationSimulator
@@ -126,6 +130,7 @@ DEFAULT_PORTS: Final = {
     "messaging": 8110,
     "specialised": 8111,
     "ereceipt": 8117,
+    "kiosk": 8118,
 }
 DEFAULT_HOSO_API_URL: Final = "http://127.0.0.1:8000"
 
@@ -202,6 +207,7 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
                                                     or "pmcn-buc-xa.dev-specialised-token"),
         "ereceipt": lambda: EreceiptSimulator("ereceipt", parse_clients(env.get("SIM_ERECEIPT_CLIENTS")
                                                                         or DEFAULT_ERECEIPT_CLIENTS)),
+        "kiosk": lambda: KioskSimulator("kiosk", hoso, env.get("SIM_KIOSK_TOKEN") or DEFAULT_KIOSK_TOKEN),
     }
 
 

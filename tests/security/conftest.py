@@ -112,7 +112,8 @@ def _upload(desk: Caller) -> str:
 
 # The caller holding each client route's capability.
 CLIENT_FOR = {Capability.SPECIALISED_STATUS: "client", Capability.SPECIALISED_RESULTS: "client",
-              Capability.FLOW_CALLBACK: "client@agency", Capability.POST_TRACKING: "client@postal"}
+              Capability.FLOW_CALLBACK: "client@agency", Capability.POST_TRACKING: "client@postal",
+              Capability.KIOSK: "client@kiosk"}
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +137,9 @@ def world(stack: LocalStack) -> World:
         other = auth.create_client(f"{client_id}-{kind.value}", f"{kind.label} (thử nghiệm bảo mật)",
                                    [CLIENT_PROCEDURE], kind=kind, capabilities=[capability])  # fmt: skip
         callers[CLIENT_FOR[capability]] = Caller(api, CLIENT_FOR[capability], f"Bearer {other}")
+    kiosk = auth.create_client(f"{client_id}-kiosk", "Ki-ốt (thử nghiệm bảo mật)", [], kind=ClientKind.KIOSK,
+                               capabilities=[Capability.KIOSK], unit_code=HCMC_UNIT)  # fmt: skip
+    callers[CLIENT_FOR[Capability.KIOSK]] = Caller(api, CLIENT_FOR[Capability.KIOSK], f"Bearer {kiosk}")
     callers["dvcqg"] = DvcqgCaller(api, "dvcqg")
     callers["anonymous"] = Caller(api, "anonymous")
 

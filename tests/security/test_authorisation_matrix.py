@@ -141,6 +141,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/me"): Rule(OFFICERS),
     ("GET", "/v1/units"): Rule(OFFICERS),
     ("GET", "/v1/procedures"): Rule(OFFICERS),
+    # self-service kiosks (SPEC §7.9): the kiosk caller of tests/security/conftest.py (``client@kiosk``)
+    # holds the capability; the matrix's "client" (specialised software) is refused with 403
+    # FORBIDDEN_CAPABILITY, everyone else with 401 (tests/integration/kiosks: what each gets)
+    ("GET", "/v1/kiosk/procedures"): Rule(frozenset({"client"})),
+    ("GET", "/v1/kiosk/procedures/{code}"): Rule(frozenset({"client"}), path={"code": _const(CLIENT_PROCEDURE)}),
+    ("POST", "/v1/kiosk/lookups"): Rule(frozenset({"client"}), body=lambda w, t: {"code": t.dossier,
+                                                                                 "token": "00000000"}),
+    ("POST", "/v1/kiosk/receipts"): Rule(frozenset({"client"}), body=lambda w, t: {"code": t.dossier,
+                                                                                  "token": "00000000"}),
+    ("POST", "/v1/kiosk/drafts"): Rule(frozenset({"client"}), body=_const({"MaTTHC": ""})),
+    ("POST", "/v1/units/{unit_code}/kiosk-drafts/{ticket}/take"): Rule(frozenset({"desk"}), UNIT,
+                                                                      path={"ticket": _const("00000000")}),
+    ("GET", "/v1/admin/kiosks"): Rule(ADMINS),
+    ("POST", "/v1/admin/kiosks"): Rule(ADMINS, PROVINCE, body=lambda w, t: {
+        "kiosk_id": f"sec-kiosk-{secrets.token_hex(4)}", "name": "Ki-ốt thử quyền", "unit_code": t.unit}),
+    ("POST", "/v1/admin/kiosks/{kiosk_id}/revoke"): Rule(ADMINS, path={"kiosk_id": _const("khong-co")}),
     ("GET", "/v1/procedures/{code}"): Rule(OFFICERS, path={"code": _const(CLIENT_PROCEDURE)}),
     # processing officers, in their unit
     ("GET", "/v1/units/{unit_code}/officers"): Rule(P, UNIT),
@@ -565,6 +581,9 @@ NOT_PROBED = {
     ("POST", "/v1/admin/clients/{client_id}/rotate"): "integration clients (as above)",
     ("POST", "/v1/admin/clients/{client_id}/revoke"): "integration clients (as above)",
     ("PUT", "/v1/admin/clients/{client_id}/grants"): "integration clients (as above)",
+    ("POST", "/v1/admin/kiosks"): "kiosks: a province's administrator registering another province's kiosk stores "
+                                  "nothing (tests/integration/kiosks/test_kiosk_authorisation.py)",
+    ("POST", "/v1/admin/kiosks/{kiosk_id}/revoke"): "kiosks: another province's kiosk stays active (as above)",
     ("POST", "/v1/admin/personal-data/accesses"): "reads only: who accessed a person's data (the query is itself "
                                                   "logged; tests/integration/documents/test_personal_data_access.py)",
     ("POST", "/v1/admin/integrity/subjects"): "reads only: verifies a person's access-log chain (the check is itself "

@@ -40,6 +40,7 @@ PATH_PARAMETERS = {
     "notification_id": "notification id", "destination": "sync destination", "upload": "upload id",
     "client_id": "integration client id", "province_code": "province code", "template_id": "report template id",
     "receipt_id": "e-receipt id (hoso's)", "kind": "file kind (pdf or xml)", "dvcqg_ref": "DVCQG's dossier code",
+    "ticket": "kiosk draft's ticket (random)", "kiosk_id": "kiosk id (an integration client id)",
 }
 QUERY_PARAMETERS = {
     "status", "limit", "cursor", "token", "tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "from", "to", "role",

@@ -82,5 +82,6 @@ def test_a_simulator_whose_urls_are_all_given_stays_off_but_dvcqg_and_vneid_run(
     assert simulators_off(explicit_settings({"COORDINATOR_BASE_URL": "https://x.vn"})) == {"coordinator"}
     assert simulators_off(explicit_settings({"VNEID_ISSUER": "https://x.vn"})) == set()
     assert simulators_off(explicit_settings({"HOSO_PROVINCES": "{}"})) == {"province01", "province79", "province48"}
-    # DVCQG's posts the dossiers and VNeID's logs officers in; specialised software has no URL setting
-    assert simulators_off(everything) == set(DEFAULT_PORTS) - {"dvcqg", "vneid", "specialised"}
+    # DVCQG's posts the dossiers and VNeID's logs officers in; specialised software has no URL setting,
+    # nor has the kiosk (it calls hoso, hoso never calls it)
+    assert simulators_off(everything) == set(DEFAULT_PORTS) - {"dvcqg", "vneid", "specialised", "kiosk"}

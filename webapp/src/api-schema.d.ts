@@ -278,6 +278,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/kiosks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ki-ốt tự phục vụ của các đơn vị (tham số unit: một đơn vị) */
+        get: operations["list_kiosks"];
+        put?: never;
+        /** Đăng ký ki-ốt tự phục vụ cho một đơn vị; khóa chỉ hiển thị một lần */
+        post: operations["register_kiosk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/kiosks/{kiosk_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Thu hồi ki-ốt: khóa của ki-ốt bị từ chối từ nay */
+        post: operations["revoke_kiosk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/officers": {
         parameters: {
             query?: never;
@@ -1141,7 +1176,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Các bản nháp của tôi (lưu gần nhất trước) */
+        /** Các bản nháp của tôi (lưu gần nhất trước), rồi tờ khai công dân khai trước tại ki-ốt chờ một cửa của đơn vị tôi tiếp nhận (source=kiosk) */
         get: operations["list_drafts"];
         put?: never;
         post?: never;
@@ -1283,6 +1318,91 @@ export interface paths {
         put?: never;
         /** Cơ quan phối hợp lấy đường dẫn mới (ngắn hạn) tải giấy tờ của hồ sơ được chuyển liên thông */
         post: operations["flow_documents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kiosk/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ki-ốt: công dân khai trước tờ khai; bản nháp chờ Bộ phận Một cửa tiếp nhận, ki-ốt nhận số phiếu (không đọc lại được dữ liệu đã gửi) */
+        post: operations["kiosk_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kiosk/lookups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ki-ốt: tra cứu tình trạng hồ sơ bằng mã hồ sơ + mã tra cứu, hoặc mã QR trên giấy tiếp nhận (không có dữ liệu cá nhân) */
+        post: operations["kiosk_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kiosk/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ki-ốt: các thủ tục đơn vị của ki-ốt tiếp nhận */
+        get: operations["kiosk_procedures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kiosk/procedures/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ki-ốt: hướng dẫn thực hiện một thủ tục — thành phần hồ sơ, phí, lệ phí, thời hạn, tờ khai điện tử */
+        get: operations["kiosk_procedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kiosk/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ki-ốt: in lại giấy tiếp nhận hồ sơ và hẹn trả kết quả của hồ sơ công dân chứng minh bằng mã hồ sơ + mã tra cứu hoặc mã QR (trả link PDF) */
+        post: operations["kiosk_receipt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1830,6 +1950,23 @@ export interface paths {
         get: operations["print_register"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/units/{unit_code}/kiosk-drafts/{ticket}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Một cửa nhận tờ khai công dân khai trước tại ki-ốt: thành bản nháp của cán bộ để hoàn thiện và tiếp nhận (409 KIOSK_DRAFT_TAKEN nếu cán bộ khác đã nhận) */
+        post: operations["take_kiosk_draft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2468,7 +2605,7 @@ export interface components {
          * @description A client route (each client route declares the one it needs, ``chalicelib.api.routing``).
          * @enum {string}
          */
-        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking";
+        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk";
         /** CashIn */
         CashIn: {
             /**
@@ -3777,6 +3914,19 @@ export interface components {
              */
             expires_at: string;
             /**
+             * Source
+             * @description officer: bản nháp của cán bộ; kiosk: tờ khai công dân khai trước tại ki-ốt, chờ một cửa tiếp nhận (id là số phiếu)
+             * @default officer
+             * @enum {string}
+             */
+            source: "officer" | "kiosk";
+            /**
+             * Kiosk Name
+             * @description Ki-ốt đã tạo (chỉ với source=kiosk)
+             * @default null
+             */
+            kiosk_name: string | null;
+            /**
              * Data
              * @description Dữ liệu hồ sơ đang nhập (DeskDossierIn, chưa kiểm tra)
              */
@@ -3830,6 +3980,19 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+            /**
+             * Source
+             * @description officer: bản nháp của cán bộ; kiosk: tờ khai công dân khai trước tại ki-ốt, chờ một cửa tiếp nhận (id là số phiếu)
+             * @default officer
+             * @enum {string}
+             */
+            source: "officer" | "kiosk";
+            /**
+             * Kiosk Name
+             * @description Ki-ốt đã tạo (chỉ với source=kiosk)
+             * @default null
+             */
+            kiosk_name: string | null;
         };
         /**
          * Duration
@@ -4780,6 +4943,254 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** KioskDocument */
+        KioskDocument: {
+            /** Name */
+            name: string;
+            /**
+             * Copies
+             * @description Số lượng, bản chính hay bản sao
+             */
+            copies: string;
+            /** Required */
+            required: boolean;
+        };
+        /**
+         * KioskDraftIn
+         * @description The desk body as the citizen typed it at the kiosk (``DeskDossierIn``'s applicant fields and
+         *     the eForm's data, unchecked: the desk officer checks and completes it). The unit is the kiosk's.
+         * @example {
+         *       "ChuHoSo": "Nguyễn Văn An",
+         *       "DuLieuBieuMau": {
+         *         "nguoi_yeu_cau": {
+         *           "ho_ten": "Nguyễn Văn An"
+         *         }
+         *       },
+         *       "LoaiDoiTuong": "1",
+         *       "MaTTHC": "1.001193",
+         *       "SoDienThoai": "0903000001",
+         *       "SoGiayToChuHoSo": "079190000001"
+         *     }
+         */
+        KioskDraftIn: {
+            /**
+             * Matthc
+             * @description Mã thủ tục
+             */
+            MaTTHC: string;
+            /**
+             * Loaidoituong
+             * @default null
+             */
+            LoaiDoiTuong: string | null;
+            /**
+             * Chuhoso
+             * @default null
+             */
+            ChuHoSo: string | null;
+            /**
+             * Sogiaytochuhoso
+             * @default null
+             */
+            SoGiayToChuHoSo: string | null;
+            /**
+             * Sodienthoai
+             * @default null
+             */
+            SoDienThoai: string | null;
+            /**
+             * Email
+             * @default null
+             */
+            Email: string | null;
+            /**
+             * Diachi
+             * @default null
+             */
+            DiaChi: string | null;
+            /**
+             * Trichyeuhoso
+             * @default null
+             */
+            TrichYeuHoSo: string | null;
+            /**
+             * Hinhthucnhanketqua
+             * @default null
+             */
+            HinhThucNhanKetQua: string | null;
+            /**
+             * Dulieubieumau
+             * @description Dữ liệu tờ khai như đã nhập
+             */
+            DuLieuBieuMau?: {
+                [key: string]: unknown;
+            };
+        };
+        /** KioskFee */
+        KioskFee: {
+            /** Name */
+            name: string;
+            /**
+             * Amount
+             * @description Số tiền (đồng)
+             */
+            amount: number;
+            /**
+             * When
+             * @description Thời điểm nộp
+             */
+            when: string;
+        };
+        /**
+         * KioskIn
+         * @example {
+         *       "kiosk_id": "kiosk-h29-sanh-a",
+         *       "name": "Ki-ốt sảnh A",
+         *       "unit_code": "000.00.13.H29"
+         *     }
+         */
+        KioskIn: {
+            /**
+             * Kiosk Id
+             * @description Mã ki-ốt (chữ, số, - và _)
+             */
+            kiosk_id: string;
+            /**
+             * Name
+             * @description Tên, vị trí đặt ki-ốt
+             */
+            name: string;
+            /**
+             * Unit Code
+             * @description Đơn vị ki-ốt phục vụ
+             */
+            unit_code: string;
+        };
+        /** KioskKey */
+        KioskKey: {
+            kiosk: components["schemas"]["KioskOut"];
+            /**
+             * Token
+             * @description Khóa truy cập Bearer <kiosk_id>.<secret> — chỉ hiển thị một lần, hệ thống không lưu; nhập vào cấu hình của ki-ốt
+             */
+            token: string;
+        };
+        /** KioskList */
+        KioskList: {
+            /** Items */
+            items: components["schemas"]["KioskOut"][];
+        };
+        /** KioskOut */
+        KioskOut: {
+            /** Kiosk Id */
+            kiosk_id: string;
+            /** Name */
+            name: string;
+            /** Unit Code */
+            unit_code: string | null;
+            /** Active */
+            active: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+        };
+        /** KioskProcedure */
+        KioskProcedure: {
+            /**
+             * Code
+             * @description Mã thủ tục
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Field Name
+             * @description Lĩnh vực
+             */
+            field_name: string;
+            /**
+             * Deadline
+             * @description Thời hạn giải quyết, ví dụ “5 ngày làm việc”
+             * @default null
+             */
+            deadline: string | null;
+            legal_deadline: components["schemas"]["Duration"] | null;
+            /**
+             * Online Level
+             * @description Mức độ dịch vụ công trực tuyến
+             */
+            online_level: string;
+            /**
+             * Documents
+             * @description Thành phần hồ sơ phải nộp
+             */
+            documents: components["schemas"]["KioskDocument"][];
+            /**
+             * Fees
+             * @description Phí, lệ phí
+             */
+            fees: components["schemas"]["KioskFee"][];
+            /**
+             * Guidance
+             * @description Hướng dẫn thực hiện, từng bước, để hiển thị trên ki-ốt
+             */
+            guidance: string[];
+            /** @description Biểu mẫu điện tử (tờ khai) của thủ tục */
+            eform: components["schemas"]["EFormSchema"] | null;
+        };
+        /** KioskProcedureSummary */
+        KioskProcedureSummary: {
+            /**
+             * Code
+             * @description Mã thủ tục
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Field Name
+             * @description Lĩnh vực
+             */
+            field_name: string;
+            /**
+             * Deadline
+             * @description Thời hạn giải quyết, ví dụ “5 ngày làm việc”
+             * @default null
+             */
+            deadline: string | null;
+        };
+        /** KioskProcedures */
+        KioskProcedures: {
+            /** Unit Code */
+            unit_code: string;
+            /** Unit Name */
+            unit_name: string;
+            /** Items */
+            items: components["schemas"]["KioskProcedureSummary"][];
+        };
+        /**
+         * KioskTicket
+         * @description What the kiosk prints for the citizen to bring to the desk (never the data it sent).
+         */
+        KioskTicket: {
+            /**
+             * Ticket
+             * @description Số phiếu: đọc cho cán bộ một cửa để mở tờ khai đã khai trước
+             */
+            ticket: string;
+            /** Procedure Code */
+            procedure_code: string;
+            /** Procedure Name */
+            procedure_name: string;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Expires At
+             * @description Phiếu còn hiệu lực đến (DD/MM/YYYY)
+             */
+            expires_at: string;
+        };
         /**
          * LePhiIn
          * @description Một khoản phí, lệ phí của hồ sơ.
@@ -5639,6 +6050,38 @@ export interface components {
             code: string;
             /** Items */
             items: components["schemas"]["ProcessVersion"][];
+        };
+        /**
+         * ProofIn
+         * @description What the citizen brought: the dossier code and check token from the receipt, or the receipt's
+         *     QR code as the kiosk's scanner read it. Never in the URL (paths and queries are logged).
+         * @example {
+         *       "code": "000.00.13.H29-260105-0001",
+         *       "token": "7K3QX9MA"
+         *     }
+         * @example {
+         *       "qr": "https://hoso.example.gov.vn/v1/public/dossiers/000.00.13.H29-260105-0001?token=7K3QX9MA"
+         *     }
+         */
+        ProofIn: {
+            /**
+             * Code
+             * @description Mã hồ sơ (trên giấy tiếp nhận)
+             * @default null
+             */
+            code: string | null;
+            /**
+             * Token
+             * @description Mã tra cứu (8 ký tự)
+             * @default null
+             */
+            token: string | null;
+            /**
+             * Qr
+             * @description Nội dung mã QR trên giấy tiếp nhận
+             * @default null
+             */
+            qr: string | null;
         };
         /** PublicFigures */
         PublicFigures: {
@@ -8445,6 +8888,180 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_kiosks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    register_kiosk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KioskIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskKey"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revoke_kiosk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kiosk_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13195,6 +13812,381 @@ export interface operations {
             };
         };
     };
+    kiosk_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KioskDraftIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskTicket"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    kiosk_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProofIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicStatus"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    kiosk_procedures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskProcedures"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    kiosk_procedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskProcedure"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    kiosk_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProofIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -15102,6 +16094,65 @@ export interface operations {
             };
             /** @description Unprocessable Content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    take_kiosk_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+                ticket: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,9 @@ export interface DraftSummary {
   applicant: string | null;
   updated_at: string;
   expires_at: string;
+  /** officer: the officer's own draft; kiosk: a form a citizen filled at a kiosk, waiting at the desk (id: its ticket). */
+  source?: "officer" | "kiosk";
+  kiosk_name?: string | null;
 }
 
 export interface Draft extends DraftSummary {
@@ -39,6 +42,11 @@ export function getDraft(id: string): Promise<Draft> {
 
 export function saveDraft(id: string, data: Record<string, unknown>): Promise<Draft> {
   return api<Draft>(`/v1/drafts/${encodeURIComponent(id)}`, { method: "PUT", body: data });
+}
+
+/** The desk takes a kiosk draft: it becomes the officer's own draft (another officer gets 409). */
+export function takeKioskDraft(unit: string, ticket: string): Promise<Draft> {
+  return api<Draft>(`/v1/units/${encodeURIComponent(unit)}/kiosk-drafts/${encodeURIComponent(ticket)}/take`, { method: "POST" });
 }
 
 export async function deleteDraft(id: string): Promise<void> {

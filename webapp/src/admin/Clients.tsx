@@ -30,6 +30,7 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   specialised_results: "Trả kết quả giải quyết",
   flow_callback: "Trả kết quả bước liên thông",
   post_tracking: "Báo trạng thái bưu gửi",
+  kiosk: "Ki-ốt: thủ tục, tra cứu, in lại giấy tiếp nhận, tờ khai khai trước",
 };
 
 // What each kind may ever be granted (chalicelib/domain/clients.py KIND_CAPABILITIES).
@@ -38,7 +39,7 @@ export const KIND_CAPABILITIES: Record<ClientKind, Capability[]> = {
   agency: ["flow_callback"],
   postal_service: ["post_tracking"],
   payment_platform: [],
-  kiosk: [],
+  kiosk: ["kiosk"],
 };
 
 // A specialised software may be granted any process action but a withdrawal (the applicant's).
@@ -59,7 +60,8 @@ function GrantsFields({ idPrefix, grants, onChange, errors }: { idPrefix: string
       <Field id={`${idPrefix}-kind`} label="Loại hệ thống" required error={fieldError(errors, "kind")}>
         {(aria) => (
           <select {...aria} value={grants.kind} onChange={(e) => onChange({ kind: e.target.value as ClientKind, capabilities: [], actions: [], leader_actions: false })}>
-            {(Object.keys(CLIENT_KIND_LABELS) as ClientKind[]).map((k) => (
+            {/* a kiosk serves one unit: registered in "Ki-ốt tự phục vụ" (Kiosks.tsx) */}
+            {(Object.keys(CLIENT_KIND_LABELS) as ClientKind[]).filter((k) => k !== "kiosk" || grants.kind === "kiosk").map((k) => (
               <option key={k} value={k}>
                 {CLIENT_KIND_LABELS[k]}
               </option>
@@ -247,9 +249,11 @@ export function ClientsScreen() {
                             <option value={168}>7 ngày</option>
                           </select>
                         </div>
-                        <button type="button" className="button-secondary" onClick={() => { setEditErrors(null); setEditing({ client: c, grants: { kind: c.kind ?? "specialised_software", capabilities: c.capabilities, actions: c.actions, leader_actions: c.leader_actions } }); }}>
-                          Khai báo quyền<span className="visually-hidden"> của {c.name}</span>
-                        </button>
+                        {c.kind !== "kiosk" ? (
+                          <button type="button" className="button-secondary" onClick={() => { setEditErrors(null); setEditing({ client: c, grants: { kind: c.kind ?? "specialised_software", capabilities: c.capabilities, actions: c.actions, leader_actions: c.leader_actions } }); }}>
+                            Khai báo quyền<span className="visually-hidden"> của {c.name}</span>
+                          </button>
+                        ) : null}
                         <button type="button" className="button-secondary" onClick={() => rotate(c)}>
                           Đổi khóa<span className="visually-hidden"> của {c.name}</span>
                         </button>

@@ -115,7 +115,7 @@ export interface CalendarYear {
 }
 
 export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk";
-export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk";
 
 export interface ClientGrants {
   kind: ClientKind;

@@ -198,7 +198,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
           announce(`Đã mở bản nháp lưu lúc ${formatDateTime(draft.updated_at)}.`);
           return;
         }
-        const mine = (await listDrafts()).filter((d) => d.procedure_code === procedureCode && d.unit_code === unit);
+        const mine = (await listDrafts()).filter((d) => d.procedure_code === procedureCode && d.unit_code === unit && d.source !== "kiosk");
         if (live) setPendingDraft(mine[0] ?? null);
       })
       .catch((caught: unknown) => {
