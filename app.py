@@ -11,6 +11,7 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    assistant,
     catalogue,
     competence,
     docs,
@@ -74,6 +75,7 @@ app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
+app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
