@@ -403,7 +403,7 @@ class Outcomes:
 def outcome_facts(dossier: Dossier, outcomes: Outcomes) -> list[Fact]:
     total = sum(outcomes.by_status.values())
     span = f"{outcomes.months[0][5:]}/{outcomes.months[0][:4]} đến {outcomes.months[-1][5:]}/{outcomes.months[-1][:4]}"
-    link = f"#/bao-cao?thu-tuc={dossier.procedure_code}"
+    link = f"#/tim-kiem?thu_tuc={dossier.procedure_code}"  # the unit's dossiers of the procedure
     if total == 0:
         return [_dossier_fact(dossier, FactKind.OUTCOMES, "tuong-tu", "Báo cáo của đơn vị",
                               f"Từ tháng {span}, đơn vị không có hồ sơ nào khác của thủ tục này.", link=link)]

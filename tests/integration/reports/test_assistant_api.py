@@ -13,9 +13,9 @@ import requests
 
 from bench.awscalls import AwsCallRecorder
 from chalicelib.settings import reset_settings_cache
+from local.simulators.accounts import HANOI_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.llm import LlmSimulator
-from local.simulators.accounts import HANOI_UNIT
 from tests.integration.reports.conftest import UNIT, World, answer
 from tests.integration.reports.test_reports_api import lifecycle
 
@@ -82,7 +82,7 @@ def test_dossier_questions_come_from_its_own_data_and_the_counters_without_a_sca
     # the other two of the procedure: one delivered, one in progress (the withdrawn one is another procedure)
     assert "đơn vị có 2 hồ sơ khác của thủ tục này" in outcomes[0]
     assert outcomes[1] == "Trong 1 hồ sơ đã giải quyết: 1 trước hạn, 0 đúng hạn, 0 quá hạn."
-    assert all(f["link"].startswith(("#/ho-so/", "#/tro-ly/thu-tuc/", "#/bao-cao")) for f in out["facts"])
+    assert all(f["link"].startswith(("#/ho-so/", "#/tro-ly/thu-tuc/", "#/tim-kiem?thu_tuc=")) for f in out["facts"])
     nxt = ask(world, "Bước tiếp theo là gì?", dossier.code, role="head")
     assert nxt["facts"][0]["text"].startswith("Hồ sơ đang ở bước «")
 
