@@ -1,12 +1,12 @@
 """A language-model service that rewords the officers' assistant's answers (FR-22), optional.
 
-Off unless ``HOSO_ASSISTANT_LLM_URL`` is set; reached through the integration platform in
+Off unless the stage setting ``HOSO_ASSISTANT_LLM`` (default ``off``) is the service's URL; reached through the integration platform in
 production (which holds the service's credentials), ``local.simulators.llm`` locally. It is given
 only the question and the numbered facts hoso already built (never the dossier or the
 catalogue), and whatever it answers is checked by ``chalicelib.domain.assistant.verify`` before
 an officer sees it.
 
-``POST {HOSO_ASSISTANT_LLM_URL}/v1/chat/completions`` with
+``POST {HOSO_ASSISTANT_LLM}/v1/chat/completions`` with
 ``{"model": "hoso-assistant", "temperature": 0, "messages": [{"role": "system", "content": <rules>},
 {"role": "user", "content": <JSON {"question", "facts": [{"n", "text", "source"}]}>}]}`` → 200
 ``{"choices": [{"message": {"content": "<prose citing facts as [n]>"}}]}``.
@@ -68,7 +68,10 @@ class LanguageModel:
         return content.strip()
 
 
+OFF = "off"
+
+
 def configured() -> LanguageModel | None:
     """The service as configured, or None when the setting is off."""
-    url = get_settings().assistant_llm_url
-    return LanguageModel(url) if url else None
+    url = get_settings().assistant_llm.strip()
+    return None if url in ("", OFF) else LanguageModel(url)

@@ -85,3 +85,28 @@ class LlmSimulator(Simulator):
         with self.lock:
             self.requests.append({"at": iso_now(), "body": body, "answer": answer})
         return json_response(answer)
+
+
+DEFAULT_PORT: Final = 8121
+
+
+def main() -> None:
+    """``python -m local.simulators.llm``: serve it on ``SIM_LLM_PORT`` (8121) until Ctrl-C; point hoso at it
+    with ``HOSO_ASSISTANT_LLM=http://127.0.0.1:8121 make run``."""
+    import os
+    import threading
+
+    from local.simulators.base import serve
+
+    server = serve(LlmSimulator("llm"), int(os.environ.get("SIM_LLM_PORT") or DEFAULT_PORT))
+    print(f"llm          {server.url}  (Ctrl-C để dừng / to stop)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -216,3 +216,19 @@ def test_words_and_citations_outside_the_facts_fail() -> None:
     assert a.verify("Thành phần hồ sơ gồm tờ khai.", facts, "", REQUIREMENTS) != []  # nothing cited
     # the question's own words may be echoed
     assert a.verify(a.compose(facts) + " Về khai sinh cho cháu [1].", facts, "khai sinh cho cháu", REQUIREMENTS) == []
+
+
+def test_the_language_model_setting_is_off_by_default_and_checked() -> None:
+    from chalicelib.settings import Settings
+    from infra import config
+
+    assert Settings().assistant_llm == "off"
+    assert config.resolve({}, require=False)["HOSO_ASSISTANT_LLM"] == "off"
+    assert config.resolve({"HOSO_ASSISTANT_LLM": "http://127.0.0.1:8121"}, require=False)["HOSO_ASSISTANT_LLM"]
+    with pytest.raises(config.ConfigError, match="HOSO_ASSISTANT_LLM"):
+        config.resolve({"HOSO_ASSISTANT_LLM": "on"}, require=False)
+    full = {k: f"https://{k.lower()}.example.gov.vn" for k in config.CONFIG_KEYS} | {
+        "HOSO_PROVINCES": "{}", "HOSO_SYNC_ENVELOPES": "{}", "HOSO_ERECEIPT_UNITS": "{}"}
+    assert config.resolve({**full, "HOSO_ASSISTANT_LLM": "off"}, require=True)["HOSO_ASSISTANT_LLM"] == "off"
+    with pytest.raises(config.ConfigError, match="https"):
+        config.resolve({**full, "HOSO_ASSISTANT_LLM": "http://llm.example.gov.vn"}, require=True)

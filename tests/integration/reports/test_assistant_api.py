@@ -30,7 +30,7 @@ def ask(world: World, question: str, dossier: str | None = None, role: str = "de
 @pytest.fixture
 def llm(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningServer]:
     server = serve(LlmSimulator("llm"), 0)
-    monkeypatch.setenv("HOSO_ASSISTANT_LLM_URL", server.url)
+    monkeypatch.setenv("HOSO_ASSISTANT_LLM", server.url)
     reset_settings_cache()
     yield server
     server.stop()
