@@ -1,7 +1,8 @@
 """A language-model service that rewords the officers' assistant's answers (FR-22), optional.
 
-Off unless the stage setting ``HOSO_ASSISTANT_LLM`` (default ``off``) is the service's URL; reached through the integration platform in
-production (which holds the service's credentials), ``local.simulators.llm`` locally. It is given
+Off unless the stage setting ``HOSO_ASSISTANT_LLM`` (default ``off``) is the service's URL; reached
+through the integration platform in production (which holds the service's credentials),
+``local.simulators.llm`` locally. It is given
 only the question and the numbered facts hoso already built (never the dossier or the
 catalogue), and whatever it answers is checked by ``chalicelib.domain.assistant.verify`` before
 an officer sees it.
