@@ -5,6 +5,7 @@ import { api, errorMessage } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { type Schema, useApiQuery } from "../query";
 import { href } from "../router";
+import { proseParts } from "./assistant";
 
 type Answer = Schema<"Answer">;
 type Fact = Schema<"Fact">;
@@ -21,18 +22,16 @@ const DOSSIER_EXAMPLES = ["Hồ sơ này còn thiếu gì?", "Bước tiếp the
 
 /** The answer's prose: each [n] a link to the n-th fact's source. */
 function Prose({ text, facts }: { text: string; facts: Fact[] }) {
-  const parts = text.split(/(\[\d+\])/);
   return (
     <p className="assistant-prose">
-      {parts.map((part, i) => {
-        const cited = /^\[(\d+)\]$/.exec(part);
-        const fact = cited ? facts[Number(cited[1]) - 1] : undefined;
-        if (!cited || !fact) return <Fragment key={i}>{part}</Fragment>;
+      {proseParts(text, facts.length).map((part, i) => {
+        if (part.kind === "text") return <Fragment key={i}>{part.text}</Fragment>;
+        const fact = facts[part.n - 1];
         return (
           <a key={i} href={fact.link} className="citation">
-            <span aria-hidden="true">{part}</span>
+            <span aria-hidden="true">{part.text}</span>
             <span className="visually-hidden">
-              (nguồn {cited[1]}: {fact.source})
+              (nguồn {part.n}: {fact.source})
             </span>
           </a>
         );
