@@ -70,14 +70,14 @@ def test_a_question_about_the_dossier_on_its_page(
     prose = panel.locator(".assistant-prose")
     expect(prose).to_contain_text("Ngày hẹn trả kết quả: Hạn xử lý", timeout=30_000)
     expect(prose).to_contain_text("làm việc, tính theo lịch làm việc của đơn vị")
-    expect(panel.get_by_role("link", name=f"Hồ sơ {code} · Ngày hẹn trả kết quả")).to_have_attribute(
+    expect(panel.get_by_role("link", name=f"Hồ sơ {code} · Ngày hẹn trả kết quả", exact=True)).to_have_attribute(
         "href", f"#/ho-so/{code}")
     session.check("Hồ sơ: trợ lý ảo trả lời về thời hạn")
 
     panel.get_by_role("textbox", name="Câu hỏi").fill("Hồ sơ này còn thiếu gì? Bước tiếp theo là gì?")
     panel.get_by_role("button", name="Hỏi trợ lý").click()
     expect(prose).to_contain_text("Hồ sơ đang ở bước «", timeout=30_000)
-    expect(panel.get_by_role("link", name=f"Hồ sơ {code} · Thành phần hồ sơ").first).to_be_visible()
+    expect(panel.get_by_role("link", name=f"Hồ sơ {code} · Thành phần hồ sơ", exact=True).first).to_be_visible()
     panel.scroll_into_view_if_needed()
     screenshot(session.page, "tro-ly-ho-so")
     session.check("Hồ sơ: trợ lý ảo trả lời về thành phần và bước tiếp theo")
