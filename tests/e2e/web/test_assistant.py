@@ -1,6 +1,7 @@
 """The officers' assistant (FR-22) in the web app: a procedure question answered from the catalogue
-with citations that open the cited entry, and a question about the dossier on its page answered
-from the dossier's own data. Every state checked with axe."""
+with citations that open the cited entry, a question about the dossier on its page answered from
+the dossier's own data, and a legal basis an administrator records cited at once. Every state
+checked with axe."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from chalicelib.domain.intake import DESK_EXAMPLE
-from local.simulators.accounts import HCMC_UNIT
+from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from local.stack import LocalStack
-from tests.e2e.conftest import Officer
-from tests.e2e.web.conftest import OfficerSession
+from tests.e2e.conftest import Officer, account
+from tests.e2e.web.conftest import OfficerSession, new_context, vneid_button_name
+from tests.e2e.web.keyboard import press, type_into
 
 
 def _ok(answer: requests.Response, status: int = 200) -> Any:
@@ -81,3 +83,40 @@ def test_a_question_about_the_dossier_on_its_page(
     panel.scroll_into_view_if_needed()
     screenshot(session.page, "tro-ly-ho-so")
     session.check("Hồ sơ: trợ lý ảo trả lời về thành phần và bước tiếp theo")
+
+
+def test_a_legal_basis_the_administrator_records_is_what_the_assistant_cites(
+    browser: Browser, webapp: str, officers: Callable[..., OfficerSession]
+) -> None:
+    context, page, errors = new_context(browser, webapp)
+    admin = OfficerSession(context, page, webapp, account("admin", MINISTRY_UNIT)["HoVaTen"], errors)
+    try:
+        page.goto(webapp)
+        page.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+        page.get_by_role("button", name=vneid_button_name("admin", MINISTRY_UNIT)).click()
+        expect(admin.heading()).to_have_text("Quản trị hệ thống", timeout=30_000)
+        admin.open("quan-tri/thu-tuc")
+        row = page.locator("tbody tr").filter(has=page.locator("th", has_text="1.002076"))
+        press(page, row.get_by_role("link", name=re.compile("^Sửa")))
+        legal = page.get_by_label("Văn bản quy định thủ tục (mỗi dòng một văn bản)")
+        expect(legal).to_have_value("Luật Bảo hiểm xã hội số 41/2024/QH15")
+        admin.check("Quản trị: căn cứ pháp lý của thủ tục")
+        legal.fill("")
+        type_into(page, legal, "Luật Bảo hiểm xã hội số 41/2024/QH15")
+        page.keyboard.press("Enter")
+        page.keyboard.type("Nghị định số 158/2025/NĐ-CP")
+        press(page, page.get_by_role("button", name="Lưu thủ tục"))
+        expect(admin.heading()).to_have_text("Thủ tục hành chính")
+    finally:
+        admin.close()
+
+    session = officers("appraiser")
+    session.open("tro-ly")
+    panel = session.page.get_by_role("region", name="Trợ lý ảo")
+    panel.get_by_role("textbox", name="Câu hỏi").fill("Căn cứ pháp lý của trợ cấp mai táng?")
+    panel.get_by_role("button", name="Hỏi trợ lý").click()
+    prose = panel.locator(".assistant-prose")
+    expect(prose).to_contain_text("Căn cứ pháp lý: Nghị định số 158/2025/NĐ-CP.", timeout=30_000)
+    expect(panel.get_by_role("link", name="Danh mục · 1.002076 Giải quyết hưởng trợ cấp mai táng · Căn cứ pháp lý",
+                             exact=True)).to_have_count(2)
+    session.check("Trợ lý ảo: căn cứ pháp lý vừa ghi")
