@@ -11,6 +11,7 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    assistant,
     catalogue,
     competence,
     consultations,
@@ -78,6 +79,7 @@ app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement,
 app.register_blueprint(consultations.bp)  # consultation between units: the consulted unit's side (issue 17)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(kiosk.bp)  # self-service kiosks: the device API, the desk taking its drafts, admin (SPEC §7.9)
+app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

@@ -85,6 +85,9 @@ class Settings(BaseModel):
     # {"<unit code>": {"endpoint": "https://…", "credential": "<entry of the ereceipt-credentials secret>"}}
     ereceipt_base_url: str = Field("http://127.0.0.1:8117", alias="ERECEIPT_BASE_URL")
     ereceipt_units: str = Field("{}", alias="HOSO_ERECEIPT_UNITS")
+    # The officers' assistant (FR-22): "off" (the default) — answers are composed from the facts alone —
+    # or the URL of a language-model service that rewords them (chalicelib/integrations/language_model.py)
+    assistant_llm: str = Field("off", alias="HOSO_ASSISTANT_LLM")
     # Proxies in front of the API whose X-Forwarded-For is believed (CIDRs, comma-separated; the
     # government integration gateway). Empty: callers are their source address (chalicelib/api/caller.py).
     trusted_proxies: str = Field("", alias="HOSO_TRUSTED_PROXIES")

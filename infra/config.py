@@ -33,6 +33,7 @@ CONFIG_KEYS = (
     "MESSAGING_BASE_URL",
     "ERECEIPT_BASE_URL",  # the default e-receipt provider (SPEC §7.8)
     "HOSO_ERECEIPT_UNITS",  # per unit: {"<unit>": {"endpoint", "credential"}} (chalicelib/ereceipts/provider.py)
+    "HOSO_ASSISTANT_LLM",  # the assistant's language-model service (FR-22): "off" or its URL (docs/assistant.md)
 )
 
 
@@ -71,6 +72,10 @@ def _check_endpoints(given: Mapping[str, str], *, require: bool) -> None:
     insecure = sorted(code for code, e in provinces.items() if urlparse(e.base_url).scheme != "https")
     if require and insecure:
         raise ConfigError(f"a deployment needs https endpoints; HOSO_PROVINCES not https: {insecure}")
+    llm = given.get("HOSO_ASSISTANT_LLM", "off")
+    if llm != "off" and urlparse(llm).scheme not in (("https",) if require else ("http", "https")):
+        raise ConfigError(f"HOSO_ASSISTANT_LLM is \"off\" or the language-model service's "
+                          f"{'https ' if require else ''}URL, not {llm!r}")
 
 
 def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:

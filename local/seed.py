@@ -68,6 +68,11 @@ def procedures(process_code: str) -> list[Procedure]:
     drawn_up = {"result_kind": ResultKind.TEMPLATE, "result_signed": True, "sign_on_approval": True}
     # a liên thông parent has no document of its own: it returns the results of its chain's steps
     chain = {"result_kind": ResultKind.NONE, "result_signed": False}
+    # Căn cứ pháp lý as the national procedure database publishes them (the assistant cites them, FR-22).
+    civil_status = ["Luật Hộ tịch số 60/2014/QH13",
+                    "Nghị định số 123/2015/NĐ-CP quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch"]
+    residence = ["Luật Cư trú số 68/2020/QH14",
+                 "Nghị định số 154/2024/NĐ-CP quy định chi tiết một số điều và biện pháp thi hành Luật Cư trú"]
     return [
         Procedure(
             code="1.001193", name="Đăng ký khai sinh", field_code="HT", field_name="Hộ tịch",
@@ -75,7 +80,7 @@ def procedures(process_code: str) -> list[Procedure]:
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
             # The unit's own birth registration, and the first step of the birth chain (its child dossier).
-            **common, **drawn_up,
+            legal_basis=civil_status, **common, **drawn_up,
         ),
         # The birth chain (Decree 63/2024/NĐ-CP) is a procedure group of its own on DVCQG ("Dịch vụ công liên
         # thông khai sinh"): the parent dossier follows the liên thông process and flow "birth_flow". The seeds
@@ -88,6 +93,8 @@ def procedures(process_code: str) -> list[Procedure]:
             legal_deadline=Duration.of_working_days(13), cutoff_15h=True, eform_code=PROCEDURE_EFORMS["1.001193"],
             required_documents=[_doc("TK-KS", "Tờ khai đăng ký khai sinh"),
                                 _doc("GCS", "Giấy chứng sinh hoặc văn bản xác nhận việc sinh")],
+            legal_basis=["Nghị định số 63/2024/NĐ-CP về thực hiện liên thông điện tử hai nhóm thủ tục hành chính",
+                         *civil_status],
             flow="birth_flow", **common, **chain,
         ),
         Procedure(
@@ -96,6 +103,8 @@ def procedures(process_code: str) -> list[Procedure]:
             required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)"),
                                 _doc("CMCO", "Giấy tờ chứng minh chỗ ở hợp pháp")],
             fees=[FeeItem(code="LP-CT", name="Lệ phí đăng ký cư trú", amount=20000, kind="1")],
+            legal_basis=[*residence, "Thông tư số 75/2022/TT-BTC quy định mức thu, chế độ thu, nộp, quản lý và sử "
+                                     "dụng lệ phí đăng ký cư trú"],
             **common, **drawn_up,
         ),
         Procedure(
@@ -105,18 +114,20 @@ def procedures(process_code: str) -> list[Procedure]:
                                 _doc("GBT", "Giấy báo tử hoặc giấy tờ thay thế giấy báo tử")],
             # its own result (trích lục khai tử) as the chain's first step; as the chain's parent it returns the
             # steps' results, issued by their units
-            flow="death_flow", **common, **drawn_up,
+            legal_basis=civil_status, flow="death_flow", **common, **drawn_up,
         ),
         Procedure(
             code="1.003197", name="Xóa đăng ký thường trú", field_code="CT", field_name="Đăng ký, quản lý cư trú",
             legal_deadline=Duration.of_working_days(1), eform_code=PROCEDURE_EFORMS["1.003197"],
-            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)")], **common, **drawn_up,
+            required_documents=[_doc("CT01", "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)")], legal_basis=residence,
+            **common, **drawn_up,
         ),
         # National code not verified against the national procedure database (demo data).
         Procedure(
             code="1.002076", name="Giải quyết hưởng trợ cấp mai táng", field_code="BHXH",
             field_name="Bảo hiểm xã hội", legal_deadline=Duration.of_working_days(5), eform_code=MAI_TANG.code,
-            required_documents=[_doc("GCT", "Bản sao giấy chứng tử hoặc giấy báo tử")], **common, **drawn_up,
+            required_documents=[_doc("GCT", "Bản sao giấy chứng tử hoặc giấy báo tử")],
+            legal_basis=["Luật Bảo hiểm xã hội số 41/2024/QH15"], **common, **drawn_up,
         ),
         # A ministry-level procedure with a fee; national code not verified (demo data).
         Procedure(
@@ -128,6 +139,9 @@ def procedures(process_code: str) -> list[Procedure]:
                                 _doc("CCNV", "Chứng chỉ nhân viên bức xạ của người phụ trách an toàn")],
             fees=[FeeItem(code="PTD-BX", name="Phí thẩm định cấp giấy phép tiến hành công việc bức xạ",
                           amount=2_000_000, kind="2", collected="on_receipt")],
+            legal_basis=["Luật Năng lượng nguyên tử số 18/2008/QH12",
+                         "Nghị định số 142/2020/NĐ-CP quy định về việc tiến hành công việc bức xạ và hoạt động dịch vụ "
+                         "hỗ trợ ứng dụng năng lượng nguyên tử"],
             # the licence comes from the specialised software (its own number and signature), or an officer
             # uploads the signed-off licence and the leader's approval signs it
             result_kind=ResultKind.UPLOAD, result_signed=True, sign_on_approval=True, **common,

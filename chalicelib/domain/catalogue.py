@@ -57,6 +57,8 @@ class Procedure(BaseModel):
     cutoff_15h: bool = False
     required_documents: list[RequiredDocument] = Field(default_factory=list)
     fees: list[FeeItem] = Field(default_factory=list)
+    legal_basis: list[str] = Field(default_factory=list, description="Căn cứ pháp lý: văn bản quy phạm pháp luật "
+                                                                     "quy định thủ tục (số, ký hiệu, tên)")
     eform_code: str | None = None
     unit_codes: list[str] = Field(default_factory=list)
     process_code: str

@@ -263,6 +263,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/me/notifications/read-all"): Rule(OFFICERS),  # only ever the caller's own
     # an officer's private note: the key is the caller's own subject; body {} stops short of a write
     ("GET", "/v1/dossiers/{code}/note"): Rule(P, DOSSIER),
+    # the assistant (FR-22): a question about a dossier reads it as GET /v1/dossiers/{code} does (the body names it)
+    ("POST", "/v1/assistant/questions"): Rule(P, DOSSIER, body=lambda w, t: {
+        "question": "Hồ sơ này còn thiếu gì, còn bao lâu?", "dossier_code": t.dossier}),
+    ("GET", "/v1/assistant/procedures/{code}"): Rule(P, path={"code": _const("1.001193")}),
     ("PUT", "/v1/dossiers/{code}/note"): Rule(P, DOSSIER, body=_const({})),
     # administrators
     ("POST", "/v1/admin/edata/stats"): Rule(MINISTRY_ADMIN, body=_const({"owner": "0101243150"})),

@@ -10,6 +10,7 @@ import { type AppConfig, loadConfig } from "./config";
 import { AppContext, type AppState } from "./context";
 import { Dashboard } from "./pages/Dashboard";
 import { ConsultationScreen } from "./pages/Consultations";
+import { AssistantScreen } from "./pages/Assistant";
 import { DossierPage } from "./pages/DossierPage";
 import { IntakeForm, ProcedurePicker } from "./pages/Intake";
 import { canOperate, Operations } from "./pages/Operations";
@@ -219,6 +220,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
     { to: href(["cua-toi"]), label: "Hồ sơ được giao", active: section === "cua-toi", show: processing },
     { to: href(["tim-kiem"]), label: "Tìm kiếm", active: section === "tim-kiem", show: processing },
     { to: href(["tiep-nhan"]), label: "Tiếp nhận hồ sơ", active: section === "tiep-nhan", show: isDesk },
+    { to: href(["tro-ly"]), label: "Trợ lý ảo", active: section === "tro-ly", show: processing },
     { to: href(["so-bieu-mau"]), label: "Sổ, phiếu của đơn vị", active: section === "so-bieu-mau", show: canPrintRegisters(state.roles) },
     { to: href(["bao-cao"]), label: "Báo cáo, thống kê", active: section === "bao-cao", show: reports },
     { to: href(["quan-tri"]), label: "Quản trị", active: section === "quan-tri", show: admin },
@@ -328,6 +330,7 @@ function Screen({ route, processing, isDesk, reports, admin, ops }: ScreenProps)
   if (first === "xin-y-kien" && second && third) return <ConsultationScreen code={second} id={third} />;
   if (first === "tiep-nhan" && isDesk) return second ? <IntakeForm procedureCode={second} /> : <ProcedurePicker />;
   if (first === "so-bieu-mau" && !second) return <Registers />;
+  if (first === "tro-ly") return <AssistantScreen path={route.path.slice(1)} params={route.params} />;
   return (
     <>
       <PageHeading title="Không tìm thấy trang">Không tìm thấy trang</PageHeading>

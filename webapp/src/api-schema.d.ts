@@ -503,6 +503,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistant/procedures/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mọi dữ kiện danh mục của một thủ tục mà trợ lý ảo trích dẫn (thành phần, phí, thời hạn, căn cứ, quy trình) */
+        get: operations["procedure_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistant/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hỏi trợ lý ảo về thủ tục (giấy tờ, phí, thời hạn, căn cứ, quy trình) hoặc về hồ sơ đang xem (FR-22) */
+        post: operations["ask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/autofill/citizens": {
         parameters: {
             query?: never;
@@ -2272,6 +2306,55 @@ export interface components {
             unit_code: string;
             /** @default null */
             asserted: components["schemas"]["AssertedPerson"] | null;
+        };
+        /**
+         * Answer
+         * @description The assistant's answer: prose, and the facts it stands on (cited as [n], in order).
+         */
+        Answer: {
+            /** Question */
+            question: string;
+            /**
+             * Dossier Code
+             * @description Hồ sơ được hỏi (nếu có)
+             * @default null
+             */
+            dossier_code: string | null;
+            /**
+             * Procedure Code
+             * @description Thủ tục có dữ kiện danh mục được dùng (nếu có)
+             * @default null
+             */
+            procedure_code: string | null;
+            /**
+             * Procedure Name
+             * @default null
+             */
+            procedure_name: string | null;
+            /**
+             * Intents
+             * @description Câu hỏi được hiểu là hỏi về
+             */
+            intents: components["schemas"]["Intent"][];
+            /**
+             * Text
+             * @description Câu trả lời; [n] là dữ kiện thứ n trong facts
+             */
+            text: string;
+            /** Facts */
+            facts: components["schemas"]["Fact"][];
+            /**
+             * Mode
+             * @description retrieval: dựng trực tiếp từ dữ kiện; llm: diễn đạt lại bởi dịch vụ mô hình ngôn ngữ và đã kiểm tra không thêm yêu cầu, số liệu nào ngoài dữ kiện
+             * @enum {string}
+             */
+            mode: "retrieval" | "llm";
+            /**
+             * Notice
+             * @description Lưu ý cho cán bộ (không tìm thấy thủ tục, trợ lý ngôn ngữ không dùng được…)
+             * @default
+             */
+            notice: string;
         };
         /** Applicant */
         Applicant: {
@@ -4350,6 +4433,44 @@ export interface components {
             /** Size */
             size: number;
         };
+        /**
+         * Fact
+         * @description One thing the assistant may say, with where it comes from.
+         */
+        Fact: {
+            /**
+             * Id
+             * @description Mã của dữ kiện, ổn định: thủ tục, loại, mục
+             */
+            id: string;
+            kind: components["schemas"]["FactKind"];
+            /**
+             * Text
+             * @description Dữ kiện, một câu tiếng Việt dựng từ dữ liệu
+             */
+            text: string;
+            /**
+             * Source
+             * @description Nguồn: mục danh mục hoặc trường của hồ sơ
+             */
+            source: string;
+            /**
+             * Link
+             * @description Đường dẫn trong ứng dụng tới nguồn (#/…)
+             */
+            link: string;
+            /**
+             * Requirement
+             * @description Yêu cầu (giấy tờ, khoản phí) dữ kiện nêu, nếu có
+             * @default
+             */
+            requirement: string;
+        };
+        /**
+         * FactKind
+         * @enum {string}
+         */
+        FactKind: "procedure" | "document" | "fee" | "deadline" | "legal_basis" | "step" | "missing" | "next_step" | "time_left" | "outcomes";
         /** Fee */
         Fee: {
             /** Code */
@@ -4927,6 +5048,12 @@ export interface components {
              */
             checked_at: string;
         };
+        /**
+         * Intent
+         * @description What a question asks. The first five are about a procedure; the rest about the dossier.
+         * @enum {string}
+         */
+        Intent: "documents" | "fees" | "deadline" | "legal_basis" | "steps" | "missing" | "next_step" | "time_left" | "outcomes";
         /** IssueIn */
         IssueIn: {
             /**
@@ -5886,6 +6013,11 @@ export interface components {
             /** Fees */
             fees?: components["schemas"]["FeeItem"][];
             /**
+             * Legal Basis
+             * @description Căn cứ pháp lý: văn bản quy phạm pháp luật quy định thủ tục (số, ký hiệu, tên)
+             */
+            legal_basis?: string[];
+            /**
              * Eform Code
              * @default null
              */
@@ -5927,6 +6059,18 @@ export interface components {
         ProcedureOut: {
             procedure: components["schemas"]["Procedure"];
             eform: components["schemas"]["EFormSchema"] | null;
+        };
+        /**
+         * ProcedureSheet
+         * @description Every catalogue fact of a procedure: what the assistant's citations link to.
+         */
+        ProcedureSheet: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Facts */
+            facts: components["schemas"]["Fact"][];
         };
         /** ProcessCheck */
         ProcessCheck: {
@@ -6185,6 +6329,20 @@ export interface components {
              * @default null
              */
             delivered_date: string | null;
+        };
+        /** QuestionIn */
+        QuestionIn: {
+            /**
+             * Question
+             * @description Câu hỏi bằng tiếng Việt
+             */
+            question: string;
+            /**
+             * Dossier Code
+             * @description Mã hồ sơ đang xem: hỏi về hồ sơ này (thiếu gì, bước tiếp, còn bao lâu, hồ sơ tương tự)
+             * @default null
+             */
+            dossier_code: string | null;
         };
         /** Quote */
         Quote: {
@@ -9943,6 +10101,133 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    procedure_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureSheet"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

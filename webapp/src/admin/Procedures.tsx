@@ -106,6 +106,8 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
   const processes = useLoad<{ items: ProcessSummary[] }>("/v1/admin/processes");
   const [p, setP] = useState<ProcedureFull>(existing ?? EMPTY);
   const [errors, setErrors] = useState<FormErrors | null>(null);
+  // Căn cứ pháp lý, one document a line (the assistant cites them, FR-22)
+  const [legalBasis, setLegalBasis] = useState((existing?.legal_basis ?? []).join("\n"));
   const back = href(["quan-tri", "thu-tuc"]);
   const err = (field: string) => fieldError(errors, field);
   const setDoc = (i: number, d: RequiredDocument) => setP({ ...p, required_documents: p.required_documents.map((x, j) => (j === i ? d : x)) });
@@ -116,7 +118,10 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
     event.preventDefault();
     setErrors(null);
     try {
-      await api(`/v1/admin/procedures/${encodeURIComponent(p.code.trim())}`, { method: "PUT", body: { ...p, code: p.code.trim() } });
+      await api(`/v1/admin/procedures/${encodeURIComponent(p.code.trim())}`, {
+        method: "PUT",
+        body: { ...p, code: p.code.trim(), legal_basis: legalBasis.split("\n").map((line) => line.trim()).filter(Boolean) },
+      });
       announce(`Đã lưu thủ tục ${p.code}.`, back);
       navigate(back);
     } catch (e) {
@@ -286,6 +291,13 @@ function ProcedureEditor({ existing }: { existing: ProcedureFull | null }) {
           <button type="button" className="button-secondary" onClick={() => setP({ ...p, required_documents: [...p.required_documents, { code: "", name: "", required: true, copies: "01 bản chính hoặc bản sao" }] })}>
             Thêm dòng giấy tờ
           </button>
+        </fieldset>
+        <fieldset className="group">
+          <legend>Căn cứ pháp lý</legend>
+          <Field id="t-legal" label="Văn bản quy định thủ tục (mỗi dòng một văn bản)" wide error={err("legal_basis")}
+            hint="Số, ký hiệu và tên văn bản, ví dụ: Luật Hộ tịch số 60/2014/QH13. Trợ lý ảo trích dẫn đúng các dòng này.">
+            {(aria) => <textarea rows={3} {...aria} value={legalBasis} onChange={(e) => setLegalBasis(e.target.value)} />}
+          </Field>
         </fieldset>
         <fieldset className="group">
           <legend>Phí, lệ phí ({p.fees.length})</legend>

@@ -18,6 +18,8 @@ export interface ProcedureFull extends Procedure {
   result_kind?: "template" | "upload" | "none";
   result_signed?: boolean;
   sign_on_approval?: boolean;
+  /** Căn cứ pháp lý: the documents that rule the procedure (the assistant cites them). */
+  legal_basis?: string[];
   process_code: string;
   flow: string | null;
 }

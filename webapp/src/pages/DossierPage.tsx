@@ -23,6 +23,7 @@ import { DeliveryPanel } from "./DeliveryPanel";
 import { DossierPapers } from "./DossierPapers";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
+import { AssistantPanel } from "./Assistant";
 import { IntegrityPanel } from "./IntegrityPanel";
 import { NotePanel } from "./NotePanel";
 import { sourceLabel, WithdrawalPanel } from "./WithdrawalPanel";
@@ -434,6 +435,7 @@ export function DossierPage({ code }: { code: string }) {
       <PostPanel dossier={dossier} roles={unitRoles} />
       <DeliveryPanel dossier={dossier} roles={unitRoles} />
 
+      <AssistantPanel key={dossier.code} dossierCode={dossier.code} />
       <NotePanel code={dossier.code} />
       <IntegrityPanel code={dossier.code} />
 
