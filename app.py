@@ -32,6 +32,7 @@ from chalicelib.api import (
     public,
     reports,
     specialised,
+    specialised_outage,
     uploads,
 )
 from chalicelib.edata import service as edata_service
@@ -44,6 +45,7 @@ from chalicelib.jobs import runner as jobs
 from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
+from chalicelib.specialised import watch as specialised_watch_job
 from chalicelib.store import uploads as upload_store
 from chalicelib.sync import handler as sync_handler
 from chalicelib.sync import reconcile as sync_reconcile
@@ -73,6 +75,7 @@ app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report
 app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
+app.register_blueprint(specialised_outage.bp)  # specialised software down: incidents, continue in hoso (SPEC §6)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 
 
@@ -173,3 +176,9 @@ def deadline_sweep(event: Any) -> None:
 def deadline_sweep_pages(event: Any) -> dict[str, Any]:
     """A page of a unit's near-due and overdue steps and dossiers → officers' reminders (in-app, e-mail, SMS)."""
     return jobs.handle_batch(event.to_dict(), sweep.page)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def specialised_watch(event: Any) -> None:
+    """Specialised software's outages: probe, catch up, silence (chalicelib/specialised/watch.py)."""
+    specialised_watch_job.run()
