@@ -1,7 +1,8 @@
 """The ``specialised_watch`` schedule (every 5 minutes): for each configured specialised software
 
 1. with an open failed-hand-over incident, a **probe**: its oldest queued dossier pushed again
-   (a 2xx resolves the incident: ``outage.pushed``);
+   (else the oldest continued one reconciled, else the oldest silent one pushed again); an answer
+   resolves the incident;
 2. with no open incident, the **catch-up**, a bounded page of each (``PAGE``): queued dossiers
    pushed, silent ones pushed again (the software may have lost them: it answers a known
    dossier 200 without a second record), and dossiers officers continued in hoso
@@ -48,11 +49,13 @@ def state_body(code: str, handover: store.Handover) -> dict[str, Any]:
     }
 
 
-def _probe(software: push.Software) -> None:
-    oldest = store.in_state(software.client_id, "queued", limit=1)
-    dossier = dossiers.get(oldest[0].code) if oldest else None
-    if dossier is not None:
-        _redeliver(dossier, software)
+def _probe(software: push.Software) -> Counter[str]:
+    """One dossier of the software's incident sent again: the oldest queued one, else the oldest one
+    continued in hoso (its reconciliation), else the oldest silent one; an answer resolves the incident."""
+    done = catch_up(software, limit=1, only_one=True)
+    if done and store.get_open(software.client_id) is not None:
+        outage.resolve(software.client_id, outage.now())
+    return done
 
 
 def _redeliver(dossier: Any, software: push.Software) -> bool:
@@ -62,39 +65,47 @@ def _redeliver(dossier: Any, software: push.Software) -> bool:
     return push.deliver(dossier, software)
 
 
-def catch_up(software: push.Software) -> Counter[str]:
+def _reconcile(software: push.Software, handover: store.Handover, dossier: Any) -> None:
+    """Tell the software where a dossier continued in hoso stands (pushed first if it never got it)."""
+    system = software.client_id
+    if handover.pushed_at is None:  # it never reached the software
+        agencies.post(software.connection, "/v1/dossiers", push.push_body(dossier))
+    agencies.post(software.connection, f"/v1/dossiers/{handover.code}/state", state_body(handover.code, handover))
+    if store.set_state(handover.code, system, handover.unit_code, "reconciled", outage.now(),
+                       expect=frozenset({"continued"})):  # fmt: skip
+        outage.system_note(handover.code, handover.unit_code, RECONCILED_ACTION, RECONCILED_LABEL,
+                           f"Phần mềm chuyên ngành {outage.name_of(system)} đã nhận trạng thái hồ sơ xử lý trên "
+                           f"hoso (bước {dossier.step_id}, trạng thái {dossier.status}).")  # fmt: skip
+
+
+def _repush(software: push.Software, handover: store.Handover, dossier: Any) -> None:
+    """A silent dossier pushed again (a known dossier is answered 200 without a second record)."""
+    agencies.post(software.connection, "/v1/dossiers", push.push_body(dossier))
+    store.set_state(handover.code, software.client_id, handover.unit_code, "waiting", outage.now(), pushed=True,
+                    expect=frozenset({"silent"}))  # fmt: skip
+
+
+def catch_up(software: push.Software, *, limit: int = PAGE, only_one: bool = False) -> Counter[str]:
+    """Send what waited for the software: queued dossiers pushed, continued ones reconciled, silent ones
+    pushed again (``only_one``: stop after the first that got through — the probe)."""
     done: Counter[str] = Counter()
     system = software.client_id
     try:
-        for handover in store.in_state(system, "queued", limit=PAGE):
-            dossier = dossiers.get(handover.code)
-            if dossier is None:
-                continue
-            if not _redeliver(dossier, software):
-                return done  # down again: queued, the incident reopened
-            done["pushed"] += 1
-        for handover in store.in_state(system, "silent", limit=PAGE):
-            dossier = dossiers.get(handover.code)
-            if dossier is None:
-                continue
-            agencies.post(software.connection, "/v1/dossiers", push.push_body(dossier))
-            store.set_state(handover.code, system, handover.unit_code, "waiting", outage.now(), pushed=True,
-                            expect=frozenset({"silent"}))  # fmt: skip
-            done["repushed"] += 1
-        for handover in store.in_state(system, "continued", limit=PAGE):
-            dossier = dossiers.get(handover.code)
-            if dossier is None:
-                continue
-            if handover.pushed_at is None:  # it never reached the software
-                agencies.post(software.connection, "/v1/dossiers", push.push_body(dossier))
-            body = state_body(handover.code, handover)
-            agencies.post(software.connection, f"/v1/dossiers/{handover.code}/state", body)
-            if store.set_state(handover.code, system, handover.unit_code, "reconciled", outage.now(),
-                               expect=frozenset({"continued"})):  # fmt: skip
-                outage.system_note(handover.code, handover.unit_code, RECONCILED_ACTION, RECONCILED_LABEL,
-                             f"Phần mềm chuyên ngành {outage.name_of(system)} đã nhận trạng thái hồ sơ xử lý trên hoso "
-                             f"(bước {dossier.step_id}, trạng thái {dossier.status}).")  # fmt: skip
-            done["reconciled"] += 1
+        for state, outcome in (("queued", "pushed"), ("continued", "reconciled"), ("silent", "repushed")):
+            for handover in store.in_state(system, state, limit=limit):
+                dossier = dossiers.get(handover.code)
+                if dossier is None:
+                    continue
+                if state == "queued":
+                    if not _redeliver(dossier, software):
+                        return done  # down again: queued, the incident reopened
+                elif state == "continued":
+                    _reconcile(software, handover, dossier)
+                else:
+                    _repush(software, handover, dossier)
+                done[outcome] += 1
+                if only_one:
+                    return done
     except (agencies.AgencyUnavailable, agencies.HandoverRejected) as err:
         logger.warning("specialised catch-up stopped", extra={"system": system, "error": str(err)[:300]})
     return done
@@ -109,7 +120,7 @@ def run(at: dt.datetime | None = None) -> dict[str, int]:
         incident = store.get_open(system)
         if incident is not None and incident.kind == "handover_failed":
             try:
-                _probe(software)
+                summary += _probe(software)
             except push.PushInProgress:
                 pass
             incident = store.get_open(system)
