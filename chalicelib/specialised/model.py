@@ -44,6 +44,7 @@ KIND_TEXT: dict[str, str] = {
 class IncidentDossier(BaseModel):
     code: str
     unit_code: str
+    continued: bool = Field(False, description="Cán bộ đã tiếp tục xử lý hồ sơ trên hoso")
 
 
 class Incident(BaseModel):
@@ -54,7 +55,7 @@ class Incident(BaseModel):
         "state": "open", "since": "2026-12-07T09:15:00+00:00", "resolved_at": None,
         "last_error": "HTTP 503", "message": "Phần mềm chuyên ngành pmcn-buc-xa đang gặp sự cố (không nhận được hồ "
         "sơ chuyển sang) từ 16:15 07/12/2026. Hồ sơ bị ảnh hưởng có thể tiếp tục xử lý trên hoso.",
-        "dossiers": [{"code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H29"}]}]})
+        "dossiers": [{"code": "000.00.13.H29-261207-0001", "unit_code": "000.00.13.H29", "continued": False}]}]})
 
     id: str = Field(description="Mã sự cố")
     system: str = Field(description="Mã phần mềm chuyên ngành (mã hệ thống tích hợp)")
@@ -72,11 +73,12 @@ def affected_key(unit_code: str, code: str) -> str:
     return f"{unit_code}|{code}"
 
 
-def parse_affected(keys: set[str] | frozenset[str] | None) -> list[IncidentDossier]:
+def parse_affected(keys: set[str] | frozenset[str] | None,
+                   continued: set[str] | frozenset[str] | None = None) -> list[IncidentDossier]:  # fmt: skip
     out = []
     for key in sorted(keys or ()):
         unit_code, _, code = key.partition("|")
-        out.append(IncidentDossier(code=code, unit_code=unit_code))
+        out.append(IncidentDossier(code=code, unit_code=unit_code, continued=key in (continued or ())))
     return out
 
 

@@ -52,6 +52,7 @@ class IncidentItem(DossiersTable):
     since = UnicodeAttribute()
     last_error = UnicodeAttribute(null=True)
     affected = UnicodeSetAttribute(null=True)
+    continued = UnicodeSetAttribute(null=True)  # of the affected, those officers continued in hoso
     resolved_at = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
 
@@ -139,12 +140,16 @@ def set_state(code: str, system: str, unit_code: str, state: str, at: dt.datetim
 
 
 def continue_in(tx: TransactWrite, code: str, handover: Handover, officer: str, reason: str, at: dt.datetime) -> None:
-    """The officer's continuation, in the transaction of its audit event (only from a held state)."""
+    """The officer's continuation, in the transaction of its audit event (only from a held state, while
+    the software's incident is open: marked there too)."""
     tx.update(HandoverItem(_handover_pk(code), "HANDOVER"),
               actions=[*_state_actions("continued", handover.system, code, at),
                        HandoverItem.continued_at.set(_iso(at)), HandoverItem.continued_by.set(officer),
                        HandoverItem.continued_reason.set(reason)],
               condition=HandoverItem.state.is_in(*model.AFFECTED_STATES))  # fmt: skip
+    tx.update(IncidentItem(INCIDENTS_PK, f"OPEN#{handover.system}"),
+              actions=[IncidentItem.continued.add({model.affected_key(handover.unit_code, code)})],
+              condition=IncidentItem.id.exists())  # fmt: skip
 
 
 def in_state(system: str, state: str, *, before: dt.datetime | None = None, limit: int = 50) -> list[Handover]:
@@ -161,7 +166,7 @@ def _incident(item: IncidentItem, name: str) -> model.Incident:
         id=item.id, system=item.system, kind=item.kind, state="resolved" if item.resolved_at else "open",  # type: ignore[arg-type]
         since=since, resolved_at=dt.datetime.fromisoformat(item.resolved_at) if item.resolved_at else None,
         last_error=item.last_error or "", message=model.message(name, item.kind, since),
-        dossiers=model.parse_affected(item.affected),
+        dossiers=model.parse_affected(item.affected, item.continued),
     )
 
 
@@ -193,7 +198,8 @@ def resolve(system: str, at: dt.datetime) -> IncidentItem | None:
         return None
     closed = IncidentItem(INCIDENTS_PK, f"RESOLVED#{_iso(at)}#{system}", id=current.id, system=system,
                           kind=current.kind, since=current.since, last_error=current.last_error,
-                          affected=current.affected or None, resolved_at=_iso(at),
+                          affected=current.affected or None, continued=current.continued or None,
+                          resolved_at=_iso(at),
                           expires_at=int(at.timestamp()) + HISTORY_TTL_S)  # fmt: skip
     try:
         with TransactWrite(connection=transaction_connection()) as tx:

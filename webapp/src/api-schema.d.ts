@@ -4576,6 +4576,7 @@ export interface components {
          *       "dossiers": [
          *         {
          *           "code": "000.00.13.H29-261207-0001",
+         *           "continued": false,
          *           "unit_code": "000.00.13.H29"
          *         }
          *       ],
@@ -4644,6 +4645,12 @@ export interface components {
             code: string;
             /** Unit Code */
             unit_code: string;
+            /**
+             * Continued
+             * @description Cán bộ đã tiếp tục xử lý hồ sơ trên hoso
+             * @default false
+             */
+            continued: boolean;
         };
         /** IncidentsOut */
         IncidentsOut: {

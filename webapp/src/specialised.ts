@@ -18,7 +18,7 @@ export function incidentsOfUnit(incidents: Incident[], unit: string): Incident[]
   return incidents.filter((i) => i.state === "open" && i.dossiers.some((d) => d.unit_code === unit));
 }
 
-/** The open incident a dossier waits under, if any. */
+/** The open incident a dossier still waits under (not continued in hoso), if any. */
 export function incidentOf(incidents: Incident[], code: string): Incident | undefined {
-  return incidents.find((i) => i.state === "open" && i.dossiers.some((d) => d.code === code));
+  return incidents.find((i) => i.state === "open" && i.dossiers.some((d) => d.code === code && !d.continued));
 }

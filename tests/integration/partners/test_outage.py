@@ -69,6 +69,8 @@ def test_down_incident_continue_back_caught_up_resolved(world: World, sim: Runni
     assert no_reason.value.status == 422
     outage.continue_in_hoso(second, "Người nộp cần kết quả đúng hẹn.", officer("desk"))
     assert world.act(second, "desk", "chuyen_phong").step_id == "phan_cong"
+    (seen,) = outage.for_officer(officer("desk"))  # still affected (the software is down), no longer waiting
+    assert {d["code"]: d["continued"] for d in seen["dossiers"]} == {first: False, second: True}
     with pytest.raises(HosoError) as again:
         outage.continue_in_hoso(second, "lần hai", officer("desk"))
     assert again.value.code == "SPECIALISED_ALREADY_CONTINUED"

@@ -15,10 +15,13 @@ export function IncidentBanner() {
       </span>
       <div>
         {incidents.map((incident) => {
-          const count = incident.dossiers.filter((d) => d.unit_code === unit).length;
+          const waiting = incident.dossiers.filter((d) => d.unit_code === unit && !d.continued).length;
           return (
             <p key={incident.id}>
-              <strong>{incident.message}</strong> {count} hồ sơ của đơn vị đang chờ phần mềm này (được đánh dấu “Chờ phần mềm chuyên ngành” trong danh sách).
+              <strong>{incident.message}</strong>{" "}
+              {waiting > 0
+                ? `${waiting} hồ sơ của đơn vị đang chờ phần mềm này (được đánh dấu “Chờ phần mềm chuyên ngành” trong danh sách).`
+                : "Các hồ sơ bị ảnh hưởng của đơn vị đã được tiếp tục xử lý trên hoso."}
             </p>
           );
         })}
