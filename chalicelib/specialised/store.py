@@ -163,7 +163,7 @@ def in_state(system: str, state: str, *, before: dt.datetime | None = None, limi
 def _incident(item: IncidentItem, name: str) -> model.Incident:
     since = dt.datetime.fromisoformat(item.since)
     return model.Incident(
-        id=item.id, system=item.system, kind=item.kind, state="resolved" if item.resolved_at else "open",  # type: ignore[arg-type]
+        id=item.id, system=item.system, kind=item.kind, state="resolved" if item.resolved_at else "open",
         since=since, resolved_at=dt.datetime.fromisoformat(item.resolved_at) if item.resolved_at else None,
         last_error=item.last_error or "", message=model.message(name, item.kind, since),
         dossiers=model.parse_affected(item.affected, item.continued),
