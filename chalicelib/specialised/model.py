@@ -8,7 +8,8 @@ A dossier handed to its software goes through these hand-over states:
 - ``queued`` — the push failed :data:`HANDOVER_ATTEMPTS` times (5xx, no answer): kept for the
   software's return instead of being retried into the dead-letter queue;
 - ``silent`` — pushed, but the software reported nothing within its ``silent_after_minutes``;
-- ``answered`` — the software reported on it (status or results): it is working;
+- ``answered`` — the software reported on it (status or results), or officers acted on it in hoso:
+  it no longer waits for the software's first word;
 - ``continued`` — an officer continued it in hoso during an incident (with a reason);
 - ``reconciled`` — the software, back, was told where the dossier stands in hoso.
 

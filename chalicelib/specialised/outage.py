@@ -123,11 +123,17 @@ def resolve(system: str, at: dt.datetime) -> None:
 
 # ---------------------------------------------------------------- officers
 def check_hold(dossier: Dossier) -> None:
-    """409 ``SPECIALISED_INCIDENT`` while the dossier waits for a software that is down (the officer
-    continues it in hoso first, with a reason)."""
+    """Before an officer's process action: 409 ``SPECIALISED_INCIDENT`` while the dossier waits for a
+    software that is down (the officer continues it in hoso first, with a reason); a dossier still
+    waiting for the software's first word is processed in hoso now, so it never turns silent."""
     handover = store.get_handover(dossier.code)
-    if handover is not None and model.held(handover.state):
+    if handover is None:
+        return
+    if model.held(handover.state):
         raise conflict(model.hold_message(name_of(handover.system)), "SPECIALISED_INCIDENT", system=handover.system)
+    if handover.state == "waiting":  # officers process it in hoso: it no longer waits for the software's word
+        store.set_state(dossier.code, handover.system, handover.unit_code, "answered", now(),
+                        expect=frozenset({"waiting"}))  # fmt: skip
 
 
 def for_officer(officer: OfficerProfile) -> list[dict[str, Any]]:

@@ -109,6 +109,13 @@ def test_a_silent_software_opens_an_incident_until_it_reports_again(world: World
     watch.run(later)  # idempotent: no second incident, no second note
     assert len(outage.for_operators()) == 1 and _labels(code).count(outage.SILENT_LABEL) == 1
 
+    # a dossier officers process in hoso does not wait for the software's word: never silent
+    other = world.dossier().code
+    hooks.on_dossier_changed(other)
+    world.act(other, "desk", "chuyen_phong")
+    assert store.get_handover(other).state == "answered"
+    assert watch.run(later)["silent"] == 0
+
     # it answers again: a report resolves the incident
     answer = requests.post(f"{sim.url}/_sim/report/{code}", json={"kind": "results", "note": "Đã ký."}, timeout=30)
     assert answer.json()["answer"]["status"] == 200, answer.text
