@@ -59,8 +59,9 @@ def _waiting(desk: Officer, code: str) -> bool:
 def _fail_hand_over(stack: LocalStack, desk: Officer, code: str) -> None:
     """The outbox's signal of the receipt fails (the software is down); the redeliveries SQS would make
     minutes apart are sent now, so the hand-over reaches its last try at once."""
-    sqs = stack.client("sqs")
-    (queue,) = [e.queue_url for e in stack.provisioned.function("agency_tasks").events_of("SQS")]
+    assert stack.dispatcher is not None
+    sqs = stack.dispatcher.client("sqs")
+    (queue,) = [e.queue_url for e in stack.dispatcher.provisioned.function("agency_tasks").events_of("SQS")]
     for seq in range(1, model.HANDOVER_ATTEMPTS + 2):
         sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"code": code, "seq": seq}))
         time.sleep(1)
