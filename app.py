@@ -35,6 +35,7 @@ from chalicelib.api import (
     public,
     reports,
     specialised,
+    specialised_outage,
     uploads,
 )
 from chalicelib.edata import service as edata_service
@@ -47,6 +48,7 @@ from chalicelib.jobs import runner as jobs
 from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
+from chalicelib.specialised import watch as specialised_watch_job
 from chalicelib.store import uploads as upload_store
 from chalicelib.sync import handler as sync_handler
 from chalicelib.sync import reconcile as sync_reconcile
@@ -77,6 +79,7 @@ app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(consultations.bp)  # consultation between units: the consulted unit's side (issue 17)
+app.register_blueprint(specialised_outage.bp)  # specialised software down: incidents, continue in hoso (SPEC §6)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(kiosk.bp)  # self-service kiosks: the device API, the desk taking its drafts, admin (SPEC §7.9)
 app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
@@ -179,3 +182,9 @@ def deadline_sweep(event: Any) -> None:
 def deadline_sweep_pages(event: Any) -> dict[str, Any]:
     """A page of a unit's near-due and overdue steps and dossiers → officers' reminders (in-app, e-mail, SMS)."""
     return jobs.handle_batch(event.to_dict(), sweep.page)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def specialised_watch(event: Any) -> None:
+    """Specialised software's outages: probe, catch up, silence (chalicelib/specialised/watch.py)."""
+    specialised_watch_job.run()

@@ -128,6 +128,15 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         },
         secrets=("messaging-credentials",),
     ),
+    # every 5 minutes: specialised software's outages — probe, catch up (push queued dossiers, reconcile
+    # those continued in hoso), silence (chalicelib/specialised/watch.py, docs/specialised-outage.md)
+    "specialised_watch": FunctionAccess(
+        timeout_s=300,
+        memory_mb=512,
+        tables={"dossiers": TableAccess(RW, ("gsi1",)), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"attachments": READ, "results": READ},  # presigned links in the pushes
+        secrets=("integration-clients",),
+    ),
     # hourly: compare what DVCQG has with the sync ledger, re-enqueue the gaps
     "reconcile_dvcqg": FunctionAccess(timeout_s=60, memory_mb=256, send=("job-reconcile-dvcqg",)),
     "reconcile_dvcqg_pages": FunctionAccess(

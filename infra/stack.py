@@ -43,6 +43,7 @@ from infra import (
 )
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.ereceipts import add_ereceipt_alarms
+from infra.incidents import add_incident_alarms
 from infra.provinces import add_provinces
 from infra.resources import (
     DATA_BUCKETS,
@@ -142,6 +143,7 @@ class HosoStack(cdk.Stack):
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
         self.distribution = webapp.add_webapp(site, config)
         add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py), on the dashboard too
+        add_incident_alarms(self)  # a specialised software down or silent (infra/incidents.py)
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
         self._outputs()
 

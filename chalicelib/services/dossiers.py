@@ -114,6 +114,9 @@ def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
 
 def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Dossier:
     dossier = visible_dossier(code, officer)
+    from chalicelib.specialised import outage  # builds on this module
+
+    outage.check_hold(dossier)  # waiting for a specialised software that is down: continue it in hoso first
     process = process_of(dossier)
     roles = officer.roles_in(dossier.unit_code)
     step = process.step(dossier.step_id)

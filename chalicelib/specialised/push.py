@@ -14,7 +14,11 @@ Which software handles which procedures, where it is reached and with which cred
 ``integration-clients`` secret's ``"specialised"`` entry, by client id::
 
     {"specialised": {"ho-tich-sw": {"base_url": "https://…", "token": "<hoso's credential there>",
-                                    "procedures": ["1.001193"]}}}
+                                    "procedures": ["1.001193"], "silent_after_minutes": 240}}}
+
+``silent_after_minutes`` (default 240): no report that long after a push makes the software
+*silent* (an incident, docs/specialised-outage.md). A push that keeps failing (5xx, no answer)
+is counted and, after its retries, kept for the software's return (``outage.push_failed``).
 
 The client id is the integration client the software calls back as (scoped to the same
 procedures in the catalogue).
@@ -30,7 +34,7 @@ from chalicelib.flows import agencies
 from chalicelib.flows import parent as results
 from chalicelib.observability import logger, metrics
 from chalicelib.settings import get_settings
-from chalicelib.specialised import events
+from chalicelib.specialised import events, model, outage, store
 
 PUSH_STATUSES = frozenset({2, 4, 5, 6})
 PUSHED_ACTION = "specialised_pushed"
@@ -45,17 +49,29 @@ class PushInProgress(Exception):
 class Software:
     client_id: str
     connection: agencies.Connection
+    procedures: tuple[str, ...] = ()
+    silent_after_minutes: int = model.DEFAULT_SILENT_AFTER_MINUTES
+
+
+def configured_software() -> dict[str, Software]:
+    """Every specialised software of the ``integration-clients`` secret, by client id."""
+    entries = agencies.configured().get("specialised")
+    out = {}
+    for client_id, entry in (entries if isinstance(entries, dict) else {}).items():
+        if not (isinstance(entry, dict) and entry.get("base_url")):
+            continue
+        connection = agencies.Connection(base_url=str(entry["base_url"]).rstrip("/"),
+                                         token=str(entry["token"]) if entry.get("token") else None,
+                                         client_id=str(client_id))  # fmt: skip
+        silent = entry.get("silent_after_minutes")
+        out[str(client_id)] = Software(
+            str(client_id), connection, tuple(str(p) for p in entry.get("procedures") or ()),
+            int(silent) if isinstance(silent, int) and silent > 0 else model.DEFAULT_SILENT_AFTER_MINUTES)
+    return out
 
 
 def software_for(procedure_code: str) -> Software | None:
-    entries = agencies.configured().get("specialised")
-    for client_id, entry in (entries if isinstance(entries, dict) else {}).items():
-        if isinstance(entry, dict) and procedure_code in (entry.get("procedures") or []) and entry.get("base_url"):
-            connection = agencies.Connection(base_url=str(entry["base_url"]).rstrip("/"),
-                                             token=str(entry["token"]) if entry.get("token") else None,
-                                             client_id=str(client_id))  # fmt: skip
-            return Software(str(client_id), connection)
-    return None
+    return next((s for s in configured_software().values() if procedure_code in s.procedures), None)
 
 
 def push_body(dossier: Dossier) -> dict[str, Any]:
@@ -76,28 +92,46 @@ def push_body(dossier: Dossier) -> dict[str, Any]:
 
 
 def on_dossier_changed(dossier: Dossier) -> None:
-    """Hand ``dossier`` to its specialised software if it has one and has not got it yet."""
+    """Hand ``dossier`` to its specialised software if it has one and has not got it yet. A dossier
+    kept for its software's return (queued, silent) or continued in hoso is the watch's (``watch``)."""
     if dossier.status not in PUSH_STATUSES:
         return
     software = software_for(dossier.procedure_code)
     if software is None:
         return
+    handover = store.get_handover(dossier.code)
+    if handover is not None and handover.state in ("queued", "silent", "continued", "reconciled"):
+        return
+    deliver(dossier, software)
+
+
+def deliver(dossier: Dossier, software: Software) -> bool:
+    """Push ``dossier`` once (claimed by its code); True if the software has it now. 5xx or no
+    answer: retried (raises) until ``outage.push_failed`` queues it for the software's return."""
     claim = events.claim(SYSTEM_SUB, dossier.code, dossier.code, software.client_id)
     if claim.outcome in ("done", "reused"):  # handed over already (to this software, or to the one before)
-        return
+        return True
     if claim.outcome == "busy":
         raise PushInProgress(dossier.code)
     actor = Actor(sub=SYSTEM_SUB, name="Hệ thống hoso", role="system", unit_code=dossier.unit_code)
+    taken = False
     try:
         agencies.post(software.connection, "/v1/dossiers", push_body(dossier))
         label, note = "Chuyển hồ sơ sang phần mềm chuyên ngành", f"Phần mềm chuyên ngành: {software.client_id}"
+        taken = True
     except agencies.HandoverRejected as err:
         logger.error("specialised push refused", extra={"dossier": dossier.code, "client_id": software.client_id})
         label = "Không chuyển được hồ sơ sang phần mềm chuyên ngành"
         note = f"Phần mềm chuyên ngành {software.client_id} từ chối: {str(err)[:500]}. Hồ sơ tiếp tục xử lý trên hoso."
-    except agencies.AgencyUnavailable:
+    except agencies.AgencyUnavailable as err:
         events.release(SYSTEM_SUB, dossier.code, claim.claimed_at)
+        metrics.add_metric(name="SpecialisedPushFailed", unit="Count", value=1)
+        if outage.push_failed(dossier, software.client_id, str(err)):
+            return False
         raise
     results.note(dossier.code, actor=actor, action=PUSHED_ACTION, label=label, text=note)
     events.complete(SYSTEM_SUB, dossier.code, {"client_id": software.client_id, "label": label})
     metrics.add_metric(name="SpecialisedPush", unit="Count", value=1)
+    if taken:
+        outage.pushed(dossier, software.client_id)
+    return True

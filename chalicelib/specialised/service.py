@@ -29,7 +29,7 @@ from chalicelib.errors import FieldError, HosoError, conflict, invalid, not_foun
 from chalicelib.flows import parent as results
 from chalicelib.observability import logger, metrics
 from chalicelib.services import dossiers as service
-from chalicelib.specialised import events, reports
+from chalicelib.specialised import events, outage, reports
 from chalicelib.store import catalogue, dossiers
 
 RESULT_ACTION = "specialised_result"
@@ -61,6 +61,7 @@ def _once(client: ClientPrincipal, event_id: str, code: str, fingerprint: str,
         events.release(client.client_id, event_id, claim.claimed_at)
         raise
     events.complete(client.client_id, event_id, answer)
+    outage.reported(client.client_id, code)  # it answers again: its incident, if any, resolves
     return answer
 
 

@@ -4,7 +4,10 @@ procedures from hoso and reports back what its officers did.
 ``POST /v1/dossiers`` (hoso's push, ``chalicelib.specialised.push``) ``{"dossier_code": str,
 "procedure_code": str, "step": str, "status": int, "callbacks": {"status": str, "results":
 str}, ...}`` → 202 ``{"status": "received"}``; the same dossier again → 200 (kept once);
-invalid → 400 ``INVALID_DOSSIER`` with ``errors``. With ``SIM_SPECIALISED_TOKEN`` set, the
+invalid → 400 ``INVALID_DOSSIER`` with ``errors``.
+``POST /v1/dossiers/{code}/state`` (after an outage, a dossier officers continued in hoso:
+``{"dossier_code", "step", "status", "continued_in_hoso", "events"}``) → 200, recorded under the
+dossier's ``states``; a dossier never received → 404. With ``SIM_SPECIALISED_TOKEN`` set, the
 push must carry ``Authorization: Bearer <it>`` (401 otherwise).
 
 ``POST /_sim/report/{dossier_code}`` ``{"kind": "status" | "results", ...}`` sends one report
@@ -51,6 +54,7 @@ class SpecialisedSimulator(Simulator):
     def routes(self) -> list[Rule]:
         return [
             Rule("/v1/dossiers", endpoint="dossier", methods=["POST"]),
+            Rule("/v1/dossiers/<code>/state", endpoint="state", methods=["POST"]),
             Rule("/_sim/report/<code>", endpoint="sim_report", methods=["POST"]),
         ]
 
@@ -67,6 +71,20 @@ class SpecialisedSimulator(Simulator):
                 return json_response({"status": "received"})
             self.dossiers[body["dossier_code"]] = {"received_at": iso_now(), "pushes": 1, "request": body}
         return json_response({"status": "received"}, 202)
+
+    def on_state(self, request: Request, code: str) -> Response:
+        """hoso, after an outage, tells where a dossier officers continued in hoso stands (recorded)."""
+        if self.push_token and request.headers.get("Authorization") != f"Bearer {self.push_token}":
+            return self.error(401, "UNAUTHORIZED", "Thiếu hoặc sai thông tin xác thực")
+        body = read_json_object(request)
+        if body.get("dossier_code") != code or not isinstance(body.get("status"), int):
+            return self.error(400, "INVALID_STATE", "Cần dossier_code (trùng đường dẫn) và status")
+        with self.lock:
+            dossier = self.dossiers.get(code)
+            if dossier is None:
+                return self.error(404, "NOT_FOUND", f"Chưa nhận hồ sơ {code}")
+            dossier.setdefault("states", []).append({"received_at": iso_now(), "state": body})
+        return json_response({"status": "reconciled"})
 
     def on_sim_report(self, request: Request, code: str) -> Response:
         body = read_json_object(request)

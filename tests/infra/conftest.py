@@ -88,6 +88,11 @@ def integrity_anchor_day(event):
     return None
 
 
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def specialised_watch(event):
+    return None
+
+
 @app.on_sqs_message(queue="job-deadline-sweep", batch_size=10)
 def deadline_sweep_pages(event):
     return None

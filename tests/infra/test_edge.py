@@ -187,7 +187,7 @@ def test_every_async_function_has_a_failure_destination_and_an_alarm(which: str,
     expected = {"attachment_uploaded", "reconcile_payments", "reconcile_dvcqg"}
     assert expected <= set(invoked)  # the upload check and the schedules
     if which == "full":
-        assert set(invoked) == expected | {"deadline_sweep", "integrity_anchor_day"}
+        assert set(invoked) == expected | {"deadline_sweep", "integrity_anchor_day", "specialised_watch"}
     configs = _invoke_configs(s)
     key = _one(s.resources("AWS::KMS::Key"))[0]
     alarms = [r["Properties"] for r in s.resources("AWS::CloudWatch::Alarm").values()]

@@ -230,6 +230,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}/competent-units"): Rule(P, DOSSIER),
     ("POST", "/v1/dossiers/{code}/transfer-unit"): Rule(frozenset({"desk", "leader"}), DOSSIER, body=lambda w, t: {
         "unit_code": t.unit, "reason": "Thử quyền"}),
+    # a specialised software down (docs/specialised-outage.md): any officer sees the incidents of their own units;
+    # continuing a held dossier in hoso is for the processing roles of its unit (the matrix's dossier waits for
+    # no software: refused after the access checks with 409; tests/integration/partners/test_outage.py writes)
+    ("GET", "/v1/specialised/incidents"): Rule(OFFICERS),
+    ("POST", "/v1/dossiers/{code}/specialised/continue"): Rule(P, DOSSIER, body=_const({"reason": "Thử quyền"})),
     ("POST", "/v1/dossiers/{code}/edata/attach"): Rule(frozenset({"desk", "appraiser", "head"}), DOSSIER,
                                                        body=_const({"doc_type": "GCS", "item_id": "0" * 20})),
     # one-stop officers' drafts and national-database auto-fill (a draft belongs to its officer)
@@ -328,6 +333,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/ops/health"): Rule(OPERATORS),
     ("GET", "/v1/ops/flows/{code}"): Rule(OPERATORS),
     ("POST", "/v1/ops/flows/{code}/decision"): Rule(OPERATORS, body=_const({})),
+    ("GET", "/v1/ops/specialised/incidents"): Rule(OPERATORS),
     ("GET", "/v1/ops/dossiers/{code}/sync"): Rule(OPERATORS),
     ("POST", "/v1/ops/dossiers/{code}/resync"): Rule(OPERATORS, body=_const({"destination": "khong-co"})),
     ("POST", "/v1/ops/sync/{destination}/redrive"): Rule(OPERATORS, path={"destination": _const("khong-co")}),

@@ -4,6 +4,7 @@ import { type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } fr
 import { AdminScreen, canAdminister } from "./admin/AdminScreen";
 import { api, configureApi, errorMessage } from "./api";
 import { beginLogin, completeLogin, currentSession, forgetSession, LoginError, logout, type Session } from "./auth";
+import { IncidentBanner } from "./components/IncidentBanner";
 import { NotificationBell } from "./components/NotificationBell";
 import { ErrorMessage, Loading, PageHeading } from "./components/Page";
 import { type AppConfig, loadConfig } from "./config";
@@ -288,6 +289,7 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
         <div role="status" className={flash ? "flash" : "flash flash-empty"}>
           {flash?.text}
         </div>
+        {processing && <IncidentBanner />}
         <Screen route={route} processing={processing} isDesk={isDesk} reports={reports} admin={admin} ops={ops} />
       </main>
       <footer className="site-footer">

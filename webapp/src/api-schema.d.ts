@@ -1152,6 +1152,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{code}/specialised/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tiếp tục xử lý hồ sơ trên hoso khi phần mềm chuyên ngành gặp sự cố (ghi nhật ký với lý do) */
+        post: operations["post_continue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dossiers/{code}/sync": {
         parameters: {
             query?: never;
@@ -1701,6 +1718,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/specialised/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sự cố phần mềm chuyên ngành: đang mở và đã khắc phục gần đây */
+        get: operations["get_ops_incidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/sync/{destination}/redrive": {
         parameters: {
             query?: never;
@@ -1899,6 +1933,23 @@ export interface paths {
         put?: never;
         /** Phần mềm chuyên ngành báo tiến độ: thao tác đã thực hiện theo quy trình của thủ tục (gửi lại cùng event_id không ghi hai lần) */
         post: operations["specialised_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/specialised/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sự cố phần mềm chuyên ngành đang ảnh hưởng đến đơn vị của cán bộ (và các hồ sơ bị ảnh hưởng) */
+        get: operations["get_incidents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2989,6 +3040,41 @@ export interface components {
              * @description Chỉ các tài liệu đơn vị xin ý kiến đã chọn chia sẻ, và tệp của chính câu trả lời
              */
             documents: components["schemas"]["SharedDocument"][];
+        };
+        /**
+         * ContinueIn
+         * @example {
+         *       "reason": "Phần mềm cấp phép không nhận hồ sơ từ sáng; người nộp cần kết quả đúng hẹn."
+         *     }
+         */
+        ContinueIn: {
+            /**
+             * Reason
+             * @description Lý do tiếp tục xử lý trên hoso (bắt buộc)
+             */
+            reason: string;
+        };
+        /**
+         * ContinueOut
+         * @example {
+         *       "code": "000.00.00.G12-261207-0001",
+         *       "state": "continued",
+         *       "status": 2,
+         *       "step_id": "chuyen_xu_ly"
+         *     }
+         */
+        ContinueOut: {
+            /** Code */
+            code: string;
+            /** Status */
+            status: number;
+            /** Step Id */
+            step_id: string;
+            /**
+             * State
+             * @description continued: hồ sơ xử lý trên hoso; trạng thái sẽ được gửi sang phần mềm chuyên ngành khi phần mềm hoạt động trở lại
+             */
+            state: string;
         };
         /**
          * DateOrder
@@ -4937,6 +5023,94 @@ export interface components {
             date: string;
             /** Name */
             name: string;
+        };
+        /**
+         * Incident
+         * @description A specialised software's outage as hoso saw it.
+         * @example {
+         *       "dossiers": [
+         *         {
+         *           "code": "000.00.13.H29-261207-0001",
+         *           "continued": false,
+         *           "unit_code": "000.00.13.H29"
+         *         }
+         *       ],
+         *       "id": "pmcn-buc-xa-20261207T091500",
+         *       "kind": "handover_failed",
+         *       "last_error": "HTTP 503",
+         *       "message": "Phần mềm chuyên ngành pmcn-buc-xa đang gặp sự cố (không nhận được hồ sơ chuyển sang) từ 16:15 07/12/2026. Hồ sơ bị ảnh hưởng có thể tiếp tục xử lý trên hoso.",
+         *       "resolved_at": null,
+         *       "since": "2026-12-07T09:15:00+00:00",
+         *       "state": "open",
+         *       "system": "pmcn-buc-xa"
+         *     }
+         */
+        Incident: {
+            /**
+             * Id
+             * @description Mã sự cố
+             */
+            id: string;
+            /**
+             * System
+             * @description Mã phần mềm chuyên ngành (mã hệ thống tích hợp)
+             */
+            system: string;
+            /**
+             * Kind
+             * @description handover_failed: không chuyển được hồ sơ; silent: không phản hồi
+             * @enum {string}
+             */
+            kind: "handover_failed" | "silent";
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "open" | "resolved";
+            /**
+             * Since
+             * Format: date-time
+             * @description Bắt đầu từ
+             */
+            since: string;
+            /**
+             * Resolved At
+             * @default null
+             */
+            resolved_at: string | null;
+            /**
+             * Last Error
+             * @default
+             */
+            last_error: string;
+            /**
+             * Message
+             * @description Thông báo cho cán bộ (tiếng Việt)
+             */
+            message: string;
+            /**
+             * Dossiers
+             * @description Hồ sơ bị ảnh hưởng
+             */
+            dossiers: components["schemas"]["IncidentDossier"][];
+        };
+        /** IncidentDossier */
+        IncidentDossier: {
+            /** Code */
+            code: string;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * Continued
+             * @description Cán bộ đã tiếp tục xử lý hồ sơ trên hoso
+             * @default false
+             */
+            continued: boolean;
+        };
+        /** IncidentsOut */
+        IncidentsOut: {
+            /** Incidents */
+            incidents: components["schemas"]["Incident"][];
         };
         /** IntakeAccepted */
         IntakeAccepted: {
@@ -13018,6 +13192,95 @@ export interface operations {
             };
         };
     };
+    post_continue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContinueIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContinueOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_dossier_sync: {
         parameters: {
             query?: never;
@@ -15422,6 +15685,44 @@ export interface operations {
             };
         };
     };
+    get_ops_incidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_redrive: {
         parameters: {
             query?: never;
@@ -16155,6 +16456,44 @@ export interface operations {
             };
             /** @description Unprocessable Content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_incidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

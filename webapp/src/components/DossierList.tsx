@@ -7,6 +7,7 @@ import { useApp } from "../context";
 import { formatDate, formatDateTime } from "../format";
 import { holderLabel } from "../holder";
 import { href } from "../router";
+import { incidentOf, useIncidents } from "../specialised";
 import { statusLabel } from "../statuses";
 import type { Dossier, DossierPage } from "../types";
 import { ErrorMessage, Loading } from "./Page";
@@ -42,12 +43,18 @@ export function useNarrow(): boolean {
 }
 
 /** One dossier as a card (phone width): the code as its heading, the table's columns as a list. */
-function DossierCard({ dossier, yourTurn }: { dossier: Dossier; yourTurn: boolean }) {
+/** A dossier waiting for a specialised software that is down (docs/specialised-outage.md). */
+function OutageMark() {
+  return <span className="badge badge-outage">Chờ phần mềm chuyên ngành</span>;
+}
+
+function DossierCard({ dossier, yourTurn, waiting }: { dossier: Dossier; yourTurn: boolean; waiting: boolean }) {
   return (
     <li className={`dossier-card${isOverdue(dossier) ? " row-overdue" : ""}`}>
       <h3>
         <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
         {yourTurn && <span className="badge badge-turn">Đến lượt bạn</span>}
+        {waiting && <OutageMark />}
       </h3>
       <dl>
         <dt>Thủ tục</dt>
@@ -88,6 +95,8 @@ export function DossierList({ path, caption, emptyText, posted }: { path: string
   const { roles, roleLabel } = useApp();
   const narrow = useNarrow();
   const yourTurn = (dossier: Dossier) => (roles as string[]).includes(dossier.step_role) && dossier.status !== 10;
+  const incidents = useIncidents();
+  const waiting = (dossier: Dossier) => incidentOf(incidents, dossier.code) !== undefined;
   const postedJson = posted ? JSON.stringify(posted) : null; // compared by value, not by identity
   const [items, setItems] = useState<Dossier[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -134,7 +143,7 @@ export function DossierList({ path, caption, emptyText, posted }: { path: string
       {items.length > 0 && narrow && (
         <ul className="dossier-cards" aria-label={caption}>
           {items.map((dossier) => (
-            <DossierCard key={dossier.code} dossier={dossier} yourTurn={yourTurn(dossier)} />
+            <DossierCard key={dossier.code} dossier={dossier} yourTurn={yourTurn(dossier)} waiting={waiting(dossier)} />
           ))}
         </ul>
       )}
@@ -159,6 +168,7 @@ export function DossierList({ path, caption, emptyText, posted }: { path: string
                   <th scope="row">
                     <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
                     {yourTurn(dossier) && <span className="badge badge-turn">Đến lượt bạn</span>}
+                    {waiting(dossier) && <OutageMark />}
                   </th>
                   <td>{dossier.procedure_name}</td>
                   <td>{dossier.applicant.name}</td>

@@ -30,6 +30,7 @@ import { sourceLabel, WithdrawalPanel } from "./WithdrawalPanel";
 import { PostPanel } from "./PostPanel";
 import { PrintPanel } from "./PrintPanel";
 import { ResultsPanel } from "./ResultsPanel";
+import { SpecialisedOutagePanel } from "./SpecialisedOutagePanel";
 import { TransferUnitPanel } from "./TransferUnitPanel";
 
 const SYNC_LABELS: Record<SyncState, string> = {
@@ -195,6 +196,8 @@ export function DossierPage({ code }: { code: string }) {
           )}
         </dl>
       </section>
+
+      <SpecialisedOutagePanel code={dossier.code} onContinued={refresh} />
 
       <section aria-labelledby="dossier-actions" className="card">
         <h2 id="dossier-actions">Thao tác</h2>

@@ -4,6 +4,7 @@ import { api, ApiError, errorMessage } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import type { Role } from "../types";
 import { ReceiptFlags } from "./ReceiptsPanel";
+import { SpecialisedIncidents } from "./SpecialisedIncidents";
 
 /** The roles the API's OPERATOR routes accept (chalicelib/api/routing.py). */
 export const OPERATOR_ROLES: Role[] = ["operator", "admin"];
@@ -86,6 +87,7 @@ export function Operations() {
           </table>
         </>
       )}
+      <SpecialisedIncidents />
       <ReceiptFlags scope="operator" />
     </>
   );
