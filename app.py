@@ -13,6 +13,7 @@ from chalicelib.api import (
     admin,
     catalogue,
     competence,
+    coordinator,
     docs,
     documents,
     dossiers,
@@ -73,6 +74,7 @@ app.register_blueprint(reports.bp)  # reports, statistics, exports, saved report
 app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash chain (issue 15)
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
+app.register_blueprint(coordinator.bp)  # the coordination system: liên thông results of other ministries (§7.7)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 
 

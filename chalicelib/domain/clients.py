@@ -12,6 +12,9 @@ the **capabilities** an administrator granted it, never more than its kind allow
 - an *agency* system answers the liên thông steps handed to it (``flow_callback``), and only
   those of the agency it is bound to (the ``integration-clients`` secret, ``chalicelib.flows``);
 - a *postal service* reports its parcels (``post_tracking``);
+- the *coordination system* (SPEC §7.7) returns the results of liên thông steps handed to other
+  ministries' systems through it (``coordinator_results``), only for the steps handed over through
+  it (the agency's entry in the ``integration-clients`` secret names the client);
 - a *payment platform* and a *kiosk* call no client route today (the platform's callbacks are
   HMAC-signed, ``chalicelib/api/payments.py``): they can be registered, and granted nothing.
 
@@ -37,6 +40,7 @@ class ClientKind(enum.StrEnum):
     POSTAL_SERVICE = "postal_service"
     PAYMENT_PLATFORM = "payment_platform"
     KIOSK = "kiosk"
+    COORDINATOR = "coordinator"
 
     @property
     def label(self) -> str:
@@ -49,6 +53,7 @@ KIND_LABELS: dict[ClientKind, str] = {
     ClientKind.POSTAL_SERVICE: "Dịch vụ bưu chính",
     ClientKind.PAYMENT_PLATFORM: "Nền tảng thanh toán",
     ClientKind.KIOSK: "Ki-ốt tự phục vụ",
+    ClientKind.COORDINATOR: "Hệ thống điều phối",
 }
 
 
@@ -59,6 +64,7 @@ class Capability(enum.StrEnum):
     SPECIALISED_RESULTS = "specialised_results"
     FLOW_CALLBACK = "flow_callback"
     POST_TRACKING = "post_tracking"
+    COORDINATOR_RESULTS = "coordinator_results"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -66,6 +72,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.SPECIALISED_RESULTS: "Trả kết quả giải quyết (/v1/specialised/dossiers/{code}/results)",
     Capability.FLOW_CALLBACK: "Trả kết quả bước liên thông (/v1/flows/callback)",
     Capability.POST_TRACKING: "Báo trạng thái bưu gửi (/v1/post/tracking)",
+    Capability.COORDINATOR_RESULTS: "Trả kết quả bước liên thông qua Hệ thống điều phối "
+                                    "(/v1/coordinator/lien-thong/results)",
 }
 
 # What each kind may ever be granted.
@@ -75,6 +83,7 @@ KIND_CAPABILITIES: dict[ClientKind, frozenset[Capability]] = {
     ClientKind.POSTAL_SERVICE: frozenset({Capability.POST_TRACKING}),
     ClientKind.PAYMENT_PLATFORM: frozenset(),
     ClientKind.KIOSK: frozenset(),
+    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS}),
 }
 
 # Never reported by a client, whatever it is granted: the applicant withdraws.

@@ -23,6 +23,7 @@ export const CLIENT_KIND_LABELS: Record<ClientKind, string> = {
   postal_service: "Dịch vụ bưu chính",
   payment_platform: "Nền tảng thanh toán",
   kiosk: "Ki-ốt tự phục vụ",
+  coordinator: "Hệ thống điều phối",
 };
 
 export const CAPABILITY_LABELS: Record<Capability, string> = {
@@ -30,6 +31,7 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   specialised_results: "Trả kết quả giải quyết",
   flow_callback: "Trả kết quả bước liên thông",
   post_tracking: "Báo trạng thái bưu gửi",
+  coordinator_results: "Trả kết quả bước liên thông qua Hệ thống điều phối",
 };
 
 // What each kind may ever be granted (chalicelib/domain/clients.py KIND_CAPABILITIES).
@@ -39,6 +41,7 @@ export const KIND_CAPABILITIES: Record<ClientKind, Capability[]> = {
   postal_service: ["post_tracking"],
   payment_platform: [],
   kiosk: [],
+  coordinator: ["coordinator_results"],
 };
 
 // A specialised software may be granted any process action but a withdrawal (the applicant's).

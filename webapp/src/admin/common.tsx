@@ -114,8 +114,8 @@ export interface CalendarYear {
   overrides: CalendarOverride[];
 }
 
-export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk";
-export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking";
+export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk" | "coordinator";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "coordinator_results";
 
 export interface ClientGrants {
   kind: ClientKind;
