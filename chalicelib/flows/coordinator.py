@@ -26,10 +26,14 @@ In: :func:`receive` — ``POST /v1/coordinator/lien-thong/results`` by the coord
 integration client (kind ``coordinator``), bound to the agency when the step was handed over.
 Idempotent: the same result again is answered as the first time (``replayed``); another
 result for a step already answered is 409.
+
+Back: a step another ministry's chain handed to hoso (``chalicelib.services.lien_thong_inbound``)
+returns its result with the same service, ``LoaiChuyen`` ``KetQuaBuoc`` (:func:`return_result`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any, Final, Literal
 
@@ -43,8 +47,10 @@ from chalicelib.flows import parent as parents
 from chalicelib.flows.model import FlowTask, TaskKind
 from chalicelib.integrations.dvcqg import SyncFailed, client_for
 from chalicelib.observability import logger
+from chalicelib.services import dossiers as service
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
+from chalicelib.store import dossiers as dossiers_store
 from chalicelib.sync import payloads
 from chalicelib.sync.links import document_link
 
@@ -203,3 +209,122 @@ def receive(client: ClientPrincipal, body: ResultIn) -> ResultOut:
     logger.info("coordinator result received", extra={"dossier": task.parent, "step": task.step,
                                                       "outcome": body.KetQua})  # fmt: skip
     return _answer(task, body, replayed=False)
+
+
+# --- an inbound step's result going back (another ministry heads the chain) ----------------------
+
+# Where an inbound liên thông dossier ends, and what the ministry heading the chain is told.
+RETURNED_AS: Final = {9: "success", 10: "success", 3: "failure", 7: "failure", 8: "failure"}
+
+
+def result_call(dossier: Dossier, outcome: str, reason: str) -> dict[str, Any]:
+    """The ``ChuyenHoSoLienThong`` call returning the result of an inbound step (``LoaiChuyen``
+    ``KetQuaBuoc``): the coordinator's step reference, the outcome, the dossier record and links to
+    the result documents."""
+    origin = dossier.lien_thong_origin
+    assert origin is not None
+    unit = catalogue.get_unit(dossier.unit_code)
+    results = [d for d in dossier.documents if d.kind == "result" and not d.deleted]
+    return {
+        "service": SERVICE,
+        "data": [{
+            "LoaiChuyen": "KetQuaBuoc",
+            "MaBuocLienThong": origin.ref,
+            "MaHoSoGoc": origin.head_code,
+            "KetQua": outcome,
+            "LyDo": reason,
+            "HoSo": payloads.dossier_record(dossier, unit_name=unit.name if unit else "", link=document_link),
+            "DanhSachGiayToKetQua": [{"TenGiayTo": d.name, "DuongDan": document_link(d), "MaHash": d.sha256}
+                                     for d in results],
+        }],
+    }  # fmt: skip
+
+
+def return_result(dossier: Dossier) -> bool:
+    """Send an inbound step's result back through the coordinator once the dossier is processed
+    (statuses of :data:`RETURNED_AS`), then record it on the dossier (audited, synced; a later
+    signal finds it returned and sends nothing). True when sent now. The coordinator keeps one
+    result per reference, so a resend after a crash between the two is harmless. Raises
+    ``AgencyUnavailable`` / ``HandoverRejected``: the signal is delivered again (then the DLQ)."""
+    origin = dossier.lien_thong_origin
+    outcome = RETURNED_AS.get(dossier.status)
+    if origin is None or origin.returned_at is not None or outcome is None:
+        return False
+    events = list(dossiers_store.events(dossier.code))
+    reason = next((e.note for e in reversed(events) if e.to_status == dossier.status and e.note), "")
+    send(result_call(dossier, outcome, reason))
+    returned = origin.model_copy(update={"returned_at": dt.datetime.now(dt.UTC), "returned_outcome": outcome})
+    label = "Đã giải quyết" if outcome == "success" else "Không giải quyết được"
+    service.record(dossier.code, actor=parents.system_actor(dossier.unit_code), action="lien_thong_returned",
+                   label="Chuyển kết quả bước liên thông về Hệ thống điều phối",
+                   note=f"{label}; hồ sơ {origin.head_code} của {origin.head_agency}",
+                   change=lambda d: {"lien_thong_origin": returned})  # fmt: skip
+    logger.info("inbound liên thông result returned", extra={"dossier": dossier.code, "outcome": outcome})
+    return True
+
+
+# --- what officers see on the dossier page -----------------------------------------------------------
+
+STEP_LABELS: Final = {"handed_over": "Đã chuyển, chờ kết quả", "waiting_supplement": "Chờ công dân bổ sung",
+                      "escalated": "Cảnh báo, chờ người vận hành quyết định", "done": "Đã có kết quả",
+                      "skipped": "Bỏ qua", "stopped": "Đã dừng"}  # fmt: skip
+
+
+class StepView(BaseModel):
+    step: str
+    name: str = Field(description="Cơ quan và việc làm")
+    agency: str
+    route: Literal["hoso", "direct", "coordinator"] = Field(
+        description="hoso: đơn vị của hoso (hồ sơ con); direct: hệ thống của cơ quan; coordinator: hệ thống của "
+                    "bộ, ngành khác, qua Hệ thống điều phối")  # fmt: skip
+    status: str | None = Field(description="null: chưa đến bước này")
+    status_label: str
+    attempts: int = 0
+    child: str | None = None
+    updated_at: dt.datetime | None = None
+
+
+class OriginView(BaseModel):
+    head_code: str = Field(description="Mã hồ sơ tại bộ, ngành chủ trì")
+    head_agency: str
+    step_name: str
+    returned_at: dt.datetime | None = Field(description="Lúc kết quả được chuyển về Hệ thống điều phối")
+    returned_outcome: str
+
+
+class LienThongView(BaseModel):
+    """Hồ sơ trong chuỗi liên thông: các bước hoso chuyển đi, hoặc bước hoso được giao."""
+
+    flow: str | None = Field(description="Tên luồng liên thông do hoso điều phối (hồ sơ gốc)")
+    steps: list[StepView]
+    origin: OriginView | None = Field(description="Hồ sơ liên thông do bộ, ngành khác chủ trì, chuyển đến qua "
+                                      "Hệ thống điều phối")  # fmt: skip
+
+
+def _route(agency: chains.Agency) -> Literal["hoso", "direct", "coordinator"]:
+    if agency.kind == "hoso":
+        return "hoso"
+    return "coordinator" if agencies.connection(agency.id).through_coordinator else "direct"
+
+
+def officer_view(code: str, officer: Any) -> LienThongView:
+    """The liên thông side of a dossier an officer of its unit sees (404 otherwise)."""
+    dossier = service.visible_dossier(code, officer)
+    state = store.get_state(code)
+    flow = chains.flow(state.flow) if state else None
+    steps = []
+    if state is not None and flow is not None:
+        for step in flow.steps:
+            at = state.steps.get(step.id)
+            steps.append(StepView(
+                step=step.id, name=step.name, agency=chains.agency(step.agency).name,
+                route=_route(chains.agency(step.agency)), status=at.status if at else None,
+                status_label=STEP_LABELS.get(at.status, at.status) if at else "Chưa đến bước này",
+                attempts=at.attempts if at else 0, child=at.child if at else None,
+                updated_at=at.updated_at if at else None))  # fmt: skip
+    origin = dossier.lien_thong_origin
+    return LienThongView(
+        flow=flow.name if flow else None, steps=steps,
+        origin=OriginView(head_code=origin.head_code, head_agency=origin.head_agency, step_name=origin.step_name,
+                          returned_at=origin.returned_at, returned_outcome=origin.returned_outcome)
+        if origin else None)  # fmt: skip

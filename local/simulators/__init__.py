@@ -165,8 +165,12 @@ def _dvcqg(env: Mapping[str, str], name: str, poster: DossierPoster | None) -> D
 def _coordinator(env: Mapping[str, str]) -> CoordinatorSimulator:
     """The coordination system: DVCQG's protocol with its own account, plus the liên thông hand-over."""
     base = _dvcqg(env, "coordinator", None)
+    hoso = env.get("HOSO_API_URL") or DEFAULT_HOSO_API_URL
+    keys, key_id = parse_hmac_keys(env.get("HOSO_DVCQG_HMAC_KEYS") or DEFAULT_HMAC_KEYS,
+                                   env.get("HOSO_DVCQG_ACTIVE_KEY_ID"))  # fmt: skip
     return CoordinatorSimulator("coordinator", base.username, base.password, base.session_ttl_s,
-                                env.get("SIM_COORDINATOR_CLIENT_TOKEN") or DEFAULT_COORDINATOR_TOKEN)
+                                env.get("SIM_COORDINATOR_CLIENT_TOKEN") or DEFAULT_COORDINATOR_TOKEN,
+                                DossierPoster(hoso, keys, key_id))
 
 
 def _province_builder(env: Mapping[str, str], code: str) -> Callable[[], Simulator]:

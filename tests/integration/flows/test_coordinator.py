@@ -22,11 +22,15 @@ from chalicelib.flows import store
 from chalicelib.integrations import dvcqg, secrets
 from chalicelib.settings import reset_settings_cache
 from chalicelib.store import dossiers
+from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.coordinator import CoordinatorSimulator
-from tests.integration.flows.conftest import AGENCY_BINDINGS, BIRTH_CHAIN, PDF, REGION, STAGE, World
+from local.simulators.dvcqg import DossierPoster, build_dossier, signed_headers
+from tests.integration.flows.conftest import AGENCY_BINDINGS, BIRTH_CHAIN, PDF, REGION, STAGE, World, account
 
 COORDINATOR_CLIENT = "dieu-phoi"
+HMAC_SECRET = f"hoso/{STAGE}/dvcqg-hmac-keys"  # the settings' default id: the coordinator signs with DVCQG's keys
+HMAC_KEYS = {"dvcqg-2026": "khoa-ky-thu-nghiem"}
 RESULTS = "/v1/coordinator/lien-thong/results"
 
 
@@ -41,6 +45,13 @@ class Coordinator:
         records = requests.get(f"{self.server.url}/_sim/records", timeout=10).json()["handovers"]
         return [h for h in records if h["MaHoSo"] == code]
 
+    def send_dossier(self, **body: Any) -> dict[str, Any]:
+        answer = requests.post(f"{self.server.url}/_sim/lien-thong/send-dossier", json=body, timeout=30)
+        return dict(answer.json())
+
+    def results(self) -> list[dict[str, Any]]:
+        return list(requests.get(f"{self.server.url}/_sim/records", timeout=10).json()["results"])
+
     def complete(self, code: str, outcome: str, reason: str | None = None) -> dict[str, Any]:
         body = {"KetQua": outcome, **({"LyDo": reason} if reason else {})}
         return dict(requests.post(f"{self.server.url}/_sim/lien-thong/complete/{code}", json=body, timeout=30).json())
@@ -54,9 +65,11 @@ def coordinator(world_once: World) -> Iterator[Coordinator]:
                                kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
     other = auth.create_client("dieu-phoi-khac", "Hệ thống điều phối khác", ["LT.BHYT-TE6"],
                                kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
-    sim = CoordinatorSimulator("coordinator", "hoso", "hoso-dev", 1800, token)
+    sim = CoordinatorSimulator("coordinator", "hoso", "hoso-dev", 1800, token,
+                               DossierPoster(world_once.api.url, HMAC_KEYS, "dvcqg-2026"))  # fmt: skip
     server = serve(sim, 0)
     sm = boto3.client("secretsmanager", region_name=REGION)
+    sm.create_secret(Name=HMAC_SECRET, SecretString=json.dumps(HMAC_KEYS))
     credentials = f"hoso/{STAGE}/dvcqg-credentials"
     sm.create_secret(Name=credentials, SecretString=json.dumps({"username": "hoso", "password": "hoso-dev"}))
     bindings = {**AGENCY_BINDINGS, "bhxh": {"via": "coordinator", "client_id": COORDINATOR_CLIENT}}
@@ -72,6 +85,7 @@ def coordinator(world_once: World) -> Iterator[Coordinator]:
         server.stop()
         sm.put_secret_value(SecretId=f"hoso/{STAGE}/integration-clients", SecretString=json.dumps(AGENCY_BINDINGS))
         sm.delete_secret(SecretId=credentials, ForceDeleteWithoutRecovery=True)
+        sm.delete_secret(SecretId=HMAC_SECRET, ForceDeleteWithoutRecovery=True)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -188,3 +202,102 @@ def test_the_coordinator_failing_the_hand_over_is_retried_then_escalated(world: 
                 and s.steps["bhyt"].status == "escalated")  # fmt: skip
     assert "Không chuyển được hồ sơ liên thông" in world.labels(second)
     assert not coord.handovers(second)
+
+
+def _lien_thong_view(world: World, code: str) -> dict[str, Any]:
+    answer = world.api.get(f"/v1/dossiers/{code}/lien-thong", world.desk_token())
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_the_officers_see_where_each_step_was_handed(world: World, coord: Coordinator) -> None:
+    code = _to_social_insurance(world)
+    world.until("handed to the coordinator", lambda: coord.handovers(code))
+    view = _lien_thong_view(world, code)
+    steps = {s["step"]: (s["route"], s["status"]) for s in view["steps"]}
+    assert steps == {"khai_sinh": ("hoso", "done"), "thuong_tru": ("direct", "done"),
+                     "bhyt": ("coordinator", "handed_over")}
+    assert view["origin"] is None
+    other = world.api.get(f"/v1/dossiers/{code}/lien-thong", world.token(account("desk", HCMC_UNIT)["sub"]))
+    assert other.status_code == 404  # another unit's officer cannot even learn it exists
+
+
+def _process(world: World, code: str) -> None:
+    """The Hà Nội unit receives the inbound dossier and handles it to "result ready" (status 9)."""
+    world.act(code, "tiep_nhan", "desk")
+    world.act(code, "chuyen_phong", "desk")
+    world.act(code, "phan_cong", "head", assignee=account("appraiser")["sub"])
+    world.act(code, "trinh", "appraiser")
+    world.act(code, "trinh_lanh_dao", "head")
+    world.attach(code, "trich-luc-khai-sinh.pdf", "result")
+    world.act(code, "phe_duyet", "leader")
+    world.act(code, "phat_hanh", "clerk")
+
+
+def test_a_dossier_of_another_ministrys_chain_is_handled_and_its_result_goes_back(
+        world: World, coord: Coordinator) -> None:  # fmt: skip
+    sent = coord.send_dossier(MaDonViTiepNhan=HANOI_UNIT)
+    assert sent["status"] == 201, sent
+    code, ref = sent["body"]["MaHoSo"], sent["MaBuocLienThong"]
+    world._codes.add(code)
+    dossier = dossiers.get(code)
+    assert dossier is not None and dossier.status == 1 and dossier.unit_code == HANOI_UNIT
+    assert dossier.lien_thong_origin is not None and dossier.lien_thong_origin.ref == ref
+    assert code.startswith(HANOI_UNIT)  # its own code at the competent unit
+
+    # Idempotent: the same signed body again → 200 and the same code
+    raw = json.dumps(sent["sent"], ensure_ascii=False).encode()
+    url = f"{world.api.url}/v1/coordinator/lien-thong/dossiers"
+    again = requests.post(url, data=raw, headers={"Content-Type": "application/json",
+                                                   **signed_headers("dvcqg-2026", HMAC_KEYS["dvcqg-2026"], raw)},
+                          timeout=20)  # fmt: skip
+    assert (again.status_code, again.json()["MaHoSo"]) == (200, code), again.text
+
+    # In the desk's worklist (status 1), marked as liên thông
+    listed = world.api.get(f"/v1/units/{HANOI_UNIT}/worklist?status=1", world.desk_token()).json()["items"]
+    row = next(d for d in listed if d["code"] == code)
+    assert row["lien_thong_origin"]["head_agency"] == "Bộ Công an (mô phỏng)"
+
+    # Processed; the coordinator is down once when the result is ready: it goes back once it is up
+    coord.mode(fail_next=1)
+    _process(world, code)
+    back = world.until("the result back at the coordinator", lambda: (r := coord.results()) and r[0])
+    assert back["MaBuocLienThong"] == ref and back["MaHoSo"] == code and back["KetQua"] == "success"
+    links = back["request"]["DanhSachGiayToKetQua"]
+    assert [d["TenGiayTo"] for d in links] == ["trich-luc-khai-sinh.pdf"]
+    assert requests.get(links[0]["DuongDan"], timeout=10).content.startswith(b"%PDF")
+    world.until("recorded on the dossier", lambda: (d := dossiers.get(code)) and d.lien_thong_origin
+                and d.lien_thong_origin.returned_at)  # fmt: skip
+    for _ in range(3):
+        world.pump()
+    assert world.labels(code).count("Chuyển kết quả bước liên thông về Hệ thống điều phối") == 1
+    assert coord.results()[0]["duplicates_ignored"] == 0  # sent once in effect
+    view = _lien_thong_view(world, code)
+    assert view["steps"] == [] and view["origin"]["returned_outcome"] == "success"
+
+
+def test_an_unsigned_or_wrongly_signed_inbound_dossier_is_refused_and_nothing_is_written(
+        world: World, coord: Coordinator) -> None:  # fmt: skip
+    ref = "DP-THU-QUYEN-1"
+    body = {**build_dossier(overrides={"MaDonViTiepNhan": HANOI_UNIT}),
+            "LienThong": {"MaBuocLienThong": ref, "MaHoSoGoc": "X-1", "CoQuanChuTri": "Bộ khác", "TenBuoc": "Bước"}}
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    url = f"{world.api.url}/v1/coordinator/lien-thong/dossiers"
+    attempts = {
+        "unsigned": ({}, "MISSING_SIGNATURE"),
+        "another key": (signed_headers("dvcqg-2026", "khoa-khac", raw), "BAD_SIGNATURE"),
+        "unknown key id": (signed_headers("khong-co", "khoa-khac", raw), "UNKNOWN_KEY_ID"),
+        "a client's bearer": ({"Authorization": f"Bearer {coord.token}"}, "MISSING_SIGNATURE"),
+    }
+    for why, (headers, error) in attempts.items():
+        answer = requests.post(url, data=raw, headers={"Content-Type": "application/json", **headers}, timeout=20)
+        assert (answer.status_code, answer.json()["error_code"]) == (401, error), f"{why}: {answer.text}"
+    assert dossiers.find_reference("LT-" + ref) is None  # no dossier, no reference
+    listed = world.api.get(f"/v1/units/{HANOI_UNIT}/worklist?status=1", world.desk_token()).json()["items"]
+    assert not [d for d in listed if (d.get("lien_thong_origin") or {}).get("ref") == ref]
+    # Signed but without its step: 422 naming it
+    raw = json.dumps({k: v for k, v in body.items() if k != "LienThong"}).encode()
+    answer = requests.post(url, data=raw, headers={"Content-Type": "application/json",
+                                                    **signed_headers("dvcqg-2026", HMAC_KEYS["dvcqg-2026"], raw)},
+                           timeout=20)  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"].startswith("LienThong"), answer.text
