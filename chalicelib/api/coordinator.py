@@ -25,11 +25,11 @@ ROLES = tuple(r.value for r in PROCESSING_ROLES)
 @route(bp, coordinator.RESULTS_PATH, "POST",
        summary="Hệ thống điều phối trả kết quả bước liên thông đã chuyển cho bộ, ngành khác (ChuyenHoSoLienThong)",
        access=Access.CLIENT, capability=Capability.COORDINATOR_RESULTS, tags=TAGS,
-       request=coordinator.ResultIn, responses={200: coordinator.ResultOut},
+       request=coordinator.CoordinatorResultIn, responses={200: coordinator.CoordinatorResultOut},
        errors=(400, 401, 403, 404, 409, 413, 422))  # fmt: skip
 def coordinator_lien_thong_result() -> Any:
     _, payload = read_json(bp)
-    out = coordinator.receive(current_client(), parse_model(coordinator.ResultIn, payload))
+    out = coordinator.receive(current_client(), parse_model(coordinator.CoordinatorResultIn, payload))
     return json_response(200, out.model_dump(mode="json"))
 
 

@@ -112,14 +112,14 @@ RESULT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ResultDocumentIn(BaseModel):
+class CoordinatorResultDocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     TenGiayTo: str = Field(min_length=1, max_length=255, description="Tên giấy tờ kết quả")
     NoiDungBase64: str = Field(min_length=1, max_length=14_000_000, description="Nội dung tệp (base64)")
 
 
-class ResultIn(BaseModel):
+class CoordinatorResultIn(BaseModel):
     """Kết quả một bước liên thông do Hệ thống điều phối chuyển về (SPEC §7.7)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [RESULT_EXAMPLE]})
@@ -128,10 +128,10 @@ class ResultIn(BaseModel):
     KetQua: Outcome = Field(description="success: xong, có kết quả; failure: từ chối giải quyết; supplement: yêu "
                             "cầu công dân bổ sung; progress: vẫn đang xử lý")
     LyDo: str | None = Field(None, max_length=2000, description="Lý do / nội dung; bắt buộc trừ khi success")
-    DanhSachGiayToKetQua: list[ResultDocumentIn] = Field(default_factory=list, max_length=20)
+    DanhSachGiayToKetQua: list[CoordinatorResultDocumentIn] = Field(default_factory=list, max_length=20)
 
 
-class ResultOut(BaseModel):
+class CoordinatorResultOut(BaseModel):
     error_code: int = Field(0, description="0 = đã nhận")
     message: str
     MaHoSo: str = Field(description="Mã hồ sơ gốc tại hoso")
@@ -160,12 +160,12 @@ def _step_of(client: ClientPrincipal, ref: str) -> tuple[store.TaskRecord, chain
     return record, step
 
 
-def _answer(task: FlowTask, body: ResultIn, *, replayed: bool) -> ResultOut:
-    return ResultOut(message="Đã nhận kết quả bước liên thông.", MaHoSo=task.parent, MaBuoc=task.step,
+def _answer(task: FlowTask, body: CoordinatorResultIn, *, replayed: bool) -> CoordinatorResultOut:
+    return CoordinatorResultOut(message="Đã nhận kết quả bước liên thông.", MaHoSo=task.parent, MaBuoc=task.step,
                      KetQua=body.KetQua, replayed=replayed)  # fmt: skip
 
 
-def receive(client: ClientPrincipal, body: ResultIn) -> ResultOut:
+def receive(client: ClientPrincipal, body: CoordinatorResultIn) -> CoordinatorResultOut:
     record, step = _step_of(client, body.MaBuocLienThong)
     task = record.task
     reason = (body.LyDo or "").strip()
@@ -270,7 +270,7 @@ STEP_LABELS: Final = {"handed_over": "Đã chuyển, chờ kết quả", "waitin
                       "skipped": "Bỏ qua", "stopped": "Đã dừng"}  # fmt: skip
 
 
-class StepView(BaseModel):
+class LienThongStepView(BaseModel):
     step: str
     name: str = Field(description="Cơ quan và việc làm")
     agency: str
@@ -284,7 +284,7 @@ class StepView(BaseModel):
     updated_at: dt.datetime | None = None
 
 
-class OriginView(BaseModel):
+class LienThongOriginView(BaseModel):
     head_code: str = Field(description="Mã hồ sơ tại bộ, ngành chủ trì")
     head_agency: str
     step_name: str
@@ -296,8 +296,8 @@ class LienThongView(BaseModel):
     """Hồ sơ trong chuỗi liên thông: các bước hoso chuyển đi, hoặc bước hoso được giao."""
 
     flow: str | None = Field(description="Tên luồng liên thông do hoso điều phối (hồ sơ gốc)")
-    steps: list[StepView]
-    origin: OriginView | None = Field(description="Hồ sơ liên thông do bộ, ngành khác chủ trì, chuyển đến qua "
+    steps: list[LienThongStepView]
+    origin: LienThongOriginView | None = Field(description="Hồ sơ liên thông do bộ, ngành khác chủ trì, chuyển đến qua "
                                       "Hệ thống điều phối")  # fmt: skip
 
 
@@ -316,7 +316,7 @@ def officer_view(code: str, officer: Any) -> LienThongView:
     if state is not None and flow is not None:
         for step in flow.steps:
             at = state.steps.get(step.id)
-            steps.append(StepView(
+            steps.append(LienThongStepView(
                 step=step.id, name=step.name, agency=chains.agency(step.agency).name,
                 route=_route(chains.agency(step.agency)), status=at.status if at else None,
                 status_label=STEP_LABELS.get(at.status, at.status) if at else "Chưa đến bước này",
@@ -325,6 +325,6 @@ def officer_view(code: str, officer: Any) -> LienThongView:
     origin = dossier.lien_thong_origin
     return LienThongView(
         flow=flow.name if flow else None, steps=steps,
-        origin=OriginView(head_code=origin.head_code, head_agency=origin.head_agency, step_name=origin.step_name,
-                          returned_at=origin.returned_at, returned_outcome=origin.returned_outcome)
-        if origin else None)  # fmt: skip
+        origin=LienThongOriginView(head_code=origin.head_code, head_agency=origin.head_agency,
+                                   step_name=origin.step_name, returned_at=origin.returned_at,
+                                   returned_outcome=origin.returned_outcome) if origin else None)  # fmt: skip

@@ -2650,6 +2650,84 @@ export interface components {
              */
             answered_at: string | null;
         };
+        /** CoordinatorResultDocumentIn */
+        CoordinatorResultDocumentIn: {
+            /**
+             * Tengiayto
+             * @description Tên giấy tờ kết quả
+             */
+            TenGiayTo: string;
+            /**
+             * Noidungbase64
+             * @description Nội dung tệp (base64)
+             */
+            NoiDungBase64: string;
+        };
+        /**
+         * CoordinatorResultIn
+         * @description Kết quả một bước liên thông do Hệ thống điều phối chuyển về (SPEC §7.7).
+         * @example {
+         *       "DanhSachGiayToKetQua": [
+         *         {
+         *           "NoiDungBase64": "JVBERi0xLjQKJcfsj6IK…",
+         *           "TenGiayTo": "the-bhyt-tre-em.pdf"
+         *         }
+         *       ],
+         *       "KetQua": "success",
+         *       "LyDo": null,
+         *       "MaBuocLienThong": "9f2c1e0b7a4d4c3e8b1a6f5d2e7c9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
+         *     }
+         */
+        CoordinatorResultIn: {
+            /**
+             * Mabuoclienthong
+             * @description Mã bước do hoso cấp khi chuyển hồ sơ
+             */
+            MaBuocLienThong: string;
+            /**
+             * Ketqua
+             * @description success: xong, có kết quả; failure: từ chối giải quyết; supplement: yêu cầu công dân bổ sung; progress: vẫn đang xử lý
+             * @enum {string}
+             */
+            KetQua: "success" | "failure" | "supplement" | "progress";
+            /**
+             * Lydo
+             * @description Lý do / nội dung; bắt buộc trừ khi success
+             * @default null
+             */
+            LyDo: string | null;
+            /** Danhsachgiaytoketqua */
+            DanhSachGiayToKetQua?: components["schemas"]["CoordinatorResultDocumentIn"][];
+        };
+        /** CoordinatorResultOut */
+        CoordinatorResultOut: {
+            /**
+             * Error Code
+             * @description 0 = đã nhận
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /**
+             * Mahoso
+             * @description Mã hồ sơ gốc tại hoso
+             */
+            MaHoSo: string;
+            /** Mabuoc */
+            MaBuoc: string;
+            /**
+             * Ketqua
+             * @enum {string}
+             */
+            KetQua: "success" | "failure" | "supplement" | "progress";
+            /**
+             * Replayed
+             * @description true: kết quả này đã được nhận trước đó (gửi lại)
+             * @default false
+             */
+            replayed: boolean;
+        };
         /**
          * DateOrder
          * @description ``earlier`` must not come after ``later`` (strictly before unless ``allow_equal``).
@@ -4962,6 +5040,65 @@ export interface components {
              */
             returned_outcome: string;
         };
+        /** LienThongOriginView */
+        LienThongOriginView: {
+            /**
+             * Head Code
+             * @description Mã hồ sơ tại bộ, ngành chủ trì
+             */
+            head_code: string;
+            /** Head Agency */
+            head_agency: string;
+            /** Step Name */
+            step_name: string;
+            /**
+             * Returned At
+             * @description Lúc kết quả được chuyển về Hệ thống điều phối
+             */
+            returned_at: string | null;
+            /** Returned Outcome */
+            returned_outcome: string;
+        };
+        /** LienThongStepView */
+        LienThongStepView: {
+            /** Step */
+            step: string;
+            /**
+             * Name
+             * @description Cơ quan và việc làm
+             */
+            name: string;
+            /** Agency */
+            agency: string;
+            /**
+             * Route
+             * @description hoso: đơn vị của hoso (hồ sơ con); direct: hệ thống của cơ quan; coordinator: hệ thống của bộ, ngành khác, qua Hệ thống điều phối
+             * @enum {string}
+             */
+            route: "hoso" | "direct" | "coordinator";
+            /**
+             * Status
+             * @description null: chưa đến bước này
+             */
+            status: string | null;
+            /** Status Label */
+            status_label: string;
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts: number;
+            /**
+             * Child
+             * @default null
+             */
+            child: string | null;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+        };
         /**
          * LienThongView
          * @description Hồ sơ trong chuỗi liên thông: các bước hoso chuyển đi, hoặc bước hoso được giao.
@@ -4973,9 +5110,9 @@ export interface components {
              */
             flow: string | null;
             /** Steps */
-            steps: components["schemas"]["StepView"][];
+            steps: components["schemas"]["LienThongStepView"][];
             /** @description Hồ sơ liên thông do bộ, ngành khác chủ trì, chuyển đến qua Hệ thống điều phối */
-            origin: components["schemas"]["OriginView"] | null;
+            origin: components["schemas"]["LienThongOriginView"] | null;
         };
         /** Link */
         Link: {
@@ -5291,25 +5428,6 @@ export interface components {
              * @enum {string}
              */
             service: "BD" | "EMS";
-        };
-        /** OriginView */
-        OriginView: {
-            /**
-             * Head Code
-             * @description Mã hồ sơ tại bộ, ngành chủ trì
-             */
-            head_code: string;
-            /** Head Agency */
-            head_agency: string;
-            /** Step Name */
-            step_name: string;
-            /**
-             * Returned At
-             * @description Lúc kết quả được chuyển về Hệ thống điều phối
-             */
-            returned_at: string | null;
-            /** Returned Outcome */
-            returned_outcome: string;
         };
         /** OwnerIn */
         OwnerIn: {
@@ -6481,76 +6599,11 @@ export interface components {
             fields: components["schemas"]["DraftField"][];
         };
         /**
-         * ResultIn
-         * @description Kết quả một bước liên thông do Hệ thống điều phối chuyển về (SPEC §7.7).
-         * @example {
-         *       "DanhSachGiayToKetQua": [
-         *         {
-         *           "NoiDungBase64": "JVBERi0xLjQKJcfsj6IK…",
-         *           "TenGiayTo": "the-bhyt-tre-em.pdf"
-         *         }
-         *       ],
-         *       "KetQua": "success",
-         *       "LyDo": null,
-         *       "MaBuocLienThong": "9f2c1e0b7a4d4c3e8b1a6f5d2e7c9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
-         *     }
-         */
-        ResultIn: {
-            /**
-             * Mabuoclienthong
-             * @description Mã bước do hoso cấp khi chuyển hồ sơ
-             */
-            MaBuocLienThong: string;
-            /**
-             * Ketqua
-             * @description success: xong, có kết quả; failure: từ chối giải quyết; supplement: yêu cầu công dân bổ sung; progress: vẫn đang xử lý
-             * @enum {string}
-             */
-            KetQua: "success" | "failure" | "supplement" | "progress";
-            /**
-             * Lydo
-             * @description Lý do / nội dung; bắt buộc trừ khi success
-             * @default null
-             */
-            LyDo: string | null;
-            /** Danhsachgiaytoketqua */
-            DanhSachGiayToKetQua?: components["schemas"]["ResultDocumentIn"][];
-        };
-        /**
          * ResultKind
          * @description What a procedure's result (kết quả giải quyết) is.
          * @enum {string}
          */
         ResultKind: "template" | "upload" | "none";
-        /** ResultOut */
-        ResultOut: {
-            /**
-             * Error Code
-             * @description 0 = đã nhận
-             * @default 0
-             */
-            error_code: number;
-            /** Message */
-            message: string;
-            /**
-             * Mahoso
-             * @description Mã hồ sơ gốc tại hoso
-             */
-            MaHoSo: string;
-            /** Mabuoc */
-            MaBuoc: string;
-            /**
-             * Ketqua
-             * @enum {string}
-             */
-            KetQua: "success" | "failure" | "supplement" | "progress";
-            /**
-             * Replayed
-             * @description true: kết quả này đã được nhận trước đó (gửi lại)
-             * @default false
-             */
-            replayed: boolean;
-        };
         /**
          * ResultsReportIn
          * @description Phần mềm chuyên ngành trả kết quả giải quyết của hồ sơ.
@@ -9725,7 +9778,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResultIn"];
+                "application/json": components["schemas"]["CoordinatorResultIn"];
             };
         };
         responses: {
@@ -9735,7 +9788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResultOut"];
+                    "application/json": components["schemas"]["CoordinatorResultOut"];
                 };
             };
             /** @description Bad Request */

@@ -23,6 +23,7 @@ import { DossierPapers } from "./DossierPapers";
 import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
 import { IntegrityPanel } from "./IntegrityPanel";
+import { LienThongPanel } from "./LienThongPanel";
 import { NotePanel } from "./NotePanel";
 import { sourceLabel, WithdrawalPanel } from "./WithdrawalPanel";
 import { PostPanel } from "./PostPanel";
@@ -215,6 +216,7 @@ export function DossierPage({ code }: { code: string }) {
         )}
       </section>
 
+      <LienThongPanel code={dossier.code} />
       <TransferUnitPanel code={dossier.code} />
       <PrintPanel code={dossier.code} />
 
