@@ -39,7 +39,8 @@ def coordinator_lien_thong_result() -> Any:
        access=Access.DVCQG_HMAC, tags=TAGS, request=lien_thong_inbound.InboundDossierIn,
        responses={201: IntakeAccepted, 200: IntakeAccepted}, errors=(400, 401, 409, 413, 422))  # fmt: skip
 def coordinator_lien_thong_dossier() -> Any:
-    status, body = lien_thong_inbound.receive(bp.current_request.raw_body or b"")
+    raw = bp.current_request.raw_body or b""
+    status, body = lien_thong_inbound.receive(raw if isinstance(raw, bytes) else raw.encode())
     return json_response(status, body)
 
 
