@@ -209,7 +209,8 @@ def seed() -> dict[str, int]:
     # (SPEC §7.7) as client "coordinator-sim" (SIM_COORDINATOR_CLIENT_TOKEN); local/stack.py routes the
     # social-insurance agency (another ministry's system) through it.
     put_client(IntegrationClient(client_id=COORDINATOR_SIM_CLIENT, name="Hệ thống điều phối (mô phỏng)",
-                                 kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS],
+                                 kind=ClientKind.COORDINATOR,
+                                 capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES],
                                  procedure_codes=["LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
                                  secret_sha256=hash_secret("dev-coordinator-token")))  # fmt: skip
     # A specialised software (SPEC §7.3) handling the radiation-licence procedure reports at

@@ -15,7 +15,7 @@ from chalicelib.auth import current_client, current_principal
 from chalicelib.domain.clients import Capability
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.flows import coordinator
-from chalicelib.services import lien_thong_inbound
+from chalicelib.services import coordinator_roles, lien_thong_inbound
 
 bp = Blueprint(__name__)
 TAGS = ("Hệ thống điều phối",)
@@ -50,3 +50,15 @@ def coordinator_lien_thong_dossier() -> Any:
        errors=(401, 403, 404))  # fmt: skip
 def dossier_lien_thong(code: str) -> Any:
     return json_response(200, coordinator.officer_view(code, current_principal().profile).model_dump(mode="json"))
+
+
+@route(bp, "/v1/coordinator/officer-roles", "POST",
+       summary="Hệ thống điều phối gửi vai trò của cán bộ sau đăng nhập (áp dụng cho đơn vị lấy vai trò từ "
+               "Hệ thống điều phối, khi phiên bản mới hơn)",
+       access=Access.CLIENT, capability=Capability.COORDINATOR_ROLES, tags=TAGS,
+       request=coordinator_roles.OfficerRolesIn, responses={200: coordinator_roles.OfficerRolesOut},
+       errors=(400, 401, 403, 409, 413, 422))  # fmt: skip
+def coordinator_officer_roles() -> Any:
+    _, payload = read_json(bp, 64 * 1024)
+    out = coordinator_roles.push(current_client(), parse_model(coordinator_roles.OfficerRolesIn, payload))
+    return json_response(200, out.model_dump(mode="json"))

@@ -14,7 +14,8 @@ the **capabilities** an administrator granted it, never more than its kind allow
 - a *postal service* reports its parcels (``post_tracking``);
 - the *coordination system* (SPEC §7.7) returns the results of liên thông steps handed to other
   ministries' systems through it (``coordinator_results``), only for the steps handed over through
-  it (the agency's entry in the ``integration-clients`` secret names the client);
+  it (the agency's entry in the ``integration-clients`` secret names the client), and pushes officers'
+  roles after login (``coordinator_roles``) for the units whose roles come from it;
 - a *payment platform* and a *kiosk* call no client route today (the platform's callbacks are
   HMAC-signed, ``chalicelib/api/payments.py``): they can be registered, and granted nothing.
 
@@ -65,6 +66,7 @@ class Capability(enum.StrEnum):
     FLOW_CALLBACK = "flow_callback"
     POST_TRACKING = "post_tracking"
     COORDINATOR_RESULTS = "coordinator_results"
+    COORDINATOR_ROLES = "coordinator_roles"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -74,6 +76,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.POST_TRACKING: "Báo trạng thái bưu gửi (/v1/post/tracking)",
     Capability.COORDINATOR_RESULTS: "Trả kết quả bước liên thông qua Hệ thống điều phối "
                                     "(/v1/coordinator/lien-thong/results)",
+    Capability.COORDINATOR_ROLES: "Gửi vai trò cán bộ sau đăng nhập (/v1/coordinator/officer-roles)",
 }
 
 # What each kind may ever be granted.
@@ -83,7 +86,7 @@ KIND_CAPABILITIES: dict[ClientKind, frozenset[Capability]] = {
     ClientKind.POSTAL_SERVICE: frozenset({Capability.POST_TRACKING}),
     ClientKind.PAYMENT_PLATFORM: frozenset(),
     ClientKind.KIOSK: frozenset(),
-    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS}),
+    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES}),
 }
 
 # Never reported by a client, whatever it is granted: the applicant withdraws.

@@ -27,6 +27,10 @@ answers ``{"MaBuocLienThong", "status", "body", "sent"}``. hoso returns the step
 ``KetQua`` success | failure, ``LyDo`` for a failure, ``DanhSachGiayToKetQua`` [{``TenGiayTo``,
 ``DuongDan``}] — at least one for a success): kept once per reference in ``results``; anything
 else is a violation (422).
+
+Roles after login: ``POST /_sim/officer-roles`` ``{"SoDinhDanh", "HoVaTen"?, "assignments": [{"MaDonVi",
+"VaiTro"}], "version"}`` is POSTed as given to ``{HOSO_API_URL}/v1/coordinator/officer-roles`` with the
+client token; hoso's answer is returned and recorded (``roles_pushed``).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ OUTCOMES: Final = ("success", "failure", "supplement", "progress")
 _REF: Final = re.compile(r"^[0-9a-f]{64}$")
 DEFAULT_CLIENT_TOKEN: Final = "coordinator-sim.dev-coordinator-token"
 INBOUND_PATH: Final = "/v1/coordinator/lien-thong/dossiers"
+ROLES_PATH: Final = "/v1/coordinator/officer-roles"
 
 
 @dataclass
@@ -138,6 +143,7 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.handovers: dict[str, dict[str, Any]] = {}  # by MaBuocLienThong
         self.inbound: list[dict[str, Any]] = []  # dossiers of other ministries' chains sent to hoso
         self.results: dict[str, dict[str, Any]] = {}  # their results back from hoso, by MaBuocLienThong
+        self.roles_pushed: list[dict[str, Any]] = []  # officers' roles pushed to hoso and its answers
         self.timers: list[threading.Timer] = []
         super().__init__(name, username, password, session_ttl_s)
         self.signer = poster  # signs the dossiers it posts (§7.1 keys); not DVCQG's own intake routes
@@ -145,7 +151,8 @@ class CoordinatorSimulator(DvcqgSimulator):
     def routes(self) -> list[Rule]:
         return [*super().routes(),
                 Rule("/_sim/lien-thong/complete/<code>", endpoint="sim_lien_thong_complete", methods=["POST"]),
-                Rule("/_sim/lien-thong/send-dossier", endpoint="sim_lien_thong_send_dossier", methods=["POST"])]
+                Rule("/_sim/lien-thong/send-dossier", endpoint="sim_lien_thong_send_dossier", methods=["POST"]),
+                Rule("/_sim/officer-roles", endpoint="sim_officer_roles", methods=["POST"])]
 
     def _service(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("service") != HANDOVER_SERVICE or self.mode.error_code is not None:
@@ -221,6 +228,17 @@ class CoordinatorSimulator(DvcqgSimulator):
         return json_response({"MaBuocLienThong": step["MaBuocLienThong"], **answer, "sent": dossier},
                              200 if answer["status"] is not None else 502)  # fmt: skip
 
+    def on_sim_officer_roles(self, request: Request) -> Response:
+        """Push an officer's roles to hoso (``{"SoDinhDanh", "HoVaTen"?, "assignments", "version"}`` as given)."""
+        if self.signer is None:
+            return self.error(404, "NOT_FOUND", "Trình mô phỏng không biết địa chỉ của hoso")
+        body = read_json_object(request)
+        answer = post_json(self.signer.url.replace(INTAKE_PATH, ROLES_PATH), body,
+                           {"Authorization": f"Bearer {self.client_token}"})  # fmt: skip
+        with self.lock:
+            self.roles_pushed.append({"at": iso_now(), "sent": body, **answer})
+        return json_response(answer, 200 if answer["status"] is not None else 502)
+
     def on_sim_lien_thong_complete(self, request: Request, code: str) -> Response:
         body = read_json_object(request, optional=True)
         outcome, reason = body.get("KetQua", "success"), body.get("LyDo")
@@ -254,7 +272,7 @@ class CoordinatorSimulator(DvcqgSimulator):
 
     def snapshot(self) -> dict[str, Any]:
         return {**super().snapshot(), "handovers": list(self.handovers.values()), "inbound": self.inbound,
-                "results": list(self.results.values())}
+                "results": list(self.results.values()), "roles_pushed": self.roles_pushed}
 
     def clear(self) -> None:
         self.close()
@@ -262,6 +280,7 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.handovers.clear()
         self.inbound.clear()
         self.results.clear()
+        self.roles_pushed.clear()
 
     def close(self) -> None:
         with self.lock:

@@ -140,6 +140,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # the coordination system (kind coordinator; the specialised "client" here lacks the capability: 403)
     ("POST", "/v1/coordinator/lien-thong/results"): Rule(frozenset({"client"}), body=_const({
         "MaBuocLienThong": "0" * 64, "KetQua": "progress"})),
+    ("POST", "/v1/coordinator/officer-roles"): Rule(frozenset({"client"}), body=_const({
+        "SoDinhDanh": "không-hợp-lệ", "assignments": [], "version": 0})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
         "orderNumber": t.dossier, "trackingNumber": "EB000000000VN", "status": "delivered"}),
     # every officer

@@ -519,6 +519,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/coordinator/officer-roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hệ thống điều phối gửi vai trò của cán bộ sau đăng nhập (áp dụng cho đơn vị lấy vai trò từ Hệ thống điều phối, khi phiên bản mới hơn) */
+        post: operations["coordinator_officer_roles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/declarations": {
         parameters: {
             query?: never;
@@ -2448,7 +2465,7 @@ export interface components {
          * @description A client route (each client route declares the one it needs, ``chalicelib.api.routing``).
          * @enum {string}
          */
-        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "coordinator_results";
+        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "coordinator_results" | "coordinator_roles";
         /** CashIn */
         CashIn: {
             /**
@@ -5369,6 +5386,78 @@ export interface components {
              * @default
              */
             personal_number_key: string;
+            /**
+             * Roles Version
+             * @description Phiên bản danh mục vai trò Hệ thống điều phối đã gửi và được áp dụng (chỉ áp dụng phiên bản mới hơn)
+             * @default null
+             */
+            roles_version: number | null;
+        };
+        /**
+         * OfficerRolesIn
+         * @description Danh mục vai trò của một cán bộ do Hệ thống điều phối gửi sang sau đăng nhập (SPEC §7.7).
+         * @example {
+         *       "HoVaTen": "Trần Thị Thu",
+         *       "SoDinhDanh": "079190023301",
+         *       "assignments": [
+         *         {
+         *           "MaDonVi": "000.00.13.H29",
+         *           "VaiTro": "desk"
+         *         }
+         *       ],
+         *       "version": 42
+         *     }
+         */
+        OfficerRolesIn: {
+            /**
+             * Sodinhdanh
+             * @description Số định danh cá nhân của cán bộ
+             */
+            SoDinhDanh: string;
+            /**
+             * Hovaten
+             * @description Họ và tên (cán bộ hoso chưa biết)
+             * @default null
+             */
+            HoVaTen: string | null;
+            /** Assignments */
+            assignments: components["schemas"]["PushedAssignment"][];
+            /**
+             * Version
+             * @description Phiên bản danh mục vai trò; chỉ phiên bản mới hơn được áp dụng
+             */
+            version: number;
+        };
+        /** OfficerRolesOut */
+        OfficerRolesOut: {
+            /**
+             * Error Code
+             * @description 0 = đã nhận
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /**
+             * Applied
+             * @description false: phiên bản không mới hơn phiên bản hoso đang giữ (không thay đổi gì)
+             */
+            applied: boolean;
+            /**
+             * Version
+             * @description Phiên bản hoso đang giữ
+             */
+            version: number;
+            /**
+             * Roles
+             * @description Vai trò của cán bộ tại các đơn vị lấy vai trò từ Hệ thống điều phối
+             */
+            roles: string[];
+            /**
+             * Ignored
+             * @description Đơn vị có vai trò do quản trị hoso cấp: không áp dụng
+             */
+            ignored: string[];
         };
         /** OfficerSummaries */
         OfficerSummaries: {
@@ -5988,6 +6077,20 @@ export interface components {
              * @default null
              */
             delivered_date: string | null;
+        };
+        /** PushedAssignment */
+        PushedAssignment: {
+            /**
+             * Madonvi
+             * @description Mã đơn vị (QCVN 102)
+             */
+            MaDonVi: string;
+            /**
+             * Vaitro
+             * @description Vai trò xử lý hồ sơ; quyền quản trị, vận hành chỉ cấp tại hoso
+             * @enum {string}
+             */
+            VaiTro: "desk" | "head" | "appraiser" | "leader" | "clerk";
         };
         /** Quote */
         Quote: {
@@ -7424,6 +7527,13 @@ export interface components {
              *     }
              */
             office_hours: components["schemas"]["OfficeHours"];
+            /**
+             * Roles Source
+             * @description Vai trò cán bộ của đơn vị do quản trị hoso cấp (hoso) hay do Hệ thống điều phối gửi sang sau đăng nhập (coordinator, SPEC §7.7)
+             * @default hoso
+             * @enum {string}
+             */
+            roles_source: "hoso" | "coordinator";
         };
         /** UnitCounters */
         UnitCounters: {
@@ -9820,6 +9930,84 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coordinator_officer_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficerRolesIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerRolesOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

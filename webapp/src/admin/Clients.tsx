@@ -32,6 +32,7 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   flow_callback: "Trả kết quả bước liên thông",
   post_tracking: "Báo trạng thái bưu gửi",
   coordinator_results: "Trả kết quả bước liên thông qua Hệ thống điều phối",
+  coordinator_roles: "Gửi vai trò cán bộ sau đăng nhập",
 };
 
 // What each kind may ever be granted (chalicelib/domain/clients.py KIND_CAPABILITIES).
@@ -41,7 +42,7 @@ export const KIND_CAPABILITIES: Record<ClientKind, Capability[]> = {
   postal_service: ["post_tracking"],
   payment_platform: [],
   kiosk: [],
-  coordinator: ["coordinator_results"],
+  coordinator: ["coordinator_results", "coordinator_roles"],
 };
 
 // A specialised software may be granted any process action but a withdrawal (the applicant's).

@@ -115,7 +115,7 @@ export interface CalendarYear {
 }
 
 export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk" | "coordinator";
-export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "coordinator_results";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "coordinator_results" | "coordinator_roles";
 
 export interface ClientGrants {
   kind: ClientKind;
