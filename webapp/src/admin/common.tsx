@@ -33,7 +33,11 @@ export interface UnitFull {
   province_code: string;
   parent_code: string | null;
   office_hours?: unknown;
+  roles_source?: RolesSource;
 }
+
+/** Where a unit's officers' roles come from (SPEC §7.7): hoso's administration or the coordination system. */
+export type RolesSource = "hoso" | "coordinator";
 
 export interface ProcessSummary {
   code: string;
