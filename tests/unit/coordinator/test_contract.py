@@ -68,3 +68,21 @@ def test_the_simulator_takes_a_result_only_for_a_step_it_sent_and_complete() -> 
     assert [p.field for p in result_problems(_result(DanhSachGiayToKetQua=[]), {"DP-1"})] == ["DanhSachGiayToKetQua"]
     assert [p.field for p in result_problems(_result(KetQua="failure"), {"DP-1"})] == ["LyDo"]
     assert [p.field for p in result_problems(_result(KetQua="maybe"), {"DP-1"})] == ["KetQua"]
+
+
+def test_an_administrator_cannot_change_roles_the_coordinator_pushes() -> None:
+    from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
+    from chalicelib.services.admin_access import Administrator, check_officer_write
+
+    units = {"000.00.13.H29": Unit(code="000.00.13.H29", name="TP HCM", province_code="79", roles_source="coordinator"),
+             "000.00.13.H26": Unit(code="000.00.13.H26", name="Hà Nội", province_code="01")}
+    old = OfficerProfile(sub="s", name="Cán bộ", assignments=[RoleAssignment(role="desk", unit_code="000.00.13.H29")])
+    ministry = Administrator(sub="admin", ministry=True)
+    # roles in a unit administered in hoso: the administrator's to change
+    check_officer_write(ministry, old, old.model_copy(update={"assignments": [
+        *old.assignments, RoleAssignment(role="clerk", unit_code="000.00.13.H26")]}), units)
+    for changed in ([], [RoleAssignment(role="desk", unit_code="000.00.13.H29"),
+                         RoleAssignment(role="leader", unit_code="000.00.13.H29")]):
+        with pytest.raises(HosoError) as refused:
+            check_officer_write(ministry, old, old.model_copy(update={"assignments": changed}), units)
+        assert (refused.value.code, refused.value.status) == ("ROLES_FROM_COORDINATOR", 409)
