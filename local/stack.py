@@ -78,7 +78,7 @@ DEFAULTS = {
 # with the path under the simulator's URL.
 _SIMULATOR_URL_VARIABLES: dict[str, dict[str, str]] = {
     "dvcqg": {"DVCQG_BASE_URL": ""},
-    "coordinator": {"COORDINATOR_BASE_URL": ""},
+    "coordinator": {"COORDINATOR_BASE_URL": "", "HOSO_COORDINATOR_RETURN_ORIGINS": ""},  # and the deep link's return
     "vneid": {"VNEID_ISSUER": "", "VNEID_JWKS_URL": "/.well-known/jwks.json"},
     "population": {"POPULATION_BASE_URL": ""},
     "esign": {"ESIGN_BASE_URL": ""},

@@ -15,7 +15,7 @@ from chalicelib.auth import current_client, current_principal
 from chalicelib.domain.clients import Capability
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.flows import coordinator
-from chalicelib.services import coordinator_roles, lien_thong_inbound
+from chalicelib.services import coordinator_roles, desk_link, lien_thong_inbound
 
 bp = Blueprint(__name__)
 TAGS = ("Hệ thống điều phối",)
@@ -62,3 +62,13 @@ def coordinator_officer_roles() -> Any:
     _, payload = read_json(bp, 64 * 1024)
     out = coordinator_roles.push(current_client(), parse_model(coordinator_roles.OfficerRolesIn, payload))
     return json_response(200, out.model_dump(mode="json"))
+
+
+@route(bp, "/v1/units/{unit_code}/desk-link", "GET",
+       summary="Kiểm tra đường dẫn tiếp nhận tại Bộ phận Một cửa do Hệ thống điều phối mở (thutuc, thamchieu, "
+               "quaylai): địa chỉ quay lại phải thuộc danh sách được phép",
+       access=Access.OFFICER, roles=("desk",), tags=TAGS, responses={200: desk_link.DeskLinkOut},
+       errors=(401, 403, 422))  # fmt: skip
+def unit_desk_link(unit_code: str) -> Any:
+    params = dict(bp.current_request.query_params or {})
+    return json_response(200, desk_link.check(current_principal().profile, unit_code, params).model_dump(mode="json"))

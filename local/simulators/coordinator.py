@@ -36,6 +36,7 @@ client token; hoso's answer is returned and recorded (``roles_pushed``).
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import secrets
@@ -47,7 +48,7 @@ from typing import Any, Final
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from local.simulators.base import iso_now, json_response, now_vn, post_bytes, post_json, read_json_object
+from local.simulators.base import html_response, iso_now, json_response, now_vn, post_bytes, post_json, read_json_object
 from local.simulators.dvcqg import (
     ERR_SESSION_EXPIRED,
     INTAKE_PATH,
@@ -144,6 +145,7 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.inbound: list[dict[str, Any]] = []  # dossiers of other ministries' chains sent to hoso
         self.results: dict[str, dict[str, Any]] = {}  # their results back from hoso, by MaBuocLienThong
         self.roles_pushed: list[dict[str, Any]] = []  # officers' roles pushed to hoso and its answers
+        self.desk_returns: list[dict[str, Any]] = []  # desk officers sent back after a deep-link intake
         self.timers: list[threading.Timer] = []
         super().__init__(name, username, password, session_ttl_s)
         self.signer = poster  # signs the dossiers it posts (§7.1 keys); not DVCQG's own intake routes
@@ -152,7 +154,8 @@ class CoordinatorSimulator(DvcqgSimulator):
         return [*super().routes(),
                 Rule("/_sim/lien-thong/complete/<code>", endpoint="sim_lien_thong_complete", methods=["POST"]),
                 Rule("/_sim/lien-thong/send-dossier", endpoint="sim_lien_thong_send_dossier", methods=["POST"]),
-                Rule("/_sim/officer-roles", endpoint="sim_officer_roles", methods=["POST"])]
+                Rule("/_sim/officer-roles", endpoint="sim_officer_roles", methods=["POST"]),
+                Rule("/_sim/desk-intake/return", endpoint="sim_desk_intake_return", methods=["GET"])]
 
     def _service(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("service") != HANDOVER_SERVICE or self.mode.error_code is not None:
@@ -239,6 +242,19 @@ class CoordinatorSimulator(DvcqgSimulator):
             self.roles_pushed.append({"at": iso_now(), "sent": body, **answer})
         return json_response(answer, 200 if answer["status"] is not None else 502)
 
+    def on_sim_desk_intake_return(self, request: Request) -> Response:
+        """Where hoso sends the desk officer back after a deep-link intake (SPEC §7.7): ``mahoso`` (and
+        ``thamchieu``) recorded; a return without the dossier code is a violation, recorded too."""
+        code, reference = request.args.get("mahoso", ""), request.args.get("thamchieu")
+        valid = bool(re.fullmatch(r"[0-9A-Za-z.\-]{5,60}", code))
+        with self.lock:
+            self.desk_returns.append({"at": iso_now(), "mahoso": code, "thamchieu": reference, "valid": valid,
+                                      "query": request.query_string.decode("utf-8", "replace")})  # fmt: skip
+        if not valid:
+            return html_response(_page("Thiếu mã hồ sơ", "hoso không gửi kèm mã hồ sơ hợp lệ (mahoso)."), 400)
+        said = f"Đã nhận hồ sơ {html.escape(code)}" + (f" (tham chiếu {html.escape(reference)})" if reference else "")
+        return html_response(_page("Hệ thống điều phối (mô phỏng): đã tiếp nhận", f"{said}."))
+
     def on_sim_lien_thong_complete(self, request: Request, code: str) -> Response:
         body = read_json_object(request, optional=True)
         outcome, reason = body.get("KetQua", "success"), body.get("LyDo")
@@ -272,7 +288,8 @@ class CoordinatorSimulator(DvcqgSimulator):
 
     def snapshot(self) -> dict[str, Any]:
         return {**super().snapshot(), "handovers": list(self.handovers.values()), "inbound": self.inbound,
-                "results": list(self.results.values()), "roles_pushed": self.roles_pushed}
+                "results": list(self.results.values()), "roles_pushed": self.roles_pushed,
+                "desk_returns": self.desk_returns}
 
     def clear(self) -> None:
         self.close()
@@ -281,9 +298,15 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.inbound.clear()
         self.results.clear()
         self.roles_pushed.clear()
+        self.desk_returns.clear()
 
     def close(self) -> None:
         with self.lock:
             for timer in self.timers:
                 timer.cancel()
             self.timers.clear()
+
+
+def _page(title: str, text: str) -> str:
+    return (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><main><h1>{title}</h1><p>{text}</p></main></body></html>")

@@ -167,6 +167,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/dossiers/{code}"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/integrity"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/lien-thong"): Rule(P, DOSSIER),
+    ("GET", "/v1/units/{unit_code}/desk-link"): Rule(frozenset({"desk"}), UNIT, query={
+        "thutuc": "1.004222", "quaylai": "http://127.0.0.1:8102/_sim/desk-intake/return"}),
     ("POST", "/v1/dossiers/{code}/actions"): Rule(P, DOSSIER, body=_const({"action": "khong_co_thao_tac_nay"})),
     # no withdrawal request is pending on the targets: the desk's decision stops there (409)
     ("POST", "/v1/dossiers/{code}/withdrawal-request"): Rule(frozenset({"desk"}), DOSSIER,

@@ -1802,6 +1802,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/units/{unit_code}/desk-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kiểm tra đường dẫn tiếp nhận tại Bộ phận Một cửa do Hệ thống điều phối mở (thutuc, thamchieu, quaylai): địa chỉ quay lại phải thuộc danh sách được phép */
+        get: operations["unit_desk_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/units/{unit_code}/dvcqg-requests": {
         parameters: {
             query?: never;
@@ -3235,6 +3252,39 @@ export interface components {
              * @default []
              */
             ThanhPhanHoSo: components["schemas"]["ThanhPhanNhanIn"][];
+        };
+        /** DeskLinkOut */
+        DeskLinkOut: {
+            /**
+             * Unit Code
+             * @description Đơn vị tiếp nhận (donvi)
+             * @example 000.00.13.H29
+             */
+            unit_code: string;
+            /**
+             * Procedure Code
+             * @description Thủ tục (thutuc)
+             * @example 1.004222
+             */
+            procedure_code: string;
+            /**
+             * Procedure Name
+             * @example Đăng ký thường trú
+             */
+            procedure_name: string;
+            /**
+             * Reference
+             * @description Mã tham chiếu của Hệ thống điều phối (thamchieu)
+             * @default null
+             * @example DP-261207-0042
+             */
+            reference: string | null;
+            /**
+             * Return Url
+             * @description Địa chỉ quay lại Hệ thống điều phối (quaylai), đã kiểm tra
+             * @example https://dieuphoi.example.gov.vn/tiep-nhan/ket-qua
+             */
+            return_url: string;
         };
         /** DestinationStateOut */
         DestinationStateOut: {
@@ -15389,6 +15439,55 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_desk_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskLinkOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
