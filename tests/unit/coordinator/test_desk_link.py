@@ -25,6 +25,7 @@ def test_a_return_url_on_an_allowed_origin_is_kept_as_given(url: str) -> None:
     "https://evil.example.com/ket-qua",  # another site
     "https://dieuphoi.example.gov.vn.evil.example.com/",  # the allowed name as a prefix
     "https://dieuphoi.example.gov.vn@evil.example.com/",  # the allowed name as credentials
+    "https://hoso:secret@dieuphoi.example.gov.vn/ket-qua",  # credentials in the address
     "https://evil.example.com\\@dieuphoi.example.gov.vn/",  # a backslash browsers read as a slash
     "http://dieuphoi.example.gov.vn/ket-qua",  # http where https is allowed
     "https://dieuphoi.example.gov.vn:8443/",  # another port
@@ -63,3 +64,21 @@ def test_a_stage_configuration_checks_the_allow_list() -> None:
         resolve({"HOSO_COORDINATOR_RETURN_ORIGINS": "https://dieuphoi.example.gov.vn/path"}, require=False)
     with pytest.raises(ConfigError, match="HOSO_COORDINATOR_RETURN_ORIGINS not https"):
         _check_return_origins("http://dieuphoi.example.gov.vn", require=True)
+
+
+def test_the_coordinator_simulator_records_the_return_and_flags_one_without_a_dossier_code() -> None:
+    from werkzeug.test import Client
+
+    from local.simulators.coordinator import CoordinatorSimulator
+
+    sim = CoordinatorSimulator("coordinator", "hoso", "hoso-dev", 1800)
+    client = Client(sim)
+    answer = client.get("/_sim/desk-intake/return?mahoso=000.00.13.H29-261207-0001&thamchieu=DP-1")
+    assert answer.status_code == 200 and "Đã nhận hồ sơ 000.00.13.H29-261207-0001 (tham chiếu DP-1)" in answer.text
+    assert client.get("/_sim/desk-intake/return?thamchieu=DP-2").status_code == 400
+    assert client.get("/_sim/desk-intake/return?mahoso=<script>").status_code == 400
+    returns = sim.snapshot()["desk_returns"]
+    assert [(r["mahoso"], r["thamchieu"], r["valid"]) for r in returns] == [
+        ("000.00.13.H29-261207-0001", "DP-1", True), ("", "DP-2", False), ("<script>", None, False)]
+    sim.clear()
+    assert sim.snapshot()["desk_returns"] == []
