@@ -78,7 +78,7 @@ DEFAULTS = {
 # with the path under the simulator's URL.
 _SIMULATOR_URL_VARIABLES: dict[str, dict[str, str]] = {
     "dvcqg": {"DVCQG_BASE_URL": ""},
-    "coordinator": {"COORDINATOR_BASE_URL": "", "HOSO_COORDINATOR_RETURN_ORIGINS": ""},  # and the deep link's return
+    "coordinator": {"COORDINATOR_BASE_URL": ""},
     "vneid": {"VNEID_ISSUER": "", "VNEID_JWKS_URL": "/.well-known/jwks.json"},
     "population": {"POPULATION_BASE_URL": ""},
     "esign": {"ESIGN_BASE_URL": ""},
@@ -138,6 +138,8 @@ def function_settings(
     env["HOSO_PROVINCES"] = province_settings(simulators, template_env.get("HOSO_STAGE", "dev")).get(
         "HOSO_PROVINCES", "{}"
     )
+    if "coordinator" in simulators:  # the deep-link desk intake sends officers back to it (SPEC §7.7)
+        env["HOSO_COORDINATOR_RETURN_ORIGINS"] = simulators["coordinator"]
     return {**env, **explicit}
 
 

@@ -82,3 +82,13 @@ def test_the_coordinator_simulator_records_the_return_and_flags_one_without_a_do
         ("000.00.13.H29-261207-0001", "DP-1", True), ("", "DP-2", False), ("<script>", None, False)]
     sim.clear()
     assert sim.snapshot()["desk_returns"] == []
+
+
+def test_the_local_stack_allows_the_running_coordinator_simulator_unless_told_otherwise() -> None:
+    from local.stack import function_settings
+
+    running = {"coordinator": "http://127.0.0.1:50102"}
+    assert function_settings({}, running, {})["HOSO_COORDINATOR_RETURN_ORIGINS"] == "http://127.0.0.1:50102"
+    given = {"HOSO_COORDINATOR_RETURN_ORIGINS": "https://dieuphoi-test.example.vn"}
+    assert function_settings({}, running, given)["HOSO_COORDINATOR_RETURN_ORIGINS"] == "https://dieuphoi-test.example.vn"
+    assert "HOSO_COORDINATOR_RETURN_ORIGINS" not in function_settings({}, {}, {})
