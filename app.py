@@ -15,6 +15,7 @@ from chalicelib.api import (
     catalogue,
     competence,
     consultations,
+    coordinator,
     docs,
     documents,
     dossiers,
@@ -80,6 +81,7 @@ app.register_blueprint(competence.bp)  # transfer a dossier to the competent uni
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(consultations.bp)  # consultation between units: the consulted unit's side (issue 17)
 app.register_blueprint(specialised_outage.bp)  # specialised software down: incidents, continue in hoso (SPEC §6)
+app.register_blueprint(coordinator.bp)  # the coordination system: liên thông results of other ministries (§7.7)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(kiosk.bp)  # self-service kiosks: the device API, the desk taking its drafts, admin (SPEC §7.9)
 app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)

@@ -63,6 +63,10 @@ class Settings(BaseModel):
     # Outside parties (through the integration platform in production)
     dvcqg_base_url: str = Field("http://127.0.0.1:8101", alias="DVCQG_BASE_URL")
     coordinator_base_url: str = Field("http://127.0.0.1:8102", alias="COORDINATOR_BASE_URL")
+    # The origins the coordinator's deep-link desk intake may send an officer back to (SPEC §7.7), comma-separated
+    # (chalicelib/domain/desk_link.py): any other return URL is refused, never followed.
+    coordinator_return_origins: str = Field("http://127.0.0.1:8102,http://localhost:8102",
+                                            alias="HOSO_COORDINATOR_RETURN_ORIGINS")  # fmt: skip
     # Provincial systems (SPEC §7.11): JSON, province code → {"url", "secret", "envelope"?}
     # (chalicelib/integrations/endpoints.py). Empty object: no province receives anything.
     provinces: str = Field("{}", alias="HOSO_PROVINCES")

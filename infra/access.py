@@ -203,7 +203,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         buckets={"attachments": READ, "results": READ},  # presigned links in hand-overs
         start_executions=True,  # starts flows, stops a withdrawn dossier's flow
         task_response=True,
-        secrets=("integration-clients",),
+        # the agencies' endpoints; the coordinator's account (other ministries' steps through it, SPEC §7.7)
+        secrets=("integration-clients", "dvcqg-credentials"),
     ),
 }
 

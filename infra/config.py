@@ -20,6 +20,7 @@ CONFIG_KEYS = (
     "HOSO_PUBLIC_BASE_URL",
     "DVCQG_BASE_URL",
     "COORDINATOR_BASE_URL",
+    "HOSO_COORDINATOR_RETURN_ORIGINS",  # origins the deep-link desk intake returns officers to (§7.7)
     "HOSO_PROVINCES",  # JSON: province code → {"url", "secret", "envelope"?} (chalicelib/integrations/endpoints.py)
     "HOSO_SYNC_ENVELOPES",  # JSON: "dvcqg"/"coordinator" → "direct" | "lgsp"
     "VNEID_ISSUER",
@@ -76,6 +77,20 @@ def _check_endpoints(given: Mapping[str, str], *, require: bool) -> None:
     if llm != "off" and urlparse(llm).scheme not in (("https",) if require else ("http", "https")):
         raise ConfigError(f"HOSO_ASSISTANT_LLM is \"off\" or the language-model service's "
                           f"{'https ' if require else ''}URL, not {llm!r}")
+    _check_return_origins(given.get("HOSO_COORDINATOR_RETURN_ORIGINS", ""), require=require)
+
+
+def _check_return_origins(text: str, *, require: bool) -> None:
+    """The deep-link desk intake's allow-list parses; a deployment's origins are https (SPEC §7.7)."""
+    from chalicelib.domain.desk_link import parse_origins
+
+    try:
+        origins = parse_origins(text)
+    except ValueError as err:
+        raise ConfigError(f"HOSO_COORDINATOR_RETURN_ORIGINS: {err}") from None
+    insecure = sorted(o for o in origins if not o.startswith("https://"))
+    if require and insecure:
+        raise ConfigError(f"a deployment needs https endpoints; HOSO_COORDINATOR_RETURN_ORIGINS not https: {insecure}")
 
 
 def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:

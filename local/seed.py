@@ -36,6 +36,9 @@ from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
 DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"
 ALL_UNITS = [u["code"] for u in DEMO_UNITS]
 AGENCY_SIM_CLIENT = "agency-sim"  # the agency simulator's integration client
+COORDINATOR_SIM_CLIENT = "coordinator-sim"  # the coordinator simulator's integration client
+# Agencies that are other ministries' systems, reached through the coordination system (SPEC §7.7).
+VIA_COORDINATOR = ("bhxh",)
 # What the demo specialised software may report: its officers' processing (no leader's action).
 SPECIALISED_ACTIONS = (ActionKind.ASSIGN, ActionKind.REASSIGN, ActionKind.SUBMIT, ActionKind.APPRAISE,
                        ActionKind.CONSULT, ActionKind.RECORD_OPINION, ActionKind.REQUEST_SUPPLEMENT,
@@ -216,6 +219,14 @@ def seed() -> dict[str, int]:
                                  kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK],
                                  procedure_codes=["1.004222", "1.003197", "LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
                                  secret_sha256=hash_secret("dev-agency-token")))  # fmt: skip
+    # The coordination system returns the results of steps handed to other ministries' systems through it
+    # (SPEC §7.7) as client "coordinator-sim" (SIM_COORDINATOR_CLIENT_TOKEN); local/stack.py routes the
+    # social-insurance agency (another ministry's system) through it.
+    put_client(IntegrationClient(client_id=COORDINATOR_SIM_CLIENT, name="Hệ thống điều phối (mô phỏng)",
+                                 kind=ClientKind.COORDINATOR,
+                                 capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES],
+                                 procedure_codes=["LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
+                                 secret_sha256=hash_secret("dev-coordinator-token")))  # fmt: skip
     # A specialised software (SPEC §7.3) handling the radiation-licence procedure reports at
     # /v1/specialised/dossiers/{code}/… as client "pmcn-buc-xa" (token "pmcn-buc-xa.dev-specialised-token"):
     # its officers' processing actions, no leader's action, never a withdrawal.

@@ -138,6 +138,8 @@ def function_settings(
     env["HOSO_PROVINCES"] = province_settings(simulators, template_env.get("HOSO_STAGE", "dev")).get(
         "HOSO_PROVINCES", "{}"
     )
+    if "coordinator" in simulators:  # the deep-link desk intake sends officers back to it (SPEC §7.7)
+        env["HOSO_COORDINATOR_RETURN_ORIGINS"] = simulators["coordinator"]
     return {**env, **explicit}
 
 
@@ -398,6 +400,8 @@ class LocalStack:
             # integration clients' credentials <client_id>.<secret>, registered by local/seed.py
             "SIM_POST_CLIENT_TOKEN": env.get("SIM_POST_CLIENT_TOKEN") or "buu-chinh.dev-post-token",
             "SIM_AGENCY_CLIENT_TOKEN": env.get("SIM_AGENCY_CLIENT_TOKEN") or "agency-sim.dev-agency-token",
+            "SIM_COORDINATOR_CLIENT_TOKEN": env.get("SIM_COORDINATOR_CLIENT_TOKEN")
+                                            or "coordinator-sim.dev-coordinator-token",
             "SIM_POPULATION_API_KEY": env.get("SIM_POPULATION_API_KEY") or "dev-population-key",
             "SIM_MESSAGING_TOKEN": env.get("SIM_MESSAGING_TOKEN") or "dev-messaging-token",
             "SIM_SPECIALISED_TOKEN": env.get("SIM_SPECIALISED_TOKEN") or "pmcn-buc-xa.dev-specialised-token",
@@ -472,11 +476,16 @@ class LocalStack:
         """The ``integration-clients`` secret: the demo specialised software (client ``pmcn-buc-xa``,
         seeded by local/seed.py for procedure 1.000105) is reached at its simulator; every external
         liên thông agency is answered for by the agency simulator's client (callbacks from any other
-        client, or for an agency bound to none, are refused)."""
+        client, or for an agency bound to none, are refused), but the other ministries' systems
+        (``seed.VIA_COORDINATOR``), reached through the coordinator and answered by its client."""
+        from local import seed  # the seed data's module (its clients are registered by _run_seed)
+
         specialised = next(s.url for s in self.simulators if s.name == "specialised")
         value: dict[str, Any] = {"specialised": {"pmcn-buc-xa": {"base_url": specialised, "procedures": ["1.000105"]}}}
         for agency in chains.AGENCIES.values():
-            if agency.kind == "external":
+            if agency.id in seed.VIA_COORDINATOR:  # another ministry's system: through the coordinator (§7.7)
+                value[agency.id] = {"via": "coordinator", "client_id": seed.COORDINATOR_SIM_CLIENT}
+            elif agency.kind == "external":
                 value[agency.id] = {"client_id": "agency-sim"}  # seeded by local/seed.py
         aws.client("secretsmanager").put_secret_value(
             SecretId=settings.get_settings().integration_clients_secret_id, SecretString=json.dumps(value))

@@ -270,7 +270,8 @@ def put_officer(sub: str) -> Any:
     # Whether the officer is pending, and their personal number's key, are the stored record's.
     stored = seen.value
     officer = officer.model_copy(update={"pending": stored.pending if stored else False,
-                                         "personal_number_key": stored.personal_number_key if stored else ""})
+                                         "personal_number_key": stored.personal_number_key if stored else "",
+                                         "roles_version": stored.roles_version if stored else None})
     named = {a.unit_code for profile in (seen.value, officer) if profile is not None for a in profile.assignments}
     admin_access.check_officer_write(_administrator(), seen.value, officer,
                                      {code: catalogue.read_unit_for_update(code).value for code in named})

@@ -4,6 +4,7 @@ integration clients. Processes live in ``chalicelib.domain.process``."""
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +20,9 @@ class Unit(BaseModel):
     province_code: str = Field("", description="Mã tỉnh (2 số); rỗng với đơn vị cấp bộ")
     parent_code: str | None = None
     office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+    roles_source: Literal["hoso", "coordinator"] = Field(
+        "hoso", description="Vai trò cán bộ của đơn vị do quản trị hoso cấp (hoso) hay do Hệ thống điều phối gửi sang "
+        "sau đăng nhập (coordinator, SPEC §7.7)")
 
 
 class RequiredDocument(BaseModel):
@@ -91,6 +95,8 @@ class OfficerProfile(BaseModel):
     assignments: list[RoleAssignment] = Field(default_factory=list)
     pending: bool = Field(False, description="Thêm theo số định danh cá nhân, chờ đăng nhập lần đầu (chưa có quyền)")
     personal_number_key: str = Field("", description="HMAC của số định danh cá nhân (không bao giờ lưu số gốc)")
+    roles_version: int | None = Field(None, description="Phiên bản danh mục vai trò Hệ thống điều phối đã gửi "
+                                      "và được áp dụng (chỉ áp dụng phiên bản mới hơn)")
 
     def roles_in(self, unit_code: str) -> set[Role]:
         return {a.role for a in self.assignments if a.unit_code == unit_code}

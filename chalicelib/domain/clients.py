@@ -14,6 +14,10 @@ the **capabilities** an administrator granted it, never more than its kind allow
 - a *postal service* reports its parcels (``post_tracking``);
 - a *self-service kiosk* (SPEC §7.9) calls the kiosk routes (``kiosk``) for the one unit it is
   registered to (``/v1/admin/kiosks``; ``chalicelib.kiosks``), and nothing else;
+- the *coordination system* (SPEC §7.7) returns the results of liên thông steps handed to other
+  ministries' systems through it (``coordinator_results``), only for the steps handed over through
+  it (the agency's entry in the ``integration-clients`` secret names the client), and pushes officers'
+  roles after login (``coordinator_roles``) for the units whose roles come from it;
 - a *payment platform* calls no client route today (its callbacks are HMAC-signed,
   ``chalicelib/api/payments.py``): it can be registered, and granted nothing.
 
@@ -39,6 +43,7 @@ class ClientKind(enum.StrEnum):
     POSTAL_SERVICE = "postal_service"
     PAYMENT_PLATFORM = "payment_platform"
     KIOSK = "kiosk"
+    COORDINATOR = "coordinator"
 
     @property
     def label(self) -> str:
@@ -51,6 +56,7 @@ KIND_LABELS: dict[ClientKind, str] = {
     ClientKind.POSTAL_SERVICE: "Dịch vụ bưu chính",
     ClientKind.PAYMENT_PLATFORM: "Nền tảng thanh toán",
     ClientKind.KIOSK: "Ki-ốt tự phục vụ",
+    ClientKind.COORDINATOR: "Hệ thống điều phối",
 }
 
 
@@ -62,6 +68,8 @@ class Capability(enum.StrEnum):
     FLOW_CALLBACK = "flow_callback"
     POST_TRACKING = "post_tracking"
     KIOSK = "kiosk"
+    COORDINATOR_RESULTS = "coordinator_results"
+    COORDINATOR_ROLES = "coordinator_roles"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -70,6 +78,9 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.FLOW_CALLBACK: "Trả kết quả bước liên thông (/v1/flows/callback)",
     Capability.POST_TRACKING: "Báo trạng thái bưu gửi (/v1/post/tracking)",
     Capability.KIOSK: "Ki-ốt tự phục vụ: thủ tục, tra cứu, in lại giấy tiếp nhận, phiếu tiếp nhận (/v1/kiosk/…)",
+    Capability.COORDINATOR_RESULTS: "Trả kết quả bước liên thông qua Hệ thống điều phối "
+                                    "(/v1/coordinator/lien-thong/results)",
+    Capability.COORDINATOR_ROLES: "Gửi vai trò cán bộ sau đăng nhập (/v1/coordinator/officer-roles)",
 }
 
 # What each kind may ever be granted.
@@ -79,6 +90,7 @@ KIND_CAPABILITIES: dict[ClientKind, frozenset[Capability]] = {
     ClientKind.POSTAL_SERVICE: frozenset({Capability.POST_TRACKING}),
     ClientKind.PAYMENT_PLATFORM: frozenset(),
     ClientKind.KIOSK: frozenset({Capability.KIOSK}),
+    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES}),
 }
 
 # Never reported by a client, whatever it is granted: the applicant withdraws.

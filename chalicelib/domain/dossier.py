@@ -145,6 +145,18 @@ class Consultation(BaseModel):
         return self.answered_at is None and self.closed_at is None
 
 
+class LienThongOrigin(BaseModel):
+    """A step of a liên thông chain another ministry heads, handed to hoso by the coordination
+    system (SPEC §7.7): where it came from, and when its result went back."""
+
+    ref: str  # the coordinator's reference of the step (MaBuocLienThong), sent back with the result
+    head_code: str  # the dossier's code at the ministry heading the chain (MaHoSoGoc)
+    head_agency: str  # that ministry's agency (CoQuanChuTri)
+    step_name: str  # what hoso is asked to do (TenBuoc)
+    returned_at: datetime | None = None
+    returned_outcome: str = ""  # success | failure, once returned
+
+
 class Dossier(BaseModel):
     code: str
     dvcqg_ref: str | None = None
@@ -181,6 +193,7 @@ class Dossier(BaseModel):
     supplements: list[SupplementRound] = Field(default_factory=list)
     consultations: list[Consultation] = Field(default_factory=list)
     withdrawal_requests: list[WithdrawalRequest] = Field(default_factory=list)
+    lien_thong_origin: LienThongOrigin | None = None  # a step of another ministry's chain (SPEC §7.7)
     action_counts: dict[str, int] = Field(default_factory=dict)  # e.g. supplement asked once
     # who performed each duty (appraiser, head, leader → officers' subjects): separation of duties
     duty_holders: dict[str, list[str]] = Field(default_factory=dict)

@@ -4,7 +4,8 @@ agency-tasks queue.
 Messages from the state machines (``kind``; contract in ``state_machines/README.md``):
 
 - ``handover`` — hand step ``step`` of ``dossier`` to ``agency`` with the task token: a child
-  dossier in a hoso unit (``children``), or a hand-over to the agency's system (``agencies``);
+  dossier in a hoso unit (``children``), a hand-over to the agency's system (``agencies``), or,
+  for another ministry's system, to the coordination system (``coordinator``, SPEC §7.7);
   recorded on the parent;
 - ``supplement`` — the flow waits for the applicant's supplement (answered by ``hooks`` when
   the parent comes back from status 5, or at once if it already has);
@@ -32,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.domain.dossier import Dossier
 from chalicelib.errors import HosoError
-from chalicelib.flows import agencies, chains, children, hooks, sfn, store, tasks
+from chalicelib.flows import agencies, chains, children, coordinator, hooks, sfn, store, tasks
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import (
     COMPLETE_FAILED,
@@ -134,7 +135,10 @@ def handover(message: TaskMessage) -> None:
     tasks.mark(task.parent, step.id, "handed_over", agency=agency.id, task=task.token_hash, error=None)
     child = None
     try:
-        if connection is not None:
+        if connection is not None and connection.through_coordinator:
+            coordinator.hand_over(task, parent, step, agency)
+            where = f"{agency.name}, qua Hệ thống điều phối"
+        elif connection is not None:
             agencies.hand_over(connection, agencies.handover_body(
                 task.token, parent, step=step.id, agency=agency.id, procedure_code=step.procedure_code,
                 procedure_name=step.procedure_name))  # fmt: skip

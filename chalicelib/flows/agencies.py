@@ -20,6 +20,11 @@ Where each agency is reached and who may answer for it: the ``integration-client
     {"cong_an_xa": {"base_url": "https://…", "token": "<hoso's credential there>",
                     "client_id": "<the integration client that calls back>"}}
 
+``"via": "coordinator"`` in an agency's entry: the agency is another ministry's system, reached
+through the coordination system (SPEC §7.7, :mod:`chalicelib.flows.coordinator`: service
+``ChuyenHoSoLienThong``, its result back at ``POST /v1/coordinator/lien-thong/results``); its
+``client_id`` is then the coordinator's integration client.
+
 An agency without an entry is reached at ``AGENCY_BASE_URL`` without a credential, and no
 integration client may answer for it (``callbacks``: fail closed) until its ``client_id`` is set. The same secret's
 ``"specialised"`` entry says where specialised software is reached (``chalicelib.specialised.push``).
@@ -59,6 +64,11 @@ class Connection:
     base_url: str
     token: str | None
     client_id: str | None
+    via: str = "direct"  # "coordinator": another ministry's system, through the coordination system
+
+    @property
+    def through_coordinator(self) -> bool:
+        return self.via == "coordinator"
 
 
 def configured() -> dict[str, Any]:
@@ -79,6 +89,7 @@ def connection(agency_id: str) -> Connection:
         base_url=str(entry.get("base_url") or get_settings().agency_base_url).rstrip("/"),
         token=str(entry["token"]) if entry.get("token") else None,
         client_id=str(entry["client_id"]) if entry.get("client_id") else None,
+        via="coordinator" if entry.get("via") == "coordinator" else "direct",
     )
 
 

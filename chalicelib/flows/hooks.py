@@ -9,6 +9,8 @@ now (not at what changed, so duplicates and reordering do no harm) and
   started;
 - a dossier of a flow procedure just received (status 2, or 4 at the liên thông step) that is
   neither a parent nor a child → its flow starts;
+- an inbound liên thông dossier (another ministry heads the chain) once processed → its result
+  goes back through the coordinator (``coordinator.return_result``);
 - then a dossier of a procedure handled by a specialised software is handed to it, once
   (``chalicelib.specialised.push``).
 
@@ -19,7 +21,7 @@ signals ``{"code", "seq"}`` the outbox relay sends to the agency-tasks queue.
 from __future__ import annotations
 
 from chalicelib.domain.dossier import Dossier
-from chalicelib.flows import answers, chains, children, sfn, start, store, tasks
+from chalicelib.flows import answers, chains, children, coordinator, sfn, start, store, tasks
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import FlowState, child_outcome
 from chalicelib.observability import logger
@@ -34,6 +36,7 @@ def on_dossier_changed(code: str) -> None:
     if dossier is None:
         return
     _flows(dossier)
+    coordinator.return_result(dossier)  # an inbound liên thông step processed: its result goes back (§7.7)
     push.on_dossier_changed(dossier)  # after the flows: a specialised software down never delays them
 
 

@@ -108,7 +108,9 @@ def check_officer_write(actor: Administrator, old: OfficerProfile | None, new: O
     """May ``actor`` store ``new`` where ``old`` is stored now (None: a new officer)?
 
     ``units`` maps every unit code named by ``old`` and ``new`` assignments to the stored unit
-    (None: no such unit)."""
+    (None: no such unit). Roles in a unit whose roles come from the coordinator (SPEC §7.7) are the
+    coordinator's to change: 409 ``ROLES_FROM_COORDINATOR`` for any administrator."""
+    check_roles_source(old, new, units)
     if actor.ministry:
         return
     if actor.province_code is None:
@@ -119,3 +121,15 @@ def check_officer_write(actor: Administrator, old: OfficerProfile | None, new: O
         why = _unmanageable(actor, profile, units)
         if why:
             raise _forbidden_province(why)
+
+
+def check_roles_source(old: OfficerProfile | None, new: OfficerProfile, units: Mapping[str, Unit | None]) -> None:
+    """409 ``ROLES_FROM_COORDINATOR`` if ``new`` adds or removes a role in a unit whose roles the
+    coordination system pushes (``Unit.roles_source``; ``chalicelib.services.coordinator_roles``)."""
+    before = {(a.role, a.unit_code) for a in (old.assignments if old else [])}
+    after = {(a.role, a.unit_code) for a in new.assignments}
+    pushed = sorted({unit_code for _, unit_code in before ^ after
+                     if (unit := units.get(unit_code)) is not None and unit.roles_source == "coordinator"})
+    if pushed:
+        raise HosoError("ROLES_FROM_COORDINATOR", f"Vai trò cán bộ tại đơn vị {', '.join(pushed)} do Hệ thống điều "
+                        "phối gửi sang sau đăng nhập; không sửa được tại hoso.", 409)  # fmt: skip

@@ -124,8 +124,15 @@ def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: l
     )
 
 
+def open_dossier(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossiers.IntakeReference | None,
+                 docs: list[DocumentRef], extra: dict[str, Any] | None = None) -> Dossier:
+    """Register ``parsed`` as a new dossier (its code allocated, its first step placed); ``extra``
+    sets more fields of the new dossier (e.g. the origin of an inbound liên thông step)."""
+    return _open(parsed, direct=direct, actor=actor, reference=reference, docs=docs, extra=extra)
+
+
 def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossiers.IntakeReference | None,
-          docs: list[DocumentRef]) -> Dossier:
+          docs: list[DocumentRef], extra: dict[str, Any] | None = None) -> Dossier:
     procedure = catalogue.get_procedure(parsed.procedure_code)
     if procedure is None:  # parse_* already refused unknown procedures; the catalogue changed since
         raise HosoError("UNKNOWN_PROCEDURE", "Thủ tục hành chính không có trong danh mục.", 422)
@@ -136,8 +143,8 @@ def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossi
     timing = timing_for(procedure.code, parsed.unit_code, now)
 
     def build(code: str) -> Dossier:
-        placed, _ = engine.start(_new_dossier(parsed, procedure, code, docs, now), process, direct=direct,
-                                 actor=actor, timing=timing)
+        new = _new_dossier(parsed, procedure, code, docs, now).model_copy(update=extra or {})
+        placed, _ = engine.start(new, process, direct=direct, actor=actor, timing=timing)
         return placed
 
     # The first audit event depends only on the process, not on the code: compute it once.
@@ -240,3 +247,13 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
         edata_store.count_reuse(stored, dossier.created_at)
     count_metric("DossierReceived")
     return dossier
+
+
+def replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
+    """The answer to an intake request seen before: 200 with the first answer, 409 if the body differs."""
+    return _replay(ref, body_hash)
+
+
+def accepted_body(dossier: Dossier) -> dict[str, Any]:
+    """The answer to an accepted intake (remembered for replays)."""
+    return _accepted_body(dossier)

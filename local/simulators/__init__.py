@@ -7,7 +7,7 @@
 name         what                      port   protocol (module)
 ===========  ========================  =====  ==============================================
 dvcqg        national portal DVCQG     8101   §7.2 sync + §7.1 posting (:mod:`.dvcqg`)
-coordinator  coordination system       8102   §7.2, own instance (:mod:`.dvcqg`)
+coordinator  coordination system       8102   §7.2 + §7.7 liên thông hand-over (:mod:`.coordinator`)
 province01   Hà Nội's system           8103   §7.2, own instance per province (:mod:`.dvcqg`)
 province79   TP HCM's system           8179   §7.2 (SPEC §7.11: one endpoint and account each)
 province48   Đà Nẵng's system          8148   §7.2
@@ -35,7 +35,8 @@ coordinator reads ``SIM_COORDINATOR_…`` and falls back to DVCQG's); each provi
 (``dev-population-key``); ``SIM_PAYMENT_HMAC_KEY`` (``dev-payment-key``);
 ``SIM_POST_CLIENT_TOKEN`` (``dev-post-token``); ``SIM_AGENCY_CLIENT_TOKEN``
 (``dev-agency-token``); ``SIM_MESSAGING_TOKEN`` (``dev-messaging-token``);
-``SIM_SPECIALISED_TOKEN`` (the specialised software's credential at hoso,
+``SIM_COORDINATOR_CLIENT_TOKEN`` (the coordinator's credential at hoso,
+``coordinator-sim.dev-coordinator-token``); ``SIM_SPECIALISED_TOKEN`` (the specialised software's credential at hoso,
 ``pmcn-buc-xa.dev-specialised-token``); ``SIM_ERECEIPT_CLIENTS`` (JSON ``{"client_id": "key"}``,
 ``{"hoso": "dev-ereceipt-key"}``); ``SIM_KIOSK_TOKEN`` (the kiosk's key at hoso,
 ``kiosk-demo-h29.dev-kiosk-token``). A taken port raises
@@ -97,6 +98,8 @@ from typing import Final
 from local.simulators.accounts import DEMO_ACCOUNTS
 from local.simulators.agency import AgencySimulator
 from local.simulators.base import HOST, PortBusyError, RunningServer, Simulator, serve
+from local.simulators.coordinator import DEFAULT_CLIENT_TOKEN as DEFAULT_COORDINATOR_TOKEN
+from local.simulators.coordinator import CoordinatorSimulator
 from local.simulators.dvcqg import DEFAULT_HMAC_KEYS, DossierPoster, DvcqgSimulator, parse_hmac_keys
 from local.simulators.ereceipt import DEFAULT_CLIENTS as DEFAULT_ERECEIPT_CLIENTS
 from local.simulators.ereceipt import EreceiptSimulator, parse_clients
@@ -164,6 +167,17 @@ def _dvcqg(env: Mapping[str, str], name: str, poster: DossierPoster | None) -> D
     return DvcqgSimulator(name, username, password, ttl, poster)
 
 
+def _coordinator(env: Mapping[str, str]) -> CoordinatorSimulator:
+    """The coordination system: DVCQG's protocol with its own account, plus the liên thông hand-over."""
+    base = _dvcqg(env, "coordinator", None)
+    hoso = env.get("HOSO_API_URL") or DEFAULT_HOSO_API_URL
+    keys, key_id = parse_hmac_keys(env.get("HOSO_DVCQG_HMAC_KEYS") or DEFAULT_HMAC_KEYS,
+                                   env.get("HOSO_DVCQG_ACTIVE_KEY_ID"))  # fmt: skip
+    return CoordinatorSimulator("coordinator", base.username, base.password, base.session_ttl_s,
+                                env.get("SIM_COORDINATOR_CLIENT_TOKEN") or DEFAULT_COORDINATOR_TOKEN,
+                                DossierPoster(hoso, keys, key_id))
+
+
 def _province_builder(env: Mapping[str, str], code: str) -> Callable[[], Simulator]:
     username, password = province_account(env, code)
     ttl = float(env.get("SIM_DVCQG_SESSION_TTL_S") or 1800)
@@ -191,7 +205,7 @@ def _builders(env: Mapping[str, str]) -> dict[str, Callable[[], Simulator]]:
     redirect_uris = [u.strip() for u in env.get("SIM_VNEID_REDIRECT_URIS", "").split(",") if u.strip()]
     return {
         "dvcqg": lambda: _dvcqg(env, "dvcqg", DossierPoster(hoso, keys, key_id)),
-        "coordinator": lambda: _dvcqg(env, "coordinator", None),
+        "coordinator": lambda: _coordinator(env),
         **{province_simulator(code): _province_builder(env, code) for code in LOCAL_PROVINCES},
         "vneid": lambda: VneidSimulator(
             "vneid", env.get("VNEID_CLIENT_ID") or "hoso-officers", _vneid_accounts(env), redirect_uris

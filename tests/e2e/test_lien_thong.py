@@ -5,9 +5,11 @@ DVCQG has every step of it; so does a death chain of two procedures (khai tử �
 What runs is what runs in production: the DVCQG simulator signs and posts the dossier; the desk
 receives it; the outbox relay signals the agency-tasks function, which starts the Step
 Functions execution (moto executes the real ASL); the first step becomes a child dossier that
-the unit's officers handle over HTTP (result generated from the template and signed); the next
-two are handed to the agency simulator, which answers at ``POST /v1/flows/callback`` with the
-task tokens over HTTP; the parent ends at status 9 with every step's result and is delivered at
+the unit's officers handle over HTTP (result generated from the template and signed); the
+police's step is handed to the agency simulator, which answers at ``POST /v1/flows/callback`` with
+the task token over HTTP; social insurance, another ministry's system, is reached through the
+coordination system (``ChuyenHoSoLienThong``, SPEC §7.7), whose simulator answers at
+``POST /v1/coordinator/lien-thong/results``; the parent ends at status 9 with every step's result and is delivered at
 the desk. The sync sends every audit event to the DVCQG simulator, in order."""
 
 from __future__ import annotations
@@ -91,6 +93,18 @@ def _agency_answers(stack: LocalStack, code: str, step: str) -> None:
     assert sent["sent"]["task_token"] == handover["task_token"]
 
 
+def _coordinator_answers(stack: LocalStack, code: str, step: str) -> None:
+    """Another ministry's step: handed to the coordinator, whose simulator returns the result."""
+    url = simulator(stack, "coordinator")
+    handover = _until(f"the hand-over of {step} to the coordinator", lambda: next(
+        (h for h in requests.get(f"{url}/_sim/records", timeout=10).json()["handovers"]
+         if h["MaHoSo"] == code and h["MaBuoc"] == step), None))  # fmt: skip
+    assert handover["request"]["DiaChiTraKetQua"].endswith("/v1/coordinator/lien-thong/results")
+    sent = _ok(requests.post(f"{url}/_sim/lien-thong/complete/{code}", json={"KetQua": "success"}, timeout=60))
+    assert sent["result"]["status"] == 200, sent
+    assert sent["sent"]["MaBuocLienThong"] == handover["MaBuocLienThong"]
+
+
 def _received(stack: LocalStack, overrides: dict[str, Any]) -> str:
     """DVCQG posts the online dossier (signed, as the portal does); the desk receives it, the flow
     starts by itself and the parent shows "đang xử lý liên thông"."""
@@ -115,9 +129,10 @@ def test_birth_chain_from_dvcqg_completes_and_dvcqg_has_every_step(stack: LocalS
     child_code = _child(operator, code, "khai_sinh")
     _handle_child(stack, child_code, "Đồng ý đăng ký khai sinh.")
 
-    # Steps 2 and 3 (other agencies' systems): the agency simulator answers with the task tokens
-    for step in ("thuong_tru", "bhyt"):
-        _agency_answers(stack, code, step)
+    # Step 2 (the police's system): the agency simulator answers with the task token;
+    # step 3 (social insurance, another ministry): through the coordinator
+    _agency_answers(stack, code, "thuong_tru")
+    _coordinator_answers(stack, code, "bhyt")
 
     # The flow completes: results of every step at the desk, the execution succeeded
     done = _until("the parent at status 9",
@@ -176,7 +191,7 @@ def test_death_chain_with_the_survivor_benefit_chosen_on_the_form_from_dvcqg_com
     })  # fmt: skip
     _handle_child(stack, _child(operator, code, "khai_tu"), "Đồng ý đăng ký khai tử.")
     _agency_answers(stack, code, "xoa_thuong_tru")
-    _agency_answers(stack, code, "tu_tuat")
+    _coordinator_answers(stack, code, "tu_tuat")
     flow = _until("the execution succeeded",
                   lambda: (f := _ok(operator.get(f"/v1/ops/flows/{code}")))["execution_status"] == "SUCCEEDED" and f)
     assert {s["step"]: s["status"] for s in flow["steps"]} == {"khai_tu": "done", "xoa_thuong_tru": "done",

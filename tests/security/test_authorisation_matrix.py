@@ -124,6 +124,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/payments/callback"): Rule(frozenset(), body=_const({})),
     # DVCQG and integration clients
     ("POST", "/v1/dvcqg/dossiers"): Rule(frozenset({"dvcqg"}), body=lambda w, t: build_dossier()),
+    # the coordinator signs like DVCQG (SPEC §7.7); a body without its step is refused after the signature
+    ("POST", "/v1/coordinator/lien-thong/dossiers"): Rule(frozenset({"dvcqg"}), body=lambda w, t: build_dossier()),
     # DVCQG's later messages (an empty body: refused after the signature; escalations in test_dvcqg_messages.py)
     **{("POST", f"/v1/dvcqg/dossiers/{{dvcqg_ref}}/{kind}"): Rule(
         frozenset({"dvcqg"}), body=_const({}), path={"dvcqg_ref": _const("DVCQG-KHONG-CO")})
@@ -135,6 +137,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/flows/callback"): Rule(frozenset({"client"}),
                                          body=_const({"task_token": "khong-co", "outcome": "progress"})),
     ("POST", "/v1/flows/documents"): Rule(frozenset({"client"}), body=_const({"task_token": "khong-co"})),
+    # the coordination system (kind coordinator; the specialised "client" here lacks the capability: 403)
+    ("POST", "/v1/coordinator/lien-thong/results"): Rule(frozenset({"client"}), body=_const({
+        "MaBuocLienThong": "0" * 64, "KetQua": "progress"})),
+    ("POST", "/v1/coordinator/officer-roles"): Rule(frozenset({"client"}), body=_const({
+        "SoDinhDanh": "không-hợp-lệ", "assignments": [], "version": 0})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
         "orderNumber": t.dossier, "trackingNumber": "EB000000000VN", "status": "delivered"}),
     # every officer
@@ -175,6 +182,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # processing officers, on a dossier of their unit
     ("GET", "/v1/dossiers/{code}"): Rule(P, DOSSIER),
     ("GET", "/v1/dossiers/{code}/integrity"): Rule(P, DOSSIER),
+    ("GET", "/v1/dossiers/{code}/lien-thong"): Rule(P, DOSSIER),
+    ("GET", "/v1/units/{unit_code}/desk-link"): Rule(frozenset({"desk"}), UNIT, query={
+        "thutuc": "1.004222", "quaylai": "http://127.0.0.1:8102/_sim/desk-intake/return"}),
     ("POST", "/v1/dossiers/{code}/actions"): Rule(P, DOSSIER, body=_const({"action": "khong_co_thao_tac_nay"})),
     # no withdrawal request is pending on the targets: the desk's decision stops there (409)
     ("POST", "/v1/dossiers/{code}/withdrawal-request"): Rule(frozenset({"desk"}), DOSSIER,

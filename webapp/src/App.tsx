@@ -9,9 +9,11 @@ import { NotificationBell } from "./components/NotificationBell";
 import { ErrorMessage, Loading, PageHeading } from "./components/Page";
 import { type AppConfig, loadConfig } from "./config";
 import { AppContext, type AppState } from "./context";
+import { deskLinkOf } from "./deskLink";
 import { Dashboard } from "./pages/Dashboard";
 import { ConsultationScreen } from "./pages/Consultations";
 import { AssistantScreen } from "./pages/Assistant";
+import { DeskLinkIntake } from "./pages/DeskLinkIntake";
 import { DossierPage } from "./pages/DossierPage";
 import { IntakeForm, ProcedurePicker } from "./pages/Intake";
 import { canOperate, Operations } from "./pages/Operations";
@@ -174,10 +176,10 @@ function Officer({ config, session }: { config: AppConfig; session: Session }) {
       units,
       unit,
       roles,
-      setUnit: (code: string) => {
+      setUnit: (code: string, home = true) => {
         sessionStorage.setItem(UNIT_KEY, code);
         setUnitState(code);
-        window.location.hash = "#/";
+        if (home) window.location.hash = "#/";
       },
       announce,
       unitName: (code: string) => units.find((u) => u.code === code)?.name ?? code,
@@ -310,6 +312,9 @@ interface ScreenProps {
 
 function Screen({ route, processing, isDesk, reports, admin, ops }: ScreenProps) {
   const [first, second, third] = route.path;
+  // The coordinator's deep link (SPEC §7.7) names its unit: it is checked before the current unit's roles.
+  const deskLink = deskLinkOf(route);
+  if (deskLink) return <DeskLinkIntake link={deskLink} />;
   if (first === "van-hanh" && ops) return <Operations />;
   if (first === "quan-tri" && admin) return <AdminScreen path={route.path.slice(1)} params={route.params} />;
   if (first === "bao-cao" && reports) return <ReportsScreen path={route.path.slice(1)} params={route.params} />;

@@ -554,6 +554,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/coordinator/lien-thong/dossiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hệ thống điều phối chuyển hồ sơ liên thông do bộ, ngành khác chủ trì để hoso giải quyết một bước (ký HMAC như §7.1) */
+        post: operations["coordinator_lien_thong_dossier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coordinator/lien-thong/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hệ thống điều phối trả kết quả bước liên thông đã chuyển cho bộ, ngành khác (ChuyenHoSoLienThong) */
+        post: operations["coordinator_lien_thong_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coordinator/officer-roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hệ thống điều phối gửi vai trò của cán bộ sau đăng nhập (áp dụng cho đơn vị lấy vai trò từ Hệ thống điều phối, khi phiên bản mới hơn) */
+        post: operations["coordinator_officer_roles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/declarations": {
         parameters: {
             query?: never;
@@ -921,6 +972,23 @@ export interface paths {
         };
         /** Nhật ký toàn vẹn của hồ sơ: chuỗi băm còn nguyên vẹn không, ngày neo gần nhất */
         get: operations["dossier_integrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{code}/lien-thong": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liên thông của hồ sơ: các bước chuyển đi (qua Hệ thống điều phối hay trực tiếp) hoặc bước được giao */
+        get: operations["dossier_lien_thong"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2007,6 +2075,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/units/{unit_code}/desk-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kiểm tra đường dẫn tiếp nhận tại Bộ phận Một cửa do Hệ thống điều phối mở (thutuc, thamchieu, quaylai): địa chỉ quay lại phải thuộc danh sách được phép */
+        get: operations["unit_desk_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/units/{unit_code}/dvcqg-requests": {
         parameters: {
             query?: never;
@@ -2739,7 +2824,7 @@ export interface components {
          * @description A client route (each client route declares the one it needs, ``chalicelib.api.routing``).
          * @enum {string}
          */
-        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk";
+        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles";
         /** CashIn */
         CashIn: {
             /**
@@ -2832,7 +2917,7 @@ export interface components {
          * ClientKind
          * @enum {string}
          */
-        ClientKind: "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk";
+        ClientKind: "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk" | "coordinator";
         /** ClientList */
         ClientList: {
             /** Items */
@@ -3075,6 +3160,84 @@ export interface components {
              * @description continued: hồ sơ xử lý trên hoso; trạng thái sẽ được gửi sang phần mềm chuyên ngành khi phần mềm hoạt động trở lại
              */
             state: string;
+        };
+        /** CoordinatorResultDocumentIn */
+        CoordinatorResultDocumentIn: {
+            /**
+             * Tengiayto
+             * @description Tên giấy tờ kết quả
+             */
+            TenGiayTo: string;
+            /**
+             * Noidungbase64
+             * @description Nội dung tệp (base64)
+             */
+            NoiDungBase64: string;
+        };
+        /**
+         * CoordinatorResultIn
+         * @description Kết quả một bước liên thông do Hệ thống điều phối chuyển về (SPEC §7.7).
+         * @example {
+         *       "DanhSachGiayToKetQua": [
+         *         {
+         *           "NoiDungBase64": "JVBERi0xLjQKJcfsj6IK…",
+         *           "TenGiayTo": "the-bhyt-tre-em.pdf"
+         *         }
+         *       ],
+         *       "KetQua": "success",
+         *       "LyDo": null,
+         *       "MaBuocLienThong": "9f2c1e0b7a4d4c3e8b1a6f5d2e7c9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
+         *     }
+         */
+        CoordinatorResultIn: {
+            /**
+             * Mabuoclienthong
+             * @description Mã bước do hoso cấp khi chuyển hồ sơ
+             */
+            MaBuocLienThong: string;
+            /**
+             * Ketqua
+             * @description success: xong, có kết quả; failure: từ chối giải quyết; supplement: yêu cầu công dân bổ sung; progress: vẫn đang xử lý
+             * @enum {string}
+             */
+            KetQua: "success" | "failure" | "supplement" | "progress";
+            /**
+             * Lydo
+             * @description Lý do / nội dung; bắt buộc trừ khi success
+             * @default null
+             */
+            LyDo: string | null;
+            /** Danhsachgiaytoketqua */
+            DanhSachGiayToKetQua?: components["schemas"]["CoordinatorResultDocumentIn"][];
+        };
+        /** CoordinatorResultOut */
+        CoordinatorResultOut: {
+            /**
+             * Error Code
+             * @description 0 = đã nhận
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /**
+             * Mahoso
+             * @description Mã hồ sơ gốc tại hoso
+             */
+            MaHoSo: string;
+            /** Mabuoc */
+            MaBuoc: string;
+            /**
+             * Ketqua
+             * @enum {string}
+             */
+            KetQua: "success" | "failure" | "supplement" | "progress";
+            /**
+             * Replayed
+             * @description true: kết quả này đã được nhận trước đó (gửi lại)
+             * @default false
+             */
+            replayed: boolean;
         };
         /**
          * DateOrder
@@ -3567,6 +3730,39 @@ export interface components {
              */
             ThanhPhanHoSo: components["schemas"]["ThanhPhanNhanIn"][];
         };
+        /** DeskLinkOut */
+        DeskLinkOut: {
+            /**
+             * Unit Code
+             * @description Đơn vị tiếp nhận (donvi)
+             * @example 000.00.13.H29
+             */
+            unit_code: string;
+            /**
+             * Procedure Code
+             * @description Thủ tục (thutuc)
+             * @example 1.004222
+             */
+            procedure_code: string;
+            /**
+             * Procedure Name
+             * @example Đăng ký thường trú
+             */
+            procedure_name: string;
+            /**
+             * Reference
+             * @description Mã tham chiếu của Hệ thống điều phối (thamchieu)
+             * @default null
+             * @example DP-261207-0042
+             */
+            reference: string | null;
+            /**
+             * Return Url
+             * @description Địa chỉ quay lại Hệ thống điều phối (quaylai), đã kiểm tra
+             * @example https://dieuphoi.example.gov.vn/tiep-nhan/ket-qua
+             */
+            return_url: string;
+        };
         /** DestinationStateOut */
         DestinationStateOut: {
             /**
@@ -3932,6 +4128,8 @@ export interface components {
             consultations?: components["schemas"]["Consultation"][];
             /** Withdrawal Requests */
             withdrawal_requests?: components["schemas"]["WithdrawalRequest"][];
+            /** @default null */
+            lien_thong_origin: components["schemas"]["LienThongOrigin"] | null;
             /** Action Counts */
             action_counts?: {
                 [key: string]: number;
@@ -5025,6 +5223,186 @@ export interface components {
             name: string;
         };
         /**
+         * InboundDossierIn
+         * @description Hồ sơ liên thông do Hệ thống điều phối chuyển đến (SPEC §7.7): hồ sơ theo §7.1 và bước được giao.
+         * @example {
+         *       "ChuHoSo": "Nguyễn Văn An",
+         *       "DanhSachLePhi": [
+         *         {
+         *           "Gia": 16000,
+         *           "HinhThucThu": "Trực tuyến",
+         *           "LoaiPhiLePhi": "2",
+         *           "MaPhiLePhi": "LP-KS-BS",
+         *           "TenPhiLePhi": "Phí cấp bản sao trích lục"
+         *         }
+         *       ],
+         *       "DiaChi": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội",
+         *       "DuLieuBieuMau": {
+         *         "ban_sao": {
+         *           "de_nghi_cap": "co",
+         *           "so_luong": 2
+         *         },
+         *         "cam_doan": {
+         *           "cam_doan": true
+         *         },
+         *         "cha": {
+         *           "dan_toc": "01",
+         *           "ho_ten": "NGUYỄN VĂN AN",
+         *           "ngay_sinh": "05/11/1990",
+         *           "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội",
+         *           "quoc_tich": "Việt Nam",
+         *           "so_dinh_danh": "001090012345",
+         *           "xac_dinh_cha": "co"
+         *         },
+         *         "me": {
+         *           "dan_toc": "01",
+         *           "ho_ten": "TRẦN THỊ BÌNH",
+         *           "ngay_sinh": "20/03/1992",
+         *           "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội",
+         *           "quoc_tich": "Việt Nam",
+         *           "so_dinh_danh": "038192004567"
+         *         },
+         *         "nguoi_duoc_khai_sinh": {
+         *           "dan_toc": "01",
+         *           "gioi_tinh": "nam",
+         *           "ho_ten": "NGUYỄN MINH KHÔI",
+         *           "ngay_sinh": "15/08/2025",
+         *           "ngay_sinh_bang_chu": "Ngày mười lăm tháng tám năm hai nghìn không trăm hai mươi lăm",
+         *           "noi_sinh": "Bệnh viện Phụ sản Hà Nội, số 929 đường La Thành, phường Giảng Võ, thành phố Hà Nội",
+         *           "que_quan": "Xã Hoằng Hóa, tỉnh Thanh Hóa",
+         *           "quoc_tich": "Việt Nam"
+         *         },
+         *         "nguoi_yeu_cau": {
+         *           "ho_ten": "NGUYỄN VĂN AN",
+         *           "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội",
+         *           "quan_he": "Cha",
+         *           "so_dien_thoai": "0912345678",
+         *           "so_dinh_danh": "001090012345"
+         *         }
+         *       },
+         *       "Email": "nguyenvanan@example.vn",
+         *       "HinhThucNhanKetQua": "2",
+         *       "KenhThucHien": "2",
+         *       "LienThong": {
+         *         "CoQuanChuTri": "Bộ Công an — Cục Cảnh sát QLHC về TTXH",
+         *         "MaBuocLienThong": "DP-2026-000123-B2",
+         *         "MaHoSoGoc": "000.00.00.H01-260110-0042",
+         *         "TenBuoc": "Đăng ký khai sinh"
+         *       },
+         *       "LoaiDoiTuong": "1",
+         *       "MaDoiTuong": "b1f3c0de-5a7e-4c1e-9d2a-0c6f2e8a9b10",
+         *       "MaDonViTiepNhan": "000.00.13.H29",
+         *       "MaHoSoDVCQG": "G22.99-250915-0012",
+         *       "MaTTHC": "1.001193",
+         *       "NgayNopHoSo": "20250915093000",
+         *       "SoDienThoai": "0912345678",
+         *       "SoGiayToChuHoSo": "001090012345",
+         *       "TaiLieuNop": [
+         *         {
+         *           "DuongDanTaiTepTin": "https://dichvucong.gov.vn/files/TEP-001",
+         *           "MaThanhPhanHoSo": "GIAY_CHUNG_SINH",
+         *           "TenTepDinhKem": "giay-chung-sinh.pdf",
+         *           "TepDinhKemId": "TEP-001"
+         *         }
+         *       ],
+         *       "TrichYeuHoSo": "Đăng ký khai sinh cho cháu Nguyễn Minh Khôi"
+         *     }
+         */
+        InboundDossierIn: {
+            /**
+             * Mã thủ tục hành chính
+             * @description Mã thủ tục trên CSDL quốc gia về TTHC, ví dụ 1.001193
+             */
+            MaTTHC: string;
+            /**
+             * Mã đơn vị tiếp nhận
+             * @description Mã định danh đơn vị theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.G12
+             */
+            MaDonViTiepNhan: string;
+            /**
+             * Tên chủ hồ sơ
+             * @description Họ tên công dân hoặc tên tổ chức
+             */
+            ChuHoSo: string;
+            /**
+             * Loại đối tượng
+             * @description 1: công dân, 2: doanh nghiệp, 3: cơ quan nhà nước, 4: tổ chức khác
+             * @enum {string}
+             */
+            LoaiDoiTuong: "1" | "2" | "3" | "4";
+            /**
+             * Số giấy tờ chủ hồ sơ
+             * @description Công dân: số định danh cá nhân 12 chữ số; doanh nghiệp: mã số doanh nghiệp/mã số thuế (10 chữ số hoặc 10 chữ số-3 chữ số); cơ quan, tổ chức: mã số thuế, mã định danh đơn vị hoặc mã số khác
+             */
+            SoGiayToChuHoSo: string;
+            /**
+             * Mã đối tượng
+             * @description Mã định danh tài khoản (TechID) trên DVCQG
+             * @default null
+             */
+            MaDoiTuong: string | null;
+            /**
+             * Thư điện tử
+             * @default null
+             */
+            Email: string | null;
+            /**
+             * Số điện thoại
+             * @default null
+             */
+            SoDienThoai: string | null;
+            /**
+             * Địa chỉ
+             * @default null
+             */
+            DiaChi: string | null;
+            /**
+             * Trích yếu hồ sơ
+             * @default null
+             */
+            TrichYeuHoSo: string | null;
+            /**
+             * Hình thức nhận kết quả
+             * @description 0: tại bộ phận một cửa (mặc định), 1: qua bưu chính, 2: trực tuyến
+             * @default null
+             */
+            HinhThucNhanKetQua: ("0" | "1" | "2") | null;
+            /**
+             * Dữ liệu biểu mẫu
+             * @description Dữ liệu tờ khai điện tử, kiểm tra theo biểu mẫu của thủ tục
+             */
+            DuLieuBieuMau: {
+                [key: string]: unknown;
+            };
+            /**
+             * Mã hồ sơ trên DVCQG
+             * @description Mã tham chiếu của DVCQG; dùng để nhận biết gửi lặp
+             */
+            MaHoSoDVCQG: string;
+            /**
+             * Ngày nộp hồ sơ
+             * @description yyyyMMddHHmmss, giờ Việt Nam
+             */
+            NgayNopHoSo: string;
+            /**
+             * Kênh thực hiện
+             * @description 1: trực tiếp, 2: trực tuyến (mặc định), 3: bưu chính
+             * @default null
+             */
+            KenhThucHien: ("1" | "2" | "3") | null;
+            /**
+             * Tài liệu nộp
+             * @default []
+             */
+            TaiLieuNop: components["schemas"]["TaiLieuNopIn"][];
+            /**
+             * Danh sách phí, lệ phí
+             * @default []
+             */
+            DanhSachLePhi: components["schemas"]["LePhiIn"][];
+            LienThong: components["schemas"]["LienThongIn"];
+        };
+        /**
          * Incident
          * @description A specialised software's outage as hoso saw it.
          * @example {
@@ -5561,6 +5939,131 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * LienThongIn
+         * @description Bước liên thông mà hoso được giao trong chuỗi do bộ, ngành khác chủ trì.
+         */
+        LienThongIn: {
+            /**
+             * Mabuoclienthong
+             * @description Mã bước của Hệ thống điều phối; gửi kèm khi trả kết quả
+             */
+            MaBuocLienThong: string;
+            /**
+             * Mahosogoc
+             * @description Mã hồ sơ tại bộ, ngành chủ trì
+             */
+            MaHoSoGoc: string;
+            /**
+             * Coquanchutri
+             * @description Cơ quan chủ trì chuỗi liên thông
+             */
+            CoQuanChuTri: string;
+            /**
+             * Tenbuoc
+             * @description Việc hoso được giao trong chuỗi
+             */
+            TenBuoc: string;
+        };
+        /**
+         * LienThongOrigin
+         * @description A step of a liên thông chain another ministry heads, handed to hoso by the coordination
+         *     system (SPEC §7.7): where it came from, and when its result went back.
+         */
+        LienThongOrigin: {
+            /** Ref */
+            ref: string;
+            /** Head Code */
+            head_code: string;
+            /** Head Agency */
+            head_agency: string;
+            /** Step Name */
+            step_name: string;
+            /**
+             * Returned At
+             * @default null
+             */
+            returned_at: string | null;
+            /**
+             * Returned Outcome
+             * @default
+             */
+            returned_outcome: string;
+        };
+        /** LienThongOriginView */
+        LienThongOriginView: {
+            /**
+             * Head Code
+             * @description Mã hồ sơ tại bộ, ngành chủ trì
+             */
+            head_code: string;
+            /** Head Agency */
+            head_agency: string;
+            /** Step Name */
+            step_name: string;
+            /**
+             * Returned At
+             * @description Lúc kết quả được chuyển về Hệ thống điều phối
+             */
+            returned_at: string | null;
+            /** Returned Outcome */
+            returned_outcome: string;
+        };
+        /** LienThongStepView */
+        LienThongStepView: {
+            /** Step */
+            step: string;
+            /**
+             * Name
+             * @description Cơ quan và việc làm
+             */
+            name: string;
+            /** Agency */
+            agency: string;
+            /**
+             * Route
+             * @description hoso: đơn vị của hoso (hồ sơ con); direct: hệ thống của cơ quan; coordinator: hệ thống của bộ, ngành khác, qua Hệ thống điều phối
+             * @enum {string}
+             */
+            route: "hoso" | "direct" | "coordinator";
+            /**
+             * Status
+             * @description null: chưa đến bước này
+             */
+            status: string | null;
+            /** Status Label */
+            status_label: string;
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts: number;
+            /**
+             * Child
+             * @default null
+             */
+            child: string | null;
+            /**
+             * Updated At
+             * @default null
+             */
+            updated_at: string | null;
+        };
+        /**
+         * LienThongView
+         * @description Hồ sơ trong chuỗi liên thông: các bước hoso chuyển đi, hoặc bước hoso được giao.
+         */
+        LienThongView: {
+            /**
+             * Flow
+             * @description Tên luồng liên thông do hoso điều phối (hồ sơ gốc)
+             */
+            flow: string | null;
+            /** Steps */
+            steps: components["schemas"]["LienThongStepView"][];
+            /** @description Hồ sơ liên thông do bộ, ngành khác chủ trì, chuyển đến qua Hệ thống điều phối */
+            origin: components["schemas"]["LienThongOriginView"] | null;
+        };
         /** Link */
         Link: {
             /** Url */
@@ -5816,6 +6319,78 @@ export interface components {
              * @default
              */
             personal_number_key: string;
+            /**
+             * Roles Version
+             * @description Phiên bản danh mục vai trò Hệ thống điều phối đã gửi và được áp dụng (chỉ áp dụng phiên bản mới hơn)
+             * @default null
+             */
+            roles_version: number | null;
+        };
+        /**
+         * OfficerRolesIn
+         * @description Danh mục vai trò của một cán bộ do Hệ thống điều phối gửi sang sau đăng nhập (SPEC §7.7).
+         * @example {
+         *       "HoVaTen": "Trần Thị Thu",
+         *       "SoDinhDanh": "079190023301",
+         *       "assignments": [
+         *         {
+         *           "MaDonVi": "000.00.13.H29",
+         *           "VaiTro": "desk"
+         *         }
+         *       ],
+         *       "version": 42
+         *     }
+         */
+        OfficerRolesIn: {
+            /**
+             * Sodinhdanh
+             * @description Số định danh cá nhân của cán bộ
+             */
+            SoDinhDanh: string;
+            /**
+             * Hovaten
+             * @description Họ và tên (cán bộ hoso chưa biết)
+             * @default null
+             */
+            HoVaTen: string | null;
+            /** Assignments */
+            assignments: components["schemas"]["PushedAssignment"][];
+            /**
+             * Version
+             * @description Phiên bản danh mục vai trò; chỉ phiên bản mới hơn được áp dụng
+             */
+            version: number;
+        };
+        /** OfficerRolesOut */
+        OfficerRolesOut: {
+            /**
+             * Error Code
+             * @description 0 = đã nhận
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /**
+             * Applied
+             * @description false: phiên bản không mới hơn phiên bản hoso đang giữ (không thay đổi gì)
+             */
+            applied: boolean;
+            /**
+             * Version
+             * @description Phiên bản hoso đang giữ
+             */
+            version: number;
+            /**
+             * Roles
+             * @description Vai trò của cán bộ tại các đơn vị lấy vai trò từ Hệ thống điều phối
+             */
+            roles: string[];
+            /**
+             * Ignored
+             * @description Đơn vị có vai trò do quản trị hoso cấp: không áp dụng
+             */
+            ignored: string[];
         };
         /** OfficerSummaries */
         OfficerSummaries: {
@@ -6503,6 +7078,20 @@ export interface components {
              * @default null
              */
             delivered_date: string | null;
+        };
+        /** PushedAssignment */
+        PushedAssignment: {
+            /**
+             * Madonvi
+             * @description Mã đơn vị (QCVN 102)
+             */
+            MaDonVi: string;
+            /**
+             * Vaitro
+             * @description Vai trò xử lý hồ sơ; quyền quản trị, vận hành chỉ cấp tại hoso
+             * @enum {string}
+             */
+            VaiTro: "desk" | "head" | "appraiser" | "leader" | "clerk";
         };
         /** QuestionIn */
         QuestionIn: {
@@ -7966,6 +8555,13 @@ export interface components {
              *     }
              */
             office_hours: components["schemas"]["OfficeHours"];
+            /**
+             * Roles Source
+             * @description Vai trò cán bộ của đơn vị do quản trị hoso cấp (hoso) hay do Hệ thống điều phối gửi sang sau đăng nhập (coordinator, SPEC §7.7)
+             * @default hoso
+             * @enum {string}
+             */
+            roles_source: "hoso" | "coordinator";
         };
         /** UnitCounters */
         UnitCounters: {
@@ -10525,6 +11121,258 @@ export interface operations {
             };
         };
     };
+    coordinator_lien_thong_dossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundDossierIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAccepted"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coordinator_lien_thong_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CoordinatorResultIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinatorResultOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coordinator_officer_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficerRolesIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerRolesOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     print_declaration: {
         parameters: {
             query?: never;
@@ -12026,6 +12874,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IntegrityReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dossier_lien_thong: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LienThongView"];
                 };
             };
             /** @description Unauthorized */
@@ -16619,6 +17516,55 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_desk_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskLinkOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

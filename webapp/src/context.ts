@@ -13,7 +13,7 @@ export interface AppState {
   unit: string;
   /** The officer's roles in that unit. */
   roles: Role[];
-  setUnit: (unit: string) => void;
+  setUnit: (unit: string, home?: boolean) => void; // home: back to the unit's start page (default)
   /** Show a message and say it to screen-reader users (polite live region); ``forHash``: keep it for that route. */
   announce: (message: string, forHash?: string) => void;
   unitName: (code: string) => string;

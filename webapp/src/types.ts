@@ -279,6 +279,7 @@ export interface Dossier {
   supplements: SupplementRound[];
   consultations: Consultation[];
   withdrawal_requests?: WithdrawalRequest[];
+  lien_thong_origin?: { head_code: string; head_agency: string; step_name: string; returned_at: string | null } | null;
   version: number;
 }
 

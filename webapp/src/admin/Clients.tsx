@@ -23,6 +23,7 @@ export const CLIENT_KIND_LABELS: Record<ClientKind, string> = {
   postal_service: "Dịch vụ bưu chính",
   payment_platform: "Nền tảng thanh toán",
   kiosk: "Ki-ốt tự phục vụ",
+  coordinator: "Hệ thống điều phối",
 };
 
 export const CAPABILITY_LABELS: Record<Capability, string> = {
@@ -31,6 +32,8 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   flow_callback: "Trả kết quả bước liên thông",
   post_tracking: "Báo trạng thái bưu gửi",
   kiosk: "Ki-ốt: thủ tục, tra cứu, in lại giấy tiếp nhận, tờ khai khai trước",
+  coordinator_results: "Trả kết quả bước liên thông qua Hệ thống điều phối",
+  coordinator_roles: "Gửi vai trò cán bộ sau đăng nhập",
 };
 
 // What each kind may ever be granted (chalicelib/domain/clients.py KIND_CAPABILITIES).
@@ -40,6 +43,7 @@ export const KIND_CAPABILITIES: Record<ClientKind, Capability[]> = {
   postal_service: ["post_tracking"],
   payment_platform: [],
   kiosk: ["kiosk"],
+  coordinator: ["coordinator_results", "coordinator_roles"],
 };
 
 // A specialised software may be granted any process action but a withdrawal (the applicant's).

@@ -9,7 +9,7 @@ import { ErrorMessage, Loading, PageHeading } from "../components/Page";
 import { useApp } from "../context";
 import { PROVINCES, provinceName } from "../provinces";
 import { href, navigate } from "../router";
-import { ErrorSummary, Field, fieldError, type FormErrors, toFormErrors, type UnitFull, useLoad } from "./common";
+import { ErrorSummary, Field, fieldError, type FormErrors, toFormErrors, type RolesSource, type UnitFull, useLoad } from "./common";
 
 export function UnitsScreen({ rest, ministry }: { rest: string[]; ministry: boolean }) {
   const { me } = useApp();
@@ -122,6 +122,18 @@ function UnitEditor({ existing, ministry, units }: { existing: UnitFull | null; 
                     {u.name}
                   </option>
                 ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            id="u-roles-source"
+            label="Vai trò cán bộ của đơn vị"
+            hint="Do quản trị hoso cấp, hoặc do Hệ thống điều phối gửi sang sau khi cán bộ đăng nhập (phiên bản mới hơn được áp dụng)."
+          >
+            {(aria) => (
+              <select {...aria} value={unit.roles_source ?? "hoso"} onChange={(e) => setUnit({ ...unit, roles_source: e.target.value as RolesSource })}>
+                <option value="hoso">Quản trị hoso cấp</option>
+                <option value="coordinator">Hệ thống điều phối gửi sang</option>
               </select>
             )}
           </Field>

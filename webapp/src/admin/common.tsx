@@ -35,7 +35,11 @@ export interface UnitFull {
   province_code: string;
   parent_code: string | null;
   office_hours?: unknown;
+  roles_source?: RolesSource;
 }
+
+/** Where a unit's officers' roles come from (SPEC §7.7): hoso's administration or the coordination system. */
+export type RolesSource = "hoso" | "coordinator";
 
 export interface ProcessSummary {
   code: string;
@@ -116,8 +120,8 @@ export interface CalendarYear {
   overrides: CalendarOverride[];
 }
 
-export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk";
-export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk";
+export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk" | "coordinator";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles";
 
 export interface ClientGrants {
   kind: ClientKind;

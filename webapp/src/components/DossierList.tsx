@@ -28,6 +28,13 @@ export function Deadline({ dossier }: { dossier: Dossier }) {
   return <span>{formatDateTime(dossier.due_at)}</span>;
 }
 
+/** A step of a liên thông chain another ministry heads (SPEC §7.7): said in the list, with who heads it. */
+function LienThongBadge({ dossier }: { dossier: Dossier }) {
+  const origin = dossier.lien_thong_origin;
+  if (!origin) return null;
+  return <span className="badge">Liên thông từ {origin.head_agency}</span>;
+}
+
 const NARROW = "(max-width: 600px)";
 
 /** Whether the screen is phone-width (below ~600 px): lists show cards, not a sideways-scrolling table. */
@@ -55,6 +62,7 @@ function DossierCard({ dossier, yourTurn, waiting }: { dossier: Dossier; yourTur
         <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
         {yourTurn && <span className="badge badge-turn">Đến lượt bạn</span>}
         {waiting && <OutageMark />}
+        <LienThongBadge dossier={dossier} />
       </h3>
       <dl>
         <dt>Thủ tục</dt>
@@ -169,6 +177,7 @@ export function DossierList({ path, caption, emptyText, posted }: { path: string
                     <a href={href(["ho-so", dossier.code])}>{dossier.code}</a>
                     {yourTurn(dossier) && <span className="badge badge-turn">Đến lượt bạn</span>}
                     {waiting(dossier) && <OutageMark />}
+                    <LienThongBadge dossier={dossier} />
                   </th>
                   <td>{dossier.procedure_name}</td>
                   <td>{dossier.applicant.name}</td>

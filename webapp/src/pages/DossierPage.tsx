@@ -25,6 +25,7 @@ import { EDataPanel } from "./EDataPanel";
 import { FeesPanel } from "./FeesPanel";
 import { AssistantPanel } from "./Assistant";
 import { IntegrityPanel } from "./IntegrityPanel";
+import { LienThongPanel } from "./LienThongPanel";
 import { NotePanel } from "./NotePanel";
 import { sourceLabel, WithdrawalPanel } from "./WithdrawalPanel";
 import { PostPanel } from "./PostPanel";
@@ -220,6 +221,7 @@ export function DossierPage({ code }: { code: string }) {
         )}
       </section>
 
+      <LienThongPanel code={dossier.code} />
       <TransferUnitPanel code={dossier.code} />
       <PrintPanel code={dossier.code} />
 

@@ -146,7 +146,17 @@ function hasPopulationFields(schema: EFormSchema | null): boolean {
 type AutofillAnswer = Omit<Schema<"AutofillOut">, "values"> & { values: Record<string, string> };
 
 /** Step 2: the applicant and the procedure's eForm, checked here and by the API. */
-export function IntakeForm({ procedureCode }: { procedureCode: string }) {
+/** ``notice`` and ``onReceived``: the coordinator's deep-link intake (DeskLinkIntake) says where the
+ * dossier came from and sends the officer back instead of opening the dossier. */
+export function IntakeForm({
+  procedureCode,
+  notice,
+  onReceived,
+}: {
+  procedureCode: string;
+  notice?: string;
+  onReceived?: (code: string) => void;
+}) {
   const { unit, announce } = useApp();
   const route = useRoute();
   const requestedDraft = route.params.get("ban-nhap");
@@ -276,6 +286,10 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
       const view = await api<DossierView>("/v1/dossiers", { method: "POST", body });
       // The draft has served its purpose; one left behind (network gone) expires on its own.
       if (draftId) await deleteDraft(draftId).catch(() => undefined);
+      if (onReceived) {
+        onReceived(view.dossier.code);
+        return;
+      }
       const target = href(["ho-so", view.dossier.code]);
       navigate(target);
       announce(`Đã tiếp nhận hồ sơ ${view.dossier.code}. Ngày hẹn trả kết quả: ${formatDateTime(view.dossier.due_at) || "chưa có"}.`, target);
@@ -438,6 +452,11 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
       <p className="lead">
         Mã thủ tục {procedure.code} — lĩnh vực {procedure.field_name}. Thời hạn giải quyết: {formatDuration(procedure.legal_deadline)}.
       </p>
+      {notice && (
+        <p className="flash" role="note">
+          {notice}
+        </p>
+      )}
 
       {pendingDraft && (
         <div className="alert alert-info" role="region" aria-labelledby="draft-found">
