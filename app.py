@@ -33,6 +33,7 @@ from chalicelib.api import (
     reports,
     specialised,
     uploads,
+    variants,
 )
 from chalicelib.edata import service as edata_service
 from chalicelib.ereceipts import records as receipt_records
@@ -74,6 +75,7 @@ app.register_blueprint(integrity.bp)  # tamper evidence: verify a dossier's hash
 app.register_blueprint(competence.bp)  # transfer a dossier to the competent unit (issue 17)
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
+app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

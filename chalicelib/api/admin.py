@@ -36,7 +36,7 @@ from chalicelib.domain.process import (
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
-from chalicelib.services import admin_access
+from chalicelib.services import admin_access, variants
 from chalicelib.services.dossiers import now
 from chalicelib.store import catalogue, officers
 
@@ -144,6 +144,8 @@ def publish_process() -> Any:
         raise HosoError("PROCESS_INVALID", "Quy trình chưa hợp lệ, chưa thể ban hành.", 422,
                         errors=[FieldError(".".join(x for x in (e.step_id, e.action_id) if x) or "process", e.message)
                                 for e in errors], extra={"process_errors": [e.model_dump() for e in errors]})
+    if variants.reserved_code(definition.code):
+        raise invalid([FieldError("code", "Mã DPxx.… dành cho quy trình riêng của địa phương (do tỉnh đề xuất).")])
     latest = catalogue.get_process(definition.code)
     expected = (latest.version + 1) if latest else 1
     if definition.version != expected:

@@ -119,3 +119,13 @@ def check_officer_write(actor: Administrator, old: OfficerProfile | None, new: O
         why = _unmanageable(actor, profile, units)
         if why:
             raise _forbidden_province(why)
+
+
+def check_variant_proposal(actor: Administrator, province_code: str) -> None:
+    """A locally specific process is proposed by the administrator of that province only (the
+    ministry publishes the standard and decides on proposals; it does not propose for a province)."""
+    if actor.ministry and actor.province_code is None:
+        raise HosoError("FORBIDDEN", "Quy trình riêng của địa phương do quản trị cấp tỉnh đề xuất; cấp bộ phê duyệt.",
+                        403)
+    if actor.province_code is None or actor.province_code != province_code:
+        raise _forbidden_province("Bạn chỉ được đề xuất quy trình riêng cho các đơn vị của tỉnh mình.")
