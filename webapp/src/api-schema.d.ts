@@ -468,6 +468,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Đề xuất quy trình riêng: ?status=pending (mặc định, chờ phê duyệt) hoặc decided; quản trị cấp tỉnh chỉ thấy của tỉnh mình */
+        get: operations["list_variant_proposals"];
+        put?: never;
+        /** Quản trị cấp tỉnh đề xuất quy trình riêng của địa phương cho một thủ tục (bước, thời hạn, trường bổ sung vào eForm); chờ bộ phê duyệt */
+        post: operations["propose_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch sử quy trình riêng của một tỉnh cho một thủ tục: các phiên bản đã phê duyệt và mọi đề xuất */
+        get: operations["variant_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Một đề xuất, so sánh với quy trình chuẩn (từng bước, biểu mẫu điện tử sau khi bổ sung) */
+        get: operations["variant_proposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quản trị cấp bộ phê duyệt đề xuất: thành phiên bản mới của quy trình riêng, áp dụng cho hồ sơ tiếp nhận từ nay tại các đơn vị của tỉnh */
+        post: operations["approve_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quản trị cấp bộ từ chối đề xuất (kèm lý do) */
+        post: operations["reject_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/autofill/citizens": {
         parameters: {
             query?: never;
@@ -1571,7 +1657,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó */
+        /** Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó; ?unit=<mã đơn vị>: eForm tại đơn vị đó (kèm trường bổ sung của quy trình riêng của tỉnh) */
         get: operations["procedure"];
         put?: never;
         post?: never;
@@ -4697,6 +4783,35 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * LocalVariant
+         * @description An approved (applying) version of a province's variant; immutable.
+         */
+        LocalVariant: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /** Version */
+            version: number;
+            /** Process Code */
+            process_code: string;
+            /** Base Code */
+            base_code: string;
+            /** Base Version */
+            base_version: number;
+            /** Eform Additions */
+            eform_additions?: components["schemas"]["FormField"][];
+            /** Proposal Number */
+            proposal_number: number;
+            /** Approved By */
+            approved_by: string;
+            /**
+             * Approved At
+             * Format: date-time
+             */
+            approved_at: string;
+        };
         /** MeOut */
         MeOut: {
             profile: components["schemas"]["OfficerProfile"];
@@ -5450,6 +5565,34 @@ export interface components {
             /** Items */
             items: components["schemas"]["ProcessVersion"][];
         };
+        /** ProposalDetail */
+        ProposalDetail: {
+            proposal: components["schemas"]["VariantProposal"];
+            /** @description Phiên bản quy trình chuẩn được sao chép */
+            standard: components["schemas"]["ProcessDefinition"];
+            /**
+             * Standard Latest Version
+             * @description Phiên bản mới nhất của quy trình chuẩn hiện nay
+             */
+            standard_latest_version: number;
+            /**
+             * Changes
+             * @description So sánh từng bước với quy trình chuẩn
+             */
+            changes: components["schemas"]["StepChange"][];
+            /** @description Biểu mẫu điện tử tại các đơn vị của tỉnh nếu được phê duyệt */
+            eform: components["schemas"]["EFormSchema"] | null;
+        };
+        /** ProposalList */
+        ProposalList: {
+            /** Items */
+            items: components["schemas"]["VariantProposal"][];
+        };
+        /**
+         * ProposalStatus
+         * @enum {string}
+         */
+        ProposalStatus: "pending" | "approved" | "rejected";
         /** PublicFigures */
         PublicFigures: {
             /**
@@ -5896,6 +6039,19 @@ export interface components {
              * Format: date-time
              */
             retain_until: string;
+        };
+        /**
+         * RejectIn
+         * @example {
+         *       "reason": "Thời hạn thẩm định 2 ngày không đủ để xác minh; đề nghị giữ 3 ngày như quy trình chuẩn."
+         *     }
+         */
+        RejectIn: {
+            /**
+             * Reason
+             * @description Lý do từ chối (bắt buộc)
+             */
+            reason: string;
         };
         /**
          * ReminderKind
@@ -6393,6 +6549,26 @@ export interface components {
              *     }
              */
             tt11: components["schemas"]["StepInfo"];
+        };
+        /**
+         * StepChange
+         * @description One step compared: in the standard, in the variant, or both (what changed).
+         */
+        StepChange: {
+            /** Step Id */
+            step_id: string;
+            /**
+             * Standard
+             * @description Bước trong quy trình chuẩn: tên, vai trò, thời hạn
+             */
+            standard: string | null;
+            /**
+             * Variant
+             * @description Bước trong quy trình đề xuất
+             */
+            variant: string | null;
+            /** Changed */
+            changed: boolean;
         };
         /**
          * StepInfo
@@ -7121,6 +7297,140 @@ export interface components {
              * @default null
              */
             issued_on: string | null;
+        };
+        /** VariantHistory */
+        VariantHistory: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * Versions
+             * @description Các phiên bản đã phê duyệt (mới nhất áp dụng)
+             */
+            versions: components["schemas"]["LocalVariant"][];
+            /**
+             * Proposals
+             * @description Mọi đề xuất, kể cả bị từ chối
+             */
+            proposals: components["schemas"]["VariantProposal"][];
+        };
+        /**
+         * VariantProposal
+         * @description A proposal as stored: its process is the variant's next version once approved.
+         */
+        VariantProposal: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * Number
+             * @description Số thứ tự đề xuất của tỉnh cho thủ tục này
+             */
+            number: number;
+            /**
+             * Base Code
+             * @description Quy trình chuẩn
+             */
+            base_code: string;
+            /** Base Version */
+            base_version: number;
+            process: components["schemas"]["ProcessDefinition"];
+            /** Eform Additions */
+            eform_additions?: components["schemas"]["FormField"][];
+            /** Note */
+            note: string;
+            /** @default pending */
+            status: components["schemas"]["ProposalStatus"];
+            /** Proposed By */
+            proposed_by: string;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /**
+             * Decided By
+             * @default null
+             */
+            decided_by: string | null;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
+            /**
+             * Reason
+             * @description Lý do từ chối
+             * @default
+             */
+            reason: string;
+            /**
+             * Approved Version
+             * @description Phiên bản quy trình địa phương khi được phê duyệt
+             * @default null
+             */
+            approved_version: number | null;
+        };
+        /**
+         * VariantProposalIn
+         * @example {
+         *       "base_version": 1,
+         *       "eform_additions": [
+         *         {
+         *           "key": "so_phieu_khu_pho",
+         *           "label": "Số phiếu xác nhận của khu phố",
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "note": "Quyết định số 12/2026/QĐ-UBND: thêm xác nhận của khu phố, rút ngắn thời hạn thẩm định.",
+         *       "procedure_code": "1.001193",
+         *       "process": {
+         *         "direct_start_step": "chuyen_xu_ly",
+         *         "name": "Quy trình đăng ký khai sinh tại TP. Hồ Chí Minh",
+         *         "start_step": "cho_tiep_nhan",
+         *         "steps": [
+         *           "… các bước của bản sao quy trình chuẩn, đã sửa …"
+         *         ]
+         *       },
+         *       "province_code": "79"
+         *     }
+         */
+        VariantProposalIn: {
+            /**
+             * Procedure Code
+             * @description Mã thủ tục
+             */
+            procedure_code: string;
+            /**
+             * Province Code
+             * @description Tỉnh đề xuất (2 số)
+             */
+            province_code: string;
+            /**
+             * Base Version
+             * @description Phiên bản quy trình chuẩn được sao chép để sửa
+             */
+            base_version: number;
+            /**
+             * Process
+             * @description Quy trình đề xuất (bước, thời hạn, thao tác) — bản sao đã sửa
+             */
+            process: {
+                [key: string]: unknown;
+            };
+            /**
+             * Eform Additions
+             * @description Trường bổ sung vào biểu mẫu điện tử (không sửa, không bỏ trường của bộ)
+             */
+            eform_additions?: components["schemas"]["FormField"][];
+            /**
+             * Note
+             * @description Lý do, căn cứ pháp lý của địa phương
+             */
+            note: string;
         };
         /** VerifyIn */
         VerifyIn: {
@@ -9114,6 +9424,410 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_variant_proposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    propose_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    variant_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantHistory"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    variant_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approve_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reject_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

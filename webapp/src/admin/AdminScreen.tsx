@@ -16,6 +16,7 @@ import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
 import { ProcessesScreen } from "./Processes";
 import { UnitsScreen } from "./Units";
+import { VariantsScreen } from "./Variants";
 
 export function canAdminister(roles: Role[]): boolean {
   return roles.includes("admin") || roles.includes("province_admin");
@@ -31,6 +32,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { slug: "thu-tuc", label: "Thủ tục hành chính", description: "Giấy tờ phải nộp, phí và lệ phí, thời hạn giải quyết, quy trình áp dụng.", ministryOnly: true },
   { slug: "quy-trinh", label: "Quy trình và sơ đồ", description: "Thiết kế quy trình trên sơ đồ, kiểm tra lỗi và ban hành phiên bản mới.", ministryOnly: false },
+  { slug: "quy-trinh-dia-phuong", label: "Quy trình riêng của địa phương", description: "Tỉnh đề xuất quy trình riêng cho một thủ tục (bước, thời hạn, trường bổ sung vào biểu mẫu); cấp bộ so sánh với quy trình chuẩn, phê duyệt hoặc từ chối.", ministryOnly: false },
   { slug: "can-bo", label: "Cán bộ và vai trò", description: "Tài khoản cán bộ (đăng nhập VNeID) và vai trò tại từng đơn vị.", ministryOnly: false },
   { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
   { slug: "lich", label: "Lịch làm việc", description: "Ngày nghỉ lễ theo luật, ngày nghỉ bổ sung và ngày làm bù.", ministryOnly: false },
@@ -76,6 +78,8 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <ProceduresScreen rest={rest} />;
     case "quy-trinh":
       return <ProcessesScreen rest={rest} params={params} ministry={ministry} />;
+    case "quy-trinh-dia-phuong":
+      return <VariantsScreen rest={rest} ministry={ministry} />;
     case "can-bo":
       return <OfficersScreen rest={rest} params={params} ministry={ministry} />;
     case "don-vi":

@@ -180,7 +180,7 @@ export function IntakeForm({ procedureCode }: { procedureCode: string }) {
     setAutofilled(new Set());
     setFillResult(null);
     forgetBrowserDrafts();
-    getProcedure(procedureCode)
+    getProcedure(procedureCode, unit)
       .then(async (answer) => {
         if (!live) return;
         setDetail(answer);

@@ -1,0 +1,119 @@
+"""Locally specific processes in the browser (issue 17 item 6): TP.HCM's administrator copies the
+funeral allowance's standard process, renames a step, shortens its deadline, adds a required field
+to the eForm and sends the proposal; the ministry's administrator finds it among the pending
+proposals, sees the changed step beside the standard's and approves it; TP.HCM's desk officer then
+gets the eForm with the province's field, and a dossier received at TP.HCM follows the variant
+(its page shows the variant's process and renamed step). Every screen is checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from chalicelib.domain.eform_samples import MAI_TANG, SAMPLE_FILLED
+from chalicelib.domain.intake import DESK_EXAMPLE
+from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
+from local.stack import LocalStack
+from tests.e2e.conftest import Officer, account
+from tests.e2e.web.conftest import OfficerSession, new_context, vneid_button_name
+from tests.e2e.web.flow_attachments import open_dossier
+from tests.e2e.web.test_admin import admin_nav
+from tests.e2e.web.test_dossier_lifecycle import form
+
+PROCEDURE = "1.002076"
+STEP = "Thẩm định, xác minh với tổ dân phố"
+FIELD_LABEL = "Số xác nhận của tổ dân phố"
+SECTION = "Quy trình riêng của địa phương"
+PROVINCE = "Thành phố Hồ Chí Minh"
+
+
+@pytest.fixture
+def admins(browser: Browser, webapp: str) -> Iterator[Callable[[str, str], OfficerSession]]:
+    """Administrators logged in through VNeID (they land on the administration's overview)."""
+    opened: list[OfficerSession] = []
+
+    def open_session(role: str, unit: str) -> OfficerSession:
+        context, page, errors = new_context(browser, webapp)
+        page.goto(webapp)
+        page.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+        page.get_by_role("button", name=vneid_button_name(role, unit)).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Quản trị hệ thống")
+        session = OfficerSession(context, page, webapp, account(role, unit)["HoVaTen"], errors)
+        opened.append(session)
+        return session
+
+    yield open_session
+    for session in opened:
+        session.close()
+
+
+def test_a_province_proposes_the_ministry_approves_and_the_desk_follows_the_variant(
+        admins: Callable[[str, str], OfficerSession], officers: Callable[..., OfficerSession],
+        stack: LocalStack, screenshot: Callable[[Page, str], None]) -> None:
+    hcmc = admins("province_admin", HCMC_UNIT)
+    page = hcmc.page
+    admin_nav(page).get_by_role("link", name=SECTION).click()  # type: ignore[attr-defined]
+    expect(hcmc.heading()).to_have_text(SECTION)
+    page.get_by_role("link", name="Đề xuất quy trình riêng").click()
+    expect(hcmc.heading()).to_have_text("Đề xuất quy trình riêng của Thành phố Hồ Chí Minh")
+    page.get_by_label("Thủ tục", exact=True).select_option(PROCEDURE)
+    name = page.get_by_label("Tên bước tham_dinh")
+    expect(name).to_have_value("Thẩm định hồ sơ")
+    name.fill(STEP)
+    page.get_by_label("Thời hạn bước tham_dinh").fill("2")
+    page.get_by_role("button", name="Thêm trường").click()
+    added = page.get_by_role("group", name="Trường bổ sung 1")
+    added.get_by_label("Nhãn trường").fill(FIELD_LABEL)
+    added.get_by_label("Mã trường").fill("xac_nhan_to_dan_pho")
+    added.get_by_label("Bắt buộc").check()
+    page.get_by_label("Lý do, căn cứ pháp lý của địa phương").fill(
+        "Quyết định số 34/2026/QĐ-UBND: xác minh với tổ dân phố trước khi chi trả.")
+    hcmc.check("Quy trình riêng: đề xuất")
+    page.get_by_role("button", name="Gửi đề xuất").click()
+    expect(hcmc.heading()).to_have_text(re.compile(rf"^Đề xuất số \d+: {re.escape(PROCEDURE)} — {PROVINCE}$"))
+    expect(page.get_by_text("Chờ bộ phê duyệt")).to_be_visible()
+    expect(page.get_by_role("button", name="Phê duyệt")).to_have_count(0)  # never the province's to approve
+    number = re.search(r"Đề xuất số (\d+)", hcmc.heading().inner_text()).group(1)  # type: ignore[union-attr]
+    screenshot(page, "admin-quy-trinh-dia-phuong-de-xuat")
+
+    ministry = admins("admin", MINISTRY_UNIT)
+    page = ministry.page
+    admin_nav(page).get_by_role("link", name=SECTION).click()  # type: ignore[attr-defined]
+    pending = page.get_by_role("table", name=re.compile("^Đề xuất chờ phê duyệt"))
+    pending.get_by_role("link", name=re.compile(
+        rf"đề xuất số {number} của {PROVINCE} cho thủ tục {re.escape(PROCEDURE)}")).click()
+    changes = page.get_by_role("table", name="So sánh với quy trình chuẩn")
+    changed = changes.locator("tbody tr").filter(has_text="Có thay đổi")
+    expect(changed).to_have_count(1)
+    expect(changed).to_contain_text("Thẩm định hồ sơ")
+    expect(changed).to_contain_text(STEP)
+    expect(page.get_by_text(re.compile(f"^{FIELD_LABEL}"))).to_be_visible()
+    ministry.check("Quy trình riêng: so sánh, phê duyệt")
+    screenshot(page, "admin-quy-trinh-dia-phuong-so-sanh")
+    page.get_by_role("button", name="Phê duyệt").click()
+    expect(page.get_by_role("status").filter(has_text="Đã phê duyệt")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Đã phê duyệt — quy trình DP79\.1\.002076 phiên bản \d+$"))).to_be_visible()
+
+    desk = officers("desk")
+    desk.open(f"tiep-nhan/{PROCEDURE}")
+    expect(desk.heading()).to_have_text("Tiếp nhận hồ sơ: Giải quyết hưởng trợ cấp mai táng")
+    extra = form(desk.page, "dia_phuong", "xac_nhan_to_dan_pho")
+    expect(extra).to_be_visible()
+    label = desk.page.locator("label[for='f-DuLieuBieuMau--dia_phuong--xac_nhan_to_dan_pho']")
+    expect(label).to_contain_text(FIELD_LABEL)
+    expect(label.locator(".required")).to_have_count(1)
+    desk.check("Tiếp nhận: biểu mẫu có trường của địa phương")
+
+    body: dict[str, Any] = {**DESK_EXAMPLE, "MaTTHC": PROCEDURE, "MaDonViTiepNhan": HCMC_UNIT, "DuLieuBieuMau": {
+        **SAMPLE_FILLED[MAI_TANG.code], "dia_phuong": {"xac_nhan_to_dan_pho": "TDP-12/2026"}}}
+    received = Officer(stack, "desk", HCMC_UNIT).post("/v1/dossiers", body)
+    assert received.status_code == 201, received.text
+    code = received.json()["dossier"]["code"]
+    open_dossier(desk.page, code)
+    steps = desk.page.get_by_role("table", name=re.compile(f"^Các bước của quy trình .*{PROVINCE}"))
+    expect(steps).to_contain_text(STEP)
+    desk.check("Hồ sơ theo quy trình riêng của địa phương")
