@@ -25,7 +25,7 @@ BOTH = ("admin", "province_admin")
 MAX_REASON = 2000
 PROPOSAL = "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}"
 
-_EXAMPLE_IN = {
+_EXAMPLE_IN: dict[str, Any] = {
     "procedure_code": "1.001193", "province_code": "79", "base_version": 1,
     "process": {"name": "Quy trình đăng ký khai sinh tại TP. Hồ Chí Minh", "start_step": "cho_tiep_nhan",
                 "direct_start_step": "chuyen_xu_ly", "steps": ["… các bước của bản sao quy trình chuẩn, đã sửa …"]},
@@ -54,6 +54,10 @@ def _actor() -> admin_access.Administrator:
     return admin_access.Administrator.of(current_principal().profile)
 
 
+def _params() -> dict[str, str]:
+    return bp.current_request.query_params or {}  # type: ignore[return-value]
+
+
 def _number(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 9999:
         raise bad_request("Số đề xuất phải là số từ 1 đến 9999.", "INVALID_PATH")
@@ -76,7 +80,7 @@ def propose_variant() -> Any:
                "chỉ thấy của tỉnh mình",
        access=Access.ADMIN, roles=BOTH, tags=TAGS, responses={200: ProposalList}, errors=(400, 403))
 def list_variant_proposals() -> Any:
-    status = (bp.current_request.query_params or {}).get("status", "pending")
+    status = _params().get("status", "pending")
     if status not in {"pending", "decided"}:
         raise bad_request("Tham số status là pending hoặc decided.", "INVALID_QUERY")
     items = service.proposals(_actor(), status == "pending")

@@ -191,3 +191,13 @@ def eform_for(procedure_code: str, unit_code: str | None, eform: EFormSchema | N
         return eform
     variant = _variant_for(procedure_code, unit_code)
     return eform if variant is None else with_additions(eform, variant.eform_additions)
+
+
+def eform_of_dossier(procedure_code: str, process_code: str, process_version: int,
+                     eform: EFormSchema | None) -> EFormSchema | None:
+    """The eForm of a dossier already received: with the additions of the variant version it
+    follows (its own version, whatever the province approved since)."""
+    if eform is None or not is_variant_code(process_code):
+        return eform
+    found = store.version(procedure_code, process_code[2:4], process_version)
+    return eform if found is None else with_additions(eform, found.eform_additions)

@@ -94,6 +94,18 @@ def latest(procedure_code: str, province_code: str) -> LocalVariant | None:
     return catalogue._cached(("variant", procedure_code, province_code), load)
 
 
+def version(procedure_code: str, province_code: str, number: int) -> LocalVariant | None:
+    """One approved version (immutable, so cached)."""
+    def load() -> LocalVariant | None:
+        try:
+            return LocalVariant.model_validate(CatalogueItem.get(_pk(procedure_code, province_code),
+                                                                 f"V#{number:04d}").data)
+        except DoesNotExist:
+            return None
+
+    return catalogue._cached(("variant-version", procedure_code, province_code, number), load)
+
+
 def approve(decided: VariantProposal, variant: LocalVariant, process: ProcessDefinition) -> None:
     """One transaction: the proposal decided (only if still pending), the version and its process
     written once; :class:`Conflict` when another decision or approval came first."""
