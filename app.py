@@ -31,6 +31,7 @@ from chalicelib.api import (
     post,
     public,
     reports,
+    result_templates,
     specialised,
     uploads,
     variants,
@@ -76,6 +77,7 @@ app.register_blueprint(competence.bp)  # transfer a dossier to the competent uni
 app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement, withdrawal, payment (SPEC §7.1)
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
+app.register_blueprint(result_templates.bp)  # result templates: administered, versioned
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

@@ -38,6 +38,7 @@ from cryptography.x509.oid import NameOID
 from app import app
 from chalicelib.api.openapi import registered
 from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.documents import templates as result_templates
 from chalicelib.documents import trust
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
@@ -268,6 +269,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/admin/integrity/days/{day}/report"): Rule(ADMINS, path={"day": _const("2001-01-01")}),
     ("POST", "/v1/admin/integrity/subjects"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
     ("GET", "/v1/admin/processes/{code}/versions"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
+    # result templates: read by both administrators, published by the ministry's (the write completes in WRITE_PROBES)
+    ("GET", "/v1/admin/result-templates/{procedure_code}"): Rule(
+        ADMINS, path={"procedure_code": _const(CLIENT_PROCEDURE)}),
+    ("POST", "/v1/admin/result-templates/{procedure_code}"): Rule(
+        MINISTRY_ADMIN, path={"procedure_code": _const(CLIENT_PROCEDURE)}, body=_const({})),
     # locally specific processes: TP.HCM's administrator proposes for TP.HCM, the ministry's decides
     # (an empty body: refused by the view after the access checks; the writes complete in WRITE_PROBES)
     ("POST", "/v1/admin/variants"): Rule(frozenset({"province_admin"}), body=_const({})),
@@ -612,6 +618,19 @@ def _variant_decision_probe(decision: str) -> Callable[..., Prepared]:
     return prepare
 
 
+def _result_template_probe(world: World, caller: str) -> Prepared:
+    code = _variant_procedure()  # a fresh procedure: its template starts at the built-in (version 0)
+    _, built_in = result_templates.current(code)
+    template = built_in.model_copy(update={"title": f"Thông báo kết quả ({caller})"})
+
+    def read() -> Any:
+        catalogue.clear_cache()  # read the stored versions, not this process's cache
+        return result_templates.current(code)
+
+    return Prepared("POST", f"/v1/admin/result-templates/{code}", {"version": 1, "template": template.model_dump()},
+                    read, (1, template))
+
+
 # Admin write routes without a probe here, and why.
 NOT_PROBED = {
     ("POST", "/v1/admin/processes/check"): "reads only: validates a document and stores nothing",
@@ -674,6 +693,8 @@ WRITE_PROBES = [
     WriteProbe("change a procedure", ("PUT", "/v1/admin/procedures/{code}"), ADMIN_ONLY, _procedure_probe),
     WriteProbe("create an eForm", ("PUT", "/v1/admin/eforms/{code}"), ADMIN_ONLY, _eform_probe),
     WriteProbe("publish a process", ("POST", "/v1/admin/processes"), ADMIN_ONLY, _process_probe),
+    WriteProbe("publish a result template", ("POST", "/v1/admin/result-templates/{procedure_code}"), ADMIN_ONLY,
+               _result_template_probe),
     # locally specific processes: proposed by the province's own administrator, decided by the ministry's
     WriteProbe("propose a variant for the own province", ("POST", "/v1/admin/variants"),
                frozenset({"province_admin"}), _variant_propose_probe("79")),

@@ -433,6 +433,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/result-templates/{procedure_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mẫu kết quả giải quyết đang áp dụng của một thủ tục (phiên bản 0: mẫu có sẵn) và các phiên bản đã ban hành */
+        get: operations["get_result_template"];
+        put?: never;
+        /** Ban hành phiên bản mới của mẫu kết quả (đã kiểm tra; không sửa được sau khi ban hành) */
+        post: operations["publish_result_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/trust-roots": {
         parameters: {
             query?: never;
@@ -2684,6 +2702,19 @@ export interface components {
              * @default null
              */
             answered_at: string | null;
+        };
+        /** CurrentTemplate */
+        CurrentTemplate: {
+            /** Procedure Code */
+            procedure_code: string;
+            /**
+             * Version
+             * @description Phiên bản đang áp dụng; 0: mẫu mặc định có sẵn của hệ thống
+             */
+            version: number;
+            template: components["schemas"]["ResultTemplate"];
+            /** Versions */
+            versions: components["schemas"]["TemplateVersion"][];
         };
         /**
          * DateOrder
@@ -5696,6 +5727,21 @@ export interface components {
              */
             delivered_date: string | null;
         };
+        /** PublishedTemplate */
+        PublishedTemplate: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Version */
+            version: number;
+            template: components["schemas"]["ResultTemplate"];
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
         /** Quote */
         Quote: {
             /**
@@ -6324,6 +6370,52 @@ export interface components {
          * @enum {string}
          */
         ResultKind: "template" | "upload" | "none";
+        /** ResultLine */
+        ResultLine: {
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @description "applicant.<field>", "dossier.<field>" hoặc "form.<mục>.<trường>"
+             */
+            source: string;
+        };
+        /** ResultTemplate */
+        ResultTemplate: {
+            /** Key */
+            key: string;
+            /**
+             * Document Name
+             * @description Tên giấy tờ kết quả (TenGiayTo)
+             */
+            document_name: string;
+            /** Title */
+            title: string;
+            /**
+             * Symbol
+             * @description Ký hiệu trong số/ký hiệu kết quả
+             */
+            symbol: string;
+            /**
+             * Component Code
+             * @description MaThanhPhanHoSo của giấy tờ kết quả
+             * @default KQ
+             */
+            component_code: string;
+            /** Legal Bases */
+            legal_bases?: string[];
+            /** Intro */
+            intro: string;
+            /** Lines */
+            lines: components["schemas"]["ResultLine"][];
+            /** Closing */
+            closing?: string[];
+            /**
+             * Signer Title
+             * @default THỦ TRƯỞNG ĐƠN VỊ
+             */
+            signer_title: string;
+        };
         /**
          * ResultsReportIn
          * @description Phần mềm chuyên ngành trả kết quả giải quyết của hồ sơ.
@@ -6936,6 +7028,18 @@ export interface components {
         TemplateList: {
             /** Items */
             items: components["schemas"]["Template"][];
+        };
+        /** TemplateVersion */
+        TemplateVersion: {
+            /** Version */
+            version: number;
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
         };
         /**
          * ThanhPhanNhanIn
@@ -9268,6 +9372,144 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_result_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentTemplate"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publish_result_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedTemplate"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

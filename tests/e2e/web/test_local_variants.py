@@ -117,3 +117,25 @@ def test_a_province_proposes_the_ministry_approves_and_the_desk_follows_the_vari
     steps = desk.page.get_by_role("table", name=re.compile(f"^Các bước của quy trình .*{PROVINCE}"))
     expect(steps).to_contain_text(STEP)
     desk.check("Hồ sơ theo quy trình riêng của địa phương")
+
+
+def test_the_ministry_publishes_a_result_templates_next_version(
+        admins: Callable[[str, str], OfficerSession]) -> None:
+    ministry = admins("admin", MINISTRY_UNIT)
+    page = ministry.page
+    admin_nav(page).get_by_role("link", name="Mẫu kết quả").click()  # type: ignore[attr-defined]
+    expect(ministry.heading()).to_have_text("Mẫu kết quả giải quyết")
+    page.get_by_label("Thủ tục", exact=True).select_option("1.003197")
+    expect(page.get_by_text("Phiên bản đang áp dụng: 0")).to_be_visible()
+    page.get_by_label("Nguồn dữ liệu dòng 1").fill("form.khong_co.truong")
+    page.get_by_role("button", name="Ban hành phiên bản 1").click()
+    expect(page.get_by_role("alert")).to_contain_text("template.lines[0].source")
+    expect(page.get_by_label("Nguồn dữ liệu dòng 1")).to_have_attribute("aria-invalid", "true")
+    ministry.check("Mẫu kết quả: lỗi")
+    page.get_by_label("Nguồn dữ liệu dòng 1").fill("applicant.name")
+    page.get_by_label("Nhãn dòng 1").fill("Người đề nghị xóa đăng ký thường trú")
+    page.get_by_role("button", name="Ban hành phiên bản 1").click()
+    expect(page.get_by_role("status").filter(has_text="Đã ban hành mẫu kết quả phiên bản 1")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Phiên bản đang áp dụng: 1"))).to_be_visible()
+    expect(page.get_by_label("Nhãn dòng 1")).to_have_value("Người đề nghị xóa đăng ký thường trú")
+    ministry.check("Mẫu kết quả: đã ban hành")
