@@ -12,6 +12,7 @@ from chalice import Chalice, Cron, Rate
 from chalicelib.api import (
     admin,
     catalogue,
+    charts,
     competence,
     docs,
     documents,
@@ -78,6 +79,7 @@ app.register_blueprint(dvcqg_messages.bp)  # DVCQG's later messages: supplement,
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
 app.register_blueprint(result_templates.bp)  # result templates: administered, versioned
+app.register_blueprint(charts.bp)  # the status transition chart: administered, versioned
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

@@ -37,6 +37,7 @@ from chalicelib.domain.process import (
     longest_counted_path,
 )
 from chalicelib.domain.roles import PROCESSING_ROLES
+from chalicelib.domain.statuses import DEFAULT_CHART, StatusChart
 
 PROVINCE_CODE = r"^[0-9]{2}$"
 ADDITIONS_SECTION = "dia_phuong"
@@ -145,11 +146,13 @@ def check_proposal(
     procedure: Procedure,
     standard: ProcessDefinition,
     eform: EFormSchema | None,
+    chart: StatusChart = DEFAULT_CHART,
 ) -> tuple[ProcessDefinition | None, list[ProcessError]]:
     """The variant's process and every problem of the proposal (empty: it may be sent to the
     ministry). ``standard`` is the standard version ``body.base_version`` of the procedure's
-    process; ``eform`` the procedure's eForm (None: it has none)."""
-    definition, errors = check_process_document(variant_document(body, procedure, standard))
+    process; ``eform`` the procedure's eForm (None: it has none); ``chart`` the status chart the
+    standard was checked against (the variant is checked against the same)."""
+    definition, errors = check_process_document(variant_document(body, procedure, standard), chart)
     if definition is not None:
         errors += _check_against_standard(definition, standard)
         if not errors:

@@ -225,7 +225,8 @@ def decide_withdrawal(code: str, officer: OfficerProfile, *, confirm: bool, reas
         after, event = engine.apply(
             dossier, process, engine.ActionRequest(action_id=action.id, reason=f"Theo yêu cầu trên Cổng DVCQG: "
                                                                                f"{pending.reason}"),
-            actor=actor, roles=roles, timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now))
+            actor=actor, roles=roles, timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now),
+            chart=dossier_service.chart_of(process))
         after = after.model_copy(update={"withdrawal_requests": requests})
     else:
         after, event = dossier_service.recorded(

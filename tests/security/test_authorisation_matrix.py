@@ -274,6 +274,10 @@ RULES: dict[tuple[str, str], Rule] = {
         ADMINS, path={"procedure_code": _const(CLIENT_PROCEDURE)}),
     ("POST", "/v1/admin/result-templates/{procedure_code}"): Rule(
         MINISTRY_ADMIN, path={"procedure_code": _const(CLIENT_PROCEDURE)}, body=_const({})),
+    # the status chart: read by both administrators, published by the ministry's (an empty body: refused after
+    # the access checks; the completed write is tested in tests/integration/store/test_status_chart.py)
+    ("GET", "/v1/admin/status-chart"): Rule(ADMINS),
+    ("POST", "/v1/admin/status-chart"): Rule(MINISTRY_ADMIN, body=_const({})),
     # locally specific processes: TP.HCM's administrator proposes for TP.HCM, the ministry's decides
     # (an empty body: refused by the view after the access checks; the writes complete in WRITE_PROBES)
     ("POST", "/v1/admin/variants"): Rule(frozenset({"province_admin"}), body=_const({})),
@@ -634,6 +638,9 @@ def _result_template_probe(world: World, caller: str) -> Prepared:
 # Admin write routes without a probe here, and why.
 NOT_PROBED = {
     ("POST", "/v1/admin/processes/check"): "reads only: validates a document and stores nothing",
+    ("POST", "/v1/admin/status-chart"): "a published chart version changes every later process check of this shared "
+                                        "stack; tests/integration/store/test_status_chart.py completes the write (a "
+                                        "province administrator's refused, nothing stored; the ministry's lands)",
     ("POST", "/v1/admin/procedures/deadline-check"): "reads only: compares a deadline with a process, stores nothing",
     ("POST", "/v1/admin/edata/stats"): "reads only: counts an owner's e-data",
     ("POST", "/v1/admin/clients"): "integration clients: their capabilities are tested by the clients' own suite",

@@ -451,6 +451,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/status-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lưu đồ chuyển đổi trạng thái: phiên bản mới nhất, hoặc ?version=N; và các phiên bản đã ban hành */
+        get: operations["get_status_chart"];
+        put?: never;
+        /** Ban hành phiên bản mới của lưu đồ trạng thái (đã kiểm tra); quy trình mới được kiểm tra theo phiên bản này, hồ sơ đang xử lý giữ lưu đồ của quy trình */
+        post: operations["publish_status_chart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/trust-roots": {
         parameters: {
             query?: never;
@@ -2527,6 +2545,18 @@ export interface components {
          * @enum {string}
          */
         Channel: "online" | "desk" | "post" | "authorised" | "mobile";
+        /** ChartVersion */
+        ChartVersion: {
+            /** Version */
+            version: number;
+            /**
+             * Published By
+             * @description Trống: phiên bản 1, có sẵn của hệ thống
+             */
+            published_by: string | null;
+            /** Published At */
+            published_at: string | null;
+        };
         /** ClientGrantsIn */
         ClientGrantsIn: {
             /** @description Loại hệ thống: phần mềm chuyên ngành, cơ quan liên thông, bưu chính, nền tảng thanh toán, ki-ốt */
@@ -2702,6 +2732,15 @@ export interface components {
              * @default null
              */
             answered_at: string | null;
+        };
+        /** CurrentChart */
+        CurrentChart: {
+            /** @description Phiên bản được hỏi (?version=N) hoặc mới nhất */
+            chart: components["schemas"]["StatusChart"];
+            /** Latest Version */
+            latest_version: number;
+            /** Versions */
+            versions: components["schemas"]["ChartVersion"][];
         };
         /** CurrentTemplate */
         CurrentTemplate: {
@@ -5727,6 +5766,19 @@ export interface components {
              */
             delivered_date: string | null;
         };
+        /** PublishedChart */
+        PublishedChart: {
+            /** Version */
+            version: number;
+            chart: components["schemas"]["StatusChart"];
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
         /** PublishedTemplate */
         PublishedTemplate: {
             /** Procedure Code */
@@ -6568,6 +6620,42 @@ export interface components {
             certificate_serial: string;
         };
         /**
+         * StatusChart
+         * @description The transition chart (lưu đồ chuyển đổi trạng thái, FR-4.2).
+         *
+         *     A move between two steps that show the same non-terminal status is always allowed
+         *     (internal steps do not change what DVCQG sees); every other move needs an edge.
+         */
+        StatusChart: {
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
+            /** Transitions */
+            transitions: components["schemas"]["Transition"][];
+            /**
+             * Terminal
+             * @description Trạng thái kết thúc: không có bước tiếp theo
+             */
+            terminal: components["schemas"]["DossierStatus"][];
+            /**
+             * Reason Required
+             * @description Chuyển vào trạng thái này phải ghi lý do
+             */
+            reason_required: components["schemas"]["DossierStatus"][];
+            /**
+             * Clock Paused
+             * @description Thời hạn giải quyết tạm dừng trong trạng thái này
+             */
+            clock_paused: components["schemas"]["DossierStatus"][];
+            /**
+             * Clock Counted
+             * @description Thời gian trong trạng thái này được tính vào thời hạn giải quyết của thủ tục
+             */
+            clock_counted: components["schemas"]["DossierStatus"][];
+        };
+        /**
          * StatusReportIn
          * @description Phần mềm chuyên ngành báo một thao tác xử lý đã thực hiện (quy trình đồng nhất với quy trình của hoso).
          * @example {
@@ -7152,6 +7240,19 @@ export interface components {
             status: number;
             /** Step Id */
             step_id: string;
+        };
+        /**
+         * Transition
+         * @description One allowed status change; ``note`` is the edge label of the diagram.
+         */
+        Transition: {
+            source: components["schemas"]["DossierStatus"];
+            target: components["schemas"]["DossierStatus"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** TrustRootIn */
         TrustRootIn: {
@@ -9483,6 +9584,140 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_status_chart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentChart"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publish_status_chart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChart"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedChart"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -139,3 +139,34 @@ def test_the_ministry_publishes_a_result_templates_next_version(
     expect(page.get_by_text(re.compile(r"^Phiên bản đang áp dụng: 1"))).to_be_visible()
     expect(page.get_by_label("Nhãn dòng 1")).to_have_value("Người đề nghị xóa đăng ký thường trú")
     ministry.check("Mẫu kết quả: đã ban hành")
+
+
+def test_the_ministry_publishes_a_status_chart_version_after_its_problems_are_shown(
+        admins: Callable[[str, str], OfficerSession]) -> None:
+    ministry = admins("admin", MINISTRY_UNIT)
+    page = ministry.page
+    admin_nav(page).get_by_role("link", name="Lưu đồ trạng thái").click()  # type: ignore[attr-defined]
+    expect(ministry.heading()).to_have_text("Lưu đồ chuyển đổi trạng thái")
+    publish = page.get_by_role("button", name=re.compile(r"^Ban hành phiên bản \d+$"))
+    next_version = int(publish.inner_text().rsplit(" ", 1)[1])
+    ministry.check("Lưu đồ trạng thái")
+
+    done = page.get_by_label("Kết thúc: Đã xử lý xong")  # 9 has a way out (9 → 10): it cannot be terminal
+    done.check()
+    publish.click()
+    expect(page.get_by_role("alert")).to_contain_text("không được có chuyển đổi đi ra")
+    done.uncheck()
+
+    # the payment stop's label reworded: removed, then added again with the new label
+    page.get_by_role("button", name="Bỏ chuyển đổi 6 → 8").click()
+    page.get_by_label("Từ trạng thái").select_option("6")
+    page.get_by_label("Sang trạng thái").select_option("8")
+    page.get_by_label("Nhãn trên sơ đồ").fill("Dừng xử lý: quá hạn nộp phí, lệ phí")
+    page.get_by_role("button", name="Thêm chuyển đổi").click()
+    publish.click()
+    expect(page.get_by_role("status").filter(has_text=f"Đã ban hành lưu đồ trạng thái phiên bản {next_version}")
+           ).to_be_visible()
+    transitions = page.get_by_role("table", name=re.compile("^Chuyển đổi được phép"))
+    expect(transitions.locator("tr").filter(has_text="Dừng xử lý: quá hạn nộp phí, lệ phí")).to_have_count(1)
+    expect(page.get_by_role("button", name=f"Ban hành phiên bản {next_version + 1}")).to_be_visible()
+    ministry.check("Lưu đồ trạng thái: đã ban hành")

@@ -16,6 +16,7 @@ import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
 import { ProcessesScreen } from "./Processes";
 import { ResultTemplatesScreen } from "./ResultTemplates";
+import { StatusChartScreen } from "./StatusChart";
 import { UnitsScreen } from "./Units";
 import { VariantsScreen } from "./Variants";
 
@@ -34,6 +35,7 @@ const SECTIONS: Section[] = [
   { slug: "thu-tuc", label: "Thủ tục hành chính", description: "Giấy tờ phải nộp, phí và lệ phí, thời hạn giải quyết, quy trình áp dụng.", ministryOnly: true },
   { slug: "quy-trinh", label: "Quy trình và sơ đồ", description: "Thiết kế quy trình trên sơ đồ, kiểm tra lỗi và ban hành phiên bản mới.", ministryOnly: false },
   { slug: "quy-trinh-dia-phuong", label: "Quy trình riêng của địa phương", description: "Tỉnh đề xuất quy trình riêng cho một thủ tục (bước, thời hạn, trường bổ sung vào biểu mẫu); cấp bộ so sánh với quy trình chuẩn, phê duyệt hoặc từ chối.", ministryOnly: false },
+  { slug: "luu-do-trang-thai", label: "Lưu đồ trạng thái", description: "Trạng thái nào được chuyển sang trạng thái nào, trạng thái kết thúc, phải ghi lý do, tạm dừng hay tính thời hạn: soạn và ban hành phiên bản mới.", ministryOnly: false },
   { slug: "mau-ket-qua", label: "Mẫu kết quả", description: "Mẫu văn bản kết quả giải quyết của từng thủ tục: soạn và ban hành phiên bản mới.", ministryOnly: false },
   { slug: "can-bo", label: "Cán bộ và vai trò", description: "Tài khoản cán bộ (đăng nhập VNeID) và vai trò tại từng đơn vị.", ministryOnly: false },
   { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
@@ -82,6 +84,8 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <ProcessesScreen rest={rest} params={params} ministry={ministry} />;
     case "quy-trinh-dia-phuong":
       return <VariantsScreen rest={rest} ministry={ministry} />;
+    case "luu-do-trang-thai":
+      return <StatusChartScreen ministry={ministry} />;
     case "mau-ket-qua":
       return <ResultTemplatesScreen ministry={ministry} />;
     case "can-bo":
