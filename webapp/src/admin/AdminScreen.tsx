@@ -1,6 +1,7 @@
 // Administration (FR-1…4, 7, 9): procedures, processes with their diagram, officers and roles,
 // units, the working-day calendar, integration clients. The ministry's administrator sees every
-// section; a province's administrator manages the officers and units of their province and reads
+// section; a province's administrator manages the officers and units of their province, proposes its
+// locally specific processes and reads
 // processes and the calendar.
 
 import { PageHeading } from "../components/Page";
@@ -115,7 +116,7 @@ function Overview({ sections, ministry, province, unknown }: { sections: Section
       <p className="lead">
         {ministry
           ? "Bạn là quản trị cấp bộ: quản lý danh mục, quy trình và tài khoản trên toàn hệ thống."
-          : `Bạn là quản trị cấp tỉnh (${provinceName(province)}): chỉ quản lý cán bộ và đơn vị của tỉnh mình.`}
+          : `Bạn là quản trị cấp tỉnh (${provinceName(province)}): quản lý cán bộ và đơn vị của tỉnh mình, đề xuất quy trình riêng của tỉnh để cấp bộ phê duyệt.`}
       </p>
       <ul className="procedure-list">
         {sections.map((s) => (
