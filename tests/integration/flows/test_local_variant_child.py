@@ -44,6 +44,8 @@ def hanoi_variant(world: World) -> Iterator[str]:
 def test_a_chain_step_at_a_provinces_unit_follows_its_variant(world: World, hanoi_variant: str) -> None:
     parent = world.open_parent("1.000656")
     world.start(parent.code, timing("death_flow"), chosen=["mai_tang"])
+    world.finish_child(world.until("death registration", lambda: world.child_of(parent.code, "khai_tu")))
+    assert world.callback(world.handover(parent.code, "xoa_thuong_tru")["task_token"], "success").status_code == 200
     funeral = world.until("funeral allowance", lambda: world.child_of(parent.code, "mai_tang"))
     child = dossiers.get(funeral)
     assert child is not None

@@ -38,7 +38,8 @@ def test_the_ministry_publishes_a_chart_version_and_dossiers_keep_their_processs
     dossier = world.desk_dossier()  # on the default process, checked against chart 1
     published = world.call("POST", PATH, "admin", MINISTRY_UNIT, chart_v2())
     assert published.status_code == 201, published.body
-    assert world.call("POST", PATH, "admin", MINISTRY_UNIT, chart_v2()).status_code == 409
+    again = world.call("POST", PATH, "admin", MINISTRY_UNIT, chart_v2())  # version 2 exists: the next is 3
+    assert again.status_code == 422 and [p["code"] for p in answer(again)["chart_problems"]] == ["CHART_VERSION"]
     shown = answer(world.call("GET", PATH, "admin", MINISTRY_UNIT))
     assert shown["latest_version"] == 2 and [v["version"] for v in shown["versions"]] == [1, 2]
     assert answer(world.call("GET", f"{PATH}?version=1", "admin", MINISTRY_UNIT))["chart"]["version"] == 1
