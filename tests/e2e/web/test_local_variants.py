@@ -60,11 +60,11 @@ def test_a_province_proposes_the_ministry_approves_and_the_desk_follows_the_vari
     expect(hcmc.heading()).to_have_text(SECTION)
     page.get_by_role("link", name="Đề xuất quy trình riêng").click()
     expect(hcmc.heading()).to_have_text("Đề xuất quy trình riêng của Thành phố Hồ Chí Minh")
-    page.get_by_label("Thủ tục", exact=True).select_option(PROCEDURE)
+    page.locator("#variant-procedure").select_option(PROCEDURE)
     name = page.get_by_label("Tên bước tham_dinh")
     expect(name).to_have_value("Thẩm định hồ sơ")
     name.fill(STEP)
-    page.get_by_label("Thời hạn bước tham_dinh").fill("2")
+    page.get_by_label("Thời hạn bước tham_dinh", exact=True).fill("2")
     page.get_by_role("button", name="Thêm trường").click()
     added = page.get_by_role("group", name="Trường bổ sung 1")
     added.get_by_label("Nhãn trường").fill(FIELD_LABEL)
@@ -114,7 +114,10 @@ def test_a_province_proposes_the_ministry_approves_and_the_desk_follows_the_vari
     assert received.status_code == 201, received.text
     code = received.json()["dossier"]["code"]
     open_dossier(desk.page, code)
-    steps = desk.page.get_by_role("table", name=re.compile(f"^Các bước của quy trình .*{PROVINCE}"))
+    region = desk.page.get_by_role("region", name="Vị trí trên quy trình xử lý")
+    expect(region).to_contain_text(re.compile(rf"Quy trình “[^”]*— {PROVINCE}” \(phiên bản \d+\)"))
+    region.get_by_text("Xem quy trình dạng bảng").click()
+    steps = region.get_by_role("table", name=re.compile(f"^Các bước của quy trình .*{PROVINCE}"))
     expect(steps).to_contain_text(STEP)
     desk.check("Hồ sơ theo quy trình riêng của địa phương")
 
@@ -125,7 +128,7 @@ def test_the_ministry_publishes_a_result_templates_next_version(
     page = ministry.page
     admin_nav(page).get_by_role("link", name="Mẫu kết quả").click()  # type: ignore[attr-defined]
     expect(ministry.heading()).to_have_text("Mẫu kết quả giải quyết")
-    page.get_by_label("Thủ tục", exact=True).select_option("1.003197")
+    page.locator("#template-procedure").select_option("1.003197")
     expect(page.get_by_text("Phiên bản đang áp dụng: 0")).to_be_visible()
     page.get_by_label("Nguồn dữ liệu dòng 1").fill("form.khong_co.truong")
     page.get_by_role("button", name="Ban hành phiên bản 1").click()

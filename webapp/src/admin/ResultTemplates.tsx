@@ -7,7 +7,6 @@ import { useEffect, useState } from "react";
 
 import { api } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
-import { useApp } from "../context";
 import { formatDateTime } from "../format";
 import type { Schema } from "../query";
 import { ErrorSummary, Field, fieldError, type FormErrors, type ProcedureFull, Success, toFormErrors, useLoad } from "./common";
@@ -24,7 +23,6 @@ const TEXT_FIELDS: [keyof Template, string][] = [
 ];
 
 export function ResultTemplatesScreen({ ministry }: { ministry: boolean }) {
-  const { announce } = useApp();
   const procedures = useLoad<{ items: ProcedureFull[] }>("/v1/procedures");
   const [code, setCode] = useState("");
   const current = useLoad<Current>(code ? `/v1/admin/result-templates/${encodeURIComponent(code)}` : null);
@@ -47,8 +45,7 @@ export function ResultTemplatesScreen({ ministry }: { ministry: boolean }) {
         body: { version: current.data.version + 1, template: draft },
       });
       const message = `Đã ban hành mẫu kết quả phiên bản ${published.version}.`;
-      setDone(message);
-      announce(message);
+      setDone(message); // a live region of its own (role=status)
       current.reload();
     } catch (e) {
       setErrors(toFormErrors(e));

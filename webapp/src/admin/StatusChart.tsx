@@ -8,7 +8,6 @@ import { useEffect, useState } from "react";
 
 import { api } from "../api";
 import { ErrorMessage, Loading, PageHeading } from "../components/Page";
-import { useApp } from "../context";
 import { formatDateTime } from "../format";
 import type { Schema } from "../query";
 import { STATUS_LABELS, STATUSES } from "../statuses";
@@ -26,7 +25,6 @@ const FLAGS: [FlagKey, string][] = [
 ];
 
 export function StatusChartScreen({ ministry }: { ministry: boolean }) {
-  const { announce } = useApp();
   const { data, error, reload } = useLoad<Schema<"CurrentChart">>("/v1/admin/status-chart");
   const [draft, setDraft] = useState<Chart | null>(null);
   const [source, setSource] = useState(1);
@@ -52,8 +50,7 @@ export function StatusChartScreen({ ministry }: { ministry: boolean }) {
     try {
       const published = await api<Schema<"PublishedChart">>("/v1/admin/status-chart", { method: "POST", body: draft });
       const message = `Đã ban hành lưu đồ trạng thái phiên bản ${published.version}.`;
-      setDone(message);
-      announce(message);
+      setDone(message); // a live region of its own (role=status)
       reload();
     } catch (e) {
       setErrors(toFormErrors(e));

@@ -283,7 +283,6 @@ function ProposeForm() {
 }
 
 function ProposalView({ procedure, province, number, ministry }: { procedure: string; province: string; number: number; ministry: boolean }) {
-  const { announce } = useApp();
   const path = `/v1/admin/variants/${encodeURIComponent(procedure)}/${encodeURIComponent(province)}/proposals/${number}`;
   const { data, error, reload } = useLoad<Detail>(path);
   const [reason, setReason] = useState("");
@@ -297,8 +296,7 @@ function ProposalView({ procedure, province, number, ministry }: { procedure: st
     try {
       const decided = await api<Proposal>(`${path}/${decision}`, { method: "POST", body: decision === "reject" ? { reason } : undefined });
       const message = decision === "approve" ? `Đã phê duyệt: quy trình riêng phiên bản ${decided.approved_version} áp dụng từ nay.` : "Đã từ chối đề xuất.";
-      setDone(message);
-      announce(message);
+      setDone(message); // a live region of its own (role=status)
       reload();
     } catch (e) {
       setErrors(toFormErrors(e));
