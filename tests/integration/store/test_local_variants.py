@@ -14,7 +14,7 @@ from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.errors import HosoError
-from chalicelib.services import intake
+from chalicelib.services import intake, variants
 from chalicelib.store import catalogue
 from chalicelib.store import variants as store
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
@@ -87,7 +87,15 @@ def test_an_approved_variant_is_followed_at_the_provinces_units_only(world: Worl
     variant_process = catalogue.get_process(VARIANT, 1)
     assert variant_process is not None
     assert variant_process.step("tham_dinh").name == "Thẩm định, xác minh tại khu phố"
-    assert desk(HANOI_UNIT).process_code == DEFAULT_PROCESS.code  # Hà Nội keeps the standard
+    hanoi = desk(HANOI_UNIT)
+    assert hanoi.process_code == DEFAULT_PROCESS.code  # Hà Nội keeps the standard
+
+    # a received dossier's eForm (e.g. for DVCQG's later supplement) is the one of the version it follows
+    standard_form = catalogue.get_eform(PROCEDURE_EFORMS[BIRTH])
+    ours = variants.eform_of_dossier(BIRTH, dossier.process_code, dossier.process_version, standard_form)
+    theirs = variants.eform_of_dossier(BIRTH, hanoi.process_code, hanoi.process_version, standard_form)
+    assert ours is not None and ours.sections[-1].key == "dia_phuong"
+    assert theirs == standard_form
 
     form = answer(world.call("GET", f"/v1/procedures/{BIRTH}?unit={HCMC_UNIT}", "desk", HCMC_UNIT))["eform"]
     assert form["sections"][-1]["key"] == "dia_phuong"
