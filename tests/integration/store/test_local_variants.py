@@ -6,10 +6,15 @@ province, and a rejected proposal changes nothing but its history."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import Any
 
+import boto3
 import pytest
+from pypdf import PdfReader
 
+from chalicelib.documents import declaration
 from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.domain.process import DEFAULT_PROCESS
@@ -18,7 +23,7 @@ from chalicelib.services import intake, variants
 from chalicelib.store import catalogue
 from chalicelib.store import variants as store
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
-from tests.integration.reports.conftest import World, answer, officer
+from tests.integration.reports.conftest import REGION, World, answer, officer
 
 BIRTH = "1.001193"
 VARIANT = "DP79.1.001193"
@@ -146,3 +151,16 @@ def test_invalid_proposals_are_refused_with_located_errors_and_variant_codes_are
     published = world.call("POST", "/v1/admin/processes", "admin", MINISTRY_UNIT, squat)
     assert published.status_code == 422, published.body
     assert catalogue.get_process(VARIANT) is None
+
+
+def test_the_declaration_printed_at_the_provinces_desk_carries_its_added_field(world: World) -> None:
+    assert propose(world).status_code == 201
+    assert decide(world, "approve", "admin", MINISTRY_UNIT).status_code == 200
+    catalogue.clear_cache()
+    data = {**SAMPLE_FILLED[PROCEDURE_EFORMS[BIRTH]], "dia_phuong": {"so_phieu_khu_pho": "KP-2026-0042"}}
+    declaration.print_declaration(BIRTH, HCMC_UNIT, data, "Nguyễn Văn An", dt.date(2026, 12, 7))
+    s3 = boto3.client("s3", region_name=REGION)
+    key = s3.list_objects_v2(Bucket="hoso-dev-attachments", Prefix="declarations/")["Contents"][0]["Key"]
+    reader = PdfReader(io.BytesIO(s3.get_object(Bucket="hoso-dev-attachments", Key=key)["Body"].read()))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert "Số phiếu xác nhận của khu phố: KP-2026-0042" in text
