@@ -13,6 +13,7 @@ from chalicelib.api import (
     admin,
     assistant,
     catalogue,
+    charts,
     competence,
     consultations,
     coordinator,
@@ -35,9 +36,11 @@ from chalicelib.api import (
     post,
     public,
     reports,
+    result_templates,
     specialised,
     specialised_outage,
     uploads,
+    variants,
 )
 from chalicelib.edata import service as edata_service
 from chalicelib.ereceipts import records as receipt_records
@@ -85,6 +88,9 @@ app.register_blueprint(coordinator.bp)  # the coordination system: liên thông 
 app.register_blueprint(ereceipts.bp)  # e-receipts: a dossier's receipts, cancel/replace, reconciliation flags
 app.register_blueprint(kiosk.bp)  # self-service kiosks: the device API, the desk taking its drafts, admin (SPEC §7.9)
 app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
+app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
+app.register_blueprint(result_templates.bp)  # result templates: administered, versioned
+app.register_blueprint(charts.bp)  # the status transition chart: administered, versioned
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")

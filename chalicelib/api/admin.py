@@ -36,7 +36,7 @@ from chalicelib.domain.process import (
 from chalicelib.errors import FieldError, HosoError, bad_request, invalid, not_found
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
-from chalicelib.services import admin_access
+from chalicelib.services import admin_access, charts, variants
 from chalicelib.services.dossiers import now
 from chalicelib.store import catalogue, officers
 
@@ -113,7 +113,7 @@ def check_process() -> Any:
     _, payload = read_json(bp, 256 * 1024)
     if not isinstance(payload, dict):
         raise invalid([FieldError("body", "Quy trình phải là một đối tượng JSON.")])
-    definition, errors = check_process_document(payload)
+    definition, errors = check_process_document(payload, charts.current())
     warnings = _deadline_warnings(definition) if definition is not None else []
     return json_response(200, ProcessCheck(ok=not errors, errors=errors, warnings=warnings).model_dump())
 
@@ -139,16 +139,19 @@ def publish_process() -> Any:
     _, payload = read_json(bp, 256 * 1024)
     if not isinstance(payload, dict):
         raise invalid([FieldError("body", "Quy trình phải là một đối tượng JSON.")])
-    definition, errors = check_process_document(payload)
+    chart = charts.current()  # a new process version is checked against the latest status chart
+    definition, errors = check_process_document(payload, chart)
     if errors or definition is None:
         raise HosoError("PROCESS_INVALID", "Quy trình chưa hợp lệ, chưa thể ban hành.", 422,
                         errors=[FieldError(".".join(x for x in (e.step_id, e.action_id) if x) or "process", e.message)
                                 for e in errors], extra={"process_errors": [e.model_dump() for e in errors]})
+    if variants.reserved_code(definition.code):
+        raise invalid([FieldError("code", "Mã DPxx.… dành cho quy trình riêng của địa phương (do tỉnh đề xuất).")])
     latest = catalogue.get_process(definition.code)
     expected = (latest.version + 1) if latest else 1
     if definition.version != expected:
         raise HosoError("PROCESS_VERSION", f"Phiên bản tiếp theo của quy trình phải là {expected}.", 409)
-    published = publish(definition, now(), current_principal().sub)
+    published = publish(definition, now(), current_principal().sub, chart)
     try:
         catalogue.publish_process(published)
     except catalogue.AlreadyPublished:

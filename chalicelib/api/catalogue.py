@@ -14,6 +14,7 @@ from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.eform import EFormSchema
 from chalicelib.domain.roles import PROCESSING_ROLES, ROLE_LABELS, Role
 from chalicelib.errors import bad_request, not_found
+from chalicelib.services import variants
 from chalicelib.services.dossiers import require_unit
 from chalicelib.store import catalogue, dossiers
 
@@ -65,13 +66,16 @@ def procedures() -> Any:
     return json_response(200, {"items": [p.model_dump(mode="json") for p in catalogue.list_procedures()]})
 
 
-@route(bp, "/v1/procedures/{code}", "GET", summary="Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó",
+@route(bp, "/v1/procedures/{code}", "GET",
+       summary="Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó; ?unit=<mã đơn vị>: eForm tại đơn vị đó "
+               "(kèm trường bổ sung của quy trình riêng của tỉnh)",
        access=Access.OFFICER, roles=ANY_OFFICER, tags=TAGS, responses={200: ProcedureOut}, errors=(404,))
 def procedure(code: str) -> Any:
     found = catalogue.get_procedure(code)
     if found is None:
         raise not_found("Không tìm thấy thủ tục.")
     schema = catalogue.get_eform(found.eform_code) if found.eform_code else None
+    schema = variants.eform_for(found.code, (bp.current_request.query_params or {}).get("unit"), schema)
     return json_response(200, ProcedureOut(procedure=found, eform=schema).model_dump(mode="json"))
 
 

@@ -16,6 +16,7 @@ from chalicelib.documents.service import _place as place_of  # the place-date li
 from chalicelib.domain.eform import EFormSchema, FormField
 from chalicelib.errors import not_found
 from chalicelib.lazy import lazy_import
+from chalicelib.services import variants
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 
@@ -86,6 +87,7 @@ def print_declaration(procedure_code: str, unit_code: str, data: Mapping[str, An
     """The declaration's PDF behind a short-lived link (404 without a procedure or an eForm)."""
     procedure = catalogue.get_procedure(procedure_code)
     schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
+    schema = variants.eform_for(procedure_code, unit_code, schema)  # the province's added fields, if any
     if procedure is None or schema is None:
         raise not_found("Thủ tục này không có tờ khai điện tử để in.")
     unit = catalogue.get_unit(unit_code)

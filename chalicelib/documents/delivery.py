@@ -271,7 +271,8 @@ def deliver_at_desk(code: str, officer: OfficerProfile, request: DeliveryIn) -> 
             engine.ActionRequest(action_id=action, reason=note), actor=actor,
             roles=officer.roles_in(dossier.unit_code),
             timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, dossier_service.now()),
-            separate_duties=dossier_service.separate_duties(dossier.procedure_code))
+            separate_duties=dossier_service.separate_duties(dossier.procedure_code),
+            chart=dossier_service.chart_of(dossier_service.process_of(dossier)))
     else:
         after, event = dossier_service.recorded(dossier, actor=actor, action="result_not_delivered",
                                                 label="Chưa trả kết quả: chưa đối chiếu đủ bản chính", note=note,

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.documents import bounded, forms, lookup, offers, results, trust
+from chalicelib.documents import bounded, forms, lookup, offers, results, templates, trust
 from chalicelib.documents import store as docstore
 from chalicelib.domain import result_rule
 from chalicelib.domain.calendar import VN_TZ
@@ -95,7 +95,7 @@ def draft_result(code: str, officer: OfficerProfile) -> dict[str, Any]:
     to check and edit before drawing the result up (``issue_result(fields=…)``)."""
     dossier = dossier_service.visible_dossier(code, officer)
     procedure = catalogue.get_procedure(dossier.procedure_code)
-    template = results.template_for(dossier.procedure_code)
+    _, template = templates.current(dossier.procedure_code)  # the latest published version, or the built-in
     schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
     return {
         "template": template.key, "document_name": template.document_name, "title": template.title,
@@ -115,7 +115,7 @@ def issue_result(code: str, officer: OfficerProfile, content: str = "",
     dossier's values."""
     dossier, role = _issuable(code, officer)
     procedure = catalogue.get_procedure(dossier.procedure_code)
-    template = results.template_for(dossier.procedure_code)
+    _, template = templates.current(dossier.procedure_code)  # the latest published version, or the built-in
     unknown = sorted(set(fields or {}) - {line.source for line in template.lines})
     if unknown:
         raise invalid([FieldError(f"fields.{k}", "Mẫu kết quả không có trường này.") for k in unknown])

@@ -20,6 +20,7 @@ from chalicelib.domain.process import ActionKind
 from chalicelib.flows import chains
 from chalicelib.flows import parent as parents
 from chalicelib.services import dossiers as service
+from chalicelib.services import variants
 from chalicelib.store import catalogue, dossiers
 
 
@@ -43,7 +44,9 @@ def create(parent: Dossier, step: chains.ChainStep, agency: chains.Agency) -> Do
     unit_code = agency.unit or parent.unit_code
     unit = catalogue.get_unit(unit_code)
     process_code = step.process_code or procedure.process_code
-    process = catalogue.get_process(process_code)
+    # the chain's own process for the step, else the procedure's at that unit (its province's variant, if approved)
+    process = (catalogue.get_process(process_code) if step.process_code
+               else variants.process_for(procedure.code, unit_code, procedure.process_code))
     if unit is None or process is None:
         raise HandoverError(f"Đơn vị {unit_code} hoặc quy trình {process_code} chưa có trong danh mục.")
     if process.code == chains.LIEN_THONG_PROCESS:

@@ -531,7 +531,8 @@ def pay_cash(code: str, officer: OfficerProfile, amount: int, receipt_number: st
         before, dossier_service.process_of(dossier), engine.ActionRequest(action_id=action, reason=receipt),
         actor=dossier_service.actor_for(officer, dossier.unit_code, Role.DESK.value), roles=roles,
         timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now),
-        separate_duties=dossier_service.separate_duties(dossier.procedure_code))
+        separate_duties=dossier_service.separate_duties(dossier.procedure_code),
+        chart=dossier_service.chart_of(dossier_service.process_of(dossier)))
 
     def writes(tx: TransactWrite) -> None:
         tx.save(_item(payment, 1, None), condition=PaymentItem.pk.does_not_exist())

@@ -133,3 +133,13 @@ def check_roles_source(old: OfficerProfile | None, new: OfficerProfile, units: M
     if pushed:
         raise HosoError("ROLES_FROM_COORDINATOR", f"Vai trò cán bộ tại đơn vị {', '.join(pushed)} do Hệ thống điều "
                         "phối gửi sang sau đăng nhập; không sửa được tại hoso.", 409)  # fmt: skip
+
+
+def check_variant_proposal(actor: Administrator, province_code: str) -> None:
+    """A locally specific process is proposed by the administrator of that province only (the
+    ministry publishes the standard and decides on proposals; it does not propose for a province)."""
+    if actor.ministry and actor.province_code is None:
+        raise HosoError("FORBIDDEN", "Quy trình riêng của địa phương do quản trị cấp tỉnh đề xuất; cấp bộ phê duyệt.",
+                        403)
+    if actor.province_code is None or actor.province_code != province_code:
+        raise _forbidden_province("Bạn chỉ được đề xuất quy trình riêng cho các đơn vị của tỉnh mình.")

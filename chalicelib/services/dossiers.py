@@ -13,8 +13,9 @@ from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
 from chalicelib.domain.process import ActionKind, ProcessDefinition
 from chalicelib.domain.result_rule import ResultRule, to_sign_on_approval
 from chalicelib.domain.roles import Role
+from chalicelib.domain.statuses import StatusChart
 from chalicelib.errors import FieldError, HosoError, conflict, not_found
-from chalicelib.services import attachments
+from chalicelib.services import attachments, charts
 from chalicelib.store import catalogue, dossiers
 
 # Process actions an officer takes only through their own use case, never bare: a payment is
@@ -157,7 +158,7 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
         roles=roles,
         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
         separate_duties=separate_duties(dossier.procedure_code),
-        result_rule=rule, signs_now=True,
+        result_rule=rule, signs_now=True, chart=chart_of(process),
     )
     if request.attachments:  # the files become documents in the act's own transaction
         added = attachments.for_action(request.attachments, step.action(request.action_id).kind,
@@ -181,6 +182,11 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
         ) from None
 
 
+def chart_of(process: ProcessDefinition) -> StatusChart:
+    """The status chart a dossier on ``process`` moves under: the version the process was checked against."""
+    return charts.of_process(process.chart_version)
+
+
 def departments(unit_code: str) -> list[str]:
     """The unit's departments a dossier can be transferred to: those its heads of department lead."""
     return sorted({o.department for o in catalogue.list_officers()
@@ -202,7 +208,7 @@ def system_step(dossier: Dossier, request: engine.ActionRequest, actor: Actor) -
     return engine.apply(dossier, process, request, actor=actor, roles=performers,
                         timing=timing_for(dossier.procedure_code, dossier.unit_code, now()),
                         separate_duties=separate_duties(dossier.procedure_code),
-                        result_rule=result_rule(dossier.procedure_code))
+                        result_rule=result_rule(dossier.procedure_code), chart=chart_of(process))
 
 
 def system_act(code: str, request: engine.ActionRequest, actor: Actor) -> Dossier:

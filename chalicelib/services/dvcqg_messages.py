@@ -36,7 +36,7 @@ from chalicelib.errors import FieldError, HosoError, conflict, invalid, not_foun
 from chalicelib.observability import logger
 from chalicelib.payments import service as payments
 from chalicelib.services import dossiers as dossier_service
-from chalicelib.services import intake
+from chalicelib.services import intake, variants
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as repo
@@ -150,6 +150,7 @@ def _form_data(message: rules.SupplementIn, dossier: Dossier) -> dict[str, Any] 
         return None
     procedure = catalogue.get_procedure(dossier.procedure_code)
     schema = catalogue.get_eform(procedure.eform_code) if procedure and procedure.eform_code else None
+    schema = variants.eform_of_dossier(dossier.procedure_code, dossier.process_code, dossier.process_version, schema)
     if schema is None:
         return message.DuLieuBieuMau
     result = validate_eform(schema, message.DuLieuBieuMau, prefix="DuLieuBieuMau")
@@ -224,7 +225,8 @@ def decide_withdrawal(code: str, officer: OfficerProfile, *, confirm: bool, reas
         after, event = engine.apply(
             dossier, process, engine.ActionRequest(action_id=action.id, reason=f"Theo yêu cầu trên Cổng DVCQG: "
                                                                                f"{pending.reason}"),
-            actor=actor, roles=roles, timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now))
+            actor=actor, roles=roles, timing=dossier_service.timing_for(dossier.procedure_code, dossier.unit_code, now),
+            chart=dossier_service.chart_of(process))
         after = after.model_copy(update={"withdrawal_requests": requests})
     else:
         after, event = dossier_service.recorded(

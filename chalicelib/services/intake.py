@@ -4,6 +4,7 @@ a one-stop officer (FR-12). Both end in ONE transaction that allocates the dossi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -31,7 +32,7 @@ from chalicelib.integrations import downloads
 from chalicelib.observability import count as count_metric
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
-from chalicelib.services import attachments
+from chalicelib.services import attachments, variants
 from chalicelib.services.dossiers import timing_for
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue, dossiers, files
@@ -39,11 +40,14 @@ from chalicelib.store import catalogue, dossiers, files
 DVCQG_ACTOR = Actor(sub="dvcqg", name="Cổng Dịch vụ công quốc gia", role="system", unit_code="")
 
 
-def procedure_lookup(code: str) -> ProcedureIntake | None:
+def procedure_lookup(code: str, unit_code: Any = None) -> ProcedureIntake | None:
+    """The procedure's intake facts at the receiving unit (its province's eForm additions, when
+    the province's locally specific process applies there: ``services.variants``)."""
     procedure = catalogue.get_procedure(code)
     if procedure is None:
         return None
     schema = catalogue.get_eform(procedure.eform_code) if procedure.eform_code else None
+    schema = variants.eform_for(procedure.code, unit_code if isinstance(unit_code, str) else None, schema)
     return ProcedureIntake(eform=schema, applicant_types=frozenset(procedure.applicant_types))
 
 
@@ -136,7 +140,7 @@ def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossi
     procedure = catalogue.get_procedure(parsed.procedure_code)
     if procedure is None:  # parse_* already refused unknown procedures; the catalogue changed since
         raise HosoError("UNKNOWN_PROCEDURE", "Thủ tục hành chính không có trong danh mục.", 422)
-    process = catalogue.get_process(procedure.process_code)
+    process = variants.process_for(procedure.code, parsed.unit_code, procedure.process_code)
     if process is None:
         raise HosoError("PROCESS_MISSING", "Thủ tục chưa được gán quy trình xử lý đã ban hành.", 409)
     now = dt.datetime.now(VN_TZ)
@@ -167,7 +171,9 @@ def receive_from_dvcqg(raw: bytes) -> tuple[int, dict[str, Any]]:
     ref_value = payload.get("MaHoSoDVCQG") if isinstance(payload, dict) else None
     if isinstance(ref_value, str) and (existing := dossiers.find_reference(ref_value)):
         return _replay(existing, body_hash)
-    parsed = parse_dvcqg_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
+    unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
+    parsed = parse_dvcqg_dossier(payload, procedure_lookup=functools.partial(procedure_lookup, unit_code=unit_code),
+                                 unit_lookup=unit_exists)
     docs = _store_attachments(parsed)
     reference = dossiers.IntakeReference(dvcqg_ref=parsed.dvcqg_ref or "", body_hash=body_hash)
     try:
@@ -234,7 +240,8 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
     unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
     if not isinstance(unit_code, str) or Role.DESK not in officer.roles_in(unit_code):
         raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị tiếp nhận.", 403)
-    parsed = parse_desk_dossier(payload, procedure_lookup=procedure_lookup, unit_lookup=unit_exists)
+    parsed = parse_desk_dossier(payload, procedure_lookup=functools.partial(procedure_lookup, unit_code=unit_code),
+                                unit_lookup=unit_exists)
     actor = Actor(sub=officer.sub, name=officer.name, role=Role.DESK.value, unit_code=unit_code)
     docs = _received_files(parsed, officer)
     reused = _reused(parsed, officer)

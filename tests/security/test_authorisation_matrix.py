@@ -38,16 +38,20 @@ from cryptography.x509.oid import NameOID
 from app import app
 from chalicelib.api.openapi import registered
 from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.documents import templates as result_templates
 from chalicelib.documents import trust
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.eform_samples import SAMPLE_EFORMS
 from chalicelib.domain.officers import NewOfficer, officer_number_key
 from chalicelib.domain.process import DEFAULT_PROCESS
+from chalicelib.domain.variants import VariantIn
 from chalicelib.post import service as post_service
 from chalicelib.privacy import store as privacy_store
+from chalicelib.services import variants as variant_service
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_store
+from chalicelib.store import variants as variant_store
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.dvcqg import build_dossier
 from tests.security.conftest import (
@@ -112,6 +116,9 @@ _PARTY = {"name": "Nguyễn Văn An", "phone": "0903829000", "address": "244 Đi
 def _const(value: Any) -> Builder:
     return lambda world, target: value
 
+
+_VARIANT_PATH: dict[str, Builder] = {"procedure_code": _const("9.999999"), "province_code": _const("79"),
+                                     "number": _const("1")}
 
 RULES: dict[tuple[str, str], Rule] = {
     # public
@@ -307,6 +314,26 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/admin/integrity/days/{day}/report"): Rule(ADMINS, path={"day": _const("2001-01-01")}),
     ("POST", "/v1/admin/integrity/subjects"): Rule(ADMINS, body=_const({"so_dinh_danh": "079190000123"})),
     ("GET", "/v1/admin/processes/{code}/versions"): Rule(ADMINS, path={"code": _const("QT-MAC-DINH")}),
+    # result templates: read by both administrators, published by the ministry's (the write completes in WRITE_PROBES)
+    ("GET", "/v1/admin/result-templates/{procedure_code}"): Rule(
+        ADMINS, path={"procedure_code": _const(CLIENT_PROCEDURE)}),
+    ("POST", "/v1/admin/result-templates/{procedure_code}"): Rule(
+        MINISTRY_ADMIN, path={"procedure_code": _const(CLIENT_PROCEDURE)}, body=_const({})),
+    # the status chart: read by both administrators, published by the ministry's (an empty body: refused after
+    # the access checks; the completed write is tested in tests/integration/store/test_status_chart.py)
+    ("GET", "/v1/admin/status-chart"): Rule(ADMINS),
+    ("POST", "/v1/admin/status-chart"): Rule(MINISTRY_ADMIN, body=_const({})),
+    # locally specific processes: TP.HCM's administrator proposes for TP.HCM, the ministry's decides
+    # (an empty body: refused by the view after the access checks; the writes complete in WRITE_PROBES)
+    ("POST", "/v1/admin/variants"): Rule(frozenset({"province_admin"}), body=_const({})),
+    ("GET", "/v1/admin/variants"): Rule(ADMINS),
+    ("GET", "/v1/admin/variants/{procedure_code}/{province_code}"): Rule(ADMINS, path=_VARIANT_PATH),
+    ("GET", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}"): Rule(
+        ADMINS, path=_VARIANT_PATH),
+    ("POST", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/approve"): Rule(
+        MINISTRY_ADMIN, path=_VARIANT_PATH),
+    ("POST", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/reject"): Rule(
+        MINISTRY_ADMIN, path=_VARIANT_PATH, body=_const({})),
     ("GET", "/v1/admin/clients"): Rule(MINISTRY_ADMIN),
     ("POST", "/v1/admin/clients"): Rule(MINISTRY_ADMIN, body=_const({})),
     ("POST", "/v1/admin/clients/{client_id}/rotate"): Rule(MINISTRY_ADMIN, body=_const({}),
@@ -592,9 +619,74 @@ def _trust_root_probe(world: World, caller: str) -> Prepared:
                     lambda: fingerprint in {r.fingerprint for r in trust.list_roots()}, True)
 
 
+def _variant_procedure() -> str:
+    """A fresh procedure (a copy of the birth registration, on the default process) per attempt."""
+    base = catalogue.get_procedure(CLIENT_PROCEDURE)
+    assert base is not None
+    code = f"9.8{next(_serial):05d}"
+    catalogue.put_procedure(base.model_copy(update={"code": code, "name": "Thủ tục thử quy trình riêng"}))
+    return code
+
+
+def _variant_body(procedure_code: str, province_code: str) -> dict[str, Any]:
+    return {"procedure_code": procedure_code, "province_code": province_code, "base_version": 1,
+            "process": DEFAULT_PROCESS.model_dump(mode="json"), "note": "Quyết định thử quyền"}
+
+
+def _variant_propose_probe(province_code: str) -> Callable[..., Prepared]:
+    def prepare(world: World, caller: str) -> Prepared:
+        code = _variant_procedure()
+
+        def read() -> Any:
+            proposals, _ = variant_store.history(code, province_code)
+            return [(p.number, p.status.value, p.proposed_by) for p in proposals]
+
+        return Prepared("POST", "/v1/admin/variants", _variant_body(code, province_code), read,
+                        [(1, "pending", world.callers[caller].sub)])
+
+    return prepare
+
+
+def _variant_decision_probe(decision: str) -> Callable[..., Prepared]:
+    def prepare(world: World, caller: str) -> Prepared:
+        code = _variant_procedure()
+        proposer = variant_service.Administrator(sub="quan-tri-tinh", ministry=False, province_code="79")
+        variant_service.propose(proposer, VariantIn.model_validate(_variant_body(code, "79")),
+                                dt.datetime.now(dt.UTC))
+
+        def read() -> Any:
+            proposals, versions = variant_store.history(code, "79")
+            return ([(p.status.value, p.decided_by, p.reason) for p in proposals],
+                    [(v.version, v.approved_by) for v in versions])
+
+        sub = world.callers[caller].sub
+        wanted = ([("approved", sub, "")], [(1, sub)]) if decision == "approve" else (
+            [("rejected", sub, "Chưa đủ căn cứ")], [])
+        return Prepared("POST", f"/v1/admin/variants/{code}/79/proposals/1/{decision}",
+                        {"reason": "Chưa đủ căn cứ"} if decision == "reject" else None, read, wanted)
+
+    return prepare
+
+
+def _result_template_probe(world: World, caller: str) -> Prepared:
+    code = _variant_procedure()  # a fresh procedure: its template starts at the built-in (version 0)
+    _, built_in = result_templates.current(code)
+    template = built_in.model_copy(update={"title": f"Thông báo kết quả ({caller})"})
+
+    def read() -> Any:
+        catalogue.clear_cache()  # read the stored versions, not this process's cache
+        return result_templates.current(code)
+
+    return Prepared("POST", f"/v1/admin/result-templates/{code}", {"version": 1, "template": template.model_dump()},
+                    read, (1, template))
+
+
 # Admin write routes without a probe here, and why.
 NOT_PROBED = {
     ("POST", "/v1/admin/processes/check"): "reads only: validates a document and stores nothing",
+    ("POST", "/v1/admin/status-chart"): "a published chart version changes every later process check of this shared "
+                                        "stack; tests/integration/store/test_status_chart.py completes the write (a "
+                                        "province administrator's refused, nothing stored; the ministry's lands)",
     ("POST", "/v1/admin/procedures/deadline-check"): "reads only: compares a deadline with a process, stores nothing",
     ("POST", "/v1/admin/edata/stats"): "reads only: counts an owner's e-data",
     ("POST", "/v1/admin/clients"): "integration clients: their capabilities are tested by the clients' own suite",
@@ -657,6 +749,19 @@ WRITE_PROBES = [
     WriteProbe("change a procedure", ("PUT", "/v1/admin/procedures/{code}"), ADMIN_ONLY, _procedure_probe),
     WriteProbe("create an eForm", ("PUT", "/v1/admin/eforms/{code}"), ADMIN_ONLY, _eform_probe),
     WriteProbe("publish a process", ("POST", "/v1/admin/processes"), ADMIN_ONLY, _process_probe),
+    WriteProbe("publish a result template", ("POST", "/v1/admin/result-templates/{procedure_code}"), ADMIN_ONLY,
+               _result_template_probe),
+    # locally specific processes: proposed by the province's own administrator, decided by the ministry's
+    WriteProbe("propose a variant for the own province", ("POST", "/v1/admin/variants"),
+               frozenset({"province_admin"}), _variant_propose_probe("79")),
+    WriteProbe("propose a variant for another province", ("POST", "/v1/admin/variants"), frozenset(),
+               _variant_propose_probe("01")),
+    WriteProbe("approve a province's variant",
+               ("POST", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/approve"),
+               ADMIN_ONLY, _variant_decision_probe("approve")),
+    WriteProbe("reject a province's variant",
+               ("POST", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/reject"),
+               ADMIN_ONLY, _variant_decision_probe("reject")),
     WriteProbe("add a day off", ("PUT", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_put_probe),
     WriteProbe("remove a make-up day", ("DELETE", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_delete_probe),
     WriteProbe("trust a root CA", ("POST", "/v1/admin/trust-roots"), ADMIN_ONLY, _trust_root_probe),

@@ -468,6 +468,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/result-templates/{procedure_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mẫu kết quả giải quyết đang áp dụng của một thủ tục (phiên bản 0: mẫu có sẵn) và các phiên bản đã ban hành */
+        get: operations["get_result_template"];
+        put?: never;
+        /** Ban hành phiên bản mới của mẫu kết quả (đã kiểm tra; không sửa được sau khi ban hành) */
+        post: operations["publish_result_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/status-chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lưu đồ chuyển đổi trạng thái: phiên bản mới nhất, hoặc ?version=N; và các phiên bản đã ban hành */
+        get: operations["get_status_chart"];
+        put?: never;
+        /** Ban hành phiên bản mới của lưu đồ trạng thái (đã kiểm tra); quy trình mới được kiểm tra theo phiên bản này, hồ sơ đang xử lý giữ lưu đồ của quy trình */
+        post: operations["publish_status_chart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/trust-roots": {
         parameters: {
             query?: never;
@@ -497,6 +533,92 @@ export interface paths {
         /** Tạo hoặc cập nhật đơn vị (mã QCVN 102) */
         put: operations["put_unit"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Đề xuất quy trình riêng: ?status=pending (mặc định, chờ phê duyệt) hoặc decided; quản trị cấp tỉnh chỉ thấy của tỉnh mình */
+        get: operations["list_variant_proposals"];
+        put?: never;
+        /** Quản trị cấp tỉnh đề xuất quy trình riêng của địa phương cho một thủ tục (bước, thời hạn, trường bổ sung vào eForm); chờ bộ phê duyệt */
+        post: operations["propose_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch sử quy trình riêng của một tỉnh cho một thủ tục: các phiên bản đã phê duyệt và mọi đề xuất */
+        get: operations["variant_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Một đề xuất, so sánh với quy trình chuẩn (từng bước, biểu mẫu điện tử sau khi bổ sung) */
+        get: operations["variant_proposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quản trị cấp bộ phê duyệt đề xuất: thành phiên bản mới của quy trình riêng, áp dụng cho hồ sơ tiếp nhận từ nay tại các đơn vị của tỉnh */
+        post: operations["approve_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quản trị cấp bộ từ chối đề xuất (kèm lý do) */
+        post: operations["reject_variant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1878,7 +2000,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó */
+        /** Thủ tục hành chính và biểu mẫu điện tử (eForm) của nó; ?unit=<mã đơn vị>: eForm tại đơn vị đó (kèm trường bổ sung của quy trình riêng của tỉnh) */
         get: operations["procedure"];
         put?: never;
         post?: never;
@@ -2850,6 +2972,18 @@ export interface components {
          * @enum {string}
          */
         Channel: "online" | "desk" | "post" | "authorised" | "mobile";
+        /** ChartVersion */
+        ChartVersion: {
+            /** Version */
+            version: number;
+            /**
+             * Published By
+             * @description Trống: phiên bản 1, có sẵn của hệ thống
+             */
+            published_by: string | null;
+            /** Published At */
+            published_at: string | null;
+        };
         /** ClientGrantsIn */
         ClientGrantsIn: {
             /** @description Loại hệ thống: phần mềm chuyên ngành, cơ quan liên thông, bưu chính, nền tảng thanh toán, ki-ốt */
@@ -3238,6 +3372,28 @@ export interface components {
              * @default false
              */
             replayed: boolean;
+        };
+        /** CurrentChart */
+        CurrentChart: {
+            /** @description Phiên bản được hỏi (?version=N) hoặc mới nhất */
+            chart: components["schemas"]["StatusChart"];
+            /** Latest Version */
+            latest_version: number;
+            /** Versions */
+            versions: components["schemas"]["ChartVersion"][];
+        };
+        /** CurrentTemplate */
+        CurrentTemplate: {
+            /** Procedure Code */
+            procedure_code: string;
+            /**
+             * Version
+             * @description Phiên bản đang áp dụng; 0: mẫu mặc định có sẵn của hệ thống
+             */
+            version: number;
+            template: components["schemas"]["ResultTemplate"];
+            /** Versions */
+            versions: components["schemas"]["TemplateVersion"][];
         };
         /**
          * DateOrder
@@ -6083,6 +6239,35 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * LocalVariant
+         * @description An approved (applying) version of a province's variant; immutable.
+         */
+        LocalVariant: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /** Version */
+            version: number;
+            /** Process Code */
+            process_code: string;
+            /** Base Code */
+            base_code: string;
+            /** Base Version */
+            base_version: number;
+            /** Eform Additions */
+            eform_additions?: components["schemas"]["FormField"][];
+            /** Proposal Number */
+            proposal_number: number;
+            /** Approved By */
+            approved_by: string;
+            /**
+             * Approved At
+             * Format: date-time
+             */
+            approved_at: string;
+        };
         /** MeOut */
         MeOut: {
             profile: components["schemas"]["OfficerProfile"];
@@ -6976,6 +7161,34 @@ export interface components {
              */
             qr: string | null;
         };
+        /** ProposalDetail */
+        ProposalDetail: {
+            proposal: components["schemas"]["VariantProposal"];
+            /** @description Phiên bản quy trình chuẩn được sao chép */
+            standard: components["schemas"]["ProcessDefinition"];
+            /**
+             * Standard Latest Version
+             * @description Phiên bản mới nhất của quy trình chuẩn hiện nay
+             */
+            standard_latest_version: number;
+            /**
+             * Changes
+             * @description So sánh từng bước với quy trình chuẩn
+             */
+            changes: components["schemas"]["StepChange"][];
+            /** @description Biểu mẫu điện tử tại các đơn vị của tỉnh nếu được phê duyệt */
+            eform: components["schemas"]["EFormSchema"] | null;
+        };
+        /** ProposalList */
+        ProposalList: {
+            /** Items */
+            items: components["schemas"]["VariantProposal"][];
+        };
+        /**
+         * ProposalStatus
+         * @enum {string}
+         */
+        ProposalStatus: "pending" | "approved" | "rejected";
         /** PublicFigures */
         PublicFigures: {
             /**
@@ -7078,6 +7291,34 @@ export interface components {
              * @default null
              */
             delivered_date: string | null;
+        };
+        /** PublishedChart */
+        PublishedChart: {
+            /** Version */
+            version: number;
+            chart: components["schemas"]["StatusChart"];
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
+        /** PublishedTemplate */
+        PublishedTemplate: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Version */
+            version: number;
+            template: components["schemas"]["ResultTemplate"];
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
         };
         /** PushedAssignment */
         PushedAssignment: {
@@ -7452,6 +7693,19 @@ export interface components {
             retain_until: string;
         };
         /**
+         * RejectIn
+         * @example {
+         *       "reason": "Thời hạn thẩm định 2 ngày không đủ để xác minh; đề nghị giữ 3 ngày như quy trình chuẩn."
+         *     }
+         */
+        RejectIn: {
+            /**
+             * Reason
+             * @description Lý do từ chối (bắt buộc)
+             */
+            reason: string;
+        };
+        /**
          * ReminderKind
          * @enum {string}
          */
@@ -7722,6 +7976,52 @@ export interface components {
          * @enum {string}
          */
         ResultKind: "template" | "upload" | "none";
+        /** ResultLine */
+        ResultLine: {
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @description "applicant.<field>", "dossier.<field>" hoặc "form.<mục>.<trường>"
+             */
+            source: string;
+        };
+        /** ResultTemplate */
+        ResultTemplate: {
+            /** Key */
+            key: string;
+            /**
+             * Document Name
+             * @description Tên giấy tờ kết quả (TenGiayTo)
+             */
+            document_name: string;
+            /** Title */
+            title: string;
+            /**
+             * Symbol
+             * @description Ký hiệu trong số/ký hiệu kết quả
+             */
+            symbol: string;
+            /**
+             * Component Code
+             * @description MaThanhPhanHoSo của giấy tờ kết quả
+             * @default KQ
+             */
+            component_code: string;
+            /** Legal Bases */
+            legal_bases?: string[];
+            /** Intro */
+            intro: string;
+            /** Lines */
+            lines: components["schemas"]["ResultLine"][];
+            /** Closing */
+            closing?: string[];
+            /**
+             * Signer Title
+             * @default THỦ TRƯỞNG ĐƠN VỊ
+             */
+            signer_title: string;
+        };
         /**
          * ResultsReportIn
          * @description Phần mềm chuyên ngành trả kết quả giải quyết của hồ sơ.
@@ -7887,6 +8187,42 @@ export interface components {
             certificate_serial: string;
         };
         /**
+         * StatusChart
+         * @description The transition chart (lưu đồ chuyển đổi trạng thái, FR-4.2).
+         *
+         *     A move between two steps that show the same non-terminal status is always allowed
+         *     (internal steps do not change what DVCQG sees); every other move needs an edge.
+         */
+        StatusChart: {
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
+            /** Transitions */
+            transitions: components["schemas"]["Transition"][];
+            /**
+             * Terminal
+             * @description Trạng thái kết thúc: không có bước tiếp theo
+             */
+            terminal: components["schemas"]["DossierStatus"][];
+            /**
+             * Reason Required
+             * @description Chuyển vào trạng thái này phải ghi lý do
+             */
+            reason_required: components["schemas"]["DossierStatus"][];
+            /**
+             * Clock Paused
+             * @description Thời hạn giải quyết tạm dừng trong trạng thái này
+             */
+            clock_paused: components["schemas"]["DossierStatus"][];
+            /**
+             * Clock Counted
+             * @description Thời gian trong trạng thái này được tính vào thời hạn giải quyết của thủ tục
+             */
+            clock_counted: components["schemas"]["DossierStatus"][];
+        };
+        /**
          * StatusReportIn
          * @description Phần mềm chuyên ngành báo một thao tác xử lý đã thực hiện (quy trình đồng nhất với quy trình của hoso).
          * @example {
@@ -7960,6 +8296,26 @@ export interface components {
              *     }
              */
             tt11: components["schemas"]["StepInfo"];
+        };
+        /**
+         * StepChange
+         * @description One step compared: in the standard, in the variant, or both (what changed).
+         */
+        StepChange: {
+            /** Step Id */
+            step_id: string;
+            /**
+             * Standard
+             * @description Bước trong quy trình chuẩn: tên, vai trò, thời hạn
+             */
+            standard: string | null;
+            /**
+             * Variant
+             * @description Bước trong quy trình đề xuất
+             */
+            variant: string | null;
+            /** Changed */
+            changed: boolean;
         };
         /**
          * StepInfo
@@ -8328,6 +8684,18 @@ export interface components {
             /** Items */
             items: components["schemas"]["Template"][];
         };
+        /** TemplateVersion */
+        TemplateVersion: {
+            /** Version */
+            version: number;
+            /** Published By */
+            published_by: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
         /**
          * ThanhPhanNhanIn
          * @description Một thành phần hồ sơ cán bộ một cửa đã nhận: bản chính hay bản sao, và các tệp đã tải lên
@@ -8439,6 +8807,19 @@ export interface components {
             status: number;
             /** Step Id */
             step_id: string;
+        };
+        /**
+         * Transition
+         * @description One allowed status change; ``note`` is the edge label of the diagram.
+         */
+        Transition: {
+            source: components["schemas"]["DossierStatus"];
+            target: components["schemas"]["DossierStatus"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** TrustRootIn */
         TrustRootIn: {
@@ -8695,6 +9076,140 @@ export interface components {
              * @default null
              */
             issued_on: string | null;
+        };
+        /** VariantHistory */
+        VariantHistory: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * Versions
+             * @description Các phiên bản đã phê duyệt (mới nhất áp dụng)
+             */
+            versions: components["schemas"]["LocalVariant"][];
+            /**
+             * Proposals
+             * @description Mọi đề xuất, kể cả bị từ chối
+             */
+            proposals: components["schemas"]["VariantProposal"][];
+        };
+        /**
+         * VariantProposal
+         * @description A proposal as stored: its process is the variant's next version once approved.
+         */
+        VariantProposal: {
+            /** Procedure Code */
+            procedure_code: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * Number
+             * @description Số thứ tự đề xuất của tỉnh cho thủ tục này
+             */
+            number: number;
+            /**
+             * Base Code
+             * @description Quy trình chuẩn
+             */
+            base_code: string;
+            /** Base Version */
+            base_version: number;
+            process: components["schemas"]["ProcessDefinition"];
+            /** Eform Additions */
+            eform_additions?: components["schemas"]["FormField"][];
+            /** Note */
+            note: string;
+            /** @default pending */
+            status: components["schemas"]["ProposalStatus"];
+            /** Proposed By */
+            proposed_by: string;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /**
+             * Decided By
+             * @default null
+             */
+            decided_by: string | null;
+            /**
+             * Decided At
+             * @default null
+             */
+            decided_at: string | null;
+            /**
+             * Reason
+             * @description Lý do từ chối
+             * @default
+             */
+            reason: string;
+            /**
+             * Approved Version
+             * @description Phiên bản quy trình địa phương khi được phê duyệt
+             * @default null
+             */
+            approved_version: number | null;
+        };
+        /**
+         * VariantProposalIn
+         * @example {
+         *       "base_version": 1,
+         *       "eform_additions": [
+         *         {
+         *           "key": "so_phieu_khu_pho",
+         *           "label": "Số phiếu xác nhận của khu phố",
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "note": "Quyết định số 12/2026/QĐ-UBND: thêm xác nhận của khu phố, rút ngắn thời hạn thẩm định.",
+         *       "procedure_code": "1.001193",
+         *       "process": {
+         *         "direct_start_step": "chuyen_xu_ly",
+         *         "name": "Quy trình đăng ký khai sinh tại TP. Hồ Chí Minh",
+         *         "start_step": "cho_tiep_nhan",
+         *         "steps": [
+         *           "… các bước của bản sao quy trình chuẩn, đã sửa …"
+         *         ]
+         *       },
+         *       "province_code": "79"
+         *     }
+         */
+        VariantProposalIn: {
+            /**
+             * Procedure Code
+             * @description Mã thủ tục
+             */
+            procedure_code: string;
+            /**
+             * Province Code
+             * @description Tỉnh đề xuất (2 số)
+             */
+            province_code: string;
+            /**
+             * Base Version
+             * @description Phiên bản quy trình chuẩn được sao chép để sửa
+             */
+            base_version: number;
+            /**
+             * Process
+             * @description Quy trình đề xuất (bước, thời hạn, thao tác) — bản sao đã sửa
+             */
+            process: {
+                [key: string]: unknown;
+            };
+            /**
+             * Eform Additions
+             * @description Trường bổ sung vào biểu mẫu điện tử (không sửa, không bỏ trường của bộ)
+             */
+            eform_additions?: components["schemas"]["FormField"][];
+            /**
+             * Note
+             * @description Lý do, căn cứ pháp lý của địa phương
+             */
+            note: string;
         };
         /** VerifyIn */
         VerifyIn: {
@@ -10715,6 +11230,278 @@ export interface operations {
             };
         };
     };
+    get_result_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentTemplate"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publish_result_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedTemplate"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_status_chart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentChart"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publish_status_chart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChart"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedChart"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_trust_roots: {
         parameters: {
             query?: never;
@@ -10862,6 +11649,410 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_variant_proposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    propose_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantProposalIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    variant_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantHistory"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    variant_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approve_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reject_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                procedure_code: string;
+                province_code: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantProposal"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

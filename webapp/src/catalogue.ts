@@ -16,12 +16,15 @@ export function getProcedures(): Promise<Procedure[]> {
   return procedures;
 }
 
-export function getProcedure(code: string): Promise<ProcedureDetail> {
-  let found = details.get(code);
+/** A procedure and its eForm; with ``unit``, the eForm as filled at that unit (with the fields its
+ * province's approved local process adds). */
+export function getProcedure(code: string, unit?: string): Promise<ProcedureDetail> {
+  const key = unit ? `${code}@${unit}` : code;
+  let found = details.get(key);
   if (!found) {
-    found = api<ProcedureDetail>(`/v1/procedures/${encodeURIComponent(code)}`);
-    found.catch(() => details.delete(code));
-    details.set(code, found);
+    found = api<ProcedureDetail>(`/v1/procedures/${encodeURIComponent(code)}${unit ? `?unit=${encodeURIComponent(unit)}` : ""}`);
+    found.catch(() => details.delete(key));
+    details.set(key, found);
   }
   return found;
 }

@@ -1,6 +1,7 @@
 // Administration (FR-1…4, 7, 9): procedures, processes with their diagram, officers and roles,
 // units, the working-day calendar, integration clients. The ministry's administrator sees every
-// section; a province's administrator manages the officers and units of their province and reads
+// section; a province's administrator manages the officers and units of their province, proposes its
+// locally specific processes and reads
 // processes and the calendar.
 
 import { PageHeading } from "../components/Page";
@@ -16,7 +17,10 @@ import { OfficersScreen } from "./Officers";
 import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
 import { ProcessesScreen } from "./Processes";
+import { ResultTemplatesScreen } from "./ResultTemplates";
+import { StatusChartScreen } from "./StatusChart";
 import { UnitsScreen } from "./Units";
+import { VariantsScreen } from "./Variants";
 
 export function canAdminister(roles: Role[]): boolean {
   return roles.includes("admin") || roles.includes("province_admin");
@@ -32,6 +36,9 @@ interface Section {
 const SECTIONS: Section[] = [
   { slug: "thu-tuc", label: "Thủ tục hành chính", description: "Giấy tờ phải nộp, phí và lệ phí, thời hạn giải quyết, quy trình áp dụng.", ministryOnly: true },
   { slug: "quy-trinh", label: "Quy trình và sơ đồ", description: "Thiết kế quy trình trên sơ đồ, kiểm tra lỗi và ban hành phiên bản mới.", ministryOnly: false },
+  { slug: "quy-trinh-dia-phuong", label: "Quy trình riêng của địa phương", description: "Tỉnh đề xuất quy trình riêng cho một thủ tục (bước, thời hạn, trường bổ sung vào biểu mẫu); cấp bộ so sánh với quy trình chuẩn, phê duyệt hoặc từ chối.", ministryOnly: false },
+  { slug: "luu-do-trang-thai", label: "Lưu đồ trạng thái", description: "Trạng thái nào được chuyển sang trạng thái nào, trạng thái kết thúc, phải ghi lý do, tạm dừng hay tính thời hạn: soạn và ban hành phiên bản mới.", ministryOnly: false },
+  { slug: "mau-ket-qua", label: "Mẫu kết quả", description: "Mẫu văn bản kết quả giải quyết của từng thủ tục: soạn và ban hành phiên bản mới.", ministryOnly: false },
   { slug: "can-bo", label: "Cán bộ và vai trò", description: "Tài khoản cán bộ (đăng nhập VNeID) và vai trò tại từng đơn vị.", ministryOnly: false },
   { slug: "don-vi", label: "Đơn vị", description: "Đơn vị tiếp nhận, xử lý hồ sơ theo mã QCVN 102:2016.", ministryOnly: false },
   { slug: "lich", label: "Lịch làm việc", description: "Ngày nghỉ lễ theo luật, ngày nghỉ bổ sung và ngày làm bù.", ministryOnly: false },
@@ -78,6 +85,12 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <ProceduresScreen rest={rest} />;
     case "quy-trinh":
       return <ProcessesScreen rest={rest} params={params} ministry={ministry} />;
+    case "quy-trinh-dia-phuong":
+      return <VariantsScreen rest={rest} ministry={ministry} />;
+    case "luu-do-trang-thai":
+      return <StatusChartScreen ministry={ministry} />;
+    case "mau-ket-qua":
+      return <ResultTemplatesScreen ministry={ministry} />;
     case "can-bo":
       return <OfficersScreen rest={rest} params={params} ministry={ministry} />;
     case "don-vi":
@@ -107,7 +120,7 @@ function Overview({ sections, ministry, province, unknown }: { sections: Section
       <p className="lead">
         {ministry
           ? "Bạn là quản trị cấp bộ: quản lý danh mục, quy trình và tài khoản trên toàn hệ thống."
-          : `Bạn là quản trị cấp tỉnh (${provinceName(province)}): chỉ quản lý cán bộ và đơn vị của tỉnh mình.`}
+          : `Bạn là quản trị cấp tỉnh (${provinceName(province)}): quản lý cán bộ và đơn vị của tỉnh mình, đề xuất quy trình riêng của tỉnh để cấp bộ phê duyệt.`}
       </p>
       <ul className="procedure-list">
         {sections.map((s) => (

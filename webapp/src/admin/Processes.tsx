@@ -161,6 +161,13 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
     if (draft && !fresh && latest !== null && draft.version <= latest && !version) setDraft({ ...draft, version: latest + 1 });
   }, [latest, draft, fresh, version]);
 
+  // A new version is checked against the latest status chart (FR-4.2): the draft names it.
+  const chart = useLoad<Schema<"CurrentChart">>(ministry ? "/v1/admin/status-chart" : null);
+  const chartVersion = chart.data?.latest_version ?? null;
+  useEffect(() => {
+    if (draft && chartVersion !== null && draft.chart_version !== chartVersion) setDraft({ ...draft, chart_version: chartVersion });
+  }, [chartVersion, draft]);
+
   const grouped = useMemo(() => groupErrors(checked ?? []), [checked]);
   if (loaded.error) return <ErrorMessage>{loaded.error}</ErrorMessage>;
   if (!draft) return <Loading what="quy trình" />;

@@ -190,7 +190,7 @@ export function IntakeForm({
     setAutofilled(new Set());
     setFillResult(null);
     forgetBrowserDrafts();
-    getProcedure(procedureCode)
+    getProcedure(procedureCode, unit)
       .then(async (answer) => {
         if (!live) return;
         setDetail(answer);
