@@ -113,7 +113,8 @@ def _upload(desk: Caller) -> str:
 # The caller holding each client route's capability.
 CLIENT_FOR = {Capability.SPECIALISED_STATUS: "client", Capability.SPECIALISED_RESULTS: "client",
               Capability.FLOW_CALLBACK: "client@agency", Capability.POST_TRACKING: "client@postal",
-              Capability.KIOSK: "client@kiosk"}
+              Capability.KIOSK: "client@kiosk", Capability.COORDINATOR_RESULTS: "client@coordinator",
+              Capability.COORDINATOR_ROLES: "client@coordinator"}
 
 
 @pytest.fixture(scope="session")
@@ -140,6 +141,10 @@ def world(stack: LocalStack) -> World:
     kiosk = auth.create_client(f"{client_id}-kiosk", "Ki-ốt (thử nghiệm bảo mật)", [], kind=ClientKind.KIOSK,
                                capabilities=[Capability.KIOSK], unit_code=HCMC_UNIT)  # fmt: skip
     callers[CLIENT_FOR[Capability.KIOSK]] = Caller(api, CLIENT_FOR[Capability.KIOSK], f"Bearer {kiosk}")
+    coordinator = auth.create_client(f"{client_id}-coordinator", "Hệ thống điều phối (thử nghiệm bảo mật)", [],
+                                     kind=ClientKind.COORDINATOR,
+                                     capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES])
+    callers["client@coordinator"] = Caller(api, "client@coordinator", f"Bearer {coordinator}")
     callers["dvcqg"] = DvcqgCaller(api, "dvcqg")
     callers["anonymous"] = Caller(api, "anonymous")
 

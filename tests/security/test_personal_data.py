@@ -41,10 +41,13 @@ PATH_PARAMETERS = {
     "client_id": "integration client id", "province_code": "province code", "template_id": "report template id",
     "receipt_id": "e-receipt id (hoso's)", "kind": "file kind (pdf or xml)", "dvcqg_ref": "DVCQG's dossier code",
     "ticket": "kiosk draft's ticket (random)", "kiosk_id": "kiosk id (an integration client id)",
+    "procedure_code": "procedure code (national catalogue)", "number": "a variant proposal's number",
+    "consultation_id": "consultation id (hoso's)",
 }
 QUERY_PARAMETERS = {
     "status", "limit", "cursor", "token", "tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "from", "to", "role",
     "type", "unread", "unit", "province", "version", "year",
+    "state",  # a consultation list's state (open / answered)
     "chu_ho_so",  # an applicant's name typed into the search (FR-21): a name, not one of the identifiers below
     "ma_ho_so", "qua_han", "kenh",  # a dossier's code, "overdue only", the channel (the personal number: POST body)
 }
