@@ -168,6 +168,10 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
     if (draft && chartVersion !== null && draft.chart_version !== chartVersion) setDraft({ ...draft, chart_version: chartVersion });
   }, [chartVersion, draft]);
 
+  // Checked and published against the latest chart: until its version is known, nothing is sent.
+  const chartPending = ministry && chartVersion === null && !chart.error;
+  const againstChart = (def: ProcessDef): ProcessDef => (chartVersion === null ? def : { ...def, chart_version: chartVersion });
+
   const grouped = useMemo(() => groupErrors(checked ?? []), [checked]);
   if (loaded.error) return <ErrorMessage>{loaded.error}</ErrorMessage>;
   if (!draft) return <Loading what="quy trình" />;
@@ -195,7 +199,7 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
     setBusy(true);
     setFormErrors(null);
     try {
-      const answer = await api<Schema<"ProcessCheck">>("/v1/admin/processes/check", { method: "POST", body: draft });
+      const answer = await api<Schema<"ProcessCheck">>("/v1/admin/processes/check", { method: "POST", body: againstChart(draft) });
       setChecked(answer.errors);
       setWarnings(answer.warnings ?? []);
       // Valid: the success message below is a live region of its own; errors are announced here.
@@ -211,7 +215,7 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
     setBusy(true);
     setFormErrors(null);
     try {
-      const answer = await api<ProcessDef>("/v1/admin/processes", { method: "POST", body: draft });
+      const answer = await api<ProcessDef>("/v1/admin/processes", { method: "POST", body: againstChart(draft) });
       const done = `Đã ban hành quy trình ${answer.code} phiên bản ${answer.version}.`;
       setChecked([]);
       if (fresh || answer.code !== code) {
@@ -367,10 +371,10 @@ function ProcessEditor({ code, version, fresh = false, ministry }: { code: strin
 
       {!readOnly ? (
         <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={check} disabled={busy}>
+          <button type="button" className="button-secondary" onClick={check} disabled={busy || chartPending}>
             Kiểm tra quy trình
           </button>
-          <button type="button" onClick={publish} disabled={busy}>
+          <button type="button" onClick={publish} disabled={busy || chartPending}>
             Ban hành phiên bản {draft.version}
           </button>
         </div>

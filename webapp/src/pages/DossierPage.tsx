@@ -440,7 +440,7 @@ export function DossierPage({ code }: { code: string }) {
       <PostPanel dossier={dossier} roles={unitRoles} />
       <DeliveryPanel dossier={dossier} roles={unitRoles} />
 
-      <AssistantPanel key={dossier.code} dossierCode={dossier.code} />
+      <AssistantPanel key={`assistant-${dossier.code}`} dossierCode={dossier.code} />
       <NotePanel code={dossier.code} />
       <IntegrityPanel code={dossier.code} />
 
