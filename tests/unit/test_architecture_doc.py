@@ -74,6 +74,24 @@ def test_the_document_names_every_resource_and_no_other() -> None:
     assert differences(DOC.read_text(encoding="utf-8")) == []
 
 
+def rows(text: str, heading: str) -> dict[str, str]:
+    """Each table row of the section by the backticked name in its first cell."""
+    return {m.group(1): m.group(0) for m in re.finditer(r"^\| `([^`]+)` \|.*$", section(text, heading), re.MULTILINE)}
+
+
+def test_each_function_and_queue_row_names_its_wiring() -> None:
+    """A function's row names the queue it consumes (or its stream); a queue's row names its consumer."""
+    text = DOC.read_text(encoding="utf-8")
+    functions, queues = rows(text, "Lambda functions"), rows(text, "Queues")
+    wrong = [f"{fn}: `{a.consumes}`" for fn, a in FUNCTION_ACCESS.items()
+             if a.consumes and f"`{a.consumes}`" not in functions.get(fn, "")]
+    wrong += [f"{a.consumes}: `{fn}`" for fn, a in FUNCTION_ACCESS.items()
+              if a.consumes and f"`{fn}`" not in queues.get(a.consumes, "")]
+    wrong += [f"{fn}: the `{a.stream_of}` stream" for fn, a in FUNCTION_ACCESS.items()
+              if a.stream_of and "stream" not in functions.get(fn, "").split("|")[2]]
+    assert wrong == []
+
+
 def test_the_stream_section_names_every_queue_the_relay_feeds() -> None:
     body = section(DOC.read_text(encoding="utf-8"), "The dossiers stream and its consumers")
     relay = FUNCTION_ACCESS["outbox_relay"]
