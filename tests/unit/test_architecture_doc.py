@@ -11,6 +11,7 @@ section headings; each table's first column holds the name in backticks.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -23,7 +24,8 @@ DOC = ROOT / "docs" / "architecture.md"
 ASYNC_DECORATORS = frozenset({"schedule", "on_cw_event"})  # invoked asynchronously: a failure queue each
 
 
-def _async_functions() -> set[str]:
+@functools.cache
+def _async_functions() -> frozenset[str]:
     """Functions app.py (or a blueprint of chalicelib) declares with a schedule or an EventBridge rule."""
     names: set[str] = set()
     for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
@@ -33,7 +35,7 @@ def _async_functions() -> set[str]:
                     call = deco.func if isinstance(deco, ast.Call) else deco
                     if isinstance(call, ast.Attribute) and call.attr in ASYNC_DECORATORS:
                         names.add(node.name)
-    return names
+    return frozenset(names)
 
 
 def expected() -> dict[str, set[str]]:
