@@ -2542,7 +2542,7 @@ export interface components {
             assignee: string | null;
             /**
              * Consult Units
-             * @description Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)
+             * @description Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị) hoặc cơ quan ngoài hoso (GET /v1/consultations/outside-agencies, qua Hệ thống điều phối)
              */
             consult_units?: string[];
             /**
