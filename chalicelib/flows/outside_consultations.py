@@ -49,6 +49,7 @@ from chalicelib.store import dossiers as dossiers_store
 from chalicelib.sync.links import document_link
 
 OPINIONS_PATH: Final = "/v1/coordinator/consultations/opinions"
+MAX_ATTEMPTS: Final = 3
 
 
 def request_call(dossier: Dossier, c: Consultation) -> dict[str, Any]:
@@ -152,6 +153,18 @@ def _answer(body: CoordinatorOpinionIn, *, replayed: bool) -> CoordinatorOpinion
 
 
 def receive(client: ClientPrincipal, body: CoordinatorOpinionIn) -> CoordinatorOpinionOut:
+    """Record the agency's opinion (module doc). A concurrent change of the dossier is read again
+    (a twin request that won is then answered as a replay, or 409 if it carried another opinion)."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _receive(client, body)
+        except HosoError as err:
+            if err.code != "VERSION_CONFLICT" or attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _receive(client: ClientPrincipal, body: CoordinatorOpinionIn) -> CoordinatorOpinionOut:
     dossier = dossiers_store.get(body.MaHoSo)
     found = rules.find(dossier, body.MaYeuCau) if dossier is not None else None
     if dossier is None or found is None or found.via != "coordinator":
@@ -180,14 +193,9 @@ def receive(client: ClientPrincipal, body: CoordinatorOpinionIn) -> CoordinatorO
         return {"documents": [*d.documents, *refs],
                 "consultations": [answered if c.id == answered.id else c for c in d.consultations]}
 
-    try:
-        service.record(dossier.code, actor=actor, action="consultation_opinion",
-                       label=f"Ý kiến tham gia của {found.unit_name or found.unit_code}", note=text,
-                       change=change, expected_version=dossier.version)  # fmt: skip
-    except HosoError as err:  # a twin request won meanwhile: same answer if it was this opinion
-        if err.code != "VERSION_CONFLICT":
-            raise
-        return receive(client, body)
+    service.record(dossier.code, actor=actor, action="consultation_opinion",
+                   label=f"Ý kiến tham gia của {found.unit_name or found.unit_code}", note=text,
+                   change=change, expected_version=dossier.version)  # fmt: skip
     logger.info("consultation opinion received through the coordinator",
                 extra={"dossier": dossier.code, "agency": found.unit_code})  # fmt: skip
     return _answer(body, replayed=False)
