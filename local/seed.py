@@ -224,7 +224,8 @@ def seed() -> dict[str, int]:
     # social-insurance agency (another ministry's system) through it.
     put_client(IntegrationClient(client_id=COORDINATOR_SIM_CLIENT, name="Hệ thống điều phối (mô phỏng)",
                                  kind=ClientKind.COORDINATOR,
-                                 capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES],
+                                 capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES,
+                                               Capability.COORDINATOR_OPINIONS],
                                  procedure_codes=["LT.BHYT-TE6", "LT.TRO-CAP-TUAT"],
                                  secret_sha256=hash_secret("dev-coordinator-token")))  # fmt: skip
     # A specialised software (SPEC §7.3) handling the radiation-licence procedure reports at

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
+from pydantic import BaseModel, Field
 
 from chalicelib.api.dvcqg import IntakeAccepted
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth import current_client, current_principal
 from chalicelib.domain.clients import Capability
 from chalicelib.domain.roles import PROCESSING_ROLES
-from chalicelib.flows import coordinator
+from chalicelib.flows import agencies, coordinator, outside_consultations
 from chalicelib.services import coordinator_roles, desk_link, lien_thong_inbound
 
 bp = Blueprint(__name__)
@@ -31,6 +32,37 @@ def coordinator_lien_thong_result() -> Any:
     _, payload = read_json(bp)
     out = coordinator.receive(current_client(), parse_model(coordinator.CoordinatorResultIn, payload))
     return json_response(200, out.model_dump(mode="json"))
+
+
+@route(bp, outside_consultations.OPINIONS_PATH, "POST",
+       summary="Hệ thống điều phối trả ý kiến của cơ quan ngoài hoso được xin ý kiến (MaHoSo, MaYeuCau; gửi lại "
+               "cùng ý kiến: replayed; ý kiến khác: 409)",
+       access=Access.CLIENT, capability=Capability.COORDINATOR_OPINIONS, tags=TAGS,
+       request=outside_consultations.CoordinatorOpinionIn,
+       responses={200: outside_consultations.CoordinatorOpinionOut}, errors=(400, 401, 403, 404, 409, 413, 422))
+def coordinator_consultation_opinion() -> Any:
+    _, payload = read_json(bp)
+    out = outside_consultations.receive(current_client(),
+                                        parse_model(outside_consultations.CoordinatorOpinionIn, payload))
+    return json_response(200, out.model_dump(mode="json"))
+
+
+class OutsideAgencyOut(BaseModel):
+    code: str = Field(description="Mã cơ quan (dùng trong consult_units)")
+    name: str
+
+
+class OutsideAgencies(BaseModel):
+    items: list[OutsideAgencyOut]
+
+
+@route(bp, "/v1/consultations/outside-agencies", "GET",
+       summary="Cơ quan ngoài hoso có thể được xin ý kiến (qua Hệ thống điều phối)",
+       access=Access.OFFICER, roles=ROLES, tags=("Xin ý kiến",), responses={200: OutsideAgencies},
+       errors=(401, 403))
+def outside_agencies() -> Any:
+    return json_response(200, OutsideAgencies(items=[OutsideAgencyOut(code=a.code, name=a.name)
+                                                     for a in agencies.consultable().values()]).model_dump(mode="json"))
 
 
 @route(bp, "/v1/coordinator/lien-thong/dossiers", "POST",

@@ -46,7 +46,9 @@ class ActionIn(BaseModel):
     reason: Text = Field("", max_length=2000, description="Lý do / nội dung (bắt buộc với từ chối, bổ sung, dừng…)")
     assignee: str | None = Field(None, max_length=128, description="Cán bộ được phân công (VNeID sub)")
     consult_units: list[Annotated[str, Field(max_length=32)]] = Field(
-        default_factory=list, max_length=10, description="Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)")
+        default_factory=list, max_length=10,
+        description="Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị) hoặc cơ quan ngoài hoso "
+                    "(GET /v1/consultations/outside-agencies, qua Hệ thống điều phối)")
     consult_deadline: Duration | None = Field(None, description="Xin ý kiến: thời hạn trả lời (ngày làm việc)")
     consult_documents: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=50,

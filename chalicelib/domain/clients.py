@@ -70,6 +70,7 @@ class Capability(enum.StrEnum):
     KIOSK = "kiosk"
     COORDINATOR_RESULTS = "coordinator_results"
     COORDINATOR_ROLES = "coordinator_roles"
+    COORDINATOR_OPINIONS = "coordinator_opinions"
 
 
 CAPABILITY_LABELS: dict[Capability, str] = {
@@ -81,6 +82,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.COORDINATOR_RESULTS: "Trả kết quả bước liên thông qua Hệ thống điều phối "
                                     "(/v1/coordinator/lien-thong/results)",
     Capability.COORDINATOR_ROLES: "Gửi vai trò cán bộ sau đăng nhập (/v1/coordinator/officer-roles)",
+    Capability.COORDINATOR_OPINIONS: "Trả ý kiến của cơ quan ngoài hoso được xin ý kiến "
+                                     "(/v1/coordinator/consultations/opinions)",
 }
 
 # What each kind may ever be granted.
@@ -90,7 +93,8 @@ KIND_CAPABILITIES: dict[ClientKind, frozenset[Capability]] = {
     ClientKind.POSTAL_SERVICE: frozenset({Capability.POST_TRACKING}),
     ClientKind.PAYMENT_PLATFORM: frozenset(),
     ClientKind.KIOSK: frozenset({Capability.KIOSK}),
-    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES}),
+    ClientKind.COORDINATOR: frozenset({Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES,
+                                       Capability.COORDINATOR_OPINIONS}),
 }
 
 # Never reported by a client, whatever it is granted: the applicant withdraws.

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from chalicelib.domain.calendar import Duration, DurationUnit, WorkingCalendar
 from chalicelib.domain.dossier import Actor, Consultation, DocumentRef, Dossier
@@ -31,6 +31,9 @@ class Asked:
     content: str
     deadline: Duration | None
     documents: Sequence[str]
+    # outside agencies among ``units``, reached through the coordinator: code → the coordinator's
+    # integration client that may answer for it
+    outside: Mapping[str, str] = field(default_factory=dict)
 
 
 def _refuse(code: str, field: str, message: str, status: int = 422) -> HosoError:
@@ -67,7 +70,8 @@ def request(dossier: Dossier, asked: Asked, *, actor: Actor, now: dt.datetime,
     due = calendar.add(now, deadline)
     return [Consultation(id=uuid.uuid4().hex[:12], unit_code=code, unit_name=name, content=content,
                          requested_by=actor.sub, requested_by_name=actor.name, requested_at=now, due_at=due,
-                         documents=chosen)
+                         documents=chosen, via="coordinator" if code in asked.outside else "hoso",
+                         coordinator_client=asked.outside.get(code, ""))
             for code, name in asked.units.items()]
 
 
@@ -96,6 +100,19 @@ def answer(consultation: Consultation, opinion: str, *, actor: Actor, now: dt.da
         "opinion": text, "answered_by": actor.sub, "answered_by_name": actor.name, "answered_at": now,
         "opinion_documents": [*documents, signed_document], "signed_document": signed_document,
     })
+
+
+def to_hand_over(dossier: Dossier) -> list[Consultation]:
+    """Requests to outside agencies not yet handed to the coordinator (closed ones are not sent)."""
+    return [c for c in dossier.consultations if c.via == "coordinator" and c.open and c.handed_over_at is None]
+
+
+def answer_outside(consultation: Consultation, opinion: str, *, actor: Actor, now: dt.datetime,
+                   documents: Sequence[str]) -> Consultation:
+    """The consultation answered by the outside agency (through the coordinator): its opinion and its
+    files (signed at the agency), as a hoso unit's answer but with no letter drawn up by hoso."""
+    answered = answer(consultation, opinion, actor=actor, now=now, documents=documents, signed_document="")
+    return answered.model_copy(update={"opinion_documents": list(documents)})
 
 
 def resume(dossier: Dossier, now: dt.datetime) -> list[Consultation]:

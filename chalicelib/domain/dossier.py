@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -139,6 +139,13 @@ class Consultation(BaseModel):
     opinion_documents: list[str] = Field(default_factory=list, description="Tệp kèm ý kiến và văn bản ý kiến đã ký")
     signed_document: str = Field("", description="Văn bản ý kiến (PDF) đã ký số của người trả lời")
     closed_at: datetime | None = Field(None, description="Thẩm định viên tiếp tục xử lý khi chưa có ý kiến (quá hạn)")
+    via: Literal["hoso", "coordinator"] = Field(
+        "hoso", description="hoso: đơn vị trong danh mục của hoso; coordinator: cơ quan ngoài hoso, qua Hệ thống "
+                            "điều phối")
+    coordinator_client: str = Field("", description="Cơ quan ngoài hoso: khách tích hợp của Hệ thống điều phối được "
+                                                    "trả lời yêu cầu này")
+    handed_over_at: datetime | None = Field(None, description="Cơ quan ngoài hoso: lúc yêu cầu đã chuyển đến Hệ thống "
+                                                              "điều phối")
 
     @property
     def open(self) -> bool:

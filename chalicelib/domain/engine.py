@@ -42,6 +42,7 @@ class ActionRequest:
     # consultation: the consulted units (code → name, resolved from the catalogue by the caller) and
     # the documents they may read (chalicelib.domain.consultation)
     consult_units: dict[str, str] = field(default_factory=dict)
+    consult_outside: dict[str, str] = field(default_factory=dict)  # outside agencies: code → coordinator client
     consult_documents: tuple[str, ...] = field(default_factory=tuple)
     extension: Duration | None = None
     attachments: tuple[str, ...] = field(default_factory=tuple)
@@ -195,7 +196,7 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
         update["assignee"], update["assignee_name"] = request.assignee, request.assignee_name
     elif kind is ActionKind.CONSULT:
         update["consultations"] = [*dossier.consultations, *consultation.request(
-            dossier, consultation.Asked(units=request.consult_units, content=reason,
+            dossier, consultation.Asked(units=request.consult_units, outside=request.consult_outside, content=reason,
                                         deadline=request.consult_deadline, documents=request.consult_documents),
             actor=actor, now=now, calendar=cal)]
     elif kind is ActionKind.RECORD_OPINION:  # continue after the consultation: every opinion in, or overdue

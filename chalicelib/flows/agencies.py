@@ -93,6 +93,33 @@ def connection(agency_id: str) -> Connection:
     )
 
 
+@dataclass(frozen=True)
+class OutsideAgency:
+    """An agency outside hoso an appraiser may consult (xin ý kiến): another ministry's system
+    reached through the coordinator, whose integration client answers for it."""
+
+    code: str
+    name: str
+    client_id: str
+
+
+def consultable() -> dict[str, OutsideAgency]:
+    """The outside agencies that may be consulted: the external agencies of the liên thông
+    catalogue (``chains.AGENCIES``) whose ``integration-clients`` entry says ``"via":
+    "coordinator"`` and names the coordinator's client (none named: nobody could answer, so
+    not offered)."""
+    from chalicelib.flows.chains import AGENCIES
+
+    entries = configured()
+    out = {}
+    for agency in AGENCIES.values():
+        entry = entries.get(agency.id)
+        if agency.kind == "external" and isinstance(entry, dict) and entry.get("via") == "coordinator" \
+                and entry.get("client_id"):  # fmt: skip
+            out[agency.id] = OutsideAgency(agency.id, agency.name, str(entry["client_id"]))
+    return out
+
+
 def document_links(dossier: Dossier) -> list[dict[str, str]]:
     s3, settings = client("s3"), get_settings()
     out = []

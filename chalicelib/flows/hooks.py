@@ -11,6 +11,8 @@ now (not at what changed, so duplicates and reordering do no harm) and
   neither a parent nor a child → its flow starts;
 - an inbound liên thông dossier (another ministry heads the chain) once processed → its result
   goes back through the coordinator (``coordinator.return_result``);
+- a request for an outside agency's opinion not handed over yet → to the coordinator
+  (``outside_consultations.hand_over``);
 - then a dossier of a procedure handled by a specialised software is handed to it, once
   (``chalicelib.specialised.push``).
 
@@ -21,7 +23,7 @@ signals ``{"code", "seq"}`` the outbox relay sends to the agency-tasks queue.
 from __future__ import annotations
 
 from chalicelib.domain.dossier import Dossier
-from chalicelib.flows import answers, chains, children, coordinator, sfn, start, store, tasks
+from chalicelib.flows import answers, chains, children, coordinator, outside_consultations, sfn, start, store, tasks
 from chalicelib.flows import parent as parents
 from chalicelib.flows.model import FlowState, child_outcome
 from chalicelib.observability import logger
@@ -37,6 +39,7 @@ def on_dossier_changed(code: str) -> None:
         return
     _flows(dossier)
     coordinator.return_result(dossier)  # an inbound liên thông step processed: its result goes back (§7.7)
+    outside_consultations.hand_over(dossier)  # an outside agency consulted: the request goes to the coordinator
     push.on_dossier_changed(dossier)  # after the flows: a specialised software down never delays them
 
 

@@ -113,6 +113,13 @@ def view(code: str, officer: OfficerProfile) -> dict[str, Any]:
     }
 
 
+def consultable_agencies() -> dict[str, Any]:
+    """Outside agencies an appraiser may consult, through the coordinator (``flows.agencies.consultable``)."""
+    from chalicelib.flows import agencies  # the integration-clients secret; flows build on this module
+
+    return dict(agencies.consultable())
+
+
 def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Dossier:
     dossier = visible_dossier(code, officer)
     from chalicelib.specialised import outage  # builds on this module
@@ -131,15 +138,18 @@ def act(code: str, request: engine.ActionRequest, officer: OfficerProfile) -> Do
             raise HosoError("INVALID_ASSIGNEE", "Cán bộ được phân công không phải chuyên viên của đơn vị.", 422,
                             errors=[FieldError("assignee", "Cán bộ được phân công không hợp lệ.")])
         request = engine.ActionRequest(**{**request.__dict__, "assignee_name": assignee.name})
-    if request.consult_units:  # the consulted units: units of hoso's catalogue, named as it names them
-        named = {}
+    if request.consult_units:  # units of hoso's catalogue, or outside agencies through the coordinator
+        named, outside = {}, {}
         for unit_code in request.consult_units:
             unit = catalogue.get_unit(unit_code)
-            if unit is None:
+            agency = None if unit is not None else consultable_agencies().get(unit_code)
+            if unit is None and agency is None:
                 raise HosoError("UNKNOWN_UNIT", f"Không có đơn vị mã {unit_code} trong danh mục đơn vị.", 422,
                                 errors=[FieldError("consult_units", "Vui lòng chọn đơn vị trong danh mục.")])
-            named[unit_code] = unit.name
-        request = engine.ActionRequest(**{**request.__dict__, "consult_units": named})
+            named[unit_code] = unit.name if unit is not None else agency.name if agency is not None else ""
+            if agency is not None:
+                outside[unit_code] = agency.client_id
+        request = engine.ActionRequest(**{**request.__dict__, "consult_units": named, "consult_outside": outside})
     rule = result_rule(dossier.procedure_code)
     transfer = action is not None and engine.enters_department(step, process.step(action.to_step))
     if transfer and request.department is None:

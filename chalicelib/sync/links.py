@@ -37,7 +37,7 @@ def _s3() -> Any:
 
 def bucket_of(document: DocumentRef) -> str:
     s = get_settings()
-    return s.results_bucket if document.kind == "result" else s.attachments_bucket
+    return s.results_bucket if document.kind in ("result", "opinion") else s.attachments_bucket
 
 
 def content_disposition(name: str) -> str:

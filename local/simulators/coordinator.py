@@ -28,6 +28,15 @@ answers ``{"MaBuocLienThong", "status", "body", "sent"}``. hoso returns the step
 ``DuongDan``}] — at least one for a success): kept once per reference in ``results``; anything
 else is a violation (422).
 
+Consultation of an outside agency (xin ý kiến): ``ChuyenHoSoLienThong`` with ``LoaiChuyen``
+``XinYKien`` ``{"MaYeuCau", "MaHoSo", "DonViXinYKien", "MaCoQuan", "TenCoQuan", "NoiDung",
+"HanTraLoi", "TaiLieu": [{"TenTep", "DuongDan", ...}], "DiaChiTraYKien"}`` — only the question, the
+deadline and the shared documents: a request carrying the dossier record (``HoSo``) or anything
+else is a violation (422). Kept once per ``(MaHoSo, MaYeuCau)`` in ``consultations``.
+``POST /_sim/consultations/answer/<MaHoSo>`` ``{"YKien"?, "NguoiKy"?, "MaYeuCau"?}`` answers the
+dossier's latest request (or the one named): POSTs ``{"MaHoSo", "MaYeuCau", "YKien", "NguoiKy",
+"DanhSachTepDinhKem": [one generated PDF]}`` to its ``DiaChiTraYKien`` with the client token.
+
 Roles after login: ``POST /_sim/officer-roles`` ``{"SoDinhDanh", "HoVaTen"?, "assignments": [{"MaDonVi",
 "VaiTro"}], "version"}`` is POSTed as given to ``{HOSO_API_URL}/v1/coordinator/officer-roles`` with the
 client token; hoso's answer is returned and recorded (``roles_pushed``).
@@ -99,6 +108,30 @@ def handover_problems(record: Any) -> list[Problem]:
     return problems
 
 
+CONSULTATION_FIELDS: Final = frozenset({"LoaiChuyen", "MaYeuCau", "MaHoSo", "DonViXinYKien", "MaCoQuan",
+                                        "TenCoQuan", "NoiDung", "HanTraLoi", "TaiLieu", "DiaChiTraYKien"})
+
+
+def consultation_problems(record: dict[str, Any]) -> list[Problem]:
+    """What is wrong with one consultation request (``XinYKien``); it carries nothing of the dossier
+    but the question, the deadline and the documents shared."""
+    problems = [Problem(name, "Yêu cầu xin ý kiến không được mang dữ liệu này của hồ sơ")
+                for name in sorted(set(record) - CONSULTATION_FIELDS)]
+    for name in ("MaYeuCau", "MaHoSo", "MaCoQuan", "NoiDung", "HanTraLoi"):
+        if not isinstance(record.get(name), str) or not record[name].strip():
+            problems.append(Problem(name, "Bắt buộc, là chuỗi"))
+    documents = record.get("TaiLieu")
+    if not isinstance(documents, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("TenTep"), str)
+            and isinstance(d.get("DuongDan"), str) and d["DuongDan"].startswith(("http://", "https://"))
+            for d in documents):  # fmt: skip
+        problems.append(Problem("TaiLieu", "Danh sách tài liệu, mỗi tài liệu có TenTep và DuongDan http(s)"))
+    url = record.get("DiaChiTraYKien")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        problems.append(Problem("DiaChiTraYKien", "Phải là địa chỉ http(s)"))
+    return problems
+
+
 def result_problems(record: Any, known_refs: Collection[str]) -> list[Problem]:
     """What is wrong with one ``ChuyenHoSoLienThong`` result (``KetQuaBuoc``) of a step the
     coordinator handed to hoso (its reference among ``known_refs``)."""
@@ -146,6 +179,7 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.results: dict[str, dict[str, Any]] = {}  # their results back from hoso, by MaBuocLienThong
         self.roles_pushed: list[dict[str, Any]] = []  # officers' roles pushed to hoso and its answers
         self.desk_returns: list[dict[str, Any]] = []  # desk officers sent back after a deep-link intake
+        self.consultations: dict[str, dict[str, Any]] = {}  # outside agencies consulted, by MaHoSo#MaYeuCau
         self.timers: list[threading.Timer] = []
         super().__init__(name, username, password, session_ttl_s)
         self.signer = poster  # signs the dossiers it posts (§7.1 keys); not DVCQG's own intake routes
@@ -155,7 +189,8 @@ class CoordinatorSimulator(DvcqgSimulator):
                 Rule("/_sim/lien-thong/complete/<code>", endpoint="sim_lien_thong_complete", methods=["POST"]),
                 Rule("/_sim/lien-thong/send-dossier", endpoint="sim_lien_thong_send_dossier", methods=["POST"]),
                 Rule("/_sim/officer-roles", endpoint="sim_officer_roles", methods=["POST"]),
-                Rule("/_sim/desk-intake/return", endpoint="sim_desk_intake_return", methods=["GET"])]
+                Rule("/_sim/desk-intake/return", endpoint="sim_desk_intake_return", methods=["GET"]),
+                Rule("/_sim/consultations/answer/<code>", endpoint="sim_consultation_answer", methods=["POST"])]
 
     def _service(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("service") != HANDOVER_SERVICE or self.mode.error_code is not None:
@@ -169,6 +204,8 @@ class CoordinatorSimulator(DvcqgSimulator):
         record = data[0]
         if isinstance(record, dict) and record.get("LoaiChuyen") == "KetQuaBuoc":
             return self._result_back(record)
+        if isinstance(record, dict) and record.get("LoaiChuyen") == "XinYKien":
+            return self._consultation(record)
         problems = handover_problems(record)
         if problems:
             code = record.get("HoSo", {}).get("MaHoSo") if isinstance(record, dict) and isinstance(
@@ -206,6 +243,46 @@ class CoordinatorSimulator(DvcqgSimulator):
                                  "KetQua": record["KetQua"], "received_at": iso_now(), "request": record,
                                  "duplicates_ignored": 0}  # fmt: skip
         return {"error_code": OK, "message": "Đã nhận kết quả bước liên thông, chuyển về bộ, ngành chủ trì"}
+
+    def _consultation(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A request for an outside agency's opinion: kept once per dossier and request."""
+        problems = consultation_problems(record)
+        if problems:
+            code = record.get("MaHoSo") if isinstance(record.get("MaHoSo"), str) else None
+            return self._reject(HANDOVER_SERVICE, [(code, p) for p in problems])
+        key = f"{record['MaHoSo']}#{record['MaYeuCau']}"
+        with self.lock:
+            known = self.consultations.get(key)
+            if known is not None:
+                known["duplicates_ignored"] += 1
+                return {"error_code": OK, "message": "Đã nhận yêu cầu xin ý kiến này trước đó"}
+            self.consultations[key] = {"MaHoSo": record["MaHoSo"], "MaYeuCau": record["MaYeuCau"],
+                                       "MaCoQuan": record["MaCoQuan"], "received_at": iso_now(), "request": record,
+                                       "answer": None, "deliveries": [], "duplicates_ignored": 0}  # fmt: skip
+        return {"error_code": OK, "message": "Đã nhận yêu cầu xin ý kiến, chuyển đến cơ quan được hỏi"}
+
+    def on_sim_consultation_answer(self, request: Request, code: str) -> Response:
+        """The consulted agency answers the dossier's latest request (or ``MaYeuCau``) through hoso's route."""
+        body = read_json_object(request, optional=True)
+        with self.lock:
+            asked = [c for c in self.consultations.values() if c["MaHoSo"] == code
+                     and body.get("MaYeuCau") in (None, c["MaYeuCau"])]  # fmt: skip
+            if not asked:
+                return self.error(404, "NOT_FOUND", f"Chưa nhận yêu cầu xin ý kiến về hồ sơ {code}")
+            consultation = asked[-1]
+        pdf = minimal_pdf(f"Ý kiến về hồ sơ {code}", ["Y KIEN THAM GIA", f"Ho so: {code}",
+                                                      f"Co quan: {consultation['MaCoQuan']}"])  # fmt: skip
+        sent = {"MaHoSo": code, "MaYeuCau": consultation["MaYeuCau"],
+                "YKien": body.get("YKien") or f"{consultation['request'].get('TenCoQuan', '')} thống nhất.",
+                "NguoiKy": body.get("NguoiKy") or "Lãnh đạo cơ quan (mô phỏng)",
+                "DanhSachTepDinhKem": [{"TenTep": "van-ban-y-kien.pdf",
+                                        "NoiDungBase64": base64.b64encode(pdf).decode("ascii")}]}  # fmt: skip
+        answer = post_json(consultation["request"]["DiaChiTraYKien"], sent,
+                           {"Authorization": f"Bearer {self.client_token}"})  # fmt: skip
+        with self.lock:
+            consultation["answer"] = sent
+            consultation["deliveries"].append({"at": iso_now(), **answer})
+        return json_response({"sent": sent, "result": answer}, 200 if answer["status"] is not None else 502)
 
     def on_sim_lien_thong_send_dossier(self, request: Request) -> Response:
         """Post a dossier of a chain another ministry heads to hoso, signed (§7.1 headers)."""
@@ -289,7 +366,7 @@ class CoordinatorSimulator(DvcqgSimulator):
     def snapshot(self) -> dict[str, Any]:
         return {**super().snapshot(), "handovers": list(self.handovers.values()), "inbound": self.inbound,
                 "results": list(self.results.values()), "roles_pushed": self.roles_pushed,
-                "desk_returns": self.desk_returns}
+                "desk_returns": self.desk_returns, "consultations": list(self.consultations.values())}
 
     def clear(self) -> None:
         self.close()
@@ -299,6 +376,7 @@ class CoordinatorSimulator(DvcqgSimulator):
         self.results.clear()
         self.roles_pushed.clear()
         self.desk_returns.clear()
+        self.consultations.clear()
 
     def close(self) -> None:
         with self.lock:

@@ -147,6 +147,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # the coordination system (kind coordinator; the specialised "client" here lacks the capability: 403)
     ("POST", "/v1/coordinator/lien-thong/results"): Rule(frozenset({"client"}), body=_const({
         "MaBuocLienThong": "0" * 64, "KetQua": "progress"})),
+    ("POST", "/v1/coordinator/consultations/opinions"): Rule(frozenset({"client"}), body=_const({
+        "MaHoSo": "khong-co", "MaYeuCau": "khong-co", "YKien": "Thống nhất."})),
     ("POST", "/v1/coordinator/officer-roles"): Rule(frozenset({"client"}), body=_const({
         "SoDinhDanh": "không-hợp-lệ", "assignments": [], "version": 0})),
     ("POST", "/v1/post/tracking"): Rule(frozenset({"client"}), body=lambda w, t: {
@@ -270,6 +272,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # request decides, not the dossier's unit — an unknown request is 404 for every officer allowed to ask;
     # tests/security/test_consultation_access.py completes the reads and the answer across units
     ("GET", "/v1/units/{unit_code}/consultations"): Rule(P, UNIT),
+    ("GET", "/v1/consultations/outside-agencies"): Rule(P),
     ("GET", "/v1/dossiers/{code}/consultations/{consultation_id}"): Rule(
         P, path={"consultation_id": _const("khong-co")}),
     ("GET", "/v1/dossiers/{code}/consultations/{consultation_id}/documents/{doc_id}/link"): Rule(

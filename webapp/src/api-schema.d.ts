@@ -676,6 +676,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consultations/outside-agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cơ quan ngoài hoso có thể được xin ý kiến (qua Hệ thống điều phối) */
+        get: operations["outside_agencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coordinator/consultations/opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hệ thống điều phối trả ý kiến của cơ quan ngoài hoso được xin ý kiến (MaHoSo, MaYeuCau; gửi lại cùng ý kiến: replayed; ý kiến khác: 409) */
+        post: operations["coordinator_consultation_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/coordinator/lien-thong/dossiers": {
         parameters: {
             query?: never;
@@ -2508,7 +2542,7 @@ export interface components {
             assignee: string | null;
             /**
              * Consult Units
-             * @description Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị)
+             * @description Xin ý kiến: mã các đơn vị được hỏi (danh mục đơn vị) hoặc cơ quan ngoài hoso (GET /v1/consultations/outside-agencies, qua Hệ thống điều phối)
              */
             consult_units?: string[];
             /**
@@ -2946,7 +2980,7 @@ export interface components {
          * @description A client route (each client route declares the one it needs, ``chalicelib.api.routing``).
          * @enum {string}
          */
-        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles";
+        Capability: "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles" | "coordinator_opinions";
         /** CashIn */
         CashIn: {
             /**
@@ -3201,6 +3235,25 @@ export interface components {
              * @default null
              */
             closed_at: string | null;
+            /**
+             * Via
+             * @description hoso: đơn vị trong danh mục của hoso; coordinator: cơ quan ngoài hoso, qua Hệ thống điều phối
+             * @default hoso
+             * @enum {string}
+             */
+            via: "hoso" | "coordinator";
+            /**
+             * Coordinator Client
+             * @description Cơ quan ngoài hoso: khách tích hợp của Hệ thống điều phối được trả lời yêu cầu này
+             * @default
+             */
+            coordinator_client: string;
+            /**
+             * Handed Over At
+             * @description Cơ quan ngoài hoso: lúc yêu cầu đã chuyển đến Hệ thống điều phối
+             * @default null
+             */
+            handed_over_at: string | null;
         };
         /** ConsultationListed */
         ConsultationListed: {
@@ -3294,6 +3347,71 @@ export interface components {
              * @description continued: hồ sơ xử lý trên hoso; trạng thái sẽ được gửi sang phần mềm chuyên ngành khi phần mềm hoạt động trở lại
              */
             state: string;
+        };
+        /**
+         * CoordinatorOpinionIn
+         * @description Ý kiến của cơ quan ngoài hoso, do Hệ thống điều phối chuyển về (SPEC §7.7).
+         * @example {
+         *       "DanhSachTepDinhKem": [
+         *         {
+         *           "NoiDungBase64": "JVBERi0xLjQKJcfsj6IK…",
+         *           "TenTep": "cong-van-y-kien.pdf"
+         *         }
+         *       ],
+         *       "MaHoSo": "000.00.13.H29-261207-0003",
+         *       "MaYeuCau": "a1b2c3d4e5f6",
+         *       "NguoiKy": "Nguyễn Văn B, Phó Giám đốc",
+         *       "YKien": "Cơ quan Bảo hiểm xã hội thống nhất với đề xuất, không có ý kiến khác."
+         *     }
+         */
+        CoordinatorOpinionIn: {
+            /**
+             * Mahoso
+             * @description Mã hồ sơ (MaHoSo của yêu cầu)
+             */
+            MaHoSo: string;
+            /**
+             * Mayeucau
+             * @description Mã yêu cầu xin ý kiến (MaYeuCau của yêu cầu)
+             */
+            MaYeuCau: string;
+            /**
+             * Ykien
+             * @description Nội dung ý kiến
+             */
+            YKien: string;
+            /**
+             * Nguoiky
+             * @description Người ký văn bản ý kiến tại cơ quan
+             * @default
+             */
+            NguoiKy: string;
+            /**
+             * Danhsachtepdinhkem
+             * @description Văn bản ý kiến đã ký, tệp kèm theo
+             */
+            DanhSachTepDinhKem?: components["schemas"]["OpinionFileIn"][];
+        };
+        /** CoordinatorOpinionOut */
+        CoordinatorOpinionOut: {
+            /**
+             * Error Code
+             * @description 0 = đã nhận
+             * @default 0
+             */
+            error_code: number;
+            /** Message */
+            message: string;
+            /** Mahoso */
+            MaHoSo: string;
+            /** Mayeucau */
+            MaYeuCau: string;
+            /**
+             * Replayed
+             * @description true: ý kiến này đã được nhận trước đó (gửi lại)
+             * @default false
+             */
+            replayed: boolean;
         };
         /** CoordinatorResultDocumentIn */
         CoordinatorResultDocumentIn: {
@@ -6617,6 +6735,19 @@ export interface components {
              */
             payments: components["schemas"]["Payment"][];
         };
+        /** OpinionFileIn */
+        OpinionFileIn: {
+            /**
+             * Tentep
+             * @description Tên tệp
+             */
+            TenTep: string;
+            /**
+             * Noidungbase64
+             * @description Nội dung tệp (base64)
+             */
+            NoiDungBase64: string;
+        };
         /**
          * OpinionIn
          * @example {
@@ -6654,6 +6785,21 @@ export interface components {
              * @enum {string}
              */
             service: "BD" | "EMS";
+        };
+        /** OutsideAgencies */
+        OutsideAgencies: {
+            /** Items */
+            items: components["schemas"]["OutsideAgencyOut"][];
+        };
+        /** OutsideAgencyOut */
+        OutsideAgencyOut: {
+            /**
+             * Code
+             * @description Mã cơ quan (dùng trong consult_units)
+             */
+            code: string;
+            /** Name */
+            name: string;
         };
         /** OwnerIn */
         OwnerIn: {
@@ -12303,6 +12449,131 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    outside_agencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutsideAgencies"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coordinator_consultation_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CoordinatorOpinionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinatorOpinionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

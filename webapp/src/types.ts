@@ -234,6 +234,10 @@ export interface Consultation {
   signed_document?: string;
   /** The appraiser continued without this opinion once its deadline passed. */
   closed_at?: string | null;
+  /** "coordinator": an agency outside hoso, asked through the coordination system. */
+  via?: "hoso" | "coordinator";
+  /** When the request reached the coordination system (outside agencies). */
+  handed_over_at?: string | null;
 }
 
 /** A consultation as the consulted unit sees it (GET /v1/dossiers/{code}/consultations/{id}). */

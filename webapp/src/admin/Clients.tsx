@@ -34,6 +34,7 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   kiosk: "Ki-ốt: thủ tục, tra cứu, in lại giấy tiếp nhận, tờ khai khai trước",
   coordinator_results: "Trả kết quả bước liên thông qua Hệ thống điều phối",
   coordinator_roles: "Gửi vai trò cán bộ sau đăng nhập",
+  coordinator_opinions: "Trả ý kiến của cơ quan ngoài hoso được xin ý kiến",
 };
 
 // What each kind may ever be granted (chalicelib/domain/clients.py KIND_CAPABILITIES).
@@ -43,7 +44,7 @@ export const KIND_CAPABILITIES: Record<ClientKind, Capability[]> = {
   postal_service: ["post_tracking"],
   payment_platform: [],
   kiosk: ["kiosk"],
-  coordinator: ["coordinator_results", "coordinator_roles"],
+  coordinator: ["coordinator_results", "coordinator_roles", "coordinator_opinions"],
 };
 
 // A specialised software may be granted any process action but a withdrawal (the applicant's).

@@ -121,7 +121,7 @@ export interface CalendarYear {
 }
 
 export type ClientKind = "specialised_software" | "agency" | "postal_service" | "payment_platform" | "kiosk" | "coordinator";
-export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles";
+export type Capability = "specialised_status" | "specialised_results" | "flow_callback" | "post_tracking" | "kiosk" | "coordinator_results" | "coordinator_roles" | "coordinator_opinions";
 
 export interface ClientGrants {
   kind: ClientKind;

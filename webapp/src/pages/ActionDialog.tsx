@@ -1,3 +1,4 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
 
 import { ApiError, api, errorMessage } from "../api";
@@ -74,6 +75,12 @@ export function ActionDialog({
   const [uploading, setUploading] = useState(false);
 
   const { departments, problem: departmentsProblem } = useDepartments(unit, isTransfer);
+  // Agencies outside hoso (other ministries' systems), asked through the coordination system.
+  const outside = useQuery<{ items: { code: string; name: string }[] }, Error>({
+    queryKey: ["consultations", "outside-agencies"],
+    queryFn: ({ signal }) => api<{ items: { code: string; name: string }[] }>("/v1/consultations/outside-agencies", { signal }),
+    enabled: isConsult,
+  });
 
   const focusFirstError = (found: Partial<Record<FieldName, string>>) => {
     const first = FIELDS.find((f) => found[f]);
@@ -192,6 +199,30 @@ export function ActionDialog({
                   </li>
                 ))}
             </ul>
+            {(outside.data?.items.length ?? 0) > 0 && (
+              <>
+                <p className="hint" id="action-consult_outside-hint">
+                  Cơ quan ngoài hoso (nhận yêu cầu qua Hệ thống điều phối):
+                </p>
+                <ul className="plain checkbox-list" aria-describedby="action-consult_outside-hint">
+                  {outside.data?.items.map((a) => (
+                    <li key={a.code}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          name="consult_units"
+                          value={a.code}
+                          checked={consultUnits.includes(a.code)}
+                          onChange={(event) => setConsultUnits(toggle(consultUnits, a.code, event.target.checked))}
+                        />{" "}
+                        {a.name} (qua Hệ thống điều phối)
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {outside.error && <p className="hint">Không tải được danh sách cơ quan ngoài hoso: {errorMessage(outside.error)}</p>}
             {errorLine("consult_units")}
           </fieldset>
         )}

@@ -213,9 +213,13 @@ export function DossierConsultations({ dossier, onDownload }: { dossier: Dossier
         {dossier.consultations.map((c) => (
           <li key={c.id}>
             <p>
-              <strong>{c.unit_name || c.unit_code}</strong> — {state(c)}
+              <strong>{c.unit_name || c.unit_code}</strong>
+              {c.via === "coordinator" && <span className="badge">Cơ quan ngoài hoso, qua Hệ thống điều phối</span>} — {state(c)}
               {c.due_at && ` · hạn trả lời ${formatDateTime(c.due_at)}`}
             </p>
+            {c.via === "coordinator" && !c.answered_at && !c.closed_at && (
+              <p>{c.handed_over_at ? `Đã chuyển đến Hệ thống điều phối lúc ${formatDateTime(c.handed_over_at)}` : "Đang chuyển đến Hệ thống điều phối"}</p>
+            )}
             <p>Nội dung xin ý kiến: {c.content}</p>
             <p>Tài liệu chia sẻ: {(c.documents ?? []).map(name).join(", ") || "không có"}</p>
             {c.opinion && (
