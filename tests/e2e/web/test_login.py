@@ -20,8 +20,8 @@ def test_a_desk_officer_logs_in_with_vneid_sees_their_work_and_logs_out(
     page = desk.page
     expect(page.get_by_text("Huỳnh Thị Kim Ngân", exact=False).first).to_be_visible()
     nav = page.get_by_role("navigation", name="Chức năng chính")
-    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm", "Tiếp nhận hồ sơ", "Trợ lý ảo",
-                                                   "Sổ, phiếu của đơn vị"])
+    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm", "Tiếp nhận hồ sơ",
+                                                   "Trợ lý ảo", "Sổ, phiếu của đơn vị"])
     expect(page.get_by_role("heading", name="Cán bộ một cửa", level=2)).to_be_visible()
     expect(page.get_by_role("link", name="Chờ tiếp nhận")).to_be_visible()
     desk.check("Việc cần làm (cán bộ một cửa)")
@@ -45,7 +45,8 @@ def test_a_leader_sees_only_what_a_leader_does(officers: Callable[..., OfficerSe
     leader = officers("leader")
     page = leader.page
     nav = page.get_by_role("navigation", name="Chức năng chính")
-    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm", "Trợ lý ảo", "Báo cáo, thống kê"])
+    expect(nav.get_by_role("link")).to_have_text(["Việc cần làm", "Hồ sơ được giao", "Tìm kiếm", "Trợ lý ảo",
+                                                   "Báo cáo, thống kê"])
     expect(page.get_by_role("heading", name="Lãnh đạo", level=2)).to_be_visible()
     expect(page.get_by_role("link", name="Chờ phê duyệt")).to_be_visible()
     leader.open("tiep-nhan")
