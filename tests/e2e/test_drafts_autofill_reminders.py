@@ -65,6 +65,8 @@ def test_an_overdue_dossier_is_reminded_once_in_app_by_email_and_by_sms(stack: L
     assert created.status_code == 201, created.text
     code = created.json()["dossier"]["code"]
     past = backdate.overdue(code, HCMC_UNIT)  # due two days ago
+    record = backdate.accepted_by_dvcqg(simulator(stack, "dvcqg"), code)
+    assert record["NgayTiepNhan"] < record["NgayHenTra"] == f"{past:%Y%m%d%H%M%S}"
 
     [outcome] = stack.dispatcher.fire_schedule("deadline_sweep")
     assert outcome.ok, outcome.error
