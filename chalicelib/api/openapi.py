@@ -4,8 +4,10 @@ committed ``docs/openapi.json``)."""
 
 from __future__ import annotations
 
+import enum
 import html
 import re
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -58,7 +60,44 @@ _STATUS_TEXT = {
 }
 
 
-def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+class SchemaNameCollision(ValueError):
+    """Two different classes would be published under the same component name: one schema
+    would silently overwrite the other, and clients would be generated from the wrong one."""
+
+
+def named_types(model: type[BaseModel]) -> list[type]:
+    """``model`` and every model or enum its fields reach: each becomes a component schema
+    named after its class."""
+    found: list[type] = []
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, (BaseModel, enum.Enum)):
+            if annotation in found:
+                return
+            found.append(annotation)
+            if issubclass(annotation, BaseModel):
+                for field in annotation.model_fields.values():
+                    walk(field.annotation)
+            return
+        for arg in typing.get_args(annotation):
+            walk(arg)
+
+    walk(model)
+    return found
+
+
+def _claim(name: str, owner: type, owners: dict[str, type]) -> None:
+    claimed = owners.setdefault(name, owner)
+    if claimed is not owner:
+        raise SchemaNameCollision(
+            f"component schema {name!r} is claimed by {claimed.__module__}.{claimed.__qualname__} "
+            f"and {owner.__module__}.{owner.__qualname__}: rename one of them"
+        )
+
+
+def _ref(model: type[BaseModel], components: dict[str, Any], owners: dict[str, type]) -> dict[str, str]:
+    for owner in named_types(model):
+        _claim(owner.__name__, owner, owners)
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in schema.pop("$defs", {}).items():
         components[name] = sub
@@ -75,6 +114,7 @@ def build_openapi(served: set[tuple[str, str]]) -> dict[str, Any]:
     """The document of the routes in ``served`` (a blueprint imported but not registered in
     the app — a test's, say — is not part of the published API)."""
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    owners: dict[str, type] = {}
     paths: dict[str, Any] = {}
     for spec in sorted(ROUTES, key=lambda r: (r.path, r.method)):
         if (spec.path, spec.method) not in served:
@@ -99,12 +139,12 @@ def build_openapi(served: set[tuple[str, str]]) -> dict[str, Any]:
         if spec.request is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(spec.request, components)}},
+                "content": {"application/json": {"schema": _ref(spec.request, components, owners)}},
             }
         for status, model in sorted(spec.responses.items()):
             resp: dict[str, Any] = {"description": _STATUS_TEXT.get(status, str(status))}
             if model is not None:
-                resp["content"] = {"application/json": {"schema": _ref(model, components)}}
+                resp["content"] = {"application/json": {"schema": _ref(model, components, owners)}}
             op["responses"][str(status)] = resp
         error_statuses = set(spec.errors) | ({400, 413, 422} if spec.request else set())
         if spec.access is not Access.PUBLIC:

@@ -39,7 +39,7 @@ class OpenPaymentsOut(BaseModel):
                                                         "thái, biên lai")
 
 
-class CallbackOut(BaseModel):
+class PaymentCallbackOut(BaseModel):
     MaLoi: str
     MoTaLoi: str
 
@@ -83,7 +83,7 @@ def pay_cash(code: str) -> Any:
 
 @route(bp, "/v1/payments/callback", "POST",
        summary="Cổng thanh toán báo kết quả giao dịch (xác thực bằng MaXacThuc)", access=Access.PUBLIC, tags=TAGS,
-       responses={200: CallbackOut}, errors=(400, 401, 404, 409))
+       responses={200: PaymentCallbackOut}, errors=(400, 401, 404, 409))
 def payment_callback() -> Any:
     _, body = read_json(bp, 16 * 1024)
     if not isinstance(body, dict):

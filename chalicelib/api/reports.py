@@ -129,9 +129,9 @@ def my_report_templates() -> Any:
 
 
 @route(bp, "/v1/me/report-templates", "POST", summary="Lưu một mẫu báo cáo của tôi", access=Access.OFFICER,
-       roles=EVERYONE, tags=TAGS, request=store.TemplateIn, responses={201: store.Template}, errors=(409,))
+       roles=EVERYONE, tags=TAGS, request=store.ReportTemplateIn, responses={201: store.Template}, errors=(409,))
 def create_report_template() -> Any:
-    body: store.TemplateIn = _body(store.TemplateIn)
+    body: store.ReportTemplateIn = _body(store.ReportTemplateIn)
     try:
         template = store.create_template(current_principal().sub, body, now())
     except store.TooManyTemplates:
@@ -141,10 +141,10 @@ def create_report_template() -> Any:
 
 
 @route(bp, "/v1/me/report-templates/{template_id}", "PUT", summary="Sửa một mẫu báo cáo của tôi",
-       access=Access.OFFICER, roles=EVERYONE, tags=TAGS, request=store.TemplateIn, responses={200: store.Template},
-       errors=(404,))
+       access=Access.OFFICER, roles=EVERYONE, tags=TAGS, request=store.ReportTemplateIn,
+       responses={200: store.Template}, errors=(404,))
 def update_report_template(template_id: str) -> Any:
-    body: store.TemplateIn = _body(store.TemplateIn)
+    body: store.ReportTemplateIn = _body(store.ReportTemplateIn)
     if not _TEMPLATE_ID.match(template_id):
         raise _template_not_found()
     template = store.update_template(current_principal().sub, template_id, body, now())

@@ -62,7 +62,7 @@ class Receiver(BaseModel):
     model_config = {"extra": "forbid"}
 
 
-class FeeReceipt(BaseModel):
+class DeskFeeReceipt(BaseModel):
     number: str = Field(min_length=1, max_length=50, description="Số biên lai")
     symbol: str = Field("", max_length=50, description="Ký hiệu biên lai")
     amount: int = Field(ge=0, description="Số tiền (đồng)")
@@ -77,7 +77,8 @@ class DeliveryIn(BaseModel):
     originals: list[str] = Field(default_factory=list, max_length=50,
                                  description="Mã thành phần hồ sơ đã đối chiếu bản chính")
     note: str = Field("", max_length=1000)
-    fee_receipt: FeeReceipt | None = Field(None, description="Biên lai thu phí, lệ phí còn phải nộp khi nhận kết quả")
+    fee_receipt: DeskFeeReceipt | None = Field(None,
+                                               description="Biên lai thu phí, lệ phí còn phải nộp khi nhận kết quả")
     model_config = {"extra": "forbid"}
 
 
@@ -94,7 +95,7 @@ class DeliveryAttempt(BaseModel):
     outcome: Literal["delivered", "pending_originals"]
 
 
-class ReceiptRecord(FeeReceipt):
+class ReceiptRecord(DeskFeeReceipt):
     fees: list[str] = Field(default_factory=list, description="Mã các khoản phí, lệ phí đã thu")
     recorded_at: dt.datetime
     recorded_by: str

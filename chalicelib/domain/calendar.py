@@ -302,7 +302,9 @@ class WorkingCalendar:
         """``start`` + ``amount`` under the conventions of this module."""
         local = ensure_aware(start)
         if amount.unit is DurationUnit.CALENDAR_DAYS:
-            return self.closing(local.date() + dt.timedelta(days=amount.value))
+            due = self.closing(local.date() + dt.timedelta(days=amount.value))
+            # 0 days from after the close of office: due at the next close, never before ``start``.
+            return due if due >= local else self.closing(local.date() + dt.timedelta(days=amount.value + 1))
         minutes = amount.working_minutes(self.minutes_per_day)
         return self._add_office_time(local, dt.timedelta(minutes=minutes))
 

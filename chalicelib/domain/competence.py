@@ -26,11 +26,18 @@ The rules, from the seeds (Circular 11/2025, FR-4 item 1 b and FR-12 item 3 a/c)
   received stays at the receipt step (status 1), now at the competent unit's desk.
 - The assignment at the old unit (appraiser, department) is cleared: the old unit's officers no
   longer hold it, see it or its documents; its history travels with it.
+- **Not while other units work on it** (409, the dossier unchanged): a liên thông flow runs for it
+  (``TRANSFER_LIEN_THONG``: its steps are handed to other agencies, whose results come back to
+  this dossier — finish or stop the flow first), or it is itself a step of another dossier's flow
+  (a child: the flow handed it to this unit); a consultation still waits for another unit's
+  opinion (``TRANSFER_CONSULTATION_OPEN``: the consulted unit answers the unit that asked — get
+  the opinions, or continue once their deadline has passed, then transfer).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.catalogue import Procedure, Unit
@@ -47,6 +54,18 @@ LABEL = "Chuyển hồ sơ đến đơn vị có thẩm quyền giải quyết"
 MAX_REASON = 2000
 
 
+@dataclass(frozen=True)
+class LienThong:
+    """The dossier's part in a liên thông flow of hoso (``chalicelib.flows``), as the service read it."""
+
+    running: bool = False  # the dossier is a flow's parent and the flow has not finished
+    waiting_steps: tuple[str, ...] = ()  # names of the parent's steps still with another agency
+    parent: str | None = None  # the dossier is a step (child) of this parent's flow
+
+
+NOT_IN_LIEN_THONG = LienThong()
+
+
 def may_transfer(dossier: Dossier, roles: set[Role]) -> bool:
     """Whether an officer with ``roles`` in the dossier's unit may transfer it now."""
     return bool(roles & TRANSFERRERS) and dossier.status in TRANSFERABLE_STATUSES
@@ -58,7 +77,8 @@ def candidates(dossier: Dossier, procedure: Procedure | None) -> list[str]:
     return [u for u in dict.fromkeys(units) if u != dossier.unit_code]
 
 
-def check(dossier: Dossier, roles: set[Role], procedure: Procedure | None, to_unit: str, reason: str) -> None:
+def check(dossier: Dossier, roles: set[Role], procedure: Procedure | None, to_unit: str, reason: str,
+          lien_thong: LienThong = NOT_IN_LIEN_THONG) -> None:
     """Refuse the transfer with a stable code and a Vietnamese message, or return."""
     if not roles & TRANSFERRERS:
         raise HosoError("TRANSFER_FORBIDDEN", "Chỉ cán bộ một cửa hoặc lãnh đạo đơn vị đang giữ hồ sơ được chuyển "
@@ -66,6 +86,7 @@ def check(dossier: Dossier, roles: set[Role], procedure: Procedure | None, to_un
     if dossier.status not in TRANSFERABLE_STATUSES:
         raise HosoError("TRANSFER_NOT_ALLOWED", "Hồ sơ ở trạng thái này không thể chuyển đơn vị (chỉ hồ sơ chờ "
                                                 "tiếp nhận, đã tiếp nhận hoặc đang xử lý).", 409)
+    check_open_work(dossier, lien_thong)
     problems = []
     if not reason.strip():
         problems.append(FieldError("reason", "Vui lòng nhập lý do chuyển hồ sơ."))
@@ -76,6 +97,25 @@ def check(dossier: Dossier, roles: set[Role], procedure: Procedure | None, to_un
     if problems:
         code = "REASON_REQUIRED" if problems[0].field == "reason" and len(problems) == 1 else "INVALID_TRANSFER"
         raise HosoError(code, problems[0].message, 422, errors=problems)
+
+
+def check_open_work(dossier: Dossier, lien_thong: LienThong) -> None:
+    """409 while other units work on the dossier: its liên thông flow, its flow's parent, an
+    opinion it waits for. Their answers come back to the unit holding it, which must not change."""
+    if lien_thong.parent is not None:
+        raise HosoError("TRANSFER_LIEN_THONG", f"Hồ sơ này là một bước liên thông của hồ sơ {lien_thong.parent}, "
+                        "được giao cho đơn vị theo quy trình liên thông: không chuyển sang đơn vị khác được. "
+                        "Đơn vị giải quyết hoặc từ chối bước này để luồng liên thông xử lý tiếp.", 409)  # fmt: skip
+    if lien_thong.running:
+        waiting = f" (đang chờ: {', '.join(lien_thong.waiting_steps)})" if lien_thong.waiting_steps else ""
+        raise HosoError("TRANSFER_LIEN_THONG", f"Hồ sơ đang trong quy trình liên thông{waiting}: kết quả của các cơ "
+                        "quan phối hợp sẽ trả về đơn vị đang giữ hồ sơ. Chỉ chuyển đơn vị được khi quy trình liên "
+                        "thông đã kết thúc hoặc đã dừng.", 409)  # fmt: skip
+    awaited = [c.unit_name or c.unit_code for c in dossier.consultations if c.open]
+    if awaited:
+        raise HosoError("TRANSFER_CONSULTATION_OPEN", f"Hồ sơ đang chờ ý kiến của {', '.join(awaited)}. Chỉ chuyển "
+                        "đơn vị được khi đã nhận đủ ý kiến, hoặc khi đã quá hạn trả lời và chuyên viên đã tiếp tục "
+                        "xử lý.", 409)  # fmt: skip
 
 
 def landing_step(dossier: Dossier, process: ProcessDefinition) -> Step:

@@ -217,8 +217,11 @@ def apply(dossier: Dossier, process: ProcessDefinition, request: ActionRequest, 
             )]
     elif dossier.paused_at is not None and chart.pauses_clock(step.status) and not chart.pauses_clock(target.status):
         # Leaving a paused status: FR-15.8 recomputes from the complete dossier when the
-        # process says so; otherwise the pause simply doesn't count.
-        if action.recompute_deadline and timing.legal_deadline:
+        # process says so; otherwise the pause simply doesn't count. Receipt after a correction
+        # asked before it: the appointment just set counts from this receipt, the pause is before it.
+        if kind is ActionKind.RECEIVE:
+            new_due = cast(dt.datetime | None, update.get("due_at"))
+        elif action.recompute_deadline and timing.legal_deadline:
             new_due = cal.recompute_after_supplement(now, timing.legal_deadline)
         elif dossier.due_at is not None:
             new_due = cal.resume_deadline(dossier.due_at, dossier.paused_at, now)

@@ -80,7 +80,7 @@ def put_export(content: bytes, content_type: str, file_name: str) -> dict[str, o
 # --- saved report templates (FR-24) ----------------------------------------------------------
 
 
-class TemplateIn(BaseModel):
+class ReportTemplateIn(BaseModel):
     model_config = {"extra": "forbid"}
 
     name: str = Field(min_length=1, max_length=120, description="Tên mẫu báo cáo")
@@ -91,7 +91,7 @@ class TemplateIn(BaseModel):
     query: ReportQuery
 
 
-class Template(TemplateIn):
+class Template(ReportTemplateIn):
     id: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -110,7 +110,7 @@ class TooManyTemplates(Exception):
     pass
 
 
-def create_template(sub: str, body: TemplateIn, now: dt.datetime) -> Template:
+def create_template(sub: str, body: ReportTemplateIn, now: dt.datetime) -> Template:
     if len(list_templates(sub)) >= MAX_TEMPLATES:
         raise TooManyTemplates
     template = Template(**body.model_dump(), id=uuid.uuid4().hex[:12], created_at=now, updated_at=now)
@@ -127,7 +127,7 @@ def get_template(sub: str, template_id: str) -> Template | None:
     return Template.model_validate(item.data)
 
 
-def update_template(sub: str, template_id: str, body: TemplateIn, now: dt.datetime) -> Template | None:
+def update_template(sub: str, template_id: str, body: ReportTemplateIn, now: dt.datetime) -> Template | None:
     current = get_template(sub, template_id)
     if current is None:
         return None

@@ -70,7 +70,7 @@ class StatusReportIn(BaseModel):
     handler: HandlerIn | None = None
 
 
-class ResultDocumentIn(BaseModel):
+class SpecialisedResultDocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=255, description="Tên giấy tờ kết quả")
@@ -85,7 +85,7 @@ class ResultsReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [RESULTS_EXAMPLE]})
 
     event_id: str = Field(pattern=EVENT_ID, description="Mã sự kiện do phần mềm chuyên ngành cấp")
-    result_documents: list[ResultDocumentIn] = Field(min_length=1, max_length=20)
+    result_documents: list[SpecialisedResultDocumentIn] = Field(min_length=1, max_length=20)
     note: str = Field("", max_length=2000, description="Ghi chú")
     handler: HandlerIn | None = None
 

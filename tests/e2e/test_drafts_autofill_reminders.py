@@ -4,18 +4,15 @@ schedule (fired through the stack's dispatcher) in-app, by e-mail and by SMS —
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import requests
 
-from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Actor
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.services import dossiers as dossier_service
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT
 from local.simulators.citizens import DEMO_CITIZENS
 from local.stack import LocalStack
+from tests.e2e import backdate
 from tests.e2e.conftest import Officer, simulator
 
 
@@ -67,11 +64,9 @@ def test_an_overdue_dossier_is_reminded_once_in_app_by_email_and_by_sms(stack: L
     created = desk.post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT})
     assert created.status_code == 201, created.text
     code = created.json()["dossier"]["code"]
-    # Two days ago: recorded through the dossier services, audited like any change.
-    past = dt.datetime.now(VN_TZ).replace(microsecond=0) - dt.timedelta(days=2)
-    dossier_service.record(code, actor=Actor(sub="e2e", name="Kiểm thử e2e", role="desk", unit_code=HCMC_UNIT),
-                           action="e2e_backdate", label="Lùi hạn xử lý (kiểm thử)",
-                           change=lambda d: {"due_at": past, "step_due_at": past})
+    past = backdate.overdue(code, HCMC_UNIT)  # due two days ago
+    record = backdate.accepted_by_dvcqg(simulator(stack, "dvcqg"), code)
+    assert record["NgayTiepNhan"] < record["NgayHenTra"] == f"{past:%Y%m%d%H%M%S}"
 
     [outcome] = stack.dispatcher.fire_schedule("deadline_sweep")
     assert outcome.ok, outcome.error

@@ -2970,10 +2970,20 @@ export interface components {
         };
         /** CallbackOut */
         CallbackOut: {
-            /** Maloi */
-            MaLoi: string;
-            /** Motaloi */
-            MoTaLoi: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "accepted";
+            /** Dossier */
+            dossier: string;
+            /** Step */
+            step: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "success" | "failure" | "supplement" | "progress";
         };
         /**
          * Capability
@@ -3802,7 +3812,7 @@ export interface components {
              * @description Biên lai thu phí, lệ phí còn phải nộp khi nhận kết quả
              * @default null
              */
-            fee_receipt: components["schemas"]["FeeReceipt"] | null;
+            fee_receipt: components["schemas"]["DeskFeeReceipt"] | null;
         };
         /** DeliveryView */
         DeliveryView: {
@@ -4003,6 +4013,31 @@ export interface components {
              * @default []
              */
             ThanhPhanHoSo: components["schemas"]["ThanhPhanNhanIn"][];
+        };
+        /** DeskFeeReceipt */
+        DeskFeeReceipt: {
+            /**
+             * Number
+             * @description Số biên lai
+             */
+            number: string;
+            /**
+             * Symbol
+             * @description Ký hiệu biên lai
+             * @default
+             */
+            symbol: string;
+            /**
+             * Amount
+             * @description Số tiền (đồng)
+             */
+            amount: number;
+            /**
+             * Method
+             * @default tien_mat
+             * @enum {string}
+             */
+            method: "tien_mat" | "chuyen_khoan" | "the";
         };
         /** DeskLinkOut */
         DeskLinkOut: {
@@ -6987,6 +7022,13 @@ export interface components {
              */
             receipt_url: string | null;
         };
+        /** PaymentCallbackOut */
+        PaymentCallbackOut: {
+            /** Maloi */
+            MaLoi: string;
+            /** Motaloi */
+            MoTaLoi: string;
+        };
         /** PaymentIn */
         PaymentIn: {
             /**
@@ -8013,6 +8055,31 @@ export interface components {
              */
             provinces: components["schemas"]["ScopeItem"][];
         };
+        /** ReportTemplateIn */
+        ReportTemplateIn: {
+            /**
+             * Name
+             * @description Tên mẫu báo cáo
+             */
+            name: string;
+            /**
+             * Scope
+             * @description Báo cáo của đơn vị hay tổng hợp cấp tỉnh
+             */
+            scope: string;
+            /**
+             * Scope Code
+             * @description Mã đơn vị hoặc mã tỉnh
+             */
+            scope_code: string;
+            /**
+             * Period
+             * @description Kỳ: tháng này, quý này, năm nay, từ đầu năm, 12 tháng gần nhất, tùy chọn
+             * @default month
+             */
+            period: string;
+            query: components["schemas"]["ReportQuery"];
+        };
         /** RequiredDocument */
         RequiredDocument: {
             /** Code */
@@ -8079,17 +8146,11 @@ export interface components {
              */
             name: string;
             /**
-             * Component Code
-             * @description Mã thành phần (MaThanhPhanHoSo), nếu có
-             * @default
+             * Content Type
+             * @description Khai báo; hoso tự nhận dạng từ nội dung
+             * @default null
              */
-            component_code: string;
-            /**
-             * Number
-             * @description Số, ký hiệu của giấy tờ kết quả do phần mềm cấp, nếu có
-             * @default
-             */
-            number: string;
+            content_type: string | null;
             /**
              * Content Base64
              * @description Nội dung tệp (base64)
@@ -8193,7 +8254,7 @@ export interface components {
              */
             event_id: string;
             /** Result Documents */
-            result_documents: components["schemas"]["ResultDocumentIn"][];
+            result_documents: components["schemas"]["SpecialisedResultDocumentIn"][];
             /**
              * Note
              * @description Ghi chú
@@ -8331,6 +8392,31 @@ export interface components {
             certificate_subject: string;
             /** Certificate Serial */
             certificate_serial: string;
+        };
+        /** SpecialisedResultDocumentIn */
+        SpecialisedResultDocumentIn: {
+            /**
+             * Name
+             * @description Tên giấy tờ kết quả
+             */
+            name: string;
+            /**
+             * Component Code
+             * @description Mã thành phần (MaThanhPhanHoSo), nếu có
+             * @default
+             */
+            component_code: string;
+            /**
+             * Number
+             * @description Số, ký hiệu của giấy tờ kết quả do phần mềm cấp, nếu có
+             * @default
+             */
+            number: string;
+            /**
+             * Content Base64
+             * @description Nội dung tệp (base64)
+             */
+            content_base64: string;
         };
         /**
          * StatusChart
@@ -8800,30 +8886,38 @@ export interface components {
              */
             updated_at: string;
         };
-        /** TemplateIn */
+        /**
+         * TemplateIn
+         * @example {
+         *       "template": {
+         *         "closing": [],
+         *         "component_code": "KQ-TLKS",
+         *         "document_name": "Trích lục khai sinh",
+         *         "intro": "{agency} trích lục việc đăng ký khai sinh như sau:",
+         *         "key": "trich-luc-khai-sinh",
+         *         "legal_bases": [
+         *           "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014;"
+         *         ],
+         *         "lines": [
+         *           {
+         *             "label": "Họ, chữ đệm, tên",
+         *             "source": "form.nguoi_duoc_khai_sinh.ho_ten"
+         *           }
+         *         ],
+         *         "signer_title": "NGƯỜI KÝ TRÍCH LỤC",
+         *         "symbol": "TLKS",
+         *         "title": "Trích lục khai sinh"
+         *       },
+         *       "version": 1
+         *     }
+         */
         TemplateIn: {
             /**
-             * Name
-             * @description Tên mẫu báo cáo
+             * Version
+             * @description Phiên bản sẽ ban hành (phiên bản hiện hành + 1)
              */
-            name: string;
-            /**
-             * Scope
-             * @description Báo cáo của đơn vị hay tổng hợp cấp tỉnh
-             */
-            scope: string;
-            /**
-             * Scope Code
-             * @description Mã đơn vị hoặc mã tỉnh
-             */
-            scope_code: string;
-            /**
-             * Period
-             * @description Kỳ: tháng này, quý này, năm nay, từ đầu năm, 12 tháng gần nhất, tùy chọn
-             * @default month
-             */
-            period: string;
-            query: components["schemas"]["ReportQuery"];
+            version: number;
+            template: components["schemas"]["ResultTemplate"];
         };
         /** TemplateList */
         TemplateList: {
@@ -17487,7 +17581,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TemplateIn"];
+                "application/json": components["schemas"]["ReportTemplateIn"];
             };
         };
         responses: {
@@ -17567,7 +17661,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TemplateIn"];
+                "application/json": components["schemas"]["ReportTemplateIn"];
             };
         };
         responses: {
@@ -18155,7 +18249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CallbackOut"];
+                    "application/json": components["schemas"]["PaymentCallbackOut"];
                 };
             };
             /** @description Bad Request */

@@ -6,7 +6,6 @@ checked with axe-core, the dossier page on a phone too."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -15,12 +14,10 @@ from typing import Any
 import requests
 from playwright.sync_api import Page, expect
 
-from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Actor
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.services import dossiers as dossier_service
 from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
+from tests.e2e import backdate
 from tests.e2e.conftest import Officer, simulator
 from tests.e2e.web.conftest import OfficerSession
 from tests.e2e.web.keyboard import press, tick, type_into
@@ -57,10 +54,7 @@ def test_preview_diagram_deadlines_and_sync_state_on_the_dossier_page(
     # a second dossier, its deadlines two days ago (recorded through the services, audited like any change)
     late = _ok(Officer(stack, "desk", HCMC_UNIT).post("/v1/dossiers", {**DESK_EXAMPLE, "MaDonViTiepNhan": HCMC_UNIT}),
                201)["dossier"]["code"]  # fmt: skip
-    past = dt.datetime.now(VN_TZ).replace(microsecond=0) - dt.timedelta(days=2)
-    dossier_service.record(late, actor=Actor(sub="e2e", name="Kiểm thử e2e", role="desk", unit_code=HCMC_UNIT),
-                           action="e2e_backdate", label="Lùi hạn xử lý (kiểm thử)",
-                           change=lambda d: {"due_at": past, "step_due_at": past})  # fmt: skip
+    past = backdate.overdue(late, HCMC_UNIT)
     leader = officers("leader")
     page = leader.page
 

@@ -7,7 +7,6 @@ holds the dossier now; a private note is kept for its author only. axe on every 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,12 +14,10 @@ from typing import Any
 import requests
 from playwright.sync_api import Page, expect
 
-from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Actor
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.services import dossiers as dossier_service
 from local.simulators.accounts import HCMC_UNIT
 from local.stack import LocalStack
+from tests.e2e import backdate
 from tests.e2e.conftest import Officer, simulator
 from tests.e2e.web import flow_reminders as flow
 from tests.e2e.web.conftest import OfficerSession
@@ -40,11 +37,8 @@ def _desk_dossier(desk: Officer) -> str:
 
 
 def _overdue(code: str) -> None:
-    """Its deadline two days ago, recorded through the dossier services like any change."""
-    past = dt.datetime.now(VN_TZ).replace(microsecond=0) - dt.timedelta(days=2)
-    dossier_service.record(code, actor=Actor(sub="e2e", name="Kiểm thử e2e", role="desk", unit_code=HCMC_UNIT),
-                           action="e2e_backdate", label="Lùi hạn xử lý (kiểm thử)",
-                           change=lambda d: {"due_at": past, "step_due_at": past})
+    """Its deadline two days ago (received ten days before), recorded through the dossier services."""
+    backdate.overdue(code, HCMC_UNIT)
 
 
 def _sweep(stack: LocalStack) -> None:

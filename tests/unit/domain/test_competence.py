@@ -70,7 +70,8 @@ def test_a_transfer_is_allowed_exactly_by_the_rules(choices: list[int], direct: 
                                                      to_unit: str, reason: str) -> None:
     d = _walk(choices, direct)
     refused = _refusal(d, roles, to_unit, reason)
-    allowed = (bool(roles & {Role.DESK, Role.LEADER}) and d.status in {1, 2, 4}
+    awaiting = any(c.open for c in d.consultations)
+    allowed = (bool(roles & {Role.DESK, Role.LEADER}) and d.status in {1, 2, 4} and not awaiting
                and to_unit == OTHER.code and reason.strip() != "")
     assert (refused is None) == allowed
     assert competence.may_transfer(d, roles) == (bool(roles & {Role.DESK, Role.LEADER}) and d.status in {1, 2, 4})
@@ -78,6 +79,8 @@ def test_a_transfer_is_allowed_exactly_by_the_rules(choices: list[int], direct: 
         assert refused == "TRANSFER_FORBIDDEN"
     elif d.status not in {1, 2, 4}:
         assert refused == "TRANSFER_NOT_ALLOWED"
+    elif awaiting:
+        assert refused == "TRANSFER_CONSULTATION_OPEN"
 
 
 @settings(max_examples=80, deadline=None)
@@ -85,8 +88,8 @@ def test_a_transfer_is_allowed_exactly_by_the_rules(choices: list[int], direct: 
 def test_a_transfer_keeps_code_deadline_and_history_and_hands_the_dossier_over(
         choices: list[int], direct: bool, hours: int) -> None:
     d = _walk(choices, direct)
-    if d.status not in competence.TRANSFERABLE_STATUSES:
-        return
+    if d.status not in competence.TRANSFERABLE_STATUSES or any(c.open for c in d.consultations):
+        return  # refused (test_a_transfer_is_allowed_exactly_by_the_rules)
     at = T0 + dt.timedelta(hours=hours)
     after, event = transfer(d, at)
     assert after.code == d.code and after.due_at == d.due_at and after.received_at == d.received_at
