@@ -114,7 +114,7 @@ def _upload(desk: Caller) -> str:
 CLIENT_FOR = {Capability.SPECIALISED_STATUS: "client", Capability.SPECIALISED_RESULTS: "client",
               Capability.FLOW_CALLBACK: "client@agency", Capability.POST_TRACKING: "client@postal",
               Capability.KIOSK: "client@kiosk", Capability.COORDINATOR_RESULTS: "client@coordinator",
-              Capability.COORDINATOR_ROLES: "client@coordinator"}
+              Capability.COORDINATOR_ROLES: "client@coordinator", Capability.COORDINATOR_OPINIONS: "client@coordinator"}
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +143,8 @@ def world(stack: LocalStack) -> World:
     callers[CLIENT_FOR[Capability.KIOSK]] = Caller(api, CLIENT_FOR[Capability.KIOSK], f"Bearer {kiosk}")
     coordinator = auth.create_client(f"{client_id}-coordinator", "Hệ thống điều phối (thử nghiệm bảo mật)", [],
                                      kind=ClientKind.COORDINATOR,
-                                     capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES])
+                                     capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES,
+                                                   Capability.COORDINATOR_OPINIONS])
     callers["client@coordinator"] = Caller(api, "client@coordinator", f"Bearer {coordinator}")
     callers["dvcqg"] = DvcqgCaller(api, "dvcqg")
     callers["anonymous"] = Caller(api, "anonymous")
