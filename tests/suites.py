@@ -56,7 +56,7 @@ def pytest_jobs(suites: list[str]) -> list[Job]:
     jobs = []
     for suite in suites:
         inner = [s for s in suites if s != suite and Path(s).is_relative_to(suite)]
-        command = [sys.executable, "-m", "pytest", suite, *(f"--ignore={s}" for s in inner)]
+        command = [sys.executable, "-m", "pytest", suite, "--durations=15", *(f"--ignore={s}" for s in inner)]
         jobs.append(Job(suite.rstrip("/"), [command]))
     return jobs
 

@@ -31,7 +31,7 @@ def test_a_nested_suite_runs_once_on_its_own() -> None:
     jobs = {job.name: job.commands for job in pytest_jobs(["tests/e2e/web", "tests/e2e", "tests/integration/flows/"])}
     python = sys.executable
     assert jobs == {
-        "tests/e2e/web": [[python, "-m", "pytest", "tests/e2e/web"]],
-        "tests/e2e": [[python, "-m", "pytest", "tests/e2e", "--ignore=tests/e2e/web"]],
-        "tests/integration/flows": [[python, "-m", "pytest", "tests/integration/flows/"]],
+        "tests/e2e/web": [[python, "-m", "pytest", "tests/e2e/web", "--durations=15"]],
+        "tests/e2e": [[python, "-m", "pytest", "tests/e2e", "--durations=15", "--ignore=tests/e2e/web"]],
+        "tests/integration/flows": [[python, "-m", "pytest", "tests/integration/flows/", "--durations=15"]],
     }
