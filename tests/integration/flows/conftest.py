@@ -43,8 +43,8 @@ from chalice.config import Config
 from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
 from moto import mock_aws
 
-from chalicelib import auth
 from chalicelib.api import flows as flow_routes
+from chalicelib.auth import registry
 from chalicelib.domain.calendar import Duration
 from chalicelib.domain.catalogue import Procedure, ResultKind, Unit
 from chalicelib.domain.clients import Capability, ClientKind
@@ -198,10 +198,11 @@ class World:
             field_name="Hộ tịch", legal_deadline=Duration.of_working_days(10), eform_code=KHAI_SINH.code,
             unit_codes=[HANOI_UNIT], process_code=process.code, flow="khai_sinh_song_song",
             result_kind=ResultKind.NONE, result_signed=False))  # fmt: skip
-        self.agency_token = auth.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
-                                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
-        self.other_client_token = auth.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
-                                                     kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
+        self.agency_token = registry.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
+                                                   kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
+        self.other_client_token = registry.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
+                                                         kind=ClientKind.AGENCY,
+                                                         capabilities=[Capability.FLOW_CALLBACK])
 
     # --- the Lambda side ---------------------------------------------------------------------------
     def relay(self) -> int:

@@ -18,7 +18,8 @@ from chalice.test import Client
 from moto import mock_aws
 
 from app import app
-from chalicelib import auth, aws
+from chalicelib import aws
+from chalicelib.auth import registry
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Unit
 from chalicelib.domain.clients import Capability, ClientKind
@@ -141,9 +142,9 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         boto3.client("secretsmanager", region_name=REGION).create_secret(  # the applicant index's HMAC key
             Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         _seed()
-        token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
-        other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)
-        death = auth.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"], **SOFTWARE)
+        token = registry.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
+        other = registry.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)
+        death = registry.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"], **SOFTWARE)
         with Client(app) as client:
             yield World(client, token, other, death)
         aws.reset_clients()
