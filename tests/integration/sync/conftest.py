@@ -11,9 +11,10 @@ Lambda's poller does it: receive → handler → delete what did not fail.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -164,12 +165,8 @@ class World:
     # --- dossiers ----------------------------------------------------------------------
     def open(self, at: datetime, **update: Any) -> Dossier:
         """A new online dossier (code from the unit's counter), after its first step."""
-        _, event = samples.apply(samples.new_dossier(samples.dossier_code(1), at, **update), samples.SUBMIT, at)
-
-        def build(code: str) -> Dossier:
-            return samples.apply(samples.new_dossier(code, at, **update), samples.SUBMIT, at)[0]
-
-        return dossiers.create(build, unit_code=samples.UNIT, received_on=date(2026, 1, 15), event=event)
+        update.setdefault("dvcqg_ref", f"G22.99-{uuid.uuid4().hex[:11]}")
+        return dossiers.create(*samples.apply(samples.new_dossier("", at, **update), samples.SUBMIT, at))
 
     def move(self, dossier: Dossier, move: samples.Move, at: datetime) -> Dossier:
         after, event = samples.apply(dossier, move, at)
