@@ -28,6 +28,7 @@ import boto3
 from botocore.client import BaseClient
 
 from bench.inprocess import REGION, mocked_aws
+from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Actor, Applicant, AuditEvent, Dossier
 from chalicelib.store import dossiers as repo
 
@@ -80,9 +81,13 @@ def _world() -> Iterator[None]:
         yield
 
 
+_tries = threading.local()  # the TransactWriteItems calls of the intake running in this thread
+
+
 @contextmanager
 def _aws_latency(transactions: list[int]) -> Iterator[None]:
-    """Every DynamoDB call takes ``AWS_LATENCY_S`` more; TransactWriteItems calls are counted.
+    """Every DynamoDB call takes ``AWS_LATENCY_S`` more; TransactWriteItems calls are counted (in all
+    and by the calling thread's intake).
     moto's in-process store is not thread-safe: each call runs under one lock (as the local
     stack's moto server does), the added latency outside it."""
     original = BaseClient._make_api_call
@@ -95,6 +100,7 @@ def _aws_latency(transactions: list[int]) -> Iterator[None]:
         with lock:
             if operation == "TransactWriteItems":
                 transactions[0] += 1
+                _tries.n += 1
             return original(client, operation, params)
 
     BaseClient._make_api_call = slow  # type: ignore[method-assign]
@@ -104,22 +110,19 @@ def _aws_latency(transactions: list[int]) -> Iterator[None]:
         BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
-def _intake(day: dt.date, at: dt.datetime) -> tuple[float, int]:
-    attempts = [0]
+def _intake(at: dt.datetime) -> tuple[float, int]:
+    _tries.n = 0
     actor = Actor(sub="bench", name="Bench", role="desk", unit_code=UNIT)
 
-    def build(code: str) -> Dossier:
-        attempts[0] += 1
-        return Dossier(code=code, procedure_code="1.000105", procedure_name="Giấy phép", unit_code=UNIT,
-                       channel="online", applicant=Applicant(name="Nguyễn Văn Thử", kind="1", id_number="079203001234"),
-                       status=1, step_id="tiep_nhan", step_role="desk", process_code="", process_version=0,
-                       submitted_at=at, step_started_at=at, created_at=at, updated_at=at)
-
+    dossier = Dossier(code="", procedure_code="1.000105", procedure_name="Giấy phép", unit_code=UNIT,
+                      channel="online", applicant=Applicant(name="Nguyễn Văn Thử", kind="1", id_number="079203001234"),
+                      status=1, step_id="tiep_nhan", step_role="desk", process_code="", process_version=0,
+                      submitted_at=at, step_started_at=at, created_at=at, updated_at=at)
     event = AuditEvent(seq=1, at=at, actor=actor, action="nop", label="Nộp hồ sơ", from_step="", to_step="tiep_nhan",
                        from_status=0, to_status=1)
     started = time.perf_counter()
-    repo.create(build, unit_code=UNIT, received_on=day, event=event)
-    return time.perf_counter() - started, attempts[0]
+    repo.create(dossier, event)  # its code: the unit's next on the day of ``at``
+    return time.perf_counter() - started, _tries.n
 
 
 def run_rate(rate: int, day: dt.date) -> RateRun:
@@ -132,7 +135,8 @@ def run_rate(rate: int, day: dt.date) -> RateRun:
         start = time.perf_counter()
         for n in range(rate * SECONDS):
             time.sleep(max(0.0, start + n / rate - time.perf_counter()))
-            futures.append(pool.submit(_intake, day, dt.datetime.now(dt.UTC)))
+            now = dt.datetime.now(VN_TZ)
+            futures.append(pool.submit(_intake, dt.datetime.combine(day, now.time(), VN_TZ)))
         for f in futures:
             try:
                 seconds, tries = f.result()

@@ -191,7 +191,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         buckets={"attachments": RW},  # the checked copy (checked/<sha256>) and the upload key's deletion
         tables={"dossiers": TableAccess(RW)},
     ),
-    # API Gateway TOKEN authorizer (chalicelib/auth.py, when attached): verifies the VNeID token
+    # API Gateway TOKEN authorizer (chalicelib/auth/authorizer.py, when attached): verifies the VNeID token
     # against the issuer's JWKS over the internet; touches no table.
     "officer_authorizer": FunctionAccess(timeout_s=10, memory_mb=512),
     # Step Functions hands agency steps over with a task token on the agency-tasks queue

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from chalicelib.auth import IntegrationClient, hash_secret, put_client
+from chalicelib.auth.registry import IntegrationClient, hash_secret, put_client
 from chalicelib.documents.trust import trust_gateway_root
 from chalicelib.domain.calendar import CalendarOverride, Duration
 from chalicelib.domain.catalogue import (

@@ -34,19 +34,15 @@ from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, Thre
 from moto.server import ThreadedMotoServer
 
 from chalicelib import aws, settings
-from chalicelib.documents import trust
 from chalicelib.flows import chains
-from chalicelib.flows import store as flow_store
 from chalicelib.integrations import secrets
-from chalicelib.notifications import store as notification_store
 from chalicelib.observability import logger
-from chalicelib.specialised import events as specialised_events
-from chalicelib.store import catalogue, models
 from infra.config import CONFIG_KEYS
 from infra.resources import secret_name
 from local import aws_calls, moto_patches
 from local.dispatcher import Dispatcher
 from local.provision import ProvisionResult, provision
+from local.reset import reset_app_caches
 from local.simulators import (
     DEFAULT_PORTS,
     HOST,
@@ -470,7 +466,7 @@ class LocalStack:
         env |= {"POWERTOOLS_TRACE_DISABLED": "1", "HOSO_PUBLIC_BASE_URL": self.api_url}
         env = function_settings(env, {s.name: s.url for s in self.simulators}, self.explicit)
         self._set_environ({**env, **self._aws_environment()})
-        _reset_app_caches()
+        reset_app_caches()
 
     def _configure_integrations(self) -> None:
         """The ``integration-clients`` secret: the demo specialised software (client ``pmcn-buc-xa``,
@@ -505,7 +501,7 @@ class LocalStack:
             else:
                 os.environ[key] = value
         self._replaced_environ = {}
-        _reset_app_caches()
+        reset_app_caches()
 
     def _run_seed(self) -> None:
         if importlib.util.find_spec("local.seed") is None:
@@ -605,16 +601,3 @@ def configure_moto(moto_url: str) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
         answer.read()
-
-
-def _reset_app_caches() -> None:
-    """Forget what the app cached from an older environment (settings, clients, connections)."""
-    settings.reset_settings_cache()
-    aws.reset_clients()
-    models.reset_connections()
-    secrets.clear_cache()
-    catalogue.clear_cache()
-    trust.clear_cache()
-    flow_store.reset_connections()
-    notification_store.reset_connections()
-    specialised_events.reset_connections()

@@ -15,9 +15,10 @@ import holidays
 from chalice import Blueprint
 from pydantic import BaseModel, Field
 
-from chalicelib import auth
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import CLIENT_ID_PATTERN, current_principal
+from chalicelib.auth import registry
+from chalicelib.auth.caller import current_principal
+from chalicelib.auth.registry import CLIENT_ID_PATTERN
 from chalicelib.domain.calendar import CalendarOverride, Duration
 from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.clients import Capability, ClientKind, check_grants
@@ -513,7 +514,7 @@ class ClientKey(BaseModel):
         description="Khóa truy cập Bearer <client_id>.<secret> — chỉ hiển thị một lần, hệ thống không lưu")
 
 
-def _client_out(client: auth.IntegrationClient) -> ClientOut:
+def _client_out(client: registry.IntegrationClient) -> ClientOut:
     at = now()
     return ClientOut(client_id=client.client_id, name=client.name, procedure_codes=client.procedure_codes,
                      kind=client.kind, capabilities=client.capabilities, actions=client.actions,
@@ -532,7 +533,7 @@ def _client_id(client_id: str) -> str:
 @route(bp, "/v1/admin/clients", "GET", summary="Danh sách hệ thống tích hợp (không bao giờ kèm khóa)",
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: ClientList})
 def list_clients() -> Any:
-    items = [_client_out(c) for c in auth.list_clients()]
+    items = [_client_out(c) for c in registry.list_clients()]
     return json_response(200, ClientList(items=items).model_dump(mode="json"))
 
 
@@ -545,8 +546,8 @@ def create_client() -> Any:
                for i, code in enumerate(body.procedure_codes) if catalogue.get_procedure(code) is None]
     _check_grants(body, unknown)
     at, scope = now(), sorted(set(body.procedure_codes))
-    token = auth.create_client(body.client_id, body.name, scope, at, kind=body.kind, capabilities=body.capabilities,
-                               actions=body.actions, leader_actions=body.leader_actions)  # fmt: skip
+    token = registry.create_client(body.client_id, body.name, scope, at, kind=body.kind, capabilities=body.capabilities,
+                                   actions=body.actions, leader_actions=body.leader_actions)  # fmt: skip
     created = ClientOut(client_id=body.client_id, name=body.name, procedure_codes=scope, kind=body.kind,
                         capabilities=sorted(set(body.capabilities)), actions=sorted(set(body.actions)),
                         leader_actions=body.leader_actions, active=True, created_at=at, rotated_at=None,
@@ -571,11 +572,11 @@ def set_client_grants(client_id: str) -> Any:
     body: ClientGrantsIn = _body(ClientGrantsIn, 16 * 1024)
     client_id = _client_id(client_id)
     _check_grants(body)
-    stored = auth.get_client(client_id)
+    stored = registry.get_client(client_id)
     if stored is not None and stored.kind is ClientKind.KIOSK:
         raise HosoError("KIOSK_GRANTS_FIXED", "Quyền của ki-ốt không đổi được; thu hồi ki-ốt và đăng ký ki-ốt khác.",
                         409)
-    client = auth.set_grants(client_id, body.kind, body.capabilities, body.actions, body.leader_actions)
+    client = registry.set_grants(client_id, body.kind, body.capabilities, body.actions, body.leader_actions)
     return json_response(200, _client_out(client).model_dump(mode="json"))
 
 
@@ -586,7 +587,7 @@ def set_client_grants(client_id: str) -> Any:
        errors=(404, 409))
 def rotate_client(client_id: str) -> Any:
     body: RotateIn = _body(RotateIn, 4096)
-    client, token = auth.rotate_client(_client_id(client_id), dt.timedelta(hours=body.grace_hours), now())
+    client, token = registry.rotate_client(_client_id(client_id), dt.timedelta(hours=body.grace_hours), now())
     return json_response(200, ClientKey(client=_client_out(client), token=token).model_dump(mode="json"))
 
 
@@ -594,4 +595,4 @@ def rotate_client(client_id: str) -> Any:
        summary="Thu hồi quyền truy cập của hệ thống tích hợp (mọi khóa, kể cả khóa đang chuyển tiếp)",
        access=Access.ADMIN, roles=MINISTRY_ONLY, tags=TAGS, responses={200: ClientOut}, errors=(404,))
 def revoke_client(client_id: str) -> Any:
-    return json_response(200, _client_out(auth.revoke_client(_client_id(client_id), now())).model_dump(mode="json"))
+    return json_response(200, _client_out(registry.revoke_client(_client_id(client_id), now())).model_dump(mode="json"))

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.catalogue import OfficerProfile, Procedure
 from chalicelib.domain.eform import EFormSchema
 from chalicelib.domain.roles import PROCESSING_ROLES, ROLE_LABELS, Role

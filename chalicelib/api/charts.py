@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.routing import Access, json_response, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.statuses import StatusChart
 from chalicelib.errors import bad_request
 from chalicelib.services import admin_access

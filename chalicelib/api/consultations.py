@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from chalicelib.api.documents import Link
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.dossier import Consultation
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.errors import bad_request

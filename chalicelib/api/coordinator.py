@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.dvcqg import IntakeAccepted
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_client, current_principal
+from chalicelib.auth.caller import current_client, current_principal
 from chalicelib.domain.clients import Capability
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.flows import agencies, coordinator, outside_consultations

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from chalicelib.api import caller
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Line
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import delivery, forms, lookup, trust
 from chalicelib.documents import service as documents
 from chalicelib.documents import store as docstore

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import store as docstore
 from chalicelib.domain import engine, finding
 from chalicelib.domain.calendar import Duration

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.documents import Link
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import declaration
 from chalicelib.errors import HosoError, bad_request, not_found
 from chalicelib.kiosks import service as kiosks

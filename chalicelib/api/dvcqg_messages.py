@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain import later_messages as rules
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.roles import PROCESSING_ROLES

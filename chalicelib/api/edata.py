@@ -12,7 +12,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.edata import intake as edata_intake

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.ereceipts import service as receipts
 from chalicelib.ereceipts.records import Receipt

@@ -15,7 +15,7 @@ from chalice import Blueprint
 from chalicelib.api.documents import Link
 from chalicelib.api.edata import SubjectIn
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import store as docstore
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.errors import HosoError, not_found

@@ -19,10 +19,11 @@ from typing import Any
 from chalice import Blueprint
 from pydantic import BaseModel, Field
 
-from chalicelib import auth
 from chalicelib.api.documents import Link
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import CLIENT_ID_PATTERN, current_client, current_principal
+from chalicelib.auth import registry
+from chalicelib.auth.caller import current_client, current_principal
+from chalicelib.auth.registry import CLIENT_ID_PATTERN
 from chalicelib.documents.lookup import PublicStatus
 from chalicelib.domain.clients import Capability
 from chalicelib.errors import not_found
@@ -139,7 +140,7 @@ class KioskKey(BaseModel):
                                    "lưu; nhập vào cấu hình của ki-ốt")
 
 
-def _out(client: auth.IntegrationClient) -> KioskOut:
+def _out(client: registry.IntegrationClient) -> KioskOut:
     return KioskOut(kiosk_id=client.client_id, name=client.name, unit_code=client.unit_code, active=client.active,
                     created_at=client.created_at, revoked_at=client.revoked_at)
 

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.identifiers import normalise_email, normalise_mobile
 from chalicelib.errors import FieldError, bad_request, invalid, not_found
 from chalicelib.notifications import store

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.errors import HosoError, not_found
 from chalicelib.integrations.dvcqg import DESTINATION_NAMES, DESTINATIONS
 from chalicelib.store import dossiers

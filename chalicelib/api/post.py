@@ -8,7 +8,8 @@ from chalice import Blueprint
 from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_client, current_principal, require_procedure
+from chalicelib.auth.caller import current_client, current_principal
+from chalicelib.auth.clients import require_procedure
 from chalicelib.domain.clients import Capability
 from chalicelib.post import service as post
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api import caller
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import lookup
 from chalicelib.errors import HosoError, not_found
 from chalicelib.lazy import lazy_import

@@ -9,7 +9,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import templates
 from chalicelib.services import admin_access
 from chalicelib.services.dossiers import now

@@ -28,7 +28,10 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib import auth
+from chalicelib.auth import caller as caller_auth
+from chalicelib.auth import clients as clients_auth
+from chalicelib.auth import dvcqg as dvcqg_auth
+from chalicelib.auth import officers as officers_auth
 from chalicelib.domain.clients import Capability, require_capability
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, invalid, too_large
@@ -90,21 +93,21 @@ def _required_roles(access: Access, roles: tuple[str, ...]) -> frozenset[Role]:
 
 
 def _authenticate(access: Access, required: frozenset[Role], capability: Capability | None,
-                  request: Request) -> auth.Caller | None:  # fmt: skip
+                  request: Request) -> caller_auth.Caller | None:  # fmt: skip
     authorization = (request.headers or {}).get("authorization")
     if access is Access.CLIENT:
-        client = auth.authenticate_client(authorization)
+        client = clients_auth.authenticate_client(authorization)
         if capability is None:  # unreachable: ``route`` refuses a client route without one
             raise RuntimeError("client route without a capability")
         require_capability(client.grants, capability)
         return client
     if access in _OFFICER_ACCESS:
-        return auth.authenticate_officer(authorization, required)
+        return officers_auth.authenticate_officer(authorization, required)
     if access is Access.DVCQG_HMAC:
         raw = request.raw_body or b""
         if len(raw) > MAX_BODY_BYTES:  # refused before its signature is computed
             raise too_large()
-        auth.authenticate_dvcqg(request.headers or {}, raw)
+        dvcqg_auth.authenticate_dvcqg(request.headers or {}, raw)
     return None  # PUBLIC; DVCQG_HMAC once its signature is verified
 
 
@@ -160,7 +163,7 @@ def route(
             logger.set_correlation_id(correlation_id)
             try:
                 caller = _authenticate(access, required, capability, req)
-                with auth.acting_as(caller):
+                with caller_auth.acting_as(caller):
                     result = view(*args, **kwargs)
             except HosoError as err:
                 logger.info("request refused", extra={"error_code": err.code, "status": err.status})

@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
-from chalicelib.auth import current_client
+from chalicelib.auth.caller import current_client
 from chalicelib.domain.clients import Capability
 from chalicelib.specialised import reports, service
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.roles import PROCESSING_ROLES
 from chalicelib.specialised import model, outage
 

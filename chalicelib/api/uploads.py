@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Line
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.documents import digitise
 from chalicelib.domain.dossier import Actor, DocumentRef
 from chalicelib.domain.roles import PROCESSING_ROLES

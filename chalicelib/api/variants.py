@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.api.text import Text
-from chalicelib.auth import current_principal
+from chalicelib.auth.caller import current_principal
 from chalicelib.domain.variants import VariantIn, VariantProposal
 from chalicelib.errors import bad_request
 from chalicelib.services import admin_access

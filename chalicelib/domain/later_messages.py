@@ -19,45 +19,41 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from chalicelib.domain.dossier import Dossier, Fee, SupplementRound, WithdrawalRequest
-from chalicelib.domain.identifiers import sentence
-from chalicelib.domain.intake import (
-    _DOSSIER_REF,
-    MAX_FEES,
-    MAX_FILES,
-    LePhiIn,
+from chalicelib.domain.body_errors import field_titles, path
+from chalicelib.domain.body_errors import message as error_message
+from chalicelib.domain.body_fields import (
+    DOSSIER_REF,
     Required50,
     Required100,
-    TaiLieuNopIn,
-    _check_body,
-    _dvcqg_datetime,
-    _fragment,
-    _line,
-    _matches,
-    _optional_line,
-    _optional_text,
-    _path,
-    _vnd,
+    check_body,
+    check_dvcqg_datetime,
+    line,
+    matches,
+    optional_line,
+    optional_text,
+    vnd,
 )
+from chalicelib.domain.dossier import Dossier, Fee, SupplementRound, WithdrawalRequest
+from chalicelib.domain.intake import MAX_FEES, MAX_FILES, LePhiIn, TaiLieuNopIn
 from chalicelib.domain.statuses import DEFAULT_CHART, DossierStatus, StatusChart
 from chalicelib.errors import FieldError, HosoError, invalid
 
 MAX_NOTE = 2000
 DVCQG_SOURCE = "dvcqg"
 
-# The messages' strings, as in the first post (chalicelib.domain.intake): blank counts as absent.
-Required14 = Annotated[str, StringConstraints(min_length=1, max_length=14), BeforeValidator(_line)]
-RequiredNote = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NOTE), BeforeValidator(_line)]
-Optional40 = Annotated[Annotated[str, StringConstraints(max_length=40)] | None, BeforeValidator(_optional_line)]
-OptionalNote = Annotated[Annotated[str, StringConstraints(max_length=MAX_NOTE)] | None, BeforeValidator(_optional_text)]
+# The messages' strings, as in the first post (chalicelib.domain.body_fields): blank counts as absent.
+Required14 = Annotated[str, StringConstraints(min_length=1, max_length=14), BeforeValidator(line)]
+RequiredNote = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NOTE), BeforeValidator(line)]
+Optional40 = Annotated[Annotated[str, StringConstraints(max_length=40)] | None, BeforeValidator(optional_line)]
+OptionalNote = Annotated[Annotated[str, StringConstraints(max_length=MAX_NOTE)] | None, BeforeValidator(optional_text)]
 
 MessageRef = Annotated[
     Required100,
-    _matches(_DOSSIER_REF, "chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / -, tối đa 100 ký tự"),
+    matches(DOSSIER_REF, "chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / -, tối đa 100 ký tự"),
     Field(title="Mã yêu cầu", description="Mã tham chiếu của thông điệp trên DVCQG; gửi lại cùng mã: cùng câu trả "
                                           "lời, không ghi nhận lần hai"),
 ]
-DvcqgTime = Annotated[Required14, AfterValidator(_dvcqg_datetime)]
+DvcqgTime = Annotated[Required14, AfterValidator(check_dvcqg_datetime)]
 
 
 class _Message(BaseModel):
@@ -112,34 +108,25 @@ class DvcqgPaymentIn(_Message):
 
     MaThamChieu: Annotated[MessageRef, Field(title="Mã tham chiếu trên cổng thanh toán")]
     MaGiaoDich: Annotated[Required100, Field(title="Mã giao dịch của cổng thanh toán")]
-    SoTien: Annotated[int, BeforeValidator(_vnd), Field(title="Số tiền", description="Số tiền (đồng)")]
+    SoTien: Annotated[int, BeforeValidator(vnd), Field(title="Số tiền", description="Số tiền (đồng)")]
     ThoiGianThanhToan: Annotated[DvcqgTime, Field(title="Thời gian thanh toán")]
     MaPhiLePhi: Annotated[list[Required50], Field(min_length=1, max_length=MAX_FEES,
                                                      title="Các khoản phí, lệ phí đã nộp")]
 
 
-_TITLES = {name: f.title or name for model in (SupplementIn, WithdrawalIn, DvcqgPaymentIn, TaiLieuNopIn, LePhiIn)
-           for name, f in model.model_fields.items()}
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    names = [p for p in error["loc"] if isinstance(p, str)]
-    label = _TITLES.get(names[-1], names[-1]) if names else "Dữ liệu"
-    if error["loc"] and isinstance(error["loc"][-1], int):
-        label = f"Phần tử thứ {error['loc'][-1] + 1} của {label}"
-    return sentence(label, _fragment(error))
+_TITLES = field_titles(SupplementIn, WithdrawalIn, DvcqgPaymentIn, TaiLieuNopIn, LePhiIn)
 
 
 def parse(model: type[_Message], raw: Any) -> Any:
     """The message, or 422 naming every bad field (the first post's wording)."""
     try:
-        body = model.model_validate(_check_body(raw))
+        body = model.model_validate(check_body(raw))
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         if any(e["type"] == "hoso_file_too_large" for e in errors):
             raise HosoError("PAYLOAD_TOO_LARGE", "Tệp đính kèm vượt quá kích thước cho phép.", 413,
-                            errors=[FieldError(_path(e["loc"]), _message(e)) for e in errors]) from None
-        raise invalid([FieldError(_path(e["loc"]), _message(e)) for e in errors],
+                            errors=[FieldError(path(e["loc"]), error_message(e, _TITLES)) for e in errors]) from None
+        raise invalid([FieldError(path(e["loc"]), error_message(e, _TITLES)) for e in errors],
                       "Dữ liệu thông điệp không hợp lệ.") from None
     if isinstance(body, SupplementIn) and not body.TaiLieuNop and body.DuLieuBieuMau is None:
         raise invalid([FieldError("TaiLieuNop", "Hồ sơ bổ sung phải có tài liệu hoặc dữ liệu biểu mẫu đã sửa.")],

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.auth import ClientPrincipal, require_procedure
+from chalicelib.auth.clients import ClientPrincipal, require_procedure
 from chalicelib.domain.dossier import Actor
 from chalicelib.errors import FieldError, HosoError, conflict, invalid
 from chalicelib.flows import agencies, answers, chains, sfn, store

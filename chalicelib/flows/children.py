@@ -58,21 +58,16 @@ def create(parent: Dossier, step: chains.ChainStep, agency: chains.Agency) -> Do
                  if not d.deleted and d.kind not in ("internal", "opinion")]
     text = f"Hồ sơ liên thông từ hồ sơ {parent.code}: {step.name}"
 
-    def base(code: str) -> Dossier:
-        return Dossier(
-            code=code, procedure_code=procedure.code, procedure_name=procedure.name, field_code=procedure.field_code,
-            field_name=procedure.field_name, unit_code=unit_code, province_code=unit.province_code,
-            channel=parent.channel, result_delivery=parent.result_delivery, applicant=parent.applicant,
-            summary=f"{procedure.name} (liên thông, hồ sơ gốc {parent.code})", form_data=parent.form_data,
-            status=2, step_id="", process_code=process.code, process_version=process.version,
-            submitted_at=now, step_started_at=now, documents=documents, created_at=now, updated_at=now,
-        )
-
-    def build(code: str) -> Dossier:
-        return engine.start(base(code), process, direct=True, actor=actor, timing=timing, note=text)[0]
-
-    _, first_event = engine.start(base("pending"), process, direct=True, actor=actor, timing=timing, note=text)
-    return dossiers.create(build, unit_code=unit_code, received_on=now.date(), event=first_event)
+    new = Dossier(
+        code="", procedure_code=procedure.code, procedure_name=procedure.name, field_code=procedure.field_code,
+        field_name=procedure.field_name, unit_code=unit_code, province_code=unit.province_code,
+        channel=parent.channel, result_delivery=parent.result_delivery, applicant=parent.applicant,
+        summary=f"{procedure.name} (liên thông, hồ sơ gốc {parent.code})", form_data=parent.form_data,
+        status=2, step_id="", process_code=process.code, process_version=process.version,
+        submitted_at=now, step_started_at=now, documents=documents, created_at=now, updated_at=now,
+    )
+    placed, first_event = engine.start(new, process, direct=True, actor=actor, timing=timing, note=text)
+    return dossiers.create(placed, first_event)
 
 
 def resume_after_supplement(child: Dossier, parent: Dossier, step: chains.ChainStep) -> Dossier:

@@ -35,7 +35,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.auth import ClientPrincipal
+from chalicelib.auth.clients import ClientPrincipal
 from chalicelib.domain import consultation as rules
 from chalicelib.domain.dossier import Actor, Consultation, Dossier
 from chalicelib.errors import FieldError, HosoError, conflict, invalid

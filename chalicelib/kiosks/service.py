@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import auth
+from chalicelib.auth import clients, registry
 from chalicelib.documents import lookup
 from chalicelib.documents import service as documents
 from chalicelib.domain.calendar import VN_TZ
@@ -33,7 +33,7 @@ class Device:
     unit: Unit
 
 
-def device(client: auth.ClientPrincipal, now: dt.datetime) -> Device:
+def device(client: clients.ClientPrincipal, now: dt.datetime) -> Device:
     """The kiosk calling (its kind was checked by the route: only kiosks hold the capability) and its
     unit, counted against its per-minute limit (429 ``KIOSK_RATE_LIMITED``)."""
     unit = catalogue.get_unit(client.unit_code) if client.unit_code else None
@@ -188,36 +188,36 @@ def _in_scope(actor: admin_access.Administrator, province: str | None) -> bool:
     return actor.ministry or (province is not None and actor.province_code == province)
 
 
-def list_kiosks(actor: admin_access.Administrator, unit_code: str | None) -> list[auth.IntegrationClient]:
+def list_kiosks(actor: admin_access.Administrator, unit_code: str | None) -> list[registry.IntegrationClient]:
     """The kiosks the administrator manages (a province's administrator: their province's units)."""
     units: dict[str, Unit | None] = {}
-    kiosks: Iterable[auth.IntegrationClient] = (c for c in auth.list_clients() if c.kind is ClientKind.KIOSK)
+    kiosks: Iterable[registry.IntegrationClient] = (c for c in registry.list_clients() if c.kind is ClientKind.KIOSK)
     return [k for k in kiosks if (unit_code is None or k.unit_code == unit_code)
             and _in_scope(actor, _unit_province(k.unit_code, units))]
 
 
 def register(actor: admin_access.Administrator, kiosk_id: str, name: str, unit_code: str,
-             now: dt.datetime) -> tuple[auth.IntegrationClient, str]:  # fmt: skip
+             now: dt.datetime) -> tuple[registry.IntegrationClient, str]:  # fmt: skip
     """A new kiosk of ``unit_code``; its bearer token is returned once (only its hash is stored)."""
     unit = catalogue.get_unit(unit_code)
     if unit is None:
         raise invalid([FieldError("unit_code", "Không có đơn vị này.")])
     admin_access.require_province(actor, unit.province_code)
-    token = auth.create_client(kiosk_id, name, [], now, kind=ClientKind.KIOSK, capabilities=[Capability.KIOSK],
-                               unit_code=unit.code)
-    client = auth.get_client(kiosk_id)
+    token = registry.create_client(kiosk_id, name, [], now, kind=ClientKind.KIOSK, capabilities=[Capability.KIOSK],
+                                   unit_code=unit.code)
+    client = registry.get_client(kiosk_id)
     assert client is not None  # just created
     logger.info("kiosk registered", extra={"by": actor.sub, "kiosk": kiosk_id, "unit": unit.code})
     return client, token
 
 
-def revoke(actor: admin_access.Administrator, kiosk_id: str, now: dt.datetime) -> auth.IntegrationClient:
-    client = auth.get_client(kiosk_id)
+def revoke(actor: admin_access.Administrator, kiosk_id: str, now: dt.datetime) -> registry.IntegrationClient:
+    client = registry.get_client(kiosk_id)
     if client is None or client.kind is not ClientKind.KIOSK:
         raise not_found("Không tìm thấy ki-ốt.")
     province = _unit_province(client.unit_code, {})
     if not _in_scope(actor, province):
         admin_access.require_province(actor, province or "")
-    revoked = auth.revoke_client(kiosk_id, now)
+    revoked = registry.revoke_client(kiosk_id, now)
     logger.info("kiosk revoked", extra={"by": actor.sub, "kiosk": kiosk_id})
     return revoked

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from chalicelib.auth import Principal, require_province
+from chalicelib.auth.officers import Principal, require_province
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.provinces import province_name
 from chalicelib.domain.roles import Role

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.auth import ClientPrincipal
+from chalicelib.auth.clients import ClientPrincipal
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.officers import officer_number_key, pending_sub, personal_number_problem
 from chalicelib.errors import FieldError, HosoError, invalid

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
-from chalicelib.domain.catalogue import OfficerProfile
+from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.dossier import Actor, AuditEvent, Dossier
 from chalicelib.domain.process import ActionKind, ProcessDefinition
 from chalicelib.domain.result_rule import ResultRule, to_sign_on_approval
@@ -47,20 +47,28 @@ def now() -> dt.datetime:
     return dt.datetime.now(VN_TZ)
 
 
-def calendar_for(unit_code: str) -> WorkingCalendar:
-    unit = catalogue.get_unit(unit_code)
+def calendar_at(unit: Unit | None) -> WorkingCalendar:
+    """The working calendar of ``unit`` (its office hours; the national one without a unit)."""
     overrides = catalogue.list_calendar_overrides()
     return WorkingCalendar(overrides, unit.office_hours) if unit else WorkingCalendar(overrides)
 
 
-def timing_for(procedure_code: str, unit_code: str, at: dt.datetime) -> engine.Timing:
-    procedure = catalogue.get_procedure(procedure_code)
+def calendar_for(unit_code: str) -> WorkingCalendar:
+    return calendar_at(catalogue.get_unit(unit_code))
+
+
+def timing_at(procedure: Procedure | None, calendar: WorkingCalendar, at: dt.datetime) -> engine.Timing:
+    """The clock of a dossier of ``procedure`` at ``at``: its legal deadline on ``calendar``."""
     return engine.Timing(
         now=at,
-        calendar=calendar_for(unit_code),
+        calendar=calendar,
         legal_deadline=procedure.legal_deadline if procedure else None,
         cutoff_15h=procedure.cutoff_15h if procedure else False,
     )
+
+
+def timing_for(procedure_code: str, unit_code: str, at: dt.datetime) -> engine.Timing:
+    return timing_at(catalogue.get_procedure(procedure_code), calendar_for(unit_code), at)
 
 
 def separate_duties(procedure_code: str) -> bool:

@@ -29,7 +29,8 @@ from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, AuditEvent, DocumentRef, Dossier
 from chalicelib.domain.eform import validate_eform
 from chalicelib.domain.identifiers import parse_dvcqg_datetime
-from chalicelib.domain.intake import Attachment, canonical_body_hash
+from chalicelib.domain.intake_parse import canonical_body_hash
+from chalicelib.domain.intake_result import Attachment
 from chalicelib.domain.process import ActionKind
 from chalicelib.domain.roles import Role
 from chalicelib.errors import FieldError, HosoError, conflict, invalid, not_found

@@ -1,28 +1,22 @@
 """Intake use cases: an online dossier from DVCQG (SPEC §7.1) and a desk dossier entered by
-a one-stop officer (FR-12). Both end in ONE transaction that allocates the dossier code."""
+a one-stop officer (FR-12). Each reads the catalogue once (``IntakeContext``), places the new
+dossier on its process once and ends in ONE transaction in which the store allocates its code."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.domain import engine
+from chalicelib.domain.body_fields import MAX_FILE_BYTES
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.catalogue import OfficerProfile, Procedure
+from chalicelib.domain.catalogue import OfficerProfile, Procedure, Unit
 from chalicelib.domain.dossier import Actor, Applicant, Channel, DocumentRef, Dossier, Fee, ReceivedComponent
 from chalicelib.domain.finding import applicant_id_key
-from chalicelib.domain.intake import (
-    MAX_FILE_BYTES,
-    Attachment,
-    IntakeDossier,
-    ProcedureIntake,
-    canonical_body_hash,
-    parse_desk_dossier,
-    parse_dvcqg_dossier,
-)
+from chalicelib.domain.intake_parse import canonical_body_hash, parse_desk_dossier, parse_dvcqg_dossier
+from chalicelib.domain.intake_result import Attachment, IntakeDossier
 from chalicelib.domain.roles import Role
 from chalicelib.edata import intake as edata_intake
 from chalicelib.edata import store as edata_store
@@ -32,27 +26,13 @@ from chalicelib.integrations import downloads
 from chalicelib.observability import count as count_metric
 from chalicelib.observability import logger
 from chalicelib.privacy import store as privacy_store
-from chalicelib.services import attachments, variants
-from chalicelib.services.dossiers import timing_for
+from chalicelib.services import attachments
+from chalicelib.services.dossiers import timing_at
+from chalicelib.services.intake_context import IntakeContext
 from chalicelib.settings import get_settings
-from chalicelib.store import catalogue, dossiers, files
+from chalicelib.store import dossiers, files
 
 DVCQG_ACTOR = Actor(sub="dvcqg", name="Cổng Dịch vụ công quốc gia", role="system", unit_code="")
-
-
-def procedure_lookup(code: str, unit_code: Any = None) -> ProcedureIntake | None:
-    """The procedure's intake facts at the receiving unit (its province's eForm additions, when
-    the province's locally specific process applies there: ``services.variants``)."""
-    procedure = catalogue.get_procedure(code)
-    if procedure is None:
-        return None
-    schema = catalogue.get_eform(procedure.eform_code) if procedure.eform_code else None
-    schema = variants.eform_for(procedure.code, unit_code if isinstance(unit_code, str) else None, schema)
-    return ProcedureIntake(eform=schema, applicant_types=frozenset(procedure.applicant_types))
-
-
-def unit_exists(code: str) -> bool:
-    return catalogue.get_unit(code) is not None
 
 
 def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
@@ -63,8 +43,11 @@ def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, 
     return 200, dict(ref.response)
 
 
-def _store_attachments(parsed: IntakeDossier) -> list[DocumentRef]:
-    return store_files(parsed.attachments)
+def load_context(payload: Any) -> IntakeContext:
+    """The catalogue's facts an intake body names (read once for the whole intake)."""
+    if not isinstance(payload, dict):
+        return IntakeContext.load(None, None)
+    return IntakeContext.load(payload.get("MaTTHC"), payload.get("MaDonViTiepNhan"))
 
 
 def store_files(attachments: Sequence[Attachment]) -> list[DocumentRef]:
@@ -104,12 +87,11 @@ def discard(docs: list[DocumentRef]) -> None:
         files.delete_document(bucket, doc.s3_key)
 
 
-def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: list[DocumentRef],
+def _new_dossier(parsed: IntakeDossier, procedure: Procedure, unit: Unit | None, docs: list[DocumentRef],
                  now: dt.datetime) -> Dossier:
-    unit = catalogue.get_unit(parsed.unit_code)
     names = {d.code: d.name for d in procedure.required_documents}
     return Dossier(
-        code=code, dvcqg_ref=parsed.dvcqg_ref, procedure_code=procedure.code, procedure_name=procedure.name,
+        code="", dvcqg_ref=parsed.dvcqg_ref, procedure_code=procedure.code, procedure_name=procedure.name,
         field_code=procedure.field_code, field_name=procedure.field_name, unit_code=parsed.unit_code,
         province_code=unit.province_code if unit else "", channel=Channel(parsed.channel),
         result_delivery=parsed.result_delivery,
@@ -128,34 +110,22 @@ def _new_dossier(parsed: IntakeDossier, procedure: Procedure, code: str, docs: l
     )
 
 
-def open_dossier(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossiers.IntakeReference | None,
-                 docs: list[DocumentRef], extra: dict[str, Any] | None = None) -> Dossier:
-    """Register ``parsed`` as a new dossier (its code allocated, its first step placed); ``extra``
-    sets more fields of the new dossier (e.g. the origin of an inbound liên thông step)."""
-    return _open(parsed, direct=direct, actor=actor, reference=reference, docs=docs, extra=extra)
-
-
-def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossiers.IntakeReference | None,
-          docs: list[DocumentRef], extra: dict[str, Any] | None = None) -> Dossier:
-    procedure = catalogue.get_procedure(parsed.procedure_code)
-    if procedure is None:  # parse_* already refused unknown procedures; the catalogue changed since
+def open_dossier(parsed: IntakeDossier, context: IntakeContext, *, direct: bool, actor: Actor,
+                 reference: dossiers.IntakeReference | None, docs: list[DocumentRef],
+                 extra: dict[str, Any] | None = None) -> Dossier:
+    """Register ``parsed`` as a new dossier: placed on its process's first step (once), then
+    written by the store, which allocates its code; ``extra`` sets more fields of the new dossier
+    (e.g. the origin of an inbound liên thông step)."""
+    procedure = context.procedure
+    if procedure is None or procedure.code != parsed.procedure_code:  # parse_* refused unknown procedures
         raise HosoError("UNKNOWN_PROCEDURE", "Thủ tục hành chính không có trong danh mục.", 422)
-    process = variants.process_for(procedure.code, parsed.unit_code, procedure.process_code)
-    if process is None:
+    if context.process is None:
         raise HosoError("PROCESS_MISSING", "Thủ tục chưa được gán quy trình xử lý đã ban hành.", 409)
     now = dt.datetime.now(VN_TZ)
-    timing = timing_for(procedure.code, parsed.unit_code, now)
-
-    def build(code: str) -> Dossier:
-        new = _new_dossier(parsed, procedure, code, docs, now).model_copy(update=extra or {})
-        placed, _ = engine.start(new, process, direct=direct, actor=actor, timing=timing)
-        return placed
-
-    # The first audit event depends only on the process, not on the code: compute it once.
-    _, first_event = engine.start(_new_dossier(parsed, procedure, "pending", docs, now), process, direct=direct,
-                                  actor=actor, timing=timing)
-    return dossiers.create(build, unit_code=parsed.unit_code, received_on=now.date(), event=first_event,
-                           reference=reference, response_for=_accepted_body)
+    new = _new_dossier(parsed, procedure, context.unit, docs, now).model_copy(update=extra or {})
+    placed, first_event = engine.start(new, context.process, direct=direct, actor=actor,
+                                       timing=timing_at(procedure, context.calendar, now))
+    return dossiers.create(placed, first_event, reference=reference, response_for=_accepted_body)
 
 
 def _accepted_body(dossier: Dossier) -> dict[str, Any]:
@@ -171,13 +141,12 @@ def receive_from_dvcqg(raw: bytes) -> tuple[int, dict[str, Any]]:
     ref_value = payload.get("MaHoSoDVCQG") if isinstance(payload, dict) else None
     if isinstance(ref_value, str) and (existing := dossiers.find_reference(ref_value)):
         return _replay(existing, body_hash)
-    unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
-    parsed = parse_dvcqg_dossier(payload, procedure_lookup=functools.partial(procedure_lookup, unit_code=unit_code),
-                                 unit_lookup=unit_exists)
-    docs = _store_attachments(parsed)
+    context = load_context(payload)
+    parsed = parse_dvcqg_dossier(payload, procedure_lookup=context.procedure_lookup, unit_lookup=context.unit_known)
+    docs = store_files(parsed.attachments)
     reference = dossiers.IntakeReference(dvcqg_ref=parsed.dvcqg_ref or "", body_hash=body_hash)
     try:
-        dossier = _open(parsed, direct=False, actor=DVCQG_ACTOR, reference=reference, docs=docs)
+        dossier = open_dossier(parsed, context, direct=False, actor=DVCQG_ACTOR, reference=reference, docs=docs)
     except dossiers.DuplicateReference as dup:  # a concurrent twin won the race: its files are the ones kept
         discard(docs)
         return _replay(dup.ref, body_hash)
@@ -196,12 +165,11 @@ def parse_json(raw: bytes) -> Any:
         raise bad_request("Nội dung yêu cầu không phải JSON hợp lệ.", "INVALID_JSON") from None
 
 
-def _received_files(parsed: IntakeDossier, officer: OfficerProfile) -> list[DocumentRef]:
+def _received_files(parsed: IntakeDossier, procedure: Procedure | None, officer: OfficerProfile) -> list[DocumentRef]:
     """The files of the components the desk received: each component one the procedure asks for,
     each file the officer's own checked upload, given once (the checked bytes are immutable, so a
     refused intake leaves nothing to clean up). Reused e-data documents are not among them
     (:func:`_reused`)."""
-    procedure = catalogue.get_procedure(parsed.procedure_code)
     known = {d.code for d in procedure.required_documents} if procedure else set()
     problems = [FieldError(f"ThanhPhanHoSo[{i}].MaThanhPhanHoSo", "Thủ tục không có thành phần hồ sơ này.")
                 for i, c in enumerate(parsed.components) if c.code not in known]
@@ -240,13 +208,14 @@ def receive_at_desk(payload: Any, officer: OfficerProfile) -> Dossier:
     unit_code = payload.get("MaDonViTiepNhan") if isinstance(payload, dict) else None
     if not isinstance(unit_code, str) or Role.DESK not in officer.roles_in(unit_code):
         raise HosoError("FORBIDDEN_UNIT", "Bạn không phải cán bộ một cửa của đơn vị tiếp nhận.", 403)
-    parsed = parse_desk_dossier(payload, procedure_lookup=functools.partial(procedure_lookup, unit_code=unit_code),
-                                unit_lookup=unit_exists)
+    context = load_context(payload)
+    parsed = parse_desk_dossier(payload, procedure_lookup=context.procedure_lookup, unit_lookup=context.unit_known)
     actor = Actor(sub=officer.sub, name=officer.name, role=Role.DESK.value, unit_code=unit_code)
-    docs = _received_files(parsed, officer)
+    docs = _received_files(parsed, context.procedure, officer)
     reused = _reused(parsed, officer)
     try:
-        dossier = _open(parsed, direct=True, actor=actor, reference=None, docs=[*docs, *(r for r, _ in reused)])
+        dossier = open_dossier(parsed, context, direct=True, actor=actor, reference=None,
+                               docs=[*docs, *(r for r, _ in reused)])
     except Exception:  # nothing was registered: the copies from the e-data store go too
         discard([ref for ref, _ in reused])
         raise

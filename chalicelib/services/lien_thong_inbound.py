@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib.domain.dossier import Actor, LienThongOrigin
-from chalicelib.domain.intake import DVCQG_EXAMPLE, DvcqgDossierIn, canonical_body_hash, parse_dvcqg_dossier
+from chalicelib.domain.intake import DVCQG_EXAMPLE, DvcqgDossierIn
+from chalicelib.domain.intake_parse import canonical_body_hash, parse_dvcqg_dossier
 from chalicelib.errors import FieldError, invalid
 from chalicelib.observability import count as count_metric
 from chalicelib.observability import logger
@@ -74,13 +75,14 @@ def receive(raw: bytes) -> tuple[int, dict[str, Any]]:
     key = REF_PREFIX + origin.ref
     if existing := dossiers.find_reference(key):
         return intake.replay(existing, body_hash)
-    parsed = parse_dvcqg_dossier(payload, procedure_lookup=intake.procedure_lookup, unit_lookup=intake.unit_exists)
+    context = intake.load_context(payload)
+    parsed = parse_dvcqg_dossier(payload, procedure_lookup=context.procedure_lookup, unit_lookup=context.unit_known)
     parsed = parsed.model_copy(update={"dvcqg_ref": key})
     docs = intake.store_files(parsed.attachments)
     reference = dossiers.IntakeReference(dvcqg_ref=key, body_hash=body_hash)
     try:
-        dossier = intake.open_dossier(parsed, direct=False, actor=COORDINATOR_ACTOR, reference=reference, docs=docs,
-                                      extra={"lien_thong_origin": origin})  # fmt: skip
+        dossier = intake.open_dossier(parsed, context, direct=False, actor=COORDINATOR_ACTOR, reference=reference,
+                                      docs=docs, extra={"lien_thong_origin": origin})  # fmt: skip
     except dossiers.DuplicateReference as dup:
         intake.discard(docs)
         return intake.replay(dup.ref, body_hash)

@@ -10,6 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from chalicelib.domain.catalogue import Procedure, Unit
 from chalicelib.domain.eform import EFormSchema
 from chalicelib.domain.process import ProcessDefinition, ProcessError
 from chalicelib.domain.variants import (
@@ -164,21 +165,34 @@ def reserved_code(code: str) -> bool:
     return is_variant_code(code)
 
 
-def _variant_for(procedure_code: str, unit_code: str) -> LocalVariant | None:
-    procedure = catalogue.get_procedure(procedure_code)
-    unit = catalogue.get_unit(unit_code)
-    if procedure is None or unit is None or not unit.province_code:
+def variant_at(procedure: Procedure, unit: Unit | None) -> LocalVariant | None:
+    """The approved variant a new dossier of ``procedure`` received by ``unit`` follows, or None."""
+    if unit is None or not unit.province_code:
         return None
     return applicable(procedure, unit, store.latest(procedure.code, unit.province_code))
+
+
+def _variant_for(procedure_code: str, unit_code: str) -> LocalVariant | None:
+    procedure = catalogue.get_procedure(procedure_code)
+    return variant_at(procedure, catalogue.get_unit(unit_code)) if procedure is not None else None
+
+
+def process_under(variant: LocalVariant | None, standard_code: str) -> ProcessDefinition | None:
+    """The variant's process version, or the latest standard version when no variant applies."""
+    if variant is not None:
+        return catalogue.get_process(variant.process_code, variant.version)
+    return catalogue.get_process(standard_code)
+
+
+def eform_under(variant: LocalVariant | None, eform: EFormSchema | None) -> EFormSchema | None:
+    """The eForm with the variant's additions (unchanged when no variant applies)."""
+    return eform if eform is None or variant is None else with_additions(eform, variant.eform_additions)
 
 
 def process_for(procedure_code: str, unit_code: str, standard_code: str) -> ProcessDefinition | None:
     """The process a new dossier of the procedure received by the unit follows: the province's
     approved variant when one applies, otherwise the latest standard version."""
-    variant = _variant_for(procedure_code, unit_code)
-    if variant is not None:
-        return catalogue.get_process(variant.process_code, variant.version)
-    return catalogue.get_process(standard_code)
+    return process_under(_variant_for(procedure_code, unit_code), standard_code)
 
 
 def eform_for(procedure_code: str, unit_code: str | None, eform: EFormSchema | None) -> EFormSchema | None:
@@ -186,8 +200,7 @@ def eform_for(procedure_code: str, unit_code: str | None, eform: EFormSchema | N
     variant applies there."""
     if eform is None or not unit_code:
         return eform
-    variant = _variant_for(procedure_code, unit_code)
-    return eform if variant is None else with_additions(eform, variant.eform_additions)
+    return eform_under(_variant_for(procedure_code, unit_code), eform)
 
 
 def eform_of_dossier(procedure_code: str, process_code: str, process_version: int,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, Dossier
 from chalicelib.errors import FieldError, HosoError, conflict, invalid
@@ -39,7 +39,7 @@ def now() -> dt.datetime:
 
 
 def name_of(system: str) -> str:
-    client = auth.get_client(system)
+    client = registry.get_client(system)
     return client.name if client is not None else system
 
 

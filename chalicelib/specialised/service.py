@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.auth import ClientPrincipal, require_procedure
+from chalicelib.auth.clients import ClientPrincipal, require_procedure
 from chalicelib.domain.clients import require_action
 from chalicelib.domain.dossier import Actor, AssertedPerson, Dossier
 from chalicelib.domain.engine import ActionRequest

@@ -1,9 +1,10 @@
 """Dossier repository: every state change is ONE DynamoDB transaction.
 
-- ``create``: allocates the dossier code from the per-unit-per-day counter *inside* the
-  transaction that writes the dossier, its first audit event, its outbox record and (for
-  DVCQG intake) the idempotency record — so codes are never duplicated and never skipped,
-  and concurrent duplicates of one DVCQG dossier make exactly one dossier.
+- ``create``: takes a new dossier without its code and allocates the code from the
+  per-unit-per-day counter *inside* the transaction that writes the dossier, its first audit
+  event, its outbox record and (for DVCQG intake) the idempotency record — so codes are never
+  duplicated and never skipped, and concurrent duplicates of one DVCQG dossier make exactly one
+  dossier.
 - Every audit event is a link of the dossier's hash chain (``chalicelib.integrity``): it carries
   ``prev_hash`` and ``hash``; META's ``chain_head`` is in the transition's condition, so two
   writers can never fork the chain, and the day index entry (``chalicelib.integrity.index``) is
@@ -25,13 +26,14 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.domain.finding import OVERDUE_STATUSES
@@ -168,20 +170,21 @@ def _reasons(err: TransactWriteError) -> list[str | None]:
 
 
 def create(
-    build: Any,
-    *,
-    unit_code: str,
-    received_on: date,
+    dossier: Dossier,
     event: AuditEvent,
+    *,
     reference: IntakeReference | None = None,
-    response_for: Any = None,
+    response_for: Callable[[Dossier], dict[str, Any]] | None = None,
     sequence_width: int = 4,
 ) -> Dossier:
-    """Allocate the next code of ``unit_code`` on ``received_on`` and write the dossier.
+    """Write a new dossier under the next code of its unit on the day it was created (Asia/Ho_Chi_Minh).
 
-    ``build(code) -> Dossier`` makes the dossier once its code is known;
+    ``dossier`` is the new dossier as its process placed it (its ``code`` is ignored: the code is
+    allocated here, in the transaction that writes it); ``event`` is its first audit event;
     ``response_for(dossier) -> dict`` is the intake answer remembered for idempotent replays.
     """
+    unit_code = dossier.unit_code
+    received_on = dossier.created_at.astimezone(VN_TZ).date()
     key = counter_key(unit_code, received_on)
     for attempt in range(MAX_CODE_ATTEMPTS):
         try:
@@ -190,7 +193,7 @@ def create(
             current = 0
         code = format_dossier_code(unit_code, received_on, current + 1, sequence_width=sequence_width)
         first, first_day = _chained(code, event.model_copy(update={"seq": 1}), GENESIS)
-        dossier: Dossier = build(code).model_copy(update={"chain_head": first.data["hash"]})
+        new = dossier.model_copy(update={"code": code, "chain_head": first.data["hash"]})
         counter = CounterItem(pk=key, sk="SEQ")
         try:
             with TransactWrite(connection=transaction_connection()) as tx:
@@ -198,12 +201,12 @@ def create(
                     tx.save(CounterItem(pk=key, sk="SEQ", n=1), condition=CounterItem.pk.does_not_exist())
                 else:
                     tx.update(counter, actions=[CounterItem.n.set(current + 1)], condition=CounterItem.n == current)
-                tx.save(_to_item(dossier), condition=DossierItem.pk.does_not_exist())
+                tx.save(_to_item(new), condition=DossierItem.pk.does_not_exist())
                 tx.save(first)
-                tx.save(_outbox_item(code, 1, dossier.created_at))
+                tx.save(_outbox_item(code, 1, new.created_at))
                 tx.save(first_day)
-                _count(tx, None, dossier)
-                report_counters.count(tx, None, dossier)  # report aggregates (FR-23…25), same transaction
+                _count(tx, None, new)
+                report_counters.count(tx, None, new)  # report aggregates (FR-23…25), same transaction
                 if reference is not None:
                     tx.save(
                         DvcqgRefItem(
@@ -211,11 +214,11 @@ def create(
                             sk="REF",
                             body_hash=reference.body_hash,
                             code=code,
-                            response=response_for(dossier) if response_for else {},
+                            response=response_for(new) if response_for else {},
                         ),
                         condition=DvcqgRefItem.pk.does_not_exist(),
                     )
-            return dossier
+            return new
         except TransactWriteError as err:
             # PynamoDB groups operations by kind, so reasons can't be matched by position:
             # a failed condition with a reference may mean a twin intake won — look it up.

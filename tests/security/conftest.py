@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.store import catalogue
@@ -87,7 +87,7 @@ def _add_sibling_unit(stack: LocalStack) -> Caller:
 def _seeded_clients(stack: LocalStack) -> dict[str, Caller]:
     """The integration clients the local stack seeds (local/seed.py), each with the credential its
     simulator uses (``<client_id>.<secret>`` among the stack's shared secrets)."""
-    registered = {c.client_id for c in auth.list_clients()}
+    registered = {c.client_id for c in registry.list_clients()}
     found = {}
     for value in stack._shared_secrets().values():
         client_id, _, secret = value.partition(".")
@@ -127,24 +127,24 @@ def world(stack: LocalStack) -> World:
     callers["admin"] = officer(stack, "admin", _demo("admin", MINISTRY_UNIT)["sub"], MINISTRY_UNIT)
     callers["operator"] = officer(stack, "operator", _demo("operator", MINISTRY_UNIT)["sub"], MINISTRY_UNIT)
     client_id = f"sec-{secrets.token_hex(4)}"
-    token = auth.create_client(client_id, "Phần mềm chuyên ngành (thử nghiệm bảo mật)", [CLIENT_PROCEDURE],
-                               kind=ClientKind.SPECIALISED_SOFTWARE,
-                               capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS])
+    token = registry.create_client(client_id, "Phần mềm chuyên ngành (thử nghiệm bảo mật)", [CLIENT_PROCEDURE],
+                                   kind=ClientKind.SPECIALISED_SOFTWARE,
+                                   capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS])
     callers["client"] = Caller(api, "client", f"Bearer {token}", sub=client_id)
     # one client of each other kind that calls hoso, each with its own route (issue 11): they
     # are not in the matrix's callers; tests that need a given client route use them
     for kind, capability in ((ClientKind.AGENCY, Capability.FLOW_CALLBACK),
                              (ClientKind.POSTAL_SERVICE, Capability.POST_TRACKING)):
-        other = auth.create_client(f"{client_id}-{kind.value}", f"{kind.label} (thử nghiệm bảo mật)",
-                                   [CLIENT_PROCEDURE], kind=kind, capabilities=[capability])  # fmt: skip
+        other = registry.create_client(f"{client_id}-{kind.value}", f"{kind.label} (thử nghiệm bảo mật)",
+                                       [CLIENT_PROCEDURE], kind=kind, capabilities=[capability])  # fmt: skip
         callers[CLIENT_FOR[capability]] = Caller(api, CLIENT_FOR[capability], f"Bearer {other}")
-    kiosk = auth.create_client(f"{client_id}-kiosk", "Ki-ốt (thử nghiệm bảo mật)", [], kind=ClientKind.KIOSK,
-                               capabilities=[Capability.KIOSK], unit_code=HCMC_UNIT)  # fmt: skip
+    kiosk = registry.create_client(f"{client_id}-kiosk", "Ki-ốt (thử nghiệm bảo mật)", [], kind=ClientKind.KIOSK,
+                                   capabilities=[Capability.KIOSK], unit_code=HCMC_UNIT)  # fmt: skip
     callers[CLIENT_FOR[Capability.KIOSK]] = Caller(api, CLIENT_FOR[Capability.KIOSK], f"Bearer {kiosk}")
-    coordinator = auth.create_client(f"{client_id}-coordinator", "Hệ thống điều phối (thử nghiệm bảo mật)", [],
-                                     kind=ClientKind.COORDINATOR,
-                                     capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES,
-                                                   Capability.COORDINATOR_OPINIONS])
+    coordinator = registry.create_client(f"{client_id}-coordinator", "Hệ thống điều phối (thử nghiệm bảo mật)", [],
+                                         kind=ClientKind.COORDINATOR,
+                                         capabilities=[Capability.COORDINATOR_RESULTS, Capability.COORDINATOR_ROLES,
+                                                       Capability.COORDINATOR_OPINIONS])
     callers["client@coordinator"] = Caller(api, "client@coordinator", f"Bearer {coordinator}")
     callers["dvcqg"] = DvcqgCaller(api, "dvcqg")
     callers["anonymous"] = Caller(api, "anonymous")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.intake import DESK_EXAMPLE
 from local.simulators.accounts import HCMC_UNIT
@@ -122,8 +122,9 @@ def test_an_integration_client_acts_only_on_its_procedures(world: World) -> None
     tracking = {"orderNumber": code, "trackingNumber": order.json()["tracking_number"], "status": "picked_up"}
 
     other_procedure = "1.004222" if dossier["procedure_code"] != "1.004222" else "1.003197"
-    token = auth.create_client(f"sec-scope-{int(time.time() * 1000)}", "Hệ thống khác (thử phạm vi)", [other_procedure],
-                               kind=ClientKind.POSTAL_SERVICE, capabilities=[Capability.POST_TRACKING])
+    token = registry.create_client(f"sec-scope-{int(time.time() * 1000)}", "Hệ thống khác (thử phạm vi)",
+                                   [other_procedure], kind=ClientKind.POSTAL_SERVICE,
+                                   capabilities=[Capability.POST_TRACKING])
     outsider = Caller(world.stack.api_url, "outsider", f"Bearer {token}")
     refused = outsider.post("/v1/post/tracking", tracking)
     assert refused.status_code == 403 and refused.json()["error_code"] == "FORBIDDEN_PROCEDURE", refused.text

@@ -1,6 +1,6 @@
 """The route wrapper verifies DVCQG's HMAC signature like every other access kind, without HTTP:
 ``chalicelib.api.routing._authenticate`` on a DVCQG_HMAC route, the key ring from the secret
-(chalicelib.auth.authenticate_dvcqg), the view never reached when it fails."""
+(chalicelib.auth.dvcqg.authenticate_dvcqg), the view never reached when it fails."""
 
 from __future__ import annotations
 

@@ -21,39 +21,31 @@ import boto3
 import pytest
 import requests
 from chalice.test import Client
-from moto import mock_aws
 
 from app import app as hoso_app
-from chalicelib import aws
 from chalicelib.documents import service as documents
-from chalicelib.documents import signing, trust
-from chalicelib.documents import store as docstore
+from chalicelib.documents import trust
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import FeeItem, OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.edata import service as edata_service
-from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
-from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue, dossiers
-from chalicelib.store.models import reset_connections
-from local import seed
 from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator
 from local.simulators.payment import PaymentSimulator
 from local.simulators.post import PostSimulator
 from local.simulators.vneid import VneidSimulator
-from tests.moto_tables import create_table
+from tests.world import ACCESS_LOG_KEY as ACCESS_LOG_KEY  # the tests' HMAC key of the access log
+from tests.world import aws_world
 
 REGION = "ap-southeast-1"
 PAYMENT_KEY = "test-payment-key"
 POST_TOKEN = "test-post-token"
 APPLICANT = "Nguyễn Thị Ánh"
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0, "hoso-dev-accesslog": 0}
-ACCESS_LOG_KEY = "access-log-test-key"
 UNIT = HCMC_UNIT
 LOOPBACK_HOSO = "http://127.0.0.1:9"  # where links point; nothing listens, so callbacks fail fast
 OTHER_UNIT = HANOI_UNIT
@@ -174,41 +166,13 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         "VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
         "VNEID_AUDIENCE": "hoso-officers", "HOSO_PUBLIC_BASE_URL": LOOPBACK_HOSO,
         "HOSO_PAYMENT_HMAC_SECRET_ID": "hoso/dev/payment-hmac-key",
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
     }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_settings_cache()
-    with mock_aws():
-        aws.reset_clients()
-        reset_connections()
-        secrets.clear_cache()
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        for name, gsis in TABLES.items():
-            create_table(ddb, name, gsis, stream=name == "hoso-dev-dossiers")
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},
-                             ObjectLockEnabledForBucket=bucket == "hoso-dev-results")
-        # as infra declares it: results under Object Lock retention by default
-        s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
-        sm = boto3.client("secretsmanager", region_name=REGION)
-        sm.create_secret(Name="hoso/dev/payment-hmac-key", SecretString=json.dumps({"key": PAYMENT_KEY}))
-        sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
-        seed.seed()
-        signing.reset_gateways()
-        docstore.reset_presigner()
+    with aws_world(monkeypatch, env, locked_results=True, secrets={"hoso/dev/payment-hmac-key": {"key": PAYMENT_KEY}}):
         trust.trust_gateway_root()
         for server in (sims.esign, sims.rogue_esign, sims.payment, sims.post):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
         with Client(APP) as client:
             yield World(sims, client)
-        trust.clear_cache()
-        aws.reset_clients()
-        reset_connections()
-    reset_settings_cache()
 
 
 # --- payments ------------------------------------------------------------------------------------

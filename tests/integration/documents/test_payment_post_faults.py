@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.auth import create_client
+from chalicelib.auth.registry import create_client
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import FeeItem
 from chalicelib.domain.clients import Capability, ClientKind

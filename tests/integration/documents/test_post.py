@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from chalicelib.auth import create_client
+from chalicelib.auth.registry import create_client
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
 from chalicelib.store import dossiers

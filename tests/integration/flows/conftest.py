@@ -26,7 +26,6 @@ Every test ends with no execution left running (stopped in teardown) and an empt
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import os
 import threading
@@ -43,31 +42,29 @@ from chalice.config import Config
 from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
 from moto import mock_aws
 
-from chalicelib import auth
 from chalicelib.api import flows as flow_routes
+from chalicelib.auth import registry
 from chalicelib.domain.calendar import Duration
-from chalicelib.domain.catalogue import Procedure, ResultKind, Unit
+from chalicelib.domain.catalogue import Procedure, ResultKind
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
-from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_EFORMS, SAMPLE_FILLED
+from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import adapter, chains, model, store
 from chalicelib.flows.start import start_flow
 from chalicelib.handlers.outbox import outbox_signals
-from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as service
 from chalicelib.services import intake
-from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue, dossiers, files
-from chalicelib.store.models import reset_connections
 from local import moto_patches, seed
 from local.dispatcher import sqs_record
-from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HANOI_UNIT, MINISTRY_UNIT
+from local.reset import reset_app_caches
+from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, MINISTRY_UNIT
 from local.simulators.agency import AgencySimulator
 from local.simulators.base import RunningServer, serve
 from local.simulators.vneid import VneidSimulator
-from tests.moto_tables import create_table
+from tests.world import create_resources, seed_catalogue
 
 REGION = "ap-southeast-1"
 ACCOUNT = "123456789012"
@@ -154,19 +151,10 @@ class World:
 
     # --- set-up ------------------------------------------------------------------------------
     def provision(self) -> None:
-        create_table(self.ddb, f"hoso-{STAGE}-dossiers", 3)
-        create_table(self.ddb, f"hoso-{STAGE}-catalogue", 1)
-        create_table(self.ddb, f"hoso-{STAGE}-counters", 0)
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in ("attachments", "results"):
-            s3.create_bucket(Bucket=f"hoso-{STAGE}-{bucket}", CreateBucketConfiguration={"LocationConstraint": REGION})
+        create_resources(STAGE, secrets={f"hoso/{STAGE}/integration-clients": AGENCY_BINDINGS})
         self.queue_url = self.sqs.create_queue(QueueName=QUEUE, Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
         self.queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]  # fmt: skip
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name=f"hoso/{STAGE}/integration-clients", SecretString=json.dumps(AGENCY_BINDINGS))
-        boto3.client("secretsmanager", region_name=REGION).create_secret(  # the applicant index's HMAC key
-            Name=f"hoso/{STAGE}/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         for path in sorted((ROOT / "state_machines").glob("*.asl.json")):
             stem = path.name.removesuffix(".asl.json")
             definition = path.read_text(encoding="utf-8").replace("${AgencyTasksQueueUrl}", self.queue_url)
@@ -177,31 +165,18 @@ class World:
     def seed(self) -> None:
         """The demo catalogue (``local.seed``'s data), the liên thông process published and the flow
         procedures following it."""
-        for unit in DEMO_UNITS:
-            catalogue.put_unit(Unit(code=unit["code"], name=unit["name"], province_code=unit["province_code"]))
-        for schema in SAMPLE_EFORMS.values():
-            catalogue.put_eform(schema)
-        published = {"published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "test"}
-        unit_process, process = seed.default_process(), chains.lien_thong_process()
-        for definition in (unit_process, process):
-            catalogue.publish_process(definition.model_copy(update=published))
-        for procedure in seed.procedures(unit_process.code):
-            if procedure.flow:
-                procedure = procedure.model_copy(update={"process_code": process.code})
-            if procedure.result_kind is not ResultKind.NONE:  # no eSign here: results uploaded, numbered, unsigned
-                procedure = procedure.model_copy(update={"result_kind": ResultKind.UPLOAD, "result_signed": False})
-            catalogue.put_procedure(procedure)
-        for officer in seed.officers():
-            catalogue.put_officer(officer)
+        seed_catalogue(uploaded_results=True)  # no eSign here: results uploaded, numbered, unsigned
+        process = chains.lien_thong_process()
         catalogue.put_procedure(Procedure(
             code=CHAIN_PROCEDURE, name="Liên thông khai sinh, thường trú và thẻ BHYT (song song)", field_code="HT",
             field_name="Hộ tịch", legal_deadline=Duration.of_working_days(10), eform_code=KHAI_SINH.code,
             unit_codes=[HANOI_UNIT], process_code=process.code, flow="khai_sinh_song_song",
             result_kind=ResultKind.NONE, result_signed=False))  # fmt: skip
-        self.agency_token = auth.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
-                                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
-        self.other_client_token = auth.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
-                                                     kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
+        self.agency_token = registry.create_client(AGENCY_CLIENT, "Cơ quan phối hợp (mô phỏng)", AGENCY_PROCEDURES,
+                                                   kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])
+        self.other_client_token = registry.create_client("phan-mem-khac", "Cơ quan khác", ["1.000105"],
+                                                         kind=ClientKind.AGENCY,
+                                                         capabilities=[Capability.FLOW_CALLBACK])
 
     # --- the Lambda side ---------------------------------------------------------------------------
     def relay(self) -> int:
@@ -392,8 +367,7 @@ def world_once() -> Iterator[World]:
     moto_patches.apply()
     saved = dict(os.environ)
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        reset_connections()
-        store.reset_connections()
+        reset_app_caches()
         world = World()
         world.provision()
         world.api = _serve_api()
@@ -417,8 +391,7 @@ def world_once() -> Iterator[World]:
             **{f"HOSO_{stem.upper()}_ARN": arn for stem, arn in world.machines.items()},
         }
         os.environ.update(world.env)
-        reset_settings_cache()
-        secrets.clear_cache()
+        reset_app_caches()
         world.seed()
         world.agency_sim.client_token = world.agency_token
         try:
@@ -432,10 +405,7 @@ def world_once() -> Iterator[World]:
             flow_routes.bp._current_app = world.api.previous_app
             os.environ.clear()
             os.environ.update(saved)
-            reset_settings_cache()
-            secrets.clear_cache()
-            reset_connections()
-            store.reset_connections()
+            reset_app_caches()
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 
-from chalicelib import auth
+from chalicelib.auth import clients as clients_auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.flows import answers, callbacks, store
 from chalicelib.flows.model import token_hash
@@ -44,8 +45,8 @@ def _unchanged(world: World, code: str, token: str, labels: list[str]) -> None:
 
 def test_a_client_not_bound_to_the_agency_cannot_answer_its_step(world: World) -> None:
     # another agency's system, scoped to the very same procedures, with the callback capability
-    other = auth.create_client("co-quan-khac", "Hệ thống của cơ quan khác", AGENCY_PROCEDURES,
-                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])  # fmt: skip
+    other = registry.create_client("co-quan-khac", "Hệ thống của cơ quan khác", AGENCY_PROCEDURES,
+                                   kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])  # fmt: skip
     code, token = _at_thuong_tru(world)
     labels = world.labels(code)
     answer = world.callback(token, "success", client_token=other)
@@ -121,8 +122,8 @@ def test_handover_links_are_short_lived_and_the_bound_agency_fetches_fresh_ones(
     assert [d["sha256"] for d in body["documents"]] == [d["sha256"] for d in handover["documents"]]
     assert all(_expires_in(d["url"]) <= 900 for d in body["documents"])
 
-    other = auth.create_client("co-quan-khac-2", "Hệ thống của cơ quan khác", AGENCY_PROCEDURES,
-                               kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])  # fmt: skip
+    other = registry.create_client("co-quan-khac-2", "Hệ thống của cơ quan khác", AGENCY_PROCEDURES,
+                                   kind=ClientKind.AGENCY, capabilities=[Capability.FLOW_CALLBACK])  # fmt: skip
     refused = world.api.post("/v1/flows/documents", {"task_token": token}, other)
     assert (refused.status_code, refused.json()["error_code"]) == (403, "FLOW_TASK_NOT_YOURS")
     assert "documents" not in refused.json()
@@ -149,7 +150,7 @@ def test_an_answer_that_died_after_recording_its_result_is_completed_once_by_the
         patched.setattr(answers.sfn, "succeed", died)
         patched.setattr(store, "release", lambda *a: None)
         with pytest.raises(KeyboardInterrupt):
-            callbacks.receive(auth.authenticate_client(f"Bearer {world.agency_token}"), callbacks.CallbackIn(
+            callbacks.receive(clients_auth.authenticate_client(f"Bearer {world.agency_token}"), callbacks.CallbackIn(
                 task_token=token, outcome="success", result_documents=[callbacks.ResultDocumentIn(
                     name="ket-qua.pdf", content_base64=base64.b64encode(PDF).decode())]))
     record = store.get_task(hashed)

@@ -16,7 +16,7 @@ import boto3
 import pytest
 import requests
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.flows import store
 from chalicelib.integrations import dvcqg, secrets
@@ -61,10 +61,10 @@ class Coordinator:
 def coordinator(world_once: World) -> Iterator[Coordinator]:
     """The coordinator simulator; social insurance (``bhxh``) reached through it, answered for by
     the coordinator's client; hoso's account there in the credentials secret."""
-    token = auth.create_client(COORDINATOR_CLIENT, "Hệ thống điều phối (thử nghiệm)", ["LT.BHYT-TE6"],
-                               kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
-    other = auth.create_client("dieu-phoi-khac", "Hệ thống điều phối khác", ["LT.BHYT-TE6"],
-                               kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
+    token = registry.create_client(COORDINATOR_CLIENT, "Hệ thống điều phối (thử nghiệm)", ["LT.BHYT-TE6"],
+                                   kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
+    other = registry.create_client("dieu-phoi-khac", "Hệ thống điều phối khác", ["LT.BHYT-TE6"],
+                                   kind=ClientKind.COORDINATOR, capabilities=[Capability.COORDINATOR_RESULTS])
     sim = CoordinatorSimulator("coordinator", "hoso", "hoso-dev", 1800, token,
                                DossierPoster(world_once.api.url, HMAC_KEYS, "dvcqg-2026"))  # fmt: skip
     server = serve(sim, 0)

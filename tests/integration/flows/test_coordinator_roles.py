@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.officers import officer_number_key, pending_sub
 from chalicelib.privacy import store as privacy_store
@@ -36,8 +36,8 @@ def units(world: World) -> Iterator[None]:
 
 
 def _client(*capabilities: Capability, kind: ClientKind = ClientKind.COORDINATOR) -> str:
-    return auth.create_client(f"dp-{secrets.token_hex(4)}", "Hệ thống điều phối (thử nghiệm)", [], kind=kind,
-                              capabilities=list(capabilities))  # fmt: skip
+    return registry.create_client(f"dp-{secrets.token_hex(4)}", "Hệ thống điều phối (thử nghiệm)", [], kind=kind,
+                                  capabilities=list(capabilities))  # fmt: skip
 
 
 def _push(world: World, token: str | None, number: str, version: int, *assignments: tuple[str, str]) -> Any:

@@ -18,7 +18,7 @@ import boto3
 import pytest
 import requests
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.integrations import dvcqg, secrets
 from chalicelib.settings import reset_settings_cache
@@ -54,10 +54,10 @@ class Coordinator:
 
 @pytest.fixture(scope="module")
 def coordinator(world_once: World) -> Iterator[Coordinator]:
-    token = auth.create_client(CLIENT, "Hệ thống điều phối (thử nghiệm)", [], kind=ClientKind.COORDINATOR,
-                               capabilities=[Capability.COORDINATOR_OPINIONS])  # fmt: skip
-    other = auth.create_client("dieu-phoi-khac-y-kien", "Hệ thống điều phối khác", [], kind=ClientKind.COORDINATOR,
-                               capabilities=[Capability.COORDINATOR_OPINIONS])  # fmt: skip
+    token = registry.create_client(CLIENT, "Hệ thống điều phối (thử nghiệm)", [], kind=ClientKind.COORDINATOR,
+                                   capabilities=[Capability.COORDINATOR_OPINIONS])  # fmt: skip
+    other = registry.create_client("dieu-phoi-khac-y-kien", "Hệ thống điều phối khác", [], kind=ClientKind.COORDINATOR,
+                                   capabilities=[Capability.COORDINATOR_OPINIONS])  # fmt: skip
     server = serve(CoordinatorSimulator("coordinator", "hoso", "hoso-dev", 1800, token), 0)
     sm = boto3.client("secretsmanager", region_name=REGION)
     credentials = f"hoso/{STAGE}/dvcqg-credentials"

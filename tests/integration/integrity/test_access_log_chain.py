@@ -13,7 +13,6 @@ from chalicelib.integrity.chain import verify_chain
 from chalicelib.privacy import store
 from chalicelib.privacy.model import WHAT, AccessEntry
 from tests.integration.reports.conftest import REGION, World
-from tests.moto_tables import create_table
 
 TABLE = "hoso-dev-accesslog"
 KEY = "a" * 64
@@ -26,7 +25,6 @@ def _entry(n: int) -> AccessEntry:
 
 def test_concurrent_accesses_make_one_chain_that_verifies_and_an_edit_is_named(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    create_table(boto3.client("dynamodb", region_name=REGION), TABLE, 0)
     for n in range(11):
         store.append(KEY, _entry(n))
     # a writer that read the head before another writer appended: its put of E#11 fails, it reads again

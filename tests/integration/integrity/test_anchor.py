@@ -18,7 +18,6 @@ from chalicelib.integrity.service import verify_dossier
 from chalicelib.store import dossiers
 from tests.integration.integrity.test_tamper import _event, _processed, _put_event
 from tests.integration.reports.conftest import REGION, World
-from tests.moto_tables import create_table
 
 BUCKET = "hoso-dev-results"
 
@@ -41,7 +40,6 @@ def _codes(code: str) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def anchored(world: World) -> tuple[str, str]:
-    create_table(boto3.client("dynamodb", region_name=REGION), "hoso-dev-accesslog", 0)
     dossier = _processed(world)
     world.desk_dossier()  # another chain of the day
     stored = dossiers.get(dossier.code)

@@ -22,7 +22,6 @@ from chalicelib.privacy import store as access_log
 from chalicelib.privacy.model import WHAT, AccessEntry
 from tests.integration.integrity.test_tamper import _processed
 from tests.integration.reports.conftest import REGION, World
-from tests.moto_tables import create_table
 
 SUBJECT = "b" * 64
 
@@ -39,7 +38,6 @@ def queue(world: World, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def _day_with_chains(world: World) -> tuple[str, str]:
     """A processed dossier, another dossier, and five accesses to one person's data, all on one day."""
-    create_table(boto3.client("dynamodb", region_name=REGION), "hoso-dev-accesslog", 0)
     dossier = _processed(world)
     world.desk_dossier()
     for n in range(5):

@@ -21,7 +21,6 @@ from local.simulators.accounts import HANOI_UNIT, MINISTRY_UNIT
 from tests.integration.integrity.test_anchor import _object, _replace
 from tests.integration.integrity.test_tamper import _event, _processed, _put_event
 from tests.integration.reports.conftest import REGION, World, account, answer
-from tests.moto_tables import create_table
 
 NUMBER = "079201001234"
 
@@ -30,7 +29,6 @@ NUMBER = "079201001234"
 def day(world: World) -> tuple[str, str, str]:
     """A processed dossier, another one, and two accesses to one person's data (made in the dossier's
     province), anchored; (code, subject key, day)."""
-    create_table(boto3.client("dynamodb", region_name=REGION), "hoso-dev-accesslog", 0)
     dossier = _processed(world)
     world.desk_dossier()
     key = subject_key(access_log.hmac_key(), NUMBER)

@@ -20,7 +20,6 @@ from chalicelib.integrity.index import day_of, partition, shard_of
 from chalicelib.integrity.service import verify_dossier
 from chalicelib.store import dossiers
 from tests.integration.reports.conftest import REGION, UNIT, World, account
-from tests.moto_tables import create_table
 
 TABLE = "hoso-dev-dossiers"
 
@@ -91,7 +90,6 @@ def test_the_backfill_seals_once_and_the_history_verifies(world: World, capsys: 
     assert _codes(code) == []
 
     the_day = day_of(stored.updated_at)
-    create_table(_ddb(), "hoso-dev-accesslog", 0)  # the anchor pages the access log's day index too
     anchor.run(the_day)  # the seal has its own leaf (SEAL#DOSSIER#<code>) beside the dossier's head of the day
     day = verify_day(the_day)
     assert day is not None and day.holds, day.findings

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.documents import lookup
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.kiosks import store as kiosk_store
@@ -38,9 +38,9 @@ def test_a_kiosk_cannot_call_officer_routes_nor_other_clients_routes(world: Worl
 
 
 def test_other_clients_and_officers_cannot_call_the_kiosk_routes(world: World) -> None:
-    software = auth.create_client("pm-chuyen-nganh", "Phần mềm chuyên ngành", ["1.001193"],
-                                  kind=ClientKind.SPECIALISED_SOFTWARE,
-                                  capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS])
+    software = registry.create_client("pm-chuyen-nganh", "Phần mềm chuyên ngành", ["1.001193"],
+                                      kind=ClientKind.SPECIALISED_SOFTWARE,
+                                      capabilities=[Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS])
     for method, path, body in KIOSK_ROUTES:
         answer = as_kiosk(world, software, method, path, body)
         assert answer.status_code == 403 and answer.json_body["error_code"] == "FORBIDDEN_CAPABILITY", path
@@ -77,11 +77,11 @@ def test_a_kiosk_cannot_read_a_dossier_with_another_dossiers_token(world: World)
 def test_administrators_manage_only_their_provinces_kiosks(world: World) -> None:
     hanoi = register(world, "kiosk-hcm-by-hn", HCMC_UNIT, "province_admin", HANOI_UNIT)
     assert hanoi.status_code == 403 and hanoi.json_body["error_code"] == "FORBIDDEN_PROVINCE"
-    assert auth.get_client("kiosk-hcm-by-hn") is None
+    assert registry.get_client("kiosk-hcm-by-hn") is None
     hcmc = register(world, "kiosk-hcm", HCMC_UNIT, "province_admin", HCMC_UNIT)
     assert hcmc.status_code == 201, hcmc.body
     assert hcmc.json_body["token"].startswith("kiosk-hcm.") and hcmc.json_body["kiosk"]["unit_code"] == HCMC_UNIT
-    stored = auth.get_client("kiosk-hcm")
+    stored = registry.get_client("kiosk-hcm")
     assert stored is not None and hcmc.json_body["token"].split(".", 1)[1] not in str(stored.model_dump())
     listed = world.call("GET", "/v1/admin/kiosks", "province_admin", HANOI_UNIT)
     assert listed.status_code == 200 and listed.json_body["items"] == []
@@ -90,7 +90,7 @@ def test_administrators_manage_only_their_provinces_kiosks(world: World) -> None
     assert {k["unit_code"] for k in mine.json_body["items"]} == {HCMC_UNIT}
     refused = world.call("POST", "/v1/admin/kiosks/kiosk-hcm/revoke", "province_admin", HANOI_UNIT)
     assert refused.status_code == 403 and refused.json_body["error_code"] == "FORBIDDEN_PROVINCE"
-    stored = auth.get_client("kiosk-hcm")
+    stored = registry.get_client("kiosk-hcm")
     assert stored is not None and stored.active
     unknown = register(world, "kiosk-x", "000.00.99.H99")
     assert unknown.status_code == 422 and unknown.json_body["errors"][0]["field"] == "unit_code"
@@ -109,8 +109,8 @@ def test_a_kiosk_is_not_registered_nor_regranted_through_the_generic_clients_rou
 
 
 def test_a_kiosk_without_a_unit_serves_nothing(world: World) -> None:
-    token = auth.create_client("kiosk-khong-don-vi", "Ki-ốt", [], kind=ClientKind.KIOSK,
-                               capabilities=[Capability.KIOSK])
+    token = registry.create_client("kiosk-khong-don-vi", "Ki-ốt", [], kind=ClientKind.KIOSK,
+                                   capabilities=[Capability.KIOSK])
     for method, path, body in KIOSK_ROUTES:
         answer = as_kiosk(world, token, method, path, body)
         assert answer.status_code == 403 and answer.json_body["error_code"] == "FORBIDDEN_CAPABILITY", path

@@ -22,41 +22,34 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from chalice import Chalice
 from chalice.test import Client
-from moto import mock_aws
 
-from chalicelib import aws
 from chalicelib.api import dossiers as dossiers_api
 from chalicelib.api import drafts as drafts_api
 from chalicelib.api import notes as notes_api
 from chalicelib.api import notifications as notifications_api
-from chalicelib.documents import signing
-from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE, DVCQG_EXAMPLE
-from chalicelib.integrations import population, secrets
+from chalicelib.integrations import population
 from chalicelib.notifications import gateway
-from chalicelib.notifications import store as notification_store
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
-from chalicelib.settings import get_settings, reset_settings_cache
+from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
-from chalicelib.store.models import reset_connections
-from local import seed
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator
 from local.simulators.messaging import MessagingSimulator
 from local.simulators.population import PopulationSimulator
 from local.simulators.vneid import VneidSimulator
-from tests.moto_tables import create_table
+from tests.world import ACCESS_LOG_KEY as ACCESS_LOG_KEY  # the tests' HMAC key of the access log
+from tests.world import aws_world
 
 REGION = "ap-southeast-1"
 UNIT = HCMC_UNIT
@@ -64,8 +57,6 @@ POPULATION_KEY = "test-population-key"
 MESSAGING_TOKEN = "test-messaging-token"
 HMAC_KEY_ID, HMAC_SECRET = "dvcqg-test", "test-hmac-secret"
 POPULATION_SECRET, MESSAGING_SECRET = "hoso/test/population-api-key", "hoso/test/messaging-credentials"
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0, "hoso-dev-accesslog": 0}
-ACCESS_LOG_KEY = "access-log-test-key"
 
 
 @dataclass
@@ -173,46 +164,18 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         "VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
         "VNEID_AUDIENCE": "hoso-officers", "HOSO_DVCQG_HMAC_SECRET_ID": "hoso/test/dvcqg-hmac-keys",
         "ESIGN_BASE_URL": sims.esign.url,
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
     }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_settings_cache()
-    configured = SimpleNamespace(**{
-        **get_settings().model_dump(), "population_base_url": sims.population.url,
-        "population_secret_id": POPULATION_SECRET, "messaging_base_url": sims.messaging.url,
-        "messaging_secret_id": MESSAGING_SECRET,
-    })
-    monkeypatch.setattr(population, "get_settings", lambda: configured)
-    monkeypatch.setattr(gateway, "get_settings", lambda: configured)
-    with mock_aws():
-        aws.reset_clients()
-        reset_connections()
-        notification_store.reset_connections()
-        secrets.clear_cache()
-        catalogue.clear_cache()
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        for name, gsis in TABLES.items():
-            create_table(ddb, name, gsis)
-        sm = boto3.client("secretsmanager", region_name=REGION)
-        sm.create_secret(Name="hoso/test/dvcqg-hmac-keys", SecretString=json.dumps({HMAC_KEY_ID: HMAC_SECRET}))
-        sm.create_secret(Name=POPULATION_SECRET, SecretString=json.dumps({"api_key": POPULATION_KEY}))
-        sm.create_secret(Name=MESSAGING_SECRET, SecretString=json.dumps({"token": MESSAGING_TOKEN}))
-        sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
-        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):  # results drawn up and signed
-            boto3.client("s3", region_name=REGION).create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        seed.seed()
-        signing.reset_gateways()
-        docstore.reset_presigner()
+    own_secrets = {"hoso/test/dvcqg-hmac-keys": {HMAC_KEY_ID: HMAC_SECRET},
+                   POPULATION_SECRET: {"api_key": POPULATION_KEY}, MESSAGING_SECRET: {"token": MESSAGING_TOKEN}}
+    with aws_world(monkeypatch, env, secrets=own_secrets):
+        configured = SimpleNamespace(**{
+            **get_settings().model_dump(), "population_base_url": sims.population.url,
+            "population_secret_id": POPULATION_SECRET, "messaging_base_url": sims.messaging.url,
+            "messaging_secret_id": MESSAGING_SECRET,
+        })
+        monkeypatch.setattr(population, "get_settings", lambda: configured)
+        monkeypatch.setattr(gateway, "get_settings", lambda: configured)
         for server in (sims.population, sims.messaging):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
         with Client(APP) as client:
             yield World(sims, client)
-        aws.reset_clients()
-        reset_connections()
-        notification_store.reset_connections()
-        secrets.clear_cache()
-        catalogue.clear_cache()
-    reset_settings_cache()

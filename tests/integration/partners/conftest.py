@@ -7,40 +7,30 @@ through the services with their catalogue profiles."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
-from moto import mock_aws
 
 from app import app
-from chalicelib import auth, aws
+from chalicelib.auth import registry
 from chalicelib.domain import engine
-from chalicelib.domain.catalogue import OfficerProfile, Unit
+from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
+from chalicelib.domain.eform_samples import SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.flows import chains
-from chalicelib.flows import store as flow_store
-from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
-from chalicelib.settings import reset_settings_cache
-from chalicelib.specialised import events
 from chalicelib.store import catalogue, dossiers
-from chalicelib.store.models import reset_connections
 from local import seed
-from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
+from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.pdf import minimal_pdf
-from tests.moto_tables import create_table
+from tests.world import aws_world, seed_catalogue
 
 REGION = "ap-southeast-1"
-TABLES = {"hoso-dev-dossiers": 3, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 UNIT = HCMC_UNIT
 PROCEDURE = "1.001193"
 PDF = minimal_pdf("Trích lục khai sinh", ["TRICH LUC KHAI SINH"])
@@ -98,56 +88,12 @@ class World:
         return self.post(f"/v1/specialised/dossiers/{code}/results", body, token)
 
 
-def _seed() -> None:
-    """``local.seed``'s catalogue (units, eForms, both processes, procedures, officers) without
-    its calls to the simulators."""
-    for unit in DEMO_UNITS:
-        catalogue.put_unit(Unit(code=unit["code"], name=unit["name"], province_code=unit["province_code"]))
-    for schema in SAMPLE_EFORMS.values():
-        catalogue.put_eform(schema)
-    published = {"published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "published_by": "test"}
-    unit_process, lien_thong = seed.default_process(), chains.lien_thong_process()
-    for definition in (unit_process, lien_thong):
-        catalogue.publish_process(definition.model_copy(update=published))
-    for procedure in seed.procedures(unit_process.code):
-        catalogue.put_procedure(procedure.model_copy(update={"process_code": lien_thong.code}) if procedure.flow
-                                else procedure)  # fmt: skip
-    for profile in seed.officers():
-        catalogue.put_officer(profile)
-
-
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": REGION}.items():  # fmt: skip
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_settings_cache()
-    with mock_aws():
-        aws.reset_clients()
-        reset_connections()
-        events.reset_connections()
-        flow_store.reset_connections()
-        secrets.clear_cache()
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        for name, gsis in TABLES.items():
-            create_table(ddb, name, gsis)
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},
-                             ObjectLockEnabledForBucket=bucket == "hoso-dev-results")  # fmt: skip
-        s3.put_object_lock_configuration(Bucket="hoso-dev-results", ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 3650}}})
-        boto3.client("secretsmanager", region_name=REGION).create_secret(  # the applicant index's HMAC key
-            Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
-        _seed()
-        token = auth.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
-        other = auth.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)
-        death = auth.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"], **SOFTWARE)
+    with aws_world(monkeypatch, locked_results=True, seeded=False):
+        seed_catalogue()
+        token = registry.create_client("ho-tich-sw", "Phần mềm đăng ký, quản lý hộ tịch", [PROCEDURE], **SOFTWARE)
+        other = registry.create_client("dat-dai-sw", "Phần mềm đất đai", ["1.004222"], **SOFTWARE)
+        death = registry.create_client("khai-tu-sw", "Phần mềm hộ tịch (khai tử)", ["1.000656"], **SOFTWARE)
         with Client(app) as client:
             yield World(client, token, other, death)
-        aws.reset_clients()
-        reset_connections()
-        events.reset_connections()
-        flow_store.reset_connections()
-    reset_settings_cache()

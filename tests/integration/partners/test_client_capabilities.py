@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.process import ActionKind
@@ -20,8 +20,8 @@ from tests.integration.partners.conftest import PROCEDURE, World, officer, pdf_d
 
 def _postal() -> str:
     """A postal service scoped to the procedure (as the seeded ``buu-chinh`` is to every one)."""
-    return auth.create_client("buu-chinh-thu", "Bưu chính công ích", [PROCEDURE], kind=ClientKind.POSTAL_SERVICE,
-                              capabilities=[Capability.POST_TRACKING])  # fmt: skip
+    return registry.create_client("buu-chinh-thu", "Bưu chính công ích", [PROCEDURE], kind=ClientKind.POSTAL_SERVICE,
+                                  capabilities=[Capability.POST_TRACKING])  # fmt: skip
 
 
 def _to_approval(world: World) -> Dossier:
@@ -67,8 +67,8 @@ def test_a_postal_client_cannot_approve_issue_withdraw_nor_inject_results(world:
 
 
 def test_a_client_stored_without_a_kind_cannot_drive_a_dossier(world: World) -> None:
-    auth.put_client(auth.IntegrationClient(client_id="cu-sw", name="Hệ thống cũ", procedure_codes=[PROCEDURE],
-                                           secret_sha256=auth.hash_secret("bi-mat")))  # fmt: skip
+    registry.put_client(registry.IntegrationClient(client_id="cu-sw", name="Hệ thống cũ", procedure_codes=[PROCEDURE],
+                                           secret_sha256=registry.hash_secret("bi-mat")))  # fmt: skip
     code = world.dossier().code
     before = _snapshot(world, code)
     _refused(world.status(code, {"event_id": "CU-1", "action": "chuyen_phong", "from_step": "chuyen_xu_ly",
@@ -85,7 +85,7 @@ def test_a_specialised_software_takes_no_leaders_action_unless_configured(world:
     _refused(world.status(code, approve))  # the test software reports its officers' actions only
     assert _snapshot(world, code) == before
 
-    configured = auth.create_client(
+    configured = registry.create_client(
         "ho-tich-lanh-dao", "Phần mềm hộ tịch (ký duyệt)", [PROCEDURE], kind=ClientKind.SPECIALISED_SOFTWARE,
         capabilities=[Capability.SPECIALISED_STATUS], actions=[ActionKind.APPROVE], leader_actions=True)
     accepted = world.status(code, approve, token=configured)

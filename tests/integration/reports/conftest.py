@@ -11,37 +11,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from chalice.test import Client
-from moto import mock_aws
 
 from app import app as hoso_app
-from chalicelib import aws
-from chalicelib.documents import signing
-from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
-from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue
-from chalicelib.store.models import reset_connections
-from local import seed
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator
 from local.simulators.vneid import VneidSimulator
-from tests.moto_tables import create_table
+from tests.world import aws_world
 
 REGION = "ap-southeast-1"
 UNIT = HCMC_UNIT
-TABLES = {"hoso-dev-dossiers": 4, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 
 
 @dataclass
@@ -104,35 +94,7 @@ def answer(response: Any) -> Any:
 
 @pytest.fixture
 def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    env = {
-        "VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
-        "VNEID_AUDIENCE": "hoso-officers", "ESIGN_BASE_URL": sims.esign.url,
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_settings_cache()
-    with mock_aws():
-        aws.reset_clients()
-        reset_connections()
-        secrets.clear_cache()
-        catalogue.clear_cache()
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        for name, gsis in TABLES.items():
-            create_table(ddb, name, gsis)
-        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
-            boto3.client("s3", region_name=REGION).create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        # intake keys the applicant index with an HMAC under the access log's key
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
-        seed.seed()
-        signing.reset_gateways()
-        docstore.reset_presigner()
-        with Client(hoso_app) as client:
-            yield World(sims, client)
-        aws.reset_clients()
-        reset_connections()
-        catalogue.clear_cache()
-    reset_settings_cache()
+    env = {"VNEID_ISSUER": sims.vneid.url, "VNEID_JWKS_URL": f"{sims.vneid.url}/.well-known/jwks.json",
+           "VNEID_AUDIENCE": "hoso-officers", "ESIGN_BASE_URL": sims.esign.url}
+    with aws_world(monkeypatch, env), Client(hoso_app) as client:
+        yield World(sims, client)

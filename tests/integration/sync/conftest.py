@@ -11,9 +11,10 @@ Lambda's poller does it: receive → handler → delete what did not fail.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -25,21 +26,22 @@ from chalicelib.domain.catalogue import OfficerProfile, Procedure, RoleAssignmen
 from chalicelib.domain.dossier import AuditEvent, Dossier
 from chalicelib.domain.roles import Role
 from chalicelib.handlers.outbox import relay
-from chalicelib.integrations import dvcqg, secrets
 from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue, dossiers
 from chalicelib.store.catalogue import put_officer
-from chalicelib.store.models import DossierItem, EventItem, OutboxItem, reset_connections
+from chalicelib.store.models import DossierItem, EventItem, OutboxItem
 from chalicelib.sync import queues
 from chalicelib.sync.handler import Backoff, handle_batch
 from chalicelib.sync.payloads import progress_record
 from local.dispatcher import sqs_record
+from local.reset import reset_app_caches
 from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.dvcqg import DvcqgSimulator
 from local.simulators.vneid import VneidSimulator
 from tests.moto_tables import create_table
 from tests.unit.sync import samples
+from tests.world import create_resources
 
 REGION = "ap-southeast-1"
 DESTINATIONS = ("dvcqg", "coordinator", "province")
@@ -47,13 +49,6 @@ DESTINATIONS = ("dvcqg", "coordinator", "province")
 PROVINCE_SIMS = {"01": "province", "79": "province-79", "48": "province-48"}
 MAX_RECEIVE = 5
 SECRET_ID = "hoso/dev/dvcqg-credentials"
-TABLES = {
-    "hoso-dev-dossiers": 3,
-    "hoso-dev-catalogue": 1,
-    "hoso-dev-counters": 0,
-    "hoso-dev-sync": 1,
-    "hoso-dev-accesslog": 0,
-}
 FAST = Backoff(base_s=0, cap_s=0)  # failed messages come straight back (tests that count receives)
 SLOW = Backoff(base_s=600, cap_s=600)  # failed messages stay away (tests that fast-forward the clock)
 
@@ -122,9 +117,10 @@ class World:
 
     # --- resources ---------------------------------------------------------------------
     def provision(self) -> None:
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        for name, gsis in TABLES.items():
-            create_table(ddb, name, gsis)
+        credentials = {"username": "hoso", "password": "hoso-dev"}
+        create_resources(secrets={SECRET_ID: credentials,
+                                  **{province_secret(code): credentials for code in PROVINCE_SIMS}})
+        create_table(boto3.client("dynamodb", region_name=REGION), "hoso-dev-sync", 1)  # the sync state's own table
         for name in DESTINATIONS:
             dlq = self.sqs.create_queue(QueueName=f"hoso-dev-sync-{name}-dlq")["QueueUrl"]
             dlq_arn = self.sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -136,14 +132,6 @@ class World:
             self.urls[name], self.dlqs[name] = url, dlq
             self.arns[name] = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
                 "Attributes"]["QueueArn"]  # fmt: skip
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        sm = boto3.client("secretsmanager", region_name=REGION)
-        sm.create_secret(Name=SECRET_ID, SecretString=json.dumps({"username": "hoso", "password": "hoso-dev"}))
-        for code in PROVINCE_SIMS:
-            sm.create_secret(Name=province_secret(code), SecretString=json.dumps({"username": "hoso",
-                                                                                 "password": "hoso-dev"}))  # fmt: skip
         catalogue.put_unit(Unit(code=samples.UNIT, name=samples.UNIT_NAME, province_code="01"))
         catalogue.put_procedure(Procedure(code="1.001193", name="Đăng ký khai sinh", field_code="G03-HT",
                                           field_name="Hộ tịch", process_code="QT-MOT-CUA"))  # fmt: skip
@@ -164,12 +152,8 @@ class World:
     # --- dossiers ----------------------------------------------------------------------
     def open(self, at: datetime, **update: Any) -> Dossier:
         """A new online dossier (code from the unit's counter), after its first step."""
-        _, event = samples.apply(samples.new_dossier(samples.dossier_code(1), at, **update), samples.SUBMIT, at)
-
-        def build(code: str) -> Dossier:
-            return samples.apply(samples.new_dossier(code, at, **update), samples.SUBMIT, at)[0]
-
-        return dossiers.create(build, unit_code=samples.UNIT, received_on=date(2026, 1, 15), event=event)
+        update.setdefault("dvcqg_ref", f"G22.99-{uuid.uuid4().hex[:11]}")
+        return dossiers.create(*samples.apply(samples.new_dossier("", at, **update), samples.SUBMIT, at))
 
     def move(self, dossier: Dossier, move: samples.Move, at: datetime) -> Dossier:
         after, event = samples.apply(dossier, move, at)
@@ -280,21 +264,14 @@ def world(servers: dict[str, Sim], monkeypatch: pytest.MonkeyPatch) -> Iterator[
         with sim.simulator.lock:
             sim.simulator.sessions.clear()
     with mock_aws():
-        reset_connections()
+        reset_app_caches()
         w = World(servers)
         w.provision()
         for name, value in w.environment().items():
             monkeypatch.setenv(name, value)
-        reset_settings_cache()
-        secrets.clear_cache()
-        dvcqg.reset_clients()
-        queues.reset_cache()
+        reset_app_caches()
         yield w
-    reset_settings_cache()
-    secrets.clear_cache()
-    dvcqg.reset_clients()
-    queues.reset_cache()
-    reset_connections()
+    reset_app_caches()
 
 
 # --- officers for the operators' routes (VNeID simulator, an operator and a desk officer) ----------

@@ -6,7 +6,8 @@ arrive, and gets them when it is back; the LGSP envelope and "00" for success.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -33,12 +34,9 @@ def received(world: World, province: str, at: datetime) -> Dossier:
     unit = UNITS[province]
     catalogue.put_unit(Unit(code=unit, name=f"Đơn vị {unit}", province_code=province))
 
-    def build(code: str) -> Dossier:
-        return samples.apply(samples.new_dossier(code, at, unit_code=unit, province_code=province), samples.SUBMIT,
-                             at)[0]  # fmt: skip
-
-    _, event = samples.apply(samples.new_dossier(samples.dossier_code(1), at), samples.SUBMIT, at)
-    dossier = dossiers.create(build, unit_code=unit, received_on=date(2026, 1, 15), event=event)
+    ref = f"G22.99-{uuid.uuid4().hex[:11]}"
+    new = samples.new_dossier("", at, unit_code=unit, province_code=province, dvcqg_ref=ref)
+    dossier = dossiers.create(*samples.apply(new, samples.SUBMIT, at))
     dossier = world.move(dossier, samples.RECEIVE, at + timedelta(minutes=1))
     world.relay([(dossier.code, 1), (dossier.code, 2)])
     return dossier

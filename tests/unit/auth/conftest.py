@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from moto import mock_aws
 
-from chalicelib import auth
+from chalicelib.auth import registry
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.roles import Role
@@ -203,7 +203,7 @@ def officer(sub: str, *assignments: tuple[Role, str], active: bool = True, provi
 
 
 def new_client(client_id: str, name: str, procedure_codes: list[str], now: Any = None, **grants: Any) -> str:
-    """``auth.create_client`` for a specialised software allowed both its routes (unless told otherwise)."""
+    """``registry.create_client`` for a specialised software allowed both its routes (unless told otherwise)."""
     grants = {"kind": ClientKind.SPECIALISED_SOFTWARE,
               "capabilities": [Capability.SPECIALISED_STATUS, Capability.SPECIALISED_RESULTS], **grants}
-    return auth.create_client(client_id, name, procedure_codes, now, **grants)
+    return registry.create_client(client_id, name, procedure_codes, now, **grants)

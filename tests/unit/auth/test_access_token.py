@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from chalicelib import auth
+from chalicelib.auth import tokens as tokens_auth
 from chalicelib.errors import HosoError
 from tests.unit.auth.conftest import AUDIENCE, Issuer, JwksServer, public_jwk
 
 
 def refused(token: str) -> HosoError:
     with pytest.raises(HosoError) as caught:
-        auth.verify_access_token(token)
+        tokens_auth.verify_access_token(token)
     err = caught.value
     assert len(token) < 8 or token not in json.dumps(err.body(), ensure_ascii=False)
     return err
@@ -30,7 +30,7 @@ def b64(data: dict[str, Any]) -> str:
 
 
 def test_a_token_signed_by_the_issuer_gives_its_claims(issuer: Issuer) -> None:
-    claims = auth.verify_access_token(issuer.token("sub-42"))
+    claims = tokens_auth.verify_access_token(issuer.token("sub-42"))
     assert claims.sub == "sub-42"
     assert claims.name == "Nguyễn Văn An"
     assert claims.expires_at > claims.issued_at
@@ -38,19 +38,19 @@ def test_a_token_signed_by_the_issuer_gives_its_claims(issuer: Issuer) -> None:
 
 
 def test_an_audience_list_containing_ours_is_accepted(issuer: Issuer) -> None:
-    assert auth.verify_access_token(issuer.token(aud=["other-app", AUDIENCE])).sub == "vneid-sub-001"
+    assert tokens_auth.verify_access_token(issuer.token(aud=["other-app", AUDIENCE])).sub == "vneid-sub-001"
 
 
 def test_es256_keys_are_accepted(issuer: Issuer, ec_key: Any) -> None:
     issuer.server.document["keys"].append(public_jwk(ec_key, "ec1"))
     token = issuer.token(key=ec_key, kid="ec1", algorithm="ES256")
-    assert auth.verify_access_token(token).sub == "vneid-sub-001"
+    assert tokens_auth.verify_access_token(token).sub == "vneid-sub-001"
 
 
 def test_small_clock_skew_is_tolerated(issuer: Issuer) -> None:
     now = int(time.time())
-    assert auth.verify_access_token(issuer.token(iat=now - 700, exp=now - 10)).sub
-    assert auth.verify_access_token(issuer.token(nbf=now + 10)).sub
+    assert tokens_auth.verify_access_token(issuer.token(iat=now - 700, exp=now - 10)).sub
+    assert tokens_auth.verify_access_token(issuer.token(nbf=now + 10)).sub
 
 
 def test_alg_none_is_refused(issuer: Issuer) -> None:
@@ -160,8 +160,8 @@ class Clock:
         return self.now
 
 
-def cache(server: JwksServer, clock: Clock) -> auth.JwksCache:
-    return auth.JwksCache(server.url, clock=clock)
+def cache(server: JwksServer, clock: Clock) -> tokens_auth.JwksCache:
+    return tokens_auth.JwksCache(server.url, clock=clock)
 
 
 def test_an_unknown_kid_refreshes_once_after_the_minimum_interval(issuer: Issuer, other_rsa_key: Any) -> None:
@@ -170,7 +170,7 @@ def test_an_unknown_kid_refreshes_once_after_the_minimum_interval(issuer: Issuer
     assert keys.key("k1") is not None
     issuer.server.document["keys"].append(public_jwk(other_rsa_key, "k2"))
     assert keys.key("k2") is None
-    clock.now += auth.JWKS_MIN_REFRESH_S
+    clock.now += tokens_auth.JWKS_MIN_REFRESH_S
     assert keys.key("k2") is not None
     assert issuer.server.hits == 2
     clock.now += 1
@@ -183,7 +183,7 @@ def test_keys_are_refetched_after_the_ttl(issuer: Issuer) -> None:
     clock = Clock()
     keys = cache(issuer.server, clock)
     keys.key("k1")
-    clock.now += auth.JWKS_TTL_S - 1
+    clock.now += tokens_auth.JWKS_TTL_S - 1
     keys.key("k1")
     assert issuer.server.hits == 1
     issuer.server.document = {"keys": []}  # the issuer withdrew k1
@@ -197,17 +197,17 @@ def test_stale_keys_serve_while_the_issuer_is_down_then_expire(issuer: Issuer) -
     keys = cache(issuer.server, clock)
     keys.key("k1")
     issuer.server.failing = True
-    clock.now += auth.JWKS_TTL_S + 10
+    clock.now += tokens_auth.JWKS_TTL_S + 10
     assert keys.key("k1") is not None
     assert issuer.server.hits == 2
-    clock.now += auth.JWKS_MAX_STALE_S
-    with pytest.raises(auth.JwksUnavailableError):
+    clock.now += tokens_auth.JWKS_MAX_STALE_S
+    with pytest.raises(tokens_auth.JwksUnavailableError):
         keys.key("k1")
 
 
 def test_odd_keys_in_the_set_are_ignored_not_fatal(rsa_key: Any) -> None:
     good = public_jwk(rsa_key, "good")
-    keys = auth.parse_jwks(
+    keys = tokens_auth.parse_jwks(
         {
             "keys": [
                 good,
@@ -225,15 +225,15 @@ def test_odd_keys_in_the_set_are_ignored_not_fatal(rsa_key: Any) -> None:
 
 def test_the_jwks_is_fetched_over_https_or_loopback_only() -> None:
     with pytest.raises(ValueError, match="https"):
-        auth.fetch_jwks("http://vneid.example/.well-known/jwks.json")
+        tokens_auth.fetch_jwks("http://vneid.example/.well-known/jwks.json")
     with pytest.raises(ValueError, match="https"):
-        auth.fetch_jwks("file:///etc/passwd")
+        tokens_auth.fetch_jwks("file:///etc/passwd")
 
 
 def test_a_non_jwks_document_is_refused(jwks_server: JwksServer) -> None:
     jwks_server.document = {"not": "keys"}
     with pytest.raises(ValueError):
-        auth.fetch_jwks(jwks_server.url)
+        tokens_auth.fetch_jwks(jwks_server.url)
 
 
 # --- an ID token is not an access token (issue 11, Low) -------------------------------------
@@ -244,10 +244,10 @@ def test_an_id_token_is_refused(issuer: Issuer) -> None:
     # subject as the access token, but no token_use — proof of a login, not a grant to call hoso
     id_token = issuer.token(token_use=None, nonce="n-123")
     with pytest.raises(HosoError) as caught:
-        auth.verify_access_token(id_token)
+        tokens_auth.verify_access_token(id_token)
     assert (caught.value.status, caught.value.code) == (401, "INVALID_TOKEN")
     with pytest.raises(HosoError):
-        auth.verify_access_token(issuer.token(token_use="id"))
+        tokens_auth.verify_access_token(issuer.token(token_use="id"))
 
 
 def test_an_rfc9068_access_token_is_accepted_by_its_type(issuer: Issuer) -> None:
@@ -255,5 +255,5 @@ def test_an_rfc9068_access_token_is_accepted_by_its_type(issuer: Issuer) -> None
 
     token = jwt.encode(issuer.claims(token_use=None), issuer.key, algorithm="RS256",
                        headers={"kid": "k1", "typ": "at+jwt"})  # fmt: skip
-    assert auth.verify_access_token(token).sub == "vneid-sub-001"
-    assert auth.verify_access_token(issuer.token()).sub == "vneid-sub-001"  # token_use: access
+    assert tokens_auth.verify_access_token(token).sub == "vneid-sub-001"
+    assert tokens_auth.verify_access_token(issuer.token()).sub == "vneid-sub-001"  # token_use: access

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import auth
+from chalicelib.auth import clients as clients_auth
+from chalicelib.auth import registry
 from chalicelib.domain.clients import ClientKind
 from chalicelib.errors import HosoError
 from chalicelib.store.models import CatalogueItem
@@ -15,13 +16,13 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 
 def refusal(authorization: str | None) -> HosoError:
     with pytest.raises(HosoError) as caught:
-        auth.authenticate_client(authorization)
+        clients_auth.authenticate_client(authorization)
     return caught.value
 
 
 def test_a_created_client_authenticates_with_its_token() -> None:
     token = new_client("land-sw", "Phần mềm đất đai", ["1.004227", "1.001193"])
-    client = auth.authenticate_client(f"Bearer {token}")
+    client = clients_auth.authenticate_client(f"Bearer {token}")
     assert (client.client_id, client.name, client.procedure_codes) == ("land-sw", "Phần mềm đất đai",
                                                                        ["1.004227", "1.001193"])
     assert client.grants.kind is ClientKind.SPECIALISED_SOFTWARE
@@ -33,7 +34,7 @@ def test_only_a_hash_of_the_secret_is_stored() -> None:
     item = CatalogueItem.get("CLIENT#land-sw", "META")
     assert item.gsi1pk == "TYPE#client"
     assert secret not in str(item.data)
-    assert item.data["secret_sha256"] == auth.hash_secret(secret)
+    assert item.data["secret_sha256"] == registry.hash_secret(secret)
 
 
 def test_a_client_is_listed_under_its_kind() -> None:
@@ -60,20 +61,20 @@ def test_an_unknown_client_is_refused() -> None:
 
 def test_an_inactive_client_is_refused() -> None:
     token = new_client("land-sw", "Phần mềm đất đai", ["1.004227"])
-    client = auth.get_client("land-sw")
+    client = registry.get_client("land-sw")
     assert client is not None
-    auth.put_client(client.model_copy(update={"active": False}))
+    registry.put_client(client.model_copy(update={"active": False}))
     assert refusal(f"Bearer {token}").code == "INVALID_CLIENT"
 
 
 def test_a_seeded_client_with_a_known_secret_authenticates() -> None:
-    auth.put_client(
-        auth.IntegrationClient(
+    registry.put_client(
+        registry.IntegrationClient(
             client_id="agency-sim", name="Cơ quan phối hợp", procedure_codes=["2.000001"],
-            secret_sha256=auth.hash_secret("local-secret"),
+            secret_sha256=registry.hash_secret("local-secret"),
         )
     )
-    assert auth.authenticate_client("Bearer agency-sim.local-secret").client_id == "agency-sim"
+    assert clients_auth.authenticate_client("Bearer agency-sim.local-secret").client_id == "agency-sim"
 
 
 @pytest.mark.parametrize(
@@ -91,8 +92,8 @@ def test_a_missing_header_asks_for_credentials() -> None:
 
 
 def test_the_scope_is_the_clients_procedures() -> None:
-    client = auth.ClientPrincipal("land-sw", "Phần mềm đất đai", ["1.004227"])
-    auth.require_procedure(client, "1.004227")
+    client = clients_auth.ClientPrincipal("land-sw", "Phần mềm đất đai", ["1.004227"])
+    clients_auth.require_procedure(client, "1.004227")
     with pytest.raises(HosoError) as caught:
-        auth.require_procedure(client, "1.001193")
+        clients_auth.require_procedure(client, "1.001193")
     assert (caught.value.status, caught.value.code) == (403, "FORBIDDEN_PROCEDURE")

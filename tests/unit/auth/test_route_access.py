@@ -17,9 +17,10 @@ from chalice.config import Config
 from chalice.local import LocalDevServer
 from chalice.test import Client
 
-from chalicelib import auth
 from chalicelib.api import routing
 from chalicelib.api.routing import Access, json_response, route
+from chalicelib.auth import authorizer as authorizer_auth
+from chalicelib.auth import caller, clients, registry
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.hmac_auth import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from chalicelib.domain.roles import Role
@@ -34,7 +35,7 @@ def _build_app() -> Chalice:
     tags = ("Thử nghiệm",)
 
     def who() -> dict[str, Any]:
-        p = auth.current_principal()
+        p = caller.current_principal()
         return {"sub": p.sub, "name": p.name, "roles": sorted(r.value for r in p.roles)}
 
     @route(bp, "/t/public", "GET", summary="công khai", access=Access.PUBLIC, tags=tags)
@@ -69,8 +70,8 @@ def _build_app() -> Chalice:
     @route(bp, "/t/client/{procedure}", "POST", summary="tích hợp", access=Access.CLIENT, tags=tags,
            capability=Capability.SPECIALISED_STATUS)
     def t_client(procedure: str) -> Any:
-        client = auth.current_client()
-        auth.require_procedure(client, procedure)
+        client = caller.current_client()
+        clients.require_procedure(client, procedure)
         return json_response(200, {"client_id": client.client_id})
 
     @route(bp, "/t/dvcqg", "POST", summary="DVCQG", access=Access.DVCQG_HMAC, tags=tags)
@@ -78,13 +79,13 @@ def _build_app() -> Chalice:
         return json_response(202, {"reached": "view"})
 
     @route(bp, "/t/edge", "GET", summary="biên", access=Access.OFFICER, tags=tags,
-           authorizer=auth.officer_authorizer)
+           authorizer=authorizer_auth.officer_authorizer)
     def t_edge() -> Any:
         return json_response(200, who())
 
     app = Chalice(app_name="hoso-auth-test")
     app.register_blueprint(bp)
-    app.register_blueprint(auth.bp)
+    app.register_blueprint(authorizer_auth.bp)
     return app
 
 
@@ -222,7 +223,7 @@ def test_the_principal_is_cleared_after_the_request(client: Client, issuer: Issu
     officer("sub-1", (Role.DESK, UNIT))
     assert client.http.get("/t/officer", headers=bearer(issuer.token("sub-1"))).status_code == 200
     with pytest.raises(RuntimeError):
-        auth.current_principal()
+        caller.current_principal()
 
 
 # --- no gateway in front: a raw Lambda event with a forged authorizer context --------------
@@ -288,8 +289,9 @@ def test_the_builtin_authorizer_does_not_check_roles_the_wrapper_does(client: Cl
 
 def test_the_builtin_authorizer_is_registered_by_its_blueprint(app: Chalice) -> None:
     (config,) = app.builtin_auth_handlers
-    assert (config.name, config.handler_string) == ("officer_authorizer", "chalicelib.auth.officer_authorizer")
-    assert auth.officer_authorizer.config is config
+    assert config.name == "officer_authorizer"
+    assert config.handler_string == "chalicelib.auth.authorizer.officer_authorizer"
+    assert authorizer_auth.officer_authorizer.config is config
 
 
 # --- the same code under the chalice local server --------------------------------------------
@@ -365,8 +367,8 @@ def test_a_client_route_refuses_a_client_not_granted_its_capability(client: Clie
 def test_a_client_stored_without_a_kind_is_refused_by_every_client_route(client: Client) -> None:
     # a record from before kinds: it authenticates, and may do nothing until an administrator
     # sets its kind and capabilities
-    auth.put_client(auth.IntegrationClient(client_id="old-sw", name="Phần mềm cũ", procedure_codes=["1.004227"],
-                                           secret_sha256=auth.hash_secret("s3cret")))  # fmt: skip
+    registry.put_client(registry.IntegrationClient(client_id="old-sw", name="Phần mềm cũ", procedure_codes=["1.004227"],
+                                           secret_sha256=registry.hash_secret("s3cret")))  # fmt: skip
     answer = client.http.post("/t/client/1.004227", headers=bearer("old-sw.s3cret"))
     assert (answer.status_code, body(answer)["error_code"]) == (403, "FORBIDDEN_CAPABILITY")
 

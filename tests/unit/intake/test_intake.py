@@ -13,22 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.body_fields import MAX_FILE_BYTES, MAX_JSON_DEPTH
 from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED
 from chalicelib.domain.identifiers import VN_TZ
-from chalicelib.domain.intake import (
-    DESK_EXAMPLE,
-    DVCQG_EXAMPLE,
-    MAX_FILE_BYTES,
-    MAX_FILES,
+from chalicelib.domain.intake import DESK_EXAMPLE, DVCQG_EXAMPLE, MAX_FILES, DeskDossierIn, DvcqgDossierIn
+from chalicelib.domain.intake_parse import (
     MAX_FREEFORM_FORM_BYTES,
-    MAX_JSON_DEPTH,
-    DeskDossierIn,
-    DvcqgDossierIn,
-    ProcedureIntake,
     canonical_body_hash,
     parse_desk_dossier,
     parse_dvcqg_dossier,
 )
+from chalicelib.domain.intake_result import ProcedureIntake
 from chalicelib.errors import HosoError
 
 NOW = dt.datetime(2025, 9, 15, 10, 0, tzinfo=VN_TZ)
