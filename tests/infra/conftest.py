@@ -27,7 +27,7 @@ STAGE = "dev"
 
 # The decorators app.py must use (queues and streams by their short names; infra rewrites
 # each event source to the real resource). sync_province names its queue by physical name,
-# which is accepted too; agency_tasks and the authorizer sit on a blueprint in chalicelib, as
+# which is accepted too; agency_tasks, dossier_changes and the authorizer sit on a blueprint in chalicelib, as
 # the real handlers do.
 FULL_APP = """
 from chalice import Chalice, Rate
@@ -131,6 +131,11 @@ bp = Blueprint(__name__)
 
 @bp.on_sqs_message(queue="agency-tasks", batch_size=10)
 def agency_tasks(event):
+    return None
+
+
+@bp.on_sqs_message(queue="dossier-changes", batch_size=10)
+def dossier_changes(event):
     return None
 
 

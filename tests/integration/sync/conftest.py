@@ -38,6 +38,7 @@ from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.dvcqg import DvcqgSimulator
 from local.simulators.vneid import VneidSimulator
+from tests.fanout import subscribe
 from tests.moto_tables import create_table
 from tests.unit.sync import samples
 
@@ -119,6 +120,7 @@ class World:
         self.dlqs: dict[str, str] = {}
         self.arns: dict[str, str] = {}
         self._day = 0
+        self.topic = ""
 
     # --- resources ---------------------------------------------------------------------
     def provision(self) -> None:
@@ -136,6 +138,7 @@ class World:
             self.urls[name], self.dlqs[name] = url, dlq
             self.arns[name] = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
                 "Attributes"]["QueueArn"]  # fmt: skip
+        self.topic = subscribe(self.urls, REGION)  # the outbox relay's fan-out to the three queues
         s3 = boto3.client("s3", region_name=REGION)
         for bucket in ("hoso-dev-attachments", "hoso-dev-results"):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -153,6 +156,7 @@ class World:
             "HOSO_SYNC_DVCQG_QUEUE_URL": self.urls["dvcqg"],
             "HOSO_SYNC_COORDINATOR_QUEUE_URL": self.urls["coordinator"],
             "HOSO_SYNC_PROVINCE_QUEUE_URL": self.urls["province"],
+            "HOSO_DOSSIER_EVENTS_TOPIC_ARN": self.topic,
             "DVCQG_BASE_URL": self.sims["dvcqg"].url,
             "COORDINATOR_BASE_URL": self.sims["coordinator"].url,
             "HOSO_PROVINCES": json.dumps({code: {"url": self.sims[name].url, "secret": province_secret(code)}
