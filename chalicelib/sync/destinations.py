@@ -55,6 +55,7 @@ DESTINATIONS: Final = (
 )
 BY_NAME: Final = {d.name: d for d in DESTINATIONS}
 SYNC: Final = tuple(d.name for d in DESTINATIONS if d.sync)  # ("dvcqg", "coordinator", "province")
+SYNC_TITLES: Final = {name: BY_NAME[name].title for name in SYNC}  # what operators see
 SYNC_QUEUES: Final = tuple(d.queue for d in DESTINATIONS if d.sync)
 QUEUES: Final = tuple(d.queue for d in DESTINATIONS)
 
