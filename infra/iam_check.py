@@ -132,7 +132,7 @@ class Template:
         kind = self.resources[name]["Type"]
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.name(name)}"
-        if kind in ("AWS::SecretsManager::Secret", "AWS::StepFunctions::StateMachine"):
+        if kind in ("AWS::SecretsManager::Secret", "AWS::StepFunctions::StateMachine", "AWS::SNS::Topic"):
             return self.arn(name)
         if kind == "AWS::KMS::Key":
             return name
