@@ -192,6 +192,16 @@ class Synth:
     def resources(self, type_: str) -> dict[str, dict[str, Any]]:
         return {k: r for k, r in self.template["Resources"].items() if r["Type"] == type_}
 
+    def alarm_topic(self) -> str:
+        """The alarm topic's logical id (the other topic is the dossier events', infra/fanout.py)."""
+        (lid,) = [k for k, r in self.resources("AWS::SNS::Topic").items()
+                  if r["Properties"]["TopicName"].endswith("-alarms")]  # fmt: skip
+        return lid
+
+    def alarm_subscriptions(self) -> dict[str, dict[str, Any]]:
+        return {k: r for k, r in self.resources("AWS::SNS::Subscription").items()
+                if r["Properties"]["TopicArn"] == {"Ref": self.alarm_topic()}}  # fmt: skip
+
 
 _cache: dict[Path, dict[str, Any]] = {}
 
