@@ -45,6 +45,7 @@ from chalicelib.api import (
 from chalicelib.edata import service as edata_service
 from chalicelib.ereceipts import records as receipt_records
 from chalicelib.ereceipts import service as receipt_service
+from chalicelib.flows import changes as flow_changes
 from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.integrity import anchor as integrity_anchor
@@ -72,6 +73,7 @@ app.register_blueprint(payments.bp)
 app.register_blueprint(post.bp)
 app.register_blueprint(flows.bp)  # liên thông: agency callbacks, operators' decisions
 app.register_blueprint(flow_handler.bp)  # the agency_tasks function (queue agency-tasks)
+app.register_blueprint(flow_changes.bp)  # the dossier_changes function (queue dossier-changes)
 app.register_blueprint(operations.bp)  # operators: sync ledger per destination, resync, DLQ redrive
 app.register_blueprint(edata.bp)  # the applicant's e-data store (FR-28/29)
 app.register_blueprint(drafts.bp)  # desk-intake drafts, population auto-fill

@@ -27,11 +27,15 @@ class Settings(BaseModel):
     # S3 buckets
     attachments_bucket: str = Field("hoso-dev-attachments", alias="HOSO_ATTACHMENTS_BUCKET")
     results_bucket: str = Field("hoso-dev-results", alias="HOSO_RESULTS_BUCKET")
-    # SQS queues (one per sync destination, plus the agency hand-over queue)
+    # SQS queues (one per consumer of the dossier events, plus the agency hand-over queue)
     sync_dvcqg_queue_url: str = Field("", alias="HOSO_SYNC_DVCQG_QUEUE_URL")
     sync_coordinator_queue_url: str = Field("", alias="HOSO_SYNC_COORDINATOR_QUEUE_URL")
     sync_province_queue_url: str = Field("", alias="HOSO_SYNC_PROVINCE_QUEUE_URL")
-    agency_tasks_queue_url: str = Field("", alias="HOSO_AGENCY_TASKS_QUEUE_URL")
+    agency_tasks_queue_url: str = Field("", alias="HOSO_AGENCY_TASKS_QUEUE_URL")  # Step Functions' task tokens
+    # committed dossier changes → the flows, consultations and specialised software (chalicelib/flows/changes.py)
+    dossier_changes_queue_url: str = Field("", alias="HOSO_DOSSIER_CHANGES_QUEUE_URL")
+    # the outbox relay's one fan-out: SNS topic, a filtered subscription per queue (chalicelib/sync/destinations.py)
+    dossier_events_topic_arn: str = Field("", alias="HOSO_DOSSIER_EVENTS_TOPIC_ARN")
     # scheduled jobs' work items, one queue per job (chalicelib/jobs)
     job_deadline_sweep_queue_url: str = Field("", alias="HOSO_JOB_DEADLINE_SWEEP_QUEUE_URL")
     job_reconcile_dvcqg_queue_url: str = Field("", alias="HOSO_JOB_RECONCILE_DVCQG_QUEUE_URL")

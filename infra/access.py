@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from infra.resources import DATA_BUCKETS, ERECEIPTS_QUEUE, JOB_QUEUES, QUEUES, SECRETS, SYNC_QUEUES, TABLES
+from infra.resources import (
+    DATA_BUCKETS,
+    ERECEIPTS_QUEUE,
+    EVENTS_TOPIC,
+    JOB_QUEUES,
+    QUEUES,
+    SECRETS,
+    SYNC_QUEUES,
+    TABLES,
+)
 
 Level = Literal["read", "readwrite", "append"]
 
@@ -36,6 +45,7 @@ class FunctionAccess:
     purge: tuple[str, ...] = ()  # buckets whose objects it deletes with every version (ListBucketVersions)
     object_retention: tuple[str, ...] = ()  # buckets whose objects it puts with their own Object Lock retention
     send: tuple[str, ...] = ()  # queues it sends to
+    publish: tuple[str, ...] = ()  # SNS topics it publishes to (the dossier events: infra/fanout.py)
     read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
     start_executions: bool = False  # start/describe/stop executions of the stage's state machines
     task_response: bool = False  # SendTaskSuccess/Failure/Heartbeat on them
@@ -75,7 +85,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
         buckets={"attachments": RW, "results": RW},
         purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
-        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE)),
+        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE, "dossier-changes")),
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
@@ -83,11 +93,11 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         health_check=True,
         secrets=tuple(s for s in SECRETS if s != "messaging-credentials"),
     ),
-    # committed transitions → the sync queues, and agency-tasks (a child dossier finishing
-    # answers its liên thông step)
-    # and pending e-receipts → the ereceipts queue
+    # committed transitions → one event each on the dossier-events topic (its filtered subscriptions:
+    # the sync queues and dossier-changes, chalicelib/sync/destinations.py), and pending e-receipts →
+    # the ereceipts queue
     "outbox_relay": FunctionAccess(
-        timeout_s=60, memory_mb=256, stream_of="dossiers", send=(*SYNC_QUEUES, "agency-tasks", ERECEIPTS_QUEUE)
+        timeout_s=60, memory_mb=256, stream_of="dossiers", publish=(EVENTS_TOPIC,), send=(ERECEIPTS_QUEUE,)
     ),
     # pending e-receipts → the unit's provider → PDF/XML in S3, the receipt and the dossier's fee
     # record (its step, counters) in one transaction → the applicant (e-mail/SMS) (chalicelib/ereceipts)
@@ -194,6 +204,19 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # API Gateway TOKEN authorizer (chalicelib/auth/authorizer.py, when attached): verifies the VNeID token
     # against the issuer's JWKS over the internet; touches no table.
     "officer_authorizer": FunctionAccess(timeout_s=10, memory_mb=512),
+    # committed dossier changes (the dossier-events topic's dossier-changes subscription): liên thông
+    # flows moved on (a child's end answers its step), started, stopped; inbound results returned;
+    # outside consultations handed to the coordinator; dossiers pushed to their specialised software
+    "dossier_changes": FunctionAccess(
+        timeout_s=60,
+        memory_mb=512,
+        consumes="dossier-changes",
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"attachments": READ, "results": READ},  # presigned links in hand-overs and pushes
+        start_executions=True,  # starts flows, stops a withdrawn dossier's flow
+        task_response=True,  # a child's end answers its step
+        secrets=("integration-clients", "dvcqg-credentials"),
+    ),
     # Step Functions hands agency steps over with a task token on the agency-tasks queue
     "agency_tasks": FunctionAccess(
         timeout_s=60,
@@ -243,6 +266,7 @@ NOT_EXERCISED: dict[str, str] = {
     "s3:PutObjectRetention": "FUNCTION_ACCESS object_retention: the daily anchors are put with their own Object "
                              "Lock mode and date (COMPLIANCE in production, chalicelib/integrity/anchor.py)",
     "sqs:SendMessage": "the queues FUNCTION_ACCESS lets it send to",
+    "sns:Publish": "the topics FUNCTION_ACCESS lets it publish to (PublishBatch is authorised as sns:Publish)",
     "states:StartExecution": "FUNCTION_ACCESS start_executions: starts the dossier's flow",
     "kms:Decrypt": "reads of what the stack's key encrypts (tables, objects, queues, secrets)",
     "kms:GenerateDataKey": "writes of what the stack's key encrypts; kept for writers of KMS tables too "
@@ -276,6 +300,7 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
         problems += [f"{fn}: unknown bucket {b!r}" for b in (*a.buckets, *a.purge, *a.object_retention)
                      if b not in DATA_BUCKETS]
         problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
+        problems += [f"{fn}: unknown topic {t!r}" for t in a.publish if t != EVENTS_TOPIC]
         problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
         if a.consumes is not None and a.consumes not in QUEUES:
             problems.append(f"{fn}: consumes unknown queue {a.consumes!r}")

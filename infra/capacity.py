@@ -66,7 +66,8 @@ def _queues(sync: int, agency: int, sweep: int, reconcile: int, receipts: int) -
     payments' pages form one sequential chain a day (2, the lowest ceiling SQS accepts); the integrity
     anchor's 32 shard chains a day are small (≤ a few pages each) and not urgent: 2 as well; e-receipts
     follow payments (a few a second at the peak) and call the provider, which is sized per province."""
-    return {**dict.fromkeys(SYNC_QUEUES, sync), "agency-tasks": agency, "job-deadline-sweep": sweep,
+    return {**dict.fromkeys(SYNC_QUEUES, sync), "agency-tasks": agency, "dossier-changes": agency,
+            "job-deadline-sweep": sweep,
             "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2, "job-integrity-anchor": 2,
             "ereceipts": receipts}
 

@@ -132,7 +132,7 @@ class Template:
         kind = self.resources[name]["Type"]
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.name(name)}"
-        if kind in ("AWS::SecretsManager::Secret", "AWS::StepFunctions::StateMachine"):
+        if kind in ("AWS::SecretsManager::Secret", "AWS::StepFunctions::StateMachine", "AWS::SNS::Topic"):
             return self.arn(name)
         if kind == "AWS::KMS::Key":
             return name
@@ -392,7 +392,7 @@ class Checker:
                         key = default.get("KMSMasterKeyID")
             elif r["Type"] == "AWS::DynamoDB::Table" and p.get("SSESpecification", {}).get("SSEType") == "KMS":
                 key = p["SSESpecification"].get("KMSMasterKeyId")
-            elif r["Type"] == "AWS::SQS::Queue":
+            elif r["Type"] in ("AWS::SQS::Queue", "AWS::SNS::Topic"):
                 key = p.get("KmsMasterKeyId")
             elif r["Type"] == "AWS::SecretsManager::Secret":
                 key = p.get("KmsKeyId")
@@ -434,6 +434,9 @@ class Checker:
             context["kms:EncryptionContext:aws:sqs:arn"] = encrypted
             kms_actions = {"SendMessage": ["kms:GenerateDataKey", "kms:Decrypt"],
                            "ReceiveMessage": ["kms:Decrypt"]}.get(operation, [])
+        elif service == "sns":  # publishing to an encrypted topic
+            context["kms:EncryptionContext:aws:sns:topicArn"] = encrypted
+            kms_actions = ["kms:GenerateDataKey", "kms:Decrypt"] if operation == "Publish" else []
         elif service == "secretsmanager":
             context["kms:EncryptionContext:SecretARN"] = resource
             kms_actions = {"GetSecretValue": ["kms:Decrypt"], "PutSecretValue": ["kms:GenerateDataKey"]}.get(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.sync import destinations
+
 PROJECT = "hoso"
 REGION = "ap-southeast-1"
 STAGES = ("dev", "staging", "production")
@@ -61,12 +63,17 @@ DATA_BUCKETS = ("attachments", "results")
 # Work queues, each with a dead-letter queue ``<name>-dlq``. Standard queues: the sync
 # handlers enforce per-dossier order themselves (moto does not even keep FIFO redelivery
 # order, see shared/LOCAL_AWS.md), so FIFO would only cost throughput.
-SYNC_QUEUES = ("sync-dvcqg", "sync-coordinator", "sync-province")
+# The consumers of the dossier events (one registry: chalicelib/sync/destinations.py), each
+# subscribed to the events topic with its filter policy (infra/fanout.py)
+SYNC_QUEUES = destinations.SYNC_QUEUES  # ("sync-dvcqg", "sync-coordinator", "sync-province")
+EVENT_QUEUES = destinations.QUEUES  # the sync queues and "dossier-changes"
+EVENTS_TOPIC = destinations.TOPIC  # the outbox relay publishes each committed change here, once
 # Scheduled jobs' work items, a queue per job: the schedule plans, a worker walks page by page (chalicelib/jobs)
 JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments", "job-integrity-anchor")
 # E-receipts to issue (chalicelib/ereceipts): the outbox relay sends each pending receipt here
 ERECEIPTS_QUEUE = "ereceipts"
-QUEUES = (*SYNC_QUEUES, "agency-tasks", *JOB_QUEUES, ERECEIPTS_QUEUE)
+# agency-tasks: the state machines' task tokens only
+QUEUES = (*EVENT_QUEUES, "agency-tasks", *JOB_QUEUES, ERECEIPTS_QUEUE)
 
 
 def dlq_name(queue: str) -> str:

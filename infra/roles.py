@@ -17,6 +17,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -57,6 +58,7 @@ class Resources:
     stream_failures: sqs.Queue
     secrets: dict[str, secretsmanager.Secret]
     state_machines: dict[str, str] = field(default_factory=dict)  # state machine name → ARN
+    topics: dict[str, sns.Topic] = field(default_factory=dict)  # the dossier events (infra/fanout.py)
 
 
 class _Policy:
@@ -129,6 +131,9 @@ def function_role(
         send = QUEUE_SEND + (["sqs:GetQueueAttributes"] if access.health_check else [])
         p.allow("Send", send, [res.queues[q].queue_arn for q in access.send])
         p.decrypt = p.encrypt = True
+    if access.publish:
+        p.allow("Publish", ["sns:Publish"], [res.topics[t].topic_arn for t in access.publish])
+        p.decrypt = p.encrypt = True  # the topic is encrypted with the stack's key
     if failure_queue is not None:
         p.allow("AsyncFailures", QUEUE_SEND, [failure_queue.queue_arn])
         p.decrypt = p.encrypt = True

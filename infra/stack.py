@@ -43,10 +43,12 @@ from infra import (
 )
 from infra.access import FUNCTION_ACCESS, VISIBILITY_FACTOR, FunctionAccess, consumer_timeout, validate
 from infra.ereceipts import add_ereceipt_alarms
+from infra.fanout import add_fanout, add_fanout_alarms
 from infra.incidents import add_incident_alarms
 from infra.provinces import add_provinces
 from infra.resources import (
     DATA_BUCKETS,
+    EVENTS_TOPIC,
     QUEUES,
     REGION,
     REPO_ROOT,
@@ -122,6 +124,7 @@ class HosoStack(cdk.Stack):
         self.dlqs: dict[str, sqs.Queue] = {}
         self.queues = {name: self._queue(name) for name in QUEUES}
         self.stream_failures = self._stream_failure_queue()
+        self.topics = add_fanout(self)  # the dossier events: one topic, a filtered subscription per queue
         self.secrets = {name: self._secret(name) for name in SECRETS}
         self._config_parameters(config)
         self.res = roles.Resources(
@@ -132,6 +135,7 @@ class HosoStack(cdk.Stack):
             dlqs=self.dlqs,
             stream_failures=self.stream_failures,
             secrets=self.secrets,
+            topics=self.topics,
         )
         self.state_machines = self._state_machines(state_machines_dir or source_dir / "state_machines")
         self.res.state_machines = {physical_name(stage, stem): sm.attr_arn for stem, sm in self.state_machines.items()}
@@ -143,6 +147,7 @@ class HosoStack(cdk.Stack):
         site = webapp.Site(self, stage, self.edge, self.webapp_bucket, self.logs_bucket, self.key, API_STAGE)
         self.distribution = webapp.add_webapp(site, config)
         add_ereceipt_alarms(self)  # the receipts reconciliation's findings (infra/ereceipts.py), on the dashboard too
+        add_fanout_alarms(self)  # an event SNS could not deliver (infra/fanout.py)
         add_incident_alarms(self)  # a specialised software down or silent (infra/incidents.py)
         monitoring.add_monitoring(self, alarms)  # subscriptions, alarms, dashboard (infra/monitoring.py)
         self._outputs()
@@ -463,6 +468,7 @@ class HosoStack(cdk.Stack):
             "HOSO_ATTACHMENTS_BUCKET": self.buckets["attachments"].bucket_name,
             "HOSO_RESULTS_BUCKET": self.buckets["results"].bucket_name,
             **{f"HOSO_{_env_part(q)}_QUEUE_URL": self.queues[q].queue_url for q in QUEUES},
+            "HOSO_DOSSIER_EVENTS_TOPIC_ARN": self.topics[EVENTS_TOPIC].topic_arn,
             "HOSO_DVCQG_HMAC_SECRET_ID": secret_name(self.stage, "dvcqg-hmac-keys"),
             "HOSO_DVCQG_CREDENTIALS_SECRET_ID": secret_name(self.stage, "dvcqg-credentials"),
             "HOSO_PAYMENT_HMAC_SECRET_ID": secret_name(self.stage, "payment-hmac-key"),

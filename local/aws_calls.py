@@ -153,6 +153,8 @@ def permissions(
         queue = params.get("QueueUrl") or params.get("QueueName")
         resource = arn.queue(str(queue)) if queue else "*"
         return [(f"sqs:{operation.removesuffix('Batch')}", resource)]
+    if service == "sns" and "TopicArn" in params:  # PublishBatch is authorised as sns:Publish
+        return [(f"sns:{operation.removesuffix('Batch')}", str(params["TopicArn"]))]
     if service == "states":
         if "executionArn" in params:
             return [(f"states:{operation}", str(params["executionArn"]))]

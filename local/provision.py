@@ -701,6 +701,20 @@ def _create_topic(p: _Provisioner, lid: str, props: Mapping[str, Any]) -> tuple[
     return arn, {"TopicArn": arn, "TopicName": name}
 
 
+def _create_subscription(p: _Provisioner, lid: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An SQS subscription with its filter policy and raw delivery: moto delivers each publish to
+    the queue in-process and applies the filter policy (the outbox relay's fan-out, infra/fanout.py)."""
+    attributes = {}
+    if props.get("FilterPolicy") is not None:
+        attributes["FilterPolicy"] = json.dumps(props["FilterPolicy"])
+    if props.get("RawMessageDelivery") is not None:
+        attributes["RawMessageDelivery"] = "true" if props["RawMessageDelivery"] in (True, "true") else "false"
+    arn = p.client("sns").subscribe(TopicArn=str(props["TopicArn"]), Protocol=str(props["Protocol"]),
+                                    Endpoint=str(props["Endpoint"]), Attributes=attributes,
+                                    ReturnSubscriptionArn=True)["SubscriptionArn"]  # fmt: skip
+    return str(arn), {}
+
+
 def substitute_definition(definition: str, substitutions: Mapping[str, Any]) -> str:
     """What Step Functions does with ``DefinitionSubstitutions``: ``${key}`` → value."""
     for key, value in substitutions.items():
@@ -744,6 +758,7 @@ _CREATORS: dict[str, _Creator] = {
     "AWS::SecretsManager::Secret": _create_secret,
     "AWS::SSM::Parameter": _create_parameter,
     "AWS::SNS::Topic": _create_topic,
+    "AWS::SNS::Subscription": _create_subscription,
     "AWS::StepFunctions::StateMachine": _create_state_machine,
 }
 

@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from chalicelib.api.routing import Access, json_response, parse_model, read_json, route
 from chalicelib.auth.caller import current_principal
 from chalicelib.errors import HosoError, not_found
-from chalicelib.integrations.dvcqg import DESTINATION_NAMES, DESTINATIONS
 from chalicelib.store import dossiers
 from chalicelib.sync import redrive, store
+from chalicelib.sync.destinations import SYNC as DESTINATIONS
+from chalicelib.sync.destinations import SYNC_TITLES as DESTINATION_NAMES
 from chalicelib.sync.queues import QueueNotConfigured
 
 bp = Blueprint(__name__)

@@ -14,5 +14,6 @@ on the parent dossier at the desk that returns them, every step synced.
 - ``operations`` — operators' view and decisions (retry, skip, abort);
 - ``parent`` — everything a flow does to the parent dossier, through ``services.dossiers``;
 - ``store`` / ``sfn`` — the flows' DynamoDB items and the Step Functions calls;
-- ``handler`` — the Chalice blueprint declaring the ``agency_tasks`` function.
+- ``handler`` — the Chalice blueprint declaring the ``agency_tasks`` function (task tokens);
+- ``changes`` — the ``dossier_changes`` function: the outbox relay's events → ``hooks``.
 """

@@ -1,5 +1,5 @@
 """The agency adapter: what the ``agency_tasks`` function does with each message of the
-agency-tasks queue.
+agency-tasks queue — the state machines' task tokens only.
 
 Messages from the state machines (``kind``; contract in ``state_machines/README.md``):
 
@@ -14,8 +14,8 @@ Messages from the state machines (``kind``; contract in ``state_machines/README.
 - ``complete`` — every step is done: the parent goes to status 9, results at the desk;
 - ``abandoned`` — no decision came in time (or the flow failed): recorded on the parent.
 
-Outbox signals ``{"code", "seq"}`` (every committed dossier change) go to
-``hooks.on_dossier_changed``.
+Nothing else: the outbox relay's dossier changes have their own queue and function
+(``chalicelib.flows.changes``); a message without a ``kind`` fails and ends in the DLQ.
 
 Every kind is idempotent (SQS delivers at least once): tasks are recorded by token before
 anything else, and answered at most once.
@@ -58,23 +58,15 @@ class TaskMessage(BaseModel):
     error: str | None = None
 
 
-class Signal(BaseModel):
-    code: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=1)
-
-
 def handle(body: dict[str, Any]) -> None:
-    if "kind" in body:
-        message = TaskMessage.model_validate(body)
-        {
-            "handover": handover,
-            "supplement": supplement,
-            "escalation": escalation,
-            "complete": complete,
-            "abandoned": abandoned,
-        }[message.kind](message)
-    else:
-        hooks.on_dossier_changed(Signal.model_validate(body).code)
+    message = TaskMessage.model_validate(body)
+    {
+        "handover": handover,
+        "supplement": supplement,
+        "escalation": escalation,
+        "complete": complete,
+        "abandoned": abandoned,
+    }[message.kind](message)
 
 
 def handle_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

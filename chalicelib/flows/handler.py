@@ -1,5 +1,5 @@
 """The ``agency_tasks`` Lambda function (infra/access.py): the agency-tasks queue, where the
-state machines hand steps over with a task token and the outbox relay signals dossier changes.
+state machines hand steps over with a task token (dossier changes: ``chalicelib.flows.changes``).
 Declared on a blueprint; ``app.py`` registers it (``app.register_blueprint(handler.bp)``)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ bp = Blueprint(__name__)
 
 @bp.on_sqs_message(queue="agency-tasks", batch_size=10)
 def agency_tasks(event: Any) -> dict[str, Any]:
-    """Agency hand-overs, waits, escalations and completions of liên thông flows; dossier changes."""
+    """Agency hand-overs, waits, escalations and completions of liên thông flows (task tokens)."""
     try:
         return handle_batch(event.to_dict(), event.context)
     finally:

@@ -16,8 +16,9 @@ now (not at what changed, so duplicates and reordering do no harm) and
 - then a dossier of a procedure handled by a specialised software is handed to it, once
   (``chalicelib.specialised.push``).
 
-It is called for every committed transition: by the ``agency_tasks`` function for the outbox
-signals ``{"code", "seq"}`` the outbox relay sends to the agency-tasks queue.
+It is called for every committed transition: by the ``dossier_changes`` function
+(``chalicelib.flows.changes``) for the outbox relay's events ``{"code", "seq"}`` on the
+dossier-changes queue.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ SPEC §7.7 in the style of the liên thông hand-over, :mod:`chalicelib.flows.co
 
 Out: the appraiser's ``consult`` action names an agency of :func:`agencies.consultable`; the
 request is recorded on the dossier (``Consultation.via == "coordinator"``) in the action's own
-transaction, whose outbox signal reaches the ``agency_tasks`` function (``hooks``), which hands
+transaction, whose outbox signal reaches the ``dossier_changes`` function (``hooks``), which hands
 it over with service ``ChuyenHoSoLienThong`` in the §7.2 envelope (the coordinator's session,
 endpoint and envelope) — only the question, the deadline and the documents the appraiser shared,
 never the dossier record or the applicant::

@@ -42,13 +42,10 @@ from chalicelib.integrations import secrets
 from chalicelib.integrations.endpoints import PROVINCE_PREFIX, Endpoint, endpoint
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
+from chalicelib.sync.destinations import SYNC, SYNC_TITLES
 
-DESTINATIONS: Final = ("dvcqg", "coordinator", "province")
-DESTINATION_NAMES: Final = {
-    "dvcqg": "Cổng Dịch vụ công quốc gia",
-    "coordinator": "Hệ thống điều phối",
-    "province": "Hệ thống thông tin giải quyết TTHC cấp tỉnh",
-}
+DESTINATIONS: Final = SYNC  # ("dvcqg", "coordinator", "province"): chalicelib.sync.destinations
+DESTINATION_NAMES: Final = SYNC_TITLES
 
 CALL_TIMEOUT_S: Final = 8.0  # urllib applies it to the connection and to each read
 SESSION_EXPIRED: Final = 401

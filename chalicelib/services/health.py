@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from chalicelib.aws import client
 from chalicelib.settings import get_settings
+from chalicelib.sync.destinations import DESTINATIONS
 
 
 class DependencyHealth(BaseModel):
@@ -34,7 +35,8 @@ def _checks() -> list[tuple[str, Callable[[], Any]]]:
         ExpressionAttributeValues={":pk": {"S": "HEALTH"}}, Limit=1)))
     checks += [(f"s3:{b}", functools.partial(s3.head_bucket, Bucket=b))
                for b in (s.attachments_bucket, s.results_bucket)]
-    queues = (s.sync_dvcqg_queue_url, s.sync_coordinator_queue_url, s.sync_province_queue_url, s.agency_tasks_queue_url)
+    # the sync queues (chalicelib/sync/destinations.py) and agency-tasks: those the API sends to
+    queues = (*(str(getattr(s, d.setting)) for d in DESTINATIONS if d.sync), s.agency_tasks_queue_url)
     checks += [
         (f"sqs:{u.rsplit('/', 1)[-1]}",
          functools.partial(sqs.get_queue_attributes, QueueUrl=u, AttributeNames=["QueueArn"]))

@@ -14,7 +14,7 @@ report again is answered as the first time (``replayed``) and changes nothing; a
 under a used id is refused.
 
 hoso hands each dossier of those procedures to its software once it is received (``push``,
-run by the ``agency_tasks`` function on every dossier change signal, after the flows).
+run by the ``dossier_changes`` function on every dossier change signal, after the flows).
 
 - ``reports`` — the reports' shapes and the rules that decide whether one fits the dossier (pure);
 - ``events`` — the ``event_id`` records (DynamoDB);

@@ -53,6 +53,7 @@ from chalicelib.store.models import (
     SealItem,
     transaction_connection,
 )
+from chalicelib.sync.destinations import outbox_data
 
 OUTBOX_TTL_S = 30 * 24 * 3600
 MAX_CODE_ATTEMPTS = 200
@@ -130,12 +131,12 @@ def _chained(code: str, event: AuditEvent, prev_hash: str) -> tuple[EventItem, C
             day_item(dossier_pk(code), event.at, event.seq, data["hash"]))
 
 
-def _outbox_item(code: str, seq: int, now: datetime) -> OutboxItem:
+def _outbox_item(d: Dossier, seq: int, now: datetime) -> OutboxItem:
     return OutboxItem(
-        pk=dossier_pk(code),
+        pk=dossier_pk(d.code),
         sk=f"OUTBOX#{seq:06d}",
         kind="transition",
-        data={"code": code, "seq": seq},
+        data=outbox_data(d.code, seq, d.province_code),  # the event's attributes: chalicelib.sync.destinations
         expires_at=int(now.timestamp()) + OUTBOX_TTL_S,
     )
 
@@ -203,7 +204,7 @@ def create(
                     tx.update(counter, actions=[CounterItem.n.set(current + 1)], condition=CounterItem.n == current)
                 tx.save(_to_item(new), condition=DossierItem.pk.does_not_exist())
                 tx.save(first)
-                tx.save(_outbox_item(code, 1, new.created_at))
+                tx.save(_outbox_item(new, 1, new.created_at))
                 tx.save(first_day)
                 _count(tx, None, new)
                 report_counters.count(tx, None, new)  # report aggregates (FR-23…25), same transaction
@@ -275,7 +276,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
                 # request), then the counters' updates — PynamoDB sends puts before updates
                 tx.save(item, condition=(DossierItem.version == before.version) & head)
                 tx.save(event_item, condition=EventItem.pk.does_not_exist())
-                tx.save(_outbox_item(after.code, event.seq, after.updated_at))
+                tx.save(_outbox_item(after, event.seq, after.updated_at))
                 tx.save(event_day)
                 if also is not None:
                     also(tx)

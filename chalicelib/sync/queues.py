@@ -1,5 +1,5 @@
-"""The sync queues: one per destination (settings), each with its dead-letter queue (read from
-the queue's ``RedrivePolicy``, as infra declares it)."""
+"""The sync queues: one per destination (``chalicelib.sync.destinations``), each with its
+dead-letter queue (read from the queue's ``RedrivePolicy``, as infra declares it)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 from functools import cache
 
 from chalicelib.aws import client
-from chalicelib.integrations.dvcqg import DESTINATIONS
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
+from chalicelib.sync.destinations import BY_NAME, SYNC
 from chalicelib.sync.scope import syncs_outward
 
 
@@ -18,17 +18,12 @@ class QueueNotConfigured(Exception):
 
 
 def queue_url(destination: str) -> str:
-    s = get_settings()
-    urls = {
-        "dvcqg": s.sync_dvcqg_queue_url,
-        "coordinator": s.sync_coordinator_queue_url,
-        "province": s.sync_province_queue_url,
-    }
-    if destination not in DESTINATIONS:
+    if destination not in SYNC:
         raise ValueError(f"unknown sync destination {destination!r}")
-    if not urls[destination]:
+    url = str(getattr(get_settings(), BY_NAME[destination].setting))
+    if not url:
         raise QueueNotConfigured(f"no queue URL for {destination}")
-    return urls[destination]
+    return url
 
 
 @cache

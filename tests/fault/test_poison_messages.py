@@ -6,7 +6,9 @@ the dead-letter queue, so the test takes seconds, not the production quarter of 
 stack's dispatcher delivers it to the real handler exactly as it delivers the real queue (the
 function's own batch size and ``ReportBatchItemFailures``). Sent: a message that can never be
 processed, then dossier-change signals ``{"code", "seq"}`` of real dossiers, as the outbox relay
-sends them — or, to a scheduled job's worker, the tasks its schedule plans."""
+publishes them — or, to a scheduled job's worker, the tasks its schedule plans; to ``agency_tasks``
+(the state machines' task messages only) abandonments of dossiers in no flow, which it takes and
+ignores."""
 
 from __future__ import annotations
 
@@ -115,6 +117,15 @@ def _job_tasks(handler: str) -> list[str] | None:
     return [t.to_json() for t in plans[handler]()] if handler in plans else None
 
 
+def _task_messages(handler: str) -> list[str] | None:
+    """What agency-tasks carries — Step Functions' task messages, no dossier signal — harmlessly: an
+    abandonment of a dossier in no flow (None: ``handler`` is not ``agency_tasks``)."""
+    if handler != "agency_tasks":
+        return None
+    return [json.dumps({"kind": "abandoned", "execution": f"fault-{i}", "dossier": f"000.00.13.H26-260101-{9000 + i}",
+                        "flow": "birth_flow", "error": "States.Timeout"}) for i in range(GOOD)]  # fmt: skip
+
+
 @pytest.mark.parametrize("handler", consumer_handlers())
 def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalStack, staff: dict[str, Caller],
                                                                    handler: str) -> None:
@@ -122,7 +133,7 @@ def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalS
     url, arn, dlq = _twin(stack, f"{spec.handler_name}-{uuid.uuid4().hex[:6]}")
     event = dataclasses.replace(real, queue_url=url, queue_arn=arn)
     sqs = boto3.client("sqs", endpoint_url=stack.moto_url, region_name=stack.region)
-    signals = _job_tasks(spec.handler_name) or _signals(stack, staff, real)
+    signals = _job_tasks(spec.handler_name) or _task_messages(spec.handler_name) or _signals(stack, staff, real)
     poison_id = sqs.send_message(QueueUrl=url, MessageBody=POISON)["MessageId"]
     good_ids = {sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"] for body in signals}
 

@@ -27,7 +27,7 @@ STAGE = "dev"
 
 # The decorators app.py must use (queues and streams by their short names; infra rewrites
 # each event source to the real resource). sync_province names its queue by physical name,
-# which is accepted too; agency_tasks and the authorizer sit on a blueprint in chalicelib, as
+# which is accepted too; agency_tasks, dossier_changes and the authorizer sit on a blueprint in chalicelib, as
 # the real handlers do.
 FULL_APP = """
 from chalice import Chalice, Rate
@@ -134,6 +134,11 @@ def agency_tasks(event):
     return None
 
 
+@bp.on_sqs_message(queue="dossier-changes", batch_size=10)
+def dossier_changes(event):
+    return None
+
+
 @bp.authorizer(name="officer_authorizer", ttl_seconds=300)
 def officer_authorizer(auth_request):
     return AuthResponse(routes=[], principal_id="nobody")
@@ -186,6 +191,16 @@ class Synth:
 
     def resources(self, type_: str) -> dict[str, dict[str, Any]]:
         return {k: r for k, r in self.template["Resources"].items() if r["Type"] == type_}
+
+    def alarm_topic(self) -> str:
+        """The alarm topic's logical id (the other topic is the dossier events', infra/fanout.py)."""
+        (lid,) = [k for k, r in self.resources("AWS::SNS::Topic").items()
+                  if r["Properties"]["TopicName"].endswith("-alarms")]  # fmt: skip
+        return lid
+
+    def alarm_subscriptions(self) -> dict[str, dict[str, Any]]:
+        return {k: r for k, r in self.resources("AWS::SNS::Subscription").items()
+                if r["Properties"]["TopicArn"] == {"Ref": self.alarm_topic()}}  # fmt: skip
 
 
 _cache: dict[Path, dict[str, Any]] = {}

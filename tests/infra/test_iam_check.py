@@ -154,6 +154,8 @@ def test_the_command_fails_on_a_denied_call_and_on_nothing_recorded(tmp_path: Pa
      [("s3:PutObject", "arn:aws:s3:::b/k"), ("s3:GetObject", "arn:aws:s3:::s/x")]),
     ("sqs", "SendMessageBatch", {"QueueUrl": "http://127.0.0.1:5000/123456789012/q"},
      [("sqs:SendMessage", f"arn:aws:sqs:{REGION}:{ACCOUNT}:q")]),
+    ("sns", "PublishBatch", {"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:t"},
+     [("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:t")]),
     ("secretsmanager", "GetSecretValue", {"SecretId": "hoso/dev/x"},
      [("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:hoso/dev/x-XXXXXX")]),
     ("states", "SendTaskSuccess", {"taskToken": "t"},

@@ -22,6 +22,6 @@ def test_an_open_incident_alarms_the_operators_with_the_runbook(repo: Synth) -> 
     assert (alarm["Namespace"], alarm["Statistic"], alarm["Period"]) == ("hoso", "Maximum", 300)
     assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert alarm["TreatMissingData"] == "notBreaching"
-    (topic,) = repo.resources("AWS::SNS::Topic")
+    topic = repo.alarm_topic()
     assert alarm["AlarmActions"] == [{"Ref": topic}]
     assert RUNBOOK in alarm["AlarmDescription"] and (REPO_ROOT / Path(RUNBOOK)).is_file()

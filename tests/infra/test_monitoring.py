@@ -27,8 +27,7 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
 
 def _topic(s: Synth) -> str:
-    (topic_id,) = s.resources("AWS::SNS::Topic")
-    return topic_id
+    return s.alarm_topic()
 
 
 def _alarms(s: Synth) -> list[dict[str, Any]]:
@@ -48,16 +47,16 @@ def _queue_ref(s: Synth, name: str, stage: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ subscriptions
 def test_a_deployment_has_its_stages_subscriptions(prod: Synth) -> None:
     subs = {(p["Protocol"], p["Endpoint"]) for p in
-            (r["Properties"] for r in prod.resources("AWS::SNS::Subscription").values())}
+            (r["Properties"] for r in prod.alarm_subscriptions().values())}
     assert subs == {("email", e) for e in production.ALARMS["emails"]} | {
         ("https", u) for u in production.ALARMS["https"]}
     topic = _topic(prod)
     assert all(r["Properties"]["TopicArn"] == {"Ref": topic}
-               for r in prod.resources("AWS::SNS::Subscription").values())
+               for r in prod.alarm_subscriptions().values())
 
 
 def test_a_local_synth_subscribes_nobody(full: Synth) -> None:
-    assert full.resources("AWS::SNS::Subscription") == {}
+    assert full.alarm_subscriptions() == {}
 
 
 def test_a_deployment_without_a_subscription_fails_the_synth(capsys: pytest.CaptureFixture[str],

@@ -254,7 +254,8 @@ def _alarms(s: Synth) -> list[dict[str, Any]]:
 
 
 def test_every_dlq_has_an_alarm_to_the_encrypted_topic(full: Synth) -> None:
-    topic_id, topic = _one(full.resources("AWS::SNS::Topic"))
+    topic_id = full.alarm_topic()
+    topic = full.resources("AWS::SNS::Topic")[topic_id]
     assert topic["Properties"]["TopicName"] == physical_name(STAGE, "alarms")
     assert topic["Properties"]["KmsMasterKeyId"] == _key_ref(full)
     alarms = _alarms(full)

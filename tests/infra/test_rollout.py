@@ -47,8 +47,7 @@ def _dimensions(alarm: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alarm_topic(s: Synth) -> dict[str, str]:
-    (lid,) = s.resources("AWS::SNS::Topic")
-    return {"Ref": lid}
+    return {"Ref": s.alarm_topic()}
 
 
 def test_every_stage_has_a_deployment_type_and_production_shifts_gradually() -> None:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from infra.access import FUNCTION_ACCESS
-from infra.resources import DATA_BUCKETS, QUEUES, STREAM_FAILURE_QUEUE, TABLES
+from infra.resources import DATA_BUCKETS, EVENT_QUEUES, QUEUES, STREAM_FAILURE_QUEUE, TABLES
 from infra.state_machines import SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +101,11 @@ def test_each_function_and_queue_row_names_its_wiring() -> None:
 
 
 def test_the_stream_section_names_every_queue_the_relay_feeds() -> None:
+    """The queues it sends to, the topic it publishes to and every queue subscribed to that topic
+    (the registry of chalicelib/sync/destinations.py)."""
     body = section(DOC.read_text(encoding="utf-8"), "The dossiers stream and its consumers")
     relay = FUNCTION_ACCESS["outbox_relay"]
-    missing = [q for q in relay.send if f"`{q}`" not in body]
+    missing = [q for q in (*relay.send, *relay.publish, *EVENT_QUEUES) if f"`{q}`" not in body]
     assert missing == []
     readers = [fn for fn, a in FUNCTION_ACCESS.items() if a.stream_of == "dossiers"]
     assert readers and all(f"`{fn}`" in body for fn in readers)

@@ -4,8 +4,8 @@ agency-tasks handler, the real routes over HTTP, and the outside parties as real
 Made once for the package (creating clients and servers is what costs):
 
 - moto in-process with Step Functions executions on (``local.moto_patches`` applied): the
-  dossiers, catalogue and counters tables, both buckets, the agency-tasks
-  queue and the three state machines created from ``state_machines/*.asl.json`` with the
+  dossiers, catalogue and counters tables, both buckets, the agency-tasks and dossier-changes
+  queues and the three state machines created from ``state_machines/*.asl.json`` with the
   placeholders substituted as infra does;
 - the demo catalogue (``local.seed``'s units, procedures, officers), with the liên thông process published and the flow
   procedures pointed at it (what the seed should do), and an integration client for the
@@ -14,13 +14,15 @@ Made once for the package (creating clients and servers is what costs):
   (operators' tokens);
 - the flows' routes on a Chalice app served over HTTP (``chalice.local``).
 
-The Lambda side is played by :meth:`World.pump`: like the outbox relay (as it should be wired
-for flows), it turns every committed dossier change (its outbox record) into a
-``{"code", "seq"}`` signal on the agency-tasks queue, then — like Lambda's poller — hands the
-queue's messages to ``chalicelib.flows.adapter.handle_batch`` and deletes what succeeded.
+The Lambda side is played by :meth:`World.pump`: like the outbox relay and its topic's
+subscription, it turns every committed dossier change (its outbox record) into a
+``{"code", "seq"}`` signal on the dossier-changes queue, then — like Lambda's poller — hands
+that queue's messages to ``chalicelib.flows.changes.handle_batch`` and the agency-tasks
+queue's (the state machines' task tokens) to ``chalicelib.flows.adapter.handle_batch``, and
+deletes what succeeded.
 Tests move dossiers through the real services (officers' actions), never by writing items.
 
-Every test ends with no execution left running (stopped in teardown) and an empty queue.
+Every test ends with no execution left running (stopped in teardown) and empty queues.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
 from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.domain.intake import DESK_EXAMPLE
-from chalicelib.flows import adapter, chains, model, store
+from chalicelib.flows import adapter, chains, changes, model, store
 from chalicelib.flows.start import start_flow
 from chalicelib.handlers.outbox import outbox_signals
 from chalicelib.services import dossiers as service
@@ -71,6 +73,7 @@ ACCOUNT = "123456789012"
 STAGE = "dev"
 ROOT = Path(__file__).resolve().parents[3]
 QUEUE = f"hoso-{STAGE}-agency-tasks"
+CHANGES_QUEUE = f"hoso-{STAGE}-dossier-changes"
 BIRTH_CHAIN = seed.BIRTH_CHAIN_CODE  # the birth chain's own procedure (parent dossiers)
 CHAIN_PROCEDURE = "9.999001"  # test-only code of a procedure configured with the chain "khai_sinh_song_song"
 AGENCY_CLIENT = "agency-sim"
@@ -138,6 +141,8 @@ class World:
         self.ddb = boto3.client("dynamodb", region_name=REGION)
         self.queue_url = ""
         self.queue_arn = ""
+        self.changes_url = ""
+        self.changes_arn = ""
         self.machines: dict[str, str] = {}
         self.api: Api
         self.agency: RunningServer
@@ -154,6 +159,10 @@ class World:
         create_resources(STAGE, secrets={f"hoso/{STAGE}/integration-clients": AGENCY_BINDINGS})
         self.queue_url = self.sqs.create_queue(QueueName=QUEUE, Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
         self.queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]  # fmt: skip
+        self.changes_url = self.sqs.create_queue(QueueName=CHANGES_QUEUE, Attributes={"VisibilityTimeout": "30"})[
+            "QueueUrl"]  # fmt: skip
+        self.changes_arn = self.sqs.get_queue_attributes(QueueUrl=self.changes_url, AttributeNames=["QueueArn"])[
             "Attributes"]["QueueArn"]  # fmt: skip
         for path in sorted((ROOT / "state_machines").glob("*.asl.json")):
             stem = path.name.removesuffix(".asl.json")
@@ -181,7 +190,7 @@ class World:
     # --- the Lambda side ---------------------------------------------------------------------------
     def relay(self) -> int:
         """The outbox relay for flows: committed transitions (``OUTBOX#`` items, each written in
-        the transaction of its change) → signals on the agency-tasks queue. Reads the outbox of
+        the transaction of its change) → signals on the dossier-changes queue. Reads the outbox of
         the test's dossiers (its parents and their children): moto's in-process DynamoDB Streams
         API is not reachable (its endpoint is routed to DynamoDB)."""
         codes = set(self._codes)
@@ -197,7 +206,7 @@ class World:
                     records.append({"eventName": "INSERT", "dynamodb": {"NewImage": item}})
         signals = outbox_signals(records)
         for signal in signals:
-            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(signal))
+            self.sqs.send_message(QueueUrl=self.changes_url, MessageBody=json.dumps(signal))
         return len(signals)
 
     def _outbox(self, code: str) -> list[dict[str, Any]]:
@@ -211,21 +220,25 @@ class World:
         self._relayed |= {(item["pk"]["S"], item["sk"]["S"]) for item in self._outbox(code)}
 
     def pump(self) -> int:
-        """One round: relay, then one batch of the queue through the handler (Lambda's poller)."""
+        """One round: relay, then one batch of each queue through its handler (Lambda's poller)."""
         self.relay()
-        messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
+        return (self._drain(self.changes_url, self.changes_arn, changes.handle_batch)
+                + self._drain(self.queue_url, self.queue_arn, adapter.handle_batch))
+
+    def _drain(self, url: str, arn: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+        messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                             MessageSystemAttributeNames=["All"]).get("Messages", [])  # fmt: skip
         if not messages:
             return 0
-        result = adapter.handle_batch({"Records": [sqs_record(m, self.queue_arn, REGION) for m in messages]})
+        result = handler({"Records": [sqs_record(m, arn, REGION) for m in messages]})
         failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
-            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
+            self.sqs.delete_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])  # fmt: skip
         for m in messages:
             if m["MessageId"] in failed:  # back at once: the tests do not wait out visibility timeouts
-                self.sqs.change_message_visibility(QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"],
+                self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
                                                    VisibilityTimeout=0)  # fmt: skip
         return len(messages)
 
@@ -356,10 +369,11 @@ class World:
                 self.sfn.stop_execution(executionArn=e["executionArn"], error="Test.Teardown")
         self.relay()
         self._codes.clear()
-        while messages := self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
-                                                   VisibilityTimeout=0).get("Messages", []):  # fmt: skip
-            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])  # fmt: skip
+        for url in (self.changes_url, self.queue_url):
+            while messages := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                                       VisibilityTimeout=0).get("Messages", []):  # fmt: skip
+                self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])  # fmt: skip
 
 
 @pytest.fixture(scope="package")
@@ -382,6 +396,7 @@ def world_once() -> Iterator[World]:
             "HOSO_ATTACHMENTS_BUCKET": f"hoso-{STAGE}-attachments",
             "HOSO_RESULTS_BUCKET": f"hoso-{STAGE}-results",
             "HOSO_AGENCY_TASKS_QUEUE_URL": world.queue_url,
+            "HOSO_DOSSIER_CHANGES_QUEUE_URL": world.changes_url,
             "HOSO_INTEGRATION_CLIENTS_SECRET_ID": f"hoso/{STAGE}/integration-clients",
             "AGENCY_BASE_URL": world.agency.url,
             "HOSO_PUBLIC_BASE_URL": world.api.url,

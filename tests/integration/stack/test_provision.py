@@ -27,6 +27,7 @@ EMULATED = {
     "AWS::SecretsManager::Secret",
     "AWS::SSM::Parameter",
     "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
     "AWS::StepFunctions::StateMachine",
 }
 
@@ -313,3 +314,14 @@ def test_intrinsic_functions_resolve(moto_url: str, aws: Any, value: Any, expect
 def test_a_reference_to_nothing_is_an_error(moto_url: str) -> None:
     with pytest.raises(ProvisionError, match="NoSuchQueue"):
         provision(_ssm_template({"Ref": "NoSuchQueue"}), moto_url)
+
+
+def test_subscriptions_have_the_templates_filter_policy_and_raw_delivery(
+    case: tuple[dict[str, Any], ProvisionResult], aws: Any
+) -> None:
+    template, result = case
+    for lid, props in _of_type(template, "AWS::SNS::Subscription").items():
+        attributes = aws("sns").get_subscription_attributes(SubscriptionArn=result.resources[lid].ref)["Attributes"]
+        assert attributes["Protocol"] == props["Protocol"]
+        assert json.loads(attributes.get("FilterPolicy", "null")) == props.get("FilterPolicy"), lid
+        assert attributes.get("RawMessageDelivery", "false") == str(props.get("RawMessageDelivery", False)).lower()

@@ -39,6 +39,7 @@ from local.simulators.accounts import DEMO_ACCOUNTS, MINISTRY_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.dvcqg import DvcqgSimulator
 from local.simulators.vneid import VneidSimulator
+from tests.fanout import subscribe
 from tests.moto_tables import create_table
 from tests.unit.sync import samples
 from tests.world import create_resources
@@ -114,6 +115,7 @@ class World:
         self.dlqs: dict[str, str] = {}
         self.arns: dict[str, str] = {}
         self._day = 0
+        self.topic = ""
 
     # --- resources ---------------------------------------------------------------------
     def provision(self) -> None:
@@ -132,6 +134,7 @@ class World:
             self.urls[name], self.dlqs[name] = url, dlq
             self.arns[name] = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
                 "Attributes"]["QueueArn"]  # fmt: skip
+        self.topic = subscribe(self.urls, REGION)  # the outbox relay's fan-out to the three queues
         catalogue.put_unit(Unit(code=samples.UNIT, name=samples.UNIT_NAME, province_code="01"))
         catalogue.put_procedure(Procedure(code="1.001193", name="Đăng ký khai sinh", field_code="G03-HT",
                                           field_name="Hộ tịch", process_code="QT-MOT-CUA"))  # fmt: skip
@@ -141,6 +144,7 @@ class World:
             "HOSO_SYNC_DVCQG_QUEUE_URL": self.urls["dvcqg"],
             "HOSO_SYNC_COORDINATOR_QUEUE_URL": self.urls["coordinator"],
             "HOSO_SYNC_PROVINCE_QUEUE_URL": self.urls["province"],
+            "HOSO_DOSSIER_EVENTS_TOPIC_ARN": self.topic,
             "DVCQG_BASE_URL": self.sims["dvcqg"].url,
             "COORDINATOR_BASE_URL": self.sims["coordinator"].url,
             "HOSO_PROVINCES": json.dumps({code: {"url": self.sims[name].url, "secret": province_secret(code)}
