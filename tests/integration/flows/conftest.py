@@ -49,7 +49,6 @@ from chalicelib.domain.calendar import Duration
 from chalicelib.domain.catalogue import Procedure, ResultKind, Unit
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
-from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import adapter, chains, model, store
@@ -63,6 +62,7 @@ from chalicelib.store import catalogue, dossiers, files
 from chalicelib.store.models import reset_connections
 from local import moto_patches, seed
 from local.dispatcher import sqs_record
+from local.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HANOI_UNIT, MINISTRY_UNIT
 from local.simulators.agency import AgencySimulator
 from local.simulators.base import RunningServer, serve

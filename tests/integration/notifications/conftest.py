@@ -39,7 +39,6 @@ from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE, DVCQG_EXAMPLE
 from chalicelib.integrations import population, secrets
 from chalicelib.notifications import gateway
@@ -50,6 +49,7 @@ from chalicelib.settings import get_settings, reset_settings_cache
 from chalicelib.store import catalogue
 from chalicelib.store.models import reset_connections
 from local import seed
+from local.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator

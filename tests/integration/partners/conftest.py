@@ -23,7 +23,6 @@ from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile, Unit
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import chains
 from chalicelib.flows import store as flow_store
@@ -35,6 +34,7 @@ from chalicelib.specialised import events
 from chalicelib.store import catalogue, dossiers
 from chalicelib.store.models import reset_connections
 from local import seed
+from local.eform_samples import SAMPLE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
 from local.simulators.pdf import minimal_pdf
 from tests.moto_tables import create_table

@@ -24,7 +24,6 @@ from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.integrations import secrets
 from chalicelib.services import dossiers as dossier_service
@@ -33,6 +32,7 @@ from chalicelib.settings import reset_settings_cache
 from chalicelib.store import catalogue
 from chalicelib.store.models import reset_connections
 from local import seed
+from local.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED
 from chalicelib.domain.identifiers import VN_TZ
 from chalicelib.domain.intake import (
     DESK_EXAMPLE,
@@ -30,6 +29,7 @@ from chalicelib.domain.intake import (
     parse_dvcqg_dossier,
 )
 from chalicelib.errors import HosoError
+from local.eform_samples import KHAI_SINH, SAMPLE_FILLED
 
 NOW = dt.datetime(2025, 9, 15, 10, 0, tzinfo=VN_TZ)
 UNIT = "000.00.13.H29"
