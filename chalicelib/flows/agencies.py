@@ -41,7 +41,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.aws import client
+from chalicelib import presign
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
@@ -121,14 +121,13 @@ def consultable() -> dict[str, OutsideAgency]:
 
 
 def document_links(dossier: Dossier) -> list[dict[str, str]]:
-    s3, settings = client("s3"), get_settings()
+    settings = get_settings()
     out = []
     for doc in dossier.documents:
         if doc.deleted:
             continue
         bucket = settings.results_bucket if doc.kind == "result" else settings.attachments_bucket
-        url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": doc.s3_key},
-                                        ExpiresIn=LINK_TTL_S)  # fmt: skip
+        url = presign.download_url(bucket, doc.s3_key, LINK_TTL_S)
         out.append({"name": doc.name, "url": url, "sha256": doc.sha256, "content_type": doc.content_type,
                     "kind": doc.kind})  # fmt: skip
     return out

@@ -24,10 +24,9 @@ from chalice.test import Client
 from moto import mock_aws
 
 from app import app as hoso_app
-from chalicelib import aws
+from chalicelib import aws, presign
 from chalicelib.documents import service as documents
 from chalicelib.documents import signing, trust
-from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import FeeItem, OfficerProfile
 from chalicelib.domain.dossier import Dossier
@@ -199,7 +198,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         sm.create_secret(Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": ACCESS_LOG_KEY}))
         seed.seed()
         signing.reset_gateways()
-        docstore.reset_presigner()
+        presign.reset()
         trust.trust_gateway_root()
         for server in (sims.esign, sims.rogue_esign, sims.payment, sims.post):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()

@@ -29,13 +29,12 @@ from chalice import Chalice
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import aws
+from chalicelib import aws, presign
 from chalicelib.api import dossiers as dossiers_api
 from chalicelib.api import drafts as drafts_api
 from chalicelib.api import notes as notes_api
 from chalicelib.api import notifications as notifications_api
 from chalicelib.documents import signing
-from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
@@ -205,7 +204,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         seed.seed()
         signing.reset_gateways()
-        docstore.reset_presigner()
+        presign.reset()
         for server in (sims.population, sims.messaging):
             requests.post(f"{server.url}/_sim/reset", timeout=5).raise_for_status()
         with Client(APP) as client:

@@ -18,9 +18,8 @@ from chalice.test import Client
 from moto import mock_aws
 
 from app import app as hoso_app
-from chalicelib import aws
+from chalicelib import aws, presign
 from chalicelib.documents import signing
-from chalicelib.documents import store as docstore
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
@@ -129,7 +128,7 @@ def world(sims: Sims, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             Name="hoso/dev/access-log-key", SecretString=json.dumps({"key": "access-log-test-key"}))
         seed.seed()
         signing.reset_gateways()
-        docstore.reset_presigner()
+        presign.reset()
         with Client(hoso_app) as client:
             yield World(sims, client)
         aws.reset_clients()
