@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import http.client
 import ipaddress
 import json
 import re
@@ -51,7 +50,6 @@ import secrets
 import threading
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -64,6 +62,7 @@ from chalice.app import AuthRequest, AuthResponse
 from pydantic import BaseModel, Field
 from pynamodb.exceptions import DoesNotExist, PutError
 
+from chalicelib import outbound
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.clients import Capability, ClientKind, Grants
 from chalicelib.domain.hmac_auth import verify_signature
@@ -152,12 +151,11 @@ def fetch_jwks(url: str) -> dict[str, Any]:
     parts = urllib.parse.urlsplit(url)
     if not (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))):
         raise ValueError("the JWKS URL must use https (plain http only on a loopback address)")
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (scheme checked)
-    with urllib.request.urlopen(request, timeout=JWKS_TIMEOUT_S) as response:  # noqa: S310 (scheme checked)
-        body = response.read(JWKS_MAX_BYTES + 1)
-    if len(body) > JWKS_MAX_BYTES:
-        raise ValueError("JWKS document too large")
-    document = json.loads(body)
+    answer = outbound.call("GET", url, headers={"Accept": "application/json"}, timeout=JWKS_TIMEOUT_S,
+                           max_bytes=JWKS_MAX_BYTES)  # fmt: skip
+    if answer.status != 200:
+        raise ValueError(f"JWKS answered HTTP {answer.status}")
+    document = json.loads(answer.body)
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ValueError("not a JWKS document")
     return document
@@ -213,7 +211,7 @@ class JwksCache:
         self._attempted_at = now
         try:
             keys = parse_jwks(fetch_jwks(self.url))
-        except (OSError, ValueError, http.client.HTTPException) as exc:  # network, TLS, HTTP, JSON: keep old keys
+        except (outbound.GatewayError, ValueError) as exc:  # network, TLS, HTTP, JSON: keep old keys
             logger.warning("JWKS fetch failed", extra={"jwks_url": self.url, "error": type(exc).__name__})
             return
         self._keys, self._fetched_at = keys, now
