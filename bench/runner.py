@@ -25,11 +25,11 @@ from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
 from bench.replay import Replayer
 from bench.units import GsiKeys, Usage, cost, dynamodb_units, s3_requests, sqs_requests
 from chalicelib.domain.codes import counter_key, parse_dossier_code
-from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import store as flow_store
 from chalicelib.observability import logger as app_logger
 from chalicelib.store import dossiers
+from local.eform_samples import KHAI_TU, SAMPLE_FILLED
 from local.simulators import DEFAULT_PORTS
 from local.simulators.accounts import HCMC_UNIT
 from local.simulators.dvcqg import build_dossier

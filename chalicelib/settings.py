@@ -99,6 +99,10 @@ class Settings(BaseModel):
     # Proxies in front of the API whose X-Forwarded-For is believed (CIDRs, comma-separated; the
     # government integration gateway). Empty: callers are their source address (chalicelib/api/caller.py).
     trusted_proxies: str = Field("", alias="HOSO_TRUSTED_PROXIES")
+    # Hosts (``name`` or ``name:port``, comma-separated) hoso may call although they resolve to a private,
+    # loopback or link-local address (chalicelib/outbound.py): the local stack's simulators and the tests'
+    # servers only. Empty — every internal address refused — on AWS: a deployment's configuration refuses it.
+    outbound_private_hosts: str = Field("", alias="HOSO_OUTBOUND_PRIVATE_HOSTS")
     # Public base URL of the API (download links, QR codes)
     public_base_url: str = Field("http://127.0.0.1:8000", alias="HOSO_PUBLIC_BASE_URL")
 

@@ -6,6 +6,10 @@ operators can see what a stage runs with. The values come from a JSON object giv
 synth (``--config-json``; in CI the GitHub environment's variable ``HOSO_CONFIG``). A local
 synth may leave keys out: they fall back to chalicelib's defaults, which point at the local
 simulators. A deployment (``--require-config``) must give every key, with https URLs.
+
+``LOCAL_ONLY`` keys exist for the local stack alone: a local synth gives them their local value
+(the simulators run on 127.0.0.1, which the outbound HTTP client otherwise refuses); a
+deployment's configuration may not set them, and its template carries none of them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ CONFIG_KEYS = (
     "HOSO_ERECEIPT_UNITS",  # per unit: {"<unit>": {"endpoint", "credential"}} (chalicelib/ereceipts/provider.py)
     "HOSO_ASSISTANT_LLM",  # the assistant's language-model service (FR-22): "off" or its URL (docs/assistant.md)
 )
+
+LOCAL_ONLY = {
+    # chalicelib/outbound.py: hosts called although they resolve to internal addresses (the simulators)
+    "HOSO_OUTBOUND_PRIVATE_HOSTS": "127.0.0.1,localhost",
+}
 
 
 class ConfigError(ValueError):
@@ -94,9 +103,12 @@ def _check_return_origins(text: str, *, require: bool) -> None:
 
 
 def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:
-    unknown = sorted(set(given) - set(CONFIG_KEYS))
+    unknown = sorted(set(given) - set(CONFIG_KEYS) - set(LOCAL_ONLY))
     if unknown:
         raise ConfigError(f"unknown configuration keys {unknown}; known: {list(CONFIG_KEYS)}")
+    local_only = sorted(k for k in LOCAL_ONLY if k in given)
+    if require and local_only:
+        raise ConfigError(f"a deployment calls no internal address: {local_only} is for the local stack only")
     if require:
         missing = [k for k in CONFIG_KEYS if not given.get(k)]
         if missing:
@@ -109,4 +121,5 @@ def resolve(given: Mapping[str, str], *, require: bool) -> dict[str, str]:
     missing = [k for k in CONFIG_KEYS if k not in values]
     if missing:
         raise ConfigError(f"no value and no chalicelib default for {missing}")
-    return {k: values[k] for k in CONFIG_KEYS}
+    local = {} if require else {k: given.get(k, v) for k, v in LOCAL_ONLY.items()}
+    return {k: values[k] for k in CONFIG_KEYS} | local

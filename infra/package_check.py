@@ -1,7 +1,9 @@
 """Checks a Lambda deployment zip before it can be deployed: every compiled file (ELF shared
 object or executable, Windows or macOS binary, ``.so``/``.pyd``/``.dll``/``.dylib``) must be a
 file of a manylinux wheel built for the function's architecture and Python, byte for byte as that
-wheel's RECORD lists it, and the unzipped package must fit Lambda's limit.
+wheel's RECORD lists it, and the unzipped package must fit Lambda's limit. Seed data (the demo
+eForms of ``local/eform_samples.py``, anything of the local stack) is not code a function runs and
+stays out.
 
 A wheel built on the build machine (``linux_x86_64``: it links the build machine's system
 libraries, which Lambda lacks) or for another architecture or Python fails here, not on the first
@@ -37,6 +39,8 @@ BINARY_MAGICS = {
 }
 COMPILED_SUFFIX = re.compile(r"\.(so(\.\d+)*|pyd|dll|dylib)$")
 ELF_MACHINES = {183: "aarch64", 62: "x86_64", 3: "i386", 40: "arm"}
+# The local stack and its seed data (the demo eForms, issue 16 item 3): never in a function's package.
+SEED_DATA = re.compile(r"^local/|(^|/)eform_samples\.py$")
 LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
 
@@ -152,6 +156,9 @@ def check_archive(
         if info.is_dir():
             continue
         unzipped += info.file_size
+        if SEED_DATA.search(info.filename):
+            problems.append(f"{info.filename}: seed data of the local stack, not code a function runs")
+            continue
         with archive.open(info) as f:
             head = f.read(64)
         kind = _binary_kind(head, info.filename)

@@ -6,9 +6,8 @@ test, the simulators' URLs)."""
 
 from __future__ import annotations
 
-from chalicelib import aws, settings
+from chalicelib import aws, presign, settings
 from chalicelib.documents import signing, trust
-from chalicelib.documents import store as documents_store
 from chalicelib.flows import store as flow_store
 from chalicelib.integrations import dvcqg, secrets
 from chalicelib.notifications import store as notification_store
@@ -31,6 +30,6 @@ def reset_app_caches() -> None:
     catalogue.clear_cache()
     trust.clear_cache()
     signing.reset_gateways()
-    documents_store.reset_presigner()
+    presign.reset()
     dvcqg.reset_clients()
     queues.reset_cache()

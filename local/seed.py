@@ -24,13 +24,13 @@ from chalicelib.domain.catalogue import (
     Unit,
 )
 from chalicelib.domain.clients import Capability, ClientKind
-from chalicelib.domain.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
 from chalicelib.domain.process import ActionKind, ProcessDefinition, validate_process
 from chalicelib.domain.roles import Role
 from chalicelib.flows import chains
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store.catalogue import AlreadyPublished
+from local.eform_samples import MAI_TANG, PROCEDURE_EFORMS, SAMPLE_EFORMS
 from local.simulators.accounts import DEMO_ACCOUNTS, DEMO_UNITS, HCMC_UNIT
 
 DEFAULT_PROCESS_FILE = Path(__file__).resolve().parent.parent / "chalicelib" / "domain" / "default_process.json"

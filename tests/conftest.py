@@ -7,6 +7,8 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "hoso")
+# the tests' own servers and the simulators listen on loopback, which chalicelib/outbound.py refuses otherwise
+os.environ.setdefault("HOSO_OUTBOUND_PRIVATE_HOSTS", "127.0.0.1,localhost")
 
 
 def _let_blueprints_serve_several_apps() -> None:

@@ -18,10 +18,10 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.domain.catalogue import ResultKind, Unit
-from chalicelib.domain.eform_samples import SAMPLE_EFORMS
 from chalicelib.flows import chains
 from chalicelib.store import catalogue
 from local import seed
+from local.eform_samples import SAMPLE_EFORMS
 from local.reset import reset_app_caches
 from local.simulators.accounts import DEMO_UNITS
 from tests.moto_tables import create_table

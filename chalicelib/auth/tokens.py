@@ -4,19 +4,18 @@ passes (signature, issuer, audience, times, and that it is an access token, not 
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import json
 import threading
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
+from chalicelib import outbound
 from chalicelib.errors import HosoError
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
@@ -61,12 +60,11 @@ def fetch_jwks(url: str) -> dict[str, Any]:
     parts = urllib.parse.urlsplit(url)
     if not (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))):
         raise ValueError("the JWKS URL must use https (plain http only on a loopback address)")
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (scheme checked)
-    with urllib.request.urlopen(request, timeout=JWKS_TIMEOUT_S) as response:  # noqa: S310 (scheme checked)
-        body = response.read(JWKS_MAX_BYTES + 1)
-    if len(body) > JWKS_MAX_BYTES:
-        raise ValueError("JWKS document too large")
-    document = json.loads(body)
+    answer = outbound.call("GET", url, headers={"Accept": "application/json"}, timeout=JWKS_TIMEOUT_S,
+                           max_bytes=JWKS_MAX_BYTES)  # fmt: skip
+    if answer.status != 200:
+        raise ValueError(f"JWKS answered HTTP {answer.status}")
+    document = json.loads(answer.body)
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ValueError("not a JWKS document")
     return document
@@ -122,7 +120,7 @@ class JwksCache:
         self._attempted_at = now
         try:
             keys = parse_jwks(fetch_jwks(self.url))
-        except (OSError, ValueError, http.client.HTTPException) as exc:  # network, TLS, HTTP, JSON: keep old keys
+        except (outbound.GatewayError, ValueError) as exc:  # network, TLS, HTTP, JSON: keep old keys
             logger.warning("JWKS fetch failed", extra={"jwks_url": self.url, "error": type(exc).__name__})
             return
         self._keys, self._fetched_at = keys, now

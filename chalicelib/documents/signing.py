@@ -44,7 +44,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.settings import get_settings
 
@@ -105,8 +105,8 @@ class Gateway:
 
     def _json(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            answer = http.post_json(f"{self.base_url}{path}", payload)
-        except http.GatewayError:
+            answer = outbound.post_json(f"{self.base_url}{path}", payload)
+        except outbound.GatewayError:
             raise _unavailable() from None
         if answer.status >= 500:
             raise _unavailable()
@@ -144,9 +144,9 @@ class Gateway:
 
     def timestamp(self, request_der: bytes) -> bytes:
         try:
-            answer = http.call("POST", f"{self.base_url}/tsa", request_der,
+            answer = outbound.call("POST", f"{self.base_url}/tsa", request_der,
                                {"Content-Type": "application/timestamp-query"})
-        except http.GatewayError:
+        except outbound.GatewayError:
             raise _unavailable() from None
         if answer.status != 200:
             raise _unavailable()

@@ -25,14 +25,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import urllib.parse
 import uuid
-from functools import cache
-from typing import Any
 
 from pydantic import BaseModel, Field
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib import presign
 from chalicelib.aws import client
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.settings import get_settings
@@ -124,33 +122,10 @@ def get_record(code: str, doc_id: str) -> DocumentRecord | None:
     return DocumentRecord.model_validate(item.data)
 
 
-def _disposition(name: str) -> str:
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
-
-
-@cache
-def _presigner() -> Any:
-    """An S3 client that signs links with SigV4 (``X-Amz-Expires`` relative expiry; SigV2's
-    absolute ``Expires`` is deprecated and unavailable in newer regions)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.session.Session().client("s3", region_name=get_settings().region,
-                                          config=Config(signature_version="s3v4"))
-
-
-def reset_presigner() -> None:
-    _presigner.cache_clear()
-
-
 def presigned_link(bucket: str, key: str, file_name: str, content_type: str, ttl_s: int = LINK_TTL_S,
                    version_id: str | None = None) -> str:
-    params = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": _disposition(file_name),
-              "ResponseContentType": content_type}
-    if version_id and version_id != "null":
-        params["VersionId"] = version_id
-    return str(_presigner().generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_s))
+    return presign.download_url(bucket, key, ttl_s, file_name=file_name, content_type=content_type,
+                                version_id=version_id)
 
 
 def stored_version(bucket: str, key: str, sha256: str) -> str | None:

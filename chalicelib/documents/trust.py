@@ -25,7 +25,7 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from pydantic import BaseModel, Field
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.settings import get_settings
 from chalicelib.store.models import CatalogueItem
 
@@ -131,8 +131,8 @@ def revocation_lists() -> list[bytes]:
 
 def _fetch_crl(url: str) -> bytes | None:
     try:
-        answer = http.call("GET", url, timeout=CRL_TIMEOUT_S)
-    except http.GatewayError:
+        answer = outbound.call("GET", url, timeout=CRL_TIMEOUT_S)
+    except outbound.GatewayError:
         return None
     if answer.status != 200 or len(answer.body) > MAX_CRL_BYTES:
         return None
@@ -154,8 +154,8 @@ def trust_gateway_root(added_by: str = "seed") -> TrustRoot:
     """Register the eSign gateway's published root (``GET /ca/root.pem``) and its CRL
     (``/ca/crl``): the local stack's seed trusts its simulator this way; production roots are
     added by an administrator."""
-    answer = http.call("GET", f"{get_settings().esign_base_url.rstrip('/')}/ca/root.pem")
+    answer = outbound.call("GET", f"{get_settings().esign_base_url.rstrip('/')}/ca/root.pem")
     if answer.status != 200:
-        raise http.GatewayError(f"root certificate: HTTP {answer.status}")
+        raise outbound.GatewayError(f"root certificate: HTTP {answer.status}")
     return add_root(answer.body.decode("ascii", "replace"), added_by,
                     crl_urls=[f"{get_settings().esign_base_url.rstrip('/')}/ca/crl"])

@@ -54,7 +54,6 @@ from chalicelib.domain.body_fields import (
     optional_line,
     vnd,
 )
-from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED
 
 MAX_FILES = 20
 MAX_FEES = 50
@@ -168,7 +167,51 @@ class DossierCore(BaseModel):
     ]
 
 
-_EXAMPLE_FORM = SAMPLE_FILLED[KHAI_SINH.code]
+# The OpenAPI example's form: the birth-registration sample (local/eform_samples.py, seed data kept out of the
+# package; tests/unit/intake/test_eform_samples.py keeps the two equal).
+_EXAMPLE_FORM: dict[str, Any] = {
+    "nguoi_yeu_cau": {
+        "ho_ten": "NGUYỄN VĂN AN",
+        "so_dinh_danh": "001090012345",
+        "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội",
+        "quan_he": "Cha",
+        "so_dien_thoai": "0912345678"
+    },
+    "nguoi_duoc_khai_sinh": {
+        "ho_ten": "NGUYỄN MINH KHÔI",
+        "ngay_sinh": "15/08/2025",
+        "ngay_sinh_bang_chu": "Ngày mười lăm tháng tám năm hai nghìn không trăm hai mươi lăm",
+        "gioi_tinh": "nam",
+        "dan_toc": "01",
+        "quoc_tich": "Việt Nam",
+        "noi_sinh": "Bệnh viện Phụ sản Hà Nội, số 929 đường La Thành, phường Giảng Võ, thành phố Hà Nội",
+        "que_quan": "Xã Hoằng Hóa, tỉnh Thanh Hóa"
+    },
+    "me": {
+        "ho_ten": "TRẦN THỊ BÌNH",
+        "ngay_sinh": "20/03/1992",
+        "dan_toc": "01",
+        "quoc_tich": "Việt Nam",
+        "so_dinh_danh": "038192004567",
+        "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội"
+    },
+    "cha": {
+        "xac_dinh_cha": "co",
+        "ho_ten": "NGUYỄN VĂN AN",
+        "ngay_sinh": "05/11/1990",
+        "dan_toc": "01",
+        "quoc_tich": "Việt Nam",
+        "so_dinh_danh": "001090012345",
+        "noi_cu_tru": "Số 12 ngõ 34 phố Kim Mã, phường Giảng Võ, thành phố Hà Nội"
+    },
+    "ban_sao": {
+        "de_nghi_cap": "co",
+        "so_luong": 2
+    },
+    "cam_doan": {
+        "cam_doan": True
+    }
+}
 
 DVCQG_EXAMPLE: dict[str, Any] = {
     "MaHoSoDVCQG": "G22.99-250915-0012",

@@ -7,7 +7,7 @@ HMAC-SHA256 of ``METHOD\\nPATH\\nBODY`` under the credential's key); issue and r
 ``Idempotency-Key`` (the receipt's id): the provider answers a repeated key with the receipt it
 already issued, so a retry after a lost answer never issues two.
 
-The same outbound style as the other adapters (``chalicelib.documents.http``): short timeouts,
+The same outbound style as the other adapters (``chalicelib.outbound``): short timeouts,
 no redirects, answers above :data:`MAX_ANSWER_BYTES` refused; a call that cannot reach the
 provider or meets a 5xx is tried :data:`ATTEMPTS` times with a short backoff, then
 :class:`ProviderUnavailable` (the queue retries later). A 4xx is :class:`ProviderRefused`.
@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
 
@@ -130,8 +130,8 @@ class Provider:
             if attempt:
                 self._sleep(BACKOFF_S * 2 ** (attempt - 1))
             try:
-                answer = http.call(method, url, body or None, headers, TIMEOUT_S)
-            except http.GatewayError as err:
+                answer = outbound.call(method, url, body or None, headers, TIMEOUT_S)
+            except outbound.GatewayError as err:
                 problem = str(err)
                 continue
             if answer.status >= 500:
@@ -141,7 +141,7 @@ class Provider:
                 raise ProviderUnavailable(f"answer larger than {MAX_ANSWER_BYTES} bytes")
             try:
                 data = answer.json()
-            except http.GatewayError as err:
+            except outbound.GatewayError as err:
                 raise ProviderUnavailable(str(err)) from None
             if not isinstance(data, dict):
                 raise ProviderUnavailable("answer is not a JSON object")

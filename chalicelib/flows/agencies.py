@@ -33,15 +33,13 @@ integration client may answer for it (``callbacks``: fail closed) until its ``cl
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.aws import client
+from chalicelib import outbound, presign
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
@@ -121,14 +119,13 @@ def consultable() -> dict[str, OutsideAgency]:
 
 
 def document_links(dossier: Dossier) -> list[dict[str, str]]:
-    s3, settings = client("s3"), get_settings()
+    settings = get_settings()
     out = []
     for doc in dossier.documents:
         if doc.deleted:
             continue
         bucket = settings.results_bucket if doc.kind == "result" else settings.attachments_bucket
-        url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": doc.s3_key},
-                                        ExpiresIn=LINK_TTL_S)  # fmt: skip
+        url = presign.download_url(bucket, doc.s3_key, LINK_TTL_S)
         out.append({"name": doc.name, "url": url, "sha256": doc.sha256, "content_type": doc.content_type,
                     "kind": doc.kind})  # fmt: skip
     return out
@@ -166,14 +163,12 @@ def post(conn: Connection, path: str, body: dict[str, Any]) -> None:
     if conn.token:
         headers["Authorization"] = f"Bearer {conn.token}"
     data = json.dumps(body, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 (scheme checked)
     try:
-        with urllib.request.urlopen(request, timeout=CALL_TIMEOUT_S) as answer:  # noqa: S310 (scheme checked)
-            answer.read(MAX_ANSWER_BYTES)
-    except urllib.error.HTTPError as err:
-        detail = err.read(MAX_ANSWER_BYTES).decode("utf-8", "replace")[:500]
-        if 400 <= err.code < 500:
-            raise HandoverRejected(f"HTTP {err.code}: {detail}") from None
-        raise AgencyUnavailable(f"HTTP {err.code}: {detail}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as err:
+        answer = outbound.call("POST", url, data, headers, CALL_TIMEOUT_S, max_bytes=MAX_ANSWER_BYTES)
+    except outbound.GatewayError as err:
         raise AgencyUnavailable(str(err)) from None
+    if answer.status >= 400:
+        detail = answer.body.decode("utf-8", "replace")[:500]
+        if answer.status < 500:
+            raise HandoverRejected(f"HTTP {answer.status}: {detail}") from None
+        raise AgencyUnavailable(f"HTTP {answer.status}: {detail}") from None

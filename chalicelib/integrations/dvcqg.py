@@ -32,12 +32,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Final
 
+from chalicelib import outbound
 from chalicelib.integrations import secrets
 from chalicelib.integrations.endpoints import PROVINCE_PREFIX, Endpoint, endpoint
 from chalicelib.observability import logger
@@ -47,7 +46,7 @@ from chalicelib.sync.destinations import SYNC, SYNC_TITLES
 DESTINATIONS: Final = SYNC  # ("dvcqg", "coordinator", "province"): chalicelib.sync.destinations
 DESTINATION_NAMES: Final = SYNC_TITLES
 
-CALL_TIMEOUT_S: Final = 8.0  # urllib applies it to the connection and to each read
+CALL_TIMEOUT_S: Final = 8.0  # each read (chalicelib.outbound: the connection gets at most its own 3 s)
 SESSION_EXPIRED: Final = 401
 NOT_FOUND: Final = 404
 MAX_ANSWER_BYTES: Final = 8 * 1024 * 1024
@@ -138,20 +137,12 @@ class SyncClient:
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if session is not None:
             headers["Authorization"] = f"Bearer {session}"
-        request = urllib.request.Request(  # noqa: S310 — the URL is hoso's own configuration
-            url, data=data, method="POST", headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
-                status, raw = response.status, response.read(MAX_ANSWER_BYTES)
-        except urllib.error.HTTPError as err:  # 4xx/5xx: the body may still be the protocol's answer
-            status, raw = err.code, err.read(MAX_ANSWER_BYTES)
-        except TimeoutError as err:
-            raise SyncFailed(self.destination, service, "timeout", unreachable=True) from err
-        except (urllib.error.URLError, OSError) as err:
-            reason = "timeout" if isinstance(getattr(err, "reason", None), TimeoutError) else (
-                f"network error: {type(err).__name__}")  # fmt: skip
+        try:  # any status is an answer: a 4xx/5xx body may still be the protocol's answer
+            answer = outbound.call("POST", url, data, headers, self.timeout_s, max_bytes=MAX_ANSWER_BYTES)
+        except outbound.GatewayError as err:
+            reason = "timeout" if err.timeout else f"network error: {type(err.__cause__ or err).__name__}"
             raise SyncFailed(self.destination, service, reason, unreachable=True) from err
+        status, raw = answer.status, answer.body
         if status >= 500:
             raise SyncFailed(self.destination, service, f"HTTP {status}", http_status=status, details=_text(raw),
                              unreachable=True)  # fmt: skip

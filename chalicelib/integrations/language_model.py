@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.domain.assistant import Fact
 from chalicelib.settings import get_settings
 
@@ -54,11 +54,12 @@ class LanguageModel:
             ],
         }
         try:
-            answer = http.post_json(f"{self.base_url.rstrip('/')}/v1/chat/completions", payload, timeout=self.timeout_s)
+            answer = outbound.post_json(f"{self.base_url.rstrip('/')}/v1/chat/completions", payload,
+                                        timeout=self.timeout_s)
             if answer.status != 200:
                 raise LanguageModelUnavailable(f"HTTP {answer.status}")
             body = answer.json()
-        except http.GatewayError as err:
+        except outbound.GatewayError as err:
             raise LanguageModelUnavailable(str(err)) from None
         try:
             content = body["choices"][0]["message"]["content"]

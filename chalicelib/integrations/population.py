@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.domain.identifiers import nfc
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
@@ -58,7 +58,7 @@ class PopulationClient:
         """The citizen with this personal number, or None when the database does not know them."""
         url = f"{self.base_url.rstrip('/')}/v1/citizens/search"
         try:
-            answer = http.post_json(url, {"SoDinhDanh": so_dinh_danh},
+            answer = outbound.post_json(url, {"SoDinhDanh": so_dinh_danh},
                                     headers={"X-Api-Key": self.api_key, "Accept": "application/json"},
                                     timeout=self.timeout_s)
             if answer.status == 404:
@@ -68,7 +68,7 @@ class PopulationClient:
                 code = payload.get("error_code") if isinstance(payload, dict) else None
                 raise PopulationUnavailable(f"HTTP {answer.status} {code or ''}".strip())
             return Citizen.from_answer(answer.json())
-        except http.GatewayError as err:
+        except outbound.GatewayError as err:
             raise PopulationUnavailable(str(err)) from None
 
 

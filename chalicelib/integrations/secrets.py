@@ -1,32 +1,48 @@
-"""Secrets Manager access with a short in-process cache (keys rotate; a cold Lambda
-must not call Secrets Manager on every request)."""
+"""Secrets Manager access through Powertools' parameters utility (its cache included): keys
+rotate, so a value is reused at most ``TTL_S`` seconds; a warm Lambda does not call Secrets
+Manager on every request.
+
+The provider is built on first use over :func:`chalicelib.aws.client` (the stage's region and
+endpoint: the moto server locally) and kept with its cache; :func:`clear_cache` forgets both —
+the one reset tests and the local stack call after changing the environment or a secret."""
 
 from __future__ import annotations
 
-import json
 import threading
-import time
 from typing import Any
 
 from chalicelib.aws import client
 
 TTL_S = 300
-_cache: dict[str, tuple[float, Any]] = {}
+_provider: Any = None
 _lock = threading.Lock()
 
 
+def _secrets() -> Any:
+    global _provider
+    with _lock:
+        if _provider is None:
+            from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+            _provider = SecretsProvider(boto3_client=client("secretsmanager"))
+        return _provider
+
+
 def get_json(secret_id: str) -> Any:
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(secret_id)
-        if hit and now - hit[0] < TTL_S:
-            return hit[1]
-    value = json.loads(client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
-    with _lock:
-        _cache[secret_id] = (now, value)
-    return value
+    """The secret's JSON value, fetched again once it is ``TTL_S`` seconds old. Failures are the
+    SDK's own (``ClientError``: callers tell a missing secret apart) and ``ValueError`` for a value
+    that is not JSON, not Powertools' wrappers of them."""
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
+
+    try:
+        return _secrets().get(secret_id, max_age=TTL_S, transform="json")
+    except (GetParameterError, TransformParameterError) as err:
+        if isinstance(err.__context__, Exception):
+            raise err.__context__ from None
+        raise
 
 
 def clear_cache() -> None:
+    global _provider
     with _lock:
-        _cache.clear()
+        _provider = None

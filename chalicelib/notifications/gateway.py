@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.integrations import secrets
 from chalicelib.settings import get_settings
 
@@ -38,10 +38,10 @@ class MessagingGateway:
     def _send(self, path: str, body: dict[str, Any]) -> str:
         """The gateway's message id."""
         try:
-            answer = http.post_json(f"{self.base_url.rstrip('/')}{path}", body,
+            answer = outbound.post_json(f"{self.base_url.rstrip('/')}{path}", body,
                                     {"Authorization": f"Bearer {self.token}"}, self.timeout_s)
             payload = answer.json()
-        except http.GatewayError as err:
+        except outbound.GatewayError as err:
             raise DeliveryError(str(err)) from None
         if answer.status not in (200, 202) or not isinstance(payload, dict) or not payload.get("message_id"):
             code = payload.get("error_code") if isinstance(payload, dict) else None

@@ -18,8 +18,8 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import outbound
 from chalicelib.aws import client
-from chalicelib.documents import http
 from chalicelib.domain import engine
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalogue import OfficerProfile
@@ -281,8 +281,8 @@ def _initiate(stored: Stored, actor: Actor) -> Payment:
     if payment.initiated or payment.status != "pending" or stored.init is None:
         return payment
     try:
-        answer = http.post_json(f"{get_settings().payment_base_url.rstrip('/')}/v1/payments/init", stored.init)
-    except http.GatewayError:
+        answer = outbound.post_json(f"{get_settings().payment_base_url.rstrip('/')}/v1/payments/init", stored.init)
+    except outbound.GatewayError:
         raise _unavailable() from None  # the reservation stays: the next request re-sends it
     reply = answer.json() if answer.status < 500 else {}
     if answer.status >= 500:
@@ -625,9 +625,9 @@ def _reconcile_part(payments: list[Payment], settings: Any) -> dict[str, Any]:
             paid_fees += [[payment.code, fee.code, payment.ref] for fee in payment.fees]
             continue
         try:
-            answer = http.call("GET", f"{settings.payment_base_url.rstrip('/')}/v1/payments/{payment.ref}")
+            answer = outbound.call("GET", f"{settings.payment_base_url.rstrip('/')}/v1/payments/{payment.ref}")
             remote = answer.json() if answer.status in (200, 404) else {}
-        except http.GatewayError:
+        except outbound.GatewayError:
             remote = {}
         remote = remote if isinstance(remote, dict) else {}
         remote_state = str(remote.get("TrangThai", "unknown" if not remote else "missing"))

@@ -11,7 +11,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Actor, Dossier
@@ -117,8 +117,8 @@ def quote(code: str, officer: OfficerProfile, service: Service, sender: Party, r
     body = {"service": service, "sender": {"provinceCode": sender.provinceCode},
             "receiver": {"provinceCode": receiver.provinceCode}}
     try:
-        answer = http.post_json(f"{get_settings().post_base_url.rstrip('/')}/v1/quotes", body)
-    except http.GatewayError:
+        answer = outbound.post_json(f"{get_settings().post_base_url.rstrip('/')}/v1/quotes", body)
+    except outbound.GatewayError:
         raise _unavailable() from None
     reply = answer.json() if answer.status < 500 else {}
     if answer.status != 200 or not isinstance(reply, dict) or not isinstance(reply.get("fee"), int):
@@ -140,8 +140,8 @@ def create_order(code: str, officer: OfficerProfile, sender: Party, receiver: Pa
         "note": f"Trả kết quả hồ sơ {code}",
     }
     try:
-        answer = http.post_json(f"{settings.post_base_url.rstrip('/')}/v1/orders", body)
-    except http.GatewayError:
+        answer = outbound.post_json(f"{settings.post_base_url.rstrip('/')}/v1/orders", body)
+    except outbound.GatewayError:
         raise _unavailable() from None
     reply = answer.json() if answer.status < 500 else {}
     if answer.status not in (200, 201) or not isinstance(reply, dict) or not reply.get("trackingNumber"):

@@ -21,7 +21,7 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.documents import http
+from chalicelib import outbound
 from chalicelib.domain import engine
 from chalicelib.domain import later_messages as rules
 from chalicelib.domain.calendar import VN_TZ
@@ -262,9 +262,9 @@ def _platform_confirms(message: rules.DvcqgPaymentIn) -> None:
     """The payment platform knows the transaction as paid, with this id and amount; else 409/502."""
     url = f"{get_settings().payment_base_url.rstrip('/')}/v1/payments/{message.MaThamChieu}"
     try:
-        answer = http.call("GET", url)
+        answer = outbound.call("GET", url)
         remote = answer.json() if answer.status in (200, 404) else None
-    except http.GatewayError:
+    except outbound.GatewayError:
         remote = None
     if not isinstance(remote, dict):
         raise HosoError("PAYMENT_PLATFORM_UNAVAILABLE",

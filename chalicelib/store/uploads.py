@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib import presign
 from chalicelib.aws import client
 from chalicelib.store.files import MAX_FILE_BYTES, UNSUPPORTED_MESSAGE, UnsupportedFile, sniff
 from chalicelib.store.models import UploadItem
@@ -57,11 +58,7 @@ def start(bucket: str, owner: str, file_name: str, now: dt.datetime) -> tuple[Up
     upload = Upload(id=upload_id, owner=owner, file_name=file_name, key=f"{PREFIX}{upload_id}", created_at=now)
     UploadItem(pk=_pk(upload_id), sk="META", data=upload.model_dump(mode="json"),
                expires_at=int(time.time()) + UPLOAD_TTL_S).save()
-    post = client("s3").generate_presigned_post(
-        Bucket=bucket, Key=upload.key,
-        Conditions=[["content-length-range", 1, MAX_FILE_BYTES]],
-        ExpiresIn=URL_EXPIRES_S,
-    )
+    post = presign.upload_post(bucket, upload.key, URL_EXPIRES_S, max_bytes=MAX_FILE_BYTES)
     return upload, post
 
 

@@ -13,26 +13,13 @@ long-term credentials or a download endpoint of hoso's own.
 
 from __future__ import annotations
 
-import urllib.parse
-from functools import cache
-from typing import Any, Final
+from typing import Final
 
+from chalicelib import presign
 from chalicelib.domain.dossier import DocumentRef
 from chalicelib.settings import get_settings
 
 LINK_TTL_S: Final = 3 * 24 * 3600  # SigV4 allows at most 7 days
-
-
-@cache
-def _s3() -> Any:
-    """An S3 client that signs links with SigV4 (botocore would presign with SigV2 by default,
-    which objects encrypted with KMS — as hoso's are — refuse)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.session.Session().client(
-        "s3", region_name=get_settings().region, config=Config(signature_version="s3v4")
-    )
 
 
 def bucket_of(document: DocumentRef) -> str:
@@ -40,22 +27,6 @@ def bucket_of(document: DocumentRef) -> str:
     return s.results_bucket if document.kind in ("result", "opinion") else s.attachments_bucket
 
 
-def content_disposition(name: str) -> str:
-    """``attachment`` with the Vietnamese file name kept (RFC 6266 / RFC 5987) and an ASCII fallback."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
-
-
 def document_link(document: DocumentRef) -> str:
-    return str(
-        _s3().generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": bucket_of(document),
-                "Key": document.s3_key,
-                "ResponseContentDisposition": content_disposition(document.name),
-                "ResponseContentType": document.content_type,
-            },
-            ExpiresIn=LINK_TTL_S,
-        )
-    )
+    return presign.download_url(bucket_of(document), document.s3_key, LINK_TTL_S, file_name=document.name,
+                                content_type=document.content_type)

@@ -22,8 +22,8 @@ from typing import Any
 
 import requests
 
-from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
+from local.eform_samples import KHAI_TU, SAMPLE_FILLED
 from local.seed import BIRTH_CHAIN_CODE
 from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.pdf import minimal_pdf

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.eform_samples import MAI_TANG, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.domain.process import DEFAULT_PROCESS
+from local.eform_samples import MAI_TANG, SAMPLE_FILLED
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer

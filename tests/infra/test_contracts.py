@@ -173,7 +173,7 @@ def test_a_deployment_reaches_each_province_over_https_with_a_known_code_and_env
 
 def test_local_synth_falls_back_to_the_simulators() -> None:
     values = config.resolve({}, require=False)
-    assert list(values) == list(config.CONFIG_KEYS)
+    assert list(values) == [*config.CONFIG_KEYS, *config.LOCAL_ONLY]
     assert values["DVCQG_BASE_URL"].startswith("http://127.0.0.1")
 
 

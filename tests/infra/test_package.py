@@ -105,6 +105,12 @@ def test_a_wheel_file_changed_after_install_fails(tmp_path: Path) -> None:
     assert "differs from the file" in problem
 
 
+@pytest.mark.parametrize("name", ["chalicelib/domain/eform_samples.py", "local/eform_samples.py", "local/seed.py"])
+def test_seed_data_in_the_package_fails(tmp_path: Path, name: str) -> None:
+    problems = check_zip(_zip(tmp_path, None, {}, loose={name: b"KHAI_SINH = None\n"}))
+    assert problems == [f"{name}: seed data of the local stack, not code a function runs"]
+
+
 def test_a_package_over_the_unzipped_limit_fails(tmp_path: Path) -> None:
     with zipfile.ZipFile(_zip(tmp_path, None, {})) as archive:
         size = sum(i.file_size for i in archive.infolist())
@@ -235,4 +241,5 @@ def test_the_lambda_zip_ships_exactly_the_locked_releases(repo: Synth) -> None:
                 headers = HeaderParser().parsestr(archive.read(name).decode())
                 shipped[package.normalise(headers["Name"])] = headers["Version"]
         assert {"app.py", "chalicelib/__init__.py"} <= set(archive.namelist())
+        assert not [n for n in archive.namelist() if "eform_samples" in n or n.startswith("local/")]
     assert shipped == package.pins(_read(package.LOCK))

@@ -42,7 +42,6 @@ from chalicelib.documents import templates as result_templates
 from chalicelib.documents import trust
 from chalicelib.domain.calendar import CalendarOverride
 from chalicelib.domain.catalogue import OfficerProfile, RoleAssignment, Unit
-from chalicelib.domain.eform_samples import SAMPLE_EFORMS
 from chalicelib.domain.officers import NewOfficer, officer_number_key
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.domain.variants import VariantIn
@@ -52,6 +51,7 @@ from chalicelib.services import variants as variant_service
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_store
 from chalicelib.store import variants as variant_store
+from local.eform_samples import SAMPLE_EFORMS
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from local.simulators.dvcqg import build_dossier
 from tests.security.conftest import (

@@ -22,9 +22,9 @@ from urllib.parse import quote, quote_plus, urlsplit
 import boto3
 import pytest
 
-from chalicelib.domain.eform_samples import KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.observability import logger as app_logger
+from local.eform_samples import KHAI_TU, SAMPLE_FILLED
 from local.simulators.accounts import HCMC_UNIT
 from local.simulators.citizens import DEMO_CITIZENS
 from local.simulators.dvcqg import build_dossier

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from chalicelib.domain.eform_samples import MAI_TANG, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
+from local.eform_samples import MAI_TANG, SAMPLE_FILLED
 from local.simulators.accounts import HCMC_UNIT, MINISTRY_UNIT
 from local.stack import LocalStack
 from tests.e2e.conftest import Officer, account

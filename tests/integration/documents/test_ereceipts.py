@@ -237,14 +237,14 @@ def test_daily_reconciliation_issues_the_missing_and_flags_the_rest(world: World
     # the provider has a receipt hoso never asked for
     requests.post(f"{get_settings().ereceipt_base_url}/_sim/receipts",
                   json={"payment_ref": "HSUNKNOWN", "amount": 50000, "unit_code": pending.unit_code}, timeout=5)
-    real_call = payments.http.call
+    real_call = payments.outbound.call
 
     def platform_unreachable(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if url.startswith(get_settings().payment_base_url):
-            raise payments.http.GatewayError("the payment platform is not part of this test")
+            raise payments.outbound.GatewayError("the payment platform is not part of this test")
         return real_call(method, url, *args, **kwargs)
 
-    monkeypatch.setattr(payments.http, "call", platform_unreachable)
+    monkeypatch.setattr(payments.outbound, "call", platform_unreachable)
     day = dt.datetime.now(VN_TZ).date()
     report = payments.reconcile(day)
     assert report["receipts_issued"] == [{"code": code, "ref": payment["ref"]}]

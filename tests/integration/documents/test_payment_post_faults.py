@@ -124,7 +124,7 @@ def test_a_paid_record_whose_dossier_was_never_moved_is_healed_by_the_redelivery
 def test_two_concurrent_payment_requests_make_one_charge(world: World, awaiting: str,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The second officer's request arrives while the first one is talking to the platform."""
-    original = payments.http.post_json
+    original = payments.outbound.post_json
     answers: list[Any] = []
 
     def platform(url: str, body: Any, *args: Any, **kwargs: Any) -> Any:
@@ -133,9 +133,9 @@ def test_two_concurrent_payment_requests_make_one_charge(world: World, awaiting:
             answers[0] = _request(world, awaiting)  # the concurrent request
         return original(url, body, *args, **kwargs)
 
-    monkeypatch.setattr(payments.http, "post_json", platform)
+    monkeypatch.setattr(payments.outbound, "post_json", platform)
     first = _request(world, awaiting)
-    monkeypatch.setattr(payments.http, "post_json", original)
+    monkeypatch.setattr(payments.outbound, "post_json", original)
     second = answers[0]
     assert first.status_code in (200, 201) and second.status_code in (200, 201), (first.body, second.body)
     assert first.json_body["ref"] == second.json_body["ref"]

@@ -13,11 +13,11 @@ import boto3
 
 from chalicelib.documents import service as documents
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import SAMPLE_FILLED, THUONG_TRU
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.edata import store as edata_store
 from chalicelib.services import intake
 from chalicelib.store import dossiers
+from local.eform_samples import SAMPLE_FILLED, THUONG_TRU
 from local.simulators.accounts import MINISTRY_UNIT
 from tests.integration.documents.conftest import ACCESS_LOG_KEY, APPLICANT, OTHER_UNIT, REGION, World, officer
 from tests.integration.documents.test_edata import OWNER, _approved

@@ -50,7 +50,6 @@ from chalicelib.domain.calendar import Duration
 from chalicelib.domain.catalogue import Procedure, ResultKind
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Actor, DocumentRef, Dossier
-from chalicelib.domain.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_FILLED
 from chalicelib.domain.engine import ActionRequest
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.flows import adapter, chains, changes, model, store
@@ -61,6 +60,7 @@ from chalicelib.services import intake
 from chalicelib.store import catalogue, dossiers, files
 from local import moto_patches, seed
 from local.dispatcher import sqs_record
+from local.eform_samples import KHAI_SINH, KHAI_TU, SAMPLE_FILLED
 from local.reset import reset_app_caches
 from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, MINISTRY_UNIT
 from local.simulators.agency import AgencySimulator

@@ -34,7 +34,6 @@ from chalicelib.api import notifications as notifications_api
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE, DVCQG_EXAMPLE
 from chalicelib.integrations import population
 from chalicelib.notifications import gateway
@@ -42,6 +41,7 @@ from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
 from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
+from local.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator

@@ -20,12 +20,12 @@ from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.clients import Capability, ClientKind
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
 from chalicelib.store import catalogue, dossiers
 from local import seed
+from local.eform_samples import SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.pdf import minimal_pdf
 from tests.world import aws_world, seed_catalogue

@@ -19,11 +19,11 @@ from app import app as hoso_app
 from chalicelib.domain import engine
 from chalicelib.domain.catalogue import OfficerProfile
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
 from chalicelib.store import catalogue
+from local.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import DEMO_ACCOUNTS, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator

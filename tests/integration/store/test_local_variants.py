@@ -15,13 +15,13 @@ import pytest
 from pypdf import PdfReader
 
 from chalicelib.documents import declaration
-from chalicelib.domain.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from chalicelib.domain.intake import DESK_EXAMPLE
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.errors import HosoError
 from chalicelib.services import intake, variants
 from chalicelib.store import catalogue
 from chalicelib.store import variants as store
+from local.eform_samples import PROCEDURE_EFORMS, SAMPLE_FILLED
 from local.simulators.accounts import HANOI_UNIT, HCMC_UNIT, MINISTRY_UNIT
 from tests.integration.reports.conftest import REGION, World, answer, officer
 

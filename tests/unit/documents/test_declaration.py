@@ -10,7 +10,7 @@ import io
 from pypdf import PdfReader
 
 from chalicelib.documents.declaration import BLANK, render
-from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED, THUONG_TRU
+from local.eform_samples import KHAI_SINH, SAMPLE_FILLED, THUONG_TRU
 
 DAY = dt.date(2026, 12, 7)
 UNIT = "Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh"

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from chalicelib.documents import delivery, forms, lookup, pdf, results
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Applicant, Channel, Dossier
-from chalicelib.domain.eform_samples import KHAI_SINH
 from chalicelib.payments.service import CALLBACK_MAC_FIELDS, INIT_MAC_FIELDS, mac
+from local.eform_samples import KHAI_SINH
 from local.simulators import payment as payment_sim
 
 AT = dt.datetime(2026, 3, 5, 2, 30, tzinfo=dt.UTC)  # 09:30 in Hà Nội

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalicelib.documents.results import TEMPLATES, ResultLine
 from chalicelib.documents.templates import problems
-from chalicelib.domain.eform_samples import KHAI_SINH
+from local.eform_samples import KHAI_SINH
 
 BIRTH = TEMPLATES["1.001193"]
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from chalicelib.domain.calendar import VN_TZ, Duration
 from chalicelib.domain.catalogue import Procedure, Unit
 from chalicelib.domain.eform import FormField
-from chalicelib.domain.eform_samples import KHAI_SINH
 from chalicelib.domain.process import DEFAULT_PROCESS
 from chalicelib.domain.variants import (
     ADDITIONS_SECTION,
@@ -28,6 +27,7 @@ from chalicelib.domain.variants import (
     variant_code,
     with_additions,
 )
+from local.eform_samples import KHAI_SINH
 
 AT = dt.datetime(2026, 12, 7, 9, 0, tzinfo=VN_TZ)
 BIRTH = Procedure(code="1.001193", name="Đăng ký khai sinh", field_code="HT", field_name="Hộ tịch",

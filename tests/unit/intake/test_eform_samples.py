@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from chalicelib.domain.eform import validate_eform, validate_schema
-from chalicelib.domain.eform_samples import (
+from chalicelib.domain.identifiers import check_personal_number
+from local.eform_samples import (
     ETHNIC_GROUPS,
     KHAI_SINH,
     KHAI_TU,
@@ -21,7 +22,6 @@ from chalicelib.domain.eform_samples import (
     THUONG_TRU,
     XOA_THUONG_TRU,
 )
-from chalicelib.domain.identifiers import check_personal_number
 
 TODAY = dt.date(2025, 9, 15)
 CODES = sorted(SAMPLE_EFORMS)
@@ -144,3 +144,9 @@ def test_trademark_fees_must_add_up() -> None:
     del data["chu_don"]["ma_so_thue"]
     errors = [e.field for e in validate_eform(NHAN_HIEU, data, today=TODAY).errors]
     assert errors == ["DuLieuBieuMau.chu_don.ma_so_thue"]
+
+
+def test_the_intake_contracts_openapi_example_is_the_birth_registration_sample() -> None:
+    from chalicelib.domain.intake import DVCQG_EXAMPLE
+
+    assert DVCQG_EXAMPLE["DuLieuBieuMau"] == SAMPLE_FILLED[KHAI_SINH.code]

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain.body_fields import MAX_FILE_BYTES, MAX_JSON_DEPTH
-from chalicelib.domain.eform_samples import KHAI_SINH, SAMPLE_FILLED
 from chalicelib.domain.identifiers import VN_TZ
 from chalicelib.domain.intake import DESK_EXAMPLE, DVCQG_EXAMPLE, MAX_FILES, DeskDossierIn, DvcqgDossierIn
 from chalicelib.domain.intake_parse import (
@@ -25,6 +24,7 @@ from chalicelib.domain.intake_parse import (
 )
 from chalicelib.domain.intake_result import ProcedureIntake
 from chalicelib.errors import HosoError
+from local.eform_samples import KHAI_SINH, SAMPLE_FILLED
 
 NOW = dt.datetime(2025, 9, 15, 10, 0, tzinfo=VN_TZ)
 UNIT = "000.00.13.H29"

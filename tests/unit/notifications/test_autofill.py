@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.eform import EFormSchema, FormField, FormSection, Option
-from chalicelib.domain.eform_samples import KHAI_SINH, THUONG_TRU
 from chalicelib.integrations.population import Citizen, PopulationUnavailable
 from chalicelib.services.autofill import fill, population_fields, same_name
+from local.eform_samples import KHAI_SINH, THUONG_TRU
 from local.simulators.citizens import DEMO_CITIZENS
 
 AN = Citizen.from_answer(DEMO_CITIZENS[0])  # Nguyễn Văn An, 001090012345, born 12/03/1990
