@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from chalicelib.presign import content_disposition
 from chalicelib.sync.deliver import BrokenTrail, missing_steps
 from chalicelib.sync.handler import DEFAULT_BACKOFF, Backoff, Signal
-from chalicelib.sync.links import content_disposition
 from chalicelib.sync.reconcile import classify
 from chalicelib.sync.store import Cursor
 from tests.unit.sync import samples
