@@ -62,7 +62,7 @@ def entry_module(handler: str) -> str:
     return handler.rpartition(".")[0]
 
 
-def median_imports(path: list[str], modules: list[str], cwd: Path, runs: int = RUNS) -> dict[str, float]:
+def median_imports(path: list[str], modules: list[str], cwd: Path, runs: int) -> dict[str, float]:
     """Median seconds of ``import <module>`` over ``runs`` rounds of fresh isolated interpreters,
     the modules taking turns. As on Lambda, the package's modules have no bytecode (none is left
     beside them, none written: ``-B``) and the standard library's is read (the runtime ships it)."""
@@ -91,7 +91,7 @@ def run(report: Report) -> None:
     entries = entry_points(template)
     path = runtime.twin_path(runtime.code_zip())
     modules = sorted({entry_module(h) for h in entries.values()})
-    medians = median_imports(path, [BOTO3, *modules, XRAY], runtime.TWIN)
+    medians = median_imports(path, [BOTO3, *modules, XRAY], runtime.TWIN, RUNS)
     boto3_s = medians[BOTO3]
     report.add(f"cold start per function: import boto3 (median of {RUNS}, no bytecode)", round(boto3_s * 1000), "ms",
                note="the package's twin (bench/runtime.py), every entry module in turn with it")
