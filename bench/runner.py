@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import requests
 
-from bench import integrity, process, runtime, scale, synclag
+from bench import coldstart, integrity, process, runtime, scale, synclag
 from bench.awscalls import AwsCallRecorder, Call, stack_classifier
 from bench.clients import DELIVERY, HMAC_KEYS, Caller, Dvcqg, Timings, officer, simulator
 from bench.prices import AS_OF, PRICES, SOURCE, SOURCES
@@ -481,6 +481,8 @@ def run(progress: Callable[[str], None] = lambda message: None) -> Report:
                    note=f"{sum(1 for c in recorder.calls if c.origin == 'api')} AWS calls made by API requests")
     progress("runtime: import from the Lambda package's twin, arm64 vs x86 duration cost")
     runtime.run(report)
+    progress("cold start per function: each handler path's import from the package's twin vs boto3")
+    coldstart.run(report)
     progress("done")
     return report
 

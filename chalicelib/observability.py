@@ -12,12 +12,15 @@ rejected input (``input_value=…``).
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.shared import constants
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 
 SERVICE = "hoso"
 NAMESPACE = "hoso"
@@ -72,7 +75,21 @@ class MaskingFormatter(LambdaPowertoolsFormatter):
 
 logger = Logger(service=SERVICE, logger_formatter=MaskingFormatter())
 metrics = Metrics(service=SERVICE, namespace=NAMESPACE)
-tracer = Tracer(service=SERVICE)
+
+
+def tracing_on() -> bool:
+    """Whether this process traces: in a Lambda sandbox (``LAMBDA_TASK_ROOT``), not under SAM's or
+    Chalice's local emulation, ``POWERTOOLS_TRACE_DISABLED`` not true — Powertools' own rule."""
+    disabled = resolve_truthy_env_var_choice(env=os.getenv(constants.TRACER_DISABLED_ENV, "false"))
+    local = os.getenv(constants.SAM_LOCAL_ENV) or os.getenv(constants.CHALICE_LOCAL_ENV)
+    return bool(os.getenv(constants.LAMBDA_TASK_ROOT_ENV)) and not disabled and not local
+
+
+# Powertools' tracer patches botocore, requests … so X-Ray shows each outbound call as a subsegment.
+# Built only where tracing is on: Powertools imports the X-Ray SDK even to disable it, and that
+# import costs about as much as boto3's (bench/coldstart.py) — the tests, the local stack and bench
+# run without it.
+tracer = Tracer(service=SERVICE) if tracing_on() else None
 
 
 def count(name: str, value: float = 1) -> None:

@@ -1,7 +1,7 @@
 """Delivers events to the Chalice handlers the way AWS Lambda would, against moto.
 
 Each event source of each function in the template (see ``local.provision``) gets one
-thread; the function's handler string (``app.sync_dvcqg``) names the very callable Lambda
+thread; the function's handler string (``chalicelib.entry.sync.sync_dvcqg``) names the very callable Lambda
 runs, called as ``handler(event, context)`` with Lambda-shaped event dicts and a context
 object. The function's ``Timeout`` is enforced: the handler runs in a worker thread and an
 invocation still running at its deadline counts as failed (the thread cannot be killed; it

@@ -34,7 +34,6 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -187,7 +186,13 @@ class CalendarOverride(BaseModel):
 
 @lru_cache(maxsize=64)
 def _statutory_days_off(year: int) -> dict[dt.date, str]:
-    """Statutory holidays, days in lieu and government swap days off of ``year``, by name."""
+    """Statutory holidays, days in lieu and government swap days off of ``year``, by name.
+
+    ``holidays`` is imported here, by the first due-date computation: its package takes half a
+    megabyte of source to compile, which the functions that never count working days (the outbox
+    relay, uploads, receipts…) would otherwise pay at every cold start (bench/coldstart.py)."""
+    import holidays  # noqa: PLC0415 - see the docstring
+
     return dict(holidays.country_holidays("VN", language="vi", years=year).items())
 
 
