@@ -1,7 +1,8 @@
 """``python -m bench`` (``make bench``): every figure beside its target, and ``build/bench.json``.
 
 The local stack's own output (the app's JSON logs, metrics, the servers' access lines) goes to
-``build/bench.log``; the terminal gets the progress of the run and the table."""
+``build/bench.log``; the terminal gets the progress of the run and the table.
+``python -m bench cost``: the two priced lifecycles only (to measure a cost lever)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def main() -> int:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
         try:
-            report = run(progress)
+            report = run(progress, only_cost=sys.argv[1:] == ["cost"])
         except BaseException:
             progress(f"failed: see {path}")
             raise

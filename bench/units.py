@@ -1,16 +1,17 @@
-"""Billable units of recorded AWS calls (``bench.awscalls``), by AWS's own rules.
-
-DynamoDB (on-demand): a write request unit per KB of the item written (the larger of the old
-and new image when it replaces one; a transactional write counts twice); each global secondary
-index costs its own writes: one for an entry that appears, goes or keeps its keys, a delete and
-a put for one whose keys change. The previous image is known when the run wrote or read the
-item before; an overwrite of an unknown item counts the upper bound (a delete and a put in
-every index it is in) and is counted in ``bounded``. An UpdateItem is counted on its key and
-the values it writes (only small items — counters, cursors — are updated in place). A read
-request unit per 4 KB read (an eventually consistent read counts half, a transactional read
-twice); a Query is billed on the size of every item it *evaluates*, filtered out or not. Item
-sizes are computed from the attribute values as DynamoDB does (names + values). moto's
-``ConsumedCapacity`` answers are not used: they are constants.
+"""Billable units of recorded AWS calls (``bench.awscalls``), by AWS's own rules. DynamoDB (on-
+demand): a write request unit per KB of the item written (the larger of the old and new image when
+it replaces one; a transactional write counts twice); each global secondary index costs its own
+writes, on the size of its *entry* (the table's and the index's keys and what the index projects:
+all, the keys only, or the attributes it includes): one for an entry that appears, goes or keeps
+its keys but changes, none for one that stays the same (a KEYS_ONLY index whose keys do not move),
+a delete and a put for one whose keys change. The previous image is known when the run wrote or
+read the item before; an overwrite of an unknown item counts the upper bound (a delete and a put in
+every index it is in) and is counted in ``bounded``. An UpdateItem is counted on its key and the
+values it writes (only small items — counters, cursors — are updated in place). A read request unit
+per 4 KB read (an eventually consistent read counts half, a transactional read twice); a Query is
+billed on the size of every item it *evaluates*, filtered out or not. Item sizes are computed from
+the attribute values as DynamoDB does (names + values). moto's ``ConsumedCapacity`` answers are not
+used: they are constants.
 """
 
 from __future__ import annotations
@@ -29,8 +30,22 @@ _S3_PUT_CLASS = {"PutObject", "CopyObject", "PostObject", "ListObjects", "ListOb
                  "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "PutObjectTagging"}
 _S3_FREE = {"DeleteObject", "DeleteObjects", "AbortMultipartUpload"}
 
-# table name → the (hash, range) key attributes of each of its global secondary indexes
-GsiKeys = Mapping[str, list[tuple[str, str | None]]]
+# table name → each of its global secondary indexes: (hash, range) key attributes, and optionally the
+# non-key attributes it projects (None or absent: ALL; an empty set: KEYS_ONLY)
+GsiKeys = Mapping[str, list[tuple[str, str | None]] | list[tuple[str, str | None, frozenset[str] | None]]]
+TABLE_KEYS = frozenset({"pk", "sk"})
+
+
+def index_entry(item: Mapping[str, Any] | None, index: tuple[Any, ...]) -> Mapping[str, Any] | None:
+    """What an index holds of ``item`` (None: the item is not in the index)."""
+    hash_key, range_key = index[0], index[1]
+    carried = index[2] if len(index) > 2 else None
+    if not item or hash_key not in item or (range_key and range_key not in item):
+        return None
+    if carried is None:
+        return item
+    keep = TABLE_KEYS | {hash_key, range_key} | carried
+    return {k: v for k, v in item.items() if k in keep}
 
 
 def value_size(value: Mapping[str, Any]) -> int:
@@ -108,18 +123,15 @@ class _Writes:
 
     def _index_writes(self, table: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> float:
         total = 0.0
-        for hash_key, range_key in self.gsi.get(table, []):
-            keys = [k for k in (hash_key, range_key) if k]
-
-            def entry(item: Mapping[str, Any] | None, keys: list[str] = keys) -> tuple[Any, ...] | None:
-                return tuple(repr(item[k]) for k in keys) if item and all(k in item for k in keys) else None
-
-            before, after = entry(old), entry(new)
-            if before and after and before == after:
-                total += _write_units(max(item_size(old), item_size(new)))
+        for index in self.gsi.get(table, []):
+            keys = [k for k in index[:2] if k]
+            before, after = index_entry(old, index), index_entry(new, index)
+            if before is not None and after is not None and all(repr(before[k]) == repr(after[k]) for k in keys):
+                if before != after:  # in place; an entry that stays the same is not written
+                    total += _write_units(max(item_size(before), item_size(after)))
             else:
-                total += _write_units(item_size(old)) if before else 0
-                total += _write_units(item_size(new)) if after else 0
+                total += _write_units(item_size(before)) if before is not None else 0
+                total += _write_units(item_size(after)) if after is not None else 0
         return total
 
     def put(self, table: str, item: Mapping[str, Any], operation: str, *, transactional: bool, create: bool) -> None:
@@ -129,10 +141,10 @@ class _Writes:
         old = None if create else self.images.get(key)
         size = max(item_size(item), item_size(old))
         self.units.add_write(f"{table} {operation}", _write_units(size) * (2 if transactional else 1))
-        indexes = [h for h, r in self.gsi.get(table, []) if h in item and (not r or r in item)]
-        if old is None and not create and indexes:
+        entries = [e for e in (index_entry(item, i) for i in self.gsi.get(table, [])) if e is not None]
+        if old is None and not create and entries:
             self.units.bounded += 1
-            self.units.add_write(f"{table} GSI", 2 * _write_units(item_size(item)) * len(indexes))
+            self.units.add_write(f"{table} GSI", sum(2 * _write_units(item_size(e)) for e in entries))
         else:
             self.units.add_write(f"{table} GSI", self._index_writes(table, old, item))
         self.images[key] = item

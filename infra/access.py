@@ -64,10 +64,19 @@ APPEND: Level = "append"  # PutItem and Query only (an append-only table: no upd
 _ALL_GSIS = {name: TableAccess(RW, spec.gsis) for name, spec in TABLES.items() if not spec.append_only}
 
 
+# Memory of the per-dossier event functions, chosen by measurement (docs/cost-model.md §7): a
+# handler process peaks at ≈ 90 MB resident (``import app`` 86 MB) and spends most of each
+# invocation waiting (the destination's round trips, DynamoDB); below 1,769 MB Lambda's CPU share
+# is proportional to memory, so halving it leaves a CPU-bound part's GB-s unchanged and halves the
+# waiting part's. The API keeps 1,024 MB: a lifecycle's PDF drawing and signing peak at ≈ 640 MB,
+# and officers wait for its answers.
+EVENT_MEMORY_MB = 256
+
+
 def _sync_consumer(queue: str) -> FunctionAccess:
     return FunctionAccess(
         timeout_s=60,
-        memory_mb=512,
+        memory_mb=EVENT_MEMORY_MB,
         consumes=queue,
         # catalogue: unit and procedure names in the DVCQG records
         tables={"dossiers": TableAccess(READ), "sync": TableAccess(RW, ("gsi1",)), "catalogue": TableAccess(READ)},
@@ -209,7 +218,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # outside consultations handed to the coordinator; dossiers pushed to their specialised software
     "dossier_changes": FunctionAccess(
         timeout_s=60,
-        memory_mb=512,
+        memory_mb=EVENT_MEMORY_MB,
         consumes="dossier-changes",
         tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
         buckets={"attachments": READ, "results": READ},  # presigned links in hand-overs and pushes
@@ -220,7 +229,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # Step Functions hands agency steps over with a task token on the agency-tasks queue
     "agency_tasks": FunctionAccess(
         timeout_s=60,
-        memory_mb=512,
+        memory_mb=EVENT_MEMORY_MB,
         consumes="agency-tasks",
         tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
         buckets={"attachments": READ, "results": READ},  # presigned links in hand-overs

@@ -27,10 +27,12 @@ from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from chalicelib.store.indexes import projection as index_projection
 from infra import (
     backup,
     capacity,
     edge,
+    index_check,
     integrity,
     monitoring,
     nag,
@@ -209,11 +211,16 @@ class HosoStack(cdk.Stack):
             resource_policy=_append_only_policy() if spec.append_only else None,
         )
         for gsi in spec.gsis:
+            if index_check.rebuilding() == (name, gsi):
+                continue  # the first of a rebuild's two deploys (docs/runbooks/index-projections.md)
+            carried = index_projection(name, gsi)  # the models' definition (chalicelib/store/indexes.py)
             table.add_global_secondary_index(
                 index_name=gsi,
                 partition_key=dynamodb.Attribute(name=f"{gsi}pk", type=dynamodb.AttributeType.STRING),
                 sort_key=dynamodb.Attribute(name=f"{gsi}sk", type=dynamodb.AttributeType.STRING),
-                projection_type=dynamodb.ProjectionType.ALL,
+                projection_type=dynamodb.ProjectionType.ALL if carried is None
+                else dynamodb.ProjectionType.INCLUDE if carried else dynamodb.ProjectionType.KEYS_ONLY,
+                non_key_attributes=list(carried) if carried else None,
             )
         return table
 

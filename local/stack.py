@@ -60,7 +60,9 @@ from local.simulators.ereceipt import parse_clients
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = "123456789012"  # moto's default account
 # What the synthesised template is made from: newer than the template → synthesise again.
-TEMPLATE_SOURCES = ("infra", "app.py", "state_machines", ".chalice/config.json", "requirements.lock")
+# chalicelib/store/indexes.py: the index projections infra declares from the models' definition
+TEMPLATE_SOURCES = ("infra", "app.py", "state_machines", ".chalice/config.json", "requirements.lock",
+                    "chalicelib/store/indexes.py")
 SYNTH_TIMEOUT_S = 600
 
 DEFAULTS = {

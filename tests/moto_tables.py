@@ -1,9 +1,22 @@
 """Tables shaped like the ones infra declares (``pk``/``sk`` and ``gsiN`` with ``gsiNpk``/``gsiNsk``,
-every index projecting all), for moto-backed tests that create only the tables they need."""
+each index projecting what chalicelib/store/indexes.py says for that table), for moto-backed tests
+that create only the tables they need."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from chalicelib.store.indexes import PROJECTIONS
+
+
+def _projection(name: str, index: str) -> dict[str, Any]:
+    """``hoso-<stage>-<table>``'s index as infra declares it (ALL for a table the definition doesn't know)."""
+    carried = PROJECTIONS.get(name.rsplit("-", 1)[-1], {}).get(index)
+    if carried is None:
+        return {"ProjectionType": "ALL"}
+    if not carried:
+        return {"ProjectionType": "KEYS_ONLY"}
+    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(carried)}
 
 
 def create_table(ddb: Any, name: str, gsis: int, *, stream: bool = False) -> None:
@@ -19,7 +32,7 @@ def create_table(ddb: Any, name: str, gsis: int, *, stream: bool = False) -> Non
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     if gsis:
         request["GlobalSecondaryIndexes"] = [
-            {"IndexName": f"gsi{i}", "Projection": {"ProjectionType": "ALL"},
+            {"IndexName": f"gsi{i}", "Projection": _projection(name, f"gsi{i}"),
              "KeySchema": [{"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
                            {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"}]}
             for i in range(1, gsis + 1)

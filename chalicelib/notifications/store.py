@@ -33,7 +33,7 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier
 from chalicelib.errors import bad_request
 from chalicelib.notifications.reminders import Reminder, ReminderKind
-from chalicelib.store.models import DossierItem, DossiersTable, transaction_connection
+from chalicelib.store.models import DossierItem, DossiersTable, batch_fetch, transaction_connection
 
 NOTIFICATION_TTL_S = 90 * 24 * 3600
 MARKER_TTL_S = 3 * 24 * 3600  # longer than a day (daily kinds) and than new work's look-back
@@ -237,7 +237,7 @@ def _status_query(unit_code: str, status: int, due_until: dt.datetime | None, **
 def dossiers_in(unit_code: str, status: int, due_until: dt.datetime | None = None) -> Iterator[Dossier]:
     """A unit's dossiers in a status (``gsi1``, sorted by legal deadline); with ``due_until``
     only those due by then — the query stops at that point of the index."""
-    for item in _status_query(unit_code, status, due_until):
+    for item in batch_fetch(DossierItem, _status_query(unit_code, status, due_until)):  # gsi1: keys only
         yield Dossier.model_validate(item.data)
 
 
@@ -245,7 +245,7 @@ Cursor = dict[str, Any] | None
 
 
 def _page(result: Any) -> tuple[list[Dossier], Cursor]:
-    dossiers = [Dossier.model_validate(item.data) for item in result]
+    dossiers = [Dossier.model_validate(item.data) for item in batch_fetch(DossierItem, result)]  # keys-only index
     return dossiers, result.last_evaluated_key
 
 

@@ -39,7 +39,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import catalogue
 from chalicelib.store import dossiers as dossier_repo
 from chalicelib.store.dossiers import dossier_pk
-from chalicelib.store.models import DossiersTable, Gsi1, transaction_connection
+from chalicelib.store.models import DossiersTable, Gsi1, batch_fetch, transaction_connection
 
 INIT_MAC_FIELDS: Final = (
     "MaDoiTac", "MaThamChieu", "SoTien", "ThoiGianGD", "ThongTinBienLai.MaDichVu", "ThongTinBienLai.MaHoSo",
@@ -590,7 +590,7 @@ def reconcile_page(task: Task) -> Page:
     day = dt.date.fromisoformat(task.chain)
     result = PaymentItem.by_day.query(f"PAYDAY#{day:%Y%m%d}", limit=RECONCILE_PAGE_SIZE,
                                       last_evaluated_key=task.cursor)
-    payments = [Payment.model_validate(item.data) for item in result]
+    payments = [Payment.model_validate(item.data) for item in batch_fetch(PaymentItem, result)]  # gsi1: keys
     part = {**_reconcile_part(payments, settings), **receipt_service.reconcile_payments(day, payments)}
     cursor = result.last_evaluated_key
     s3 = client("s3")

@@ -23,7 +23,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.specialised import model
-from chalicelib.store.models import DossiersTable, Gsi1, transaction_connection
+from chalicelib.store.models import DossiersTable, Gsi1, batch_fetch, transaction_connection
 
 INCIDENTS_PK = "SPECIALISED_INCIDENT"
 HISTORY_TTL_S = 400 * 24 * 3600
@@ -156,7 +156,7 @@ def in_state(system: str, state: str, *, before: dt.datetime | None = None, limi
     """Hand-overs of ``system`` in ``state`` (oldest first; ``before``: since earlier than it)."""
     condition = HandoverItem.gsi1sk < _iso(before) if before is not None else None
     items = HandoverItem.by_state.query(_index(state, system), condition, limit=limit)
-    return [_handover(i) for i in items]
+    return [_handover(i) for i in batch_fetch(HandoverItem, items)]  # gsi1 carries the keys only
 
 
 # ---------------------------------------------------------------- incidents

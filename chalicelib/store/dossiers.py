@@ -51,6 +51,7 @@ from chalicelib.store.models import (
     EventItem,
     OutboxItem,
     SealItem,
+    batch_fetch,
     transaction_connection,
 )
 from chalicelib.sync.destinations import outbox_data
@@ -391,7 +392,7 @@ def _page(index: Any, pk_attr: str, sk_attr: str, pk_value: str, limit: int, cur
         pk_value, range_condition, filter_condition=filter_condition, limit=limit, last_evaluated_key=start,
         page_size=limit,
     )
-    items = [Dossier.model_validate(i.data) for i in result]
+    items = [Dossier.model_validate(i.data) for i in batch_fetch(DossierItem, result)]  # the index: keys (+ filters)
     return Page(items, _encode_cursor(result.last_evaluated_key, sk_attr))
 
 
@@ -465,17 +466,25 @@ def _filtered_page(index: Any, pk_attr: str, sk_attr: str, pk_value: str, limit:
     start = _decode_cursor(cursor, pk_attr, pk_value, sk_attr)
     pages = index.query(pk_value, range_condition, filter_condition=filter_condition,
                         last_evaluated_key=start, page_size=limit).page_iter
-    items: list[Dossier] = []
+    matches: list[dict[str, Any]] = []
+    cursor_out: str | None = None
     for _ in range(SEARCH_READ_PAGES):
         try:
             page = next(pages)
         except StopIteration:
-            return Page(items, None)
+            break
         for raw in page.get("Items", []):
-            items.append(Dossier.model_validate(DossierItem.from_raw_data(raw).data))
-            if len(items) == limit:
+            matches.append(raw)
+            if len(matches) == limit:
                 last = {key: raw[key] for key in pages.key_names}
-                return Page(items, _encode_cursor(last, sk_attr))
+                return _fetched(matches, _encode_cursor(last, sk_attr))
         if pages.last_evaluated_key is None:
-            return Page(items, None)
-    return Page(items, _encode_cursor(pages.last_evaluated_key, sk_attr))
+            break
+    else:
+        cursor_out = _encode_cursor(pages.last_evaluated_key, sk_attr)
+    return _fetched(matches, cursor_out)
+
+
+def _fetched(matches: list[dict[str, Any]], cursor: str | None) -> Page:
+    """The matched index entries' dossiers, read by key (the index carries the filters' attributes only)."""
+    return Page([Dossier.model_validate(i.data) for i in batch_fetch(DossierItem, matches)], cursor)

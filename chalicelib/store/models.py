@@ -36,7 +36,9 @@ sync
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -47,10 +49,11 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 
 from chalicelib.settings import get_settings
+from chalicelib.store.indexes import projection as index_projection
 
 
 class _TableName:
@@ -68,34 +71,52 @@ class _Region:
         return get_settings().region
 
 
-def _index(name: str) -> type[GlobalSecondaryIndex]:
+def _projection(table: str, name: str) -> Projection:
+    """The index's projection as chalicelib.store.indexes defines it (infra's tables follow the same)."""
+    carried = index_projection(table, name)
+    if carried is None:
+        return AllProjection()
+    return IncludeProjection(list(carried)) if carried else KeysOnlyProjection()
+
+
+def _index(table: str, name: str) -> type[GlobalSecondaryIndex]:
     class Index(GlobalSecondaryIndex):
         class Meta:
             index_name = name
-            projection = AllProjection()
+            projection = _projection(table, name)
 
-    Index.__name__ = f"{name.capitalize()}Index"
+    Index.__name__ = f"{table.capitalize()}{name.capitalize()}Index"
     return Index
 
 
-class Gsi1(_index("gsi1")):  # type: ignore[misc]
+class Gsi1(_index("dossiers", "gsi1")):  # type: ignore[misc]
     gsi1pk = UnicodeAttribute(hash_key=True)
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class Gsi2(_index("gsi2")):  # type: ignore[misc]
+class Gsi2(_index("dossiers", "gsi2")):  # type: ignore[misc]
     gsi2pk = UnicodeAttribute(hash_key=True)
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
-class Gsi3(_index("gsi3")):  # type: ignore[misc]
+class Gsi3(_index("dossiers", "gsi3")):  # type: ignore[misc]
     gsi3pk = UnicodeAttribute(hash_key=True)
     gsi3sk = UnicodeAttribute(range_key=True)
 
 
-class Gsi4(_index("gsi4")):  # type: ignore[misc]
+class Gsi4(_index("dossiers", "gsi4")):  # type: ignore[misc]
     gsi4pk = UnicodeAttribute(hash_key=True)
     gsi4sk = UnicodeAttribute(range_key=True)
+
+
+class CatalogueGsi1(_index("catalogue", "gsi1")):  # type: ignore[misc]
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class SyncGsi1(_index("sync", "gsi1")):  # type: ignore[misc]
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
 
 
 class _Table(Model):
@@ -191,7 +212,7 @@ class CatalogueItem(_Table):
     data = JSONAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    by_kind = Gsi1()
+    by_kind = CatalogueGsi1()
 
 
 class CounterItem(_Table):
@@ -231,6 +252,27 @@ class SyncItem(_Table):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+
+
+M = TypeVar("M", bound=Model)
+BATCH_GET_KEYS = 100  # BatchGetItem's limit per request
+
+
+def batch_fetch(model: type[M], found: Iterable[Any]) -> Iterator[M]:
+    """The whole items behind an index query's results (a KEYS_ONLY or INCLUDE index carries the
+    keys, not ``data``), in the query's order, read by key 100 at a time (BatchGetItem, eventually
+    consistent like the index itself). ``found``: model instances or raw items; an item deleted
+    since the index was read is left out."""
+    keys = iter(_table_key(i) for i in found)
+    while chunk := list(islice(keys, BATCH_GET_KEYS)):
+        items = {(i.pk, i.sk): i for i in model.batch_get(chunk)}  # type: ignore[attr-defined]
+        yield from (items[k] for k in chunk if k in items)
+
+
+def _table_key(found: Any) -> tuple[str, str]:
+    if isinstance(found, dict):
+        return found["pk"]["S"], found["sk"]["S"]
+    return found.pk, found.sk
 
 
 _transaction_connection: Connection | None = None

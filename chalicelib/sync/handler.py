@@ -1,14 +1,17 @@
 """The SQS handler of one sync destination (``sync_dvcqg``, ``sync_coordinator``,
 ``sync_province`` in app.py): Powertools batch processing with partial failures.
 
-Each record ``{"code", "seq"}`` is one :func:`~chalicelib.sync.deliver.deliver` call; a record
-that fails is reported in ``batchItemFailures`` (the others are deleted by Lambda) and made
-invisible for an exponential backoff (:class:`Backoff`, from the message's
-``ApproximateReceiveCount``), so a destination that is down is retried at a falling rate;
-after the queue's ``maxReceiveCount`` receives SQS moves the message to the dead-letter queue.
-Once the destination has not answered a record (down, timeout, HTTP 5xx), the rest of the
-batch is failed without trying. Each destination has its own queue and function, so one
-destination being down never delays another.
+Each record ``{"code", "seq"}`` names a dossier to bring up to date; the batch's dossiers are
+prepared one by one under their leases, then those of one target share their calls — one
+``DongBoHoSoMC`` per ``isUpdating`` value and ``CapNhatTienDoHoSoMC`` calls of up to 50 records
+(:func:`~chalicelib.sync.deliver.send_batch`; a dossier the destination refuses by name fails
+alone, the others are sent again without it). A record that fails is reported in
+``batchItemFailures`` (the others are deleted by Lambda) and made invisible for an exponential
+backoff (:class:`Backoff`, from the message's ``ApproximateReceiveCount``), so a destination that
+is down is retried at a falling rate; after the queue's ``maxReceiveCount`` receives SQS moves the
+message to the dead-letter queue. Once the destination has not answered a record (down, timeout,
+HTTP 5xx), the rest of the batch is failed without trying. Each destination has its own queue and
+function, so one destination being down never delays another.
 
 The ``province`` destination serves 34 provinces from one standard queue; a province that does
 not answer must not hold the others up, nor send its dossiers to the dead-letter queue for an
@@ -34,6 +37,7 @@ dossier or the invocation was running out of time).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,7 +53,7 @@ from chalicelib.aws import client
 from chalicelib.integrations.dvcqg import NotConfigured, SyncFailed
 from chalicelib.observability import SERVICE, logger
 from chalicelib.sync import store
-from chalicelib.sync.deliver import LeaseBusy, TargetDown, deliver
+from chalicelib.sync.deliver import Delivered, LeaseBusy, Prepared, TargetDown, prepare, release, send_batch
 from chalicelib.sync.queues import queue_url
 
 NAMESPACE: Final = "hoso"
@@ -157,6 +161,69 @@ class _Circuits:
             logger.info("sync target answers again", extra={"target": target})
 
 
+Outcome = Delivered | BaseException
+
+
+def _deliver_batch(destination: str, records: list[SQSRecord], context: Any, available: Any,
+                   parking: bool) -> dict[str, Outcome]:
+    """Every record's outcome (by message id): each dossier is prepared under its lease, then the
+    dossiers of one target share their DVCQG calls (``data`` arrays; a dossier the destination
+    refuses fails alone). A code signalled twice in the batch is sent once (its records share the
+    outcome). Once the destination has not answered, the rest of the batch is not tried — per
+    target for a parking destination (its records of other provinces still go)."""
+    outcomes: dict[str, Outcome] = {}
+    first: dict[str, str] = {}  # code → the message id that carries it
+    ready: dict[str, list[tuple[str, Prepared]]] = {}  # target → (message id, prepared), in order
+    unavailable: SyncFailed | None = None
+
+    def out_of_time() -> bool:
+        return context is not None and context.get_remaining_time_in_millis() < TIME_MARGIN_MS
+
+    for record in records:
+        try:
+            code = Signal.model_validate_json(record.body).code
+        except ValidationError as exc:
+            outcomes[record.message_id] = exc
+            continue
+        if code in first:
+            continue
+        first[code] = record.message_id
+        try:
+            if unavailable is not None:
+                raise DestinationUnavailable(unavailable.reason)
+            if out_of_time():
+                raise OutOfTime(code)
+            prepared = prepare(destination, code, available=available)
+        except Exception as exc:
+            if isinstance(exc, SyncFailed) and exc.unreachable and not parking:
+                unavailable = exc
+            outcomes[record.message_id] = exc
+            continue
+        if isinstance(prepared, Delivered):
+            outcomes[record.message_id] = prepared
+        else:
+            ready.setdefault(prepared.target, []).append((record.message_id, prepared))
+    for group in ready.values():
+        batch = [p for _, p in group]
+        if unavailable is not None or out_of_time():
+            release(batch)
+            failure: Exception = DestinationUnavailable(unavailable.reason) if unavailable else OutOfTime(batch[0].code)
+            outcomes.update({message_id: failure for message_id, _ in group})
+            continue
+        sent = send_batch(batch)
+        for message_id, p in group:
+            outcomes[message_id] = sent[p.code]
+            failed = sent[p.code]
+            if isinstance(failed, SyncFailed) and failed.unreachable and not parking:
+                unavailable = failed
+    for record in records:  # a code signalled again in the batch: nothing more to send, or its first's failure
+        if record.message_id not in outcomes:
+            shared = outcomes[first[json.loads(record.body)["code"]]]
+            outcomes[record.message_id] = shared if isinstance(shared, BaseException) else dataclasses.replace(
+                shared, steps=0, lags_ms=[])
+    return outcomes
+
+
 def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *,
                  backoff: Backoff = DEFAULT_BACKOFF) -> dict[str, Any]:  # fmt: skip
     """Deliver every record of an SQS batch to ``destination``; answer the partial failures."""
@@ -164,7 +231,6 @@ def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *
     metrics = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
     metrics.add_dimension(name="destination", value=destination)
     counted = False
-    unavailable: SyncFailed | None = None
     parking = destination in PARKING
     circuits = _Circuits(backoff)
 
@@ -175,9 +241,6 @@ def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *
 
     def fail(record: SQSRecord, code: str | None, exc: Exception) -> None:
         """Leave the record to SQS's retries (and at last its DLQ), after a backoff."""
-        nonlocal unavailable
-        if isinstance(exc, SyncFailed) and exc.unreachable:
-            unavailable = exc
         deferred = isinstance(exc, LeaseBusy | OutOfTime)
         count("SyncDeferred" if deferred else "SyncFailed", MetricUnit.Count, 1)
         delay = _postpone(url, record, backoff)
@@ -202,16 +265,17 @@ def handle_batch(destination: str, event: dict[str, Any], context: Any = None, *
         logger.warning("sync record parked: its target is down", extra={
             "destination": destination, "target": target, "code": code, "retry_in_s": delay})  # fmt: skip
 
+    outcomes = _deliver_batch(destination, [SQSRecord(r) for r in event.get("Records", [])], context,
+                              circuits.available, parking)
+
     def handle(record: SQSRecord) -> None:
         code: str | None = None
         try:
             signal = Signal.model_validate_json(record.body)
             code = signal.code
-            if unavailable is not None:
-                raise DestinationUnavailable(unavailable.reason)
-            if context is not None and context.get_remaining_time_in_millis() < TIME_MARGIN_MS:
-                raise OutOfTime(code)
-            outcome = deliver(destination, signal.code, available=circuits.available)
+            outcome = outcomes[record.message_id]
+            if isinstance(outcome, BaseException):
+                raise outcome
         except (SyncFailed, TargetDown) as exc:
             if parking and (isinstance(exc, TargetDown) or exc.unreachable):
                 park(record, code, exc)

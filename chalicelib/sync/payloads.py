@@ -224,7 +224,12 @@ def progress_record(code: str, event: AuditEvent) -> dict[str, str]:
 
 def dossier_call(record: dict[str, Any], *, is_updating: bool) -> dict[str, Any]:
     """The ``DongBoHoSoMC`` call (without ``session`` and ``madonvi``, which the client adds)."""
-    return {"service": SYNC_DOSSIER, "isUpdating": "True" if is_updating else "False", "data": [record]}
+    return dossier_call_many([record], is_updating=is_updating)
+
+
+def dossier_call_many(records: list[dict[str, Any]], *, is_updating: bool) -> dict[str, Any]:
+    """One ``DongBoHoSoMC`` call for several dossiers (the protocol's ``data`` array)."""
+    return {"service": SYNC_DOSSIER, "isUpdating": "True" if is_updating else "False", "data": records}
 
 
 def progress_call(records: list[dict[str, str]]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from typing import Any, Final
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
-from chalicelib.store.models import Gsi1, SyncItem
+from chalicelib.store.models import SyncGsi1, SyncItem
 
 CHANGED_TTL: Final = timedelta(days=7)
 
@@ -68,7 +68,7 @@ class LedgerItem(SyncItem):
 
 
 class ChangedItem(SyncItem):
-    recent = Gsi1()
+    recent = SyncGsi1()
 
 
 def _pk(code: str) -> str:

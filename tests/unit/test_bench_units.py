@@ -147,3 +147,25 @@ def test_percentiles_by_nearest_rank() -> None:
     assert percentile(values, 95) == 95
     assert percentile([7.0], 95) == 7
     assert summary([3.0, 1.0, 2.0]) == {"n": 3, "p50": 2.0, "p95": 3.0, "max": 3.0}
+
+
+def test_an_index_write_costs_the_entry_it_projects_not_the_item() -> None:
+    """A KEYS_ONLY or INCLUDE index entry is billed on its own size; an entry that stays the same
+    (keys and projected attributes unchanged) costs nothing (chalicelib/store/indexes.py)."""
+    first = {"pk": {"S": "D#1"}, "sk": {"S": "META"}, "gsi1pk": {"S": "UNIT#S#2"}, "gsi1sk": text(5),
+             "status": {"N": "2"}, "data": text(4500)}
+    changed = {**first, "data": text(4600)}  # a step that changes only the dossier document
+    moved = {**changed, "gsi1pk": {"S": "UNIT#S#4"}, "status": {"N": "4"}}
+
+    def put(item: dict[str, Any], create: bool = False) -> Call:
+        return call("dynamodb", "PutItem", {"TableName": "dossiers", "Item": item, **(
+            {"ConditionExpression": "attribute_not_exists(pk)"} if create else {})})
+
+    def index_wru(gsi: Any) -> float:
+        return dynamodb_units([put(first, create=True), put(changed), put(moved)], gsi).write_by["dossiers GSI"]
+
+    assert index_wru({"dossiers": [("gsi1pk", "gsi1sk")]}) == 5 + 5 + 2 * 5  # ALL: 4.5 KB per entry write
+    assert index_wru({"dossiers": [("gsi1pk", "gsi1sk", frozenset())]}) == 1 + 0 + 2  # KEYS_ONLY: tiny, skipped
+    assert index_wru({"dossiers": [("gsi1pk", "gsi1sk", frozenset({"status"}))]}) == 1 + 0 + 2  # INCLUDE
+    bounded = dynamodb_units([put(changed)], {"dossiers": [("gsi1pk", "gsi1sk", frozenset())]})
+    assert bounded.write_by["dossiers GSI"] == 2 and bounded.bounded == 1  # unknown previous image: the entry's
