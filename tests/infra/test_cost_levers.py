@@ -59,8 +59,7 @@ def test_template_and_models_follow_one_definition(repo: Synth) -> None:
 
 # the functions invoked for every step of every dossier (docs/cost-model.md §7: memory by measurement)
 PER_STEP_EVENT_FUNCTIONS = ("sync_dvcqg", "sync_coordinator", "sync_province", "dossier_changes", "agency_tasks",
-                            "outbox_relay",
-                            "edata_capture")
+                            "outbox_relay", "edata_capture")
 
 
 def test_memory_sizes_as_measured(full: Synth) -> None:
