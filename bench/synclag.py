@@ -20,7 +20,12 @@ from datetime import datetime
 
 import requests
 
-DESTINATIONS = ("dvcqg", "coordinator", "province")
+from local.simulators import province_simulator
+from local.simulators.accounts import DEMO_UNITS, HCMC_UNIT
+
+# The bench's dossiers are TP HCM's (000.00.13.H29): its province's system is the third destination.
+DESTINATIONS = ("dvcqg", "coordinator",
+                province_simulator(next(u["province_code"] for u in DEMO_UNITS if u["code"] == HCMC_UNIT)))
 PROGRESS = "CapNhatTienDoHoSoMC"
 
 
