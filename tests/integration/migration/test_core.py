@@ -13,11 +13,12 @@ from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrity.service import verify_dossier
 from chalicelib.migration import store as migration_store
+from chalicelib.migration.service import list_chunks, process_chunk
 from chalicelib.store import catalogue
 from chalicelib.store.models import DossierItem, OutboxItem
 from local import migration_sample
 from local.simulators.accounts import DEMO_ACCOUNTS
-from tests.integration.migration.conftest import UNIT, Imported, World
+from tests.integration.migration.conftest import EXPORT_BUCKET, SAMPLE_PREFIX, UNIT, Imported, World
 
 
 def account(role: str) -> dict[str, str]:
@@ -32,6 +33,17 @@ def test_validate_counts_the_sample_and_names_every_bad_record(world: World) -> 
     assert {(p.old_code, p.code) for p in report.problems} == set(sample.bad)
     assert {int(k): v for k, v in report.by_status.items()} == sample.statuses
     assert sum(report.by_month.values()) == sample.good and len(report.by_month) >= 5
+
+
+def test_a_dry_run_converts_everything_and_writes_nothing(world: World) -> None:
+    first = list_chunks(EXPORT_BUCKET, SAMPLE_PREFIX)[0]  # the chunk holding the bad records
+    before = world.s3.list_objects_v2(Bucket="hoso-dev-attachments").get("KeyCount", 0)
+    report = process_chunk("dry-run", EXPORT_BUCKET, first, world.mapping(), run_id="dry")
+    lines = world.sample.chunks[first.rsplit("/", 1)[1]]
+    assert report.outcomes == {"mapped": len(lines) - len(world.sample.bad), "refused": len(world.sample.bad)}
+    assert all(migration_store.find_reference(json.loads(line)["unit"], json.loads(line)["old_code"]) is None
+               for line in lines)
+    assert world.s3.list_objects_v2(Bucket="hoso-dev-attachments").get("KeyCount", 0) == before
 
 
 def test_import_then_reconcile_shows_no_difference(world: World, imported: Imported) -> None:
