@@ -12,6 +12,7 @@ import pytest
 from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrity.service import verify_dossier
+from chalicelib.migration import rules
 from chalicelib.migration import store as migration_store
 from chalicelib.migration.service import list_chunks, process_chunk
 from chalicelib.store import catalogue
@@ -182,3 +183,19 @@ def test_an_interrupted_import_resumes_with_no_duplicate(world: World, fault: st
     assert len(held) == len(set(held)) == sample.good
     reconciled = world.run("reconcile", prefix)
     assert reconciled.differences_count == 0 and reconciled.outcomes["matched"] == sample.good
+
+
+def test_an_old_national_code_hoso_already_uses_gets_a_code_of_its_own(world: World, imported: Imported) -> None:
+    kept = next(json.loads(line) for lines in world.sample.chunks.values() for line in lines
+                if rules.keeps_old_code(json.loads(line)["old_code"]))
+    assert _hoso_code(kept) == kept["old_code"]  # kept: DVCQG knows the dossier by it
+    other = {**kept, "unit": "SKHCN-TD" if kept["unit"] != "SKHCN-TD" else "SKHCN-HCM"}  # another old unit, same code
+    sample = migration_sample.Sample(chunks={"dossiers-00001.jsonl": [json.dumps(other, ensure_ascii=False)]},
+                                     files={d["s3_key"]: world.sample.files[d["s3_key"]] for d in other["documents"]},
+                                     mapping=world.sample.mapping)
+    world.upload(sample, "runs/taken")
+    assert world.run("import", "runs/taken", run_id="taken").outcomes == {"imported": 1}
+    code = _hoso_code(other)
+    assert code != kept["old_code"] and code.startswith(f"{UNIT}-")  # allocated from the unit's counter
+    stored = migration_store.get_dossier(code)
+    assert stored is not None and stored.form_data["migration"]["old_code"] == kept["old_code"]
