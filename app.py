@@ -29,6 +29,7 @@ from chalicelib.api import (
     health,
     integrity,
     kiosk,
+    migration,
     notes,
     notifications,
     operations,
@@ -49,6 +50,7 @@ from chalicelib.flows import handler as flow_handler
 from chalicelib.handlers import outbox
 from chalicelib.integrity import anchor as integrity_anchor
 from chalicelib.jobs import runner as jobs
+from chalicelib.migration import runs as migration_runs
 from chalicelib.notifications import sweep
 from chalicelib.observability import logger, metrics
 from chalicelib.payments import service as payment_service
@@ -91,6 +93,7 @@ app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
 app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
 app.register_blueprint(result_templates.bp)  # result templates: administered, versioned
 app.register_blueprint(charts.bp)  # the status transition chart: administered, versioned
+app.register_blueprint(migration.bp)  # migration from provincial systems: runs, progress, undo, cut-over (§7.10)
 
 
 @app.on_dynamodb_record(stream_arn="dossiers", batch_size=100, starting_position="TRIM_HORIZON")
@@ -142,6 +145,12 @@ def integrity_anchor_pages(event: Any) -> dict[str, Any]:
 def reconcile_payments_pages(event: Any) -> dict[str, Any]:
     """A page of the day's payments compared with the payment platform; the last page stores the report in S3."""
     return jobs.handle_batch(event.to_dict(), payment_service.reconcile_page)
+
+
+@app.on_sqs_message(queue="migration-chunks", batch_size=1)
+def migration_chunks(event: Any) -> dict[str, Any]:
+    """A migration run's chunk (task token from the migration_run map): process_chunk, record, answer."""
+    return migration_runs.handle_batch(event.to_dict())
 
 
 @app.on_sqs_message(queue="ereceipts", batch_size=10)

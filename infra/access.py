@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from infra.resources import DATA_BUCKETS, ERECEIPTS_QUEUE, JOB_QUEUES, QUEUES, SECRETS, SYNC_QUEUES, TABLES
+from infra.resources import (
+    DATA_BUCKETS,
+    ERECEIPTS_QUEUE,
+    JOB_QUEUES,
+    MIGRATION_QUEUE,
+    QUEUES,
+    SECRETS,
+    SYNC_QUEUES,
+    TABLES,
+)
 
 Level = Literal["read", "readwrite", "append"]
 
@@ -38,6 +47,7 @@ class FunctionAccess:
     send: tuple[str, ...] = ()  # queues it sends to
     read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
     start_executions: bool = False  # start/describe/stop executions of the stage's state machines
+    backup_tables: tuple[str, ...] = ()  # on-demand backups of these tables (CreateBackup)
     task_response: bool = False  # SendTaskSuccess/Failure/Heartbeat on them
     execution_history: bool = False  # GetExecutionHistory of their executions (the operators' flow view)
     health_check: bool = False  # DescribeTable on its tables, GetQueueAttributes on its queues (GET /health)
@@ -73,9 +83,11 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         memory_mb=1024,
         # the access log of personal data: appended to and queried, never changed
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
-        buckets={"attachments": RW, "results": RW},
+        # migration: an admin starts a run on a prefix of it (its chunks counted), downloads its report
+        buckets={"attachments": RW, "results": RW, "migration": READ},
         purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
-        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE)),
+        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE, MIGRATION_QUEUE)),
+        backup_tables=("dossiers",),  # before a migration import writes (docs/runbooks/migration-restore.md)
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
@@ -194,6 +206,17 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # API Gateway TOKEN authorizer (chalicelib/auth.py, when attached): verifies the VNeID token
     # against the issuer's JWKS over the internet; touches no table.
     "officer_authorizer": FunctionAccess(timeout_s=10, memory_mb=512),
+    # a migration run's chunk (the migration_run state machine's distributed map, task token on
+    # migration-chunks): process_chunk in the run's mode → the chunk's report and the run's counts in the
+    # dossiers table → SendTaskSuccess/Failure (chalicelib/migration, docs/migration-run.md)
+    "migration_chunks": FunctionAccess(
+        timeout_s=900,
+        memory_mb=1024,
+        consumes=MIGRATION_QUEUE,
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"migration": READ, "attachments": RW},  # the export's chunks and files → the dossiers' documents
+        task_response=True,
+    ),
     # Step Functions hands agency steps over with a task token on the agency-tasks queue
     "agency_tasks": FunctionAccess(
         timeout_s=60,
@@ -276,6 +299,7 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
         problems += [f"{fn}: unknown bucket {b!r}" for b in (*a.buckets, *a.purge, *a.object_retention)
                      if b not in DATA_BUCKETS]
         problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
+        problems += [f"{fn}: unknown table {t!r} to back up" for t in a.backup_tables if t not in TABLES]
         problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
         if a.consumes is not None and a.consumes not in QUEUES:
             problems.append(f"{fn}: consumes unknown queue {a.consumes!r}")

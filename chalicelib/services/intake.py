@@ -55,6 +55,15 @@ def unit_exists(code: str) -> bool:
     return catalogue.get_unit(code) is not None
 
 
+def refuse_if_on_old_system(unit_code: str) -> None:
+    """Never two intakes in parallel: a unit whose intake is still on the province's old system takes no new
+    dossier in hoso (docs/migration-run.md, "Chuyển tiếp tiếp nhận")."""
+    unit = catalogue.get_unit(unit_code)
+    if unit is not None and unit.intake_system == "old":
+        raise HosoError("INTAKE_ON_OLD_SYSTEM", f"Đơn vị {unit.name} đang tiếp nhận hồ sơ trên hệ thống cũ của tỉnh; "
+                        "hoso chưa tiếp nhận hồ sơ mới của đơn vị này.", 409)
+
+
 def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
     if ref.body_hash != body_hash:
         raise conflict(
@@ -143,6 +152,7 @@ def _open(parsed: IntakeDossier, *, direct: bool, actor: Actor, reference: dossi
     process = variants.process_for(procedure.code, parsed.unit_code, procedure.process_code)
     if process is None:
         raise HosoError("PROCESS_MISSING", "Thủ tục chưa được gán quy trình xử lý đã ban hành.", 409)
+    refuse_if_on_old_system(parsed.unit_code)
     now = dt.datetime.now(VN_TZ)
     timing = timing_for(procedure.code, parsed.unit_code, now)
 
