@@ -3,8 +3,9 @@
 A unit's new dossiers are taken either on the province's old system (``intake_system = "old"``: hoso
 refuses new intake for it — DVCQG 409 ``INTAKE_ON_OLD_SYSTEM``, the desk the same message — while
 imports and officers' work on imported dossiers go on) or on hoso (the default of every unit).
-Switching a unit to hoso needs a reconcile run of that unit that finished with 0 differences and 0
-refused records, unless forced with a written reason; every switch is recorded (who, when, why, the
+Switching a unit to hoso needs a reconcile run of that unit that finished with 0 differences (the
+records validate refused are in its report, for the province to settle), unless forced with a written
+reason; every switch is recorded (who, when, why, the
 run) and logged."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import BaseModel, Field
 from chalicelib.domain.catalogue import Unit
 from chalicelib.errors import FieldError, HosoError, invalid, not_found
 from chalicelib.migration import runs, runs_store
-from chalicelib.migration.report import DIFFERENCE, REFUSED
+from chalicelib.migration.report import DIFFERENCE
 from chalicelib.observability import logger
 from chalicelib.services.admin_access import Administrator, require_province
 from chalicelib.store import catalogue
@@ -59,7 +60,6 @@ def _reconciled(actor: Administrator, run_id: str, unit: str) -> None:
            else "lần đối soát chưa chạy xong" if run.status != "succeeded" or run.chunks_done < run.chunks_total
            else f"còn {report.differences_count + report.outcomes.get(DIFFERENCE, 0)} khác biệt"
            if report.differences_count or report.outcomes.get(DIFFERENCE, 0)
-           else f"còn {report.outcomes.get(REFUSED, 0)} bản ghi không chuyển được" if report.outcomes.get(REFUSED, 0)
            else "")
     if why:
         raise HosoError("CUTOVER_NOT_RECONCILED", f"Chưa chuyển được tiếp nhận sang hoso: {why}.", 409)

@@ -148,6 +148,11 @@ def _refreshed(run: Run) -> Run:
     return run.model_copy(update={"status": status, "error": error})
 
 
+def _chunks(prefix: str) -> list[str]:
+    """The run's chunks: ``<prefix>/dossiers-*.jsonl``, exactly what the map's ItemReader lists."""
+    return [k for k in list_chunks(get_settings().migration_bucket, prefix) if k.startswith(f"{prefix}/dossiers-")]
+
+
 def _execute(run: Run) -> str:
     bucket = get_settings().migration_bucket
     name = f"{run.run_id}-{run.attempts}"
@@ -160,7 +165,7 @@ def start(actor: Administrator, request: RunRequest) -> Run:
     prefix = _prefix(request.prefix)
     mapping = _mapping(prefix)
     provinces = _scope(actor, sorted(set(request.units)), mapping)
-    total = len(list_chunks(get_settings().migration_bucket, prefix))
+    total = len(_chunks(prefix))
     if total == 0:
         raise HosoError("MIGRATION_NO_CHUNKS", "Không có tệp dữ liệu (dossiers-*.jsonl) dưới tiền tố này.", 422,
                         errors=[FieldError("prefix", "Không có tệp dữ liệu.")])
@@ -265,7 +270,7 @@ def undo(actor: Administrator, run_id: str) -> UndoResult:
         raise HosoError("MIGRATION_UNDO_REFUSED", "Lần chuyển đổi đang chạy hoặc đã được gỡ.", 409)
     bucket = get_settings().migration_bucket
     removed, refused = 0, []
-    for key in list_chunks(bucket, run.prefix):
+    for key in _chunks(run.prefix):
         for record in runs_store.chunk_records(bucket, key):
             old_unit, old_code = str(record.get("unit", "")), str(record.get("old_code", ""))
             code = undo_store.imported_code(old_unit, old_code, run_id) if old_unit and old_code else None
