@@ -267,6 +267,8 @@ NOT_EXERCISED: dict[str, str] = {
                              "Lock mode and date (COMPLIANCE in production, chalicelib/integrity/anchor.py)",
     "sqs:SendMessage": "the queues FUNCTION_ACCESS lets it send to",
     "states:StartExecution": "FUNCTION_ACCESS start_executions: starts the dossier's flow",
+    "Backup": "FUNCTION_ACCESS backup_tables: the dossiers table's backup before a migration import "
+              "(tests/integration/migration/test_run.py takes it in-process, outside a recorded function)",
     "kms:Decrypt": "reads of what the stack's key encrypts (tables, objects, queues, secrets)",
     "kms:GenerateDataKey": "writes of what the stack's key encrypts; kept for writers of KMS tables too "
                            "(the check models DynamoDB's data plane as kms:Decrypt only: conservative)",

@@ -37,7 +37,8 @@ unpatched server, so a moto upgrade that fixes them shows up as a failing "still
 6. A distributed Map ignores ``ToleratedFailureCount`` / ``ToleratedFailurePercentage`` ("currently have no
    effect"): a child execution that fails is counted and dropped, and the Map — so the run — succeeds.
    AWS fails the Map with ``States.ExceedToleratedFailureThreshold`` once more items failed than
-   tolerated (the default tolerates none). The patch checks the map run's failed items against both
+   tolerated (the default tolerates none; moto reports an undeclared threshold as 0, so a count of 0
+   applies unless only a percentage is declared). The patch checks the map run's failed items against both
    thresholds when the items are done and fails the state the way AWS does (the migration run's
    failure policy, state_machines/migration_run.asl.json).
 """
@@ -266,8 +267,11 @@ def _patch_distributed_map_tolerated_failures() -> None:
         original(self, env, eval_input)
         items = eval_input.map_run_record.item_counter
         failed, total = items.failed.get() + items.timed_out.get(), items.total.get()
-        if failed <= eval_input.tolerated_failure_count and (
-                not total or 100.0 * failed / total <= eval_input.tolerated_failure_percentage):
+        count, percentage = eval_input.tolerated_failure_count, eval_input.tolerated_failure_percentage
+        # moto gives an undeclared threshold as 0: a count of 0 applies unless only a percentage is declared
+        over_count = (count > 0 or percentage == 0) and failed > count
+        over_percentage = percentage > 0 and total > 0 and 100.0 * failed / total > percentage
+        if not (over_count or over_percentage):
             return
         error = StatesErrorNameType.StatesExceedToleratedFailureThreshold
         cause = "The specified tolerated failure threshold was exceeded"
