@@ -24,6 +24,7 @@ from typing import Literal
 
 from chalicelib.aws import client
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
+from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.finding import applicant_id_key
 from chalicelib.migration import rules
 from chalicelib.migration import store as migration_store
@@ -145,7 +146,7 @@ def process_chunk(mode: Mode, bucket: str, key: str, mapping: MappingTables, *, 
             seen.add((record.unit, record.old_code))
             placed = rules.place(record, mapping, targets)
             if mode == "reconcile":
-                _reconcile(report, record, placed, mapping, targets, run_id, hmac)
+                _reconcile(report, record, placed, mapping, targets, run_id, hmac, bucket, key)
                 continue
             digest = record_hash(record)
             existing = migration_store.find_reference(record.unit, record.old_code) if mode != "validate" else None
@@ -187,10 +188,13 @@ def process_chunk(mode: Mode, bucket: str, key: str, mapping: MappingTables, *, 
 
 
 def _reconcile(report: ChunkReport, record: LegacyDossier, placed: rules.Placed, mapping: MappingTables,
-               targets: rules.Targets, run_id: str, hmac: bytes) -> None:
-    """Compare one old record with what hoso holds for it."""
+               targets: rules.Targets, run_id: str, hmac: bytes, bucket: str, chunk_key: str) -> None:
+    """Compare one old record with what hoso holds for it (its files in hoso's buckets included). A record
+    hoso does not hold is a difference — unless import refuses it (its files): then it is that problem."""
     reference = migration_store.find_reference(record.unit, record.old_code)
     stored = migration_store.get_dossier(reference.code) if reference else None
+    if reference is None:
+        _check_files(record, bucket, chunk_key)
     if reference is None or stored is None:
         report.outcome(DIFFERENCE)
         report.difference(Difference(old_code=record.old_code, code=reference.code if reference else "",
@@ -203,7 +207,8 @@ def _reconcile(report: ChunkReport, record: LegacyDossier, placed: rules.Placed,
     found_sum, expected_sum = rules.record_checksum(stored), rules.record_checksum(expected)
     report.add_checksum(found_sum)
     if found_sum == expected_sum:
-        report.outcome(MATCHED)
+        if _files_held(report, record, stored):
+            report.outcome(MATCHED)
         return
     report.outcome(DIFFERENCE)
     for name in ("unit_code", "procedure_code", "status", "step_id", "due_at", "finished_at", "assignee", "seq"):
@@ -214,3 +219,17 @@ def _reconcile(report: ChunkReport, record: LegacyDossier, placed: rules.Placed,
             return
     report.difference(Difference(old_code=record.old_code, code=stored.code, field="checksum",
                                  expected=expected_sum, found=found_sum))
+
+
+def _files_held(report: ChunkReport, record: LegacyDossier, stored: Dossier) -> bool:
+    """Every document of the imported dossier is in hoso's bucket with its SHA-256; a difference if not."""
+    s = get_settings()
+    for ref in stored.documents:
+        bucket = s.results_bucket if ref.kind == "result" else s.attachments_bucket
+        found = migration_store.stored_sha256(bucket, ref.s3_key)
+        if found != ref.sha256:
+            report.outcome(DIFFERENCE)
+            report.difference(Difference(old_code=record.old_code, code=stored.code, field=f"document {ref.id}",
+                                         expected=ref.sha256, found=found or "không có tệp"))
+            return False
+    return True

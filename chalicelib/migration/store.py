@@ -117,6 +117,15 @@ def put_file(bucket: str, key: str, content: bytes, content_type: str) -> None:
                             Metadata={"sha256": digest.hexdigest()})
 
 
+def stored_sha256(bucket: str, key: str) -> str | None:
+    """The SHA-256 a file in hoso's bucket was written with (its metadata); None if there is no such file."""
+    try:
+        head = client("s3").head_object(Bucket=bucket, Key=key)
+    except client("s3").exceptions.ClientError:
+        return None
+    return str(head.get("Metadata", {}).get("sha256", ""))
+
+
 class AlreadyImported(Exception):
     def __init__(self, reference: Reference) -> None:
         super().__init__(reference.code)
