@@ -37,7 +37,8 @@ def _body(cls: type[BaseModel]) -> Any:
 
 
 def _int(name: str, default: int, high: int) -> int:
-    raw = (bp.current_request.query_params or {}).get(name)
+    params = bp.current_request.query_params
+    raw = params.get(name) if params else None
     if raw is None:
         return default
     if not raw.isdigit() or int(raw) > high:
