@@ -27,7 +27,7 @@ PREFIX = "runs/e2e-web"
 def test_a_province_admin_validates_an_export_and_switches_the_unit_intake(
         stack: LocalStack, admins: Callable[[str, str], OfficerSession],
         screenshot: Callable[[Page, str], None]) -> None:  # fmt: skip
-    sample = migration_sample.generate(12, chunk_size=6, namespace="web")
+    sample = migration_sample.generate(30, chunk_size=15, namespace="web")
     migration_sample.upload(sample, os.environ["HOSO_MIGRATION_BUCKET"], PREFIX,
                             boto3.client("s3", region_name=stack.region))
     admin = admins("province_admin", HCMC_UNIT)
