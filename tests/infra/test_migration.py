@@ -11,6 +11,7 @@ from typing import Any
 
 from infra.capacity import MIGRATION_CHUNKS_CONCURRENCY
 from infra.resources import physical_name
+from infra.wiring import python_name as handler_name
 from tests.infra.conftest import STAGE, Synth
 
 
@@ -36,7 +37,7 @@ def _actions(statement: dict[str, Any]) -> set[str]:
 
 def _function_role(s: Synth, python_name: str) -> dict[str, Any]:
     (fn,) = [r for r in s.resources("AWS::Serverless::Function").values()
-             if r["Properties"]["Handler"].endswith(f".{python_name}")]
+             if handler_name(r["Properties"]["Handler"]) == python_name]
     return s.template["Resources"][fn["Properties"]["Role"]["Fn::GetAtt"][0]]
 
 

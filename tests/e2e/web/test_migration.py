@@ -37,7 +37,7 @@ def test_a_province_admin_validates_an_export_and_switches_the_unit_intake(
     admin.check("Chuyển đổi dữ liệu")
 
     page.get_by_label("Tiền tố S3 của bản trích xuất").fill(PREFIX)
-    page.get_by_label("Đơn vị", exact=True).first.select_option(HCMC_UNIT)
+    page.get_by_role("listbox", name="Đơn vị").select_option(HCMC_UNIT)
     page.get_by_role("button", name="Bắt đầu").click()
     status = page.locator("[data-run-status]")
     expect(status).to_have_attribute("data-run-status", "succeeded", timeout=60_000)

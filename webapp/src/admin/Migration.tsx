@@ -349,12 +349,13 @@ export function MigrationScreen({ ministry }: { ministry: boolean }) {
   const [form, setForm] = useState<{ mode: Mode; prefix: string; units: string[]; sync: boolean }>({ mode: "validate", prefix: "", units: [], sync: false });
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const chosen = form.units.length ? form.units : mine.slice(0, 1).map((u) => u.code);
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
     setErrors(null);
     try {
-      const run = await api<Run>("/v1/admin/migration/runs", { method: "POST", body: { ...form, units: form.units.length ? form.units : mine.slice(0, 1).map((u) => u.code) } });
+      const run = await api<Run>("/v1/admin/migration/runs", { method: "POST", body: { ...form, units: chosen } });
       setSelected(run.run_id);
       list.reload();
     } catch (e) {
@@ -387,7 +388,7 @@ export function MigrationScreen({ ministry }: { ministry: boolean }) {
         </Field>
         <Field id="run-units" label="Đơn vị" required error={fieldError(errors, "units")} hint="Mọi đơn vị hoso mà bảng đối sánh chuyển hồ sơ vào">
           {(aria) => (
-            <select {...aria} multiple value={form.units} onChange={(e) => setForm({ ...form, units: Array.from(e.target.selectedOptions, (o) => o.value) })}>
+            <select {...aria} multiple value={chosen} onChange={(e) => setForm({ ...form, units: Array.from(e.target.selectedOptions, (o) => o.value) })}>
               {mine.map((u) => (
                 <option key={u.code} value={u.code}>
                   {u.name} ({u.code})
