@@ -28,6 +28,7 @@ from chalicelib.api import (
     health,
     integrity,
     kiosk,
+    migration,
     notes,
     notifications,
     operations,
@@ -43,6 +44,7 @@ from chalicelib.api import (
 )
 from chalicelib.entry import edata as edata_entry
 from chalicelib.entry import integrity as integrity_entry
+from chalicelib.entry import migration as migration_entry
 from chalicelib.entry import outbox as outbox_entry
 from chalicelib.entry import payments as payments_entry
 from chalicelib.entry import receipts as receipts_entry
@@ -87,6 +89,7 @@ app.register_blueprint(assistant.bp)  # the officers' virtual assistant (FR-22)
 app.register_blueprint(variants.bp)  # locally specific processes: a province proposes, the ministry approves
 app.register_blueprint(result_templates.bp)  # result templates: administered, versioned
 app.register_blueprint(charts.bp)  # the status transition chart: administered, versioned
+app.register_blueprint(migration.bp)  # migration from provincial systems: runs, progress, undo, cut-over (§7.10)
 
 # The event functions, each on its own blueprint (handler path chalicelib.entry.<module>.<function>).
 app.register_blueprint(outbox_entry.bp)  # outbox_relay (the dossiers stream)
@@ -99,5 +102,6 @@ app.register_blueprint(sync_entry.bp)  # sync_dvcqg, sync_coordinator, sync_prov
 app.register_blueprint(reconcile_entry.bp)  # reconcile_dvcqg, reconcile_dvcqg_pages
 app.register_blueprint(sweep_entry.bp)  # deadline_sweep, deadline_sweep_pages
 app.register_blueprint(specialised_entry.bp)  # specialised_watch
+app.register_blueprint(migration_entry.bp)  # migration_chunks (queue migration-chunks)
 app.register_blueprint(flow_handler.bp)  # agency_tasks (queue agency-tasks), chalicelib/flows/handler.py
 app.register_blueprint(flow_changes.bp)  # dossier_changes (queue dossier-changes), chalicelib/flows/changes.py

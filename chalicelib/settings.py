@@ -27,6 +27,8 @@ class Settings(BaseModel):
     # S3 buckets
     attachments_bucket: str = Field("hoso-dev-attachments", alias="HOSO_ATTACHMENTS_BUCKET")
     results_bucket: str = Field("hoso-dev-results", alias="HOSO_RESULTS_BUCKET")
+    # the provincial systems' exports: a migration run reads only under this bucket (chalicelib/migration)
+    migration_bucket: str = Field("hoso-dev-migration", alias="HOSO_MIGRATION_BUCKET")
     # SQS queues (one per consumer of the dossier events, plus the agency hand-over queue)
     sync_dvcqg_queue_url: str = Field("", alias="HOSO_SYNC_DVCQG_QUEUE_URL")
     sync_coordinator_queue_url: str = Field("", alias="HOSO_SYNC_COORDINATOR_QUEUE_URL")
@@ -49,6 +51,7 @@ class Settings(BaseModel):
     birth_flow_arn: str = Field("", alias="HOSO_BIRTH_FLOW_ARN")
     death_flow_arn: str = Field("", alias="HOSO_DEATH_FLOW_ARN")
     chain_flow_arn: str = Field("", alias="HOSO_CHAIN_FLOW_ARN")
+    migration_run_arn: str = Field("", alias="HOSO_MIGRATION_RUN_ARN")
     # Integration credentials live in Secrets Manager; these are the secret ids.
     dvcqg_hmac_secret_id: str = Field("hoso/dev/dvcqg-hmac-keys", alias="HOSO_DVCQG_HMAC_SECRET_ID")
     dvcqg_credentials_secret_id: str = Field(

@@ -21,6 +21,7 @@ from infra.resources import (
     ERECEIPTS_QUEUE,
     EVENTS_TOPIC,
     JOB_QUEUES,
+    MIGRATION_QUEUE,
     QUEUES,
     SECRETS,
     SYNC_QUEUES,
@@ -48,6 +49,7 @@ class FunctionAccess:
     publish: tuple[str, ...] = ()  # SNS topics it publishes to (the dossier events: infra/fanout.py)
     read_dlqs: tuple[str, ...] = ()  # queues whose DLQ it may receive from (operator redrive)
     start_executions: bool = False  # start/describe/stop executions of the stage's state machines
+    backup_tables: tuple[str, ...] = ()  # on-demand backups of these tables (CreateBackup)
     task_response: bool = False  # SendTaskSuccess/Failure/Heartbeat on them
     execution_history: bool = False  # GetExecutionHistory of their executions (the operators' flow view)
     health_check: bool = False  # DescribeTable on its tables, GetQueueAttributes on its queues (GET /health)
@@ -92,9 +94,11 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         memory_mb=1024,
         # the access log of personal data: appended to and queried, never changed
         tables={**_ALL_GSIS, "accesslog": TableAccess(APPEND)},
-        buckets={"attachments": RW, "results": RW},
+        # migration: an admin starts a run on a prefix of it (its chunks counted), downloads its report
+        buckets={"attachments": RW, "results": RW, "migration": READ},
         purge=("attachments",),  # the files of an intake that registered nothing (chalicelib/services/intake.py)
-        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE, "dossier-changes")),
+        send=tuple(q for q in QUEUES if q not in (*JOB_QUEUES, ERECEIPTS_QUEUE, "dossier-changes", MIGRATION_QUEUE)),
+        backup_tables=("dossiers",),  # before a migration import writes (docs/runbooks/migration-restore.md)
         read_dlqs=SYNC_QUEUES,
         start_executions=True,
         task_response=True,
@@ -226,6 +230,17 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         task_response=True,  # a child's end answers its step
         secrets=("integration-clients", "dvcqg-credentials"),
     ),
+    # a migration run's chunk (the migration_run state machine's distributed map, task token on
+    # migration-chunks): process_chunk in the run's mode → the chunk's report and the run's counts in the
+    # dossiers table → SendTaskSuccess/Failure (chalicelib/migration, docs/migration-run.md)
+    "migration_chunks": FunctionAccess(
+        timeout_s=900,
+        memory_mb=1024,
+        consumes=MIGRATION_QUEUE,
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        buckets={"migration": READ, "attachments": RW},  # the export's chunks and files → the dossiers' documents
+        task_response=True,
+    ),
     # Step Functions hands agency steps over with a task token on the agency-tasks queue
     "agency_tasks": FunctionAccess(
         timeout_s=60,
@@ -277,6 +292,8 @@ NOT_EXERCISED: dict[str, str] = {
     "sqs:SendMessage": "the queues FUNCTION_ACCESS lets it send to",
     "sns:Publish": "the topics FUNCTION_ACCESS lets it publish to (PublishBatch is authorised as sns:Publish)",
     "states:StartExecution": "FUNCTION_ACCESS start_executions: starts the dossier's flow",
+    "Backup": "FUNCTION_ACCESS backup_tables: the dossiers table's backup before a migration import "
+              "(tests/integration/migration/test_run.py takes it in-process, outside a recorded function)",
     "kms:Decrypt": "reads of what the stack's key encrypts (tables, objects, queues, secrets)",
     "kms:GenerateDataKey": "writes of what the stack's key encrypts; kept for writers of KMS tables too "
                            "(the check models DynamoDB's data plane as kms:Decrypt only: conservative)",
@@ -310,6 +327,7 @@ def validate(access: Mapping[str, FunctionAccess]) -> None:
                      if b not in DATA_BUCKETS]
         problems += [f"{fn}: unknown queue {q!r}" for q in (*a.send, *a.read_dlqs) if q not in QUEUES]
         problems += [f"{fn}: unknown topic {t!r}" for t in a.publish if t != EVENTS_TOPIC]
+        problems += [f"{fn}: unknown table {t!r} to back up" for t in a.backup_tables if t not in TABLES]
         problems += [f"{fn}: unknown secret {s!r}" for s in a.secrets if s not in SECRETS]
         if a.consumes is not None and a.consumes not in QUEUES:
             problems.append(f"{fn}: consumes unknown queue {a.consumes!r}")

@@ -60,6 +60,10 @@ class StageCapacity:
         return sum(self.queue_max_concurrency.values())
 
 
+# a migration run's chunks at once: the migration_run map's MaxConcurrency (state_machines/migration_run.asl.json)
+MIGRATION_CHUNKS_CONCURRENCY = 10
+
+
 def _queues(sync: int, agency: int, sweep: int, reconcile: int, receipts: int) -> dict[str, int]:
     """The scheduled jobs' workers (docs/capacity.md §4a): the deadline sweep's pages spread over
     units; DVCQG's reconciliation calls DVCQG, so it stays well under the sync consumers' share; the
@@ -69,7 +73,7 @@ def _queues(sync: int, agency: int, sweep: int, reconcile: int, receipts: int) -
     return {**dict.fromkeys(SYNC_QUEUES, sync), "agency-tasks": agency, "dossier-changes": agency,
             "job-deadline-sweep": sweep,
             "job-reconcile-dvcqg": reconcile, "job-reconcile-payments": 2, "job-integrity-anchor": 2,
-            "ereceipts": receipts}
+            "ereceipts": receipts, "migration-chunks": MIGRATION_CHUNKS_CONCURRENCY}
 
 
 STAGES: dict[str, StageCapacity] = {

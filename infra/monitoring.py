@@ -32,7 +32,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from infra import capacity, wiring
-from infra.resources import QUEUES, STREAM_FAILURE_QUEUE, SYNC_QUEUES, dlq_name, physical_name
+from infra.resources import MIGRATION_QUEUE, QUEUES, STREAM_FAILURE_QUEUE, SYNC_QUEUES, dlq_name, physical_name
 
 NAMESPACE = "hoso"  # chalicelib/observability.py NAMESPACE (Powertools metrics)
 SERVICE = "hoso"
@@ -179,7 +179,9 @@ class Alarms:
                 dlq.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
                 f"Messages are in {physical_name(s.stage, dlq_name(name))}: their work failed every delivery.",
                 "read a message, find why (the consumer's log), fix the cause, then redrive the DLQ.",
-                f"{RUNBOOK_SYNC}#dlq-not-empty" if name in SYNC_QUEUES else f"{RUNBOOK_ALARMS}#agency-tasks-dlq",
+                f"{RUNBOOK_SYNC}#dlq-not-empty" if name in SYNC_QUEUES
+                else "docs/runbooks/migration-restore.md#migration-chunks-dlq" if name == MIGRATION_QUEUE
+                else f"{RUNBOOK_ALARMS}#agency-tasks-dlq",
             )
         for queue, destination in zip(SYNC_QUEUES, DESTINATIONS, strict=True):
             self.alarm(

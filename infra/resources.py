@@ -58,7 +58,8 @@ TABLES: dict[str, TableSpec] = {
 }
 
 # Buckets holding data; ``logs`` (access logs) and ``webapp`` (static site) are built apart.
-DATA_BUCKETS = ("attachments", "results")
+# migration: the provincial systems' exports (JSON Lines chunks, mapping tables, files) read by the import
+DATA_BUCKETS = ("attachments", "results", "migration")
 
 # Work queues, each with a dead-letter queue ``<name>-dlq``. Standard queues: the sync
 # handlers enforce per-dossier order themselves (moto does not even keep FIFO redelivery
@@ -72,8 +73,10 @@ EVENTS_TOPIC = destinations.TOPIC  # the outbox relay publishes each committed c
 JOB_QUEUES = ("job-deadline-sweep", "job-reconcile-dvcqg", "job-reconcile-payments", "job-integrity-anchor")
 # E-receipts to issue (chalicelib/ereceipts): the outbox relay sends each pending receipt here
 ERECEIPTS_QUEUE = "ereceipts"
+# One chunk of a migration run (the migration_run state machine's distributed map, with a task token)
+MIGRATION_QUEUE = "migration-chunks"
 # agency-tasks: the state machines' task tokens only
-QUEUES = (*EVENT_QUEUES, "agency-tasks", *JOB_QUEUES, ERECEIPTS_QUEUE)
+QUEUES = (*EVENT_QUEUES, "agency-tasks", *JOB_QUEUES, ERECEIPTS_QUEUE, MIGRATION_QUEUE)
 
 
 def dlq_name(queue: str) -> str:

@@ -148,6 +148,8 @@ def function_role(
         p.allow("StartExecutions", ["states:StartExecution"], arns)
         executions = [_executions_arn(scope, name) for name in res.state_machines]
         p.allow("Executions", ["states:DescribeExecution", "states:StopExecution"], executions, WHY_EXECUTIONS)
+    if access.backup_tables:
+        p.allow("Backup", ["dynamodb:CreateBackup"], [res.tables[t].table_arn for t in access.backup_tables])
     if res.state_machines and access.execution_history:
         executions = [_executions_arn(scope, name) for name in res.state_machines]
         p.allow("ExecutionHistory", ["states:GetExecutionHistory"], executions, WHY_EXECUTIONS)

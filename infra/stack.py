@@ -34,6 +34,7 @@ from infra import (
     edge,
     index_check,
     integrity,
+    migration,
     monitoring,
     nag,
     package,
@@ -51,6 +52,7 @@ from infra.provinces import add_provinces
 from infra.resources import (
     DATA_BUCKETS,
     EVENTS_TOPIC,
+    MIGRATION_QUEUE,
     QUEUES,
     REGION,
     REPO_ROOT,
@@ -420,9 +422,11 @@ class HosoStack(cdk.Stack):
         files = state_machines.load(folder)
         if not files:
             return {}
-        role = roles.state_machine_role(self, self.res, state_machines.service_actions(files))
+        flows = [f for f in files if f.stem != migration.STATE_MACHINE]  # the migration run has its own role
+        role = roles.state_machine_role(self, self.res, state_machines.service_actions(flows))
         substitutions = {
             "AgencyTasksQueueUrl": self.queues["agency-tasks"].queue_url,
+            "MigrationChunksQueueUrl": self.queues[MIGRATION_QUEUE].queue_url,
             "DossiersTableName": self.tables["dossiers"].table_name,
             "StepTimeoutSeconds": str(STEP_TIMEOUT_SECONDS),
             "HeartbeatSeconds": str(HEARTBEAT_SECONDS),
@@ -444,7 +448,8 @@ class HosoStack(cdk.Stack):
                 f"StateMachine{_camel(f.stem)}",
                 state_machine_name=name,
                 state_machine_type="STANDARD",
-                role_arn=role.role_arn,
+                role_arn=(migration.state_machine_role(self, self.res, self.stage) if f.stem == migration.STATE_MACHINE
+                          else role).role_arn,
                 definition_string=f.text,
                 definition_substitutions={k: substitutions[k] for k in sorted(f.placeholders)},
                 logging_configuration=sfn.CfnStateMachine.LoggingConfigurationProperty(
@@ -474,6 +479,7 @@ class HosoStack(cdk.Stack):
             "HOSO_ACCESS_LOG_TABLE": self.tables["accesslog"].table_name,
             "HOSO_ATTACHMENTS_BUCKET": self.buckets["attachments"].bucket_name,
             "HOSO_RESULTS_BUCKET": self.buckets["results"].bucket_name,
+            "HOSO_MIGRATION_BUCKET": self.buckets["migration"].bucket_name,
             **{f"HOSO_{_env_part(q)}_QUEUE_URL": self.queues[q].queue_url for q in QUEUES},
             "HOSO_DOSSIER_EVENTS_TOPIC_ARN": self.topics[EVENTS_TOPIC].topic_arn,
             "HOSO_DVCQG_HMAC_SECRET_ID": secret_name(self.stage, "dvcqg-hmac-keys"),

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 # The placeholders the stack provides (DefinitionSubstitutions); the ASL author's contract.
-SUBSTITUTIONS = ("AgencyTasksQueueUrl", "DossiersTableName", "StepTimeoutSeconds", "HeartbeatSeconds")
+SUBSTITUTIONS = ("AgencyTasksQueueUrl", "DossiersTableName", "StepTimeoutSeconds", "HeartbeatSeconds",
+                 "MigrationChunksQueueUrl")
 
 SUFFIX = ".asl.json"
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")

@@ -34,6 +34,13 @@ unpatched server, so a moto upgrade that fixes them shows up as a failing "still
    read from its hash map, or, for an index, the items whose key attributes can equal the
    queried ones (same type, same string/binary value) — in ``all_items()``'s order; moto's own
    code still applies every condition, sorts, pages and projects, so the answers are the same.
+6. A distributed Map ignores ``ToleratedFailureCount`` / ``ToleratedFailurePercentage`` ("currently have no
+   effect"): a child execution that fails is counted and dropped, and the Map — so the run — succeeds.
+   AWS fails the Map with ``States.ExceedToleratedFailureThreshold`` once more items failed than
+   tolerated (the default tolerates none; moto reports an undeclared threshold as 0, so a count of 0
+   applies unless only a percentage is declared). The patch checks the map run's failed items against both
+   thresholds when the items are done and fails the state the way AWS does (the migration run's
+   failure policy, state_machines/migration_run.asl.json).
 """
 
 from __future__ import annotations
@@ -238,6 +245,44 @@ def _patch_query_candidates() -> None:
     Table.query = query  # type: ignore[method-assign]
 
 
+def _patch_distributed_map_tolerated_failures() -> None:
+    from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+        FailureEvent,
+        FailureEventException,
+    )
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+        StatesErrorNameType,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.distributed_iteration_component import (  # noqa: E501
+        DistributedIterationComponent,
+    )
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+
+    original = DistributedIterationComponent._map_run
+
+    @wraps(original)
+    def map_run(self: Any, env: Any, eval_input: Any) -> None:
+        original(self, env, eval_input)
+        items = eval_input.map_run_record.item_counter
+        failed, total = items.failed.get() + items.timed_out.get(), items.total.get()
+        count, percentage = eval_input.tolerated_failure_count, eval_input.tolerated_failure_percentage
+        # moto gives an undeclared threshold as 0: a count of 0 applies unless only a percentage is declared
+        over_count = (count > 0 or percentage == 0) and failed > count
+        over_percentage = percentage > 0 and total > 0 and 100.0 * failed / total > percentage
+        if not (over_count or over_percentage):
+            return
+        error = StatesErrorNameType.StatesExceedToleratedFailureThreshold
+        cause = "The specified tolerated failure threshold was exceeded"
+        raise FailureEventException(failure_event=FailureEvent(
+            env=env, error_name=StatesErrorName(typ=error), event_type=HistoryEventType.ExecutionFailed,
+            event_details=EventDetails(executionFailedEventDetails=ExecutionFailedEventDetails(
+                error=error.to_name(), cause=cause))))
+
+    DistributedIterationComponent._map_run = map_run  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Apply every patch once per process (later calls do nothing)."""
     global _applied
@@ -249,4 +294,5 @@ def apply() -> None:
         _patch_dynamodb_thread_safety()
         _patch_transaction_rollback()
         _patch_query_candidates()
+        _patch_distributed_map_tolerated_failures()
         _applied = True

@@ -223,6 +223,8 @@ def put_unit(code: str) -> Any:
     if unit.parent_code and parent is None:
         raise invalid([FieldError("parent_code", "Không có đơn vị cấp trên này.")])
     seen = catalogue.read_unit_for_update(code)
+    # the intake switch is the migration's (PUT /v1/admin/migration/units/{code}/intake), never this form's
+    unit = unit.model_copy(update={"intake_system": seen.value.intake_system if seen.value else "hoso"})
     admin_access.check_unit_write(_administrator(), seen.value, unit, parent)
     _replace(catalogue.replace_unit, unit, seen)
     _logged("unit", code, None if seen.value is None else {"province_code": seen.value.province_code},

@@ -23,6 +23,9 @@ class Unit(BaseModel):
     roles_source: Literal["hoso", "coordinator"] = Field(
         "hoso", description="Vai trò cán bộ của đơn vị do quản trị hoso cấp (hoso) hay do Hệ thống điều phối gửi sang "
         "sau đăng nhập (coordinator, SPEC §7.7)")
+    intake_system: Literal["hoso", "old"] = Field(
+        "hoso", description="Hồ sơ mới của đơn vị được tiếp nhận trên hoso, hay còn trên hệ thống cũ của tỉnh (chuyển "
+        "đổi dữ liệu: hoso từ chối tiếp nhận mới, vẫn nhập và xử lý hồ sơ chuyển sang; docs/migration-run.md)")
 
 
 class RequiredDocument(BaseModel):

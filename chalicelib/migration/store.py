@@ -46,6 +46,7 @@ from chalicelib.store.models import (
     OutboxItem,
     transaction_connection,
 )
+from chalicelib.sync.destinations import outbox_data
 
 MAX_ATTEMPTS = 50
 
@@ -168,7 +169,7 @@ def write(build: Callable[[str], Dossier], *, unit_code: str, keep_code: str | N
                 tx.save(day_item(chain, migration_event.at, migration_event.seq, last["hash"]))
                 if sync:
                     tx.save(OutboxItem(pk=chain, sk=f"OUTBOX#{migration_event.seq:06d}", kind="transition",
-                                       data={"code": code, "seq": migration_event.seq},
+                                       data=outbox_data(code, migration_event.seq, dossier.province_code),
                                        expires_at=int(migration_event.at.timestamp()) + OUTBOX_TTL_S))
                 if not kept:
                     if current == 0:

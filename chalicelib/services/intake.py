@@ -35,6 +35,14 @@ from chalicelib.store import dossiers, files
 DVCQG_ACTOR = Actor(sub="dvcqg", name="Cổng Dịch vụ công quốc gia", role="system", unit_code="")
 
 
+def refuse_if_on_old_system(unit: Unit | None) -> None:
+    """Never two intakes in parallel: a unit whose intake is still on the province's old system takes no new
+    dossier in hoso (docs/migration-run.md, "Chuyển tiếp tiếp nhận")."""
+    if unit is not None and unit.intake_system == "old":
+        raise HosoError("INTAKE_ON_OLD_SYSTEM", f"Đơn vị {unit.name} đang tiếp nhận hồ sơ trên hệ thống cũ của tỉnh; "
+                        "hoso chưa tiếp nhận hồ sơ mới của đơn vị này.", 409)
+
+
 def _replay(ref: dossiers.DvcqgRefItem, body_hash: str) -> tuple[int, dict[str, Any]]:
     if ref.body_hash != body_hash:
         raise conflict(
@@ -121,6 +129,7 @@ def open_dossier(parsed: IntakeDossier, context: IntakeContext, *, direct: bool,
         raise HosoError("UNKNOWN_PROCEDURE", "Thủ tục hành chính không có trong danh mục.", 422)
     if context.process is None:
         raise HosoError("PROCESS_MISSING", "Thủ tục chưa được gán quy trình xử lý đã ban hành.", 409)
+    refuse_if_on_old_system(context.unit)
     now = dt.datetime.now(VN_TZ)
     new = _new_dossier(parsed, procedure, context.unit, docs, now).model_copy(update=extra or {})
     placed, first_event = engine.start(new, context.process, direct=direct, actor=actor,

@@ -118,6 +118,11 @@ def issue_receipts(event):
     return None
 
 
+@app.on_sqs_message(queue="migration-chunks", batch_size=1)
+def migration_chunks(event):
+    return None
+
+
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"]})
 def attachment_uploaded(event):
     return None

@@ -81,7 +81,7 @@ def test_the_plan_covers_every_table_and_every_data_bucket(repo: Synth) -> None:
     _, selection = _one(_of_type(t, "AWS::Backup::BackupSelection"))
     covered = {r["Fn::GetAtt"][0] for r in selection["Properties"]["BackupSelection"]["Resources"]}
 
-    assert tables and {_bucket_stem(t["Resources"][b]) for b in buckets} == {"attachments", "results"}
+    assert tables and {_bucket_stem(t["Resources"][b]) for b in buckets} == {"attachments", "results", "migration"}
     assert covered == tables | buckets
     # S3 in AWS Backup needs versioning and its own service-role policies
     for b in buckets:

@@ -352,6 +352,15 @@ RULES: dict[tuple[str, str], Rule] = {
                                               path={"sub": lambda w, t: f"sec-probe-{t.scope}"}),
     ("POST", "/v1/admin/officers"): Rule(ADMINS, PROVINCE, body=lambda w, t: {
         **_probe_officer(w, t), "personal_number": _officer_number()}),
+    # migration from provincial systems (docs/migration-run.md): runs over a province's units, a unit's intake switch
+    ("POST", "/v1/admin/migration/runs"): Rule(ADMINS, body=_const({})),
+    ("GET", "/v1/admin/migration/runs"): Rule(ADMINS),
+    **{(method, f"/v1/admin/migration/runs/{{run_id}}{tail}"): Rule(ADMINS, path={"run_id": _const("khong-co")})
+       for method, tail in (("GET", ""), ("GET", "/report"), ("POST", "/resume"), ("POST", "/undo"))},
+    ("GET", "/v1/admin/migration/units/{code}/intake"): Rule(ADMINS, PROVINCE, path={"code": lambda w, t: t.unit}),
+    # every unit takes intake on hoso already: the allowed get 409 INTAKE_ALREADY after the access checks
+    ("PUT", "/v1/admin/migration/units/{code}/intake"): Rule(ADMINS, PROVINCE, body=_const({"system": "hoso"}),
+                                                             path={"code": lambda w, t: t.unit}),
     # reports (FR-23…25, 27): a unit's heads and leaders; province roll-ups for administrators
     ("GET", "/v1/me/report-scopes"): Rule(REPORTERS),
     ("POST", "/v1/units/{unit_code}/reports"): Rule(frozenset({"head", "leader"}), UNIT,
@@ -594,6 +603,18 @@ def _day(base: dt.date) -> dt.date:
     return base + dt.timedelta(days=next(_serial) % 3000)
 
 
+def _intake_probe(province: str) -> Callable[..., Prepared]:
+    """Close a (fresh) unit's intake on hoso: its new dossiers stay on the province's old system."""
+
+    def prepare(world: World, caller: str) -> Prepared:
+        code = _unit_code(province)
+        catalogue.put_unit(Unit(code=code, name="Đơn vị thử quyền", province_code=province))
+        return Prepared("PUT", f"/v1/admin/migration/units/{code}/intake", {"system": "old"},
+                        lambda: catalogue.read_unit_for_update(code).value.intake_system, "old")  # type: ignore[union-attr]
+
+    return prepare
+
+
 def _calendar_put_probe(world: World, caller: str) -> Prepared:
     day = _day(dt.date(2040, 1, 1))
     new = CalendarOverride(date=day, kind="day_off", decision=f"Quyết định thử quyền ({caller})")
@@ -701,6 +722,11 @@ NOT_PROBED = {
     ("POST", "/v1/admin/kiosks/{kiosk_id}/revoke"): "kiosks: another province's kiosk stays active (as above)",
     ("POST", "/v1/admin/personal-data/accesses"): "reads only: who accessed a person's data (the query is itself "
                                                   "logged; tests/integration/documents/test_personal_data_access.py)",
+    ("POST", "/v1/admin/migration/runs"): "a run needs an export in the migration bucket and the migration_run state "
+                                          "machine: tests/integration/migration/test_run.py completes it (another "
+                                          "province's administrator refused, nothing listed; the own province's lands)",
+    ("POST", "/v1/admin/migration/runs/{run_id}/resume"): "resumes a failed run (as above: test_run.py)",
+    ("POST", "/v1/admin/migration/runs/{run_id}/undo"): "removes a run's dossiers (as above: test_run.py)",
     ("POST", "/v1/admin/integrity/subjects"): "reads only: verifies a person's access-log chain (the check is itself "
                                               "logged; tests/integration/integrity/test_day_verification.py)",
 }
@@ -708,6 +734,7 @@ NOT_PROBED = {
 ADMIN_ONLY = frozenset({"admin"})
 BOTH_ADMINS = frozenset({"admin", "province_admin"})
 UNIT_ROUTE, OFFICER_ROUTE = ("PUT", "/v1/admin/units/{code}"), ("PUT", "/v1/admin/officers/{sub}")
+INTAKE_ROUTE = ("PUT", "/v1/admin/migration/units/{code}/intake")
 HANOI, SIBLING, HCMC = HANOI_UNIT, SIBLING_UNIT, HCMC_UNIT
 WRITE_PROBES = [
     # units: the stored unit's province governs; moving one between provinces is the ministry's act
@@ -765,6 +792,9 @@ WRITE_PROBES = [
     WriteProbe("reject a province's variant",
                ("POST", "/v1/admin/variants/{procedure_code}/{province_code}/proposals/{number}/reject"),
                ADMIN_ONLY, _variant_decision_probe("reject")),
+    # migration: a unit's intake switch (never two intakes in parallel), the province's own units only
+    WriteProbe("close the intake of a unit of the province", INTAKE_ROUTE, BOTH_ADMINS, _intake_probe("79")),
+    WriteProbe("close the intake of another province's unit", INTAKE_ROUTE, ADMIN_ONLY, _intake_probe("01")),
     WriteProbe("add a day off", ("PUT", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_put_probe),
     WriteProbe("remove a make-up day", ("DELETE", "/v1/admin/calendar/{day}"), ADMIN_ONLY, _calendar_delete_probe),
     WriteProbe("trust a root CA", ("POST", "/v1/admin/trust-roots"), ADMIN_ONLY, _trust_root_probe),

@@ -313,6 +313,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/migration/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các lần chuyển đổi dữ liệu (mới nhất trước) */
+        get: operations["list_runs"];
+        put?: never;
+        /** Bắt đầu một lần chuyển đổi dữ liệu (kiểm tra, chạy thử, nhập, đối soát) trên một bản trích xuất */
+        post: operations["start_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/migration/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tiến độ và báo cáo của một lần chuyển đổi (phần đã xong, số bản ghi theo kết quả, đơn vị, trạng thái, tháng; các vấn đề theo trang: offset, limit) */
+        get: operations["run_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/migration/runs/{run_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tải báo cáo của lần chuyển đổi (CSV, mở được bằng Excel) */
+        get: operations["run_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/migration/runs/{run_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chạy lại lần chuyển đổi đã dừng vì lỗi (bỏ qua các phần đã xong, không nhập trùng) */
+        post: operations["resume_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/migration/runs/{run_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gỡ các hồ sơ lần nhập này đã ghi (trừ hồ sơ cán bộ đã xử lý trên hoso sau khi nhập) */
+        post: operations["undo_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/migration/units/{code}/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Đơn vị đang tiếp nhận hồ sơ mới trên hệ thống nào, và các lần chuyển */
+        get: operations["unit_intake"];
+        /** Chuyển tiếp nhận của đơn vị (hệ thống cũ ↔ hoso); sang hoso cần lần đối soát khớp hoặc lý do */
+        put: operations["switch_unit_intake"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/officers": {
         parameters: {
             query?: never;
@@ -3523,6 +3627,35 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["TemplateVersion"][];
         };
+        /** CutoverEntry */
+        CutoverEntry: {
+            /** Unit */
+            unit: string;
+            /** At */
+            at: string;
+            /** By */
+            by: string;
+            /**
+             * System
+             * @enum {string}
+             */
+            system: "hoso" | "old";
+            /**
+             * Run Id
+             * @default
+             */
+            run_id: string;
+            /**
+             * Forced
+             * @default false
+             */
+            forced: boolean;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
         /**
          * DateOrder
          * @description ``earlier`` must not come after ``later`` (strictly before unless ``allow_equal``).
@@ -5825,6 +5958,20 @@ export interface components {
              */
             TrangThaiHoSo: string;
         };
+        /** IntakeState */
+        IntakeState: {
+            /** Unit */
+            unit: string;
+            /** Name */
+            name: string;
+            /**
+             * System
+             * @enum {string}
+             */
+            system: "hoso" | "old";
+            /** History */
+            history: components["schemas"]["CutoverEntry"][];
+        };
         /** IntakeStoreIn */
         IntakeStoreIn: {
             /**
@@ -5842,6 +5989,33 @@ export interface components {
              * @description Số định danh cá nhân hoặc mã số doanh nghiệp của chủ hồ sơ đang tiếp nhận (trong nội dung, không bao giờ trong đường dẫn)
              */
             chu_ho_so: string;
+        };
+        /** IntakeSwitch */
+        IntakeSwitch: {
+            /**
+             * System
+             * @description old: đơn vị còn tiếp nhận trên hệ thống cũ; hoso: tiếp nhận trên hoso
+             * @enum {string}
+             */
+            system: "hoso" | "old";
+            /**
+             * Run Id
+             * @description Lần đối soát (reconcile) chứng minh dữ liệu khớp
+             * @default
+             */
+            run_id: string;
+            /**
+             * Force
+             * @description Chuyển dù chưa đối soát khớp (bắt buộc ghi lý do)
+             * @default false
+             */
+            force: boolean;
+            /**
+             * Reason
+             * @description Lý do (bắt buộc khi force)
+             * @default
+             */
+            reason: string;
         };
         /** IntegrityFinding */
         IntegrityFinding: {
@@ -7317,6 +7491,28 @@ export interface components {
             /** Items */
             items: components["schemas"]["ProcessVersion"][];
         };
+        /** Progress */
+        Progress: {
+            run: components["schemas"]["Run"];
+            /**
+             * Report
+             * @description Báo cáo gộp của các phần đã xong (ChunkReport)
+             */
+            report: {
+                [key: string]: unknown;
+            };
+            /**
+             * Problems
+             * @description Một trang các vấn đề (dòng, mã cũ, mã lỗi, mô tả)
+             */
+            problems: {
+                [key: string]: unknown;
+            }[];
+            /** Problems Total */
+            problems_total: number;
+            /** Offset */
+            offset: number;
+        };
         /**
          * ProofIn
          * @description What the citizen brought: the dossier code and check token from the receipt, or the receipt's
@@ -8327,6 +8523,104 @@ export interface components {
             label: string;
             figures: components["schemas"]["Figures"];
         };
+        /** Run */
+        Run: {
+            /** Run Id */
+            run_id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "validate" | "dry-run" | "import" | "reconcile";
+            /** Prefix */
+            prefix: string;
+            /** Units */
+            units: string[];
+            /**
+             * Province Codes
+             * @description Tỉnh của các đơn vị (quản trị tỉnh chỉ thấy lượt của tỉnh mình)
+             */
+            province_codes: string[];
+            /** Sync */
+            sync: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "undone";
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string;
+            /** Chunks Total */
+            chunks_total: number;
+            /**
+             * Chunks Done
+             * @default 0
+             */
+            chunks_done: number;
+            /**
+             * Attempts
+             * @default 1
+             */
+            attempts: number;
+            /**
+             * Execution Arn
+             * @default
+             */
+            execution_arn: string;
+            /**
+             * Backup Arn
+             * @description Bản sao lưu bảng hồ sơ trước khi nhập (chế độ import)
+             * @default
+             */
+            backup_arn: string;
+            /**
+             * Error
+             * @default
+             */
+            error: string;
+            /**
+             * Undone At
+             * @default
+             */
+            undone_at: string;
+            /**
+             * Undo Refused
+             * @description Hồ sơ không gỡ được vì cán bộ đã xử lý trên hoso sau khi nhập
+             */
+            undo_refused?: string[];
+        };
+        /** RunList */
+        RunList: {
+            /** Runs */
+            runs: components["schemas"]["Run"][];
+        };
+        /** RunRequest */
+        RunRequest: {
+            /**
+             * Mode
+             * @description validate: kiểm tra và báo cáo; dry-run: chạy thử mọi bước trừ ghi; import: nhập; reconcile: đối soát hệ thống cũ với hoso
+             * @enum {string}
+             */
+            mode: "validate" | "dry-run" | "import" | "reconcile";
+            /**
+             * Prefix
+             * @description Tiền tố S3 của bản trích xuất trong bucket chuyển đổi (không gồm tên bucket)
+             */
+            prefix: string;
+            /**
+             * Units
+             * @description Các đơn vị hoso của lần chuyển đổi; phải gồm mọi đơn vị trong bảng đối sánh
+             */
+            units: string[];
+            /**
+             * Sync
+             * @description Đồng bộ hồ sơ được nhập sang DVCQG (mặc định không: DVCQG đã có)
+             * @default false
+             */
+            sync: boolean;
+        };
         /** ScopeItem */
         ScopeItem: {
             /** Code */
@@ -9089,6 +9383,20 @@ export interface components {
              */
             reuses: number;
         };
+        /** UndoResult */
+        UndoResult: {
+            run: components["schemas"]["Run"];
+            /**
+             * Removed
+             * @description Số hồ sơ đã gỡ
+             */
+            removed: number;
+            /**
+             * Refused
+             * @description Mã các hồ sơ không gỡ: cán bộ đã xử lý trên hoso sau khi nhập
+             */
+            refused: string[];
+        };
         /**
          * Unit
          * @description A receiving/processing unit, identified by its QCVN 102:2016 code.
@@ -9183,6 +9491,13 @@ export interface components {
              * @enum {string}
              */
             roles_source: "hoso" | "coordinator";
+            /**
+             * Intake System
+             * @description Hồ sơ mới của đơn vị được tiếp nhận trên hoso, hay còn trên hệ thống cũ của tỉnh (chuyển đổi dữ liệu: hoso từ chối tiếp nhận mới, vẫn nhập và xử lý hồ sơ chuyển sang; docs/migration-run.md)
+             * @default hoso
+             * @enum {string}
+             */
+            intake_system: "hoso" | "old";
         };
         /** UnitCounters */
         UnitCounters: {
@@ -10745,6 +11060,472 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    start_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    run_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    run_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resume_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    undo_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UndoResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_intake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    switch_unit_intake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntakeSwitch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeState"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

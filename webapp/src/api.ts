@@ -86,6 +86,14 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return body as T;
 }
 
+/** A file the API answers (e.g. a CSV report), with the officer's token; ApiError as ``api`` when refused. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const token = settings.token();
+  const answer = await fetch(`${settings.base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!answer.ok) return api<never>(path);
+  return answer.blob();
+}
+
 export function query(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

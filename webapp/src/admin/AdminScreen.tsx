@@ -13,6 +13,7 @@ import { CalendarScreen } from "./Calendar";
 import { ClientsScreen } from "./Clients";
 import { IntegrityScreen } from "./Integrity";
 import { KiosksScreen } from "./Kiosks";
+import { MigrationScreen } from "./Migration";
 import { OfficersScreen } from "./Officers";
 import { PersonalDataAccessScreen } from "./PersonalDataAccess";
 import { ProceduresScreen } from "./Procedures";
@@ -45,6 +46,7 @@ const SECTIONS: Section[] = [
   { slug: "truy-cap-du-lieu", label: "Truy cập dữ liệu cá nhân", description: "Ai đã tra cứu CSDL dân cư, xem kho dữ liệu điện tử của một người (trả lời yêu cầu của chủ thể dữ liệu).", ministryOnly: false },
   { slug: "toan-ven", label: "Toàn vẹn", description: "Kiểm tra một ngày đã neo: chuỗi băm của hồ sơ và nhật ký truy cập dữ liệu cá nhân, dấu thời gian RFC 3161, biên bản để in.", ministryOnly: false },
   { slug: "ki-ot", label: "Ki-ốt tự phục vụ", description: "Đăng ký, thu hồi ki-ốt của đơn vị: tra cứu hồ sơ, in lại giấy tiếp nhận, tờ khai khai trước.", ministryOnly: false },
+  { slug: "chuyen-doi-du-lieu", label: "Chuyển đổi dữ liệu", description: "Chuyển hồ sơ từ hệ thống một cửa cấp tỉnh: kiểm tra, chạy thử, nhập, đối soát; chuyển tiếp nhận của đơn vị sang hoso.", ministryOnly: false },
   { slug: "tich-hop", label: "Hệ thống tích hợp", description: "Phần mềm chuyên ngành, cơ quan liên thông: phạm vi thủ tục và khóa truy cập.", ministryOnly: true },
 ];
 
@@ -103,6 +105,8 @@ function SectionScreen({ slug, rest, params, ministry }: { slug: string; rest: s
       return <IntegrityScreen />;
     case "ki-ot":
       return <KiosksScreen ministry={ministry} />;
+    case "chuyen-doi-du-lieu":
+      return <MigrationScreen ministry={ministry} />;
     default:
       return <ClientsScreen />;
   }
