@@ -12,6 +12,7 @@ import pytest
 from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrity.service import verify_dossier
+from chalicelib.migration import __main__ as command
 from chalicelib.migration import rules
 from chalicelib.migration import store as migration_store
 from chalicelib.migration.service import list_chunks, process_chunk
@@ -27,8 +28,14 @@ def account(role: str) -> dict[str, str]:
 
 
 def test_validate_counts_the_sample_and_names_every_bad_record(world: World) -> None:
-    report = world.run("validate")
+    """Through the operator command's runner (threads, a progress line per chunk, the printed report)."""
+    progress: list[str] = []
+    report = command.run("validate", EXPORT_BUCKET, SAMPLE_PREFIX, threads=2, progress=progress.append)
     sample = world.sample
+    assert len(progress) == len(sample.chunks) and progress[-1].startswith(f"[{len(sample.chunks)}/")
+    printed = command.render(report)
+    assert all(f"{old} [{code}]" in printed for old, code in sample.bad)
+    assert command.main(["validate", "--bucket", EXPORT_BUCKET, "--prefix", "runs/none"]) == 2
     assert report.records == sample.records
     assert report.outcomes == {"mapped": sample.good, "refused": len(sample.bad)}
     assert {(p.old_code, p.code) for p in report.problems} == set(sample.bad)
