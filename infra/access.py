@@ -238,7 +238,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         memory_mb=1024,
         consumes=MIGRATION_QUEUE,
         tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
-        buckets={"migration": READ, "attachments": RW},  # the export's chunks and files → the dossiers' documents
+        # the export's chunks and files → the dossiers' documents (results into the results bucket, as issued ones)
+        buckets={"migration": READ, "attachments": RW, "results": RW},
         task_response=True,
     ),
     # Step Functions hands agency steps over with a task token on the agency-tasks queue

@@ -76,7 +76,7 @@ def test_the_run_role_lists_the_export_and_sends_chunks_only(repo: Synth) -> Non
 def test_the_functions_read_the_export_and_back_up_only_the_dossiers_table(repo: Synth) -> None:
     migration = _bucket(repo, "migration")
     chunks = _statements(_function_role(repo, "migration_chunks"))
-    assert "MigrationWrite" not in chunks and "AttachmentsWrite" in chunks and "ResultsRead" not in chunks
+    assert "MigrationWrite" not in chunks and "AttachmentsWrite" in chunks and "ResultsWrite" in chunks
     assert chunks["MigrationList"]["Resource"] == {"Fn::GetAtt": [migration, "Arn"]}
     assert "TaskResponse" in chunks and "Send" not in chunks
     api = _statements(_function_role(repo, "api_handler"))
