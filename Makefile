@@ -83,6 +83,7 @@ bench: python
 	$(PY) -m bench
 	$(PY) -m bench.jobs            # scheduled jobs at 200 and 1,000 dossiers (50,000: see docs/capacity.md §4a)
 	$(PY) -m bench.code_counter    # the dossier-code counter under 3, 15, 30 intakes/s on one unit
+	$(PY) -m bench.migration --dossiers 1000  # migration: time and AWS cost per 100,000 dossiers (docs/migration.md)
 
 openapi: python
 	$(PY) -m local.openapi
