@@ -314,8 +314,8 @@ class _Generator:
 def generate(dossiers: int, *, seed: int = 7, chunk_size: int = 500, namespace: str = "") -> Sample:
     """The sample export of ``dossiers`` records (the bad ones among them), deterministic for ``seed``.
     ``namespace`` prefixes every old code (two samples with different namespaces share no dossier)."""
-    if dossiers < 2 * len(BAD):
-        raise ValueError(f"a sample has at least {2 * len(BAD)} dossiers")
+    if dossiers < 3 * len(BAD):  # each bad record copies a good one of its own
+        raise ValueError(f"a sample has at least {3 * len(BAD)} dossiers")
     gen = _Generator(seed, namespace)
     sample = Sample(mapping=mapping())
     records: list[dict[str, Any]] = []

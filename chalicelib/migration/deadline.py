@@ -65,7 +65,7 @@ def remaining(calendar: WorkingCalendar, legal: Duration, *, received_at: dt.dat
     if paused_at is not None:
         return Deadline(due_at=due, paused_at=paused_at, used_minutes=used, remaining_minutes=0)
     return Deadline(due_at=due, paused_at=None, used_minutes=used,
-                    remaining_minutes=calendar.working_minutes_between(export, due))
+                    remaining_minutes=calendar.working_minutes_between(max(export, clock_from), due))
 
 
 def _clock_start(calendar: WorkingCalendar, received: dt.datetime, cutoff_15h: bool) -> dt.datetime:

@@ -3,7 +3,7 @@ dossiers, catalogue and counters tables as infra declares them, hoso's buckets, 
 demo catalogue (local.seed), the VNeID simulator for officers' tokens — and the sample province
 (local.migration_sample) generated and uploaded ONCE under ``s3://<EXPORT_BUCKET>/<SAMPLE_PREFIX>``.
 
-The sample's size: ``HOSO_MIGRATION_SAMPLE_DOSSIERS`` (default 240, in chunks of 80). Tests that import
+The sample's size: ``HOSO_MIGRATION_SAMPLE_DOSSIERS`` (default 160, in chunks of 60). Tests that import
 use :func:`imported` (the sample imported once); tests that need a fresh export of their own upload
 another sample under another prefix with another ``namespace`` (their old codes are distinct).
 """
@@ -42,8 +42,8 @@ REGION = "ap-southeast-1"
 TABLES = {"hoso-dev-dossiers": 4, "hoso-dev-catalogue": 1, "hoso-dev-counters": 0}
 EXPORT_BUCKET = "hoso-dev-migration"
 SAMPLE_PREFIX = "runs/hcm-2026-06"
-SAMPLE_DOSSIERS = int(os.environ.get("HOSO_MIGRATION_SAMPLE_DOSSIERS", "240"))
-CHUNK_SIZE = 80
+SAMPLE_DOSSIERS = int(os.environ.get("HOSO_MIGRATION_SAMPLE_DOSSIERS", "160"))
+CHUNK_SIZE = 60
 UNIT = HCMC_UNIT
 
 

@@ -12,12 +12,15 @@ import pytest
 from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.dossier import Dossier
 from chalicelib.integrity.service import verify_dossier
+from chalicelib.migration import __main__ as command
+from chalicelib.migration import rules
 from chalicelib.migration import store as migration_store
+from chalicelib.migration.service import list_chunks, process_chunk
 from chalicelib.store import catalogue
 from chalicelib.store.models import DossierItem, OutboxItem
 from local import migration_sample
 from local.simulators.accounts import DEMO_ACCOUNTS
-from tests.integration.migration.conftest import UNIT, Imported, World
+from tests.integration.migration.conftest import EXPORT_BUCKET, SAMPLE_PREFIX, UNIT, Imported, World
 
 
 def account(role: str) -> dict[str, str]:
@@ -25,13 +28,30 @@ def account(role: str) -> dict[str, str]:
 
 
 def test_validate_counts_the_sample_and_names_every_bad_record(world: World) -> None:
-    report = world.run("validate")
+    """Through the operator command's runner (threads, a progress line per chunk, the printed report)."""
+    progress: list[str] = []
+    report = command.run("validate", EXPORT_BUCKET, SAMPLE_PREFIX, threads=2, progress=progress.append)
     sample = world.sample
+    assert len(progress) == len(sample.chunks) and progress[-1].startswith(f"[{len(sample.chunks)}/")
+    printed = command.render(report)
+    assert all(f"{old} [{code}]" in printed for old, code in sample.bad)
+    assert command.main(["validate", "--bucket", EXPORT_BUCKET, "--prefix", "runs/none"]) == 2
     assert report.records == sample.records
     assert report.outcomes == {"mapped": sample.good, "refused": len(sample.bad)}
     assert {(p.old_code, p.code) for p in report.problems} == set(sample.bad)
     assert {int(k): v for k, v in report.by_status.items()} == sample.statuses
     assert sum(report.by_month.values()) == sample.good and len(report.by_month) >= 5
+
+
+def test_a_dry_run_converts_everything_and_writes_nothing(world: World) -> None:
+    first = list_chunks(EXPORT_BUCKET, SAMPLE_PREFIX)[0]  # the chunk holding the bad records
+    before = world.s3.list_objects_v2(Bucket="hoso-dev-attachments").get("KeyCount", 0)
+    report = process_chunk("dry-run", EXPORT_BUCKET, first, world.mapping(), run_id="dry")
+    lines = world.sample.chunks[first.rsplit("/", 1)[1]]
+    assert report.outcomes == {"mapped": len(lines) - len(world.sample.bad), "refused": len(world.sample.bad)}
+    assert all(migration_store.find_reference(json.loads(line)["unit"], json.loads(line)["old_code"]) is None
+               for line in lines)
+    assert world.s3.list_objects_v2(Bucket="hoso-dev-attachments").get("KeyCount", 0) == before
 
 
 def test_import_then_reconcile_shows_no_difference(world: World, imported: Imported) -> None:
@@ -94,7 +114,7 @@ def test_an_in_flight_dossier_continues_in_hoso_with_its_remaining_deadline(worl
 
 
 def test_finished_dossiers_count_in_the_statistics(world: World, imported: Imported) -> None:
-    months = sorted(world.run("validate").by_month)
+    months = sorted(imported.first.by_month)
     answer = world.call("GET", f"/v1/public/statistics/79?from={months[0]}&to={months[-1]}")
     assert answer.status_code == 200, answer.body
     held = [d for d in _unit_dossiers() if months[0] <= d.submitted_at.strftime("%Y-%m") <= months[-1]]
@@ -105,10 +125,11 @@ def test_finished_dossiers_count_in_the_statistics(world: World, imported: Impor
 
 
 def test_nothing_is_sent_to_sync_without_sync_and_everything_with_it(world: World, imported: Imported) -> None:
-    quiet = [_hoso_code(_record(world, s)) for s in ("DA_TRA_KET_QUA", "DANG_THAM_DINH", "CHO_BO_SUNG")]
+    # dossiers no test acts on (an officer's action is a transition: it has its outbox record, as it should)
+    quiet = [_hoso_code(_record(world, s)) for s in ("DA_TRA_KET_QUA", "CHO_PHE_DUYET", "CHO_BO_SUNG", "DA_RUT")]
     for code in quiet:
         assert list(OutboxItem.query(f"DOSSIER#{code}", OutboxItem.sk.startswith("OUTBOX#"))) == []
-    sample = migration_sample.generate(12, namespace="S", chunk_size=12)
+    sample = migration_sample.generate(15, namespace="S", chunk_size=15)
     world.upload(sample, "runs/sync")
     report = world.run("import", "runs/sync", run_id="sync", sync=True)
     assert report.outcomes["imported"] == sample.good
@@ -169,3 +190,19 @@ def test_an_interrupted_import_resumes_with_no_duplicate(world: World, fault: st
     assert len(held) == len(set(held)) == sample.good
     reconciled = world.run("reconcile", prefix)
     assert reconciled.differences_count == 0 and reconciled.outcomes["matched"] == sample.good
+
+
+def test_an_old_national_code_hoso_already_uses_gets_a_code_of_its_own(world: World, imported: Imported) -> None:
+    kept = next(json.loads(line) for lines in world.sample.chunks.values() for line in lines
+                if rules.keeps_old_code(json.loads(line)["old_code"]))
+    assert _hoso_code(kept) == kept["old_code"]  # kept: DVCQG knows the dossier by it
+    other = {**kept, "unit": "SKHCN-TD" if kept["unit"] != "SKHCN-TD" else "SKHCN-HCM"}  # another old unit, same code
+    sample = migration_sample.Sample(chunks={"dossiers-00001.jsonl": [json.dumps(other, ensure_ascii=False)]},
+                                     files={d["s3_key"]: world.sample.files[d["s3_key"]] for d in other["documents"]},
+                                     mapping=world.sample.mapping)
+    world.upload(sample, "runs/taken")
+    assert world.run("import", "runs/taken", run_id="taken").outcomes == {"imported": 1}
+    code = _hoso_code(other)
+    assert code != kept["old_code"] and code.startswith(f"{UNIT}-")  # allocated from the unit's counter
+    stored = migration_store.get_dossier(code)
+    assert stored is not None and stored.form_data["migration"]["old_code"] == kept["old_code"]
