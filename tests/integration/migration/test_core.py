@@ -17,7 +17,7 @@ from chalicelib.migration import rules
 from chalicelib.migration import store as migration_store
 from chalicelib.migration.service import list_chunks, process_chunk
 from chalicelib.store import catalogue
-from chalicelib.store.models import DossierItem, OutboxItem
+from chalicelib.store.models import DossierItem, OutboxItem, batch_fetch
 from local import migration_sample
 from local.simulators.accounts import DEMO_ACCOUNTS
 from tests.integration.migration.conftest import EXPORT_BUCKET, SAMPLE_PREFIX, UNIT, Imported, World
@@ -86,7 +86,8 @@ def _hoso_code(record: dict[str, Any]) -> str:
 
 
 def _unit_dossiers() -> list[Dossier]:
-    return [Dossier.model_validate(i.data) for i in DossierItem.by_unit_received.query(f"UNIT#{UNIT}")]
+    found = DossierItem.by_unit_received.query(f"UNIT#{UNIT}")  # the index carries keys: the dossiers by key
+    return [Dossier.model_validate(i.data) for i in batch_fetch(DossierItem, found)]
 
 
 def test_an_in_flight_dossier_continues_in_hoso_with_its_remaining_deadline(world: World, imported: Imported) -> None:
