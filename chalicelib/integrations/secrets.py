@@ -3,8 +3,10 @@ rotate, so a value is reused at most ``TTL_S`` seconds; a warm Lambda does not c
 Manager on every request.
 
 The provider is built on first use over :func:`chalicelib.aws.client` (the stage's region and
-endpoint: the moto server locally) and kept with its cache; :func:`clear_cache` forgets both —
-the one reset tests and the local stack call after changing the environment or a secret."""
+endpoint: the moto server locally) and kept with its cache in ``_cache`` (a dict, so that the IAM
+call recorder, local/aws_calls.py, can give each function its own, as each Lambda has);
+:func:`clear_cache` forgets both — the one reset tests and the local stack call after changing the
+environment or a secret."""
 
 from __future__ import annotations
 
@@ -14,18 +16,18 @@ from typing import Any
 from chalicelib.aws import client
 
 TTL_S = 300
-_provider: Any = None
+_cache: dict[str, Any] = {}  # "provider": the SecretsProvider and, inside it, the cached values
 _lock = threading.Lock()
 
 
 def _secrets() -> Any:
-    global _provider
     with _lock:
-        if _provider is None:
+        provider = _cache.get("provider")
+        if provider is None:
             from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-            _provider = SecretsProvider(boto3_client=client("secretsmanager"))
-        return _provider
+            provider = _cache["provider"] = SecretsProvider(boto3_client=client("secretsmanager"))
+        return provider
 
 
 def get_json(secret_id: str) -> Any:
@@ -43,6 +45,5 @@ def get_json(secret_id: str) -> Any:
 
 
 def clear_cache() -> None:
-    global _provider
     with _lock:
-        _provider = None
+        _cache.clear()

@@ -18,6 +18,7 @@ from chalicelib.migration import store as migration_store
 from chalicelib.migration.service import list_chunks, process_chunk
 from chalicelib.store import catalogue
 from chalicelib.store.models import DossierItem, OutboxItem, batch_fetch
+from chalicelib.sync.destinations import outbox_data
 from local import migration_sample
 from local.simulators.accounts import DEMO_ACCOUNTS
 from tests.integration.migration.conftest import EXPORT_BUCKET, SAMPLE_PREFIX, UNIT, Imported, World
@@ -138,7 +139,7 @@ def test_nothing_is_sent_to_sync_without_sync_and_everything_with_it(world: Worl
     assert len(synced) == sample.good
     for d in synced:
         assert [i.data for i in OutboxItem.query(f"DOSSIER#{d.code}", OutboxItem.sk.startswith("OUTBOX#"))] == [
-            {"code": d.code, "seq": d.seq}]
+            outbox_data(d.code, d.seq, d.province_code)]  # the signal and its fan-out attributes
 
 
 def _of_namespace(namespace: str) -> list[Dossier]:
