@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from chalicelib.edata.model import STREAM_MARK as EDATA_MARK
 from infra.resources import (
     DATA_BUCKETS,
     ERECEIPTS_QUEUE,
@@ -57,7 +58,19 @@ class FunctionAccess:
     # Event sources (the app's decorators must match; infra wires them to the real resource)
     consumes: str | None = None  # @app.on_sqs_message: the queue
     stream_of: str | None = None  # @app.on_dynamodb_record: the table whose stream it reads
+    # Lambda event filtering on its stream mapping (FilterCriteria; the local dispatcher applies the
+    # same patterns): only records matching one of them invoke it, the others are skipped unbilled
+    stream_filters: tuple[Mapping[str, Any], ...] = ()
     object_created_in: str | None = None  # @app.on_cw_event: S3 "Object Created" of this bucket
+
+
+def _inserted(prefix: str, *also: str, marked: str | None = None) -> dict[str, Any]:
+    """A stream filter pattern: items of the dossiers table whose ``sk`` starts with ``prefix``,
+    inserted (or ``also`` modified), carrying the attribute ``marked`` if given."""
+    image: dict[str, Any] = {"sk": {"S": [{"prefix": prefix}]}}
+    if marked is not None:
+        image[marked] = {"S": [{"exists": True}]}
+    return {"eventName": ["INSERT", *also], "dynamodb": {"NewImage": image}}
 
 
 READ: Level = "read"
@@ -110,7 +123,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     # the sync queues and dossier-changes, chalicelib/sync/destinations.py), and pending e-receipts →
     # the ereceipts queue
     "outbox_relay": FunctionAccess(
-        timeout_s=60, memory_mb=256, stream_of="dossiers", publish=(EVENTS_TOPIC,), send=(ERECEIPTS_QUEUE,)
+        timeout_s=60, memory_mb=256, stream_of="dossiers", publish=(EVENTS_TOPIC,), send=(ERECEIPTS_QUEUE,),
+        stream_filters=(_inserted("OUTBOX#"), _inserted("RECEIPT#", "MODIFY")),  # handlers/outbox, ereceipts/records
     ),
     # pending e-receipts → the unit's provider → PDF/XML in S3, the receipt and the dossier's fee
     # record (its step, counters) in one transaction → the applicant (e-mail/SMS) (chalicelib/ereceipts)
@@ -124,7 +138,8 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
     ),
     # issued results and refused dossiers → the owners' e-data stores (FR-28/29): a second reader of the stream
     "edata_capture": FunctionAccess(
-        timeout_s=60, memory_mb=256, stream_of="dossiers", tables={"dossiers": TableAccess(RW)}
+        timeout_s=60, memory_mb=256, stream_of="dossiers", tables={"dossiers": TableAccess(RW)},
+        stream_filters=(_inserted("OUTBOX#", marked=EDATA_MARK),),  # an event issuing a result or refusing
     ),
     "sync_dvcqg": _sync_consumer("sync-dvcqg"),
     "sync_coordinator": _sync_consumer("sync-coordinator"),

@@ -585,6 +585,9 @@ class HosoStack(cdk.Stack):
                 cfn.add_property_override(f"{prefix}.FunctionResponseTypes", ["ReportBatchItemFailures"])
                 cfn.add_property_override(f"{prefix}.BisectBatchOnFunctionError", True)
                 cfn.add_property_override(f"{prefix}.MaximumRetryAttempts", STREAM_MAX_RETRIES)
+                if access.stream_filters:  # Lambda event filtering: the other records never invoke it
+                    cfn.add_property_override(f"{prefix}.FilterCriteria", {
+                        "Filters": [{"Pattern": json.dumps(p)} for p in access.stream_filters]})  # fmt: skip
                 cfn.add_property_override(
                     f"{prefix}.DestinationConfig",
                     {"OnFailure": {"Type": "SQS", "Destination": self.stream_failures.queue_arn}},

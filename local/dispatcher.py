@@ -52,6 +52,7 @@ from botocore.config import Config
 
 from chalicelib.observability import logger
 from local import aws_calls
+from local.filters import passes
 from local.provision import FunctionEvent, FunctionSpec, ProvisionResult
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -591,6 +592,7 @@ class _ShardPoller:
         self.bisect = bool(props.get("BisectBatchOnFunctionError", False))
         self.item_failures = _reports_item_failures(event)
         self.on_failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        self.filters = props.get("FilterCriteria")
         self.attempts = 0
         self.not_before = 0.0
 
@@ -610,14 +612,19 @@ class _ShardPoller:
         if not raw:
             self.iterator = answer["NextShardIterator"]
             return False
-        records = [stream_record(r, self.stream_arn, self.d.provisioned.region) for r in raw]
+        every = [stream_record(r, self.stream_arn, self.d.provisioned.region) for r in raw]
+        kept = [i for i, r in enumerate(every) if passes(self.filters, r)]  # Lambda's event filtering
+        if not kept:  # nothing for the function: the batch is skipped without an invocation
+            self._advance(answer["NextShardIterator"], every[-1]["dynamodb"]["SequenceNumber"])
+            return True
+        raw, records = [raw[i] for i in kept], [every[i] for i in kept]
         outcome = self.d.invoke(self.spec, {"Records": records})
         sequence_numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
         failed: set[str] | None = set() if outcome.ok else None
         if outcome.ok and self.item_failures:
             failed = _failed_identifiers(outcome.result, sequence_numbers)
         if failed == set():
-            self._advance(answer["NextShardIterator"], sequence_numbers[-1])
+            self._advance(answer["NextShardIterator"], every[-1]["dynamodb"]["SequenceNumber"])
             return True
         first_failed = sequence_numbers[0] if failed is None else min(failed, key=int)
         done = sequence_numbers[: sequence_numbers.index(first_failed)]

@@ -132,6 +132,12 @@ def doc_type(ref: DocumentRef) -> str:
     return ref.component_code.strip() or OTHER_TYPE
 
 
+# The OUTBOX# item's attribute saying what its event asks of the e-data store ("issued" or
+# "refused"; absent: nothing). The stream mapping of ``edata_capture`` filters on it (infra/access.py),
+# so only those records reach the function; ``capture`` still checks the event itself.
+STREAM_MARK: Final = "capture"
+
+
 def capture_for(event: AuditEvent) -> Capture | None:
     """What an audit event asks of the store: results issued (the dossier reached "processed"
     or "delivered", or its result was signed or redrafted there), a refusal, or nothing."""

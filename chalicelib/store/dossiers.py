@@ -37,6 +37,7 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.codes import counter_key, format_dossier_code
 from chalicelib.domain.dossier import AuditEvent, Dossier, search_key
 from chalicelib.domain.finding import OVERDUE_STATUSES
+from chalicelib.edata.model import capture_for
 from chalicelib.errors import bad_request
 from chalicelib.integrity.canonical import GENESIS, legacy_hash, link
 from chalicelib.integrity.index import ChainDayItem, day_item
@@ -132,12 +133,13 @@ def _chained(code: str, event: AuditEvent, prev_hash: str) -> tuple[EventItem, C
             day_item(dossier_pk(code), event.at, event.seq, data["hash"]))
 
 
-def _outbox_item(d: Dossier, seq: int, now: datetime) -> OutboxItem:
+def _outbox_item(d: Dossier, event: AuditEvent, now: datetime) -> OutboxItem:
     return OutboxItem(
         pk=dossier_pk(d.code),
-        sk=f"OUTBOX#{seq:06d}",
+        sk=f"OUTBOX#{event.seq:06d}",
         kind="transition",
-        data=outbox_data(d.code, seq, d.province_code),  # the event's attributes: chalicelib.sync.destinations
+        data=outbox_data(d.code, event.seq, d.province_code),  # the event's attributes: chalicelib.sync.destinations
+        capture=capture_for(event),  # what it asks of the e-data store: the only records edata_capture receives
         expires_at=int(now.timestamp()) + OUTBOX_TTL_S,
     )
 
@@ -205,7 +207,7 @@ def create(
                     tx.update(counter, actions=[CounterItem.n.set(current + 1)], condition=CounterItem.n == current)
                 tx.save(_to_item(new), condition=DossierItem.pk.does_not_exist())
                 tx.save(first)
-                tx.save(_outbox_item(new, 1, new.created_at))
+                tx.save(_outbox_item(new, event.model_copy(update={"seq": 1}), new.created_at))
                 tx.save(first_day)
                 _count(tx, None, new)
                 report_counters.count(tx, None, new)  # report aggregates (FR-23…25), same transaction
@@ -277,7 +279,7 @@ def transition(before: Dossier, after: Dossier, event: AuditEvent, also: Also | 
                 # request), then the counters' updates — PynamoDB sends puts before updates
                 tx.save(item, condition=(DossierItem.version == before.version) & head)
                 tx.save(event_item, condition=EventItem.pk.does_not_exist())
-                tx.save(_outbox_item(after, event.seq, after.updated_at))
+                tx.save(_outbox_item(after, event, after.updated_at))
                 tx.save(event_day)
                 if also is not None:
                     also(tx)

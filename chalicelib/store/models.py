@@ -178,6 +178,7 @@ class SealItem(DossiersTable):
 class OutboxItem(DossiersTable):
     kind = UnicodeAttribute()
     data = JSONAttribute()
+    capture = UnicodeAttribute(null=True)  # chalicelib.edata.model.STREAM_MARK: its stream mapping's filter
     expires_at = NumberAttribute(null=True)
 
 

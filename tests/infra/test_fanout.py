@@ -7,8 +7,10 @@ role publishes to the topic and sends to none of the consumers' queues — and t
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from chalicelib.edata.model import STREAM_MARK
 from chalicelib.sync.destinations import DESTINATIONS
 from infra import iam_check
 from infra.resources import EVENT_QUEUES, physical_name
@@ -83,3 +85,24 @@ def test_the_relay_publishes_to_the_topic_and_sends_to_no_consumer_queue(repo: S
         assert [n.action for n, _ in iam_check.check(repo.template, [send]).denied] == ["sqs:SendMessage"], q
     other = {**publish, "resource": f"arn:aws:sns:{REGION}:{ACCOUNT}:{physical_name(STAGE, 'alarms')}"}
     assert [n.resource for n, _ in iam_check.check(repo.template, [other]).denied] == [other["resource"]]
+
+
+def _stream_mapping(s: Synth, name: str) -> dict[str, Any]:
+    (fn,) = [r for r in s.resources("AWS::Serverless::Function").values()
+             if r["Properties"].get("FunctionName") == physical_name(STAGE, name.replace("_", "-"))]  # fmt: skip
+    (event,) = fn["Properties"]["Events"].values()
+    assert event["Type"] == "DynamoDB"
+    return dict(event["Properties"])
+
+
+def test_the_streams_readers_are_invoked_only_for_the_records_they_handle(repo: Synth) -> None:
+    """Lambda event filtering on both mappings of the dossiers stream: e-data capture only for an
+    OUTBOX# insert marked by what it asks of the store, the relay only for OUTBOX#/RECEIPT# items."""
+    patterns = {name: [json.loads(f["Pattern"]) for f in _stream_mapping(repo, name)["FilterCriteria"]["Filters"]]
+                for name in ("edata_capture", "outbox_relay")}  # fmt: skip
+    assert patterns["edata_capture"] == [{"eventName": ["INSERT"], "dynamodb": {"NewImage": {
+        "sk": {"S": [{"prefix": "OUTBOX#"}]}, STREAM_MARK: {"S": [{"exists": True}]}}}}]
+    assert patterns["outbox_relay"] == [
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": [{"prefix": "OUTBOX#"}]}}}},
+        {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"sk": {"S": [{"prefix": "RECEIPT#"}]}}}},
+    ]

@@ -33,6 +33,8 @@ from chalicelib.edata import service as edata_service
 from chalicelib.services import dossiers as dossier_service
 from chalicelib.services import intake
 from chalicelib.store import catalogue, dossiers
+from infra.access import FUNCTION_ACCESS
+from local.filters import passes
 from local.simulators.accounts import DEMO_ACCOUNTS, HANOI_UNIT, HCMC_UNIT
 from local.simulators.base import RunningServer, serve
 from local.simulators.esign import EsignSimulator
@@ -108,8 +110,10 @@ class World:
         return list(answer["Records"])
 
     def capture(self) -> list[dict[str, Any]]:
-        """Run the e-data store's stream consumer over the new records; answer them."""
-        records = self.stream_records()
+        """Run the e-data store's stream consumer over the new records its stream mapping lets
+        through (the template's filter patterns, as Lambda applies them); answer them."""
+        criteria = {"Filters": [{"Pattern": json.dumps(p)} for p in FUNCTION_ACCESS["edata_capture"].stream_filters]}
+        records = [r for r in self.stream_records() if passes(criteria, r)]
         assert edata_service.capture(records) == {"batchItemFailures": []}
         return records
 
