@@ -37,13 +37,14 @@ import boto3
 from bench.awscalls import AwsCallRecorder
 from bench.prices import PRICES
 from bench.units import KB, GsiKeys, dynamodb_units, s3_requests
+from infra.capacity import MIGRATION_CHUNKS_CONCURRENCY
 
 PER = 100_000
 PARENT_TRANSITIONS = 6  # list the chunks, the map state, its end, the report's merge and store, the end
 CHILD_TRANSITIONS = 3  # each chunk's child execution: start, the chunk Task, end
 CHUNK_MEMORY_MB = 1024
 AWS_CALL_MS = 12.0  # one DynamoDB/S3 call from Lambda in the same region (p50 a few ms; transactions more)
-MAX_CONCURRENCY = 40
+MAX_CONCURRENCY = MIGRATION_CHUNKS_CONCURRENCY  # the migration_run map's MaxConcurrency (tests/infra/test_migration.py)
 REGION = "ap-southeast-1"
 BUCKET = "hoso-dev-migration"
 PREFIX = "bench/run"
