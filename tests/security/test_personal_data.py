@@ -42,7 +42,7 @@ PATH_PARAMETERS = {
     "receipt_id": "e-receipt id (hoso's)", "kind": "file kind (pdf or xml)", "dvcqg_ref": "DVCQG's dossier code",
     "ticket": "kiosk draft's ticket (random)", "kiosk_id": "kiosk id (an integration client id)",
     "procedure_code": "procedure code (national catalogue)", "number": "a variant proposal's number",
-    "consultation_id": "consultation id (hoso's)",
+    "consultation_id": "consultation id (hoso's)", "run_id": "migration run id (hoso's)",
 }
 QUERY_PARAMETERS = {
     "status", "limit", "cursor", "token", "tu_ngay", "den_ngay", "thu_tuc", "linh_vuc", "from", "to", "role",
