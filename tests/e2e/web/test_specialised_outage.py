@@ -61,7 +61,7 @@ def _fail_hand_over(stack: LocalStack, desk: Officer, code: str) -> None:
     minutes apart are sent now, so the hand-over reaches its last try at once."""
     assert stack.dispatcher is not None
     sqs = stack.dispatcher.client("sqs")
-    (queue,) = [e.queue_url for e in stack.dispatcher.provisioned.function("agency_tasks").events_of("SQS")]
+    (queue,) = [e.queue_url for e in stack.dispatcher.provisioned.function("dossier_changes").events_of("SQS")]
     for seq in range(1, model.HANDOVER_ATTEMPTS + 2):
         sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"code": code, "seq": seq}))
         time.sleep(1)
