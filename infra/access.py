@@ -252,7 +252,7 @@ FUNCTION_ACCESS: dict[str, FunctionAccess] = {
         timeout_s=900,
         memory_mb=1024,
         consumes=MIGRATION_QUEUE,
-        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ)},
+        tables={"dossiers": TableAccess(RW), "counters": TableAccess(RW), "catalogue": TableAccess(READ, ("gsi1",))},
         # the export's chunks and files → the dossiers' documents (results into the results bucket, as issued ones)
         buckets={"migration": READ, "attachments": RW, "results": RW},
         task_response=True,

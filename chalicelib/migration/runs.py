@@ -318,8 +318,13 @@ def handle_batch(event: dict[str, Any]) -> dict[str, Any]:
     reported failed and comes back (then the DLQ, alarmed)."""
     failures = []
     for record in event["Records"]:
-        message = json.loads(record["body"])
-        token = str(message.get("task_token", ""))
+        try:
+            message = json.loads(record["body"])
+            token = str(message["task_token"])
+        except (ValueError, TypeError, KeyError):  # no task message at all: nothing to answer, to the DLQ (alarmed)
+            logger.error("not a migration chunk message", extra={"message_id": record.get("messageId")})
+            failures.append({"itemIdentifier": record["messageId"]})
+            continue
         try:
             answer = _run_chunk(message)
         except Exception as err:

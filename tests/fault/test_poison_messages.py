@@ -8,7 +8,7 @@ function's own batch size and ``ReportBatchItemFailures``). Sent: a message that
 processed, then dossier-change signals ``{"code", "seq"}`` of real dossiers, as the outbox relay
 publishes them — or, to a scheduled job's worker, the tasks its schedule plans; to ``agency_tasks``
 (the state machines' task messages only) abandonments of dossiers in no flow, which it takes and
-ignores."""
+ignores; to ``migration_chunks`` chunks of a run that does not exist, answered as failed."""
 
 from __future__ import annotations
 
@@ -126,6 +126,17 @@ def _task_messages(handler: str) -> list[str] | None:
                         "flow": "birth_flow", "error": "States.Timeout"}) for i in range(GOOD)]  # fmt: skip
 
 
+def _chunk_messages(handler: str) -> list[str] | None:
+    """What migration-chunks carries — a migration run's chunk with its task token — harmlessly: chunks of
+    a run that does not exist, each answered as failed to a token nobody waits for (None: ``handler`` is
+    not ``migration_chunks``)."""
+    if handler != "migration_chunks":
+        return None
+    return [json.dumps({"task_token": f"fault-{i}", "run_id": f"fault-{i}", "mode": "validate",
+                        "bucket": "hoso-dev-migration", "key": f"fault/dossiers-{i:05d}.jsonl", "sync": False})
+            for i in range(GOOD)]
+
+
 @pytest.mark.parametrize("handler", consumer_handlers())
 def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalStack, staff: dict[str, Caller],
                                                                    handler: str) -> None:
@@ -133,7 +144,8 @@ def test_a_poison_message_dead_letters_without_blocking_the_others(stack: LocalS
     url, arn, dlq = _twin(stack, f"{spec.handler_name}-{uuid.uuid4().hex[:6]}")
     event = dataclasses.replace(real, queue_url=url, queue_arn=arn)
     sqs = boto3.client("sqs", endpoint_url=stack.moto_url, region_name=stack.region)
-    signals = _job_tasks(spec.handler_name) or _task_messages(spec.handler_name) or _signals(stack, staff, real)
+    signals = (_job_tasks(spec.handler_name) or _task_messages(spec.handler_name)
+               or _chunk_messages(spec.handler_name) or _signals(stack, staff, real))
     poison_id = sqs.send_message(QueueUrl=url, MessageBody=POISON)["MessageId"]
     good_ids = {sqs.send_message(QueueUrl=url, MessageBody=body)["MessageId"] for body in signals}
 

@@ -4,6 +4,7 @@ data is fixed and an operator redrives the DLQ."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -33,7 +34,8 @@ def test_a_poison_record_goes_to_the_dlq_and_is_redriven_once_fixed(
     sim = world.sims["dvcqg"]
     assert sim.record(good.code)["progress"] == expected_progress(good.code)
     assert sim.record(bad.code) is None
-    assert {v["field"] for v in sim.violations()} == {"data[0].SoGiayToChuHoSo"}
+    # the bad record's field, wherever it stood in the call it shared with the good one (send_batch)
+    assert {re.sub(r"^data\[\d+\]", "data[]", v["field"]) for v in sim.violations()} == {"data[].SoGiayToChuHoSo"}
     assert store.get_cursor(bad.code, "dvcqg").acked == 0
 
     world.write(bad, [])  # the data fixed
